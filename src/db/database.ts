@@ -1,0 +1,127 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { citext } from '@electric-sql/pglite/contrib/citext';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { runMigrations, APP_ROLE } from './migrate.ts';
+import type { Database } from './schema.ts';
+
+// Keep `date` as 'YYYY-MM-DD' (no time-zone shift) and counts as numbers.
+pg.types.setTypeParser(1082, (v: string) => v);
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface DatabaseHandle {
+  kind: DatabaseKind;
+  db: Kysely<Database>;
+  /** Runs one query as the schema owner (migrations, tenant creation, tests' direct SQL as owner). */
+  ownerQuery: (text: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
+  close: () => Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** postgres://… for a PostgreSQL server; undefined for embedded PGlite. */
+  url: string | undefined;
+  /** Connection used for migrations and tenant creation; defaults to `url`. */
+  ownerUrl?: string;
+  /** Folder for PGlite's files; 'memory://' keeps everything in memory (tests). */
+  dataDir: string;
+  poolSize?: number;
+  migrate?: boolean;
+}
+
+/**
+ * Opens the database and runs pending migrations. The returned Kysely instance works as the
+ * `guichet_app` role, which has neither SUPERUSER nor BYPASSRLS: row-level security applies
+ * to every query the application makes, on PGlite and on the server alike.
+ */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  if (options.url)
+    return openServer(options.url, options.ownerUrl ?? options.url, options.poolSize ?? 10, options.migrate ?? true);
+  return openEmbedded(options.dataDir, options.migrate ?? true);
+}
+
+async function openServer(url: string, ownerUrl: string, poolSize: number, migrate: boolean): Promise<DatabaseHandle> {
+  const owner = new pg.Pool({ connectionString: ownerUrl, max: 1, connectionTimeoutMillis: 5000 });
+  owner.on('error', () => {});
+  const ownerQuery = async (text: string, params?: unknown[]) => owner.query(text, params as unknown[]);
+  if (migrate) await runMigrations(ownerQuery);
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  // A dropped connection must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  // The right set-up logs in as a role without SUPERUSER or BYPASSRLS (see docs/configuration.md).
+  // A privileged login (development) switches to the application role on every connection.
+  const probe = await pool.query<{ privileged: boolean }>(
+    'select rolsuper or rolbypassrls as privileged from pg_roles where rolname = current_user',
+  );
+  if (probe.rows[0]?.privileged) {
+    pool.on('connect', (client) => {
+      client.query(`set role ${APP_ROLE}`).catch(() => {});
+    });
+    // Connections opened by the probe predate the hook.
+    await pool.query('discard all');
+    await pool.query(`set role ${APP_ROLE}`);
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    db,
+    ownerQuery,
+    close: async () => {
+      await db.destroy();
+      await owner.end();
+    },
+  };
+}
+
+async function openEmbedded(dataDir: string, migrate: boolean): Promise<DatabaseHandle> {
+  let dir = dataDir;
+  if (!dataDir.startsWith('memory://')) {
+    dir = path.resolve(dataDir, 'pgdata');
+    mkdirSync(dir, { recursive: true });
+  }
+  const pglite = await PGlite.create(dir, { extensions: { citext, pg_trgm, unaccent } });
+  // PGlite has one connection: the owner's queries and the application's share it, so the
+  // owner's queries reset the role around themselves, one at a time.
+  const ownerQuery = async (text: string, params?: unknown[]) => {
+    await pglite.exec('reset role');
+    try {
+      const r = await pglite.query<Record<string, unknown>>(text, params as unknown[]);
+      return { rows: r.rows };
+    } finally {
+      await pglite.exec(`set role ${APP_ROLE}`).catch(() => {});
+    }
+  };
+  if (migrate) {
+    await runMigrations(async (text, params) => {
+      // Migration files hold several statements: only the simple protocol (exec) takes them.
+      if (!params) {
+        const results = await pglite.exec(text);
+        return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
+      }
+      const r = await pglite.query<Record<string, unknown>>(text, params);
+      return { rows: r.rows };
+    });
+  }
+  await pglite.exec(`set role ${APP_ROLE}`);
+  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+  pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.query(`set role ${APP_ROLE}`).catch(() => {});
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'pglite',
+    db,
+    ownerQuery,
+    close: async () => {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,188 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Table types, kept in one place. Dates of type `date` come back as 'YYYY-MM-DD' strings. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export type RequestStatus = 'recue' | 'en_cours' | 'en_attente_usager' | 'traitee' | 'refusee';
+export type AgentRole = 'agent' | 'supervisor' | 'admin';
+export type RequestEventKind = 'submitted' | 'status_changed' | 'citizen_message' | 'agent_message' | 'internal_note';
+
+export interface TenantContact {
+  address?: string;
+  postalCode?: string;
+  city?: string;
+  phone?: string;
+  email?: string;
+  openingHours?: string[];
+  postalAddress?: string;
+  franceServices?: { name: string; address: string; phone?: string; hours?: string }[];
+  website?: string;
+}
+export interface TenantTheme {
+  primaryColor?: string;
+  logoText?: string;
+}
+
+export interface TenantsTable {
+  id: Generated<string>;
+  tenant_id: ColumnType<string, never, never>;
+  slug: string;
+  name: string;
+  kind: Generated<'commune' | 'intercommunalite' | 'departement' | 'region'>;
+  insee_code: string | null;
+  departement_code: string | null;
+  departement_name: string | null;
+  region_name: string | null;
+  population: number | null;
+  reference_prefix: string;
+  contact: ColumnType<TenantContact, string | undefined, string>;
+  theme: ColumnType<TenantTheme, string | undefined, string>;
+  created_at: Generated<Date>;
+}
+
+export interface TenantHostsTable {
+  host: string;
+  tenant_id: string;
+}
+
+export interface ServicesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  description: Generated<string>;
+  email: string | null;
+}
+
+export interface DemarchesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  service_id: string;
+  slug: string;
+  kind: 'demarche' | 'information';
+  title: string;
+  summary: Generated<string>;
+  sections: Json<Record<string, string>>;
+  delay_days: number | null;
+  channels: ColumnType<string[], string[] | undefined, string[]>;
+  keywords: ColumnType<string[], string[] | undefined, string[]>;
+  life_events: ColumnType<string[], string[] | undefined, string[]>;
+  audience: Generated<'public' | 'internal'>;
+  form: ColumnType<unknown, string | null | undefined, string | null>;
+  search_text: Generated<string>;
+  updated_at: Generated<Date>;
+}
+
+export interface AgentsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  role: Generated<AgentRole>;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+  last_login_at: Date | null;
+}
+
+export interface AgentServicesTable {
+  tenant_id: string;
+  agent_id: string;
+  service_id: string;
+}
+
+export interface AgentSessionsTable {
+  tenant_id: string;
+  id: string;
+  agent_id: string;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+  expires_at: Timestamp;
+}
+
+export interface RequestsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  reference: string;
+  demarche_id: string;
+  service_id: string;
+  status: Generated<RequestStatus>;
+  channel: Generated<string>;
+  data: Json<Record<string, unknown>>;
+  applicant_name: string | null;
+  applicant_email: string | null;
+  applicant_phone: string | null;
+  tracking_secret_hash: string;
+  submitted_at: Generated<Date>;
+  due_on: string;
+  updated_at: Generated<Date>;
+  closed_at: Date | null;
+}
+
+export interface RequestEventsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  request_id: string;
+  kind: RequestEventKind;
+  status_from: RequestStatus | null;
+  status_to: RequestStatus | null;
+  body: Generated<string>;
+  author_kind: 'citizen' | 'agent' | 'system';
+  author_agent_id: string | null;
+  visible_to_citizen: boolean;
+  created_at: Generated<Date>;
+}
+
+export interface RequestDocumentsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  request_id: string;
+  event_id: string | null;
+  field_name: string | null;
+  filename: string;
+  mime_type: string;
+  size_bytes: number;
+  sha256: string;
+  content: Buffer;
+  created_at: Generated<Date>;
+}
+
+export interface MailOutboxTable {
+  tenant_id: string;
+  id: Generated<string>;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  request_id: string | null;
+  status: Generated<'pending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  next_attempt_at: Generated<Date>;
+  sent_at: Date | null;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  tenant_hosts: TenantHostsTable;
+  services: ServicesTable;
+  demarches: DemarchesTable;
+  agents: AgentsTable;
+  agent_services: AgentServicesTable;
+  agent_sessions: AgentSessionsTable;
+  requests: RequestsTable;
+  request_events: RequestEventsTable;
+  request_documents: RequestDocumentsTable;
+  mail_outbox: MailOutboxTable;
+}
+
+export type TenantRow = Selectable<TenantsTable>;
+export type ServiceRow = Selectable<ServicesTable>;
+export type DemarcheRow = Selectable<DemarchesTable>;
+export type AgentRow = Selectable<AgentsTable>;
+export type RequestRow = Selectable<RequestsTable>;
+export type RequestEventRow = Selectable<RequestEventsTable>;
+export type NewRequest = Insertable<RequestsTable>;
+export type RequestUpdate = Updateable<RequestsTable>;

@@ -1,0 +1,55 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DatabaseHandle } from '../db/database.ts';
+import { seedDemoAgents, type DemoCredential } from '../modules/agents/seed-demo-agents.ts';
+import { seedCatalogue } from '../modules/catalogue/seed-catalogue.ts';
+import { createTenant } from '../modules/tenants/create-tenant.ts';
+
+export const CORPUS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'corpus', 'articles');
+
+export interface DemoSeedResult {
+  tenantId: string;
+  credentials: DemoCredential[];
+}
+
+/**
+ * The demo commune of Villebelle (fictional: no INSEE code), served at localhost and at
+ * /t/villebelle, with its catalogue from the corpus and demo agents.
+ */
+export async function seedDemo(database: DatabaseHandle, options: { hosts?: string[] } = {}): Promise<DemoSeedResult> {
+  const tenantId = await createTenant(database.ownerQuery, {
+    name: 'Villebelle',
+    slug: 'villebelle',
+    kind: 'commune',
+    population: 25000,
+    departementName: 'Département fictif',
+    regionName: 'Région fictive',
+    referencePrefix: 'VB',
+    hosts: options.hosts ?? ['localhost', '127.0.0.1', 'villebelle.localhost'],
+    contact: {
+      address: '1 place de la République',
+      postalCode: '00000',
+      city: 'Villebelle',
+      phone: '01 00 00 00 00',
+      email: 'contact@villebelle.example',
+      postalAddress: 'Mairie de Villebelle, 1 place de la République, 00000 Villebelle',
+      openingHours: [
+        'Du lundi au vendredi : de 8 h 30 à 12 h et de 13 h 30 à 17 h 30',
+        'Le samedi : de 9 h à 12 h (état civil uniquement)',
+      ],
+      franceServices: [
+        {
+          name: 'Espace France services de Villebelle',
+          address: '12 rue des Écoles, 00000 Villebelle',
+          phone: '01 00 00 00 10',
+          hours: 'Du lundi au vendredi de 9 h à 12 h 30 et de 13 h 30 à 17 h',
+        },
+      ],
+      website: 'https://villebelle.example',
+    },
+    theme: { primaryColor: '#1f4e8c', logoText: 'Ville de Villebelle' },
+  });
+  await seedCatalogue(database.db, tenantId, CORPUS_DIR);
+  const credentials = await seedDemoAgents(database.db, tenantId);
+  return { tenantId, credentials };
+}

@@ -1,0 +1,89 @@
+import { sql } from 'kysely';
+import pino from 'pino';
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { openDatabase, type DatabaseHandle } from './db/database.ts';
+import { seedDemo } from './demo/seed-demo.ts';
+import { buildServices } from './services.ts';
+
+/**
+ * Starts Guichet: reads the configuration, opens and migrates the database, seeds the demo
+ * commune on an empty database, serves HTTP and sends queued mail until SIGTERM or SIGINT.
+ */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = pino({ level: config.logLevel });
+
+  let database: DatabaseHandle;
+  try {
+    database = await openDatabase({
+      url: config.databaseUrl,
+      ownerUrl: config.databaseOwnerUrl,
+      dataDir: config.dataDir,
+      poolSize: config.databasePoolSize,
+    });
+  } catch (err) {
+    const where = config.databaseUrl ? redact(config.databaseUrl) : `the embedded database in ${config.dataDir}`;
+    console.error(`Guichet cannot open ${where}: ${(err as Error).message}`);
+    console.error(
+      config.databaseUrl
+        ? 'Check that the PostgreSQL server is running and that DATABASE_URL is right, or unset DATABASE_URL to use the embedded database.'
+        : 'Check that GUICHET_DATA_DIR is writable and not used by another Guichet process.',
+    );
+    process.exit(1);
+  }
+
+  const tenants = await sql<{ n: number }>`select count(*)::int as n from guichet_tenant_ids()`.execute(database.db);
+  if ((tenants.rows[0]?.n ?? 0) === 0 && config.demo) {
+    const demo = await seedDemo(database);
+    console.log('\nDemo commune "Villebelle" created. Agent accounts (change these passwords):');
+    for (const c of demo.credentials)
+      console.log(`  ${c.email} / ${c.password}  (${c.role}: ${c.services.join(', ')})`);
+    console.log('');
+  }
+
+  const services = buildServices(config, database, logger);
+  const app = await createApp(services, { logger });
+  services.mail.start();
+  await app.listen({ host: config.host, port: config.port });
+  console.log(`Guichet is running: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long, exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    try {
+      await app.close();
+      await services.mail.stop();
+      await database.close();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+await main();

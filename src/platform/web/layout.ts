@@ -1,0 +1,147 @@
+import type { Tenant } from '../../modules/tenants/tenant.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { CSRF_FIELD } from './csrf.ts';
+
+/** What every page needs from the request: the tenant, the URL prefix, the CSRF token. */
+export interface PageContext {
+  tenant: Tenant;
+  /** '' when the tenant comes from the host name, '/t/<slug>' for local use. */
+  base: string;
+  csrfToken: string;
+  /** The signed-in agent, on agent pages. */
+  agent?: { name: string } | null;
+}
+
+export interface PageOptions {
+  title: string;
+  main: SafeHtml;
+  /** 'citizen' (portal) or 'agent' (back office): changes the header links. */
+  area?: 'citizen' | 'agent';
+  breadcrumbs?: { label: string; href?: string }[];
+  /** Shown at the top of the page after a redirect, e.g. "Statut modifié". */
+  notice?: string;
+}
+
+export function url(ctx: Pick<PageContext, 'base'>, path: string): string {
+  return `${ctx.base}${path}`;
+}
+
+export function csrfField(ctx: PageContext): SafeHtml {
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${ctx.csrfToken}" />`;
+}
+
+/** The full HTML document around a page's main content. */
+export function layout(ctx: PageContext, page: PageOptions): SafeHtml {
+  const area = page.area ?? 'citizen';
+  const t = ctx.tenant;
+  const primary = safeColor(t.theme.primaryColor);
+  return html`<!doctype html>
+    <html lang="fr">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${page.title} – ${t.name}</title>
+        <link rel="stylesheet" href="/static/guichet.css" />
+        ${
+          primary
+            ? html`<style>
+                :root {
+                  --primary: ${primary};
+                }
+              </style>`
+            : ''
+        }
+      </head>
+      <body>
+        <a class="skip-link" href="#contenu">Aller au contenu</a>
+        <header class="site-header">
+          <div class="container header-inner">
+            <a class="brand" href="${url(ctx, area === 'agent' ? '/agent' : '/')}">
+              <span class="brand-mark" aria-hidden="true">${(t.theme.logoText ?? t.name).slice(0, 1)}</span>
+              <span class="brand-name"
+                >${t.theme.logoText ?? t.name}${area === 'agent' ? html` <span class="brand-area">– espace agents</span>` : ''}</span
+              >
+            </a>
+            <nav aria-label="Menu principal">
+              <ul class="nav-list">
+                ${
+                  area === 'agent'
+                    ? html`<li><a href="${url(ctx, '/agent/demandes')}">Demandes</a></li>
+                        ${
+                          ctx.agent
+                            ? html`<li>
+                                <form method="post" action="${url(ctx, '/agent/deconnexion')}">
+                                  ${csrfField(ctx)}<button type="submit" class="link-button">
+                                    Se déconnecter (${ctx.agent.name})
+                                  </button>
+                                </form>
+                              </li>`
+                            : ''
+                        }`
+                    : html`<li><a href="${url(ctx, '/demarches')}">Démarches</a></li>
+                        <li><a href="${url(ctx, '/suivi')}">Suivre une demande</a></li>
+                        <li><a href="${url(ctx, '/contact')}">Nous contacter</a></li>`
+                }
+              </ul>
+            </nav>
+          </div>
+        </header>
+        ${
+          page.breadcrumbs && page.breadcrumbs.length > 0
+            ? html`<nav class="container breadcrumbs" aria-label="Fil d'Ariane">
+                <ol>
+                  ${page.breadcrumbs.map((b, i) =>
+                    b.href && i < page.breadcrumbs!.length - 1
+                      ? html`<li><a href="${url(ctx, b.href)}">${b.label}</a></li>`
+                      : html`<li aria-current="page">${b.label}</li>`,
+                  )}
+                </ol>
+              </nav>`
+            : ''
+        }
+        <main id="contenu" class="container" tabindex="-1">
+          ${page.notice ? html`<div class="notice" role="status"><p>${page.notice}</p></div>` : ''} ${page.main}
+        </main>
+        <footer class="site-footer">
+          <div class="container">
+            <p class="footer-name">
+              ${t.name}${t.contact.phone ? html` · Téléphone : <a href="tel:${t.contact.phone.replace(/\s/g, '')}">${t.contact.phone}</a>` : ''}
+            </p>
+            <ul class="footer-links">
+              <li><a href="${url(ctx, '/contact')}">Nous contacter</a></li>
+              <li><a href="${url(ctx, '/mentions-legales')}">Mentions légales</a></li>
+              <li><a href="${url(ctx, '/donnees-personnelles')}">Données personnelles</a></li>
+              <li><a href="${url(ctx, '/accessibilite')}">Accessibilité : partiellement conforme</a></li>
+              <li><a href="${url(ctx, '/plan-du-site')}">Plan du site</a></li>
+              ${area === 'citizen' ? html`<li><a href="${url(ctx, '/agent')}">Espace agents</a></li>` : ''}
+            </ul>
+            <p class="footer-powered">Service proposé avec Guichet, logiciel libre.</p>
+          </div>
+        </footer>
+      </body>
+    </html>`;
+}
+
+/** Only a plain hex colour can reach the style sheet. */
+function safeColor(value: string | undefined): string | null {
+  return value && /^#[0-9a-fA-F]{6}$/.test(value) ? value : null;
+}
+
+/** The accessible error summary shown at the top of a form that came back with errors. */
+export function errorSummary(errors: { field: string; message: string }[]): SafeHtml {
+  if (errors.length === 0) return html``;
+  return html`<div
+    class="error-summary"
+    role="alert"
+    aria-labelledby="error-summary-title"
+    tabindex="-1"
+    id="error-summary"
+  >
+    <h2 id="error-summary-title">
+      ${errors.length === 1 ? 'Il y a une erreur dans le formulaire' : `Il y a ${errors.length} erreurs dans le formulaire`}
+    </h2>
+    <ul>
+      ${errors.map((e) => html`<li><a href="#${e.field}">${e.message}</a></li>`)}
+    </ul>
+  </div>`;
+}

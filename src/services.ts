@@ -1,0 +1,26 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Services } from './app.ts';
+import type { Config } from './config.ts';
+import type { DatabaseHandle } from './db/database.ts';
+import { TenantResolver } from './modules/tenants/resolve-tenant.ts';
+import { systemClock, type Clock } from './platform/clock.ts';
+import { createMailTransport, MailOutboxWorker } from './platform/mail.ts';
+
+/** Wires the services every route and worker use. Explicit, no container. */
+export function buildServices(
+  config: Config,
+  database: DatabaseHandle,
+  logger: Logger,
+  options: { clock?: Clock; mailIntervalMs?: number } = {},
+): Services {
+  const transport = createMailTransport({ smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox') });
+  return {
+    config,
+    database,
+    db: database.db,
+    tenants: new TenantResolver(database.db),
+    mail: new MailOutboxWorker(database.db, transport, config.mailFrom, logger, options.mailIntervalMs),
+    clock: options.clock ?? systemClock,
+  };
+}

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import pino from 'pino';
+import { createApp, type Services } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
+import { seedDemo } from '../../src/demo/seed-demo.ts';
+import type { Clock } from '../../src/platform/clock.ts';
+import { buildServices } from '../../src/services.ts';
+
+/** Which database this test run uses: set by test/run.ts (pglite by default). */
+export const TEST_DB = (process.env.GUICHET_TEST_DB ?? 'pglite') as 'pglite' | 'postgres';
+export const PG_ADMIN_URL = process.env.GUICHET_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestContext {
+  app: FastifyInstance;
+  services: Services;
+  database: DatabaseHandle;
+  config: Config;
+  /** Villebelle, the demo tenant, when seeded. */
+  tenantId: string;
+  close: () => Promise<void>;
+}
+
+/**
+ * A fresh database (in-memory PGlite, or a new database on the PostgreSQL server), migrated,
+ * optionally seeded with the Villebelle demo, and the app built on it (not listening).
+ */
+export async function createTestDatabase(): Promise<{
+  database: DatabaseHandle;
+  url?: string;
+  drop: () => Promise<void>;
+}> {
+  if (TEST_DB === 'pglite') {
+    const database = await openDatabase({ url: undefined, dataDir: 'memory://' });
+    return { database, drop: async () => {} };
+  }
+  const name = `guichet_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const ownerUrl = PG_ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
+  // Migrate as the owner first (creates the application role), then log the app in as that
+  // unprivileged role, as production does.
+  const migrated = await openDatabase({ url: ownerUrl, dataDir: 'unused', poolSize: 1 });
+  await migrated.ownerQuery(`do $$ begin alter role guichet_app login; exception when others then null; end $$`);
+  await migrated.close();
+  const u = new URL(ownerUrl);
+  u.username = 'guichet_app';
+  u.password = '';
+  const url = u.toString();
+  const database = await openDatabase({ url, ownerUrl, dataDir: 'unused', poolSize: 5 });
+  return {
+    database,
+    url,
+    drop: async () => {
+      const a = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}
+
+export async function createTestContext(
+  options: { seed?: boolean; env?: Record<string, string>; clock?: Clock } = {},
+): Promise<TestContext> {
+  const { database, drop } = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    GUICHET_DATA_DIR: `/tmp/guichet-test-${randomBytes(4).toString('hex')}`,
+    SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',
+    ...options.env,
+  });
+  let tenantId = '';
+  if (options.seed !== false) tenantId = (await seedDemo(database)).tenantId;
+  const services = buildServices(config, database, pino({ level: 'silent' }), {
+    clock: options.clock,
+    mailIntervalMs: 100,
+  });
+  const app = await createApp(services, { logger: false });
+  await app.ready();
+  return {
+    app,
+    services,
+    database,
+    config,
+    tenantId,
+    close: async () => {
+      await app.close();
+      await services.mail.stop();
+      await database.close();
+      await drop();
+    },
+  };
+}
