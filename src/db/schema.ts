@@ -18,6 +18,10 @@ export interface TenantContact {
   postalAddress?: string;
   franceServices?: { name: string; address: string; phone?: string; hours?: string }[];
   website?: string;
+  /** RGAA conformity status published in the accessibility statement (default: non conforme). */
+  accessibilityStatus?: 'totalement conforme' | 'partiellement conforme' | 'non conforme';
+  /** Date of the last accessibility audit, if any (YYYY-MM-DD). */
+  accessibilityAuditDate?: string;
 }
 export interface TenantTheme {
   primaryColor?: string;

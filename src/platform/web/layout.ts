@@ -111,7 +111,7 @@ export function layout(ctx: PageContext, page: PageOptions): SafeHtml {
               <li><a href="${url(ctx, '/contact')}">Nous contacter</a></li>
               <li><a href="${url(ctx, '/mentions-legales')}">Mentions légales</a></li>
               <li><a href="${url(ctx, '/donnees-personnelles')}">Données personnelles</a></li>
-              <li><a href="${url(ctx, '/accessibilite')}">Accessibilité : partiellement conforme</a></li>
+              <li><a href="${url(ctx, '/accessibilite')}">Accessibilité : ${t.contact.accessibilityStatus ?? 'non conforme'}</a></li>
               <li><a href="${url(ctx, '/plan-du-site')}">Plan du site</a></li>
               ${area === 'citizen' ? html`<li><a href="${url(ctx, '/agent')}">Espace agents</a></li>` : ''}
             </ul>
