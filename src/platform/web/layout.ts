@@ -1,6 +1,7 @@
 import type { Tenant } from '../../modules/tenants/tenant.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { CSRF_FIELD } from './csrf.ts';
+import { isReadableOnWhite } from './contrast.ts';
 
 /** What every page needs from the request: the tenant, the URL prefix, the CSRF token. */
 export interface PageContext {
@@ -122,9 +123,12 @@ export function layout(ctx: PageContext, page: PageOptions): SafeHtml {
     </html>`;
 }
 
-/** Only a plain hex colour can reach the style sheet. */
+/**
+ * Only a plain hex colour can reach the style sheet, and only if links and white button text
+ * stay readable with it (4.5:1 on white); otherwise the default colour is kept.
+ */
 function safeColor(value: string | undefined): string | null {
-  return value && /^#[0-9a-fA-F]{6}$/.test(value) ? value : null;
+  return value && /^#[0-9a-fA-F]{6}$/.test(value) && isReadableOnWhite(value) ? value : null;
 }
 
 /** The accessible error summary shown at the top of a form that came back with errors. */
