@@ -1,0 +1,137 @@
+import Holidays from 'date-holidays';
+
+/**
+ * Deadlines in working days ("jours ouvrés"): Saturdays, Sundays and French public holidays do
+ * not count. Dates are handled as 'YYYY-MM-DD' strings in the commune's time zone, because a
+ * deadline is a calendar day for the citizen, not an instant.
+ */
+
+export const DEFAULT_TIME_ZONE = 'Europe/Paris';
+
+/**
+ * A filing after this hour (local time) is treated as received on the next working day: the town
+ * hall is closed and nobody can act on it before then, just like a letter dropped in the box after
+ * closing. Without this, a filing at 23:59 would cost the commune a whole day of its deadline.
+ */
+export const CUTOFF_HOUR = 18;
+
+export interface WorkingDayOptions {
+  timeZone?: string;
+  /**
+   * Local non-working days on top of the national ones (e.g. Alsace-Moselle's 26 December and
+   * Good Friday). Either a full date 'YYYY-MM-DD' or a yearly 'MM-DD'.
+   */
+  extraHolidays?: string[];
+}
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const HOLIDAY_SPEC_RE = /^(?:\d{4}-)?(\d{2})-(\d{2})$/;
+
+/** Whether `spec` is usable in `extraHolidays` ('YYYY-MM-DD' or 'MM-DD', a real day). */
+export function isHolidaySpec(spec: string): boolean {
+  const m = HOLIDAY_SPEC_RE.exec(spec);
+  if (!m) return false;
+  const month = Number(m[1]);
+  const day = Number(m[2]);
+  const full = DATE_RE.exec(spec);
+  // A yearly 29 February is checked against a leap year so that it stays allowed.
+  const year = full ? Number(full[1]) : 2028;
+  const d = new Date(Date.UTC(year, month - 1, day));
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+}
+
+// date-holidays computes every rule for a year (Easter included); computing it once per year keeps
+// a deadline calculation fast even when it is done for every request of a list.
+const franceHolidayCache = new Map<number, ReadonlySet<string>>();
+const franceHolidays = new Holidays('FR');
+
+function nationalHolidays(year: number): ReadonlySet<string> {
+  let set = franceHolidayCache.get(year);
+  if (!set) {
+    set = new Set(
+      franceHolidays
+        .getHolidays(year)
+        // Observances (Pentecost Sunday, Mother's Day) are not days off.
+        .filter((h) => h.type === 'public')
+        .map((h) => h.date.slice(0, 10)),
+    );
+    franceHolidayCache.set(year, set);
+  }
+  return set;
+}
+
+function parseDate(date: string): Date {
+  const m = DATE_RE.exec(date);
+  if (!m || !isHolidaySpec(date)) throw new RangeError(`Invalid date, expected YYYY-MM-DD: ${date}`);
+  // Noon UTC: stepping day by day can never slip to another day.
+  return new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12));
+}
+
+function formatDate(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+function nextDay(date: string): string {
+  const d = parseDate(date);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return formatDate(d);
+}
+
+function extraHolidayMatcher(extraHolidays: string[] | undefined): (date: string) => boolean {
+  if (!extraHolidays || extraHolidays.length === 0) return () => false;
+  for (const spec of extraHolidays) {
+    if (!isHolidaySpec(spec)) throw new RangeError(`Invalid extra holiday, expected YYYY-MM-DD or MM-DD: ${spec}`);
+  }
+  const specs = new Set(extraHolidays);
+  return (date) => specs.has(date) || specs.has(date.slice(5));
+}
+
+/** Whether the calendar day 'YYYY-MM-DD' is a working day in France (plus local holidays). */
+export function isWorkingDay(date: string, options: Pick<WorkingDayOptions, 'extraHolidays'> = {}): boolean {
+  return isWorkingDayWith(date, extraHolidayMatcher(options.extraHolidays));
+}
+
+function isWorkingDayWith(date: string, isExtra: (date: string) => boolean): boolean {
+  const d = parseDate(date);
+  const weekday = d.getUTCDay();
+  if (weekday === 0 || weekday === 6) return false;
+  if (nationalHolidays(d.getUTCFullYear()).has(date)) return false;
+  return !isExtra(date);
+}
+
+/** The calendar day and hour of an instant in a time zone. */
+export function localDateAndHour(instant: Date, timeZone: string = DEFAULT_TIME_ZONE): { date: string; hour: number } {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(instant);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return { date: `${get('year')}-${get('month')}-${get('day')}`, hour: Number(get('hour')) };
+}
+
+/**
+ * The day ('YYYY-MM-DD', in the commune's time zone) that is `days` working days after `from`.
+ * The day of filing itself does not count: a request filed on Monday morning with 1 working day
+ * is due on Tuesday. A filing on a non-working day or after CUTOFF_HOUR counts as received on the
+ * next working day, so it is due `days` working days after that day.
+ */
+export function addWorkingDays(from: Date, days: number, options: WorkingDayOptions = {}): string {
+  if (!Number.isInteger(days) || days < 0) throw new RangeError(`days must be a non-negative integer: ${days}`);
+  if (Number.isNaN(from.getTime())) throw new RangeError('from is not a valid date');
+  const isExtra = extraHolidayMatcher(options.extraHolidays);
+  const local = localDateAndHour(from, options.timeZone ?? DEFAULT_TIME_ZONE);
+  let day = local.date;
+  if (!isWorkingDayWith(day, isExtra) || local.hour >= CUTOFF_HOUR) {
+    day = nextDay(day);
+    while (!isWorkingDayWith(day, isExtra)) day = nextDay(day);
+  }
+  for (let counted = 0; counted < days;) {
+    day = nextDay(day);
+    if (isWorkingDayWith(day, isExtra)) counted += 1;
+  }
+  return day;
+}
