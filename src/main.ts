@@ -4,6 +4,7 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase, type DatabaseHandle } from './db/database.ts';
 import { seedDemo } from './demo/seed-demo.ts';
+import { isDatabaseUnavailable } from './platform/errors.ts';
 import { buildServices } from './services.ts';
 
 /**
@@ -32,8 +33,11 @@ async function main(): Promise<void> {
       poolSize: config.databasePoolSize,
     });
   } catch (err) {
-    const where = config.databaseUrl ? redact(config.databaseUrl) : `the embedded database in ${config.dataDir}`;
-    console.error(`Guichet cannot open ${where}: ${(err as Error).message}`);
+    // Say "reach" only for network failures: an authentication or migration error is a different fix.
+    const where = config.databaseUrl
+      ? `${isDatabaseUnavailable(err) ? 'reach' : 'open'} the database server at ${redact(config.databaseUrl)}`
+      : `open the embedded database in ${config.dataDir}`;
+    console.error(`Guichet cannot ${where}: ${(err as Error).message || String(err)}`);
     console.error(
       config.databaseUrl
         ? 'Check that the PostgreSQL server is running and that DATABASE_URL is right, or unset DATABASE_URL to use the embedded database.'

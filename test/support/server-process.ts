@@ -1,0 +1,150 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createTestDatabase, PG_ADMIN_URL } from './test-app.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+export interface ServerProcess {
+  child: ChildProcess;
+  pid: number;
+  port: number;
+  /** http://127.0.0.1:<port> (127.0.0.1 is one of the demo commune's host names). */
+  origin: string;
+  dataDir: string;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves when the process has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Peak resident memory in kB (VmHWM), or null when /proc is not readable. */
+  peakRssKb: () => number | null;
+}
+
+/** A TCP port nobody listens on at the time of the call. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export function tempDataDir(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'guichet-ops-'));
+}
+
+/**
+ * Spawns `node --import tsx src/main.ts` as production runs it, with a clean environment:
+ * only what `env` gives (plus PATH and HOME) reaches the configuration.
+ */
+export function spawnServer(options: { env?: Record<string, string>; port?: number; dataDir?: string }): ServerProcess {
+  const port = options.port ?? 0;
+  const dataDir = options.dataDir ?? tempDataDir();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? os.tmpdir(),
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      GUICHET_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      SESSION_SECRET: 'ops-test-secret-ops-test-secret-0123456',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    child,
+    pid: child.pid!,
+    port,
+    origin: `http://127.0.0.1:${port}`,
+    dataDir,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    peakRssKb: () => readPeakRss(child.pid!),
+  };
+}
+
+/** Starts the server on a free port and waits until it answers /healthz. */
+export async function startServer(
+  options: { env?: Record<string, string>; dataDir?: string; timeoutMs?: number } = {},
+): Promise<ServerProcess> {
+  const port = await freePort();
+  const server = spawnServer({ ...options, port });
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  let gone = false;
+  void server.exited.then(() => (gone = true));
+  while (Date.now() < deadline) {
+    if (gone) {
+      throw new Error(
+        `server exited before it was ready\n--- stdout\n${server.stdout()}\n--- stderr\n${server.stderr()}`,
+      );
+    }
+    if (server.stdout().includes('Guichet is running')) {
+      const res = await fetch(`${server.origin}/healthz`).catch(() => null);
+      if (res?.status === 200) return server;
+    }
+    await sleep(100);
+  }
+  server.child.kill('SIGKILL');
+  throw new Error(`server not ready in time\n--- stdout\n${server.stdout()}\n--- stderr\n${server.stderr()}`);
+}
+
+/** Stops a server that may still run (test clean-up); resolves once it is gone. */
+export async function killServer(server: ServerProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill(signal);
+  await server.exited;
+}
+
+/** True when nothing accepts TCP connections on the port. */
+export async function portClosed(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.once('error', () => resolve(true));
+  });
+}
+
+export function readPeakRss(pid: number): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(status);
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * A new, migrated, empty database on the PostgreSQL server for a server process: `url` logs in
+ * as the unprivileged application role, `ownerUrl` as the schema owner (direct SQL checks).
+ */
+export async function freshServerDatabase(): Promise<{ url: string; ownerUrl: string; drop: () => Promise<void> }> {
+  const { database, url, drop } = await createTestDatabase();
+  await database.close();
+  if (!url) throw new Error('freshServerDatabase needs the PostgreSQL server (GUICHET_TEST_DB=postgres)');
+  const owner = new URL(url);
+  const admin = new URL(PG_ADMIN_URL);
+  owner.username = admin.username;
+  owner.password = admin.password;
+  return { url, ownerUrl: owner.toString(), drop };
+}
