@@ -95,7 +95,10 @@ export const formDefinitionSchema = z
     }
     for (const field of def.sections.flatMap((s) => s.fields)) {
       if (field.showIf && !names.has(field.showIf.field)) {
-        ctx.addIssue({ code: 'custom', message: `${field.name}: showIf refers to unknown field ${field.showIf.field}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `${field.name}: showIf refers to unknown field ${field.showIf.field}`,
+        });
       }
     }
   });

@@ -1,4 +1,95 @@
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../app.ts';
+import { pageContext, type Services } from '../../app.ts';
+import type { DemarcheRow, ServiceRow } from '../../db/schema.ts';
+import { inTenant } from '../../db/tenant-scope.ts';
+import { AppError } from '../../platform/errors.ts';
+import {
+  findDemarcheBySlug,
+  listMostRequested,
+  listPublicDemarches,
+  listServices,
+  searchDemarches,
+} from './repository.ts';
+import { LIFE_EVENTS } from './taxonomy.ts';
+import { cataloguePage } from './views/catalogue-page.ts';
+import { demarchePage } from './views/demarche-page.ts';
+import { homePage } from './views/home-page.ts';
+import { lifeEventPage } from './views/life-event-page.ts';
+import { searchPage } from './views/search-page.ts';
 
-export function registerCatalogueRoutes(_app: FastifyInstance, _services: Services): void {}
+const HTML = 'text/html; charset=utf-8';
+
+function notFound(): AppError {
+  return new AppError(
+    'demarche_not_found',
+    "Cette démarche n'existe pas. Retrouvez toutes les démarches dans le catalogue.",
+  );
+}
+
+/** Services that have at least one public page, each with its pages, in the services' order. */
+function groupByService(services: ServiceRow[], demarches: DemarcheRow[]) {
+  return services
+    .map((service) => ({ service, demarches: demarches.filter((d) => d.service_id === service.id) }))
+    .filter((g) => g.demarches.length > 0);
+}
+
+export function registerCatalogueRoutes(app: FastifyInstance, services: Services): void {
+  app.get('/', async (request, reply) => {
+    const ctx = pageContext(request);
+    const data = await inTenant(services.db, ctx.tenant.id, async (trx) => {
+      // One connection per transaction: queries run one after the other.
+      const popular = await listMostRequested(trx, 6);
+      const all = await listPublicDemarches(trx);
+      const serviceRows = await listServices(trx);
+      const lifeEvents = LIFE_EVENTS.filter((e) => all.some((d) => d.life_events.includes(e.slug)));
+      const withPages = groupByService(serviceRows, all).map((g) => g.service);
+      return { popular, lifeEvents, services: withPages };
+    });
+    return reply.type(HTML).send(homePage(ctx, data).toString());
+  });
+
+  app.get('/demarches', async (request, reply) => {
+    const ctx = pageContext(request);
+    const groups = await inTenant(services.db, ctx.tenant.id, async (trx) =>
+      groupByService(await listServices(trx), await listPublicDemarches(trx)),
+    );
+    return reply.type(HTML).send(cataloguePage(ctx, groups).toString());
+  });
+
+  app.get<{ Params: { slug: string } }>('/demarches/:slug', async (request, reply) => {
+    const ctx = pageContext(request);
+    const { slug } = request.params;
+    if (!/^[a-z0-9-]{1,100}$/.test(slug)) throw notFound();
+    const found = await inTenant(services.db, ctx.tenant.id, async (trx) => {
+      const demarche = await findDemarcheBySlug(trx, slug);
+      if (!demarche || demarche.audience !== 'public') return null;
+      const service = await trx
+        .selectFrom('services')
+        .selectAll()
+        .where('id', '=', demarche.service_id)
+        .executeTakeFirst();
+      return { demarche, service };
+    });
+    // Internal agent sheets are not published: to citizens they do not exist.
+    if (!found) throw notFound();
+    return reply.type(HTML).send(demarchePage(ctx, found.demarche, found.service).toString());
+  });
+
+  app.get<{ Querystring: { q?: string | string[] } }>('/recherche', async (request, reply) => {
+    const ctx = pageContext(request);
+    const raw = request.query.q;
+    const q = (Array.isArray(raw) ? (raw[0] ?? '') : (raw ?? '')).trim().slice(0, 200);
+    const hits = q === '' ? null : await inTenant(services.db, ctx.tenant.id, (trx) => searchDemarches(trx, q));
+    return reply.type(HTML).send(searchPage(ctx, q, hits).toString());
+  });
+
+  app.get<{ Params: { slug: string } }>('/evenements/:slug', async (request, reply) => {
+    const ctx = pageContext(request);
+    const event = LIFE_EVENTS.find((e) => e.slug === request.params.slug);
+    if (!event) throw new AppError('not_found', "Cette page n'existe pas.");
+    const demarches = await inTenant(services.db, ctx.tenant.id, async (trx) =>
+      (await listPublicDemarches(trx)).filter((d) => d.life_events.includes(event.slug)),
+    );
+    return reply.type(HTML).send(lifeEventPage(ctx, event, demarches).toString());
+  });
+}

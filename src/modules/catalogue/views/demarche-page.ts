@@ -1,0 +1,108 @@
+import type { DemarcheRow, ServiceRow } from '../../../db/schema.ts';
+import { html, type SafeHtml } from '../../../platform/html.ts';
+import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
+import { CHANNEL_LABELS } from '../taxonomy.ts';
+import { hasForm } from './components.ts';
+import { renderMarkdown } from './markdown.ts';
+
+/** Sections after "En bref", in this order; any other section follows. */
+const SECTION_ORDER: { key: string; title: string }[] = [
+  { key: 'qui-est-concerne', title: 'Qui est concerné' },
+  { key: 'ce-qu-il-faut-preparer', title: 'Ce qu’il faut préparer' },
+  { key: 'comment-faire', title: 'Comment faire' },
+  { key: 'delai-et-cout', title: 'Délai et coût' },
+  { key: 'erreurs-frequentes-a-eviter', title: 'Erreurs fréquentes à éviter' },
+  { key: 'besoin-d-aide', title: 'Besoin d’aide ?' },
+];
+
+/** "10 jours ouvrés", or null when the article commits to no delay. */
+export function delayLabel(days: number | null): string | null {
+  if (!days) return null;
+  return days === 1 ? '1 jour ouvré' : `${days} jours ouvrés`;
+}
+
+/** "en ligne, au guichet ou par courrier". */
+export function channelsLabel(channels: string[]): string {
+  const words = channels.map((c) => CHANNEL_LABELS[c] ?? c);
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} ou ${words[words.length - 1]}`;
+}
+
+/** The cost, when the "Délai et coût" section states one: its first sentence about price. */
+export function costLabel(section: string | undefined): string | null {
+  if (!section) return null;
+  const sentences = section.replace(/\s+/g, ' ').split(/(?<=[.!?])\s+/);
+  const found = sentences.find((s) => /€|\bgratuit/i.test(s));
+  return found ? found.trim() : null;
+}
+
+function titleFromKey(key: string): string {
+  const words = key.replace(/-/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export function demarchePage(ctx: PageContext, d: DemarcheRow, service: ServiceRow | undefined): SafeHtml {
+  const online = d.kind === 'demarche' && hasForm(d);
+  const formLink = online
+    ? html`<p class="cta">
+        <a class="button" href="${url(ctx, `/demarches/${d.slug}/demande`)}">Faire la demande en ligne</a>
+      </p>`
+    : '';
+  const delay = delayLabel(d.delay_days);
+  const cost = costLabel(d.sections['delai-et-cout']);
+  const known = new Set(['en-bref', ...SECTION_ORDER.map((s) => s.key)]);
+  const extra = Object.keys(d.sections)
+    .filter((k) => !known.has(k))
+    .map((key) => ({ key, title: titleFromKey(key) }));
+
+  const main = html`<h1>${d.title}</h1>
+    ${service ? html`<p>Service : ${service.name}</p>` : ''}
+    <section aria-labelledby="en-bref">
+      <h2 id="en-bref">En bref</h2>
+      ${renderMarkdown(d.sections['en-bref'] ?? d.summary)}
+    </section>
+    ${formLink}
+    ${
+      d.kind === 'demarche'
+        ? html`<dl class="facts">
+            <dt>Délai de réponse</dt>
+            <dd>${delay ?? html`Voir la partie <a href="#delai-et-cout">Délai et coût</a>`}</dd>
+            ${
+              d.channels.length > 0
+                ? html`<dt>Comment faire la démarche</dt>
+                    <dd>${channelsLabel(d.channels)}</dd>`
+                : ''
+            }
+            ${
+              cost
+                ? html`<dt>Coût</dt>
+                    <dd>${cost}</dd>`
+                : ''
+            }
+          </dl>`
+        : ''
+    }
+    ${[...SECTION_ORDER, ...extra]
+      .filter((s) => d.sections[s.key])
+      .map(
+        (s) =>
+          html`<section aria-labelledby="${s.key}">
+            <h2 id="${s.key}">${s.title}</h2>
+            ${
+              s.key === 'erreurs-frequentes-a-eviter'
+                ? html`<p>
+                    Voici les erreurs les plus courantes. Elles retardent souvent les demandes. Si vous vous trompez de
+                    bonne foi, vous avez le droit à l’erreur : vous pouvez corriger sans être sanctionné.
+                  </p>`
+                : ''
+            }
+            ${renderMarkdown(d.sections[s.key]!)}
+          </section>`,
+      )}
+    ${formLink}`;
+  return layout(ctx, {
+    title: d.title,
+    main,
+    breadcrumbs: [{ label: 'Accueil', href: '/' }, { label: 'Démarches', href: '/demarches' }, { label: d.title }],
+  });
+}
