@@ -1,4 +1,185 @@
-import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../app.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { pageContext, requireTenant, type Services } from '../../app.ts';
+import { AppError } from '../../platform/errors.ts';
+import { fieldValue, readFormBody } from '../../platform/web/form-body.ts';
+import { addCitizenMessage } from './add-citizen-message.ts';
+import { findTrackedRequest } from './find-tracked-request.ts';
+import { presentAnswers } from './form-engine/present.ts';
+import type { RawAnswers } from './form-engine/validate.ts';
+import { trackingUrl } from './notifications.ts';
+import { renderReceiptPdf } from './receipt-pdf.ts';
+import { normalizeReference } from './reference.ts';
+import { loadOnlineForm, submitRequest } from './submit-request.ts';
+import { confirmationPage, formPage, lookupPage, trackingPage } from './views.ts';
 
-export function registerRequestRoutes(_app: FastifyInstance, _services: Services): void {}
+/** Absolute URL of the tenant's portal as the citizen reached it (for links in mails and PDFs). */
+export function portalBaseUrl(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}${request.base}`;
+}
+
+interface RefParams {
+  reference: string;
+}
+interface KeyQuery {
+  cle?: string;
+  envoye?: string;
+}
+
+/** The citizen's side of a request: the online form, confirmation, tracking, receipt. */
+export function registerRequestRoutes(app: FastifyInstance, services: Services): void {
+  const maxUploadMb = Math.round((services.config.uploadMaxBytes / 1024 / 1024) * 10) / 10;
+  // Look-ups by reference and code are rate-limited per address: codes cannot be guessed by brute force.
+  const lookupLimit = { rateLimit: { max: services.config.trackingRateLimit, timeWindow: '1 minute' } };
+
+  app.get<{ Params: { slug: string } }>('/demarches/:slug/demande', async (request, reply) => {
+    const ctx = pageContext(request);
+    const d = await loadOnlineForm(services, ctx.tenant, request.params.slug);
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(formPage(ctx, d, { values: {}, errors: [], filesToReattach: [] }, maxUploadMb).toString());
+  });
+
+  app.post<{ Params: { slug: string } }>('/demarches/:slug/demande', async (request, reply) => {
+    const ctx = pageContext(request);
+    const body = readFormBody(request);
+    const { _csrf: _ignored, ...answers } = body.fields as RawAnswers;
+    const result = await submitRequest(services, ctx.tenant, {
+      demarcheSlug: request.params.slug,
+      answers,
+      files: body.files,
+      channel: 'en-ligne',
+      baseUrl: portalBaseUrl(request),
+    });
+    if (!result.ok) {
+      const d = await loadOnlineForm(services, ctx.tenant, request.params.slug);
+      return reply
+        .code(400)
+        .type('text/html; charset=utf-8')
+        .send(
+          formPage(
+            ctx,
+            d,
+            { values: answers, errors: result.errors, filesToReattach: result.filesToReattach },
+            maxUploadMb,
+          ).toString(),
+        );
+    }
+    const { reference, secret } = result.request;
+    return reply.redirect(`${request.base}/demandes/${reference}/confirmation?cle=${encodeURIComponent(secret)}`, 303);
+  });
+
+  app.get<{ Params: RefParams; Querystring: KeyQuery }>(
+    '/demandes/:reference/confirmation',
+    { config: lookupLimit },
+    async (request, reply) => {
+      const ctx = pageContext(request);
+      const secret = request.query.cle ?? '';
+      const r = await findTrackedRequest(services, ctx.tenant, request.params.reference, secret);
+      return reply.type('text/html; charset=utf-8').send(confirmationPage(ctx, r, secret).toString());
+    },
+  );
+
+  app.get<{ Querystring: { reference?: string; cle?: string } }>(
+    '/suivi',
+    { config: lookupLimit },
+    async (request, reply) => {
+      const ctx = pageContext(request);
+      const reference = (request.query.reference ?? '').trim();
+      const code = (request.query.cle ?? '').trim();
+      if (!reference && !code)
+        return reply.type('text/html; charset=utf-8').send(lookupPage(ctx, { reference, code }).toString());
+      const ref = normalizeReference(reference);
+      if (!ref || !code) {
+        return reply
+          .code(400)
+          .type('text/html; charset=utf-8')
+          .send(
+            lookupPage(ctx, {
+              reference,
+              code,
+              error: 'Indiquez votre numéro de demande (par exemple VB-2026-4F7K2) et votre code de suivi.',
+            }).toString(),
+          );
+      }
+      return reply.redirect(`${request.base}/suivi/${ref}?cle=${encodeURIComponent(code)}`, 303);
+    },
+  );
+
+  app.get<{ Params: RefParams; Querystring: KeyQuery }>(
+    '/suivi/:reference',
+    { config: lookupLimit },
+    async (request, reply) => {
+      const ctx = pageContext(request);
+      const secret = request.query.cle ?? '';
+      try {
+        const r = await findTrackedRequest(services, ctx.tenant, request.params.reference, secret);
+        const notice = request.query.envoye ? 'Votre message est bien envoyé au service.' : undefined;
+        return reply
+          .type('text/html; charset=utf-8')
+          .send(trackingPage(ctx, r, secret, { message: '', errors: [], notice }).toString());
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code !== 'request_not_found') throw err;
+        return reply
+          .code(404)
+          .type('text/html; charset=utf-8')
+          .send(lookupPage(ctx, { reference: request.params.reference, code: '', error: err.message }).toString());
+      }
+    },
+  );
+
+  app.post<{ Params: RefParams }>('/suivi/:reference/messages', { config: lookupLimit }, async (request, reply) => {
+    const ctx = pageContext(request);
+    const body = readFormBody(request);
+    const secret = fieldValue(body, 'cle');
+    const message = fieldValue(body, 'message');
+    const result = await addCitizenMessage(services, ctx.tenant, {
+      reference: request.params.reference,
+      secret,
+      message,
+      files: body.files.filter((f) => f.fieldName === 'documents'),
+    });
+    if (!result.ok) {
+      const r = await findTrackedRequest(services, ctx.tenant, request.params.reference, secret);
+      return reply
+        .code(400)
+        .type('text/html; charset=utf-8')
+        .send(trackingPage(ctx, r, secret, { message, errors: result.errors }).toString());
+    }
+    return reply.redirect(
+      `${request.base}/suivi/${request.params.reference}?cle=${encodeURIComponent(secret)}&envoye=1#ajouter`,
+      303,
+    );
+  });
+
+  app.get<{ Params: RefParams; Querystring: KeyQuery }>(
+    '/suivi/:reference/recepisse.pdf',
+    { config: lookupLimit },
+    async (request, reply) => {
+      const tenant = requireTenant(request);
+      const secret = request.query.cle ?? '';
+      const r = await findTrackedRequest(services, tenant, request.params.reference, secret);
+      const c = tenant.contact;
+      const pdf = await renderReceiptPdf({
+        tenantName: tenant.name,
+        tenantAddress: c.address ? `${c.address}, ${c.postalCode ?? ''} ${c.city ?? ''}`.trim() : undefined,
+        tenantPhone: c.phone,
+        reference: r.reference,
+        demarcheTitle: r.demarcheTitle,
+        submittedAt: r.submittedAt,
+        dueOn: r.dueOn,
+        delayDays: r.delayDays,
+        applicantName: r.applicantName ?? '',
+        answers: presentAnswers(r.form, r.data).map(({ label, value }) => ({ label, value })),
+        documents: r.documents
+          .filter((d) => d.fieldName !== null)
+          .map((d) => ({ filename: d.filename, sizeBytes: d.sizeBytes })),
+        trackingUrl: trackingUrl(portalBaseUrl(request), r.reference, secret),
+      });
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="recepisse-${r.reference}.pdf"`)
+        .header('cache-control', 'private, no-store')
+        .send(Buffer.from(pdf));
+    },
+  );
+}

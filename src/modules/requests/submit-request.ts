@@ -1,0 +1,179 @@
+import type { Services } from '../../app.ts';
+import { inTenant } from '../../db/tenant-scope.ts';
+import { AppError } from '../../platform/errors.ts';
+import { queueMail } from '../../platform/mail.ts';
+import type { UploadedFile } from '../../platform/web/form-body.ts';
+import { parseFormDefinition, type FormDefinition } from '../catalogue/form-definition.ts';
+import type { Tenant } from '../tenants/tenant.ts';
+import { checkUploadedFile, safeFilename } from './file-check.ts';
+import { anchorOf, validateAnswers, type FieldError, type RawAnswers } from './form-engine/validate.ts';
+import { submissionMail } from './notifications.ts';
+import { generateReference, generateTrackingSecret, hashTrackingSecret } from './reference.ts';
+import { findOnlineDemarche, insertDocument, insertEvent, insertRequest } from './repository.ts';
+import { addWorkingDays, DEFAULT_TIME_ZONE } from './working-days.ts';
+
+/** Committed delay when a démarche with a form declares none (the confirmation always promises a date). */
+export const DEFAULT_DELAY_DAYS = 15;
+
+export interface SubmitRequestInput {
+  demarcheSlug: string;
+  answers: RawAnswers;
+  files: UploadedFile[];
+  /** 'en-ligne' (portal), 'api', … */
+  channel?: string;
+  /** Absolute URL of the tenant's portal, for the links in the confirmation mail. */
+  baseUrl: string;
+}
+
+export type SubmitRequestResult =
+  | { ok: true; request: { id: string; reference: string; secret: string; dueOn: string } }
+  | { ok: false; errors: FieldError[]; filesToReattach: string[] };
+
+/** The démarche and its form, or a 404 when it cannot be done online. */
+export async function loadOnlineForm(
+  services: Services,
+  tenant: Tenant,
+  slug: string,
+): Promise<{
+  id: string;
+  serviceId: string;
+  slug: string;
+  title: string;
+  summary: string;
+  delayDays: number;
+  form: FormDefinition;
+}> {
+  const d = await inTenant(services.db, tenant.id, (trx) => findOnlineDemarche(trx, slug));
+  if (!d || d.kind !== 'demarche' || !d.form) {
+    throw new AppError('demarche_not_found', "Cette démarche n'existe pas ou ne peut pas se faire en ligne.");
+  }
+  return {
+    id: d.id,
+    serviceId: d.service_id,
+    slug: d.slug,
+    title: d.title,
+    summary: d.summary,
+    delayDays: d.delay_days ?? DEFAULT_DELAY_DAYS,
+    form: parseFormDefinition(d.form),
+  };
+}
+
+function parisToday(now: Date): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: DEFAULT_TIME_ZONE,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
+}
+
+/**
+ * Files a citizen's request: validates the answers and files against the démarche's form,
+ * then in one transaction stores the request, its first timeline event, its documents and the
+ * confirmation mail. The caller acknowledges only after this resolves, i.e. after the commit.
+ */
+export async function submitRequest(
+  services: Services,
+  tenant: Tenant,
+  input: SubmitRequestInput,
+): Promise<SubmitRequestResult> {
+  const demarche = await loadOnlineForm(services, tenant, input.demarcheSlug);
+  const now = services.clock.now();
+  const filesOf = (name: string) => input.files.filter((f) => f.fieldName === name);
+  const result = validateAnswers(demarche.form, input.answers, (name) => filesOf(name).length, parisToday(now));
+
+  const errors = [...result.errors];
+  const accepted: { fieldName: string; filename: string; mimeType: string; data: Buffer }[] = [];
+  for (const field of result.fileFields) {
+    for (const file of filesOf(field.name)) {
+      const check = await checkUploadedFile(file, field.accept);
+      if (check.ok)
+        accepted.push({
+          fieldName: field.name,
+          filename: safeFilename(file.filename),
+          mimeType: check.mimeType,
+          data: file.data,
+        });
+      else errors.push({ field: field.name, anchor: anchorOf(field), message: check.message });
+    }
+  }
+  if (errors.length > 0) {
+    // Files are not kept across a failed attempt: say which ones to add again.
+    const filesToReattach = [
+      ...new Set(
+        input.files.filter((f) => result.fileFields.some((ff) => ff.name === f.fieldName)).map((f) => f.fieldName),
+      ),
+    ];
+    return { ok: false, errors, filesToReattach };
+  }
+
+  const data: Record<string, unknown> = { ...result.answers };
+  for (const field of result.fileFields)
+    data[field.name] = accepted.filter((f) => f.fieldName === field.name).map((f) => f.filename);
+  const givenName = String(result.answers.applicant_given_name ?? '');
+  const familyName = String(result.answers.applicant_family_name ?? '');
+  const email = typeof result.answers.applicant_email === 'string' ? result.answers.applicant_email : null;
+  const phone = typeof result.answers.applicant_phone === 'string' ? result.answers.applicant_phone : null;
+  const dueOn = addWorkingDays(now, demarche.delayDays);
+  const secret = generateTrackingSecret();
+
+  const created = await inTenant(services.db, tenant.id, async (trx) => {
+    let reference = '';
+    let id: string | null = null;
+    // References are random: retry on the (very rare) collision instead of revealing a sequence.
+    for (let attempt = 0; attempt < 5 && !id; attempt++) {
+      reference = generateReference(tenant.referencePrefix, Number(parisToday(now).slice(0, 4)));
+      id = await insertRequest(trx, {
+        tenantId: tenant.id,
+        reference,
+        demarcheId: demarche.id,
+        serviceId: demarche.serviceId,
+        channel: input.channel ?? 'en-ligne',
+        data,
+        applicantName: `${givenName} ${familyName}`.trim() || null,
+        applicantEmail: email,
+        applicantPhone: phone,
+        trackingSecretHash: hashTrackingSecret(secret),
+        dueOn,
+      });
+    }
+    if (!id) throw new AppError('conflict', "La demande n'a pas pu être enregistrée. Réessayez.");
+    const eventId = await insertEvent(trx, {
+      tenantId: tenant.id,
+      requestId: id,
+      kind: 'submitted',
+      statusTo: 'recue',
+      authorKind: 'citizen',
+    });
+    for (const f of accepted) {
+      await insertDocument(trx, {
+        tenantId: tenant.id,
+        requestId: id,
+        eventId,
+        fieldName: f.fieldName,
+        filename: f.filename,
+        mimeType: f.mimeType,
+        content: f.data,
+      });
+    }
+    if (email) {
+      await queueMail(trx, tenant.id, {
+        to: email,
+        requestId: id,
+        ...submissionMail({
+          tenant,
+          reference,
+          secret,
+          demarcheTitle: demarche.title,
+          applicantName: `${givenName} ${familyName}`.trim(),
+          dueOn,
+          delayDays: demarche.delayDays,
+          baseUrl: input.baseUrl,
+        }),
+      });
+    }
+    return { id, reference };
+  });
+  services.mail.kick();
+  return { ok: true, request: { id: created.id, reference: created.reference, secret, dueOn } };
+}
