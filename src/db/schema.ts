@@ -22,6 +22,10 @@ export interface TenantContact {
   accessibilityStatus?: 'totalement conforme' | 'partiellement conforme' | 'non conforme';
   /** Date of the last accessibility audit, if any (YYYY-MM-DD). */
   accessibilityAuditDate?: string;
+  /** Director of publication named in the legal notice (default: the mayor, unnamed). */
+  publicationDirector?: string;
+  /** Hosting provider named in the legal notice, as declared by the collectivité. */
+  hosting?: { name: string; address?: string; phone?: string; website?: string };
 }
 export interface TenantTheme {
   primaryColor?: string;

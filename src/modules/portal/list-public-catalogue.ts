@@ -1,0 +1,52 @@
+import type { Db } from '../../db/tenant-scope.ts';
+import { inTenant } from '../../db/tenant-scope.ts';
+
+export interface CatalogueEntry {
+  slug: string;
+  title: string;
+  kind: 'demarche' | 'information';
+}
+
+export interface ServiceWithEntries {
+  slug: string;
+  name: string;
+  entries: CatalogueEntry[];
+}
+
+const byFrench = (a: string, b: string) => a.localeCompare(b, 'fr', { sensitivity: 'base' });
+
+/**
+ * Every public démarche and information page of the tenant, grouped by service. Internal agent
+ * sheets never leave the back office. Sorted in French order here rather than in SQL, since
+ * the database collation may differ between PGlite and the server.
+ */
+export async function listPublicCatalogue(db: Db, tenantId: string): Promise<ServiceWithEntries[]> {
+  const rows = await inTenant(db, tenantId, (trx) =>
+    trx
+      .selectFrom('demarches')
+      .innerJoin('services', (join) =>
+        join.onRef('services.tenant_id', '=', 'demarches.tenant_id').onRef('services.id', '=', 'demarches.service_id'),
+      )
+      .select([
+        'services.slug as serviceSlug',
+        'services.name as serviceName',
+        'demarches.slug as slug',
+        'demarches.title as title',
+        'demarches.kind as kind',
+      ])
+      .where('demarches.audience', '=', 'public')
+      .execute(),
+  );
+  const services = new Map<string, ServiceWithEntries>();
+  for (const r of rows) {
+    let service = services.get(r.serviceSlug);
+    if (!service) {
+      service = { slug: r.serviceSlug, name: r.serviceName, entries: [] };
+      services.set(r.serviceSlug, service);
+    }
+    service.entries.push({ slug: r.slug, title: r.title, kind: r.kind });
+  }
+  const list = [...services.values()].sort((a, b) => byFrench(a.name, b.name));
+  for (const s of list) s.entries.sort((a, b) => byFrench(a.title, b.title));
+  return list;
+}
