@@ -7,13 +7,19 @@ export async function findDemarcheBySlug(trx: Tx, slug: string): Promise<Demarch
   return trx.selectFrom('demarches').selectAll().where('slug', '=', slug).executeTakeFirst();
 }
 
+// Sorted in French order here: PGlite and the server may not share the database collation.
+const frenchOrder = (a: string, b: string) => a.localeCompare(b, 'fr', { sensitivity: 'base' });
+
 /** Every public démarche and information page, by title. */
 export async function listPublicDemarches(trx: Tx): Promise<DemarcheRow[]> {
-  return trx.selectFrom('demarches').selectAll().where('audience', '=', 'public').orderBy('title').execute();
+  const rows = await trx.selectFrom('demarches').selectAll().where('audience', '=', 'public').execute();
+  return rows.sort((a, b) => frenchOrder(a.title, b.title));
 }
 
+/** Every service, by name. */
 export async function listServices(trx: Tx): Promise<ServiceRow[]> {
-  return trx.selectFrom('services').selectAll().orderBy('name').execute();
+  const rows = await trx.selectFrom('services').selectAll().execute();
+  return rows.sort((a, b) => frenchOrder(a.name, b.name));
 }
 
 /**
@@ -35,7 +41,7 @@ export async function listMostRequested(trx: Tx, limit: number): Promise<Demarch
     .where('d.kind', '=', 'demarche')
     .orderBy(sql`d.form is null`)
     .orderBy('request_count', 'desc')
-    .orderBy('d.title')
+    .orderBy('d.slug')
     .limit(limit)
     .execute();
 }
@@ -90,7 +96,7 @@ export async function searchDemarches(trx: Tx, query: string, limit = 20): Promi
     .where('d.audience', '=', 'public')
     .where(sql<boolean>`${score} > 0.25`)
     .orderBy('score', 'desc')
-    .orderBy('d.title')
+    .orderBy('d.slug')
     .limit(limit)
     .execute();
   return rows.map(({ score: s, ...demarche }) => ({ demarche: demarche as DemarcheRow, score: Number(s) }));
