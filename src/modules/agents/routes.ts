@@ -1,4 +1,277 @@
-import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../app.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { pageContext, requireTenant, type Services } from '../../app.ts';
+import type { RequestStatus } from '../../db/schema.ts';
+import { inTenant } from '../../db/tenant-scope.ts';
+import { AppError } from '../../platform/errors.ts';
+import { fieldValue, readFormBody } from '../../platform/web/form-body.ts';
+import { url, type PageContext } from '../../platform/web/layout.ts';
+import { addInternalNote } from '../requests/add-internal-note.ts';
+import { changeRequestStatus, isRequestStatus } from '../requests/change-request-status.ts';
+import { authenticateAgent } from './authenticate-agent.ts';
+import { can, type RequestAction } from './policy.ts';
+import {
+  findDocument,
+  findRequestByReference,
+  listDocuments,
+  listEvents,
+  listRequests,
+  listServices,
+  type RequestDetailRow,
+} from './repository.ts';
+import { AgentLoginRequired, currentAgent, requireAgent, safeReturnPath } from './require-agent.ts';
+import { AGENT_COOKIE, createSession, deleteSession, SESSION_ABSOLUTE_MS, type SessionAgent } from './sessions.ts';
+import { isoDate } from './views/format.ts';
+import { loginPage } from './views/login-page.ts';
+import { requestDetailPage, type FieldError, type RequestDetailPageInput } from './views/request-detail-page.ts';
+import { requestListPage } from './views/request-list-page.ts';
 
-export function registerAgentRoutes(_app: FastifyInstance, _services: Services): void {}
+const LOGIN_FAILED = 'Adresse électronique ou mot de passe incorrect.';
+const REFERENCE = /^[A-Z]{2,4}-\d{4}-[A-Z0-9]{3,12}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NOTICES: Record<string, string> = {
+  statut: 'Le statut de la demande est changé.',
+  note: 'La note interne est ajoutée.',
+};
+
+function agentContext(request: FastifyRequest, agent: SessionAgent | null): PageContext {
+  return { ...pageContext(request), agent: agent ? { name: agent.name } : null };
+}
+
+function queryParam(request: FastifyRequest, name: string): string | null {
+  const v = (request.query as Record<string, unknown> | undefined)?.[name];
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+function sendHtml(reply: FastifyReply, page: { toString(): string }, status = 200) {
+  return reply.code(status).type('text/html; charset=utf-8').send(page.toString());
+}
+
+/** Unknown and forbidden requests get the same answer, so references cannot be probed. */
+function notFound(): AppError {
+  return new AppError('request_not_found', "Cette demande n'existe pas ou vous n'y avez pas accès.");
+}
+
+/** A request the agent may act on, or the not-found error. */
+function authorised(agent: SessionAgent, action: RequestAction, row: RequestDetailRow | undefined): RequestDetailRow {
+  if (!row || !can(agent, action, row)) throw notFound();
+  return row;
+}
+
+function referenceParam(request: FastifyRequest): string {
+  const reference = (request.params as { reference?: string }).reference ?? '';
+  if (!REFERENCE.test(reference)) throw notFound();
+  return reference;
+}
+
+function baseUrl(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}${request.base}`;
+}
+
+/** An ASCII file name for the header, with the original in RFC 5987 form for browsers that read it. */
+function contentDisposition(filename: string): string {
+  const clean = filename.replace(/\p{Cc}|["\\/]/gu, '').trim() || 'document';
+  const ascii =
+    clean
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[^\w.\- ]/g, '_')
+      .slice(0, 120) || 'document';
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(clean)}`;
+}
+
+export function registerAgentRoutes(app: FastifyInstance, services: Services): void {
+  const secureCookie = services.config.env === 'production';
+
+  async function renderDetail(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    agent: SessionAgent,
+    reference: string,
+    extra: Pick<RequestDetailPageInput, 'form' | 'notice'>,
+    status = 200,
+  ) {
+    const tenant = requireTenant(request);
+    const page = await inTenant(services.db, tenant.id, async (trx) => {
+      const row = authorised(agent, 'view', await findRequestByReference(trx, reference));
+      const [documents, events] = await Promise.all([listDocuments(trx, row.id), listEvents(trx, row.id)]);
+      return requestDetailPage(agentContext(request, agent), {
+        request: row,
+        documents,
+        events,
+        canChangeStatus: can(agent, 'change_status', row),
+        canAddNote: can(agent, 'add_note', row),
+        today: isoDate(services.clock.now()),
+        ...extra,
+      });
+    });
+    return sendHtml(reply, page, status);
+  }
+
+  // A scope of its own, so that its error handler only turns this module's "login required"
+  // into a redirect; every other error goes on to the application's handler.
+  void app.register(async (scope) => {
+    scope.setErrorHandler(async (err, request, reply) => {
+      if (err instanceof AgentLoginRequired) {
+        return reply.redirect(
+          url({ base: request.base }, `/agent/connexion?retour=${encodeURIComponent(err.retour)}`),
+          303,
+        );
+      }
+      throw err;
+    });
+    // Agent pages show personal data: no shared or browser cache keeps them.
+    scope.addHook('onSend', async (_request, reply) => {
+      reply.header('cache-control', 'no-store');
+    });
+
+    scope.get('/agent', async (request, reply) => reply.redirect(url(request, '/agent/demandes'), 303));
+
+    scope.get('/agent/connexion', async (request, reply) => {
+      const retour = safeReturnPath(queryParam(request, 'retour'));
+      if (await currentAgent(request, services)) return reply.redirect(url(request, retour), 303);
+      const notice = queryParam(request, 'deconnexion') === '1' ? 'Vous êtes déconnecté.' : undefined;
+      return sendHtml(reply, loginPage(agentContext(request, null), { email: '', retour, error: null, notice }));
+    });
+
+    scope.post(
+      '/agent/connexion',
+      { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } },
+      async (request, reply) => {
+        const tenant = requireTenant(request);
+        const body = readFormBody(request);
+        const email = fieldValue(body, 'email').trim().slice(0, 320);
+        const password = fieldValue(body, 'password').slice(0, 1024);
+        const retour = safeReturnPath(fieldValue(body, 'retour'));
+        const previous = request.cookies[AGENT_COOKIE];
+        const now = services.clock.now();
+        const token = await inTenant(services.db, tenant.id, async (trx) => {
+          const agentId = await authenticateAgent(trx, email, password, now);
+          if (!agentId) return null;
+          // A new session at every login: a session id planted before login is worth nothing.
+          if (previous) await deleteSession(trx, previous);
+          return createSession(trx, tenant.id, agentId, now);
+        });
+        if (!token) {
+          return sendHtml(reply, loginPage(agentContext(request, null), { email, retour, error: LOGIN_FAILED }), 401);
+        }
+        reply.setCookie(AGENT_COOKIE, token, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: secureCookie,
+          maxAge: SESSION_ABSOLUTE_MS / 1000,
+        });
+        return reply.redirect(url(request, retour), 303);
+      },
+    );
+
+    scope.post('/agent/deconnexion', async (request, reply) => {
+      const tenant = requireTenant(request);
+      const token = request.cookies[AGENT_COOKIE];
+      if (token) await inTenant(services.db, tenant.id, (trx) => deleteSession(trx, token));
+      reply.clearCookie(AGENT_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookie });
+      return reply.redirect(url(request, '/agent/connexion?deconnexion=1'), 303);
+    });
+
+    scope.get('/agent/demandes', async (request, reply) => {
+      const agent = await requireAgent(request, services);
+      const tenant = requireTenant(request);
+      const statusParam = queryParam(request, 'statut');
+      const status: RequestStatus | null = statusParam && isRequestStatus(statusParam) ? statusParam : null;
+      const pageParam = Number(queryParam(request, 'page') ?? '1');
+      const page = Number.isInteger(pageParam) && pageParam >= 1 && pageParam <= 100_000 ? pageParam : 1;
+      const scopeIds = agent.role === 'admin' ? null : agent.serviceIds;
+      const html = await inTenant(services.db, tenant.id, async (trx) => {
+        const visibleServices = await listServices(trx, scopeIds);
+        const serviceParam = queryParam(request, 'service');
+        // A service outside the agent's own is ignored rather than trusted.
+        const serviceId = visibleServices.some((s) => s.id === serviceParam) ? serviceParam : null;
+        const { items, total } = await listRequests(trx, { serviceIds: scopeIds, status, serviceId, page });
+        return requestListPage(agentContext(request, agent), {
+          items,
+          total,
+          page,
+          services: visibleServices,
+          status,
+          serviceId,
+          today: isoDate(services.clock.now()),
+        });
+      });
+      return sendHtml(reply, html);
+    });
+
+    scope.get('/agent/demandes/:reference', async (request, reply) => {
+      const agent = await requireAgent(request, services);
+      const reference = referenceParam(request);
+      const done = queryParam(request, 'fait');
+      return renderDetail(request, reply, agent, reference, { notice: done ? NOTICES[done] : undefined });
+    });
+
+    scope.get('/agent/demandes/:reference/documents/:id', async (request, reply) => {
+      const agent = await requireAgent(request, services);
+      const tenant = requireTenant(request);
+      const reference = referenceParam(request);
+      const id = (request.params as { id: string }).id;
+      const doc = await inTenant(services.db, tenant.id, async (trx) => {
+        const row = authorised(agent, 'view', await findRequestByReference(trx, reference));
+        return UUID.test(id) ? findDocument(trx, row.id, id) : undefined;
+      });
+      if (!doc) throw new AppError('not_found', "Ce document n'existe pas.");
+      return reply
+        .header('content-type', doc.mime_type)
+        .header('content-disposition', contentDisposition(doc.filename))
+        .header('x-content-type-options', 'nosniff')
+        .send(doc.content);
+    });
+
+    scope.post('/agent/demandes/:reference/statut', async (request, reply) => {
+      const agent = await requireAgent(request, services);
+      const tenant = requireTenant(request);
+      const reference = referenceParam(request);
+      const body = readFormBody(request);
+      const values = { statut: fieldValue(body, 'statut'), message: fieldValue(body, 'message') };
+      try {
+        await inTenant(services.db, tenant.id, async (trx) => {
+          const row = authorised(agent, 'change_status', await findRequestByReference(trx, reference));
+          await changeRequestStatus(trx, {
+            tenant,
+            requestId: row.id,
+            agentId: agent.id,
+            to: values.statut,
+            message: values.message,
+            baseUrl: baseUrl(request),
+            now: services.clock.now(),
+          });
+        });
+      } catch (err) {
+        if (err instanceof AppError && (err.code === 'validation_failed' || err.code === 'invalid_transition')) {
+          const errors = (err.details as FieldError[] | undefined) ?? [{ field: 'statut', message: err.message }];
+          return renderDetail(request, reply, agent, reference, { form: { kind: 'statut', errors, values } }, 400);
+        }
+        throw err;
+      }
+      services.mail.kick();
+      return reply.redirect(url(request, `/agent/demandes/${encodeURIComponent(reference)}?fait=statut`), 303);
+    });
+
+    scope.post('/agent/demandes/:reference/notes', async (request, reply) => {
+      const agent = await requireAgent(request, services);
+      const tenant = requireTenant(request);
+      const reference = referenceParam(request);
+      const values = { note: fieldValue(readFormBody(request), 'note') };
+      try {
+        await inTenant(services.db, tenant.id, async (trx) => {
+          const row = authorised(agent, 'add_note', await findRequestByReference(trx, reference));
+          await addInternalNote(trx, { tenantId: tenant.id, requestId: row.id, agentId: agent.id, body: values.note });
+        });
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'validation_failed') {
+          const errors = (err.details as FieldError[] | undefined) ?? [{ field: 'note', message: err.message }];
+          return renderDetail(request, reply, agent, reference, { form: { kind: 'note', errors, values } }, 400);
+        }
+        throw err;
+      }
+      return reply.redirect(url(request, `/agent/demandes/${encodeURIComponent(reference)}?fait=note`), 303);
+    });
+  });
+}

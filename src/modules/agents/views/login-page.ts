@@ -1,0 +1,40 @@
+import { html, type SafeHtml } from '../../../platform/html.ts';
+import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
+
+export interface LoginPageInput {
+  email: string;
+  retour: string;
+  error: string | null;
+  notice?: string;
+}
+
+export function loginPage(ctx: PageContext, input: LoginPageInput): SafeHtml {
+  const errors = input.error ? [{ field: 'email', message: input.error }] : [];
+  const main = html`<h1>Connexion à l'espace agents</h1>
+    ${errorSummary(errors)}
+    <p>Cet espace est réservé aux agents de ${ctx.tenant.name}.</p>
+    <form method="post" action="${url(ctx, '/agent/connexion')}" novalidate>
+      ${csrfField(ctx)} ${input.retour ? html`<input type="hidden" name="retour" value="${input.retour}" />` : ''}
+      <div class="field${input.error ? ' field-error' : ''}">
+        <label for="email">Adresse électronique</label>
+        ${input.error ? html`<span class="error-message" id="email-error">${input.error}</span>` : ''}
+        <input
+          type="email"
+          id="email"
+          name="email"
+          autocomplete="username"
+          required
+          spellcheck="false"
+          value="${input.email}"
+          ${input.error ? html`aria-describedby="email-error" aria-invalid="true"` : ''}
+        />
+      </div>
+      <div class="field">
+        <label for="password">Mot de passe</label>
+        <input type="password" id="password" name="password" autocomplete="current-password" required />
+      </div>
+      <button type="submit" class="button">Se connecter</button>
+    </form>
+    <p>Mot de passe oublié ? Demandez à l'administrateur de votre collectivité.</p>`;
+  return layout(ctx, { title: "Connexion à l'espace agents", main, area: 'agent', notice: input.notice });
+}

@@ -1,0 +1,213 @@
+import type { RequestStatus } from '../../../db/schema.ts';
+import { html, type SafeHtml } from '../../../platform/html.ts';
+import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
+import { MESSAGE_MAX_LENGTH, TRANSITIONS } from '../../requests/change-request-status.ts';
+import { STATUS_LABELS } from '../../requests/status-notification.ts';
+import type { DocumentRow, EventRow, RequestDetailRow } from '../repository.ts';
+import { answersOf } from './answers.ts';
+import { formatDateTime, formatDay, isLate, statusBadge } from './format.ts';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export interface RequestDetailPageInput {
+  request: RequestDetailRow;
+  documents: DocumentRow[];
+  events: EventRow[];
+  canChangeStatus: boolean;
+  canAddNote: boolean;
+  today: string;
+  /** Errors of the form that was sent, if any, and what was typed in it. */
+  form?: { kind: 'statut' | 'note'; errors: FieldError[]; values: Record<string, string> };
+  notice?: string;
+}
+
+function eventTitle(e: EventRow): string {
+  switch (e.kind) {
+    case 'submitted':
+      return 'Demande déposée';
+    case 'status_changed':
+      return e.status_to ? `Statut changé : ${STATUS_LABELS[e.status_to]}` : 'Statut changé';
+    case 'citizen_message':
+      return "Message de l'usager";
+    case 'agent_message':
+      return "Message envoyé à l'usager";
+    case 'internal_note':
+      return 'Note interne – non visible par l’usager';
+  }
+}
+
+function author(e: EventRow): string {
+  if (e.author_kind === 'agent') return e.agent_name ?? 'Un agent';
+  if (e.author_kind === 'citizen') return "L'usager";
+  return 'Guichet';
+}
+
+function fieldError(errors: FieldError[], field: string): FieldError | undefined {
+  return errors.find((e) => e.field === field);
+}
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} octets`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} Ko`;
+  return `${(bytes / 1024 / 1024).toFixed(1).replace('.', ',')} Mo`;
+}
+
+function statusForm(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
+  const r = input.request;
+  const next = TRANSITIONS[r.status];
+  if (next.length === 0) {
+    return html`<p>Cette demande est close : son statut ne peut plus changer.</p>`;
+  }
+  const errors = input.form?.kind === 'statut' ? input.form.errors : [];
+  const values = input.form?.kind === 'statut' ? input.form.values : {};
+  const statusError = fieldError(errors, 'statut');
+  const messageError = fieldError(errors, 'message');
+  const chosen = values.statut ?? '';
+  return html`<form method="post" action="${url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}/statut`)}">
+    ${csrfField(ctx)}
+    <div class="field${statusError ? ' field-error' : ''}">
+      <label for="statut">Nouveau statut</label>
+      ${statusError ? html`<span class="error-message" id="statut-error">${statusError.message}</span>` : ''}
+      <select id="statut" name="statut" ${statusError ? html`aria-describedby="statut-error" aria-invalid="true"` : ''}>
+        ${next.map(
+          (s: RequestStatus) =>
+            html`<option value="${s}" ${chosen === s ? html` selected` : ''}>${STATUS_LABELS[s]}</option>`,
+        )}
+      </select>
+    </div>
+    <div class="field${messageError ? ' field-error' : ''}">
+      <label for="message">Message à l'usager</label>
+      <span class="hint" id="message-hint"
+        >L'usager reçoit ce message par courriel. Il est obligatoire si vous refusez la demande ou si vous attendez
+        quelque chose de l'usager. ${MESSAGE_MAX_LENGTH} caractères au maximum.</span
+      >
+      ${messageError ? html`<span class="error-message" id="message-error">${messageError.message}</span>` : ''}
+      <textarea
+        id="message"
+        name="message"
+        rows="5"
+        aria-describedby="message-hint${messageError ? ' message-error' : ''}"
+        ${messageError ? html`aria-invalid="true"` : ''}
+      >
+${values.message ?? ''}</textarea>
+    </div>
+    <button type="submit" class="button">Changer le statut</button>
+  </form>`;
+}
+
+function noteForm(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
+  const errors = input.form?.kind === 'note' ? input.form.errors : [];
+  const values = input.form?.kind === 'note' ? input.form.values : {};
+  const noteError = fieldError(errors, 'note');
+  return html`<form
+    method="post"
+    action="${url(ctx, `/agent/demandes/${encodeURIComponent(input.request.reference)}/notes`)}"
+  >
+    ${csrfField(ctx)}
+    <div class="field${noteError ? ' field-error' : ''}">
+      <label for="note">Note interne</label>
+      <span class="hint" id="note-hint">Seuls les agents voient cette note. L'usager ne la reçoit pas.</span>
+      ${noteError ? html`<span class="error-message" id="note-error">${noteError.message}</span>` : ''}
+      <textarea
+        id="note"
+        name="note"
+        rows="4"
+        aria-describedby="note-hint${noteError ? ' note-error' : ''}"
+        ${noteError ? html`aria-invalid="true"` : ''}
+      >
+${values.note ?? ''}</textarea>
+    </div>
+    <button type="submit" class="button secondary">Ajouter la note</button>
+  </form>`;
+}
+
+export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
+  const r = input.request;
+  const late = isLate(r.status, r.due_on, input.today);
+  const answers = answersOf(r.data, r.demarche_form);
+  const title = `Demande ${r.reference}`;
+  const main = html`<h1>${title}</h1>
+    ${errorSummary(input.form?.errors ?? [])}
+    <p class="lead">${r.demarche_title}</p>
+    <dl class="facts">
+      <dt>Statut</dt>
+      <dd>${statusBadge(r.status)}</dd>
+      <dt>Service</dt>
+      <dd>${r.service_name}</dd>
+      <dt>Déposée le</dt>
+      <dd>${formatDateTime(r.submitted_at)}</dd>
+      <dt>À traiter avant le</dt>
+      <dd>${formatDay(r.due_on)}${late ? html` <strong class="tag late">En retard</strong>` : ''}</dd>
+      ${
+        r.closed_at
+          ? html`<dt>Close le</dt>
+              <dd>${formatDateTime(r.closed_at)}</dd>`
+          : ''
+      }
+    </dl>
+
+    <h2>Réponses de l'usager</h2>
+    ${
+      answers.length === 0
+        ? html`<p>Aucune réponse enregistrée.</p>`
+        : html`<dl class="answers">
+            ${answers.map(
+              (a) =>
+                html`<dt>${a.label}</dt>
+                  <dd style="white-space: pre-line">${a.value}</dd>`,
+            )}
+          </dl>`
+    }
+
+    <h2>Pièces jointes</h2>
+    ${
+      input.documents.length === 0
+        ? html`<p>Aucune pièce jointe.</p>`
+        : html`<ul>
+            ${input.documents.map(
+              (d) =>
+                html`<li>
+                  <a href="${url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}/documents/${d.id}`)}" download
+                    >Télécharger ${d.filename}</a
+                  >
+                  (${formatSize(d.size_bytes)})
+                </li>`,
+            )}
+          </ul>`
+    }
+
+    <h2>Historique</h2>
+    <ol class="timeline">
+      ${input.events.map(
+        (e) =>
+          html`<li class="${e.kind === 'internal_note' ? 'note-internal' : ''}">
+            <h3>${eventTitle(e)}</h3>
+            <p class="meta">${formatDateTime(e.created_at)} · ${author(e)}</p>
+            ${e.body ? html`<p style="white-space: pre-line">${e.body}</p>` : ''}
+          </li>`,
+      )}
+    </ol>
+
+    ${
+      input.canChangeStatus
+        ? html`<h2>Changer le statut</h2>
+            ${statusForm(ctx, input)}`
+        : ''
+    }
+    ${
+      input.canAddNote
+        ? html`<h2>Ajouter une note interne</h2>
+            ${noteForm(ctx, input)}`
+        : ''
+    }`;
+  return layout(ctx, {
+    title: input.form && input.form.errors.length > 0 ? `Erreur – ${title}` : title,
+    main,
+    area: 'agent',
+    notice: input.notice,
+    breadcrumbs: [{ label: 'Demandes', href: '/agent/demandes' }, { label: r.reference }],
+  });
+}

@@ -1,0 +1,123 @@
+import type { RequestStatus, TenantContact } from '../../db/schema.ts';
+import type { Tx } from '../../db/tenant-scope.ts';
+import { AppError } from '../../platform/errors.ts';
+import { queueMail } from '../../platform/mail.ts';
+import { buildStatusNotification, STATUS_LABELS } from './status-notification.ts';
+
+export const MESSAGE_MAX_LENGTH = 5000;
+
+/** Where a request may go from each status; traitee and refusee are final. */
+export const TRANSITIONS: Record<RequestStatus, readonly RequestStatus[]> = {
+  recue: ['en_cours', 'en_attente_usager', 'traitee', 'refusee'],
+  en_cours: ['en_attente_usager', 'traitee', 'refusee'],
+  en_attente_usager: ['en_cours', 'traitee', 'refusee'],
+  traitee: [],
+  refusee: [],
+};
+
+const FINAL: readonly RequestStatus[] = ['traitee', 'refusee'];
+
+/** The citizen must be told why a request is refused and what is expected of them. */
+const MESSAGE_REQUIRED: readonly RequestStatus[] = ['refusee', 'en_attente_usager'];
+
+export function isRequestStatus(value: string): value is RequestStatus {
+  return Object.hasOwn(STATUS_LABELS, value);
+}
+
+export interface ChangeRequestStatusInput {
+  tenant: { id: string; name: string; contact: TenantContact };
+  requestId: string;
+  agentId: string;
+  to: string;
+  message: string;
+  /** The tenant's public address, for the tracking link in the mail. */
+  baseUrl: string;
+  now: Date;
+}
+
+/**
+ * Moves a request to a new status, records it in the timeline (visible to the citizen) and
+ * queues the mail that tells the applicant, all in the caller's transaction. The caller kicks
+ * the mail worker after commit. Throws `validation_failed` (details: field errors) or
+ * `invalid_transition`.
+ */
+export async function changeRequestStatus(
+  trx: Tx,
+  input: ChangeRequestStatusInput,
+): Promise<{ from: RequestStatus; to: RequestStatus }> {
+  const message = input.message.replace(/\r\n/g, '\n').trim();
+  if (!isRequestStatus(input.to)) {
+    throw new AppError('validation_failed', 'Choisissez le nouveau statut.', [
+      { field: 'statut', message: 'Choisissez le nouveau statut.' },
+    ]);
+  }
+  const to = input.to;
+  // Locked: two agents changing the same request at once are applied one after the other.
+  const request = await trx
+    .selectFrom('requests as r')
+    .innerJoin('demarches as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.id', '=', 'r.demarche_id'))
+    .select(['r.id', 'r.reference', 'r.status', 'r.applicant_email', 'r.applicant_name', 'd.title as demarche_title'])
+    .where('r.id', '=', input.requestId)
+    .forUpdate('r')
+    .executeTakeFirst();
+  if (!request) throw new AppError('request_not_found', 'Cette demande est introuvable.');
+  const from = request.status;
+  if (!TRANSITIONS[from].includes(to)) {
+    throw new AppError(
+      'invalid_transition',
+      FINAL.includes(from)
+        ? `Cette demande est close (${STATUS_LABELS[from].toLowerCase()}). Son statut ne peut plus changer.`
+        : `Une demande « ${STATUS_LABELS[from]} » ne peut pas passer au statut « ${STATUS_LABELS[to]} ».`,
+      [{ field: 'statut', message: `Ce changement de statut n’est pas possible.` }],
+    );
+  }
+  if (MESSAGE_REQUIRED.includes(to) && message === '') {
+    const why =
+      to === 'refusee'
+        ? 'Écrivez à l’usager pourquoi la demande est refusée.'
+        : 'Écrivez à l’usager ce que vous attendez de lui.';
+    throw new AppError('validation_failed', why, [{ field: 'message', message: why }]);
+  }
+  if (message.length > MESSAGE_MAX_LENGTH) {
+    const tooLong = `Le message est trop long : ${MESSAGE_MAX_LENGTH} caractères au maximum.`;
+    throw new AppError('validation_failed', tooLong, [{ field: 'message', message: tooLong }]);
+  }
+
+  await trx
+    .insertInto('request_events')
+    .values({
+      tenant_id: input.tenant.id,
+      request_id: request.id,
+      kind: 'status_changed',
+      status_from: from,
+      status_to: to,
+      body: message,
+      author_kind: 'agent',
+      author_agent_id: input.agentId,
+      visible_to_citizen: true,
+    })
+    .execute();
+  await trx
+    .updateTable('requests')
+    .set({ status: to, updated_at: input.now, closed_at: FINAL.includes(to) ? input.now : null })
+    .where('id', '=', request.id)
+    .execute();
+  if (request.applicant_email) {
+    await queueMail(
+      trx,
+      input.tenant.id,
+      buildStatusNotification({
+        to: request.applicant_email,
+        requestId: request.id,
+        reference: request.reference,
+        demarcheTitle: request.demarche_title,
+        applicantName: request.applicant_name,
+        status: to,
+        message,
+        tenant: input.tenant,
+        baseUrl: input.baseUrl,
+      }),
+    );
+  }
+  return { from, to };
+}
