@@ -29,7 +29,7 @@ describe(`catalogue (${TEST_DB})`, () => {
            from demarches where tenant_id = $1`,
         [ctx.tenantId],
       )
-    ).rows as StoredDemarche[];
+    ).rows as unknown as StoredDemarche[];
   });
   after(async () => ctx.close());
 
