@@ -1,0 +1,276 @@
+/**
+ * `npm run bench`: starts Guichet as a child process on a fresh PostgreSQL database
+ * (`guichet_bench`, dropped and recreated) and measures four scenarios with autocannon:
+ * a bare platform route (the ceiling), a démarche page, an online form submission and a
+ * tracking page. Prints requests/s, latencies, the ratio to the ceiling and the server's
+ * peak memory. `npm run bench -- --pglite` adds the same run on the embedded database.
+ *
+ * Environment: GUICHET_BENCH_PG_URL (an admin connection, default
+ * postgres://postgres@127.0.0.1:5432/postgres), BENCH_DURATION (seconds, default 10),
+ * BENCH_CONNECTIONS (default 20).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { openDatabase } from '../src/db/database.ts';
+import { killServer, startServer, tempDataDir, type ServerProcess } from '../test/support/server-process.ts';
+import {
+  answersFor,
+  demoForms,
+  fetchFormSession,
+  pickUrlencodedForm,
+  submitForm,
+  type FormSession,
+} from './form-client.ts';
+
+const ADMIN_URL = process.env.GUICHET_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const WARMUP = 3;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const DB_NAME = 'guichet_bench';
+const DEMARCHE_PAGE = '/demarches/carte-identite';
+const TRACKED = 300;
+
+const TARGETS = {
+  pageRatio: 0.4,
+  submitRps: 1000,
+  trackingRps: 2000,
+  p99Ms: 50,
+  rssMb: 200,
+};
+
+interface ScenarioResult {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  expectedStatus: number;
+  expectedCount: number;
+  otherCount: number;
+  errors: number;
+  serverCpu: number;
+  rssMb: number;
+}
+
+async function prepareServerDatabase(): Promise<{ url: string; ownerUrl: string }> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`drop database if exists ${DB_NAME} with (force)`);
+  await admin.query(`create database ${DB_NAME}`);
+  await admin.end();
+  const owner = new URL(ADMIN_URL);
+  owner.pathname = `/${DB_NAME}`;
+  // Migrate as the owner, then let the server log in as the unprivileged role, as in production.
+  const migrated = await openDatabase({ url: owner.toString(), dataDir: 'unused', poolSize: 1 });
+  await migrated.ownerQuery(`do $$ begin alter role guichet_app login; exception when others then null; end $$`);
+  await migrated.close();
+  const app = new URL(owner);
+  app.username = 'guichet_app';
+  app.password = '';
+  return { url: app.toString(), ownerUrl: owner.toString() };
+}
+
+function cpuTicks(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+function rssKb(pid: number): number {
+  try {
+    return Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+async function measure(
+  server: ServerProcess,
+  name: string,
+  expectedStatus: number,
+  options: Partial<autocannon.Options>,
+): Promise<ScenarioResult> {
+  const base: autocannon.Options = { url: server.origin, connections: CONNECTIONS, ...options };
+  await autocannon({ ...base, duration: WARMUP });
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssKb(server.pid))), 200);
+  const ticks0 = cpuTicks(server.pid);
+  const r = await autocannon({ ...base, duration: DURATION });
+  const ticks1 = cpuTicks(server.pid);
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, rssKb(server.pid));
+  const stats = r.statusCodeStats ?? {};
+  const count = (code: number) => (stats as Record<string, { count?: number }>)[String(code)]?.count ?? 0;
+  const all = Object.values(stats).reduce((s, v) => s + (v.count ?? 0), 0);
+  const result: ScenarioResult = {
+    name,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    expectedStatus,
+    expectedCount: count(expectedStatus),
+    otherCount: all - count(expectedStatus),
+    errors: r.errors + r.timeouts,
+    // Clock ticks are 1/100 s on Linux: 100 % is one core busy for the whole run.
+    serverCpu: (ticks1 - ticks0) / (DURATION * 100),
+    rssMb: peakRss / 1024,
+  };
+  console.log(
+    `  ${name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
+      `${result.expectedCount} × ${expectedStatus}, ${result.otherCount} other, ${result.errors} errors, ` +
+      `server CPU ${(result.serverCpu * 100).toFixed(0)} %, RSS ${result.rssMb.toFixed(0)} MB`,
+  );
+  return result;
+}
+
+async function runSuite(
+  label: string,
+  env: Record<string, string>,
+): Promise<{ results: ScenarioResult[]; peakMb: number }> {
+  console.log(`\n== ${label} ==`);
+  const server = await startServer({
+    env: {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      // One client (the benchmark) from one address: the per-address limit on tracking
+      // lookups would otherwise answer 429 after 30 requests.
+      TRACKING_RATE_LIMIT: '1000000000',
+      ...env,
+    },
+    dataDir: tempDataDir(),
+    timeoutMs: 120_000,
+  });
+  try {
+    const forms = await demoForms();
+    const form = pickUrlencodedForm(forms, ['signaler-probleme-voirie', 'encombrants', 'reclamation']);
+    if (!form) throw new Error('no online form can be sent without a file');
+    const formPath = `/demarches/${form.slug}/demande`;
+    const sessions: FormSession[] = [];
+    for (let i = 0; i < CONNECTIONS; i++) sessions.push(await fetchFormSession(`${server.origin}${formPath}`));
+
+    // References to track, created through the form as a citizen would.
+    const tracked: string[] = [];
+    for (let i = 0; i < TRACKED; i++) {
+      const r = await submitForm(
+        server.origin,
+        form.slug,
+        sessions[i % sessions.length]!,
+        answersFor(form.definition, i)!,
+      );
+      if (r.status !== 303 || !r.reference || !r.secret)
+        throw new Error(`submission refused (${r.status}): ${r.body?.slice(0, 1000)}`);
+      tracked.push(`/suivi/${encodeURIComponent(r.reference)}?cle=${encodeURIComponent(r.secret)}`);
+    }
+    console.log(`  form: ${form.slug}; ${TRACKED} requests created for tracking`);
+
+    const results: ScenarioResult[] = [];
+    results.push(await measure(server, '(a) GET /healthz', 200, { url: `${server.origin}/healthz` }));
+    results.push(
+      await measure(server, `(b) GET ${DEMARCHE_PAGE}`, 200, {
+        url: `${server.origin}${DEMARCHE_PAGE}`,
+        headers: { accept: 'text/html' },
+      }),
+    );
+    let n = 1_000_000;
+    results.push(
+      await measure(server, `(c) POST ${formPath}`, 303, {
+        requests: [
+          {
+            method: 'POST',
+            path: formPath,
+            setupRequest: (req) => {
+              const i = n++;
+              const session = sessions[i % sessions.length]!;
+              return {
+                ...req,
+                headers: {
+                  'content-type': 'application/x-www-form-urlencoded',
+                  cookie: session.cookie,
+                  accept: 'text/html',
+                },
+                body: new URLSearchParams([['_csrf', session.token], ...answersFor(form.definition, i)!]).toString(),
+              };
+            },
+          },
+        ],
+      }),
+    );
+    let t = 0;
+    results.push(
+      await measure(server, '(d) GET /suivi/<reference>?cle=…', 200, {
+        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: tracked[t++ % tracked.length]! }) }],
+      }),
+    );
+    return { results, peakMb: (server.peakRssKb() ?? 0) / 1024 };
+  } finally {
+    await killServer(server, 'SIGTERM');
+  }
+}
+
+function table(label: string, suite: { results: ScenarioResult[]; peakMb: number }): string {
+  const ceiling = suite.results[0]!.rps;
+  const lines = [
+    `### ${label}`,
+    '',
+    '| Scenario | Requests/s | p50 (ms) | p99 (ms) | Ratio to (a) | Expected status | Other statuses / errors | Server CPU |',
+    '| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |',
+    ...suite.results.map(
+      (r, i) =>
+        `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${i === 0 ? '–' : `${((r.rps / ceiling) * 100).toFixed(0)} %`} | ` +
+        `${r.expectedCount} × ${r.expectedStatus} | ${r.otherCount} / ${r.errors} | ${(r.serverCpu * 100).toFixed(0)} % |`,
+    ),
+    '',
+    `Server peak resident memory (VmHWM): ${suite.peakMb.toFixed(0)} MB.`,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function verdicts(suite: { results: ScenarioResult[]; peakMb: number }): string {
+  const [a, b, c, d] = suite.results as [ScenarioResult, ScenarioResult, ScenarioResult, ScenarioResult];
+  const check = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  const worstP99 = Math.max(b.p99, c.p99, d.p99);
+  return [
+    `- (b) ≥ ${TARGETS.pageRatio * 100} % of (a): ${((b.rps / a.rps) * 100).toFixed(0)} % – ${check(b.rps / a.rps >= TARGETS.pageRatio)}`,
+    `- (c) ≥ ${TARGETS.submitRps} submissions/s: ${c.rps.toFixed(0)} – ${check(c.rps >= TARGETS.submitRps && c.otherCount === 0)}`,
+    `- (d) ≥ ${TARGETS.trackingRps} req/s: ${d.rps.toFixed(0)} – ${check(d.rps >= TARGETS.trackingRps && d.otherCount === 0)}`,
+    `- p99 < ${TARGETS.p99Ms} ms (worst of b–d): ${worstP99} ms – ${check(worstP99 < TARGETS.p99Ms)}`,
+    `- RSS < ${TARGETS.rssMb} MB: ${suite.peakMb.toFixed(0)} MB – ${check(suite.peakMb < TARGETS.rssMb)}`,
+    '',
+  ].join('\n');
+}
+
+const cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
+const admin = new pg.Client({ connectionString: ADMIN_URL });
+await admin.connect();
+const pgVersion = (await admin.query<{ v: string }>('show server_version')).rows[0]!.v;
+await admin.end();
+
+const header = [
+  `Date: ${new Date().toISOString()}`,
+  `Machine: ${os.cpus().length} CPUs (${cpu}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, Node ${process.version}, PostgreSQL ${pgVersion}`,
+  `Load: autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${DURATION} s per scenario, on the same machine as the server and the database.`,
+  '',
+].join('\n');
+console.log(header);
+
+const reports: string[] = [header];
+const urls = await prepareServerDatabase();
+const server = await runSuite('PostgreSQL server', { DATABASE_URL: urls.url, DATABASE_OWNER_URL: urls.ownerUrl });
+reports.push(table('PostgreSQL server', server), verdicts(server));
+if (process.argv.includes('--pglite')) {
+  const lite = await runSuite('PGlite (embedded)', {});
+  reports.push(table('PGlite (embedded)', lite), verdicts(lite));
+}
+
+const text = reports.join('\n');
+console.log(`\n${text}`);
+const outDir = path.resolve(import.meta.dirname, '..', '.bench');
+mkdirSync(outDir, { recursive: true });
+writeFileSync(path.join(outDir, 'last.md'), text);
+console.log(`(also written to .bench/last.md)`);

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { freshServerDatabase, killServer, sleep, startServer, type ServerProcess } from '../support/server-process.ts';
+import { TcpProxy } from '../support/tcp-proxy.ts';
+import { TEST_DB } from '../support/test-app.ts';
+
+const PAGE = '/demarches/carte-identite';
+
+describe(
+  `database lost while running (${TEST_DB})`,
+  {
+    skip: TEST_DB !== 'postgres' && 'needs the PostgreSQL server: PGlite runs inside the process and cannot be cut off',
+  },
+  () => {
+    let proxy: TcpProxy;
+    let server: ServerProcess;
+    let dropDatabase: () => Promise<void>;
+
+    before(async () => {
+      const fresh = await freshServerDatabase();
+      dropDatabase = fresh.drop;
+      const target = new URL(fresh.url);
+      proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+      await proxy.start();
+      target.host = `127.0.0.1:${proxy.port}`;
+      server = await startServer({
+        env: { DATABASE_URL: target.toString(), DATABASE_OWNER_URL: fresh.ownerUrl },
+      });
+    });
+
+    after(async () => {
+      await killServer(server);
+      await proxy.close();
+      await dropDatabase();
+    });
+
+    const get = async (path: string) => {
+      const res = await fetch(`${server.origin}${path}`, { headers: { accept: 'text/html' } });
+      return { status: res.status, body: await res.text() };
+    };
+
+    test('pages answer 503 in plain French during the outage, and 200 again once it ends, without restart', async () => {
+      const before = await get(PAGE);
+      assert.equal(before.status, 200);
+      assert.match(before.body, /<h1[^>]*>[^<]*[Cc]arte/);
+
+      await proxy.cut();
+      // The demo tenant is cached by the app; a page still needs the database for its content.
+      const down = await get(PAGE);
+      assert.equal(down.status, 503);
+      assert.match(down.body, /<h1>Service momentanément indisponible<\/h1>/);
+      assert.match(down.body, /Vos données n’ont pas été perdues : réessayez dans quelques minutes\./);
+      assert.doesNotMatch(down.body, /ECONNREFUSED|Connection terminated|stack/i);
+      // A tenant never seen before (another host name) also needs the database to be resolved.
+      const viaSlug = await get(`/t/villebelle${PAGE}`);
+      assert.equal(viaSlug.status, 503);
+
+      const ready = await fetch(`${server.origin}/readyz`);
+      assert.equal(ready.status, 503);
+      assert.deepEqual(await ready.json(), { status: 'unavailable', database: 'postgres' });
+      const health = await fetch(`${server.origin}/healthz`);
+      assert.equal(health.status, 200);
+      assert.equal(server.child.exitCode, null, 'the process must stay up');
+
+      await proxy.restore();
+      // The pool reconnects on the next query; allow a short moment for it.
+      let after = await get(PAGE);
+      for (let i = 0; i < 20 && after.status !== 200; i++) {
+        await sleep(250);
+        after = await get(PAGE);
+      }
+      assert.equal(after.status, 200);
+      assert.equal((await fetch(`${server.origin}/readyz`)).status, 200);
+      assert.equal(server.child.exitCode, null);
+      assert.equal(server.pid, server.child.pid);
+    });
+  },
+);
