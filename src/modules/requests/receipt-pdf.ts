@@ -248,8 +248,8 @@ class Layout {
   }
 
   rule(): void {
-    this.ensure(12);
-    this.y -= 6;
+    this.ensure(16);
+    this.y -= 10;
     this.page.drawLine({
       start: { x: MARGIN_X, y: this.y },
       end: { x: MARGIN_X + this.width, y: this.y },
