@@ -13,6 +13,12 @@ export interface ServiceWithEntries {
   entries: CatalogueEntry[];
 }
 
+export interface PublicCatalogue {
+  services: ServiceWithEntries[];
+  /** Life events that at least one public entry belongs to. */
+  lifeEvents: Set<string>;
+}
+
 const byFrench = (a: string, b: string) => a.localeCompare(b, 'fr', { sensitivity: 'base' });
 
 /**
@@ -20,7 +26,7 @@ const byFrench = (a: string, b: string) => a.localeCompare(b, 'fr', { sensitivit
  * sheets never leave the back office. Sorted in French order here rather than in SQL, since
  * the database collation may differ between PGlite and the server.
  */
-export async function listPublicCatalogue(db: Db, tenantId: string): Promise<ServiceWithEntries[]> {
+export async function listPublicCatalogue(db: Db, tenantId: string): Promise<PublicCatalogue> {
   const rows = await inTenant(db, tenantId, (trx) =>
     trx
       .selectFrom('demarches')
@@ -33,12 +39,15 @@ export async function listPublicCatalogue(db: Db, tenantId: string): Promise<Ser
         'demarches.slug as slug',
         'demarches.title as title',
         'demarches.kind as kind',
+        'demarches.life_events as lifeEvents',
       ])
       .where('demarches.audience', '=', 'public')
       .execute(),
   );
   const services = new Map<string, ServiceWithEntries>();
+  const lifeEvents = new Set<string>();
   for (const r of rows) {
+    for (const e of r.lifeEvents) lifeEvents.add(e);
     let service = services.get(r.serviceSlug);
     if (!service) {
       service = { slug: r.serviceSlug, name: r.serviceName, entries: [] };
@@ -48,5 +57,5 @@ export async function listPublicCatalogue(db: Db, tenantId: string): Promise<Ser
   }
   const list = [...services.values()].sort((a, b) => byFrench(a.name, b.name));
   for (const s of list) s.entries.sort((a, b) => byFrench(a.title, b.title));
-  return list;
+  return { services: list, lifeEvents };
 }

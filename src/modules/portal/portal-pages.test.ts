@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestContext, TEST_DB, type TestContext } from '../../../test/support/test-app.ts';
+import { LIFE_EVENTS } from '../catalogue/taxonomy.ts';
 import { createTenant } from '../tenants/create-tenant.ts';
 
 const PAGES = ['/contact', '/mentions-legales', '/donnees-personnelles', '/accessibilite', '/plan-du-site'];
@@ -23,21 +24,25 @@ function visibleText(body: string): string {
     .replace(/\s+/g, ' ');
 }
 
-/** Inserts a service with one public and one internal démarche, as the schema owner. */
+/**
+ * Inserts a service with two public entries and one internal démarche, as the schema owner. The
+ * public démarche belongs to the "je-demenage" life event, the internal one to "naissance".
+ */
 async function addCatalogue(ctx: TestContext, tenantId: string, prefix: string) {
   const s = await ctx.database.ownerQuery(
     `insert into services (tenant_id, slug, name) values ($1, $2, $3) returning id`,
     [tenantId, `${prefix}-service`, `Service ${prefix}`],
   );
   const serviceId = s.rows[0]!.id;
-  for (const [slug, title, kind, audience] of [
-    [`${prefix}-publique`, `Démarche publique ${prefix}`, 'demarche', 'public'],
-    [`${prefix}-fiche`, `Fiche d’information ${prefix}`, 'information', 'public'],
-    [`${prefix}-interne`, `Consigne interne ${prefix}`, 'demarche', 'internal'],
-  ]) {
+  for (const [slug, title, kind, audience, lifeEvents] of [
+    [`${prefix}-publique`, `Démarche publique ${prefix}`, 'demarche', 'public', ['je-demenage']],
+    [`${prefix}-fiche`, `Fiche d’information ${prefix}`, 'information', 'public', []],
+    [`${prefix}-interne`, `Consigne interne ${prefix}`, 'demarche', 'internal', ['naissance']],
+  ] as const) {
     await ctx.database.ownerQuery(
-      `insert into demarches (tenant_id, service_id, slug, kind, title, audience) values ($1, $2, $3, $4, $5, $6)`,
-      [tenantId, serviceId, slug, kind, title, audience],
+      `insert into demarches (tenant_id, service_id, slug, kind, title, audience, life_events)
+       values ($1, $2, $3, $4, $5, $6, $7)`,
+      [tenantId, serviceId, slug, kind, title, audience, lifeEvents],
     );
   }
 }
@@ -217,6 +222,7 @@ describe(`portal institutional pages (${TEST_DB})`, () => {
         '/',
         '/demarches',
         '/suivi',
+        '/recherche',
         '/contact',
         '/mentions-legales',
         '/donnees-personnelles',
@@ -226,7 +232,20 @@ describe(`portal institutional pages (${TEST_DB})`, () => {
         assert.ok(body.includes(`<a href="/t/${slug}${page}"`), `${slug} site map links ${page}`);
       }
     }
-    const pv = visibleText((await get(ctx, 'petiteville', '/plan-du-site')).body);
+    const events = await ctx.database.ownerQuery(
+      `select distinct unnest(life_events) as e from demarches where tenant_id = $1 and audience = 'public'`,
+      [ctx.tenantId],
+    );
+    const vb = (await get(ctx, 'villebelle', '/plan-du-site')).body;
+    const known = new Set(LIFE_EVENTS.map((e) => e.slug));
+    for (const { e } of events.rows) {
+      if (known.has(String(e))) assert.ok(vb.includes(`<a href="/t/villebelle/evenements/${e}">`), `life event ${e}`);
+    }
+    const pvBody = (await get(ctx, 'petiteville', '/plan-du-site')).body;
+    assert.ok(pvBody.includes('<a href="/t/petiteville/evenements/je-demenage">Je déménage</a>'));
+    // Only an internal sheet belongs to "naissance" in Petiteville: no link to an empty page.
+    assert.ok(!pvBody.includes('/evenements/naissance'));
+    const pv = visibleText(pvBody);
     assert.match(pv, /Service pv-test/);
     assert.match(pv, /Fiche d’information pv-test \(information\)/);
   });

@@ -65,6 +65,7 @@ export function accessibilityPage(ctx: PageContext, input: AccessibilityPageInpu
 
     <h2>Établissement de cette déclaration</h2>
     <p>Cette déclaration est à jour au ${frenchDate(input.today)}.</p>
+    <p>Elle reprend les informations déclarées par ${org}.</p>
     <p>Technologies utilisées pour réaliser le site :</p>
     <ul>
       <li>HTML5 ;</li>
@@ -104,7 +105,7 @@ export function accessibilityPage(ctx: PageContext, input: AccessibilityPageInpu
         ;
       </li>
       <li>
-        <a href="https://www.defenseurdesdroits.fr/carte-des-delegues"
+        <a href="https://www.defenseurdesdroits.fr/saisir/delegues"
           >trouver le délégué du Défenseur des droits dans votre région</a
         >
         ;

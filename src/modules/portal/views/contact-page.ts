@@ -40,13 +40,7 @@ export function contactPage(ctx: PageContext): SafeHtml {
     ${
       c.phone?.trim()
         ? html`<p>Appelez le <a href="${telHref(c.phone)}">${c.phone}</a>.</p>
-            <p>
-              ${
-                hours.length > 0
-                  ? 'Vous pouvez appeler aux horaires d’ouverture de l’accueil.'
-                  : 'Vous pouvez appeler aux heures d’ouverture.'
-              }
-            </p>`
+            ${hours.length > 0 ? html`<p>Vous pouvez appeler aux horaires d’ouverture de l’accueil.</p>` : ''}`
         : html`<p>Le numéro de téléphone n’est pas encore indiqué sur ce site.</p>`
     }
 

@@ -1,16 +1,20 @@
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
-import type { ServiceWithEntries } from '../list-public-catalogue.ts';
+import { LIFE_EVENTS } from '../../catalogue/taxonomy.ts';
+import type { PublicCatalogue } from '../list-public-catalogue.ts';
 
 /** "Plan du site": every page a visitor can reach, démarches grouped by service. */
-export function sitemapPage(ctx: PageContext, services: ServiceWithEntries[]): SafeHtml {
+export function sitemapPage(ctx: PageContext, catalogue: PublicCatalogue): SafeHtml {
   const t = ctx.tenant;
+  const { services } = catalogue;
+  const events = LIFE_EVENTS.filter((e) => catalogue.lifeEvents.has(e.slug));
   const main = html`<h1>Plan du site</h1>
 
     <h2>Pages principales</h2>
     <ul>
       <li><a href="${url(ctx, '/')}">Accueil</a></li>
       <li><a href="${url(ctx, '/demarches')}">Toutes les démarches</a></li>
+      <li><a href="${url(ctx, '/recherche')}">Rechercher une démarche</a></li>
       <li><a href="${url(ctx, '/suivi')}">Suivre une demande</a></li>
       <li><a href="${url(ctx, '/contact')}">Nous contacter</a></li>
     </ul>
@@ -33,6 +37,14 @@ export function sitemapPage(ctx: PageContext, services: ServiceWithEntries[]): S
                 </ul>`,
           )
         : html`<p>Aucune démarche n’est encore publiée sur ce site.</p>`
+    }
+    ${
+      events.length > 0
+        ? html`<h2>Démarches par moment de vie</h2>
+            <ul>
+              ${events.map((e) => html`<li><a href="${url(ctx, `/evenements/${e.slug}`)}">${e.label}</a></li>`)}
+            </ul>`
+        : ''
     }
 
     <h2>Informations sur le site</h2>
