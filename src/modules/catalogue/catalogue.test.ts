@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestContext, TEST_DB, type TestContext } from '../../../test/support/test-app.ts';
+import { CORPUS_DIR } from '../../demo/seed-demo.ts';
+import { seedCatalogue } from './seed-catalogue.ts';
 import { FIELD_TYPES, parseFormDefinition } from './form-definition.ts';
 import { renderMarkdown } from './views/markdown.ts';
 
@@ -62,6 +64,16 @@ describe(`catalogue (${TEST_DB})`, () => {
     assert.match(cni.search_text, /carte d identite/);
     assert.doesNotMatch(cni.search_text, /[A-ZÀ-ÿ]/);
     assert.equal(rows.find((r) => r.slug === 'taxe-fonciere')?.kind, 'information');
+  });
+
+  test('seeding the same tenant again changes nothing', async () => {
+    await seedCatalogue(ctx.services.db, ctx.tenantId, CORPUS_DIR);
+    const counts = await ctx.database.ownerQuery(
+      `select (select count(*) from demarches where tenant_id = $1) as d, (select count(*) from services where tenant_id = $1) as s`,
+      [ctx.tenantId],
+    );
+    assert.equal(Number(counts.rows[0]!.d), 45);
+    assert.equal(Number(counts.rows[0]!.s), 15);
   });
 
   test('every stored form is valid, and together they use every field type and conditions', () => {

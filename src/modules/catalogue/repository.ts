@@ -89,14 +89,20 @@ export async function searchDemarches(trx: Tx, query: string, limit = 20): Promi
             like ('% ' || trim(regexp_replace(unaccent(lower(k)), '[^a-z0-9]+', ' ', 'g')) || ' %'))`;
   const score = sql<number>`(${sql.join(wordScores, sql` + `)}) * 2 + least(${keywordHit}, 3) * 0.6
       + similarity(${q}, unaccent(lower(d.title)))`;
+  // Scored once in a subquery, then filtered and ranked.
   const rows = await trx
-    .selectFrom('demarches as d')
-    .selectAll('d')
-    .select(score.as('score'))
-    .where('d.audience', '=', 'public')
-    .where(sql<boolean>`${score} > 0.25`)
-    .orderBy('score', 'desc')
-    .orderBy('d.slug')
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('demarches as d')
+        .selectAll('d')
+        .select(score.as('score'))
+        .where('d.audience', '=', 'public')
+        .as('s'),
+    )
+    .selectAll('s')
+    .where('s.score', '>', 0.25)
+    .orderBy('s.score', 'desc')
+    .orderBy('s.slug')
     .limit(limit)
     .execute();
   return rows.map(({ score: s, ...demarche }) => ({ demarche: demarche as DemarcheRow, score: Number(s) }));

@@ -114,7 +114,8 @@ export async function seedCatalogue(db: Db, tenantId: string, corpusDir: string)
   const codes = [...new Set([...articles.map((a) => a.service), ...(await requestServiceCodes(corpusDir))])].sort();
 
   await inTenant(db, tenantId, async (trx) => {
-    const services = await trx
+    // A second call on the same tenant changes nothing: existing slugs are kept as they are.
+    await trx
       .insertInto('services')
       .values(
         codes.map((code) => {
@@ -122,8 +123,9 @@ export async function seedCatalogue(db: Db, tenantId: string, corpusDir: string)
           return { tenant_id: tenantId, slug: code, name: info.name, description: info.description, email: null };
         }),
       )
-      .returning(['id', 'slug'])
+      .onConflict((oc) => oc.columns(['tenant_id', 'slug']).doNothing())
       .execute();
+    const services = await trx.selectFrom('services').select(['id', 'slug']).execute();
     const serviceId = new Map(services.map((s) => [s.slug, s.id]));
 
     const rows = articles.map((a) => {
@@ -149,6 +151,12 @@ export async function seedCatalogue(db: Db, tenantId: string, corpusDir: string)
         search_text: normalizeText([a.title, ...a.keywords, a.summary].join(' ')),
       };
     });
-    if (rows.length > 0) await trx.insertInto('demarches').values(rows).execute();
+    if (rows.length > 0) {
+      await trx
+        .insertInto('demarches')
+        .values(rows)
+        .onConflict((oc) => oc.columns(['tenant_id', 'slug']).doNothing())
+        .execute();
+    }
   });
 }
