@@ -183,7 +183,7 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
     <ol class="timeline">
       ${input.events.map(
         (e) =>
-          html`<li class="${e.kind === 'internal_note' ? 'note-internal' : ''}">
+          html`<li${e.kind === 'internal_note' ? html` class="note-internal"` : ''}>
             <h3>${eventTitle(e)}</h3>
             <p class="meta">${formatDateTime(e.created_at)} · ${author(e)}</p>
             ${e.body ? html`<p style="white-space: pre-line">${e.body}</p>` : ''}
