@@ -51,7 +51,23 @@ interface ScenarioResult {
   otherCount: number;
   errors: number;
   serverCpu: number;
+  /** Server process CPU per answered request, in ms: what one core could do, free of contention. */
+  serverCpuMsPerRequest: number;
+  /** PostgreSQL backends' CPU per answered request (server database only), in ms. */
+  dbCpuMsPerRequest: number | null;
   rssMb: number;
+}
+
+/** CPU ticks of the PostgreSQL backends serving the bench database (the app's pool). */
+async function databaseTicks(): Promise<number> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    const r = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [DB_NAME]);
+    return r.rows.reduce((sum, row) => sum + cpuTicks(row.pid), 0);
+  } finally {
+    await admin.end();
+  }
 }
 
 async function prepareServerDatabase(): Promise<{ url: string; ownerUrl: string }> {
@@ -90,7 +106,7 @@ function rssKb(pid: number): number {
 }
 
 async function measure(
-  server: ServerProcess,
+  server: ServerProcess & { databaseUrl?: string },
   name: string,
   expectedStatus: number,
   options: Partial<autocannon.Options>,
@@ -99,9 +115,12 @@ async function measure(
   await autocannon({ ...base, duration: WARMUP });
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssKb(server.pid))), 200);
+  const withDb = Boolean(server.databaseUrl);
+  const db0 = withDb ? await databaseTicks() : 0;
   const ticks0 = cpuTicks(server.pid);
   const r = await autocannon({ ...base, duration: DURATION });
   const ticks1 = cpuTicks(server.pid);
+  const db1 = withDb ? await databaseTicks() : 0;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, rssKb(server.pid));
   const stats = r.statusCodeStats ?? {};
@@ -118,12 +137,16 @@ async function measure(
     errors: r.errors + r.timeouts,
     // Clock ticks are 1/100 s on Linux: 100 % is one core busy for the whole run.
     serverCpu: (ticks1 - ticks0) / (DURATION * 100),
+    serverCpuMsPerRequest: ((ticks1 - ticks0) * 10) / Math.max(all, 1),
+    dbCpuMsPerRequest: withDb ? ((db1 - db0) * 10) / Math.max(all, 1) : null,
     rssMb: peakRss / 1024,
   };
   console.log(
     `  ${name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
       `${result.expectedCount} × ${expectedStatus}, ${result.otherCount} other, ${result.errors} errors, ` +
-      `server CPU ${(result.serverCpu * 100).toFixed(0)} %, RSS ${result.rssMb.toFixed(0)} MB`,
+      `server CPU ${(result.serverCpu * 100).toFixed(0)} % (${result.serverCpuMsPerRequest.toFixed(2)} ms/request), ` +
+      `database CPU ${result.dbCpuMsPerRequest === null ? '–' : `${result.dbCpuMsPerRequest.toFixed(2)} ms/request`}, ` +
+      `RSS ${result.rssMb.toFixed(0)} MB`,
   );
   return result;
 }
@@ -144,7 +167,10 @@ async function runSuite(
     },
     dataDir: tempDataDir(),
     timeoutMs: 120_000,
+    // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=.bench/prof" to profile the server.
+    nodeArgs: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean),
   });
+  const target = Object.assign(server, { databaseUrl: env.DATABASE_URL });
   try {
     const forms = await demoForms();
     const form = pickUrlencodedForm(forms, ['signaler-probleme-voirie', 'encombrants', 'reclamation']);
@@ -169,16 +195,16 @@ async function runSuite(
     console.log(`  form: ${form.slug}; ${TRACKED} requests created for tracking`);
 
     const results: ScenarioResult[] = [];
-    results.push(await measure(server, '(a) GET /healthz', 200, { url: `${server.origin}/healthz` }));
+    results.push(await measure(target, '(a) GET /healthz', 200, { url: `${server.origin}/healthz` }));
     results.push(
-      await measure(server, `(b) GET ${DEMARCHE_PAGE}`, 200, {
+      await measure(target, `(b) GET ${DEMARCHE_PAGE}`, 200, {
         url: `${server.origin}${DEMARCHE_PAGE}`,
         headers: { accept: 'text/html' },
       }),
     );
     let n = 1_000_000;
     results.push(
-      await measure(server, `(c) POST ${formPath}`, 303, {
+      await measure(target, `(c) POST ${formPath}`, 303, {
         requests: [
           {
             method: 'POST',
@@ -202,7 +228,7 @@ async function runSuite(
     );
     let t = 0;
     results.push(
-      await measure(server, '(d) GET /suivi/<reference>?cle=…', 200, {
+      await measure(target, '(d) GET /suivi/<reference>?cle=…', 200, {
         requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: tracked[t++ % tracked.length]! }) }],
       }),
     );
@@ -217,12 +243,13 @@ function table(label: string, suite: { results: ScenarioResult[]; peakMb: number
   const lines = [
     `### ${label}`,
     '',
-    '| Scenario | Requests/s | p50 (ms) | p99 (ms) | Ratio to (a) | Expected status | Other statuses / errors | Server CPU |',
-    '| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |',
+    '| Scenario | Requests/s | p50 (ms) | p99 (ms) | Ratio to (a) | Expected status | Other statuses / errors | Server CPU | Node CPU ms/req | DB CPU ms/req |',
+    '| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |',
     ...suite.results.map(
       (r, i) =>
         `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${i === 0 ? '–' : `${((r.rps / ceiling) * 100).toFixed(0)} %`} | ` +
-        `${r.expectedCount} × ${r.expectedStatus} | ${r.otherCount} / ${r.errors} | ${(r.serverCpu * 100).toFixed(0)} % |`,
+        `${r.expectedCount} × ${r.expectedStatus} | ${r.otherCount} / ${r.errors} | ${(r.serverCpu * 100).toFixed(0)} % | ` +
+        `${r.serverCpuMsPerRequest.toFixed(2)} | ${r.dbCpuMsPerRequest === null ? '–' : r.dbCpuMsPerRequest.toFixed(2)} |`,
     ),
     '',
     `Server peak resident memory (VmHWM): ${suite.peakMb.toFixed(0)} MB.`,
@@ -248,9 +275,12 @@ function verdicts(suite: { results: ScenarioResult[]; peakMb: number }): string 
 const cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
 const admin = new pg.Client({ connectionString: ADMIN_URL });
 await admin.connect();
-const pgVersion = (await admin.query<{ v: string }>('show server_version')).rows[0]!.v;
+const pgVersion = (await admin.query<{ v: string }>('select version() as v')).rows[0]!.v.split(' ')
+  .slice(0, 2)
+  .join(' ');
 await admin.end();
 
+const loadAtStart = os.loadavg()[0]!;
 const header = [
   `Date: ${new Date().toISOString()}`,
   `Machine: ${os.cpus().length} CPUs (${cpu}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, Node ${process.version}, PostgreSQL ${pgVersion}`,
@@ -268,6 +298,11 @@ if (process.argv.includes('--pglite')) {
   reports.push(table('PGlite (embedded)', lite), verdicts(lite));
 }
 
+reports.push(
+  `Load average (1 min) at start and end: ${loadAtStart.toFixed(1)} / ${os.loadavg()[0]!.toFixed(1)} ` +
+    `(anything above 0 is other work competing for the ${os.cpus().length} cores).`,
+  '',
+);
 const text = reports.join('\n');
 console.log(`\n${text}`);
 const outDir = path.resolve(import.meta.dirname, '..', '.bench');

@@ -39,10 +39,16 @@ export function tempDataDir(): string {
  * Spawns `node --import tsx src/main.ts` as production runs it, with a clean environment:
  * only what `env` gives (plus PATH and HOME) reaches the configuration.
  */
-export function spawnServer(options: { env?: Record<string, string>; port?: number; dataDir?: string }): ServerProcess {
+export function spawnServer(options: {
+  env?: Record<string, string>;
+  port?: number;
+  dataDir?: string;
+  /** Extra node flags, e.g. --cpu-prof. */
+  nodeArgs?: string[];
+}): ServerProcess {
   const port = options.port ?? 0;
   const dataDir = options.dataDir ?? tempDataDir();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -79,7 +85,7 @@ export function spawnServer(options: { env?: Record<string, string>; port?: numb
 
 /** Starts the server on a free port and waits until it answers /healthz. */
 export async function startServer(
-  options: { env?: Record<string, string>; dataDir?: string; timeoutMs?: number } = {},
+  options: { env?: Record<string, string>; dataDir?: string; timeoutMs?: number; nodeArgs?: string[] } = {},
 ): Promise<ServerProcess> {
   const port = await freePort();
   const server = spawnServer({ ...options, port });
