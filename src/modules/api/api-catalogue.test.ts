@@ -178,6 +178,9 @@ describe(`API catalogue, OpenAPI document and docs page (${TEST_DB})`, () => {
     }
     assert.match(page, /curl -X GET &#39;http:\/\/localhost(:\d+)?\/t\/villebelle\/api\/v1\/demarches&#39;/);
     assert.match(page, /<th scope="col">Nom<\/th>/);
+    // The submission example comes from the document's request example, the tracking one sends the header.
+    assert.match(page, /-H &#39;Content-Type: application\/json&#39;[\s\S]*&quot;applicant_email&quot;/);
+    assert.match(page, /-H &#39;X-Tracking-Code: &lt;tracking-code&gt;&#39;/);
     assert.match(page, /href="\/t\/villebelle\/api\/openapi.json"/);
     // Headings never skip a level.
     const levels = [...page.matchAll(/<h([1-6])[\s>]/g)].map((m) => Number(m[1]));

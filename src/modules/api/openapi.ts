@@ -69,13 +69,19 @@ export interface OpenApiParameter {
   schema?: JsonSchema;
 }
 
+/** @fastify/swagger moves a schema's `examples` up to the media type's `example`. */
+export interface OpenApiMediaType {
+  schema: JsonSchema;
+  example?: unknown;
+}
+
 export interface OpenApiOperation {
   operationId?: string;
   summary?: string;
   description?: string;
   tags?: string[];
   parameters?: OpenApiParameter[];
-  requestBody?: { description?: string; required?: boolean; content: Record<string, { schema: JsonSchema }> };
+  requestBody?: { description?: string; required?: boolean; content: Record<string, OpenApiMediaType> };
   responses: Record<string, { description?: string; content?: Record<string, { schema: JsonSchema }> }>;
 }
 

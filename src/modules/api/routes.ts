@@ -2,10 +2,8 @@ import swagger from '@fastify/swagger';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { pageContext, requireTenant, type Services } from '../../app.ts';
-import { inTenant } from '../../db/tenant-scope.ts';
 import { API_PREFIX, swaggerOptions, type OpenApiDocument } from './openapi.ts';
-import { listApiServices } from './repository.ts';
-import { getDemarche, listDemarches } from './demarches.ts';
+import { getDemarche, listApiServices, listDemarches } from './demarches.ts';
 import {
   commonErrorResponses,
   demarcheDetailSchema,
@@ -42,9 +40,7 @@ export async function registerApiRoutes(app: FastifyInstance, services: Services
       },
     },
     async (request) => {
-      const tenant = requireTenant(request);
-      const rows = await inTenant(services.db, tenant.id, (trx) => listApiServices(trx));
-      return { services: rows };
+      return { services: await listApiServices(services, requireTenant(request)) };
     },
   );
 

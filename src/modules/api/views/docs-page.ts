@@ -216,7 +216,7 @@ function curlExample(o: Operation, apiBase: string): string {
   const json = o.op.requestBody?.content['application/json'];
   if (json) {
     lines.push(`  -H 'Content-Type: application/json'`);
-    const example = json.schema.examples?.[0] ?? {};
+    const example = json.example ?? json.schema.examples?.[0] ?? {};
     lines.push(`  --data '${JSON.stringify(example, null, 2).replace(/'/g, "'\\''")}'`);
   }
   return lines.join(' \\\n');
