@@ -231,6 +231,21 @@ describe(`agent sign-in (${TEST_DB})`, () => {
     assert.equal(there.headers.location, `/agent/connexion?retour=${encodeURIComponent('/agent/demandes')}`);
   });
 
+  test('the Villebelle demo agents are attached to the services of its catalogue', async () => {
+    const links = await ctx.database.ownerQuery(
+      `select a.email, a.role, s.slug from agents a
+       left join agent_services x on x.tenant_id = a.tenant_id and x.agent_id = a.id
+       left join services s on s.tenant_id = x.tenant_id and s.id = x.service_id
+       where a.tenant_id = $1 and a.email like '%@villebelle.example' order by 1, 3`,
+      [ctx.tenantId],
+    );
+    const of = (email: string) => links.rows.filter((r) => r.email === email).map((r) => r.slug);
+    assert.deepEqual(of('admin@villebelle.example'), [null]);
+    assert.deepEqual(of('etat-civil@villebelle.example'), ['etat-civil']);
+    assert.deepEqual(of('responsable-etat-civil@villebelle.example'), ['etat-civil']);
+    assert.ok(of('espace-public@villebelle.example').includes('voirie-proprete'));
+  });
+
   test('demo agents are created with working, fresh passwords and their services', async () => {
     const tenant = await createTenant(ctx.database.ownerQuery, { name: 'Démoville', slug: 'demoville', hosts: [] });
     await ensureService(ctx.database, tenant, 'etat-civil');

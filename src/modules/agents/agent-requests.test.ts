@@ -230,6 +230,7 @@ describe(`agent request pages (${TEST_DB})`, () => {
     assert.equal(res.statusCode, 200);
     assert.equal(res.headers['content-type'], 'application/pdf');
     assert.equal(res.headers['x-content-type-options'], 'nosniff');
+    assert.match(String(res.headers['content-security-policy']), /sandbox/);
     const disposition = String(res.headers['content-disposition']);
     assert.match(disposition, /^attachment; filename="[\w.\- ]+"; filename\*=UTF-8''/);
     assert.doesNotMatch(disposition, /[\r\n]/);

@@ -217,11 +217,15 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
         return UUID.test(id) ? findDocument(trx, row.id, id) : undefined;
       });
       if (!doc) throw new AppError('not_found', "Ce document n'existe pas.");
-      return reply
-        .header('content-type', doc.mime_type)
-        .header('content-disposition', contentDisposition(doc.filename))
-        .header('x-content-type-options', 'nosniff')
-        .send(doc.content);
+      return (
+        reply
+          .header('content-type', doc.mime_type)
+          .header('content-disposition', contentDisposition(doc.filename))
+          .header('x-content-type-options', 'nosniff')
+          // A citizen's file is never run as a page of this site, even if a browser tried to open it.
+          .header('content-security-policy', "default-src 'none'; sandbox")
+          .send(doc.content)
+      );
     });
 
     scope.post('/agent/demandes/:reference/statut', async (request, reply) => {

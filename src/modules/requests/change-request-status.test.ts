@@ -204,7 +204,7 @@ describe(`changing a request's status and adding notes (${TEST_DB})`, () => {
       url: `${BASE}/agent/demandes/${r.reference}`,
       headers: { cookie },
     });
-    assert.match(page.body, /Note interne – non visible par l’usager/);
+    assert.match(page.body, /Note interne – non visible par l&#39;usager/);
     assert.match(page.body, /&lt;script&gt;alert\(1\)&lt;\/script&gt; &amp; vérifier/);
     assert.doesNotMatch(page.body, /<script>alert/);
   });

@@ -52,7 +52,7 @@ export function buildStatusNotification(input: StatusNotificationInput): Outgoin
     `Nouveau statut : ${label}.`,
     STATUS_EXPLANATIONS[input.status],
     '',
-    ...(input.message.trim() ? ['Message de la mairie :', input.message.trim(), ''] : []),
+    ...(input.message.trim() ? ['Message de l’agent qui suit votre demande :', input.message.trim(), ''] : []),
     'Pour suivre votre demande, ouvrez cette page :',
     `${input.baseUrl}/suivi`,
     `Saisissez la référence ${input.reference} et le code reçu quand vous avez déposé la demande.`,

@@ -35,7 +35,7 @@ function eventTitle(e: EventRow): string {
     case 'agent_message':
       return "Message envoyé à l'usager";
     case 'internal_note':
-      return 'Note interne – non visible par l’usager';
+      return "Note interne – non visible par l'usager";
   }
 }
 
@@ -153,7 +153,7 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
     ${
       answers.length === 0
         ? html`<p>Aucune réponse enregistrée.</p>`
-        : html`<dl class="answers">
+        : html`<dl class="facts answers">
             ${answers.map(
               (a) =>
                 html`<dt>${a.label}</dt>
