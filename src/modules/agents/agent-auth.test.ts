@@ -207,6 +207,26 @@ describe(`agent sign-in (${TEST_DB})`, () => {
     assert.equal(res.statusCode, 303);
   });
 
+  test('a session ends after eight hours even when used, and when its agent is deactivated', async () => {
+    const { createHash } = await import('node:crypto');
+    const hashOf = (cookie: string) =>
+      createHash('sha256')
+        .update(/guichet_agent=([^;]+)/.exec(cookie)![1]!)
+        .digest('hex');
+    const old = await loginAgent(ctx.app, 'camille@villebelle.example', PASSWORD);
+    await ctx.database.ownerQuery(`update agent_sessions set expires_at = now() - interval '1 second' where id = $1`, [
+      hashOf(old),
+    ]);
+    const expired = await ctx.app.inject({ method: 'GET', url: `${BASE}/agent/demandes`, headers: { cookie: old } });
+    assert.equal(expired.statusCode, 303);
+
+    await insertAgent(ctx.database, ctx.tenantId, { email: 'bientot-parti@villebelle.example', password: PASSWORD });
+    const cookie = await loginAgent(ctx.app, 'bientot-parti@villebelle.example', PASSWORD);
+    await ctx.database.ownerQuery(`update agents set active = false where email = 'bientot-parti@villebelle.example'`);
+    const res = await ctx.app.inject({ method: 'GET', url: `${BASE}/agent/demandes`, headers: { cookie } });
+    assert.equal(res.statusCode, 303);
+  });
+
   test("a session cookie is worth nothing on another tenant's host", async () => {
     const other = await createTenant(ctx.database.ownerQuery, {
       name: 'Autreville',
