@@ -61,6 +61,7 @@ describe(`API requests: submission and tracking (${TEST_DB})`, () => {
     assert.equal(res.statusCode, 201, res.body);
     const body = res.json() as Submitted;
     assert.match(body.reference, /^VB-/);
+    assert.equal(res.headers.location, `/t/villebelle/api/v1/requests/${encodeURIComponent(body.reference)}`);
     assert.ok(body.trackingCode.length >= 8, 'a tracking code is given');
     assert.match(body.dueOn, /^\d{4}-\d{2}-\d{2}$/);
     assert.match(body.trackingUrl, /^http:\/\/localhost(:\d+)?\/t\/villebelle\/suivi\//);
@@ -152,6 +153,19 @@ describe(`API requests: submission and tracking (${TEST_DB})`, () => {
     assert.deepEqual((missing.json() as ErrorBody).error.details, [
       { field: 'answers', message: 'Cette valeur est obligatoire.' },
     ]);
+  });
+
+  test('a body that is not JSON gives a 400 validation_failed in the same shape', async () => {
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/t/villebelle/api/v1/demarches/api-test-en-ligne/requests',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"answers": ',
+    });
+    assert.equal(res.statusCode, 400);
+    const body = res.json() as ErrorBody;
+    assert.equal(body.error.code, 'validation_failed');
+    assert.ok(body.error.message.length > 0, 'a French message');
   });
 
   test('submitting to an unknown or offline démarche is a 404 demarche_not_found', async () => {

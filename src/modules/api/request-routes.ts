@@ -87,12 +87,15 @@ export function registerApiRequestRoutes(app: FastifyInstance, services: Service
         );
       }
       const { reference, secret, dueOn } = result.request;
-      return reply.code(201).send({
-        reference,
-        trackingCode: secret,
-        dueOn,
-        trackingUrl: trackingUrl(baseUrl, reference, secret),
-      });
+      return reply
+        .code(201)
+        .header('location', `${request.base}${API_PREFIX}/requests/${encodeURIComponent(reference)}`)
+        .send({
+          reference,
+          trackingCode: secret,
+          dueOn,
+          trackingUrl: trackingUrl(baseUrl, reference, secret),
+        });
     },
   );
 

@@ -16,8 +16,8 @@ interface Operation {
 }
 
 const IN_LABELS: Record<OpenApiParameter['in'], string> = {
-  path: 'adresse',
-  query: 'paramètre d’adresse',
+  path: 'dans l’adresse',
+  query: 'après « ? » dans l’adresse',
   header: 'en-tête',
   cookie: 'cookie',
 };
@@ -179,6 +179,7 @@ function objectSchema(schema: JsonSchema): JsonSchema | null {
 /** A short French description of a schema's type: "texte", "liste de textes", "objet ou null". */
 export function typeLabel(schema: JsonSchema): string {
   if (schema.const !== undefined) return `valeur ${JSON.stringify(schema.const)}`;
+  if (schema.enum?.length === 1) return `valeur ${JSON.stringify(schema.enum[0])}`;
   if (schema.enum) return `une valeur parmi ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}`;
   const variants = schema.anyOf ?? schema.oneOf;
   if (variants) return variants.map(typeLabel).join(' ou ');
