@@ -3,9 +3,8 @@
  * tests: take a CSRF cookie and token from the form page, fill every field with valid answers
  * derived from the form definition, post it (urlencoded) and read the reference from the 303.
  */
-import { openDatabase } from '../src/db/database.ts';
-import { seedDemo } from '../src/demo/seed-demo.ts';
 import { parseFormDefinition, type FormDefinition, type FormField } from '../src/modules/catalogue/form-definition.ts';
+import { FORMS_BY_SLUG } from '../src/modules/catalogue/forms/index.ts';
 
 export interface FormSession {
   /** `guichet_csrf=<value>`, ready for a Cookie header. */
@@ -31,21 +30,11 @@ export async function fetchFormSession(pageUrl: string, cookie?: string): Promis
   return { cookie: jar, token };
 }
 
-/**
- * The online forms of the demo catalogue, read from a throw-away in-memory seed so that the
- * answers follow the definitions as they are today, whatever the server's database.
- */
+/** The online forms of the demo catalogue: the definitions the seed stores, by démarche slug. */
 export async function demoForms(): Promise<DemoForm[]> {
-  const database = await openDatabase({ url: undefined, dataDir: 'memory://' });
-  try {
-    await seedDemo(database);
-    const r = await database.ownerQuery(
-      `select slug, form from demarches where form is not null and audience = 'public' order by slug`,
-    );
-    return r.rows.map((row) => ({ slug: String(row.slug), definition: parseFormDefinition(row.form) }));
-  } finally {
-    await database.close();
-  }
+  return Object.entries(FORMS_BY_SLUG)
+    .map(([slug, definition]) => ({ slug, definition: parseFormDefinition(definition) }))
+    .sort((a, b) => a.slug.localeCompare(b.slug));
 }
 
 /**

@@ -71,8 +71,14 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 15_000);
     force.unref();
+    // A keep-alive connection whose request was in flight when close() began stays open once
+    // answered, and would hold the process until the forced exit: close such connections as
+    // soon as they fall idle.
+    const idleSweep = setInterval(() => app.server.closeIdleConnections(), 100);
+    idleSweep.unref();
     try {
       await app.close();
+      clearInterval(idleSweep);
       await services.mail.stop();
       await database.close();
       logger.info('stopped');

@@ -1,12 +1,23 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import {
+  answersFor,
+  demoForms,
+  fetchFormSession,
+  parseConfirmation,
+  pickUrlencodedForm,
+} from '../../bench/form-client.ts';
+import { openDatabase } from '../../src/db/database.ts';
 import {
   freshServerDatabase,
   killServer,
   portClosed,
   sleep,
   startServer,
+  tempDataDir,
   type ServerProcess,
 } from '../support/server-process.ts';
 import { TcpProxy } from '../support/tcp-proxy.ts';
@@ -79,3 +90,76 @@ describe(
     });
   },
 );
+
+describe(`graceful shutdown of a form submission in flight (${TEST_DB})`, () => {
+  let server: ServerProcess;
+  let env: Record<string, string> = {};
+  let ownerUrl = '';
+  let dropDatabase = async () => {};
+  const dataDir = tempDataDir();
+
+  before(async () => {
+    if (TEST_DB === 'postgres') {
+      const fresh = await freshServerDatabase();
+      env = { DATABASE_URL: fresh.url, DATABASE_OWNER_URL: fresh.ownerUrl };
+      ownerUrl = fresh.ownerUrl;
+      dropDatabase = fresh.drop;
+    }
+    server = await startServer({ env, dataDir });
+  });
+
+  after(async () => {
+    await killServer(server);
+    await dropDatabase();
+  });
+
+  test('a submission whose body is still arriving at SIGTERM is committed and acknowledged, then the process exits 0', async () => {
+    const form = pickUrlencodedForm(await demoForms(), ['signaler-probleme-voirie', 'reclamation']);
+    assert.ok(form, 'no online form can be sent without a file');
+    const session = await fetchFormSession(`${server.origin}/demarches/${form.slug}/demande`);
+    const body = new URLSearchParams([['_csrf', session.token], ...answersFor(form.definition, 7)!]).toString();
+    const half = Math.floor(body.length / 2);
+
+    // The headers and half the body arrive before SIGTERM: the request is routed, in flight.
+    const socket = net.connect(server.port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    let raw = '';
+    socket.setEncoding('latin1').on('data', (d: string) => (raw += d));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.write(
+      `POST /demarches/${form.slug}/demande HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n` +
+        `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Cookie: ${session.cookie}\r\n\r\n${body.slice(0, half)}`,
+    );
+    await sleep(300);
+    server.child.kill('SIGTERM');
+    await sleep(500);
+    assert.equal(server.child.exitCode, null, 'the process must wait for the request in flight');
+    assert.equal(await portClosed(server.port), true, 'new connections must be refused while stopping');
+
+    socket.write(body.slice(half));
+    await closed;
+    const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1]);
+    assert.equal(status, 303, raw.slice(0, 500));
+    const { reference } = parseConfirmation(/^location: (.+)$/im.exec(raw)?.[1]?.trim() ?? '');
+    assert.ok(reference);
+
+    const exit = await Promise.race([server.exited, sleep(10_000).then(() => null)]);
+    assert.deepEqual(exit, { code: 0, signal: null });
+    assert.equal(await portClosed(server.port), true);
+
+    // The acknowledged request is in the database.
+    let rows: Record<string, unknown>[];
+    if (TEST_DB === 'postgres') {
+      const client = new pg.Client({ connectionString: ownerUrl });
+      await client.connect();
+      rows = (await client.query('select status from requests where reference = $1', [reference])).rows;
+      await client.end();
+    } else {
+      const database = await openDatabase({ url: undefined, dataDir, migrate: false });
+      rows = (await database.ownerQuery('select status from requests where reference = $1', [reference])).rows;
+      await database.close();
+    }
+    assert.equal(rows.length, 1);
+  });
+});
