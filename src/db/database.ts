@@ -86,17 +86,6 @@ async function openEmbedded(dataDir: string, migrate: boolean): Promise<Database
     mkdirSync(dir, { recursive: true });
   }
   const pglite = await PGlite.create(dir, { extensions: { citext, pg_trgm, unaccent } });
-  // PGlite has one connection: the owner's queries and the application's share it, so the
-  // owner's queries reset the role around themselves, one at a time.
-  const ownerQuery = async (text: string, params?: unknown[]) => {
-    await pglite.exec('reset role');
-    try {
-      const r = await pglite.query<Record<string, unknown>>(text, params as unknown[]);
-      return { rows: r.rows };
-    } finally {
-      await pglite.exec(`set role ${APP_ROLE}`).catch(() => {});
-    }
-  };
   if (migrate) {
     await runMigrations(async (text, params) => {
       // Migration files hold several statements: only the simple protocol (exec) takes them.
@@ -115,6 +104,19 @@ async function openEmbedded(dataDir: string, migrate: boolean): Promise<Database
     client.query(`set role ${APP_ROLE}`).catch(() => {});
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // PGlite has a single session: the owner's queries take the pool's one connection like any
+  // other, so they wait for an application transaction in progress instead of running inside it.
+  const ownerQuery = async (text: string, params?: unknown[]) => {
+    const client = await pool.connect();
+    try {
+      await client.query('reset role');
+      const r = await client.query(text, params as unknown[]);
+      return { rows: r.rows as Record<string, unknown>[] };
+    } finally {
+      await client.query(`set role ${APP_ROLE}`).catch(() => {});
+      client.release();
+    }
+  };
   return {
     kind: 'pglite',
     db,
