@@ -48,25 +48,21 @@ describe(`durability: an acknowledged request survives a crash (${TEST_DB})`, ()
     await dropDatabase();
   });
 
-  async function references(wanted: string[]): Promise<Set<string>> {
+  /** Direct SQL as the schema owner, never through the application. */
+  async function ownerQuery(text: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
     if (TEST_DB === 'postgres') {
       const client = new pg.Client({ connectionString: ownerUrl });
       await client.connect();
       try {
-        const r = await client.query<{ reference: string }>(
-          'select reference from requests where reference = any($1)',
-          [wanted],
-        );
-        return new Set(r.rows.map((row) => row.reference));
+        return (await client.query(text, params)).rows;
       } finally {
         await client.end();
       }
     }
-    // PGlite allows one process per data dir: read it once the server is gone.
+    // PGlite allows one process per data dir: only called once the server is gone.
     const database = await openDatabase({ url: undefined, dataDir, migrate: false });
     try {
-      const r = await database.ownerQuery('select reference from requests where reference = any($1)', [wanted]);
-      return new Set(r.rows.map((row) => String(row.reference)));
+      return (await database.ownerQuery(text, params)).rows;
     } finally {
       await database.close();
     }
@@ -138,8 +134,15 @@ describe(`durability: an acknowledged request survives a crash (${TEST_DB})`, ()
     if (TEST_DB === 'pglite') await killServer(second, 'SIGTERM');
 
     const wanted = acknowledged.map((a) => a.reference);
-    const found = await references(wanted);
+    const rows = await ownerQuery('select reference from requests where reference = any($1)', [wanted]);
+    const found = new Set(rows.map((row) => String(row.reference)));
     const lost = wanted.filter((r) => !found.has(r));
     assert.deepEqual(lost, [], `${lost.length} of ${wanted.length} acknowledged requests were lost`);
+    const tenants = await ownerQuery('select slug from tenants');
+    assert.deepEqual(
+      tenants.map((t) => t.slug),
+      ['villebelle'],
+      'the restart must not seed the demo a second time',
+    );
   });
 });
