@@ -112,8 +112,8 @@ describe(`changing a request's status and adding notes (${TEST_DB})`, () => {
     const mails = await mailsFor(r.id);
     assert.equal(mails.length, 1);
     assert.equal(mails[0]!.to_address, 'lucie@example.org');
-    assert.equal(mails[0]!.subject, `Votre demande ${r.reference} : en cours`);
-    assert.match(String(mails[0]!.text_body), /Nouveau statut : En cours\./);
+    assert.equal(mails[0]!.subject, `Votre demande ${r.reference} : en cours de traitement`);
+    assert.match(String(mails[0]!.text_body), /Nouveau statut : En cours de traitement\./);
     assert.match(String(mails[0]!.text_body), /Nous regardons votre dossier\./);
     assert.match(String(mails[0]!.text_body), /http:\/\/localhost(:\d+)?\/t\/villebelle\/suivi/);
 

@@ -2,7 +2,8 @@ import type { RequestStatus, TenantContact } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import { queueMail } from '../../platform/mail.ts';
-import { buildStatusNotification, STATUS_LABELS } from './status-notification.ts';
+import { buildStatusNotification } from './status-notification.ts';
+import { AGENT_STATUS_LABELS as STATUS_LABELS } from './status.ts';
 
 export const MESSAGE_MAX_LENGTH = 5000;
 

@@ -1,13 +1,6 @@
 import type { RequestStatus, TenantContact } from '../../db/schema.ts';
 import type { OutgoingMail } from '../../platform/mail.ts';
-
-export const STATUS_LABELS: Record<RequestStatus, string> = {
-  recue: 'Reçue',
-  en_cours: 'En cours',
-  en_attente_usager: "En attente de l'usager",
-  traitee: 'Traitée',
-  refusee: 'Refusée',
-};
+import { STATUS_LABELS } from './status.ts';
 
 /** What each new status means for the citizen, in one plain sentence. */
 const STATUS_EXPLANATIONS: Record<RequestStatus, string> = {

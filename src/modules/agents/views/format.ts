@@ -1,6 +1,6 @@
 import type { RequestStatus } from '../../../db/schema.ts';
 import { html, type SafeHtml } from '../../../platform/html.ts';
-import { STATUS_LABELS } from '../../requests/status-notification.ts';
+import { AGENT_STATUS_LABELS as STATUS_LABELS } from '../../requests/status.ts';
 
 const TIME_ZONE = 'Europe/Paris';
 const dateFormat = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: TIME_ZONE });

@@ -2,7 +2,7 @@ import type { RequestStatus } from '../../../db/schema.ts';
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import { MESSAGE_MAX_LENGTH, TRANSITIONS } from '../../requests/change-request-status.ts';
-import { STATUS_LABELS } from '../../requests/status-notification.ts';
+import { AGENT_STATUS_LABELS as STATUS_LABELS } from '../../requests/status.ts';
 import type { DocumentRow, EventRow, RequestDetailRow } from '../repository.ts';
 import { answersOf } from './answers.ts';
 import { formatDateTime, formatDay, isLate, statusBadge } from './format.ts';

@@ -1,7 +1,7 @@
 import type { RequestStatus } from '../../../db/schema.ts';
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
-import { STATUS_LABELS } from '../../requests/status-notification.ts';
+import { AGENT_STATUS_LABELS as STATUS_LABELS } from '../../requests/status.ts';
 import { PAGE_SIZE, type RequestListItem } from '../repository.ts';
 import { formatDate, formatDay, isLate, statusBadge } from './format.ts';
 
