@@ -126,6 +126,8 @@ export interface RequestsTable {
   due_on: string;
   updated_at: Generated<Date>;
   closed_at: Date | null;
+  citizen_id: ColumnType<string | null, string | null | undefined, string | null>;
+  identity_source: ColumnType<'franceconnect' | null, 'franceconnect' | null | undefined, 'franceconnect' | null>;
 }
 
 export interface RequestEventsTable {
@@ -172,7 +174,54 @@ export interface MailOutboxTable {
   sent_at: Date | null;
 }
 
+export interface CitizensTable {
+  tenant_id: string;
+  id: Generated<string>;
+  email: string | null;
+  email_verified_at: Date | null;
+  password_hash: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  preferred_username: string | null;
+  birthdate: string | null;
+  birthplace: string | null;
+  birthcountry: string | null;
+  gender: string | null;
+  franceconnect_sub: string | null;
+  identity_verified_at: Date | null;
+  preferences: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  last_login_at: Date | null;
+}
+
+export interface CitizenSessionsTable {
+  tenant_id: string;
+  id: string;
+  citizen_id: string;
+  method: 'password' | 'franceconnect';
+  id_token: string | null;
+  user_agent: string | null;
+  ip: string | null;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+  expires_at: Timestamp;
+}
+
+export interface CitizenTokensTable {
+  tenant_id: string;
+  id: string;
+  citizen_id: string;
+  purpose: 'verify_email' | 'reset_password';
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  used_at: Date | null;
+}
+
 export interface Database {
+  citizens: CitizensTable;
+  citizen_sessions: CitizenSessionsTable;
+  citizen_tokens: CitizenTokensTable;
   tenants: TenantsTable;
   tenant_hosts: TenantHostsTable;
   services: ServicesTable;
@@ -191,6 +240,7 @@ export type ServiceRow = Selectable<ServicesTable>;
 export type DemarcheRow = Selectable<DemarchesTable>;
 export type AgentRow = Selectable<AgentsTable>;
 export type RequestRow = Selectable<RequestsTable>;
+export type CitizenRow = Selectable<CitizensTable>;
 export type RequestEventRow = Selectable<RequestEventsTable>;
 export type NewRequest = Insertable<RequestsTable>;
 export type RequestUpdate = Updateable<RequestsTable>;
