@@ -54,6 +54,9 @@ async function openServer(url: string, ownerUrl: string, poolSize: number, migra
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
   // A dropped connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // The pool only listens to idle clients: one checked out by Kysely between two statements
+  // would emit an unhandled 'error' when its connection drops, and kill the process.
+  pool.on('connect', (client) => client.on('error', () => {}));
   // The right set-up logs in as a role without SUPERUSER or BYPASSRLS (see docs/configuration.md).
   // A privileged login (development) switches to the application role on every connection.
   const probe = await pool.query<{ privileged: boolean }>(

@@ -35,8 +35,18 @@ describe(
     });
 
     const get = async (path: string) => {
-      const res = await fetch(`${server.origin}${path}`, { headers: { accept: 'text/html' } });
-      return { status: res.status, body: await res.text() };
+      try {
+        const res = await fetch(`${server.origin}${path}`, { headers: { accept: 'text/html' } });
+        return { status: res.status, body: await res.text() };
+      } catch (err) {
+        // Say whether the server died, with its last words, rather than only "fetch failed".
+        await Promise.race([server.exited, sleep(500)]);
+        throw new Error(
+          `GET ${path} failed (${(err as Error).cause ?? err}); server exit code ${server.child.exitCode}, ` +
+            `signal ${server.child.signalCode}\n--- stderr\n${server.stderr().slice(-3000)}`,
+          { cause: err },
+        );
+      }
     };
 
     test('pages answer 503 in plain French during the outage, and 200 again once it ends, without restart', async () => {
@@ -44,14 +54,18 @@ describe(
       assert.equal(before.status, 200);
       assert.match(before.body, /<h1[^>]*>[^<]*[Cc]arte/);
 
+      // Cut in the middle of a burst, so that connections drop inside open transactions too.
+      const burst = Array.from({ length: 30 }, () => get(PAGE));
+      await sleep(15);
       await proxy.cut();
+      for (const r of await Promise.all(burst)) assert.ok([200, 503].includes(r.status), `answered ${r.status}`);
       // The demo tenant is cached by the app; a page still needs the database for its content.
       const down = await get(PAGE);
       assert.equal(down.status, 503);
       assert.match(down.body, /<h1>Service momentanément indisponible<\/h1>/);
       assert.match(down.body, /Vos données n’ont pas été perdues : réessayez dans quelques minutes\./);
       assert.doesNotMatch(down.body, /ECONNREFUSED|Connection terminated|stack/i);
-      // A tenant never seen before (another host name) also needs the database to be resolved.
+      // An address not used before (the /t/<slug> form) needs the database to resolve the tenant.
       const viaSlug = await get(`/t/villebelle${PAGE}`);
       assert.equal(viaSlug.status, 503);
 
