@@ -27,6 +27,8 @@ export async function insertRequest(
     applicantPhone: string | null;
     trackingSecretHash: string;
     dueOn: string;
+    citizenId?: string | null;
+    identitySource?: 'franceconnect' | null;
   },
 ): Promise<string | null> {
   const inserted = await trx
@@ -43,6 +45,8 @@ export async function insertRequest(
       applicant_phone: row.applicantPhone,
       tracking_secret_hash: row.trackingSecretHash,
       due_on: row.dueOn,
+      citizen_id: row.citizenId ?? null,
+      identity_source: row.identitySource ?? null,
     })
     .onConflict((oc) => oc.columns(['tenant_id', 'reference']).doNothing())
     .returning('id')

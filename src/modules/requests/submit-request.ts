@@ -23,6 +23,17 @@ export interface SubmitRequestInput {
   channel?: string;
   /** Absolute URL of the tenant's portal, for the links in the confirmation mail. */
   baseUrl: string;
+  /**
+   * The signed-in citizen, if any: the request is linked to their account. `verified` answers
+   * (from FranceConnect) replace whatever the form sent for those fields, and `claims` (birth
+   * date, place…) are kept with the request as the identity it was filed under.
+   */
+  citizen?: {
+    id: string;
+    identitySource: 'franceconnect' | null;
+    verified: Record<string, string>;
+    claims?: Record<string, string | null>;
+  };
 }
 
 export type SubmitRequestResult =
@@ -80,7 +91,8 @@ export async function submitRequest(
   const demarche = await loadOnlineForm(services, tenant, input.demarcheSlug);
   const now = services.clock.now();
   const filesOf = (name: string) => input.files.filter((f) => f.fieldName === name);
-  const result = validateAnswers(demarche.form, input.answers, (name) => filesOf(name).length, parisToday(now));
+  const answers = { ...input.answers, ...(input.citizen?.verified ?? {}) };
+  const result = validateAnswers(demarche.form, answers, (name) => filesOf(name).length, parisToday(now));
 
   const errors = [...result.errors];
   const accepted: { fieldName: string; filename: string; mimeType: string; data: Buffer }[] = [];
@@ -108,6 +120,7 @@ export async function submitRequest(
   }
 
   const data: Record<string, unknown> = { ...result.answers };
+  if (input.citizen?.claims) data._identity = { source: input.citizen.identitySource, ...input.citizen.claims };
   for (const field of result.fileFields)
     data[field.name] = accepted.filter((f) => f.fieldName === field.name).map((f) => f.filename);
   const givenName = String(result.answers.applicant_given_name ?? '');
@@ -135,6 +148,8 @@ export async function submitRequest(
         applicantPhone: phone,
         trackingSecretHash: hashTrackingSecret(secret),
         dueOn,
+        citizenId: input.citizen?.id ?? null,
+        identitySource: input.citizen?.identitySource ?? null,
       });
     }
     if (!id) throw new AppError('conflict', "La demande n'a pas pu être enregistrée. Réessayez.");

@@ -26,6 +26,8 @@ export function presentAnswers(
     lines.push({ name: field.name, label: field.label, value });
   }
   for (const [name, raw] of Object.entries(data)) {
+    // `_identity` holds the verified identity claims, shown apart by the pages that need them.
+    if (name.startsWith('_')) continue;
     if (!seen.has(name)) lines.push({ name, label: name, value: formatValue(raw) });
   }
   return lines;

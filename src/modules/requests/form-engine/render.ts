@@ -10,6 +10,11 @@ export interface FormState {
   errors: FieldError[];
   /** File fields whose files must be given again after an error. */
   filesToReattach: string[];
+  /**
+   * Answers that come from a verified identity (FranceConnect): shown, not editable, and never
+   * read back from the form (submitRequest takes them from the session).
+   */
+  locked?: { values: Record<string, string>; source: string };
 }
 
 /** The online form of a démarche: sections as fieldsets, the error summary on top. */
@@ -114,6 +119,13 @@ function renderField(
   const autocomplete = field.autocomplete ? html` autocomplete="${field.autocomplete}"` : html``;
   const required = field.required ? html` required` : html``;
   const h = hint(field, fieldsByName, maxUploadMb);
+  const lockedValue = state.locked?.values[field.name];
+  if (lockedValue !== undefined) {
+    return html`<div class="field field-locked">
+  <p class="label" id="${field.name}">${field.label}</p>
+  <p class="locked-value">${lockedValue} <span class="badge-verified">Vérifié par ${state.locked!.source}</span></p>
+</div>`;
+  }
 
   switch (field.type) {
     case 'text':
