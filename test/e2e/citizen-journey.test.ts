@@ -5,12 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { axeViolations, formatViolations, launchBrowser, type TestBrowser } from '../support/browser.ts';
 import { killServer, startServer, type ServerProcess } from '../support/server-process.ts';
 import { startTestSmtp, type TestSmtp } from '../support/smtp.ts';
 
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const CITIZEN_EMAIL = 'camille.martin@example.org';
 const REFERENCE = /VB-\d{4}-[A-Z0-9]{5}/;
 /** A real 1×1 PNG: the server checks the file's content, not only its name. */
@@ -48,7 +50,6 @@ describe('citizen journey in a browser', { timeout: 240_000 }, () => {
   let page: Page;
   let origin: string;
   let agent: Credentials;
-  const visited: string[] = [];
 
   // What the journey learns and later steps use.
   let reference = '';
@@ -83,14 +84,13 @@ describe('citizen journey in a browser', { timeout: 240_000 }, () => {
   /** Asserts that axe-core finds nothing on the page as it is now. */
   async function assertAccessible(label: string): Promise<void> {
     const violations = await axeViolations(page);
-    visited.push(label);
     assert.equal(violations.length, 0, formatViolations(`${label} (${page.url()})`, violations));
   }
 
-  async function goto(path: string): Promise<void> {
-    const res = await page.goto(`${origin}${path}`, { waitUntil: 'load' });
-    assert.ok(res, `no response for ${path}`);
-    assert.equal(res.status(), 200, `${path} answered ${res.status()}`);
+  async function goto(pathname: string): Promise<void> {
+    const res = await page.goto(`${origin}${pathname}`, { waitUntil: 'load' });
+    assert.ok(res, `no response for ${pathname}`);
+    assert.equal(res.status(), 200, `${pathname} answered ${res.status()}`);
   }
 
   test('axe-core runs and reports violations (so a clean result means something)', async () => {
@@ -191,7 +191,10 @@ describe('citizen journey in a browser', { timeout: 240_000 }, () => {
     assert.equal(res.status(), 200);
     assert.match(res.headers()['content-type'] ?? '', /application\/pdf/);
     const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-    const doc = await pdfjs.getDocument({ data: new Uint8Array(await res.body()), useSystemFonts: false }).promise;
+    const doc = await pdfjs.getDocument({
+      data: new Uint8Array(await res.body()),
+      standardFontDataUrl: `${path.join(ROOT, 'node_modules', 'pdfjs-dist', 'standard_fonts')}/`,
+    }).promise;
     let text = '';
     for (let i = 1; i <= doc.numPages; i++) {
       const content = await (await doc.getPage(i)).getTextContent();
@@ -272,6 +275,17 @@ describe('citizen journey in a browser', { timeout: 240_000 }, () => {
       await assertAccessible('agent request page');
       assert.match(await page.locator('main').innerText(), /Camille/);
 
+      // A refusal needs a message: the form comes back with its summary and the choice kept.
+      await page.selectOption('#statut', 'refusee');
+      await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/statut')),
+        page.getByRole('button', { name: 'Changer le statut' }).click(),
+      ]);
+      await page.locator('.error-summary').waitFor();
+      await assertAccessible('agent request page with an error');
+      assert.equal(await page.inputValue('#statut'), 'refusee');
+      assert.equal(await page.locator('#message').getAttribute('aria-invalid'), 'true');
+
       await page.selectOption('#statut', 'en_cours');
       await page.fill('#message', 'Merci. Une équipe passe reboucher le trou cette semaine.');
       await Promise.all([
@@ -302,6 +316,31 @@ describe('citizen journey in a browser', { timeout: 240_000 }, () => {
     assert.ok(mailText(mail).includes(reference));
   });
 
+  test('the citizen answers from the tracking page: an empty message is refused, a real one is added', async () => {
+    assert.ok(trackingPath, 'needs the submission');
+    const send = page.getByRole('button', { name: 'Envoyer', exact: true });
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/messages')),
+      send.click(),
+    ]);
+    const summary = page.locator('.error-summary');
+    await summary.waitFor();
+    await assertAccessible('tracking page with an error');
+    const links = await summary.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+    for (const href of links) assert.equal(await page.locator(href).count(), 1, `${href} points to a field`);
+    await summary.locator('a').first().click();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'message');
+    assert.equal(await page.locator('#message').getAttribute('aria-invalid'), 'true');
+
+    await page.fill('#message', 'Merci beaucoup.\nLe trou est plus grand depuis la pluie.');
+    await Promise.all([page.waitForURL(/envoye=1/), send.click()]);
+    await assertAccessible('tracking page after a message');
+    assert.match(await page.locator('.notice').innerText(), /Votre message est bien envoyé/);
+    const timeline = await page.locator('ol.timeline').innerText();
+    assert.match(timeline, /Votre message/);
+    assert.match(timeline, /Le trou est plus grand depuis la pluie\./);
+  });
+
   test('keyboard: the first Tab reaches the skip link, Enter moves to the main content', async () => {
     await goto('/');
     await page.keyboard.press('Tab');
@@ -325,6 +364,18 @@ describe('citizen journey in a browser', { timeout: 240_000 }, () => {
     assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'MAIN');
   });
 
+  test('the tracking lookup form without a code says what is missing', async () => {
+    await goto('/suivi');
+    await page.fill('#reference', reference);
+    await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname === '/suivi' && r.status() === 400),
+      page.getByRole('button', { name: 'Voir ma demande' }).click(),
+    ]);
+    await page.locator('.error-summary').waitFor();
+    await assertAccessible('tracking lookup with an error');
+    assert.equal(await page.inputValue('#reference'), reference);
+  });
+
   test('a tracking link with a wrong code shows the "not found" page', async () => {
     assert.ok(reference, 'needs the submission');
     const res = await page.goto(`${origin}/suivi/${reference}?cle=MAUVAISCODE`);
@@ -337,7 +388,6 @@ describe('citizen journey in a browser', { timeout: 240_000 }, () => {
   test('the other pages have no accessibility violations', async () => {
     const pages = [
       '/demarches',
-      '/suivi',
       '/contact',
       '/mentions-legales',
       '/donnees-personnelles',
@@ -348,11 +398,10 @@ describe('citizen journey in a browser', { timeout: 240_000 }, () => {
       '/demarches/acte-naissance-mariage/demande',
     ];
     const failures: string[] = [];
-    for (const path of pages) {
-      await goto(path);
+    for (const pathname of pages) {
+      await goto(pathname);
       const violations = await axeViolations(page);
-      visited.push(path);
-      if (violations.length) failures.push(formatViolations(path, violations));
+      if (violations.length) failures.push(formatViolations(pathname, violations));
     }
     await goto('/api/docs');
     await page.waitForLoadState('networkidle').catch(() => {});

@@ -118,6 +118,14 @@ export function lookupPage(ctx: PageContext, state: { reference: string; code: s
   });
 }
 
+/** All of a field's error messages in one text, so that one element (one id) describes the field. */
+function errorText(errors: { field: string; message: string }[], field: string): string {
+  return errors
+    .filter((e) => e.field === field)
+    .map((e) => e.message)
+    .join(' ');
+}
+
 const AUTHOR: Record<string, string> = { citizen: 'Vous', agent: 'La commune', system: 'Guichet' };
 
 export function trackingPage(
@@ -191,8 +199,15 @@ export function trackingPage(
                   <label for="message"
                     >Votre message <span class="optional">(facultatif si vous ajoutez un document)</span></label
                   >
-                  ${state.errors.filter((e) => e.field === 'message').map((e) => html`<span class="error-message">${e.message}</span>`)}
-                  <textarea id="message" name="message" rows="5">${state.message}</textarea>
+                  ${errorText(state.errors, 'message') ? html`<span class="error-message" id="message-error">${errorText(state.errors, 'message')}</span>` : ''}
+                  <textarea
+                    id="message"
+                    name="message"
+                    rows="5"
+                    ${state.errors.some((e) => e.field === 'message') ? html`aria-describedby="message-error" aria-invalid="true"` : ''}
+                  >
+${state.message}</textarea
+                  >
                 </div>
                 <div class="field${state.errors.some((e) => e.field === 'documents') ? ' field-error' : ''}">
                   <label for="documents">Documents <span class="optional">(facultatif)</span></label>
@@ -200,14 +215,14 @@ export function trackingPage(
                     >Formats acceptés : PDF, JPEG,
                     PNG.${state.errors.length ? ' Si vous aviez choisi des fichiers, ajoutez-les à nouveau.' : ''}</span
                   >
-                  ${state.errors.filter((e) => e.field === 'documents').map((e) => html`<span class="error-message">${e.message}</span>`)}
+                  ${errorText(state.errors, 'documents') ? html`<span class="error-message" id="documents-error">${errorText(state.errors, 'documents')}</span>` : ''}
                   <input
                     type="file"
                     id="documents"
                     name="documents"
                     multiple
                     accept="application/pdf,image/jpeg,image/png"
-                    aria-describedby="documents-hint"
+                    ${state.errors.some((e) => e.field === 'documents') ? html`aria-describedby="documents-hint documents-error" aria-invalid="true"` : html`aria-describedby="documents-hint"`}
                   />
                 </div>
                 <button type="submit" class="button">Envoyer</button>
