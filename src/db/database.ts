@@ -1,14 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { citext } from '@electric-sql/pglite/contrib/citext';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import pg from 'pg';
 import { runMigrations, APP_ROLE } from './migrate.ts';
 import type { Database } from './schema.ts';
+import { TenantScopedPostgresDialect } from './tenant-scope.ts';
 
 // Keep `date` as 'YYYY-MM-DD' (no time-zone shift) and counts as numbers.
 pg.types.setTypeParser(1082, (v: string) => v);
@@ -70,7 +66,7 @@ async function openServer(url: string, ownerUrl: string, poolSize: number, migra
     await pool.query('discard all');
     await pool.query(`set role ${APP_ROLE}`);
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new TenantScopedPostgresDialect({ pool }) });
   return {
     kind: 'postgres',
     db,
@@ -88,6 +84,14 @@ async function openEmbedded(dataDir: string, migrate: boolean): Promise<Database
     dir = path.resolve(dataDir, 'pgdata');
     mkdirSync(dir, { recursive: true });
   }
+  // Loaded only for the embedded database: a server deployment does not carry PGlite in memory.
+  const [{ PGlite }, { citext }, { pg_trgm }, { unaccent }, { createPgConfig }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/citext'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('@electric-sql/pglite/contrib/unaccent'),
+    import('@electric-sql/pglite/node-postgres'),
+  ]);
   const pglite = await PGlite.create(dir, { extensions: { citext, pg_trgm, unaccent } });
   if (migrate) {
     await runMigrations(async (text, params) => {
@@ -106,7 +110,7 @@ async function openEmbedded(dataDir: string, migrate: boolean): Promise<Database
   pool.on('connect', (client) => {
     client.query(`set role ${APP_ROLE}`).catch(() => {});
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new TenantScopedPostgresDialect({ pool }) });
   // PGlite has a single session: the owner's queries take the pool's one connection like any
   // other, so they wait for an application transaction in progress instead of running inside it.
   const ownerQuery = async (text: string, params?: unknown[]) => {
