@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Fresh for every request: the only inline style or script element the browser will apply carries it. */
+    cspNonce: string;
+  }
+}
+
+export interface SecurityHeadersOptions {
+  production: boolean;
+  /**
+   * Other origins a form may lead to. Browsers apply form-action to the redirects that follow
+   * a form post too, and logging out of FranceConnect or ProConnect is a form post answered
+   * by a redirect to the provider.
+   */
+  formActionOrigins?: string[];
+  /** Cookies whose presence means "this page may show a signed-in person's data". */
+  sessionCookies?: string[];
+}
+
+/** Pages whose URL carries a tracking code, or that show a request: the code must not leave in Referer. */
+const SECRET_IN_URL = /^\/(?:suivi(?:[/?]|$)|demandes\/[^/?]+\/confirmation(?:[/?]|$))/;
+/** Query parameters that hold a secret (tracking code, mailed token, OpenID Connect code and state). */
+const SECRET_PARAMS = /(?:^|[?&])(?:cle|code|state|jeton|token)=/;
+/** Pages showing personal data, whatever cookie comes with them. */
+const PERSONAL_PAGES =
+  /^\/(?:suivi(?:[/?]|$)|demandes\/[^/?]+\/(?:confirmation|recepisse)|agent(?:[/?]|$)|mon-espace(?:[/?]|$)|espace(?:[/?]|$)|compte(?:[/?]|$))/;
+
+const PERMISSIONS_POLICY = [
+  'accelerometer=()',
+  'camera=()',
+  'display-capture=()',
+  'geolocation=()',
+  'gyroscope=()',
+  'magnetometer=()',
+  'microphone=()',
+  'payment=()',
+  'usb=()',
+].join(', ');
+
+/** Only the origin of a configured URL (scheme, host, port): paths have no place in CSP sources. */
+export function originOf(value: string | undefined | null): string | null {
+  if (!value) return null;
+  try {
+    const u = new URL(value);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+export function contentSecurityPolicy(nonce: string, formActionOrigins: string[] = []): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    `style-src 'self' 'nonce-${nonce}'`,
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    `form-action 'self'${formActionOrigins.map((o) => ` ${o}`).join('')}`,
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+function pathOf(request: FastifyRequest): string {
+  const url = request.url;
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+/** Adds `Secure` to every cookie the app sets, should a route have forgotten it (production only). */
+function secureCookies(reply: FastifyReply): void {
+  const current = reply.getHeader('set-cookie');
+  if (current === undefined) return;
+  const list = [current].flat().map(String);
+  const fixed = list.map((c) => (/;\s*secure\s*(;|$)/i.test(c) ? c : `${c}; Secure`));
+  reply.header('set-cookie', fixed);
+}
+
+/**
+ * The security headers of every answer: a strict Content-Security-Policy with a per-request
+ * nonce, no framing, no MIME sniffing, no Referer where the URL holds a secret, no cache for
+ * personal pages, HSTS in production. A route that set its own CSP (a sandboxed download) or
+ * its own Referrer-Policy keeps it.
+ */
+export function registerSecurityHeaders(app: FastifyInstance, options: SecurityHeadersOptions): void {
+  const formActionOrigins = [...new Set(options.formActionOrigins ?? [])];
+  const sessionCookies = options.sessionCookies ?? [];
+  app.decorateRequest('cspNonce', '');
+
+  app.addHook('onRequest', async (request) => {
+    request.cspNonce = randomBytes(16).toString('base64');
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const path = pathOf(request);
+    if (!reply.hasHeader('content-security-policy')) {
+      reply.header('content-security-policy', contentSecurityPolicy(request.cspNonce, formActionOrigins));
+    }
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('cross-origin-opener-policy', 'same-origin');
+    reply.header('cross-origin-resource-policy', 'same-origin');
+    reply.header('permissions-policy', PERMISSIONS_POLICY);
+    if (!reply.hasHeader('referrer-policy')) {
+      const secret = SECRET_IN_URL.test(path) || SECRET_PARAMS.test(request.url);
+      reply.header('referrer-policy', secret ? 'no-referrer' : 'strict-origin-when-cross-origin');
+    }
+    const signedIn = sessionCookies.some((name) => request.cookies?.[name]);
+    if (signedIn || PERSONAL_PAGES.test(path)) {
+      // Neither a shared cache nor the browser's history keeps a page with personal data.
+      if (!/no-store/.test(String(reply.getHeader('cache-control') ?? ''))) reply.header('cache-control', 'no-store');
+    }
+    if (options.production) {
+      reply.header('strict-transport-security', 'max-age=63072000; includeSubDomains');
+      secureCookies(reply);
+    }
+    return payload;
+  });
+}
