@@ -23,6 +23,7 @@ import { registerAgentRoutes } from './modules/agents/routes.ts';
 import { registerApiRoutes } from './modules/api/routes.ts';
 import { registerCatalogueRoutes } from './modules/catalogue/routes.ts';
 import { registerPortalPages } from './modules/portal/routes.ts';
+import { registerPrivacyRoutes } from './modules/privacy/routes.ts';
 import { registerRequestRoutes } from './modules/requests/routes.ts';
 import type { Tenant } from './modules/tenants/tenant.ts';
 import type { TenantResolver } from './modules/tenants/resolve-tenant.ts';
@@ -174,6 +175,7 @@ export async function createApp(
   registerPortalPages(app, services);
   registerRequestRoutes(app, services);
   registerAgentRoutes(app, services);
+  registerPrivacyRoutes(app, services);
 
   app.setNotFoundHandler(async (request, reply) => {
     return sendError(request, reply, new AppError('not_found', "Cette page n'existe pas."), config);

@@ -37,6 +37,14 @@ const schema = z
       .default('false')
       .transform((v) => v === 'true'),
     TRACKING_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+    JOBS_ENABLED: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
+    JOBS_DAILY_AT: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'doit être une heure HH:MM')
+      .default('03:30'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -64,6 +72,10 @@ export interface Config {
   uploadMaxBytes: number;
   trustProxy: boolean;
   trackingRateLimit: number;
+  /** Run the daily jobs (retention) in this process; turn off on all but one instance if you like. */
+  jobsEnabled: boolean;
+  /** Server local time (HH:MM) of the daily jobs. */
+  jobsDailyAt: string;
 }
 
 export class ConfigError extends Error {}
@@ -92,5 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     trustProxy: e.TRUST_PROXY,
     trackingRateLimit: e.TRACKING_RATE_LIMIT,
+    jobsEnabled: e.JOBS_ENABLED,
+    jobsDailyAt: e.JOBS_DAILY_AT,
   };
 }

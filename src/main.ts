@@ -5,6 +5,8 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase, type DatabaseHandle } from './db/database.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { isDatabaseUnavailable } from './platform/errors.ts';
+import { privacyJobs } from './modules/privacy/jobs.ts';
+import { DailyJobScheduler } from './platform/jobs.ts';
 import { buildServices } from './services.ts';
 
 /**
@@ -58,6 +60,12 @@ async function main(): Promise<void> {
   const services = buildServices(config, database, logger);
   const app = await createApp(services, { logger });
   services.mail.start();
+  const jobs = new DailyJobScheduler(privacyJobs(database.db, logger), {
+    dailyAt: config.jobsDailyAt,
+    clock: services.clock,
+    logger,
+  });
+  if (config.jobsEnabled) jobs.start();
   await app.listen({ host: config.host, port: config.port });
   console.log(`Guichet is running: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`);
 
@@ -79,6 +87,7 @@ async function main(): Promise<void> {
     try {
       await app.close();
       clearInterval(idleSweep);
+      await jobs.stop();
       await services.mail.stop();
       await database.close();
       logger.info('stopped');

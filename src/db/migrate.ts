@@ -69,6 +69,8 @@ async function grantAppRole(query: Query): Promise<void> {
   await query(`grant usage on schema public to ${APP_ROLE}`);
   await query(`grant select, insert, update, delete on all tables in schema public to ${APP_ROLE}`);
   await query(`revoke all on schema_migrations from ${APP_ROLE}`);
+  // The personal data access log is append-only for the application (RGPD accountability).
+  await query(`revoke update, delete, truncate on personal_data_access_log from ${APP_ROLE}`);
   // Tenants and their hosts are created by the operator's command, not by the application.
   await query(`revoke insert, delete on tenants, tenant_hosts from ${APP_ROLE}`);
   await query(`grant usage on all sequences in schema public to ${APP_ROLE}`);

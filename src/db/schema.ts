@@ -80,6 +80,8 @@ export interface DemarchesTable {
   form: ColumnType<unknown, string | null | undefined, string | null>;
   search_text: Generated<string>;
   updated_at: Generated<Date>;
+  /** Months a closed request keeps its personal data (privacy module's retention job). */
+  retention_months: Generated<number>;
 }
 
 export interface AgentsTable {
@@ -126,6 +128,7 @@ export interface RequestsTable {
   due_on: string;
   updated_at: Generated<Date>;
   closed_at: Date | null;
+  anonymised_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   citizen_id: ColumnType<string | null, string | null | undefined, string | null>;
   identity_source: ColumnType<'franceconnect' | null, 'franceconnect' | null | undefined, 'franceconnect' | null>;
 }
@@ -233,6 +236,54 @@ export interface Database {
   request_events: RequestEventsTable;
   request_documents: RequestDocumentsTable;
   mail_outbox: MailOutboxTable;
+  consents: ConsentsTable;
+  erasure_requests: ErasureRequestsTable;
+  personal_data_access_log: PersonalDataAccessLogTable;
+}
+
+export interface ConsentsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  citizen_id: string | null;
+  request_id: string | null;
+  demarche_id: string | null;
+  subject: string;
+  wording: string;
+  version: string;
+  method: 'form_checkbox' | 'account_setting';
+  given_at: Timestamp;
+  withdrawn_at: Date | null;
+}
+
+export interface ErasureRequestsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  citizen_id: string | null;
+  contact_email: string | null;
+  citizen_name: string | null;
+  service_ids: ColumnType<string[], string[] | undefined, string[]>;
+  grounds: string;
+  status: Generated<'pending' | 'approved' | 'refused'>;
+  requested_at: Timestamp;
+  decided_at: Date | null;
+  decided_by: string | null;
+  decision_reason: string | null;
+}
+
+export type AccessLogAction = 'view_request' | 'download_document' | 'export' | 'erasure';
+
+export interface PersonalDataAccessLogTable {
+  tenant_id: string;
+  id: Generated<string>;
+  at: Timestamp;
+  actor_kind: 'agent' | 'citizen' | 'system';
+  actor_id: string | null;
+  actor_label: string;
+  action: AccessLogAction;
+  citizen_id: string | null;
+  request_id: string | null;
+  request_reference: string | null;
+  ip: string | null;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

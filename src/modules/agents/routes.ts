@@ -20,6 +20,7 @@ import {
 } from './repository.ts';
 import { AgentLoginRequired, currentAgent, requireAgent, safeReturnPath } from './require-agent.ts';
 import { AGENT_COOKIE, createSession, deleteSession, SESSION_ABSOLUTE_MS, type SessionAgent } from './sessions.ts';
+import { logPersonalDataAccess } from '../privacy/access-log.ts';
 import { isoDate } from './views/format.ts';
 import { loginPage } from './views/login-page.ts';
 import { requestDetailPage, type FieldError, type RequestDetailPageInput } from './views/request-detail-page.ts';
@@ -93,6 +94,14 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
     const tenant = requireTenant(request);
     const page = await inTenant(services.db, tenant.id, async (trx) => {
       const row = authorised(agent, 'view', await findRequestByReference(trx, reference));
+      await logPersonalDataAccess(trx, {
+        tenantId: tenant.id,
+        actor: { kind: 'agent', id: agent.id, label: agent.name },
+        action: 'view_request',
+        requestId: row.id,
+        ip: request.ip,
+        now: services.clock.now(),
+      });
       const [documents, events] = await Promise.all([listDocuments(trx, row.id), listEvents(trx, row.id)]);
       return requestDetailPage(agentContext(request, agent), {
         request: row,
@@ -214,7 +223,18 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
       const id = (request.params as { id: string }).id;
       const doc = await inTenant(services.db, tenant.id, async (trx) => {
         const row = authorised(agent, 'view', await findRequestByReference(trx, reference));
-        return UUID.test(id) ? findDocument(trx, row.id, id) : undefined;
+        const found = UUID.test(id) ? await findDocument(trx, row.id, id) : undefined;
+        if (found) {
+          await logPersonalDataAccess(trx, {
+            tenantId: tenant.id,
+            actor: { kind: 'agent', id: agent.id, label: agent.name },
+            action: 'download_document',
+            requestId: row.id,
+            ip: request.ip,
+            now: services.clock.now(),
+          });
+        }
+        return found;
       });
       if (!doc) throw new AppError('not_found', "Ce document n'existe pas.");
       return (

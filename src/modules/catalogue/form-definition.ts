@@ -60,6 +60,8 @@ export const formFieldSchema = z
     accept: z.array(z.enum(FILE_TYPES)).optional(),
     /** file: several files allowed */
     multiple: z.boolean().optional(),
+    /** checkbox: ticking it gives a consent (RGPD), recorded with its exact wording at submission. */
+    consent: z.boolean().optional(),
     /** HTML autocomplete token (e.g. "bday"), for browsers and assistive technologies. */
     autocomplete: z.string().optional(),
     /** Shown (and validated) only when another field has one of these values. */

@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { inTenant, type Db } from '../../db/tenant-scope.ts';
 import { DEFAULT_DELAY_DAYS, FORMS_BY_SLUG } from './forms/index.ts';
+import { retentionMonthsFor } from '../privacy/processing-catalogue.ts';
 import { parseFormDefinition } from './form-definition.ts';
 import { LIFE_EVENTS_BY_ARTICLE, serviceInfo } from './taxonomy.ts';
 
@@ -148,6 +149,8 @@ export async function seedCatalogue(db: Db, tenantId: string, corpusDir: string)
         life_events: LIFE_EVENTS_BY_ARTICLE[a.slug] ?? [],
         audience: a.audience,
         form: form ? JSON.stringify(form) : null,
+        // How long closed requests keep personal data: see privacy/processing-catalogue.ts.
+        retention_months: retentionMonthsFor(a.slug),
         search_text: normalizeText([a.title, ...a.keywords, a.summary].join(' ')),
       };
     });

@@ -105,7 +105,7 @@ const SUBSTITUTE = '?';
  * Makes text drawable with a standard font: pdf-lib throws on any character the font's encoding
  * lacks, and one emoji in an answer must not make the receipt impossible to download.
  */
-class TextSanitizer {
+export class TextSanitizer {
   private readonly supported: Set<number>;
   replaced = false;
 
@@ -148,21 +148,22 @@ class TextSanitizer {
   }
 }
 
-const A4: [number, number] = [595.28, 841.89];
-const MARGIN_X = 56;
+// Exported with the layout below for other documents in the same style (privacy/export-pdf.ts).
+export const A4: [number, number] = [595.28, 841.89];
+export const MARGIN_X = 56;
 const MARGIN_TOP = 56;
 const FOOTER_SPACE = 60;
 const TEXT = rgb(0.1, 0.1, 0.12);
-const MUTED = rgb(0.33, 0.33, 0.36);
-const RULE = rgb(0.75, 0.75, 0.78);
+export const MUTED = rgb(0.33, 0.33, 0.36);
+export const RULE = rgb(0.75, 0.75, 0.78);
 
-interface Style {
+export interface Style {
   font: PDFFont;
   size: number;
   color?: ReturnType<typeof rgb>;
 }
 
-class Layout {
+export class Layout {
   page: PDFPage;
   y: number;
   readonly width = A4[0] - 2 * MARGIN_X;

@@ -4,6 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import { queueMail } from '../../platform/mail.ts';
 import type { UploadedFile } from '../../platform/web/form-body.ts';
 import { parseFormDefinition, type FormDefinition } from '../catalogue/form-definition.ts';
+import { recordConsents } from '../privacy/consents.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { checkUploadedFile, safeFilename } from './file-check.ts';
 import { anchorOf, validateAnswers, type FieldError, type RawAnswers } from './form-engine/validate.ts';
@@ -171,6 +172,15 @@ export async function submitRequest(
         content: f.data,
       });
     }
+    await recordConsents(trx, {
+      tenantId: tenant.id,
+      requestId: id,
+      demarcheId: demarche.id,
+      citizenId: input.citizen?.id ?? null,
+      form: demarche.form,
+      answers: result.answers,
+      now,
+    });
     if (email) {
       await queueMail(trx, tenant.id, {
         to: email,

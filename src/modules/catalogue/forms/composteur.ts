@@ -55,6 +55,15 @@ export const form: FormDefinition = {
           label: 'Je participerai à une réunion d’information sur le compostage (environ une heure).',
           required: true,
         },
+        {
+          // Beyond the request itself: the commune may only write for this with the citizen's consent.
+          name: 'accord_informations',
+          type: 'checkbox',
+          label:
+            'J’accepte que la mairie m’écrive pour m’inviter aux distributions de compost et aux ateliers. Je peux retirer mon accord à tout moment.',
+          required: false,
+          consent: true,
+        },
       ],
     },
   ],

@@ -65,6 +65,15 @@ export const form: FormDefinition = {
           accept: ['image/jpeg', 'image/png'],
           multiple: true,
         },
+        {
+          // Passing the applicant's contact on to a contractor goes beyond the request: consent.
+          name: 'accord_prestataire',
+          type: 'checkbox',
+          label:
+            'J’accepte que la mairie transmette mon nom et mon numéro de téléphone à l’entreprise chargée de la réparation, pour qu’elle puisse me contacter.',
+          required: false,
+          consent: true,
+        },
       ],
     },
   ],

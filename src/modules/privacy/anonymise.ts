@@ -1,0 +1,33 @@
+import { sql } from 'kysely';
+import type { Tx } from '../../db/tenant-scope.ts';
+
+/**
+ * Removes everything that identifies the applicant from requests, in the caller's transaction,
+ * and keeps what statistics need: démarche, service, channel, status, submission, closing and
+ * due dates (so "answered on time" can still be counted). Answers, files, message bodies, the
+ * link to an account and the mails sent about the request go. Returns how many requests changed.
+ */
+export async function anonymiseRequests(trx: Tx, requestIds: string[], now: Date): Promise<number> {
+  if (requestIds.length === 0) return 0;
+  await trx.deleteFrom('request_documents').where('request_id', 'in', requestIds).execute();
+  await trx.updateTable('request_events').set({ body: '' }).where('request_id', 'in', requestIds).execute();
+  // Sent mails hold the applicant's address and the request's content; pending ones are moot.
+  await trx.deleteFrom('mail_outbox').where('request_id', 'in', requestIds).execute();
+  const updated = await trx
+    .updateTable('requests')
+    .set({
+      data: '{}',
+      applicant_name: null,
+      applicant_email: null,
+      applicant_phone: null,
+      citizen_id: null,
+      // The tracking code no longer opens anything: there is nothing left to show.
+      tracking_secret_hash: sql<string>`'anonymised:' || gen_random_uuid()::text`,
+      anonymised_at: now,
+      updated_at: now,
+    })
+    .where('id', 'in', requestIds)
+    .where('anonymised_at', 'is', null)
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows);
+}

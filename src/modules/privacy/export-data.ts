@@ -1,0 +1,199 @@
+import type { Tx } from '../../db/tenant-scope.ts';
+import { listAccessLogForCitizen, type AccessLogRow } from './access-log.ts';
+import { listCitizenConsents, type ConsentRow } from './consents.ts';
+
+export interface CitizenDataExport {
+  generatedAt: string;
+  controller: { name: string; email: string | null };
+  account: {
+    email: string | null;
+    emailVerifiedAt: string | null;
+    givenName: string | null;
+    familyName: string | null;
+    preferredUsername: string | null;
+    birthdate: string | null;
+    birthplace: string | null;
+    birthcountry: string | null;
+    gender: string | null;
+    franceconnectLinked: boolean;
+    identityVerifiedAt: string | null;
+    createdAt: string;
+    lastLoginAt: string | null;
+  };
+  preferences: Record<string, unknown>;
+  consents: (Omit<ConsentRow, 'given_at' | 'withdrawn_at' | 'id'> & {
+    given_at: string;
+    withdrawn_at: string | null;
+  })[];
+  requests: {
+    reference: string;
+    demarche: string;
+    service: string;
+    status: string;
+    channel: string;
+    submittedAt: string;
+    dueOn: string;
+    closedAt: string | null;
+    answers: Record<string, unknown>;
+    events: {
+      at: string;
+      kind: string;
+      statusFrom: string | null;
+      statusTo: string | null;
+      author: string;
+      body: string;
+    }[];
+    documents: { id: string; filename: string; mimeType: string; sizeBytes: number; sha256: string; addedAt: string }[];
+  }[];
+  sessions: {
+    method: string;
+    createdAt: string;
+    lastSeenAt: string;
+    expiresAt: string;
+    userAgent: string | null;
+    ip: string | null;
+  }[];
+  accessLog: (Omit<AccessLogRow, 'at'> & { at: string })[];
+  erasureRequests: { requestedAt: string; status: string; decidedAt: string | null; decisionReason: string | null }[];
+}
+
+const iso = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
+
+/**
+ * Everything the commune holds about a signed-in citizen (RGPD art. 15 and 20): the account,
+ * preferences, consents, their requests with answers, the messages and events shown to them,
+ * the list of their documents, their sessions and who accessed their data. Internal notes are
+ * left out: they are the service's working documents (to be given on request under CRPA rules).
+ */
+export async function collectCitizenData(
+  trx: Tx,
+  citizenId: string,
+  controller: { name: string; email: string | null },
+  now: Date,
+): Promise<CitizenDataExport | null> {
+  const citizen = await trx.selectFrom('citizens').selectAll().where('id', '=', citizenId).executeTakeFirst();
+  if (!citizen) return null;
+  const requests = await trx
+    .selectFrom('requests as r')
+    .innerJoin('demarches as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.id', '=', 'r.demarche_id'))
+    .innerJoin('services as s', (j) => j.onRef('s.tenant_id', '=', 'r.tenant_id').onRef('s.id', '=', 'r.service_id'))
+    .select([
+      'r.id',
+      'r.reference',
+      'd.title as demarche',
+      's.name as service',
+      'r.status',
+      'r.channel',
+      'r.submitted_at',
+      'r.due_on',
+      'r.closed_at',
+      'r.data',
+    ])
+    .where('r.citizen_id', '=', citizenId)
+    .orderBy('r.submitted_at')
+    .execute();
+  const ids = requests.map((r) => r.id);
+  const events = ids.length
+    ? await trx
+        .selectFrom('request_events')
+        .select(['request_id', 'created_at', 'kind', 'status_from', 'status_to', 'author_kind', 'body'])
+        .where('request_id', 'in', ids)
+        .where('visible_to_citizen', '=', true)
+        .orderBy('created_at')
+        .execute()
+    : [];
+  const documents = ids.length
+    ? await trx
+        .selectFrom('request_documents')
+        .select(['id', 'request_id', 'filename', 'mime_type', 'size_bytes', 'sha256', 'created_at'])
+        .where('request_id', 'in', ids)
+        .orderBy('created_at')
+        .execute()
+    : [];
+  const sessions = await trx
+    .selectFrom('citizen_sessions')
+    .select(['method', 'created_at', 'last_seen_at', 'expires_at', 'user_agent', 'ip'])
+    .where('citizen_id', '=', citizenId)
+    .orderBy('created_at')
+    .execute();
+  const erasures = await trx
+    .selectFrom('erasure_requests')
+    .select(['requested_at', 'status', 'decided_at', 'decision_reason'])
+    .where('citizen_id', '=', citizenId)
+    .orderBy('requested_at')
+    .execute();
+  const consents = await listCitizenConsents(trx, citizenId);
+  const accessLog = await listAccessLogForCitizen(trx, citizenId);
+
+  return {
+    generatedAt: now.toISOString(),
+    controller,
+    account: {
+      email: citizen.email,
+      emailVerifiedAt: iso(citizen.email_verified_at),
+      givenName: citizen.given_name,
+      familyName: citizen.family_name,
+      preferredUsername: citizen.preferred_username,
+      birthdate: citizen.birthdate ? String(citizen.birthdate).slice(0, 10) : null,
+      birthplace: citizen.birthplace,
+      birthcountry: citizen.birthcountry,
+      gender: citizen.gender,
+      franceconnectLinked: citizen.franceconnect_sub !== null,
+      identityVerifiedAt: iso(citizen.identity_verified_at),
+      createdAt: iso(citizen.created_at)!,
+      lastLoginAt: iso(citizen.last_login_at),
+    },
+    preferences: (citizen.preferences ?? {}) as Record<string, unknown>,
+    consents: consents.map(({ id: _id, ...c }) => ({
+      ...c,
+      given_at: c.given_at.toISOString(),
+      withdrawn_at: iso(c.withdrawn_at),
+    })),
+    requests: requests.map((r) => ({
+      reference: r.reference,
+      demarche: r.demarche,
+      service: r.service,
+      status: r.status,
+      channel: r.channel,
+      submittedAt: iso(r.submitted_at)!,
+      dueOn: String(r.due_on),
+      closedAt: iso(r.closed_at),
+      answers: r.data,
+      events: events
+        .filter((e) => e.request_id === r.id)
+        .map((e) => ({
+          at: iso(e.created_at)!,
+          kind: e.kind,
+          statusFrom: e.status_from,
+          statusTo: e.status_to,
+          author: e.author_kind,
+          body: e.body,
+        })),
+      documents: documents
+        .filter((d) => d.request_id === r.id)
+        .map((d) => ({
+          id: d.id,
+          filename: d.filename,
+          mimeType: d.mime_type,
+          sizeBytes: d.size_bytes,
+          sha256: d.sha256,
+          addedAt: iso(d.created_at)!,
+        })),
+    })),
+    sessions: sessions.map((s) => ({
+      method: s.method,
+      createdAt: iso(s.created_at)!,
+      lastSeenAt: iso(s.last_seen_at)!,
+      expiresAt: iso(s.expires_at)!,
+      userAgent: s.user_agent,
+      ip: s.ip,
+    })),
+    accessLog: accessLog.map((a) => ({ ...a, at: a.at.toISOString() })),
+    erasureRequests: erasures.map((e) => ({
+      requestedAt: iso(e.requested_at)!,
+      status: e.status,
+      decidedAt: iso(e.decided_at),
+      decisionReason: e.decision_reason,
+    })),
+  };
+}

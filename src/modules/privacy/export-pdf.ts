@@ -1,0 +1,150 @@
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { statusLabelForCitizen } from './status-label.ts';
+import {
+  A4,
+  formatDueDate,
+  formatFilingDateTime,
+  formatSize,
+  Layout,
+  MARGIN_X,
+  MUTED,
+  RULE,
+  TextSanitizer,
+  type Style,
+} from '../requests/receipt-pdf.ts';
+import { ACCESS_ACTION_LABELS } from './access-log.ts';
+import type { CitizenDataExport } from './export-data.ts';
+
+function answerText(value: unknown): string {
+  if (value === true) return 'Oui';
+  if (value === false) return 'Non';
+  if (value === null || value === undefined || value === '') return 'Non renseigné';
+  if (Array.isArray(value)) return value.map(answerText).join(', ');
+  if (typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== null && v !== undefined && v !== '')
+      .map(([k, v]) => `${k} : ${answerText(v)}`)
+      .join(' ; ');
+  }
+  return String(value);
+}
+
+const when = (isoString: string | null) => (isoString ? formatFilingDateTime(new Date(isoString)) : '—');
+
+/**
+ * The same content as the JSON export, laid out for reading and printing: the citizen should
+ * not need a program to know what the commune holds about them.
+ */
+export async function renderDataExportPdf(data: CitizenDataExport): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const regular = await doc.embedFont(StandardFonts.Helvetica);
+  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
+  const sanitizer = new TextSanitizer(regular);
+  const title = 'Vos données personnelles';
+  doc.setTitle(`${title} – ${data.controller.name}`, { showInWindowTitleBar: true });
+  doc.setLanguage('fr-FR');
+  doc.setAuthor(data.controller.name);
+  doc.setCreator('Guichet');
+  doc.setProducer('Guichet');
+
+  const body: Style = { font: regular, size: 10.5 };
+  const strong: Style = { font: bold, size: 10.5 };
+  const muted: Style = { font: regular, size: 9.5, color: MUTED };
+  const heading: Style = { font: bold, size: 13 };
+  const l = new Layout(doc, sanitizer);
+  const section = (name: string) => {
+    l.rule();
+    l.space(6);
+    l.text(name, heading, { keepWithNext: 30 });
+    l.space(4);
+  };
+  const line = (label: string, value: string | null | undefined) =>
+    l.text(`${label} : ${value === null || value === undefined || value === '' ? 'Non renseigné' : value}`, body);
+
+  l.text(data.controller.name, { font: bold, size: 12 });
+  l.space(12);
+  l.text(title, { font: bold, size: 18 });
+  l.text(`Document établi le ${when(data.generatedAt)}.`, muted);
+  l.text(
+    'Ce document contient toutes les informations que la mairie conserve sur vous dans son guichet en ligne.',
+    body,
+  );
+
+  section('Votre compte');
+  const a = data.account;
+  line('Prénom', a.givenName);
+  line('Nom', a.familyName);
+  if (a.preferredUsername) line('Nom d’usage', a.preferredUsername);
+  line('Adresse électronique', a.email);
+  line('Date de naissance', a.birthdate ? formatDueDate(a.birthdate) : null);
+  if (a.birthplace) line('Lieu de naissance (code)', a.birthplace);
+  line('Compte FranceConnect lié', a.franceconnectLinked ? 'oui' : 'non');
+  line('Compte créé le', when(a.createdAt));
+  line('Dernière connexion', when(a.lastLoginAt));
+
+  section('Vos préférences');
+  const prefs = Object.entries(data.preferences);
+  if (prefs.length === 0) l.text('Aucune préférence enregistrée.', body);
+  for (const [k, v] of prefs) line(k, answerText(v));
+
+  section('Vos accords (consentements)');
+  if (data.consents.length === 0) l.text('Vous n’avez donné aucun accord particulier.', body);
+  for (const c of data.consents) {
+    l.text(`Le ${when(c.given_at)}${c.request_reference ? `, demande ${c.request_reference}` : ''} :`, strong);
+    l.text(`« ${c.wording} »`, body, { indent: 8 });
+    if (c.withdrawn_at) l.text(`Retiré le ${when(c.withdrawn_at)}.`, muted, { indent: 8 });
+    l.space(4);
+  }
+
+  section('Vos demandes');
+  if (data.requests.length === 0) l.text('Aucune demande.', body);
+  for (const r of data.requests) {
+    l.text(`${r.reference} – ${r.demarche}`, strong, { keepWithNext: 40 });
+    l.text(
+      `Service : ${r.service}. Déposée le ${when(r.submittedAt)}. Statut : ${statusLabelForCitizen(r.status)}.`,
+      body,
+    );
+    l.text('Vos réponses :', muted);
+    for (const [k, v] of Object.entries(r.answers)) l.text(`${k} : ${answerText(v)}`, body, { indent: 8 });
+    if (r.events.length > 0) l.text('Suivi :', muted);
+    for (const e of r.events) {
+      const what = e.statusTo ? `statut « ${statusLabelForCitizen(e.statusTo)} »` : e.kind;
+      l.text(`${when(e.at)} – ${what}${e.body ? ` : ${e.body}` : ''}`, body, { indent: 8 });
+    }
+    if (r.documents.length > 0) l.text('Documents :', muted);
+    for (const d of r.documents) l.text(`• ${d.filename} (${formatSize(d.sizeBytes)})`, body, { indent: 8 });
+    l.space(8);
+  }
+
+  section('Vos sessions de connexion');
+  if (data.sessions.length === 0) l.text('Aucune session ouverte.', body);
+  for (const s of data.sessions) {
+    l.text(
+      `Ouverte le ${when(s.createdAt)} (${s.method === 'franceconnect' ? 'FranceConnect' : 'mot de passe'})`,
+      body,
+    );
+  }
+
+  section('Qui a consulté vos données');
+  if (data.accessLog.length === 0) l.text('Personne n’a consulté vos données.', body);
+  for (const e of data.accessLog) {
+    l.text(
+      `${when(e.at)} – ${e.actor_label} ${ACCESS_ACTION_LABELS[e.action]}${e.request_reference ? ` ${e.request_reference}` : ''}.`,
+      body,
+    );
+  }
+
+  if (sanitizer.replaced) {
+    l.space(10);
+    l.text('Certains caractères ne peuvent pas être affichés dans ce document. Ils sont remplacés par « ? ».', muted);
+  }
+
+  const total = l.pages.length;
+  l.pages.forEach((page, i) => {
+    const label = `Page ${i + 1} sur ${total}`;
+    page.drawLine({ start: { x: MARGIN_X, y: 40 }, end: { x: A4[0] - MARGIN_X, y: 40 }, thickness: 0.5, color: RULE });
+    const w = regular.widthOfTextAtSize(label, 9);
+    page.drawText(label, { x: A4[0] - MARGIN_X - w, y: 28, size: 9, font: regular, color: MUTED });
+  });
+  return doc.save();
+}
