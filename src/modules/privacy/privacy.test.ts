@@ -144,6 +144,20 @@ describe('personal data (RGPD)', () => {
     assert.equal(second.anonymised, 0);
   });
 
+  test('the retention job purges access-log entries older than a year, and only those', async () => {
+    await ctx.database.ownerQuery(
+      `insert into personal_data_access_log (tenant_id, at, actor_kind, actor_label, action)
+       values ($1, now() - interval '13 months', 'system', 'ancien', 'export'), ($1, now() - interval '11 months', 'system', 'récent', 'export')`,
+      [ctx.tenantId],
+    );
+    const r = await applyRetention(ctx.services.db, ctx.tenantId, new Date());
+    assert.equal(r.accessLogPurged, 1);
+    const labels = (
+      await ctx.database.ownerQuery(`select actor_label from personal_data_access_log where actor_kind = 'system'`)
+    ).rows.map((x) => x.actor_label);
+    assert.deepEqual(labels, ['récent']);
+  });
+
   test('consents ticked on a form are recorded with their exact wording at submission', async () => {
     const tenant = (await ctx.services.tenants.bySlug('villebelle'))!;
     const result = await submitRequest(ctx.services, tenant, {
