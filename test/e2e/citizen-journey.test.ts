@@ -69,7 +69,7 @@ describe('citizen journey in a browser', { timeout: 240_000 }, () => {
     origin = server.origin;
     agent = voirieAgent(server.stdout());
     browser = await launchBrowser();
-    page = await browser.context.newPage();
+    page = await watchedPage();
   });
 
   after(async () => {
@@ -81,8 +81,26 @@ describe('citizen journey in a browser', { timeout: 240_000 }, () => {
     await smtp?.close();
   });
 
-  /** Asserts that axe-core finds nothing on the page as it is now. */
+  /**
+   * A new tab whose script errors and console errors are recorded, among them the resources the
+   * Content-Security-Policy blocks (an inline style or script without the nonce would show here).
+   */
+  const browserErrors: string[] = [];
+  async function watchedPage(): Promise<Page> {
+    const p = await browser.context.newPage();
+    p.on('pageerror', (err) => browserErrors.push(`${p.url()}: ${err.message}`));
+    p.on('console', (msg) => {
+      // Chromium logs every 4xx document as a console error; the tests check those statuses themselves.
+      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) {
+        browserErrors.push(`${p.url()}: ${msg.text()}`);
+      }
+    });
+    return p;
+  }
+
+  /** Asserts that axe-core finds nothing on the page as it is now, and that the browser reported no error. */
   async function assertAccessible(label: string): Promise<void> {
+    assert.deepEqual(browserErrors.splice(0), [], `browser errors up to ${label}`);
     const violations = await axeViolations(page);
     assert.equal(violations.length, 0, formatViolations(`${label} (${page.url()})`, violations));
   }
@@ -241,7 +259,7 @@ describe('citizen journey in a browser', { timeout: 240_000 }, () => {
 
   test('the agent logs in, finds the request and answers the citizen', async () => {
     assert.ok(reference, 'needs the submission');
-    const agentPage = await browser.context.newPage();
+    const agentPage = await watchedPage();
     const citizenPage = page;
     page = agentPage;
     try {
@@ -408,5 +426,6 @@ describe('citizen journey in a browser', { timeout: 240_000 }, () => {
     const apiViolations = await axeViolations(page);
     if (apiViolations.length) failures.push(formatViolations('/api/docs', apiViolations));
     assert.equal(failures.length, 0, failures.join('\n\n'));
+    assert.deepEqual(browserErrors.splice(0), [], 'browser errors on these pages');
   });
 });
