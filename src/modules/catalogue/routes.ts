@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { pageContext, type Services } from '../../app.ts';
 import type { DemarcheRow, ServiceRow } from '../../db/schema.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
+import { TtlCache } from '../../platform/cache.ts';
 import { AppError } from '../../platform/errors.ts';
 import {
   findDemarcheBySlug,
@@ -33,6 +34,9 @@ function groupByService(services: ServiceRow[], demarches: DemarcheRow[]) {
     .filter((g) => g.demarches.length > 0);
 }
 
+/** Démarche pages change rarely and are the most visited: their rows are kept a minute. */
+const publishedPages = new TtlCache<{ demarche: DemarcheRow; service: ServiceRow | undefined } | null>(60_000);
+
 export function registerCatalogueRoutes(app: FastifyInstance, services: Services): void {
   app.get('/', async (request, reply) => {
     const ctx = pageContext(request);
@@ -60,16 +64,18 @@ export function registerCatalogueRoutes(app: FastifyInstance, services: Services
     const ctx = pageContext(request);
     const { slug } = request.params;
     if (!/^[a-z0-9-]{1,100}$/.test(slug)) throw notFound();
-    const found = await inTenant(services.db, ctx.tenant.id, async (trx) => {
-      const demarche = await findDemarcheBySlug(trx, slug);
-      if (!demarche || demarche.audience !== 'public') return null;
-      const service = await trx
-        .selectFrom('services')
-        .selectAll()
-        .where('id', '=', demarche.service_id)
-        .executeTakeFirst();
-      return { demarche, service };
-    });
+    const found = await publishedPages.getOrLoad(`${ctx.tenant.id}:${slug}`, () =>
+      inTenant(services.db, ctx.tenant.id, async (trx) => {
+        const demarche = await findDemarcheBySlug(trx, slug);
+        if (!demarche || demarche.audience !== 'public') return null;
+        const service = await trx
+          .selectFrom('services')
+          .selectAll()
+          .where('id', '=', demarche.service_id)
+          .executeTakeFirst();
+        return { demarche, service };
+      }),
+    );
     // Internal agent sheets are not published: to citizens they do not exist.
     if (!found) throw notFound();
     return reply.type(HTML).send(demarchePage(ctx, found.demarche, found.service).toString());

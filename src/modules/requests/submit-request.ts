@@ -3,7 +3,9 @@ import { inTenant } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import { queueMail } from '../../platform/mail.ts';
 import type { UploadedFile } from '../../platform/web/form-body.ts';
-import { parseFormDefinition, type FormDefinition } from '../catalogue/form-definition.ts';
+import type { FormDefinition } from '../catalogue/form-definition.ts';
+import { TtlCache } from '../../platform/cache.ts';
+import { cachedFormDefinition } from './form-engine/definition-cache.ts';
 import { recordConsents } from '../privacy/consents.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { checkUploadedFile, safeFilename } from './file-check.ts';
@@ -11,7 +13,7 @@ import { anchorOf, validateAnswers, type FieldError, type RawAnswers } from './f
 import { submissionMail } from './notifications.ts';
 import { generateReference, generateTrackingSecret, hashTrackingSecret } from './reference.ts';
 import { findOnlineDemarche, insertDocument, insertEvent, insertRequest } from './repository.ts';
-import { addWorkingDays, DEFAULT_TIME_ZONE } from './working-days.ts';
+import { addWorkingDays, DEFAULT_TIME_ZONE, localDateAndHour } from './working-days.ts';
 
 /** Committed delay when a démarche with a form declares none (the confirmation always promises a date). */
 export const DEFAULT_DELAY_DAYS = 15;
@@ -41,6 +43,9 @@ export type SubmitRequestResult =
   | { ok: true; request: { id: string; reference: string; secret: string; dueOn: string } }
   | { ok: false; errors: FieldError[]; filesToReattach: string[] };
 
+// Form pages and submissions read the same few démarches all day: keep them a minute.
+const onlineDemarches = new TtlCache<Awaited<ReturnType<typeof findOnlineDemarche>> | null>(60_000);
+
 /** The démarche and its form, or a 404 when it cannot be done online. */
 export async function loadOnlineForm(
   services: Services,
@@ -55,8 +60,12 @@ export async function loadOnlineForm(
   delayDays: number;
   form: FormDefinition;
 }> {
-  const d = await inTenant(services.db, tenant.id, (trx) => findOnlineDemarche(trx, slug));
-  if (!d || d.kind !== 'demarche' || !d.form) {
+  const d = await onlineDemarches.getOrLoad(
+    `${tenant.id}:${slug}`,
+    async () => (await inTenant(services.db, tenant.id, (trx) => findOnlineDemarche(trx, slug))) ?? null,
+  );
+  const form = d ? cachedFormDefinition(d.form) : null;
+  if (!d || d.kind !== 'demarche' || !form) {
     throw new AppError('demarche_not_found', "Cette démarche n'existe pas ou ne peut pas se faire en ligne.");
   }
   return {
@@ -66,17 +75,12 @@ export async function loadOnlineForm(
     title: d.title,
     summary: d.summary,
     delayDays: d.delay_days ?? DEFAULT_DELAY_DAYS,
-    form: parseFormDefinition(d.form),
+    form,
   };
 }
 
 function parisToday(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: DEFAULT_TIME_ZONE,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
+  return localDateAndHour(now, DEFAULT_TIME_ZONE).date;
 }
 
 /**

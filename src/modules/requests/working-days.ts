@@ -99,16 +99,24 @@ function isWorkingDayWith(date: string, isExtra: (date: string) => boolean): boo
   return !isExtra(date);
 }
 
+// Building an Intl formatter costs far more than using one: keep one per time zone.
+const localFormatters = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar day and hour of an instant in a time zone. */
 export function localDateAndHour(instant: Date, timeZone: string = DEFAULT_TIME_ZONE): { date: string; hour: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(instant);
+  let formatter = localFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      hourCycle: 'h23',
+    });
+    localFormatters.set(timeZone, formatter);
+  }
+  const parts = formatter.formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return { date: `${get('year')}-${get('month')}-${get('day')}`, hour: Number(get('hour')) };
 }

@@ -1,5 +1,5 @@
 import { formatDateFr } from '../../../platform/format.ts';
-import { formDefinitionSchema } from '../../catalogue/form-definition.ts';
+import { cachedFormDefinition } from './definition-cache.ts';
 import { allFields } from './validate.ts';
 
 /**
@@ -10,8 +10,8 @@ export function presentAnswers(
   form: unknown,
   data: Record<string, unknown>,
 ): { name: string; label: string; value: string }[] {
-  const parsed = formDefinitionSchema.safeParse(form);
-  const fields = parsed.success ? allFields(parsed.data) : [];
+  const definition = cachedFormDefinition(form);
+  const fields = definition ? allFields(definition) : [];
   const lines: { name: string; label: string; value: string }[] = [];
   const seen = new Set<string>();
   for (const field of fields) {
