@@ -22,6 +22,7 @@ import type { Db } from './db/tenant-scope.ts';
 import { registerAgentRoutes } from './modules/agents/routes.ts';
 import { registerApiRoutes } from './modules/api/routes.ts';
 import { registerCatalogueRoutes } from './modules/catalogue/routes.ts';
+import { registerIdentityRoutes } from './modules/identity/routes.ts';
 import { registerPortalPages } from './modules/portal/routes.ts';
 import { registerPrivacyRoutes } from './modules/privacy/routes.ts';
 import { registerRequestRoutes } from './modules/requests/routes.ts';
@@ -175,6 +176,7 @@ export async function createApp(
   registerPortalPages(app, services);
   registerRequestRoutes(app, services);
   registerAgentRoutes(app, services);
+  registerIdentityRoutes(app, services);
   registerPrivacyRoutes(app, services);
 
   app.setNotFoundHandler(async (request, reply) => {

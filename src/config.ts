@@ -37,6 +37,14 @@ const schema = z
       .default('false')
       .transform((v) => v === 'true'),
     TRACKING_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+    FRANCECONNECT_ISSUER: z.string().url().optional(),
+    FRANCECONNECT_CLIENT_ID: z.string().min(1).optional(),
+    FRANCECONNECT_CLIENT_SECRET: z.string().min(1).optional(),
+    GUICHET_DEMO_FRANCECONNECT: z
+      .enum(['true', 'false'])
+      .optional()
+      .transform((v) => (v === undefined ? undefined : v === 'true')),
+    DEMO_FRANCECONNECT_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
     JOBS_ENABLED: z
       .enum(['true', 'false'])
       .default('true')
@@ -72,6 +80,11 @@ export interface Config {
   uploadMaxBytes: number;
   trustProxy: boolean;
   trackingRateLimit: number;
+  /** FranceConnect relying party; null issuer = not configured (the button leads to the "indisponible" page). */
+  franceconnect: { issuer: string | null; clientId: string | null; clientSecret: string | null };
+  /** Start the demo FranceConnect-like provider (src/demo/franceconnect-provider.ts) with `npm start`. */
+  demoFranceconnect: boolean;
+  demoFranceconnectPort: number;
   /** Run the daily jobs (retention) in this process; turn off on all but one instance if you like. */
   jobsEnabled: boolean;
   /** Server local time (HH:MM) of the daily jobs. */
@@ -104,6 +117,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     trustProxy: e.TRUST_PROXY,
     trackingRateLimit: e.TRACKING_RATE_LIMIT,
+    franceconnect: {
+      issuer: e.FRANCECONNECT_ISSUER ?? null,
+      clientId: e.FRANCECONNECT_CLIENT_ID ?? null,
+      clientSecret: e.FRANCECONNECT_CLIENT_SECRET ?? null,
+    },
+    demoFranceconnect: e.GUICHET_DEMO_FRANCECONNECT ?? (e.GUICHET_DEMO && !e.FRANCECONNECT_ISSUER),
+    demoFranceconnectPort: e.DEMO_FRANCECONNECT_PORT,
     jobsEnabled: e.JOBS_ENABLED,
     jobsDailyAt: e.JOBS_DAILY_AT,
   };

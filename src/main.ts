@@ -4,6 +4,7 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase, type DatabaseHandle } from './db/database.ts';
 import { seedDemo } from './demo/seed-demo.ts';
+import { startDemoFranceConnectProvider } from './demo/franceconnect-provider.ts';
 import { isDatabaseUnavailable } from './platform/errors.ts';
 import { privacyJobs } from './modules/privacy/jobs.ts';
 import { DailyJobScheduler } from './platform/jobs.ts';
@@ -55,6 +56,25 @@ async function main(): Promise<void> {
     for (const c of demo.credentials)
       console.log(`  ${c.email} / ${c.password}  (${c.role}: ${c.services.join(', ')})`);
     console.log('');
+  }
+
+  if (config.demoFranceconnect) {
+    // The demo's FranceConnect-like provider: the relying party is pointed at it.
+    const publicHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
+    try {
+      const fc = await startDemoFranceConnectProvider({
+        host: config.host,
+        port: config.demoFranceconnectPort,
+        guichetOrigins: [...new Set([publicHost, 'localhost', '127.0.0.1', 'villebelle.localhost'])].flatMap((h) => [
+          `http://${h}:${config.port}`,
+          `http://${h}:${config.port}/t/villebelle`,
+        ]),
+      });
+      config.franceconnect = { issuer: fc.issuer, clientId: fc.clientId, clientSecret: fc.clientSecret };
+      console.log(`Demo FranceConnect provider: ${fc.issuer}/ (fictitious people, no password)`);
+    } catch (err) {
+      console.error(`The demo FranceConnect provider could not start: ${(err as Error).message}`);
+    }
   }
 
   const services = buildServices(config, database, logger);

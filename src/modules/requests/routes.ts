@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { pageContext, requireTenant, type Services } from '../../app.ts';
 import { AppError } from '../../platform/errors.ts';
+import { currentCitizen } from '../citizens/sessions.ts';
+import { formIdentity } from '../identity/form-identity.ts';
 import { fieldValue, readFormBody } from '../../platform/web/form-body.ts';
 import { addCitizenMessage } from './add-citizen-message.ts';
 import { findTrackedRequest } from './find-tracked-request.ts';
@@ -34,16 +36,26 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
   app.get<{ Params: { slug: string } }>('/demarches/:slug/demande', async (request, reply) => {
     const ctx = pageContext(request);
     const d = await loadOnlineForm(services, ctx.tenant, request.params.slug);
+    const who = formIdentity(await currentCitizen(request, services));
     return reply
       .type('text/html; charset=utf-8')
-      .send(formPage(ctx, d, { values: {}, errors: [], filesToReattach: [] }, maxUploadMb).toString());
+      .send(
+        formPage(
+          ctx,
+          d,
+          { values: who.prefill, errors: [], filesToReattach: [], locked: who.locked },
+          maxUploadMb,
+        ).toString(),
+      );
   });
 
   app.post<{ Params: { slug: string } }>('/demarches/:slug/demande', async (request, reply) => {
     const ctx = pageContext(request);
     const body = readFormBody(request);
     const { _csrf: _ignored, ...answers } = body.fields as RawAnswers;
+    const who = formIdentity(await currentCitizen(request, services));
     const result = await submitRequest(services, ctx.tenant, {
+      citizen: who.citizen,
       demarcheSlug: request.params.slug,
       answers,
       files: body.files,
@@ -59,7 +71,7 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
           formPage(
             ctx,
             d,
-            { values: answers, errors: result.errors, filesToReattach: result.filesToReattach },
+            { values: answers, errors: result.errors, filesToReattach: result.filesToReattach, locked: who.locked },
             maxUploadMb,
           ).toString(),
         );

@@ -5,6 +5,7 @@ import type { TrackedRequest } from './find-tracked-request.ts';
 import { presentAnswers } from './form-engine/present.ts';
 import { renderForm, type FormState } from './form-engine/render.ts';
 import type { FormDefinition } from '../catalogue/form-definition.ts';
+import { franceConnectButton } from '../identity/views.ts';
 import { isOpen } from './status.ts';
 
 export function formPage(
@@ -25,6 +26,7 @@ export function formPage(
     main: html`<h1>${d.title}</h1>
       <p class="lead">Demande en ligne. Réponse de la commune sous ${d.delayDays} jours ouvrés au plus.</p>
       ${d.form.intro ? html`<p>${d.form.intro}</p>` : ''}
+      ${state.locked ? '' : franceConnectButton(ctx, `/demarches/${d.slug}/demande`, 'Gagnez du temps : vos nom et prénom seront remplis et vérifiés.')}
       <p>
         Avant de commencer, lisez <a href="${url(ctx, `/demarches/${d.slug}`)}">ce qu'il faut préparer</a>. Vous pouvez
         aussi faire cette démarche <a href="${url(ctx, '/contact')}">à l'accueil de la mairie</a> : un agent peut vous

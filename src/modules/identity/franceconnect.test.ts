@@ -1,0 +1,374 @@
+/**
+ * FranceConnect login over real HTTP: Guichet listening on a free port, a real OpenID provider
+ * configured like FranceConnect v2, redirects followed between them and the provider's forms
+ * submitted as a browser would. Then the negative cases, each refused with a clear page and
+ * no session opened.
+ */
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { freePort } from '../../../test/support/server-process.ts';
+import { startTestFranceConnect, type TestFranceConnect } from '../../../test/support/oidc-provider.ts';
+import { createTestContext, type TestContext } from '../../../test/support/test-app.ts';
+
+/** A tiny browser: one cookie jar per origin, manual redirects, form submission. */
+class Browser {
+  jar = new Map<string, Map<string, string>>();
+
+  cookie(origin: string, name: string): string | undefined {
+    return this.jar.get(origin)?.get(name);
+  }
+  setCookie(origin: string, name: string, value: string) {
+    const j = this.jar.get(origin) ?? new Map<string, string>();
+    j.set(name, value);
+    this.jar.set(origin, j);
+  }
+
+  async request(url: string, init: { method?: string; form?: URLSearchParams } = {}) {
+    const u = new URL(url);
+    const headers: Record<string, string> = {};
+    const cookies = [...(this.jar.get(u.origin) ?? new Map<string, string>())].map(([k, v]) => `${k}=${v}`);
+    if (cookies.length) headers.cookie = cookies.join('; ');
+    if (init.form) headers['content-type'] = 'application/x-www-form-urlencoded';
+    const res = await fetch(url, {
+      method: init.method ?? 'GET',
+      headers,
+      body: init.form?.toString(),
+      redirect: 'manual',
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = c.split(';');
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq).trim();
+      const value = pair!.slice(eq + 1).trim();
+      const expired = attrs.some((a) => /max-age=0|expires=thu, 01 jan 1970/i.test(a.trim())) || value === '';
+      const j = this.jar.get(u.origin) ?? new Map<string, string>();
+      if (expired) j.delete(name);
+      else j.set(name, value);
+      this.jar.set(u.origin, j);
+    }
+    return { status: res.status, location: res.headers.get('location'), body: await res.text(), url };
+  }
+
+  /** Follows redirects until a page (not a redirect) is answered. */
+  async follow(url: string, init: { method?: string; form?: URLSearchParams } = {}) {
+    let res = await this.request(url, init);
+    const visited = [url];
+    for (let i = 0; i < 15 && res.status >= 300 && res.status < 400 && res.location; i++) {
+      const next = new URL(res.location, res.url).href;
+      visited.push(next);
+      res = await this.request(next);
+    }
+    return { ...res, visited };
+  }
+
+  /** Submits the form `selector` (by id, or the first one) of a page, as its submit button would. */
+  async submit(page: { body: string; url: string }, fields: Record<string, string>, formId?: string) {
+    const forms = [...page.body.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)];
+    const form = formId
+      ? forms.find((f) => f[1]!.includes(`id="${formId}"`))
+      : forms.find((f) => /method="post"/i.test(f[1]!));
+    assert.ok(form, `a form on ${page.url}`);
+    const action = /action="([^"]*)"/.exec(form[1]!)?.[1] ?? page.url;
+    const data = new URLSearchParams();
+    for (const m of form[2]!.matchAll(/<input\b[^>]*type="hidden"[^>]*>/g)) {
+      const name = /name="([^"]+)"/.exec(m[0])?.[1];
+      const value = /value="([^"]*)"/.exec(m[0])?.[1] ?? '';
+      if (name) data.append(name, value.replace(/&amp;/g, '&').replace(/&quot;/g, '"'));
+    }
+    for (const [k, v] of Object.entries(fields)) data.set(k, v);
+    return this.follow(new URL(action.replace(/&amp;/g, '&'), page.url).href, { method: 'POST', form: data });
+  }
+}
+
+describe('FranceConnect login', { timeout: 120_000 }, () => {
+  let ctx: TestContext;
+  let fc: TestFranceConnect;
+  let origin: string;
+  const camille = () => fc.identities[0]!;
+
+  before(async () => {
+    const fcPort = await freePort();
+    ctx = await createTestContext({
+      env: {
+        FRANCECONNECT_ISSUER: `http://127.0.0.1:${fcPort}`,
+        FRANCECONNECT_CLIENT_ID: 'guichet-test',
+        FRANCECONNECT_CLIENT_SECRET: 'test-client-secret-0123456789abcdef',
+        TRACKING_RATE_LIMIT: '1000',
+      },
+    });
+    await ctx.app.listen({ port: 0, host: '127.0.0.1' });
+    origin = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
+    fc = await startTestFranceConnect({ port: fcPort, rpOrigins: [origin] });
+  });
+  after(async () => {
+    await fc?.close();
+    await ctx?.close();
+  });
+
+  async function rowsOf<T>(text: string, params: unknown[] = []): Promise<{ rows: T[] }> {
+    const r = await ctx.database.ownerQuery(text, params);
+    return { rows: r.rows as T[] };
+  }
+
+  async function sessionCount(): Promise<number> {
+    const r = await rowsOf<{ n: number }>(`select count(*)::int as n from citizen_sessions`);
+    return r.rows[0]!.n;
+  }
+
+  /** Starts a login from the form page, picks Camille at the provider and follows the way back. */
+  async function loginAtProvider(browser: Browser, retour = '/demarches/signaler-probleme-voirie/demande') {
+    const start = await browser.follow(`${origin}/connexion/franceconnect?retour=${encodeURIComponent(retour)}`);
+    assert.equal(start.status, 200, `the provider's interaction page (${start.visited.join(' → ')})\n${start.body}`);
+    const authorize = new URL(start.visited.find((u) => u.includes('/auth?'))!);
+    assert.equal(authorize.searchParams.get('acr_values'), 'eidas1');
+    assert.equal(
+      authorize.searchParams.get('scope'),
+      'openid given_name family_name birthdate birthplace birthcountry gender email preferred_username',
+    );
+    assert.ok(authorize.searchParams.get('state')!.length >= 32);
+    assert.ok(authorize.searchParams.get('nonce')!.length >= 32);
+    assert.equal(authorize.searchParams.get('code_challenge_method'), 'S256');
+    assert.match(start.body, /Avec quelle identité/);
+    // Choose the identity and consent: redirects lead back through Guichet's callback.
+    return browser.submit(start, { identite: camille().sub, action: 'continuer' });
+  }
+
+  test('the full flow: provider, callback, locked identity on the form, request recorded, logout at the provider', async () => {
+    const browser = new Browser();
+    const before = await sessionCount();
+    const form = await loginAtProvider(browser);
+    assert.ok(
+      form.visited.some((u) => u.startsWith(`${origin}/connexion/franceconnect/retour?`)),
+      `came back to the callback: ${form.visited.join(' → ')}`,
+    );
+    assert.equal(form.status, 200, form.body);
+    assert.equal(new URL(form.url).pathname, '/demarches/signaler-probleme-voirie/demande');
+    assert.equal(await sessionCount(), before + 1);
+    assert.match(form.body, /Camille Louise/);
+    assert.match(form.body, /Vérifié par FranceConnect/);
+    assert.doesNotMatch(form.body, /name="applicant_given_name"/, 'the first name cannot be edited');
+    assert.doesNotMatch(form.body, /S’identifier avec/, 'no FranceConnect button once signed in');
+
+    const citizen = await rowsOf<{
+      id: string;
+      given_name: string;
+      birthplace: string;
+      identity_verified_at: Date | null;
+      email: string;
+    }>(`select id, given_name, birthplace, identity_verified_at, email from citizens where franceconnect_sub = $1`, [
+      camille().sub,
+    ]);
+    assert.equal(citizen.rows.length, 1);
+    assert.equal(citizen.rows[0]!.given_name, 'Camille Louise');
+    assert.equal(citizen.rows[0]!.birthplace, '44109');
+    assert.ok(citizen.rows[0]!.identity_verified_at);
+
+    // A request filed with a forged name: the verified identity wins.
+    const res = await browser.submit(
+      { body: form.body, url: form.url },
+      {
+        applicant_given_name: 'Usurpateur',
+        applicant_family_name: 'FAUX',
+        categorie: 'chaussee',
+        lieu__street: '12 rue des Lilas',
+        lieu__postal_code: '00000',
+        lieu__city: 'Villebelle',
+        description: 'Un trou profond au milieu de la chaussée, devant le numéro 12.',
+      },
+    );
+    assert.equal(res.status, 200, res.body);
+    assert.match(res.url, /\/demandes\/VB-\d{4}-[A-Z0-9]{5}\/confirmation/);
+    await ctx.services.mail.flush();
+    const req = await rowsOf<{
+      applicant_name: string;
+      identity_source: string;
+      citizen_id: string;
+      data: { _identity?: Record<string, string> };
+    }>(`select applicant_name, identity_source, citizen_id, data from requests where citizen_id = $1`, [
+      citizen.rows[0]!.id,
+    ]);
+    assert.equal(req.rows.length, 1);
+    assert.equal(req.rows[0]!.identity_source, 'franceconnect');
+    assert.equal(req.rows[0]!.applicant_name, 'Camille Louise MARTIN');
+    assert.equal(req.rows[0]!.data._identity?.birthdate, '1988-07-14');
+
+    // Logout goes through the provider's end_session_endpoint.
+    const home = await browser.follow(`${origin}/`);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
+    const out = await browser.request(`${origin}/deconnexion`, {
+      method: 'POST',
+      form: new URLSearchParams({ _csrf: csrf }),
+    });
+    assert.equal(out.status, 303, home.body.slice(0, 200));
+    const endSession = new URL(out.location!);
+    assert.equal(endSession.origin, fc.issuer);
+    assert.ok(endSession.searchParams.get('id_token_hint'));
+    assert.ok(endSession.searchParams.get('state'));
+    assert.equal(endSession.searchParams.get('post_logout_redirect_uri'), `${origin}/deconnexion/retour`);
+    const confirm = await browser.follow(endSession.href);
+    assert.match(confirm.body, /Se déconnecter de FranceConnect/);
+    const done = await browser.submit(confirm, { logout: 'yes' }, 'op.logoutForm');
+    assert.equal(done.status, 200, done.body);
+    assert.match(done.body, /Vous êtes déconnecté/);
+    assert.equal(await sessionCount(), before, 'the local session is closed');
+  });
+
+  test('an earlier account with the same verified email is linked, with its earlier requests', async () => {
+    const email = fc.identities[1]!.email;
+    const r = await rowsOf<{ id: string }>(
+      `insert into citizens (tenant_id, email, email_verified_at, password_hash) values ($1, $2, now(), 'x') returning id`,
+      [ctx.tenantId, email],
+    );
+    // A request filed earlier without an account, with the same address.
+    const visitor = new Browser();
+    const formPage = await visitor.follow(`${origin}/demarches/signaler-probleme-voirie/demande`);
+    const filed = await visitor.submit(formPage, {
+      applicant_given_name: 'Jean-Pierre',
+      applicant_family_name: 'Moreau',
+      applicant_email: email,
+      categorie: 'chaussee',
+      lieu__street: '3 place du Marché',
+      lieu__postal_code: '00000',
+      lieu__city: 'Villebelle',
+      description: 'Un lampadaire penche dangereusement sur le trottoir.',
+    });
+    assert.match(filed.url, /\/confirmation/, filed.body.slice(0, 2000));
+    await ctx.services.mail.flush();
+    const browser = new Browser();
+    const start = await browser.follow(`${origin}/connexion/franceconnect`);
+    const res = await browser.submit(start, { identite: fc.identities[1]!.sub, action: 'continuer' });
+    assert.ok(
+      res.visited.some((u) => u.endsWith('/mon-espace')),
+      res.visited.join(' → '),
+    );
+    const linked = await rowsOf<{ franceconnect_sub: string; family_name: string }>(
+      `select franceconnect_sub, family_name from citizens where id = $1`,
+      [r.rows[0]!.id],
+    );
+    assert.equal(linked.rows[0]!.franceconnect_sub, fc.identities[1]!.sub);
+    assert.equal(linked.rows[0]!.family_name, 'MOREAU');
+    const reqs = await rowsOf<{ n: number }>(`select count(*)::int as n from requests where citizen_id = $1`, [
+      r.rows[0]!.id,
+    ]);
+    assert.equal(reqs.rows[0]!.n, 1, 'the earlier request filed with that address is linked');
+  });
+
+  /** Runs a login whose callback is altered by `spoil`; expects a refusal page and no new session. */
+  async function expectRefused(label: string, setup: () => void, status = 400) {
+    const browser = new Browser();
+    const before = await sessionCount();
+    setup();
+    try {
+      const start = await browser.follow(`${origin}/connexion/franceconnect`);
+      const res = await browser.submit(start, { identite: camille().sub, action: 'continuer' });
+      assert.equal(res.status, status, `${label}: ${res.visited.join(' → ')}`);
+      assert.match(res.body, /La connexion avec FranceConnect n’a pas abouti/, label);
+      assert.match(res.body, /vous n’êtes pas connecté/, label);
+      assert.equal(browser.cookie(origin, 'guichet_citoyen'), undefined, `${label}: no session cookie`);
+      assert.equal(await sessionCount(), before, `${label}: no session opened`);
+    } finally {
+      fc.misbehave(null);
+    }
+  }
+
+  test('control: a token re-signed unchanged by the test provider is accepted (so refusals below mean something)', async () => {
+    const browser = new Browser();
+    fc.misbehave({ idTokenClaims: (c) => c });
+    try {
+      const start = await browser.follow(`${origin}/connexion/franceconnect`);
+      const res = await browser.submit(start, { identite: camille().sub, action: 'continuer' });
+      assert.ok(
+        res.visited.some((u) => u.endsWith('/mon-espace')),
+        res.visited.join(' → '),
+      );
+      assert.ok(browser.cookie(origin, 'guichet_citoyen'));
+    } finally {
+      fc.misbehave(null);
+    }
+  });
+
+  test('a wrong nonce in the ID token is refused', async () => {
+    await expectRefused('wrong nonce', () => fc.misbehave({ idTokenClaims: (c) => ({ ...c, nonce: 'x'.repeat(43) }) }));
+  });
+
+  test('an acr below eidas1 is refused', async () => {
+    await expectRefused('wrong acr', () => fc.misbehave({ idTokenClaims: (c) => ({ ...c, acr: 'eidas0' }) }));
+  });
+
+  test('an expired ID token is refused', async () => {
+    const past = Math.floor(Date.now() / 1000) - 3600;
+    await expectRefused('expired', () =>
+      fc.misbehave({ idTokenClaims: (c) => ({ ...c, iat: past - 60, exp: past, auth_time: past - 60 }) }),
+    );
+  });
+
+  test('a tampered ID token signature is refused', async () => {
+    await expectRefused('tampered signature', () => fc.misbehave({ tamperSignature: true }));
+  });
+
+  test('a wrong state is refused before anything is exchanged', async () => {
+    const browser = new Browser();
+    const before = await sessionCount();
+    const start = await browser.follow(`${origin}/connexion/franceconnect`);
+    // Stop at the provider's redirect to Guichet, then change the state.
+    const form = new URLSearchParams({ identite: camille().sub, action: 'continuer' });
+    const action = /<form method="post" action="([^"]+)"/.exec(start.body)![1]!;
+    let res = await browser.request(new URL(action, start.url).href, { method: 'POST', form });
+    while (res.location && !res.location.startsWith(origin))
+      res = await browser.request(new URL(res.location, res.url).href);
+    const callback = new URL(res.location!);
+    callback.searchParams.set('state', 'A'.repeat(43));
+    const refused = await browser.request(callback.href);
+    assert.equal(refused.status, 400);
+    assert.match(refused.body, /La connexion avec FranceConnect n’a pas abouti/);
+    assert.equal(await sessionCount(), before);
+  });
+
+  test('a replayed authorization code is refused', async () => {
+    const browser = new Browser();
+    const start = await browser.follow(`${origin}/connexion/franceconnect`);
+    const flowCookie = browser.cookie(origin, 'guichet_fc_flow')!;
+    const form = new URLSearchParams({ identite: camille().sub, action: 'continuer' });
+    const action = /<form method="post" action="([^"]+)"/.exec(start.body)![1]!;
+    let res = await browser.request(new URL(action, start.url).href, { method: 'POST', form });
+    while (res.location && !res.location.startsWith(origin))
+      res = await browser.request(new URL(res.location, res.url).href);
+    const callback = res.location!;
+    const first = await browser.request(callback);
+    assert.equal(first.status, 303, 'the first use logs in');
+    const before = await sessionCount();
+    // An attacker who captured the callback URL and the flow cookie replays them.
+    const attacker = new Browser();
+    attacker.setCookie(origin, 'guichet_fc_flow', flowCookie);
+    const replay = await attacker.request(callback);
+    assert.equal(replay.status, 400);
+    assert.match(replay.body, /La connexion avec FranceConnect n’a pas abouti/);
+    assert.equal(attacker.cookie(origin, 'guichet_citoyen'), undefined);
+    assert.equal(await sessionCount(), before);
+  });
+
+  test('an unreachable provider gives the "indisponible" page with the other ways in', async () => {
+    const saved = { ...ctx.config.franceconnect };
+    ctx.config.franceconnect.issuer = `http://127.0.0.1:${await freePort()}`;
+    try {
+      const before = await sessionCount();
+      const res = await new Browser().follow(`${origin}/connexion/franceconnect`);
+      assert.equal(res.status, 503);
+      assert.match(res.body, /FranceConnect est indisponible pour le moment/);
+      assert.match(res.body, /Faire la démarche sans compte/);
+      assert.match(res.body, /adresse électronique et un mot de passe/);
+      assert.equal(await sessionCount(), before);
+    } finally {
+      ctx.config.franceconnect = saved;
+    }
+  });
+
+  test('the form page offers the FranceConnect button to visitors', async () => {
+    const res = await new Browser().follow(`${origin}/demarches/signaler-probleme-voirie/demande`);
+    assert.equal(res.status, 200);
+    assert.match(res.body, /S’identifier avec/);
+    assert.match(res.body, /Gagnez du temps : vos nom et prénom seront remplis et vérifiés/);
+    assert.match(res.body, /href="https:\/\/franceconnect.gouv.fr\/"/);
+  });
+});

@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { pageContext, type Services } from '../../app.ts';
+import { inTenant } from '../../db/tenant-scope.ts';
+import type { SafeHtml } from '../../platform/html.ts';
+import {
+  clearCitizenCookie,
+  closeCitizenSession,
+  CITIZEN_COOKIE,
+  currentCitizen,
+  forgetCurrentCitizen,
+  setCitizenCookie,
+} from '../citizens/sessions.ts';
+import { portalBaseUrl } from '../requests/routes.ts';
+import {
+  clearFlowCookie,
+  LOGIN_FLOW_COOKIE,
+  LOGOUT_FLOW_COOKIE,
+  readFlowCookie,
+  safeReturnPath,
+  setFlowCookie,
+} from './flow-cookie.ts';
+import { franceConnectFor, FranceConnectUnavailable, type FlowSecrets } from './franceconnect.ts';
+import { signInWithFranceConnect } from './sign-in-with-franceconnect.ts';
+import { loggedOutPage, loginCancelledPage, loginFailedPage, logoutUnverifiedPage, unavailablePage } from './views.ts';
+
+function send(reply: FastifyReply, status: number, page: SafeHtml) {
+  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page.toString());
+}
+
+/**
+ * FranceConnect login for citizens: start, callback, and the return from the provider's logout
+ * (POST /deconnexion, in the citizens module, calls logoutThroughFranceConnect).
+ */
+export function registerIdentityRoutes(app: FastifyInstance, services: Services): void {
+  const { config } = services;
+  // Starting flows is cheap for us but not for the provider: bound it per address.
+  const flowLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
+
+  app.get<{ Querystring: { retour?: string } }>(
+    '/connexion/franceconnect',
+    { config: flowLimit },
+    async (request, reply) => {
+      const ctx = pageContext(request);
+      const rp = franceConnectFor(config);
+      if (!rp) return send(reply, 503, unavailablePage(ctx));
+      const retour = safeReturnPath(request.query.retour);
+      try {
+        const { url, secrets } = await rp.start(`${portalBaseUrl(request)}/connexion/franceconnect/retour`);
+        setFlowCookie(reply, config, LOGIN_FLOW_COOKIE, { t: ctx.tenant.id, ...secrets, retour }, services.clock.now());
+        return reply.redirect(url, 303);
+      } catch (err) {
+        if (!(err instanceof FranceConnectUnavailable)) throw err;
+        request.log.warn({ err }, 'FranceConnect unavailable');
+        return send(reply, 503, unavailablePage(ctx));
+      }
+    },
+  );
+
+  app.get('/connexion/franceconnect/retour', { config: flowLimit }, async (request, reply) => {
+    const ctx = pageContext(request);
+    const query = new URLSearchParams(request.url.split('?')[1] ?? '');
+    const flow = readFlowCookie(request, config, LOGIN_FLOW_COOKIE, services.clock.now());
+    // Single use: whatever happens next, this flow is over.
+    clearFlowCookie(reply, LOGIN_FLOW_COOKIE);
+    const retour = flow ? safeReturnPath(flow.retour) : null;
+    const rp = franceConnectFor(config);
+    if (!rp) return send(reply, 503, unavailablePage(ctx));
+    if (!flow || flow.t !== ctx.tenant.id || !isSecrets(flow)) {
+      request.log.warn('FranceConnect callback without a valid flow cookie');
+      return send(reply, 400, loginFailedPage(ctx, retour));
+    }
+    if (query.get('error') === 'access_denied' && query.get('state') === flow.state) {
+      return send(reply, 200, loginCancelledPage(ctx, retour));
+    }
+    try {
+      const result = await rp.finish(query, flow);
+      const signIn = await signInWithFranceConnect(services, ctx.tenant, {
+        claims: result.claims,
+        idToken: result.idToken,
+        userAgent: request.headers['user-agent'],
+        ip: request.ip,
+      });
+      // Any earlier session of this browser ends: the new one replaces it (fresh id).
+      const previous = request.cookies[CITIZEN_COOKIE];
+      if (previous) await inTenant(services.db, ctx.tenant.id, (trx) => closeCitizenSession(trx, previous));
+      forgetCurrentCitizen(request);
+      setCitizenCookie(reply, signIn.token, config);
+      return reply.redirect(`${request.base}${retour ?? '/mon-espace'}`, 303);
+    } catch (err) {
+      if (err instanceof FranceConnectUnavailable) {
+        request.log.warn({ err }, 'FranceConnect unavailable');
+        return send(reply, 503, unavailablePage(ctx));
+      }
+      request.log.warn({ err }, 'FranceConnect login refused');
+      return send(reply, 400, loginFailedPage(ctx, retour));
+    }
+  });
+
+  app.get<{ Querystring: { state?: string } }>('/deconnexion/retour', async (request, reply) => {
+    const ctx = pageContext(request);
+    const flow = readFlowCookie(request, config, LOGOUT_FLOW_COOKIE, services.clock.now());
+    clearFlowCookie(reply, LOGOUT_FLOW_COOKIE);
+    const state = request.query.state;
+    if (!flow || flow.t !== ctx.tenant.id || typeof state !== 'string' || state !== flow.state) {
+      return send(reply, 400, logoutUnverifiedPage(ctx));
+    }
+    const token = request.cookies[CITIZEN_COOKIE];
+    if (token) await inTenant(services.db, ctx.tenant.id, (trx) => closeCitizenSession(trx, token));
+    forgetCurrentCitizen(request);
+    clearCitizenCookie(reply);
+    return send(reply, 200, loggedOutPage(ctx));
+  });
+}
+
+function isSecrets(flow: Record<string, unknown>): flow is Record<string, unknown> & FlowSecrets {
+  return ['state', 'nonce', 'codeVerifier', 'redirectUri'].every((k) => typeof flow[k] === 'string');
+}
+
+/**
+ * The FranceConnect part of POST /deconnexion: for a FranceConnect session, the citizen is sent
+ * to the provider's end_session_endpoint and the local session closes when they come back
+ * (GET /deconnexion/retour). Returns false when the session is not a FranceConnect one (the
+ * caller then closes it locally).
+ */
+export async function logoutThroughFranceConnect(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  services: Services,
+): Promise<boolean> {
+  const session = await currentCitizen(request, services);
+  if (!session || session.method !== 'franceconnect' || !session.idToken) return false;
+  const rp = franceConnectFor(services.config);
+  if (!rp) return false;
+  const ctx = pageContext(request);
+  try {
+    const state = randomBytes(32).toString('base64url');
+    const target = await rp.endSessionUrl({
+      idToken: session.idToken,
+      state,
+      postLogoutRedirectUri: `${portalBaseUrl(request)}/deconnexion/retour`,
+    });
+    setFlowCookie(reply, services.config, LOGOUT_FLOW_COOKIE, { t: ctx.tenant.id, state }, services.clock.now());
+    reply.redirect(target, 303);
+    return true;
+  } catch (err) {
+    // The provider is unreachable: at least end the session here (the caller does).
+    if (!(err instanceof FranceConnectUnavailable)) throw err;
+    request.log.warn({ err }, 'FranceConnect unavailable at logout: closing the local session only');
+    return false;
+  }
+}
