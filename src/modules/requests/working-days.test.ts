@@ -154,3 +154,14 @@ describe('addWorkingDays', () => {
     assert.throws(() => addWorkingDays(new Date('nope'), 1), RangeError);
   });
 });
+
+describe('Easter', () => {
+  test('Easter Sunday matches the published dates', async () => {
+    const { easterSunday } = await import('./working-days.ts');
+    assert.equal(easterSunday(2024), '2024-03-31');
+    assert.equal(easterSunday(2025), '2025-04-20');
+    assert.equal(easterSunday(2026), '2026-04-05');
+    assert.equal(easterSunday(2027), '2027-03-28');
+    assert.equal(easterSunday(2038), '2038-04-25');
+  });
+});

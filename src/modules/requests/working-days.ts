@@ -1,5 +1,3 @@
-import Holidays from 'date-holidays';
-
 /**
  * Deadlines in working days ("jours ouvrés"): Saturdays, Sundays and French public holidays do
  * not count. Dates are handled as 'YYYY-MM-DD' strings in the commune's time zone, because a
@@ -40,21 +38,43 @@ export function isHolidaySpec(spec: string): boolean {
   return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
 }
 
-// date-holidays computes every rule for a year (Easter included); computing it once per year keeps
-// a deadline calculation fast even when it is done for every request of a list.
+// The French public holidays of a year, computed once per year: eleven days, three of them
+// moving with Easter. (The date-holidays package knew them too, but cost 23 MB of memory for the
+// rules of every country.) Local ones, such as Alsace-Moselle's, come through `extraHolidays`.
 const franceHolidayCache = new Map<number, ReadonlySet<string>>();
-const franceHolidays = new Holidays('FR');
+
+/** Easter Sunday of the Gregorian calendar (anonymous algorithm, Meeus/Jones/Butcher). */
+export function easterSunday(year: number): string {
+  const a = year % 19;
+  const b = Math.floor(year / 100);
+  const c = year % 100;
+  const d = Math.floor(b / 4);
+  const e = b % 4;
+  const f = Math.floor((b + 8) / 25);
+  const g = Math.floor((b - f + 1) / 3);
+  const h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4);
+  const k = c % 4;
+  const l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+function plusDays(isoDate: string, days: number): string {
+  const d = new Date(`${isoDate}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
 
 function nationalHolidays(year: number): ReadonlySet<string> {
   let set = franceHolidayCache.get(year);
   if (!set) {
-    set = new Set(
-      franceHolidays
-        .getHolidays(year)
-        // Observances (Pentecost Sunday, Mother's Day) are not days off.
-        .filter((h) => h.type === 'public')
-        .map((h) => h.date.slice(0, 10)),
-    );
+    const easter = easterSunday(year);
+    const fixed = ['01-01', '05-01', '05-08', '07-14', '08-15', '11-01', '11-11', '12-25'].map((md) => `${year}-${md}`);
+    // Easter Monday, Ascension Thursday, Whit Monday (Pentecost Sunday is a Sunday anyway).
+    set = new Set([...fixed, plusDays(easter, 1), plusDays(easter, 39), plusDays(easter, 50)]);
     franceHolidayCache.set(year, set);
   }
   return set;
