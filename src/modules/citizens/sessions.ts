@@ -201,3 +201,15 @@ export function clearCitizenCookie(reply: FastifyReply): void {
   // Attributes other than name and path do not matter to browsers when clearing.
   reply.clearCookie(CITIZEN_COOKIE, cookieOptions(false));
 }
+
+/**
+ * The name for the page header, from the session already looked up on this request (no query:
+ * views are synchronous). Null when nobody is signed in or the session was not looked up.
+ */
+export function signedInCitizenHeader(request: FastifyRequest): { name: string } | null {
+  const session = resolved.get(request);
+  if (!session) return null;
+  const c = session.citizen;
+  const name = [c.givenName, c.preferredUsername || c.familyName].filter(Boolean).join(' ') || c.email || '';
+  return { name };
+}

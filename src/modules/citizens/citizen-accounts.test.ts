@@ -1,0 +1,542 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { LightMyRequestResponse } from 'fastify';
+import { cookiesFrom, csrfFrom, insertRequest } from '../../../test/support/factories.ts';
+import { createTestContext, TEST_DB, type TestContext } from '../../../test/support/test-app.ts';
+import { hashPassword } from '../agents/password.ts';
+import { createTenant } from '../tenants/create-tenant.ts';
+import { CITIZEN_SESSION_IDLE_MS } from './sessions.ts';
+
+const BASE = '/t/villebelle';
+const PASSWORD = 'lavande moulin piano 27';
+
+/** A browser: its cookies, and an address of its own (login and registration are rate-limited per address). */
+class Browser {
+  cookies: Record<string, string> = {};
+  constructor(
+    private readonly ctx: TestContext,
+    readonly ip: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
+
+  private cookieHeader(): string {
+    return Object.entries(this.cookies)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('; ');
+  }
+
+  private keep(res: LightMyRequestResponse): void {
+    for (const [k, v] of Object.entries(cookiesFrom(res.headers['set-cookie']))) {
+      if (v === '') delete this.cookies[k];
+      else this.cookies[k] = v;
+    }
+  }
+
+  async get(url: string): Promise<LightMyRequestResponse> {
+    const res = await this.ctx.app.inject({
+      method: 'GET',
+      url,
+      remoteAddress: this.ip,
+      headers: { ...this.headers, cookie: this.cookieHeader(), 'user-agent': 'Mozilla/5.0 (X11; Linux) Firefox/120.0' },
+    });
+    this.keep(res);
+    return res;
+  }
+
+  /** Loads the form page, then posts it with its CSRF token, as a person would. */
+  async submit(formUrl: string, action: string, fields: Record<string, string | string[]>) {
+    const page = await this.get(formUrl);
+    assert.equal(page.statusCode, 200, `GET ${formUrl} answered ${page.statusCode}`);
+    return this.post(action, fields, csrfFrom(page.body));
+  }
+
+  async post(url: string, fields: Record<string, string | string[]>, csrf: string) {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries({ _csrf: csrf, ...fields })) for (const x of [v].flat()) params.append(k, x);
+    const res = await this.ctx.app.inject({
+      method: 'POST',
+      url,
+      remoteAddress: this.ip,
+      headers: {
+        ...this.headers,
+        cookie: this.cookieHeader(),
+        'content-type': 'application/x-www-form-urlencoded',
+        'user-agent': 'Mozilla/5.0 (X11; Linux) Firefox/120.0',
+      },
+      payload: params.toString(),
+    });
+    this.keep(res);
+    return res;
+  }
+}
+
+/** The page without what changes at every load (CSRF token), to compare two answers. */
+function stable(body: string): string {
+  return body.replace(/name="_csrf" value="[^"]+"/g, '').replace(/nonce="[^"]+"/g, '');
+}
+
+describe(`citizen accounts and space (${TEST_DB})`, () => {
+  let ctx: TestContext;
+  let ipCounter = 0;
+  const clock = { offset: 0, now: () => new Date(Date.now() + clock.offset) };
+  const browser = (headers: Record<string, string> = {}) => {
+    ipCounter += 1;
+    return new Browser(ctx, `10.77.${Math.floor(ipCounter / 250)}.${(ipCounter % 250) + 1}`, headers);
+  };
+
+  async function mailsTo(address: string): Promise<{ subject: string; text_body: string }[]> {
+    await ctx.services.mail.flush();
+    const r = await ctx.database.ownerQuery(
+      `select subject, text_body from mail_outbox where to_address = $1 order by created_at, id`,
+      [address],
+    );
+    return r.rows as { subject: string; text_body: string }[];
+  }
+
+  async function lastLink(address: string, path: string): Promise<string> {
+    const mails = await mailsTo(address);
+    const text = mails.at(-1)?.text_body ?? '';
+    const m = new RegExp(`https?://[^\\s]*(${path}\\?jeton=[\\w-]+)`).exec(text);
+    assert.ok(m, `no ${path} link in the last mail to ${address}: ${text}`);
+    return `${BASE}${m[1]}`;
+  }
+
+  async function createCitizen(email: string, options: { verified?: boolean; givenName?: string } = {}) {
+    const r = await ctx.database.ownerQuery(
+      `insert into citizens (tenant_id, email, email_verified_at, password_hash, given_name)
+       values ($1, $2, $3, $4, $5) returning id`,
+      [
+        ctx.tenantId,
+        email,
+        options.verified === false ? null : new Date(),
+        await hashPassword(PASSWORD),
+        options.givenName ?? null,
+      ],
+    );
+    return String(r.rows[0]!.id);
+  }
+
+  async function login(b: Browser, email: string, password = PASSWORD) {
+    return b.submit(`${BASE}/connexion`, `${BASE}/connexion`, { email, password });
+  }
+
+  before(async () => {
+    ctx = await createTestContext({ clock });
+  });
+  after(async () => ctx.close());
+
+  test('register, confirm by mail, sign in, use the space, sign out', async () => {
+    const b = browser();
+    const email = 'nouvelle.usagere@example.org';
+    const reg = await b.submit(`${BASE}/inscription`, `${BASE}/inscription`, {
+      email: 'Nouvelle.Usagere@example.org',
+      password: PASSWORD,
+      confirmation: PASSWORD,
+    });
+    assert.equal(reg.statusCode, 303);
+    assert.equal(reg.headers.location, `${BASE}/inscription/courriel-envoye`);
+    const sent = await b.get(String(reg.headers.location));
+    assert.match(sent.body, /<h1>Vérifiez votre messagerie<\/h1>/);
+
+    const stored = await ctx.database.ownerQuery(
+      `select password_hash, email_verified_at from citizens where email = $1`,
+      [email],
+    );
+    const hash = String(stored.rows[0]!.password_hash);
+    assert.match(hash, /^\$argon2id\$v=19\$/);
+    for (const param of ['m=19456', 't=2', 'p=1']) assert.ok(hash.includes(param), param);
+    assert.equal(stored.rows[0]!.email_verified_at, null);
+
+    // Not confirmed yet: the right password is told so, and can ask for a new link.
+    const early = await login(b, email);
+    assert.equal(early.statusCode, 403);
+    assert.match(early.body, /pas encore confirmée/);
+    assert.match(early.body, /inscription\/renvoyer/);
+    assert.equal(cookiesFrom(early.headers['set-cookie']).guichet_citoyen, undefined);
+
+    const link = await lastLink(email, '/inscription/confirmer');
+    const tokens = await ctx.database.ownerQuery(`select id from citizen_tokens where purpose = 'verify_email'`);
+    assert.ok(!tokens.rows.some((r) => link.includes(String(r.id))), 'only the hash of the token is stored');
+    const confirmed = await b.get(link);
+    assert.equal(confirmed.statusCode, 303);
+    assert.equal(confirmed.headers.location, `${BASE}/connexion?confirme=1`);
+    // Single use: a second opening changes nothing and says the address is already confirmed.
+    const again = await b.get(link);
+    assert.match(again.body, /déjà confirmée/);
+
+    const res = await login(b, email);
+    assert.equal(res.statusCode, 303);
+    assert.equal(res.headers.location, `${BASE}/mon-espace`);
+    const setCookie = [res.headers['set-cookie'] ?? []].flat().find((c) => c.startsWith('guichet_citoyen='));
+    assert.ok(setCookie);
+    assert.match(setCookie, /HttpOnly/i);
+    assert.match(setCookie, /SameSite=Lax/i);
+    assert.match(setCookie, /Path=\//);
+    assert.doesNotMatch(setCookie, /Secure/i, 'not Secure outside production');
+
+    const home = await b.get(`${BASE}/mon-espace`);
+    assert.equal(home.statusCode, 200);
+    assert.match(home.body, /<h1>Mon espace<\/h1>/);
+    assert.equal(home.headers['cache-control'], 'no-store');
+    assert.match(home.body, /href="\/t\/villebelle\/mon-espace\/donnees"/);
+    for (const path of ['demandes', 'messages', 'preferences', 'sessions']) {
+      const page = await b.get(`${BASE}/mon-espace/${path}`);
+      assert.equal(page.statusCode, 200, path);
+      assert.equal((page.body.match(/<h1>/g) ?? []).length, 1, `one h1 on ${path}`);
+    }
+    // The header of any citizen page offers the space instead of the login.
+    const portal = await b.get(`${BASE}/demarches`);
+    assert.match(portal.body, /href="\/t\/villebelle\/mon-espace">Mon espace<\/a>/);
+
+    const prefs = await b.submit(`${BASE}/mon-espace/preferences`, `${BASE}/mon-espace/preferences`, {
+      channel: 'sms',
+      language: 'fr',
+      needs: ['gros_caracteres', 'aide_remplir'],
+      needsText: 'Je lis mal les petits caractères.',
+    });
+    assert.equal(prefs.statusCode, 303);
+    const saved = await ctx.database.ownerQuery(`select preferences from citizens where email = $1`, [email]);
+    assert.deepEqual(saved.rows[0]!.preferences, {
+      channel: 'sms',
+      language: 'fr',
+      needs: ['gros_caracteres', 'aide_remplir'],
+      needsText: 'Je lis mal les petits caractères.',
+    });
+    const prefsPage = await b.get(`${BASE}/mon-espace/preferences`);
+    assert.match(prefsPage.body, /id="channel-sms"[^>]*checked/);
+    const badPrefs = await b.submit(`${BASE}/mon-espace/preferences`, `${BASE}/mon-espace/preferences`, {
+      channel: 'pigeon',
+      language: 'fr',
+      needsText: 'gardé',
+    });
+    assert.equal(badPrefs.statusCode, 400);
+    assert.match(badPrefs.body, /error-summary/);
+    assert.match(badPrefs.body, />gardé<\/textarea>/);
+
+    const out = await b.submit(`${BASE}/mon-espace`, `${BASE}/deconnexion`, {});
+    assert.equal(out.statusCode, 303);
+    assert.equal(b.cookies.guichet_citoyen, undefined);
+    const sessions = await ctx.database.ownerQuery(
+      `select count(*)::int as n from citizen_sessions s join citizens c on c.id = s.citizen_id where c.email = $1`,
+      [email],
+    );
+    assert.equal(sessions.rows[0]!.n, 0);
+    const anon = await b.get(`${BASE}/mon-espace/demandes`);
+    assert.equal(anon.statusCode, 303);
+    assert.equal(anon.headers.location, `${BASE}/connexion?retour=${encodeURIComponent('/mon-espace/demandes')}`);
+  });
+
+  test('registration answers the same for a new and an existing address', async () => {
+    const existing = 'deja.inscrit@example.org';
+    await createCitizen(existing);
+    const answers = [];
+    for (const email of [existing, 'jamais.vu@example.org']) {
+      const b = browser();
+      const res = await b.submit(`${BASE}/inscription`, `${BASE}/inscription`, {
+        email,
+        password: PASSWORD,
+        confirmation: PASSWORD,
+      });
+      const next = await b.get(String(res.headers.location));
+      answers.push({ status: res.statusCode, location: res.headers.location, page: stable(next.body) });
+    }
+    assert.deepEqual(answers[0], answers[1]);
+    const toExisting = await mailsTo(existing);
+    assert.equal(toExisting.length, 1);
+    assert.match(toExisting[0]!.subject, /Tentative de création de compte/);
+    assert.match(toExisting[0]!.text_body, /mot-de-passe-oublie/);
+    const toNew = await mailsTo('jamais.vu@example.org');
+    assert.match(toNew[0]!.text_body, /inscription\/confirmer\?jeton=/);
+    const count = await ctx.database.ownerQuery(`select count(*)::int as n from citizens where email = $1`, [existing]);
+    assert.equal(count.rows[0]!.n, 1);
+  });
+
+  test('weak passwords, mismatches and unusual addresses are refused with the typed address kept', async () => {
+    const b = browser();
+    const res = await b.submit(`${BASE}/inscription`, `${BASE}/inscription`, {
+      email: 'court@example.org',
+      password: 'court',
+      confirmation: 'autre',
+    });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /error-summary/);
+    assert.match(res.body, /au moins 12 caractères/);
+    assert.match(res.body, /pas identiques/);
+    assert.match(res.body, /value="court@example.org"/);
+    const common = await b.submit(`${BASE}/inscription`, `${BASE}/inscription`, {
+      email: 'commun@example.org',
+      password: 'azertyuiop123',
+      confirmation: 'azertyuiop123',
+    });
+    assert.equal(common.statusCode, 400);
+    assert.match(common.body, /trop courant/);
+    // A Cyrillic "а" in an otherwise Latin address: two accounts could look identical.
+    for (const email of ['p\u0430ul@example.org', 'paul\u200b@example.org', 'paul@exämple.org']) {
+      const homoglyph = await b.submit(`${BASE}/inscription`, `${BASE}/inscription`, {
+        email,
+        password: PASSWORD,
+        confirmation: PASSWORD,
+      });
+      assert.equal(homoglyph.statusCode, 400, email);
+      assert.match(homoglyph.body, /caractères inhabituels/);
+    }
+    const none = await ctx.database.ownerQuery(`select count(*)::int as n from citizens where email like 'p%ul%'`);
+    assert.equal(none.rows[0]!.n, 0);
+  });
+
+  test('login fails the same way for an unknown address and a wrong password', async () => {
+    await createCitizen('connu@example.org');
+    const unknown = await login(browser(), 'inconnu@example.org', PASSWORD);
+    const wrong = await login(browser(), 'connu@example.org', 'mauvais mot de passe 1');
+    assert.equal(unknown.statusCode, 401);
+    assert.equal(wrong.statusCode, 401);
+    assert.match(unknown.body, /Adresse électronique ou mot de passe incorrect\./);
+    assert.equal(
+      stable(unknown.body).replace('inconnu@example.org', 'X'),
+      stable(wrong.body).replace('connu@example.org', 'X'),
+    );
+    // Injection payloads in every field: a refusal, no session, escaped when shown back.
+    for (const payload of ["' or 1=1 --", '<script>alert(1)</script>', 'a'.repeat(5000)]) {
+      const res = await login(browser(), payload, payload);
+      assert.equal(res.statusCode, 401);
+      assert.equal(cookiesFrom(res.headers['set-cookie']).guichet_citoyen, undefined);
+      assert.doesNotMatch(res.body, /<script>alert/);
+    }
+  });
+
+  test('session id rotates at login and a planted cookie is worth nothing', async () => {
+    await createCitizen('rotation@example.org');
+    const b = browser();
+    await login(b, 'rotation@example.org');
+    const first = b.cookies.guichet_citoyen!;
+    // Signed in, the login page sends to the space: the form is posted again from the space's page.
+    const space = await b.get(`${BASE}/mon-espace`);
+    await b.post(`${BASE}/connexion`, { email: 'rotation@example.org', password: PASSWORD }, csrfFrom(space.body));
+    const second = b.cookies.guichet_citoyen!;
+    assert.notEqual(first, second);
+    const other = browser();
+    other.cookies.guichet_citoyen = first;
+    const res = await other.get(`${BASE}/mon-espace`);
+    assert.equal(res.statusCode, 303, 'the session before the new login is closed');
+  });
+
+  test('password reset: same answer for every address, single-use link, other sessions closed', async () => {
+    const email = 'oubli@example.org';
+    await createCitizen(email);
+    const phone = browser();
+    await login(phone, email);
+    assert.equal((await phone.get(`${BASE}/mon-espace`)).statusCode, 200);
+
+    const answers = [];
+    for (const address of [email, 'personne@example.org']) {
+      const b = browser();
+      const res = await b.submit(`${BASE}/mot-de-passe-oublie`, `${BASE}/mot-de-passe-oublie`, { email: address });
+      const next = await b.get(String(res.headers.location));
+      answers.push({ status: res.statusCode, location: res.headers.location, page: stable(next.body) });
+    }
+    assert.deepEqual(answers[0], answers[1]);
+    assert.equal((await mailsTo('personne@example.org')).length, 0);
+
+    const link = await lastLink(email, '/mot-de-passe/nouveau');
+    const b = browser();
+    const weak = await b.submit(link, `${BASE}/mot-de-passe/nouveau`, {
+      jeton: link.split('jeton=')[1]!,
+      password: 'court',
+      confirmation: 'court',
+    });
+    assert.equal(weak.statusCode, 400, 'a refused password does not use the link');
+    const newPassword = 'nouvelle phrase secrète 2026';
+    const done = await b.submit(link, `${BASE}/mot-de-passe/nouveau`, {
+      jeton: link.split('jeton=')[1]!,
+      password: newPassword,
+      confirmation: newPassword,
+    });
+    assert.equal(done.statusCode, 303);
+    assert.equal(done.headers.location, `${BASE}/connexion?mot-de-passe=1`);
+    assert.equal((await phone.get(`${BASE}/mon-espace`)).statusCode, 303, 'the other device is signed out');
+    const reused = await b.get(link);
+    assert.equal(reused.statusCode, 400);
+    assert.match(reused.body, /Ce lien ne fonctionne plus/);
+    assert.equal((await login(browser(), email, PASSWORD)).statusCode, 401);
+    assert.equal((await login(browser(), email, newPassword)).statusCode, 303);
+  });
+
+  test('links expire: verification after 24 h, reset after 1 h', async () => {
+    const b = browser();
+    await b.submit(`${BASE}/inscription`, `${BASE}/inscription`, {
+      email: 'lent@example.org',
+      password: PASSWORD,
+      confirmation: PASSWORD,
+    });
+    const verify = await lastLink('lent@example.org', '/inscription/confirmer');
+    await createCitizen('lent-reset@example.org');
+    await b.submit(`${BASE}/mot-de-passe-oublie`, `${BASE}/mot-de-passe-oublie`, { email: 'lent-reset@example.org' });
+    const reset = await lastLink('lent-reset@example.org', '/mot-de-passe/nouveau');
+    clock.offset = 61 * 60 * 1000;
+    try {
+      assert.equal((await b.get(reset)).statusCode, 400);
+      clock.offset = 24 * 60 * 60 * 1000 + 1000;
+      const late = await b.get(verify);
+      assert.equal(late.statusCode, 400);
+      const row = await ctx.database.ownerQuery(
+        `select email_verified_at from citizens where email = 'lent@example.org'`,
+      );
+      assert.equal(row.rows[0]!.email_verified_at, null);
+    } finally {
+      clock.offset = 0;
+    }
+  });
+
+  test('an idle session is refused', async () => {
+    await createCitizen('inactif@example.org');
+    const b = browser();
+    await login(b, 'inactif@example.org');
+    assert.equal((await b.get(`${BASE}/mon-espace`)).statusCode, 200);
+    clock.offset = CITIZEN_SESSION_IDLE_MS + 1000;
+    try {
+      assert.equal((await b.get(`${BASE}/mon-espace`)).statusCode, 303);
+    } finally {
+      clock.offset = 0;
+    }
+  });
+
+  test('a session is revoked from the sessions page', async () => {
+    await createCitizen('deux.appareils@example.org');
+    const laptop = browser();
+    const phone = browser();
+    await login(laptop, 'deux.appareils@example.org');
+    await login(phone, 'deux.appareils@example.org');
+    const page = await laptop.get(`${BASE}/mon-espace/sessions`);
+    assert.match(page.body, /Firefox sur Linux/);
+    assert.match(page.body, /Cet appareil/);
+    assert.match(page.body, new RegExp(phone.ip.replace(/\./g, '\\.')));
+    const ids = [...page.body.matchAll(/name="session" value="([0-9a-f]{64})"/g)].map((m) => m[1]!);
+    assert.equal(ids.length, 2);
+    const before = await phone.get(`${BASE}/mon-espace`);
+    assert.equal(before.statusCode, 200);
+    // The phone's session is the one not marked "Cet appareil" on the laptop's page.
+    const marked = (id: string) => {
+      const idx = page.body.indexOf(`value="${id}"`);
+      return page.body.slice(page.body.lastIndexOf('<li>', idx), idx).includes('Cet appareil');
+    };
+    assert.equal(ids.filter(marked).length, 1);
+    const otherId = ids.find((id) => !marked(id))!;
+    const res = await laptop.post(`${BASE}/mon-espace/sessions/revoquer`, { session: otherId }, csrfFrom(page.body));
+    assert.equal(res.statusCode, 303);
+    assert.equal((await phone.get(`${BASE}/mon-espace`)).statusCode, 303, 'the revoked session is refused');
+    assert.equal((await laptop.get(`${BASE}/mon-espace`)).statusCode, 200);
+  });
+
+  test("requests filed earlier with the verified address appear in the space; others' do not", async () => {
+    const email = 'historique@example.org';
+    const earlier = await insertRequest(ctx.database, ctx.tenantId, {
+      demarcheSlug: 'signaler-probleme-voirie',
+      applicantEmail: 'Historique@Example.org',
+      status: 'en_cours',
+    });
+    const someoneElse = await insertRequest(ctx.database, ctx.tenantId, {
+      demarcheSlug: 'signaler-probleme-voirie',
+      applicantEmail: 'voisin@example.org',
+    });
+    await ctx.database.ownerQuery(
+      `insert into request_events (tenant_id, request_id, kind, status_from, status_to, body, author_kind, visible_to_citizen)
+       values ($1, $2, 'status_changed', 'recue', 'en_cours', 'Nous passons voir demain.', 'agent', true),
+              ($1, $2, 'internal_note', null, null, 'Note interne secrète', 'agent', false)`,
+      [ctx.tenantId, earlier.id],
+    );
+    await createCitizen(email);
+    const b = browser();
+    await login(b, email);
+    const list = await b.get(`${BASE}/mon-espace/demandes`);
+    assert.match(list.body, new RegExp(earlier.reference));
+    assert.match(list.body, /En cours de traitement/);
+    assert.doesNotMatch(list.body, new RegExp(someoneElse.reference));
+    const detail = await b.get(`${BASE}/mon-espace/demandes/${earlier.reference}`);
+    assert.equal(detail.statusCode, 200);
+    assert.match(detail.body, /Nous passons voir demain\./);
+    assert.doesNotMatch(detail.body, /Note interne secrète/);
+    const foreign = await b.get(`${BASE}/mon-espace/demandes/${someoneElse.reference}`);
+    assert.equal(foreign.statusCode, 404);
+    const messages = await b.get(`${BASE}/mon-espace/messages`);
+    assert.match(messages.body, /Nous passons voir demain\./);
+    assert.doesNotMatch(messages.body, /Note interne secrète/);
+  });
+
+  test('an unverified account does not collect the requests of its address', async () => {
+    const email = 'squatteur@example.org';
+    const r = await insertRequest(ctx.database, ctx.tenantId, {
+      demarcheSlug: 'signaler-probleme-voirie',
+      applicantEmail: email,
+    });
+    const id = await createCitizen(email, { verified: false });
+    const { linkEarlierRequests } = await import('./link-earlier-requests.ts');
+    const { inTenant } = await import('../../db/tenant-scope.ts');
+    assert.equal(await inTenant(ctx.services.db, ctx.tenantId, (trx) => linkEarlierRequests(trx, id)), 0);
+    const row = await ctx.database.ownerQuery(`select citizen_id from requests where id = $1`, [r.id]);
+    assert.equal(row.rows[0]!.citizen_id, null);
+  });
+
+  test('names are shown escaped', async () => {
+    await createCitizen('html@example.org', { givenName: '<img src=x onerror=alert(1)>' });
+    const b = browser();
+    await login(b, 'html@example.org');
+    const home = await b.get(`${BASE}/mon-espace`);
+    assert.match(home.body, /&lt;img src=x onerror=alert\(1\)&gt;/);
+    assert.doesNotMatch(home.body, /<img src=x/);
+  });
+
+  test("a session cookie of one tenant is not accepted on another tenant's host", async () => {
+    await createTenant(ctx.database.ownerQuery, {
+      name: 'Autreville',
+      slug: 'autreville',
+      hosts: ['autreville.localhost'],
+    });
+    await createCitizen('voyageur@example.org');
+    const a = browser();
+    await login(a, 'voyageur@example.org');
+    const b = browser({ host: 'autreville.localhost' });
+    b.cookies.guichet_citoyen = a.cookies.guichet_citoyen!;
+    const res = await b.get('/mon-espace');
+    assert.equal(res.statusCode, 303);
+    assert.equal(res.headers.location, `/connexion?retour=${encodeURIComponent('/mon-espace')}`);
+    // Malformed and oversized cookies get the same refusal.
+    for (const bad of ['x', 'a'.repeat(4000), '%00%00', "' or 1=1"]) {
+      const c = browser();
+      c.cookies.guichet_citoyen = bad;
+      assert.equal((await c.get(`${BASE}/mon-espace`)).statusCode, 303);
+    }
+  });
+
+  test('after login the citizen goes back to the page asked for, never to another site', async () => {
+    await createCitizen('retour@example.org');
+    for (const [retour, expected] of [
+      ['/mon-espace/messages', `${BASE}/mon-espace/messages`],
+      ['//evil.example/x', `${BASE}/mon-espace`],
+      ['https://evil.example', `${BASE}/mon-espace`],
+      ['/agent/demandes', `${BASE}/mon-espace`],
+    ] as const) {
+      const b = browser();
+      const res = await b.submit(`${BASE}/connexion?retour=${encodeURIComponent(retour)}`, `${BASE}/connexion`, {
+        email: 'retour@example.org',
+        password: PASSWORD,
+        retour,
+      });
+      assert.equal(res.headers.location, expected, retour);
+    }
+  });
+
+  test('login is rate-limited per address with a 429 page and Retry-After', async () => {
+    const b = browser();
+    const page = await b.get(`${BASE}/connexion`);
+    const csrf = csrfFrom(page.body);
+    let last: LightMyRequestResponse | undefined;
+    for (let i = 0; i < 11; i++) {
+      last = await b.post(`${BASE}/connexion`, { email: 'x@example.org', password: 'y' }, csrf);
+    }
+    assert.equal(last!.statusCode, 429);
+    assert.ok(Number(last!.headers['retry-after']) > 0);
+    assert.match(last!.body, /Trop de tentatives/);
+    // Another address is not affected.
+    assert.equal((await login(browser(), 'x@example.org', 'y')).statusCode, 401);
+  });
+});

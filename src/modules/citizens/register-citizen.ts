@@ -1,0 +1,67 @@
+import type { Tx } from '../../db/tenant-scope.ts';
+import { queueMail } from '../../platform/mail.ts';
+import { hashPassword } from '../agents/password.ts';
+import type { Tenant } from '../tenants/tenant.ts';
+import { accountExistsMail, activateAccountMail, verifyEmailMail } from './mails.ts';
+import { issueToken } from './tokens.ts';
+
+export interface RegistrationLinks {
+  /** Absolute URL of the site, with the tenant prefix: links in mails are built from it. */
+  siteUrl: string;
+}
+
+/**
+ * Creates an account, or tells the owner of an address that already has one. The caller shows
+ * the same page in every case and the same work is done (one argon2id hash, one mail), so the
+ * form cannot be used to find out who has an account.
+ */
+export async function registerCitizen(
+  trx: Tx,
+  tenant: Tenant,
+  input: { email: string; password: string; now: Date } & RegistrationLinks,
+): Promise<void> {
+  const passwordHash = await hashPassword(input.password);
+  const existing = await trx
+    .selectFrom('citizens')
+    .select(['id', 'email_verified_at', 'password_hash'])
+    .where('email', '=', input.email)
+    .executeTakeFirst();
+  if (!existing) {
+    const created = await trx
+      .insertInto('citizens')
+      .values({ tenant_id: tenant.id, email: input.email, password_hash: passwordHash })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const token = await issueToken(trx, {
+      tenantId: tenant.id,
+      citizenId: created.id,
+      purpose: 'verify_email',
+      now: input.now,
+    });
+    const link = `${input.siteUrl}/inscription/confirmer?jeton=${token}`;
+    await queueMail(trx, tenant.id, verifyEmailMail(tenant, input.email, link));
+    return;
+  }
+  if (existing.email_verified_at || !existing.password_hash) {
+    // A confirmed account (or a FranceConnect one): nothing changes, the owner is told.
+    await queueMail(
+      trx,
+      tenant.id,
+      accountExistsMail(tenant, input.email, `${input.siteUrl}/connexion`, `${input.siteUrl}/mot-de-passe-oublie`),
+    );
+    return;
+  }
+  // Never confirmed: the password typed now is not trusted either (it may be a stranger's).
+  // The mailbox owner chooses the password through a reset link, which confirms the address.
+  const token = await issueToken(trx, {
+    tenantId: tenant.id,
+    citizenId: existing.id,
+    purpose: 'reset_password',
+    now: input.now,
+  });
+  await queueMail(
+    trx,
+    tenant.id,
+    activateAccountMail(tenant, input.email, `${input.siteUrl}/mot-de-passe/nouveau?jeton=${token}`),
+  );
+}

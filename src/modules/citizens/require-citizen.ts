@@ -1,0 +1,29 @@
+import type { FastifyRequest } from 'fastify';
+import type { Services } from '../../app.ts';
+import { AppError } from '../../platform/errors.ts';
+import { currentCitizen, type CitizenSession } from './sessions.ts';
+
+/** Thrown for an anonymous request to the citizen space; turned into a redirect to the login page. */
+export class CitizenLoginRequired extends AppError {
+  constructor(readonly retour: string) {
+    super('unauthenticated', 'Connectez-vous pour accéder à votre espace.');
+  }
+}
+
+export async function requireCitizen(request: FastifyRequest, services: Services): Promise<CitizenSession> {
+  const session = await currentCitizen(request, services);
+  if (session) return session;
+  // A form sent without a session is not replayed after login: back to the space's home.
+  throw new CitizenLoginRequired(request.method === 'GET' ? request.url : '/mon-espace');
+}
+
+/**
+ * Where to go after login: a local path of the citizen side only (never another site, never
+ * the agent side, never a protocol-relative or backslash trick).
+ */
+export function safeCitizenReturn(value: unknown): string {
+  if (typeof value !== 'string' || value.length > 500) return '/mon-espace';
+  if (!/^\/[^\s\\]*$/.test(value) || value.startsWith('//') || value.includes('/../')) return '/mon-espace';
+  if (/^\/(agent|api|connexion|inscription|deconnexion|mot-de-passe)(?:[/?#]|$)/.test(value)) return '/mon-espace';
+  return value;
+}

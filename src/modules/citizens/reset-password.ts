@@ -1,0 +1,72 @@
+import type { Tx } from '../../db/tenant-scope.ts';
+import { queueMail } from '../../platform/mail.ts';
+import { hashPassword } from '../agents/password.ts';
+import type { Tenant } from '../tenants/tenant.ts';
+import { resetPasswordMail } from './mails.ts';
+import { consumeToken, issueToken, voidTokens } from './tokens.ts';
+
+/**
+ * Sends a reset link when the address has an account. The caller answers the same way whether
+ * or not it has one.
+ */
+export async function requestPasswordReset(
+  trx: Tx,
+  tenant: Tenant,
+  input: { email: string | null; now: Date; siteUrl: string },
+): Promise<void> {
+  if (!input.email) return;
+  const citizen = await trx
+    .selectFrom('citizens')
+    .select(['id', 'email'])
+    .where('email', '=', input.email)
+    .executeTakeFirst();
+  if (!citizen?.email) return;
+  const token = await issueToken(trx, {
+    tenantId: tenant.id,
+    citizenId: citizen.id,
+    purpose: 'reset_password',
+    now: input.now,
+  });
+  await queueMail(
+    trx,
+    tenant.id,
+    resetPasswordMail(tenant, citizen.email, `${input.siteUrl}/mot-de-passe/nouveau?jeton=${token}`),
+  );
+}
+
+/**
+ * Sets a new password with a reset link. The link proves access to the mailbox, so it also
+ * confirms the address. Every session of the citizen is closed: whoever knew the old password
+ * is logged out everywhere. Returns false when the link is unknown, expired or already used.
+ */
+export async function resetPassword(
+  trx: Tx,
+  input: { token: string; password: string; now: Date },
+): Promise<{ citizenId: string } | null> {
+  const citizenId = await consumeToken(trx, input.token, 'reset_password', input.now);
+  if (!citizenId) return null;
+  const passwordHash = await hashPassword(input.password);
+  const citizen = await trx
+    .selectFrom('citizens')
+    .select(['email_verified_at'])
+    .where('id', '=', citizenId)
+    .executeTakeFirstOrThrow();
+  await trx
+    .updateTable('citizens')
+    .set({
+      password_hash: passwordHash,
+      email_verified_at: citizen.email_verified_at ?? input.now,
+      updated_at: input.now,
+    })
+    .where('id', '=', citizenId)
+    .execute();
+  await voidTokens(trx, citizenId, 'reset_password', input.now);
+  await trx.deleteFrom('citizen_sessions').where('citizen_id', '=', citizenId).execute();
+  return { citizenId };
+}
+
+/** The email of the account a reset link is for, to check the new password against it. */
+export async function citizenEmail(trx: Tx, citizenId: string): Promise<string> {
+  const row = await trx.selectFrom('citizens').select('email').where('id', '=', citizenId).executeTakeFirst();
+  return row?.email ?? '';
+}

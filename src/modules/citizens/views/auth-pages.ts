@@ -1,0 +1,150 @@
+import { html, type SafeHtml } from '../../../platform/html.ts';
+import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
+import { inputField, type FieldErrors } from './fields.ts';
+
+const PASSWORD_HINT =
+  'Au moins 12 caractères. Une phrase de plusieurs mots est facile à retenir, par exemple « lavande moulin piano 27 ».';
+
+function page(
+  ctx: PageContext,
+  title: string,
+  main: SafeHtml,
+  options: { errors?: FieldErrors; notice?: string } = {},
+) {
+  return layout(ctx, {
+    title: options.errors?.length ? `Erreur – ${title}` : title,
+    main,
+    notice: options.notice,
+    breadcrumbs: [{ label: 'Accueil', href: '/' }, { label: title }],
+  });
+}
+
+export function registerPage(ctx: PageContext, state: { email: string; errors: FieldErrors }): SafeHtml {
+  return page(
+    ctx,
+    'Créer un compte',
+    html`<h1>Créer un compte</h1>
+      ${errorSummary(state.errors)}
+      <p>
+        Un compte vous permet de retrouver toutes vos demandes au même endroit. Il n'est pas obligatoire : toutes les
+        démarches sont possibles sans compte.
+      </p>
+      <form method="post" action="${url(ctx, '/inscription')}" novalidate>
+        ${csrfField(ctx)}
+        ${inputField({ name: 'email', label: 'Adresse électronique', type: 'email', value: state.email, autocomplete: 'email', hint: 'Nous vous enverrons un lien pour la confirmer.', errors: state.errors })}
+        ${inputField({ name: 'password', label: 'Mot de passe', type: 'password', autocomplete: 'new-password', hint: PASSWORD_HINT, errors: state.errors })}
+        ${inputField({ name: 'confirmation', label: 'Confirmez le mot de passe', type: 'password', autocomplete: 'new-password', errors: state.errors })}
+        <button type="submit" class="button">Créer mon compte</button>
+      </form>
+      <p>Vous avez déjà un compte ? <a href="${url(ctx, '/connexion')}">Se connecter</a></p>`,
+    { errors: state.errors },
+  );
+}
+
+/** The same page whether the address was new or already had an account. */
+export function checkMailPage(ctx: PageContext, input: { title: string; text: string }): SafeHtml {
+  return page(
+    ctx,
+    input.title,
+    html`<h1>${input.title}</h1>
+      <p>${input.text}</p>
+      <p>Le courriel peut mettre quelques minutes à arriver. Pensez à regarder dans les courriers indésirables.</p>
+      <p><a href="${url(ctx, '/connexion')}">Aller à la page de connexion</a></p>`,
+  );
+}
+
+export function messagePage(
+  ctx: PageContext,
+  input: { title: string; text: string; link?: { href: string; label: string } },
+): SafeHtml {
+  return page(
+    ctx,
+    input.title,
+    html`<h1>${input.title}</h1>
+      <p>${input.text}</p>
+      ${input.link ? html`<p><a href="${url(ctx, input.link.href)}">${input.link.label}</a></p>` : ''}`,
+  );
+}
+
+export interface LoginState {
+  email: string;
+  retour: string;
+  errors: FieldErrors;
+  notice?: string;
+  /** The password was right but the address was never confirmed. */
+  unverified?: boolean;
+}
+
+export function loginPage(ctx: PageContext, state: LoginState): SafeHtml {
+  return page(
+    ctx,
+    'Se connecter',
+    html`<h1>Se connecter</h1>
+      ${errorSummary(state.errors)}
+      ${
+        state.unverified
+          ? html`<div class="notice" role="alert">
+              <p>
+                Votre adresse électronique n'est pas encore confirmée. Ouvrez le lien que nous vous avons envoyé par
+                courriel.
+              </p>
+              <form method="post" action="${url(ctx, '/inscription/renvoyer')}">
+                ${csrfField(ctx)}
+                <input type="hidden" name="email" value="${state.email}" />
+                <button type="submit" class="button button-secondary">Recevoir un nouveau lien</button>
+              </form>
+            </div>`
+          : ''
+      }
+      <form method="post" action="${url(ctx, '/connexion')}" novalidate>
+        ${csrfField(ctx)}
+        <input type="hidden" name="retour" value="${state.retour}" />
+        ${inputField({ name: 'email', label: 'Adresse électronique', type: 'email', value: state.email, autocomplete: 'username', errors: state.errors })}
+        ${inputField({ name: 'password', label: 'Mot de passe', type: 'password', autocomplete: 'current-password', errors: [] })}
+        <button type="submit" class="button">Se connecter</button>
+      </form>
+      <p><a href="${url(ctx, '/mot-de-passe-oublie')}">Mot de passe oublié ?</a></p>
+      <p>Pas encore de compte ? <a href="${url(ctx, '/inscription')}">Créer un compte</a></p>
+      <p>Vous pouvez aussi faire vos démarches sans compte, depuis la page <a href="${url(ctx, '/demarches')}">Démarches</a>.</p>`,
+    { errors: state.errors, notice: state.notice },
+  );
+}
+
+export function forgotPasswordPage(ctx: PageContext, state: { email: string; errors: FieldErrors }): SafeHtml {
+  return page(
+    ctx,
+    'Mot de passe oublié',
+    html`<h1>Mot de passe oublié</h1>
+      ${errorSummary(state.errors)}
+      <p>Indiquez l'adresse électronique de votre compte. Nous vous enverrons un lien pour choisir un nouveau mot de passe.</p>
+      <form method="post" action="${url(ctx, '/mot-de-passe-oublie')}" novalidate>
+        ${csrfField(ctx)}
+        ${inputField({ name: 'email', label: 'Adresse électronique', type: 'email', value: state.email, autocomplete: 'email', errors: state.errors })}
+        <button type="submit" class="button">Recevoir le lien</button>
+      </form>`,
+    { errors: state.errors },
+  );
+}
+
+export function newPasswordPage(ctx: PageContext, state: { token: string; errors: FieldErrors }): SafeHtml {
+  return page(
+    ctx,
+    'Choisir un nouveau mot de passe',
+    html`<h1>Choisir un nouveau mot de passe</h1>
+      ${errorSummary(state.errors)}
+      <p>Après le changement, vous serez déconnecté de tous vos appareils.</p>
+      <form method="post" action="${url(ctx, '/mot-de-passe/nouveau')}" novalidate>
+        ${csrfField(ctx)}
+        <input type="hidden" name="jeton" value="${state.token}" />
+        ${inputField({ name: 'password', label: 'Nouveau mot de passe', type: 'password', autocomplete: 'new-password', hint: PASSWORD_HINT, errors: state.errors })}
+        ${inputField({ name: 'confirmation', label: 'Confirmez le mot de passe', type: 'password', autocomplete: 'new-password', errors: state.errors })}
+        <button type="submit" class="button">Enregistrer le mot de passe</button>
+      </form>`,
+    { errors: state.errors },
+  );
+}
+
+export const INVALID_LINK = {
+  title: 'Ce lien ne fonctionne plus',
+  text: 'Ce lien a déjà été utilisé ou il a expiré. Vous pouvez demander un nouveau lien.',
+};
