@@ -22,6 +22,8 @@ import type { Db } from './db/tenant-scope.ts';
 import { registerAgentRoutes } from './modules/agents/routes.ts';
 import { registerApiRoutes } from './modules/api/routes.ts';
 import { registerCatalogueRoutes } from './modules/catalogue/routes.ts';
+import { registerCitizenRoutes } from './modules/citizens/routes.ts';
+import { signedInCitizenHeader } from './modules/citizens/sessions.ts';
 import { registerIdentityRoutes } from './modules/identity/routes.ts';
 import { registerPortalPages } from './modules/portal/routes.ts';
 import { registerPrivacyRoutes } from './modules/privacy/routes.ts';
@@ -64,7 +66,12 @@ const TENANT_PREFIX = /^\/t\/([a-z0-9][a-z0-9-]*)(?=\/|\?|$)/;
 
 export function pageContext(request: FastifyRequest): PageContext {
   if (!request.tenant) throw new AppError('tenant_not_found', 'Collectivité inconnue.');
-  return { tenant: request.tenant, base: request.base, csrfToken: request.csrfToken };
+  return {
+    tenant: request.tenant,
+    base: request.base,
+    csrfToken: request.csrfToken,
+    citizen: signedInCitizenHeader(request),
+  };
 }
 
 export function requireTenant(request: FastifyRequest): Tenant {
@@ -176,6 +183,7 @@ export async function createApp(
   registerPortalPages(app, services);
   registerRequestRoutes(app, services);
   registerAgentRoutes(app, services);
+  registerCitizenRoutes(app, services);
   registerIdentityRoutes(app, services);
   registerPrivacyRoutes(app, services);
 

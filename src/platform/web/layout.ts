@@ -11,6 +11,8 @@ export interface PageContext {
   csrfToken: string;
   /** The signed-in agent, on agent pages. */
   agent?: { name: string } | null;
+  /** The signed-in citizen, for the header's "Mon espace" link (citizen pages). */
+  citizen?: { name: string } | null;
 }
 
 export interface PageOptions {
@@ -81,7 +83,10 @@ export function layout(ctx: PageContext, page: PageOptions): SafeHtml {
                         }`
                     : html`<li><a href="${url(ctx, '/demarches')}">Démarches</a></li>
                         <li><a href="${url(ctx, '/suivi')}">Suivre une demande</a></li>
-                        <li><a href="${url(ctx, '/contact')}">Nous contacter</a></li>`
+                        <li><a href="${url(ctx, '/contact')}">Nous contacter</a></li>
+                        <li>
+                          ${ctx.citizen ? html`<a href="${url(ctx, '/mon-espace')}">Mon espace</a>` : html`<a href="${url(ctx, '/connexion')}">Se connecter</a>`}
+                        </li>`
                 }
               </ul>
             </nav>
