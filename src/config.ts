@@ -45,6 +45,9 @@ const schema = z
       .optional()
       .transform((v) => (v === undefined ? undefined : v === 'true')),
     DEMO_FRANCECONNECT_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+    PROCONNECT_ISSUER: z.string().url().optional(),
+    PROCONNECT_CLIENT_ID: z.string().min(1).optional(),
+    PROCONNECT_CLIENT_SECRET: z.string().min(1).optional(),
     JOBS_ENABLED: z
       .enum(['true', 'false'])
       .default('true')
@@ -85,6 +88,8 @@ export interface Config {
   /** Start the demo FranceConnect-like provider (src/demo/franceconnect-provider.ts) with `npm start`. */
   demoFranceconnect: boolean;
   demoFranceconnectPort: number;
+  /** ProConnect for agents; null when not fully configured (no button on the agent login page). */
+  proconnect: { issuer: string; clientId: string; clientSecret: string } | null;
   /** Run the daily jobs (retention) in this process; turn off on all but one instance if you like. */
   jobsEnabled: boolean;
   /** Server local time (HH:MM) of the daily jobs. */
@@ -124,6 +129,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     demoFranceconnect: e.GUICHET_DEMO_FRANCECONNECT ?? (e.GUICHET_DEMO && !e.FRANCECONNECT_ISSUER),
     demoFranceconnectPort: e.DEMO_FRANCECONNECT_PORT,
+    proconnect:
+      e.PROCONNECT_ISSUER && e.PROCONNECT_CLIENT_ID && e.PROCONNECT_CLIENT_SECRET
+        ? { issuer: e.PROCONNECT_ISSUER, clientId: e.PROCONNECT_CLIENT_ID, clientSecret: e.PROCONNECT_CLIENT_SECRET }
+        : null,
     jobsEnabled: e.JOBS_ENABLED,
     jobsDailyAt: e.JOBS_DAILY_AT,
   };

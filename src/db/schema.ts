@@ -47,6 +47,9 @@ export interface TenantsTable {
   contact: ColumnType<TenantContact, string | undefined, string>;
   theme: ColumnType<TenantTheme, string | undefined, string>;
   created_at: Generated<Date>;
+  require_agent_2fa: Generated<boolean>;
+  proconnect_sirets: ColumnType<string[], string[] | undefined, string[]>;
+  proconnect_domains: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface TenantHostsTable {
@@ -94,6 +97,9 @@ export interface AgentsTable {
   active: Generated<boolean>;
   created_at: Generated<Date>;
   last_login_at: Date | null;
+  totp_secret_encrypted: Generated<string | null>;
+  totp_enabled_at: Generated<Date | null>;
+  totp_last_step: ColumnType<string | null, string | number | null | undefined, string | number | null>;
 }
 
 export interface AgentServicesTable {
@@ -109,6 +115,29 @@ export interface AgentSessionsTable {
   created_at: Generated<Date>;
   last_seen_at: Generated<Date>;
   expires_at: Timestamp;
+  stage: Generated<AgentSessionStage>;
+  failed_codes: Generated<number>;
+}
+
+export type AgentSessionStage = 'full' | 'second_factor' | 'enrolment';
+
+export interface AgentRecoveryCodesTable {
+  tenant_id: string;
+  agent_id: string;
+  code_hash: string;
+  created_at: Generated<Date>;
+  used_at: Date | null;
+}
+
+export interface AgentInvitationsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  agent_id: string;
+  token_hash: string;
+  invited_by: string | null;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  used_at: Date | null;
 }
 
 export interface RequestsTable {
@@ -232,6 +261,8 @@ export interface Database {
   agents: AgentsTable;
   agent_services: AgentServicesTable;
   agent_sessions: AgentSessionsTable;
+  agent_recovery_codes: AgentRecoveryCodesTable;
+  agent_invitations: AgentInvitationsTable;
   requests: RequestsTable;
   request_events: RequestEventsTable;
   request_documents: RequestDocumentsTable;

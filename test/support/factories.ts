@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import * as OTPAuth from 'otpauth';
 import type { DatabaseHandle } from '../../src/db/database.ts';
 import type { AgentRole, RequestStatus } from '../../src/db/schema.ts';
 import { hashPassword } from '../../src/modules/agents/password.ts';
@@ -212,5 +213,50 @@ export async function loginAgent(
   });
   const session = cookiesFrom(res.headers['set-cookie']).guichet_agent;
   if (res.statusCode !== 303 || !session) throw new Error(`loginAgent: login answered ${res.statusCode}`);
-  return `guichet_csrf=${csrfCookie}; guichet_agent=${session}`;
+  const cookie = `guichet_csrf=${csrfCookie}; guichet_agent=${session}`;
+  return completeSecondFactor(app, String(res.headers.location), cookie, { base, headers, email });
+}
+
+/** TOTP secrets of the agents loginAgent enrolled, with the last step used (a code serves once). */
+const enrolledTotp = new Map<string, { secret: string; step: number }>();
+
+/**
+ * Finishes a login that asks for a second factor, as the agent would with their phone: enrols
+ * TOTP when it is required (administrators) and remembers the secret, then gives a code at the
+ * next logins. Returns the cookie header of the full session.
+ */
+export async function completeSecondFactor(
+  app: FastifyInstance,
+  location: string,
+  cookie: string,
+  options: { base: string; headers: Record<string, string>; email: string },
+): Promise<string> {
+  const { base, headers } = options;
+  const key = `${headers.host ?? ''}${base}|${options.email}`;
+  const enrol = location.endsWith('/agent/double-authentification');
+  if (!enrol && !location.includes('/agent/connexion/code')) return cookie;
+  const path = enrol ? '/agent/double-authentification' : '/agent/connexion/code';
+  const page = await app.inject({ method: 'GET', url: `${base}${path}`, headers: { ...headers, cookie } });
+  const known = enrol
+    ? { secret: /id="totp-secret">([A-Z2-7 ]+)</.exec(page.body)![1]!.replace(/ /g, ''), step: 0 }
+    : enrolledTotp.get(key);
+  if (!known) throw new Error(`loginAgent: ${options.email} has a TOTP secret this helper does not know`);
+  const step = Math.max(Math.floor(Date.now() / 30_000), known.step + 1);
+  // Codes are accepted one step ahead at most: wait when this agent already used that one.
+  while (step > Math.floor(Date.now() / 30_000) + 1) await new Promise((r) => setTimeout(r, 1000));
+  const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(known.secret) }).generate({
+    timestamp: step * 30_000,
+  });
+  loginAddress += 1;
+  const res = await app.inject({
+    method: 'POST',
+    url: `${base}${path}`,
+    headers: { ...headers, cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    remoteAddress: `10.98.${Math.floor(loginAddress / 250) % 250}.${(loginAddress % 250) + 1}`,
+    payload: new URLSearchParams({ _csrf: csrfFrom(page.body), code }).toString(),
+  });
+  const session = cookiesFrom(res.headers['set-cookie']).guichet_agent;
+  if (res.statusCode >= 400 || !session) throw new Error(`loginAgent: second factor answered ${res.statusCode}`);
+  enrolledTotp.set(key, { secret: known.secret, step });
+  return cookie.replace(/guichet_agent=[^;]+/, `guichet_agent=${session}`);
 }

@@ -12,7 +12,8 @@ export async function authenticateAgent(trx: Tx, email: string, password: string
     .select(['id', 'password_hash', 'active'])
     .where('email', '=', email.trim())
     .executeTakeFirst();
-  if (!agent || !agent.active) {
+  // An invited agent has no password yet (''): same answer as an unknown address.
+  if (!agent || !agent.active || agent.password_hash === '') {
     await verifyAgainstDummy(password);
     return null;
   }

@@ -7,6 +7,8 @@ import { fieldValue, readFormBody } from '../../platform/web/form-body.ts';
 import { url, type PageContext } from '../../platform/web/layout.ts';
 import { addInternalNote } from '../requests/add-internal-note.ts';
 import { changeRequestStatus, isRequestStatus } from '../requests/change-request-status.ts';
+import { loginEmail } from '../../platform/security/email.ts';
+import { beginLoginAttempt } from '../../platform/security/login-throttle.ts';
 import { authenticateAgent } from './authenticate-agent.ts';
 import { can, type RequestAction } from './policy.ts';
 import {
@@ -18,7 +20,15 @@ import {
   listServices,
   type RequestDetailRow,
 } from './repository.ts';
-import { AgentLoginRequired, currentAgent, requireAgent, safeReturnPath } from './require-agent.ts';
+import { pathForStage, registerIdentityRoutes } from './identity-routes.ts';
+import {
+  AgentLoginRequired,
+  AgentLoginStepRequired,
+  currentAgent,
+  requireAgent,
+  safeReturnPath,
+} from './require-agent.ts';
+import { stageAfterFirstFactor } from './second-factor.ts';
 import { AGENT_COOKIE, createSession, deleteSession, SESSION_ABSOLUTE_MS, type SessionAgent } from './sessions.ts';
 import { logPersonalDataAccess } from '../privacy/access-log.ts';
 import { isoDate } from './views/format.ts';
@@ -82,6 +92,7 @@ function contentDisposition(filename: string): string {
 
 export function registerAgentRoutes(app: FastifyInstance, services: Services): void {
   const secureCookie = services.config.env === 'production';
+  const proconnect = services.config.proconnect;
 
   async function renderDetail(
     request: FastifyRequest,
@@ -126,6 +137,8 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
           303,
         );
       }
+      // A half-done login (second factor, mandatory enrolment) leads to its next step only.
+      if (err instanceof AgentLoginStepRequired) return reply.redirect(url({ base: request.base }, err.path), 303);
       throw err;
     });
     // Agent pages show personal data: no shared or browser cache keeps them.
@@ -134,17 +147,21 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
     });
 
     scope.get('/agent', async (request, reply) => reply.redirect(url(request, '/agent/demandes'), 303));
+    registerIdentityRoutes(scope, services);
 
     scope.get('/agent/connexion', async (request, reply) => {
       const retour = safeReturnPath(queryParam(request, 'retour'));
       if (await currentAgent(request, services)) return reply.redirect(url(request, retour), 303);
       const notice = queryParam(request, 'deconnexion') === '1' ? 'Vous êtes déconnecté.' : undefined;
-      return sendHtml(reply, loginPage(agentContext(request, null), { email: '', retour, error: null, notice }));
+      return sendHtml(
+        reply,
+        loginPage(agentContext(request, null), { email: '', retour, error: null, notice, proconnect: !!proconnect }),
+      );
     });
 
     scope.post(
       '/agent/connexion',
-      { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } },
+      { config: { rateLimit: { max: services.config.loginRateLimit, timeWindow: '1 minute' } } },
       async (request, reply) => {
         const tenant = requireTenant(request);
         const body = readFormBody(request);
@@ -152,17 +169,29 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
         const password = fieldValue(body, 'password').slice(0, 1024);
         const retour = safeReturnPath(fieldValue(body, 'retour'));
         const previous = request.cookies[AGENT_COOKIE];
+        // Progressive delay after failed attempts on this address or from this client.
+        const attempt = await beginLoginAttempt(request, reply, 'agent', email);
         const now = services.clock.now();
-        const token = await inTenant(services.db, tenant.id, async (trx) => {
-          const agentId = await authenticateAgent(trx, email, password, now);
+        const opened = await inTenant(services.db, tenant.id, async (trx) => {
+          // A look-alike address (NFKC-normalised, then ASCII only) never matches an account.
+          const agentId = await authenticateAgent(trx, loginEmail(email) ?? '', password, now);
           if (!agentId) return null;
           // A new session at every login: a session id planted before login is worth nothing.
           if (previous) await deleteSession(trx, previous);
-          return createSession(trx, tenant.id, agentId, now);
+          // With a second factor the session opens half-way and gives access to nothing else.
+          const stage = await stageAfterFirstFactor(trx, agentId);
+          return { token: await createSession(trx, tenant.id, agentId, now, stage), stage };
         });
-        if (!token) {
-          return sendHtml(reply, loginPage(agentContext(request, null), { email, retour, error: LOGIN_FAILED }), 401);
+        if (!opened) {
+          attempt.failed();
+          return sendHtml(
+            reply,
+            loginPage(agentContext(request, null), { email, retour, error: LOGIN_FAILED, proconnect: !!proconnect }),
+            401,
+          );
         }
+        const { token, stage } = opened;
+        attempt.succeeded();
         reply.setCookie(AGENT_COOKIE, token, {
           path: '/',
           httpOnly: true,
@@ -170,7 +199,7 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
           secure: secureCookie,
           maxAge: SESSION_ABSOLUTE_MS / 1000,
         });
-        return reply.redirect(url(request, retour), 303);
+        return reply.redirect(url(request, pathForStage(stage, retour)), 303);
       },
     );
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Tx } from '../../db/tenant-scope.ts';
-import type { AgentRole } from '../../db/schema.ts';
+import type { AgentRole, AgentSessionStage } from '../../db/schema.ts';
 
 export const AGENT_COOKIE = 'guichet_agent';
 export const SESSION_ABSOLUTE_MS = 8 * 60 * 60 * 1000;
@@ -15,13 +15,32 @@ export interface SessionAgent {
   serviceIds: string[];
 }
 
+/** A session and how far its login went: only 'full' sessions reach agent pages. */
+export interface FoundSession {
+  agent: SessionAgent;
+  stage: AgentSessionStage;
+  failedCodes: number;
+}
+
+/** Wrong codes a half-open session may send before it is closed and the password asked again. */
+export const MAX_FAILED_CODES = 5;
+
 /** Only the hash is stored: a leaked table does not give usable sessions. */
 export function sessionIdFor(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** Opens a new session (a fresh random token at every login) and returns the cookie value. */
-export async function createSession(trx: Tx, tenantId: string, agentId: string, now: Date): Promise<string> {
+/**
+ * Opens a new session (a fresh random token at every login, and again when a login moves from
+ * one factor to the next) and returns the cookie value.
+ */
+export async function createSession(
+  trx: Tx,
+  tenantId: string,
+  agentId: string,
+  now: Date,
+  stage: AgentSessionStage = 'full',
+): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await trx
     .insertInto('agent_sessions')
@@ -32,6 +51,7 @@ export async function createSession(trx: Tx, tenantId: string, agentId: string, 
       created_at: now,
       last_seen_at: now,
       expires_at: new Date(now.getTime() + SESSION_ABSOLUTE_MS),
+      stage,
     })
     .execute();
   return token;
@@ -41,17 +61,54 @@ export async function deleteSession(trx: Tx, token: string): Promise<void> {
   await trx.deleteFrom('agent_sessions').where('id', '=', sessionIdFor(token)).execute();
 }
 
-/**
- * The agent of a session cookie, or null when the session is unknown (in this tenant's scope),
- * expired, idle for too long, or its agent was deactivated. A valid session is kept alive.
- */
+/** Closes every session of an agent (deactivation: the agent is out at once, on every device). */
+export async function deleteAgentSessions(trx: Tx, agentId: string): Promise<void> {
+  await trx.deleteFrom('agent_sessions').where('agent_id', '=', agentId).execute();
+}
+
+/** Counts a wrong second-factor code; the session is closed once there were too many. */
+export async function recordFailedCode(trx: Tx, token: string): Promise<boolean> {
+  const row = await trx
+    .updateTable('agent_sessions')
+    .set((eb) => ({ failed_codes: eb('failed_codes', '+', 1) }))
+    .where('id', '=', sessionIdFor(token))
+    .returning('failed_codes')
+    .executeTakeFirst();
+  if (row && row.failed_codes >= MAX_FAILED_CODES) {
+    await deleteSession(trx, token);
+    return false;
+  }
+  return row !== undefined;
+}
+
+/** The agent of a fully signed-in session, or null (see findSession). */
 export async function findSessionAgent(trx: Tx, token: string, now: Date): Promise<SessionAgent | null> {
+  const found = await findSession(trx, token, now);
+  return found && found.stage === 'full' ? found.agent : null;
+}
+
+/**
+ * The session of a cookie, at whatever stage, or null when the session is unknown (in this
+ * tenant's scope), expired, idle for too long, or its agent was deactivated. A valid session is
+ * kept alive.
+ */
+export async function findSession(trx: Tx, token: string, now: Date): Promise<FoundSession | null> {
   if (!/^[\w-]{43}$/.test(token)) return null;
   const id = sessionIdFor(token);
   const row = await trx
     .selectFrom('agent_sessions as s')
     .innerJoin('agents as a', (j) => j.onRef('a.tenant_id', '=', 's.tenant_id').onRef('a.id', '=', 's.agent_id'))
-    .select(['s.agent_id', 's.expires_at', 's.last_seen_at', 'a.display_name', 'a.email', 'a.role', 'a.active'])
+    .select([
+      's.agent_id',
+      's.expires_at',
+      's.last_seen_at',
+      's.stage',
+      's.failed_codes',
+      'a.display_name',
+      'a.email',
+      'a.role',
+      'a.active',
+    ])
     .where('s.id', '=', id)
     .executeTakeFirst();
   if (!row) return null;
@@ -69,10 +126,14 @@ export async function findSessionAgent(trx: Tx, token: string, now: Date): Promi
     .where('agent_id', '=', row.agent_id)
     .execute();
   return {
-    id: row.agent_id,
-    name: row.display_name,
-    email: row.email,
-    role: row.role,
-    serviceIds: services.map((s) => s.service_id),
+    agent: {
+      id: row.agent_id,
+      name: row.display_name,
+      email: row.email,
+      role: row.role,
+      serviceIds: services.map((s) => s.service_id),
+    },
+    stage: row.stage,
+    failedCodes: row.failed_codes,
   };
 }

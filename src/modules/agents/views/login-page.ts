@@ -6,6 +6,8 @@ export interface LoginPageInput {
   retour: string;
   error: string | null;
   notice?: string;
+  /** ProConnect is configured: offer it first, as agents of the State know it. */
+  proconnect?: boolean;
 }
 
 export function loginPage(ctx: PageContext, input: LoginPageInput): SafeHtml {
@@ -13,6 +15,19 @@ export function loginPage(ctx: PageContext, input: LoginPageInput): SafeHtml {
   const main = html`<h1>Connexion à l'espace agents</h1>
     ${errorSummary(errors)}
     <p>Cet espace est réservé aux agents de ${ctx.tenant.name}.</p>
+    ${
+      input.proconnect
+        ? html`<div class="proconnect">
+              <a
+                class="button proconnect-button"
+                href="${url(ctx, `/agent/connexion/proconnect?retour=${encodeURIComponent(input.retour)}`)}"
+                >Se connecter avec ProConnect</a
+              >
+              <p class="hint">ProConnect est l'identifiant unique des agents publics.</p>
+            </div>
+            <p>Ou connectez-vous avec votre adresse électronique et votre mot de passe :</p>`
+        : ''
+    }
     <form method="post" action="${url(ctx, '/agent/connexion')}" novalidate>
       ${csrfField(ctx)} ${input.retour ? html`<input type="hidden" name="retour" value="${input.retour}" />` : ''}
       <div class="field${input.error ? ' field-error' : ''}">

@@ -1,0 +1,221 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { AgentRole } from '../../db/schema.ts';
+import type { Tx } from '../../db/tenant-scope.ts';
+import { AppError } from '../../platform/errors.ts';
+import { queueMail } from '../../platform/mail.ts';
+import { hashPassword } from './password.ts';
+import { checkPassword } from './password-policy.ts';
+import { deleteAgentSessions } from './sessions.ts';
+
+export const INVITATION_LIFETIME_MS = 72 * 60 * 60 * 1000;
+const ROLES: AgentRole[] = ['agent', 'supervisor', 'admin'];
+export const ROLE_LABELS: Record<AgentRole, string> = {
+  agent: 'Agent',
+  supervisor: 'Responsable de service',
+  admin: 'Administrateur',
+};
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export async function listAgents(trx: Tx) {
+  const agents = await trx
+    .selectFrom('agents')
+    .select(['id', 'email', 'display_name', 'role', 'active', 'totp_enabled_at', 'password_hash', 'last_login_at'])
+    .orderBy('display_name')
+    .execute();
+  const links = await trx
+    .selectFrom('agent_services as x')
+    .innerJoin('services as s', (j) => j.onRef('s.tenant_id', '=', 'x.tenant_id').onRef('s.id', '=', 'x.service_id'))
+    .select(['x.agent_id', 's.id', 's.name'])
+    .orderBy('s.name')
+    .execute();
+  return agents.map(({ password_hash, ...a }) => ({
+    ...a,
+    // Invited and not yet accepted: no password, no session ever opened.
+    pending: password_hash === '' && a.last_login_at === null,
+    services: links.filter((l) => l.agent_id === a.id).map((l) => ({ id: l.id, name: l.name })),
+  }));
+}
+export type AgentListItem = Awaited<ReturnType<typeof listAgents>>[number];
+
+export interface InviteInput {
+  tenantId: string;
+  tenantName: string;
+  invitedBy: string;
+  email: string;
+  name: string;
+  role: string;
+  serviceIds: string[];
+  /** Absolute URL of the tenant's site, for the link in the mail. */
+  baseUrl: string;
+  now: Date;
+}
+
+/**
+ * Creates the agent's account without a password and mails a single-use link, valid 72 hours,
+ * to choose one. Only the link's hash is stored. Throws validation_failed with field errors.
+ */
+export async function inviteAgent(trx: Tx, input: InviteInput): Promise<void> {
+  const email = input.email.trim().toLowerCase();
+  const name = input.name.trim();
+  const errors: FieldError[] = [];
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) {
+    errors.push({
+      field: 'email',
+      message: 'Indiquez une adresse électronique valide, par exemple prenom.nom@mairie.fr.',
+    });
+  }
+  if (name === '' || name.length > 120) errors.push({ field: 'name', message: 'Indiquez le nom de la personne.' });
+  if (!ROLES.includes(input.role as AgentRole)) errors.push({ field: 'role', message: 'Choisissez un rôle.' });
+  const services = await trx.selectFrom('services').select('id').execute();
+  const serviceIds = input.serviceIds.filter((id) => services.some((s) => s.id === id));
+  if (input.role !== 'admin' && serviceIds.length === 0 && errors.length === 0) {
+    errors.push({ field: 'services', message: 'Choisissez au moins un service pour cet agent.' });
+  }
+  if (errors.length === 0) {
+    const existing = await trx.selectFrom('agents').select('id').where('email', '=', email).executeTakeFirst();
+    if (existing) errors.push({ field: 'email', message: 'Un agent a déjà un compte avec cette adresse.' });
+  }
+  if (errors.length > 0) throw new AppError('validation_failed', errors[0]!.message, errors);
+
+  const agent = await trx
+    .insertInto('agents')
+    .values({
+      tenant_id: input.tenantId,
+      email,
+      display_name: name,
+      password_hash: '',
+      role: input.role as AgentRole,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (serviceIds.length > 0) {
+    await trx
+      .insertInto('agent_services')
+      .values(serviceIds.map((id) => ({ tenant_id: input.tenantId, agent_id: agent.id, service_id: id })))
+      .execute();
+  }
+  const token = randomBytes(32).toString('base64url');
+  await trx
+    .insertInto('agent_invitations')
+    .values({
+      tenant_id: input.tenantId,
+      agent_id: agent.id,
+      token_hash: tokenHash(token),
+      invited_by: input.invitedBy,
+      expires_at: new Date(input.now.getTime() + INVITATION_LIFETIME_MS),
+    })
+    .execute();
+  const link = `${input.baseUrl}/agent/invitation?jeton=${token}`;
+  await queueMail(trx, input.tenantId, {
+    to: email,
+    subject: `Votre compte agent – ${input.tenantName}`,
+    text: [
+      `Bonjour ${name},`,
+      '',
+      `Un administrateur de ${input.tenantName} vous a créé un compte dans l'espace agents.`,
+      'Pour choisir votre mot de passe, ouvrez ce lien :',
+      link,
+      '',
+      'Ce lien ne marche qu’une fois et pendant 72 heures.',
+      'Si vous ne vous attendiez pas à ce message, ignorez-le.',
+    ].join('\n'),
+  });
+}
+
+/** The agent an invitation token opens, if it is unused and not expired. */
+export async function findInvitation(trx: Tx, token: string, now: Date) {
+  if (!/^[\w-]{43}$/.test(token)) return undefined;
+  return trx
+    .selectFrom('agent_invitations as i')
+    .innerJoin('agents as a', (j) => j.onRef('a.tenant_id', '=', 'i.tenant_id').onRef('a.id', '=', 'i.agent_id'))
+    .select(['i.id', 'i.agent_id', 'a.email', 'a.display_name'])
+    .where('i.token_hash', '=', tokenHash(token))
+    .where('i.used_at', 'is', null)
+    .where('i.expires_at', '>', now)
+    .where('a.active', '=', true)
+    .executeTakeFirst();
+}
+
+/**
+ * Sets the invited agent's password (checked against the policy) and spends the invitation.
+ * Returns the agent id; throws validation_failed with field errors.
+ */
+export async function acceptInvitation(
+  trx: Tx,
+  input: { token: string; password: string; confirmation: string; tenantName: string; now: Date },
+): Promise<string> {
+  const invitation = await findInvitation(trx, input.token, input.now);
+  if (!invitation) throw invalidInvitation();
+  const check = checkPassword(input.password, { email: invitation.email, tenantName: input.tenantName });
+  if (!check.ok)
+    throw new AppError('validation_failed', check.message, [{ field: 'password', message: check.message }]);
+  if (input.password !== input.confirmation) {
+    const message = 'Les deux mots de passe ne sont pas identiques.';
+    throw new AppError('validation_failed', message, [{ field: 'confirmation', message }]);
+  }
+  // The conditional update makes the link single-use even when two submissions race.
+  const spent = await trx
+    .updateTable('agent_invitations')
+    .set({ used_at: input.now })
+    .where('id', '=', invitation.id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(spent.numUpdatedRows) !== 1) throw invalidInvitation();
+  await trx
+    .updateTable('agents')
+    .set({ password_hash: await hashPassword(input.password), last_login_at: input.now })
+    .where('id', '=', invitation.agent_id)
+    .execute();
+  return invitation.agent_id;
+}
+
+export function invalidInvitation(): AppError {
+  return new AppError(
+    'not_found',
+    'Ce lien d’invitation n’est plus valable : il a déjà servi ou a expiré (il vaut 72 heures). Demandez à un administrateur de vous inviter à nouveau.',
+  );
+}
+
+/** Deactivates or reactivates an agent; deactivation closes every session at once. */
+export async function setAgentActive(trx: Tx, actorId: string, agentId: string, active: boolean): Promise<void> {
+  if (!active && actorId === agentId) {
+    throw new AppError('forbidden', 'Vous ne pouvez pas désactiver votre propre compte.');
+  }
+  const updated = await trx.updateTable('agents').set({ active }).where('id', '=', agentId).executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) throw new AppError('not_found', "Cet agent n'existe pas.");
+  if (!active) await deleteAgentSessions(trx, agentId);
+}
+
+/** Replaces the services an agent works for (ids outside the tenant are ignored). */
+export async function setAgentServices(trx: Tx, tenantId: string, agentId: string, serviceIds: string[]) {
+  const agent = await trx.selectFrom('agents').select('id').where('id', '=', agentId).executeTakeFirst();
+  if (!agent) throw new AppError('not_found', "Cet agent n'existe pas.");
+  const services = await trx.selectFrom('services').select('id').execute();
+  const kept = [...new Set(serviceIds)].filter((id) => services.some((s) => s.id === id));
+  await trx.deleteFrom('agent_services').where('agent_id', '=', agentId).execute();
+  if (kept.length > 0) {
+    await trx
+      .insertInto('agent_services')
+      .values(kept.map((id) => ({ tenant_id: tenantId, agent_id: agentId, service_id: id })))
+      .execute();
+  }
+}
+
+export async function tenantSecuritySettings(trx: Tx) {
+  return trx
+    .selectFrom('tenants')
+    .select(['require_agent_2fa', 'proconnect_sirets', 'proconnect_domains'])
+    .executeTakeFirstOrThrow();
+}
+
+export async function setRequireAgent2fa(trx: Tx, tenantId: string, value: boolean): Promise<void> {
+  await trx.updateTable('tenants').set({ require_agent_2fa: value }).where('id', '=', tenantId).execute();
+}
