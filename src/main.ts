@@ -55,6 +55,10 @@ async function main(): Promise<void> {
     console.log('\nDemo commune "Villebelle" created. Agent accounts (change these passwords):');
     for (const c of demo.credentials)
       console.log(`  ${c.email} / ${c.password}  (${c.role}: ${c.services.join(', ')})`);
+    console.log(
+      'The admin account asks for a second factor: at its first login, scan the QR code shown with an\n' +
+        'authenticator app (FreeOTP, Aegis, Google or Microsoft Authenticator…) and type the 6-digit code.',
+    );
     console.log('');
   }
 

@@ -475,3 +475,24 @@ describe(`agent identity: invitations, deactivation, second factor (${TEST_DB})`
     );
   });
 });
+
+describe(`demo administrator (${TEST_DB})`, () => {
+  let ctx: TestContext;
+  before(async () => {
+    ctx = await createTestContext({ seed: false });
+  });
+  after(async () => ctx.close());
+
+  test('the seeded admin logs in with the printed password, then enrols TOTP at first login', async () => {
+    const { createTenant } = await import('../tenants/create-tenant.ts');
+    const { seedDemoAgents } = await import('./seed-demo-agents.ts');
+    const tenant = await createTenant(ctx.database.ownerQuery, { name: 'Démoville', slug: 'demoville', hosts: [] });
+    const credentials = await seedDemoAgents(ctx.services.db, tenant);
+    const admin = credentials.find((c) => c.role === 'admin')!;
+    // loginAgent follows what a person does: password, then the enrolment page's key, then a code.
+    const cookie = await loginAgent(ctx.app, admin.email, admin.password, '/t/demoville');
+    const page = await ctx.app.inject({ method: 'GET', url: '/t/demoville/agent/admin/agents', headers: { cookie } });
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Double authentification<\/dt>\s*<dd>Activée/);
+  });
+});

@@ -19,6 +19,11 @@ import {
  * - otherwise the agent is signed in ('full').
  * Administrators always need it: they manage accounts, so a stolen password alone would give
  * away every other account of the tenant.
+ * A ProConnect login counts as the first factor only. ProConnect federates many identity
+ * providers, and whether the agent's own provider asked for a second factor varies from one to
+ * the next (only some assert it in `acr`/`amr`); rather than trust a claim that is often absent,
+ * TOTP applies after ProConnect exactly as after a password, so an administrator's access never
+ * rests on a single factor whichever way they came in.
  */
 export async function stageAfterFirstFactor(trx: Tx, agentId: string): Promise<AgentSessionStage> {
   const row = await trx

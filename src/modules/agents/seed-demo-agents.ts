@@ -97,6 +97,9 @@ const DEMO_AGENTS: DemoAgent[] = [
  * printed at first start. Passwords are random at every seed: a demo database copied to a
  * server does not come with known passwords. Services are read from the tenant, so the
  * catalogue must be seeded first.
+ * The admin gets no TOTP secret here: it enrols at its first login (the login leads straight to
+ * the set-up page with the QR code and the key as text), as any new administrator would. That
+ * is what a newcomer can follow from the printed password, with any authenticator app.
  */
 export async function seedDemoAgents(db: Db, tenantId: string): Promise<DemoCredential[]> {
   return inTenant(db, tenantId, async (trx) => {
