@@ -11,20 +11,16 @@ import { presentAnswers } from '../requests/form-engine/present.ts';
 import { normalizeReference } from '../requests/reference.ts';
 import { findRequestByReference, listCitizenEvents, listDocuments } from '../requests/repository.ts';
 import { isOpen } from '../requests/status.ts';
+import { requestResource } from '../requests/policy.ts';
+import { can } from '../../platform/policy.ts';
+import { citizenActor } from './policy.ts';
 import { authenticateCitizen } from './authenticate-citizen.ts';
 import { checkEmail, normaliseEmail } from './email.ts';
 import { linkEarlierRequests } from './link-earlier-requests.ts';
 import { verifyEmailMail } from './mails.ts';
 import { readPreferences, validatePreferences } from './preferences.ts';
 import { registerCitizen } from './register-citizen.ts';
-import {
-  findMyRequestId,
-  listMyMessages,
-  listMyRequests,
-  listMySessions,
-  revokeMySession,
-  savePreferences,
-} from './repository.ts';
+import { listMyMessages, listMyRequests, listMySessions, revokeMySession, savePreferences } from './repository.ts';
 import { CitizenLoginRequired, requireCitizen, safeCitizenReturn } from './require-citizen.ts';
 import { citizenEmail, requestPasswordReset, resetPassword } from './reset-password.ts';
 import {
@@ -432,13 +428,17 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
       const session = await requireCitizen(request, services);
       const tenant = requireTenant(request);
       const notFound = new AppError('request_not_found', "Cette demande n'existe pas ou n'est pas dans votre espace.");
-      const reference = normalizeReference(request.params.reference.slice(0, 40));
+      // Links from the list carry the stored reference as is; a hand-typed one is normalised.
+      const raw = request.params.reference.slice(0, 40).toUpperCase();
+      const reference = /^[A-Z]{2,4}-\d{4}-[A-Z0-9]{3,12}$/.test(raw) ? raw : normalizeReference(raw);
       if (!reference) throw notFound;
       const detail = await inTenant(services.db, tenant.id, async (trx) => {
-        const id = await findMyRequestId(trx, session.citizenId, reference);
-        if (!id) return null;
         const row = await findRequestByReference(trx, reference);
-        if (!row) return null;
+        // Someone else's request is answered like an unknown one: references cannot be probed.
+        if (!row || !can(citizenActor(tenant.id, session), 'view_as_citizen', requestResource(tenant.id, row))) {
+          return null;
+        }
+        const id = row.id;
         const [events, documents] = [await listCitizenEvents(trx, id), await listDocuments(trx, id)];
         return { row, events, documents };
       });
