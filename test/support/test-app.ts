@@ -73,6 +73,8 @@ export async function createTestContext(
     LOG_LEVEL: 'silent',
     GUICHET_DATA_DIR: `/tmp/guichet-test-${randomBytes(4).toString('hex')}`,
     SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',
+    // Tests sign in wrongly on purpose and often; test/security sets the real delays back.
+    LOGIN_DELAY_BASE_MS: '0',
     ...options.env,
   });
   let tenantId = '';

@@ -78,6 +78,8 @@ function secureCookies(reply: FastifyReply): void {
   if (current === undefined) return;
   const list = [current].flat().map(String);
   const fixed = list.map((c) => (/;\s*secure\s*(;|$)/i.test(c) ? c : `${c}; Secure`));
+  // Fastify appends to set-cookie: remove first, or both versions would be sent.
+  reply.removeHeader('set-cookie');
   reply.header('set-cookie', fixed);
 }
 

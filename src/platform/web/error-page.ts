@@ -33,7 +33,10 @@ export function renderErrorPage(request: FastifyRequest, error: AppError, _confi
     </p>
     ${tenant ? html`<p><a href="${url({ base: request.base }, '/')}">Retour à l'accueil</a> · <a href="${url({ base: request.base }, '/contact')}">Nous contacter</a></p>` : ''}`;
   if (tenant) {
-    return layout({ tenant, base: request.base, csrfToken: request.csrfToken }, { title, main });
+    return layout(
+      { tenant, base: request.base, csrfToken: request.csrfToken, cspNonce: request.cspNonce },
+      { title, main },
+    );
   }
   return html`<!doctype html>
     <html lang="fr">

@@ -9,6 +9,8 @@ export interface PageContext {
   /** '' when the tenant comes from the host name, '/t/<slug>' for local use. */
   base: string;
   csrfToken: string;
+  /** The request's CSP nonce: the inline <style> carries it (no other inline style or script is allowed). */
+  cspNonce?: string;
   /** The signed-in agent, on agent pages. */
   agent?: { name: string } | null;
   /** The signed-in citizen, for the header's "Mon espace" link (citizen pages). */
@@ -47,7 +49,7 @@ export function layout(ctx: PageContext, page: PageOptions): SafeHtml {
         <link rel="stylesheet" href="/static/guichet.css" />
         ${
           primary
-            ? html`<style>
+            ? html`<style nonce="${ctx.cspNonce ?? ''}">
                 :root {
                   --primary: ${primary};
                 }

@@ -157,7 +157,7 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
             ${answers.map(
               (a) =>
                 html`<dt>${a.label}</dt>
-                  <dd style="white-space: pre-line">${a.value}</dd>`,
+                  <dd class="keep-lines">${a.value}</dd>`,
             )}
           </dl>`
     }
@@ -186,7 +186,7 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
           html`<li${e.kind === 'internal_note' ? html` class="note-internal"` : ''}>
             <h3>${eventTitle(e)}</h3>
             <p class="meta">${formatDateTime(e.created_at)} · ${author(e)}</p>
-            ${e.body ? html`<p style="white-space: pre-line">${e.body}</p>` : ''}
+            ${e.body ? html`<p class="keep-lines">${e.body}</p>` : ''}
           </li>`,
       )}
     </ol>
