@@ -217,13 +217,14 @@ export async function loginAgent(
   return completeSecondFactor(app, String(res.headers.location), cookie, { base, headers, email });
 }
 
-/** TOTP secrets of the agents loginAgent enrolled, with the last step used (a code serves once). */
-const enrolledTotp = new Map<string, { secret: string; step: number }>();
+/** TOTP secrets of the agents loginAgent enrolled, the last step used and the recovery codes left. */
+const enrolledTotp = new Map<string, { secret: string; step: number; recovery: string[] }>();
 
 /**
  * Finishes a login that asks for a second factor, as the agent would with their phone: enrols
  * TOTP when it is required (administrators) and remembers the secret, then gives a code at the
- * next logins. Returns the cookie header of the full session.
+ * next logins (a recovery code when this step's code was already used: a code serves once).
+ * Returns the cookie header of the full session.
  */
 export async function completeSecondFactor(
   app: FastifyInstance,
@@ -238,15 +239,16 @@ export async function completeSecondFactor(
   const path = enrol ? '/agent/double-authentification' : '/agent/connexion/code';
   const page = await app.inject({ method: 'GET', url: `${base}${path}`, headers: { ...headers, cookie } });
   const known = enrol
-    ? { secret: /id="totp-secret">([A-Z2-7 ]+)</.exec(page.body)![1]!.replace(/ /g, ''), step: 0 }
+    ? { secret: /id="totp-secret">([A-Z2-7 ]+)</.exec(page.body)![1]!.replace(/ /g, ''), step: 0, recovery: [] }
     : enrolledTotp.get(key);
   if (!known) throw new Error(`loginAgent: ${options.email} has a TOTP secret this helper does not know`);
-  const step = Math.max(Math.floor(Date.now() / 30_000), known.step + 1);
-  // Codes are accepted one step ahead at most: wait when this agent already used that one.
-  while (step > Math.floor(Date.now() / 30_000) + 1) await new Promise((r) => setTimeout(r, 1000));
-  const code = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(known.secret) }).generate({
-    timestamp: step * 30_000,
-  });
+  const now = Math.floor(Date.now() / 30_000);
+  const step = Math.max(now, known.step + 1);
+  // Codes are accepted one step ahead at most; past that, a recovery code does it.
+  const code =
+    step > now + 1 && known.recovery.length > 0
+      ? known.recovery.pop()!
+      : new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(known.secret) }).generate({ timestamp: step * 30_000 });
   loginAddress += 1;
   const res = await app.inject({
     method: 'POST',
@@ -257,6 +259,11 @@ export async function completeSecondFactor(
   });
   const session = cookiesFrom(res.headers['set-cookie']).guichet_agent;
   if (res.statusCode >= 400 || !session) throw new Error(`loginAgent: second factor answered ${res.statusCode}`);
-  enrolledTotp.set(key, { secret: known.secret, step });
+  const recovery = enrol ? [...res.body.matchAll(/<li><code>([a-z0-9-]{11})<\/code><\/li>/g)].map((m) => m[1]!) : [];
+  enrolledTotp.set(key, {
+    secret: known.secret,
+    step: code.length === 6 ? step : known.step,
+    recovery: enrol ? recovery : known.recovery,
+  });
   return cookie.replace(/guichet_agent=[^;]+/, `guichet_agent=${session}`);
 }
