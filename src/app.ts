@@ -34,6 +34,7 @@ import type { Clock } from './platform/clock.ts';
 import { AppError, isDatabaseUnavailable } from './platform/errors.ts';
 import type { MailOutboxWorker } from './platform/mail.ts';
 import { CSRF_COOKIE, CSRF_FIELD, csrfTokenFor, isValidCsrfToken, newCsrfCookieValue } from './platform/web/csrf.ts';
+import { registerSecurity } from './platform/security/index.ts';
 import { renderErrorPage } from './platform/web/error-page.ts';
 import type { PageContext } from './platform/web/layout.ts';
 
@@ -70,6 +71,7 @@ export function pageContext(request: FastifyRequest): PageContext {
     tenant: request.tenant,
     base: request.base,
     csrfToken: request.csrfToken,
+    cspNonce: request.cspNonce,
     citizen: signedInCitizenHeader(request),
   };
 }
@@ -104,6 +106,11 @@ export async function createApp(
     },
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    // A malformed URL (bad percent-encoding, a parameter over 100 characters) gets the same plain
+    // error page as any other refusal, not Fastify's bare JSON.
+    frameworkErrors: (err, request, reply) => {
+      void sendError(request, reply, toAppError(err, config), config);
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -113,6 +120,9 @@ export async function createApp(
   app.decorateRequest('csrfToken', '');
 
   await app.register(cookie);
+  // After the cookie plugin (its onSend writes Set-Cookie, which ours then checks) and before
+  // @fastify/rate-limit (its onRoute hook reads the limits the security rules add).
+  registerSecurity(app, config);
   await app.register(formbody, { bodyLimit: 1024 * 1024 });
   await app.register(multipart, {
     attachFieldsToBody: true,

@@ -37,6 +37,10 @@ const schema = z
       .default('false')
       .transform((v) => v === 'true'),
     TRACKING_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+    LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+    FORM_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+    LOGIN_DELAY_BASE_MS: z.coerce.number().int().min(0).default(1000),
+    LOGIN_DELAY_MAX_MS: z.coerce.number().int().min(0).default(30_000),
     FRANCECONNECT_ISSUER: z.string().url().optional(),
     FRANCECONNECT_CLIENT_ID: z.string().min(1).optional(),
     FRANCECONNECT_CLIENT_SECRET: z.string().min(1).optional(),
@@ -83,6 +87,13 @@ export interface Config {
   uploadMaxBytes: number;
   trustProxy: boolean;
   trackingRateLimit: number;
+  /** Login, registration, password reset, second factor: POSTs per minute per client address. */
+  loginRateLimit: number;
+  /** Anonymous request submissions (form and API): per minute per client address. */
+  formRateLimit: number;
+  /** Progressive delay after the third failed login (doubled at each further failure); 0 turns it off. */
+  loginDelayBaseMs: number;
+  loginDelayMaxMs: number;
   /** FranceConnect relying party; null issuer = not configured (the button leads to the "indisponible" page). */
   franceconnect: { issuer: string | null; clientId: string | null; clientSecret: string | null };
   /** Start the demo FranceConnect-like provider (src/demo/franceconnect-provider.ts) with `npm start`. */
@@ -122,6 +133,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     trustProxy: e.TRUST_PROXY,
     trackingRateLimit: e.TRACKING_RATE_LIMIT,
+    loginRateLimit: e.LOGIN_RATE_LIMIT,
+    formRateLimit: e.FORM_RATE_LIMIT,
+    loginDelayBaseMs: e.LOGIN_DELAY_BASE_MS,
+    loginDelayMaxMs: e.LOGIN_DELAY_MAX_MS,
     franceconnect: {
       issuer: e.FRANCECONNECT_ISSUER ?? null,
       clientId: e.FRANCECONNECT_CLIENT_ID ?? null,
