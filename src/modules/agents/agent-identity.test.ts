@@ -391,6 +391,42 @@ describe(`agent identity: invitations, deactivation, second factor (${TEST_DB})`
     assert.match(page.body, /expiré/);
   });
 
+  test('malformed tokens and codes get a clear refusal and open nothing', async () => {
+    for (const jeton of ['', 'x'.repeat(10_000), "' OR '1'='1", '<script>alert(1)</script>', 'A'.repeat(43)]) {
+      const res = await ctx.app.inject({
+        method: 'GET',
+        url: `${BASE}/agent/invitation?jeton=${encodeURIComponent(jeton)}`,
+      });
+      assert.equal(res.statusCode, 404, jeton.slice(0, 20));
+      assert.match(res.body, /n’est plus valable/);
+      assert.doesNotMatch(res.body, /<script>alert/);
+    }
+    const { cookie } = await passwordStep('secours@villebelle.example', PASSWORD);
+    for (const code of ['9'.repeat(5000), "1' OR '1'='1", '<b>123456</b>', '12345', '']) {
+      const res = await submit(cookie, `${BASE}/agent/connexion/code`, `${BASE}/agent/connexion/code`, { code });
+      assert.equal(res.statusCode, 401);
+      assert.equal(cookiesFrom(res.headers['set-cookie']).guichet_agent, undefined);
+      assert.doesNotMatch(res.body, /<b>123456/);
+    }
+    const notConfigured = await ctx.app.inject({ method: 'GET', url: `${BASE}/agent/connexion/proconnect/retour` });
+    assert.equal(notConfigured.statusCode, 404);
+    const login = await ctx.app.inject({ method: 'GET', url: `${BASE}/agent/connexion` });
+    assert.doesNotMatch(login.body, /ProConnect/);
+  });
+
+  test('administrators find the agents page from the request list; other agents do not', async () => {
+    const list = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/agent/demandes`,
+      headers: { cookie: adminCookie },
+    });
+    assert.match(list.body, /href="\/t\/villebelle\/agent\/admin\/agents"/);
+    const cookie = await loginAgent(ctx.app, 'simple@villebelle.example', PASSWORD);
+    const other = await ctx.app.inject({ method: 'GET', url: `${BASE}/agent/demandes`, headers: { cookie } });
+    assert.equal(other.statusCode, 200);
+    assert.doesNotMatch(other.body, /admin\/agents/);
+  });
+
   test('the tenant can require TOTP from every agent', async () => {
     await insertAgent(ctx.database, ctx.tenantId, {
       email: 'option@villebelle.example',

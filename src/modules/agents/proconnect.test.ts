@@ -236,6 +236,19 @@ describe(`agent login with ProConnect (${TEST_DB})`, () => {
     assert.equal(browser.cookie(app, 'guichet_agent'), undefined);
   });
 
+  test('a forged or garbage flow cookie is refused', async () => {
+    provider.nextAgent = agent('sam@villebelle.example', VILLEBELLE_SIRET);
+    const browser = new Browser();
+    const { url } = await browser.follow(`${app}/agent/connexion/proconnect`, /\/proconnect\/retour/);
+    const sealed = browser.cookie(app, 'guichet_proconnect')!;
+    const flipped = sealed.slice(0, -2) + (sealed.endsWith('AA') ? 'BB' : 'AA');
+    for (const cookie of [flipped, 'x'.repeat(5000), 'a.b.c', '%00%FF']) {
+      const res = await fetch(url, { redirect: 'manual', headers: { cookie: `guichet_proconnect=${cookie}` } });
+      assert.equal(res.status, 400);
+      assert.ok(!res.headers.getSetCookie().some((c) => c.startsWith('guichet_agent=')));
+    }
+  });
+
   test('an answer without its flow cookie is refused', async () => {
     provider.nextAgent = agent('sam@villebelle.example', VILLEBELLE_SIRET);
     const browser = new Browser();

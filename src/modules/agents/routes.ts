@@ -233,6 +233,7 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
           status,
           serviceId,
           today: isoDate(services.clock.now()),
+          isAdmin: agent.role === 'admin',
         });
       });
       return sendHtml(reply, html);

@@ -13,6 +13,8 @@ export interface RequestListPageInput {
   status: RequestStatus | null;
   serviceId: string | null;
   today: string;
+  /** Administrators see the way to the agents page (invitations, deactivation, second factor). */
+  isAdmin?: boolean;
 }
 
 function listHref(ctx: PageContext, input: RequestListPageInput, page: number): string {
@@ -30,6 +32,7 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
   const last = Math.min(input.total, input.page * PAGE_SIZE);
   const filtered = input.status !== null || input.serviceId !== null;
   const main = html`<h1>Demandes</h1>
+    ${input.isAdmin ? html`<p><a href="${url(ctx, '/agent/admin/agents')}">Gérer les agents et la double authentification</a></p>` : ''}
     <form method="get" action="${url(ctx, '/agent/demandes')}" class="filters" aria-label="Filtrer les demandes">
       <div class="field">
         <label for="statut">Statut</label>
