@@ -14,6 +14,7 @@ import {
   listAgents,
   setAgentActive,
   setAgentServices,
+  setProConnectMapping,
   setRequireAgent2fa,
   tenantSecuritySettings,
   type FieldError,
@@ -65,6 +66,7 @@ const ADMIN_NOTICES: Record<string, string> = {
   reactive: 'Le compte est réactivé.',
   services: 'Les services sont enregistrés.',
   '2fa': 'Le réglage de la double authentification est enregistré.',
+  proconnect: 'Les réglages de ProConnect sont enregistrés.',
 };
 
 function context(request: FastifyRequest, agent: SessionAgent | null): PageContext {
@@ -282,6 +284,7 @@ export function registerIdentityRoutes(scope: FastifyInstance, services: Service
     admin: SessionAgent,
     invite: { values: InviteValues; errors: FieldError[] },
     status = 200,
+    proconnectForm?: { sirets: string; domains: string; errors: FieldError[] },
   ) {
     const tenant = requireTenant(request);
     const page = await inTenant(services.db, tenant.id, async (trx) => {
@@ -296,6 +299,14 @@ export function registerIdentityRoutes(scope: FastifyInstance, services: Service
         services: servicesList,
         selfId: admin.id,
         requireAgent2fa: settings.require_agent_2fa,
+        proconnect: {
+          configured: services.config.proconnect !== null,
+          ...(proconnectForm ?? {
+            sirets: settings.proconnect_sirets.join('\n'),
+            domains: settings.proconnect_domains.join('\n'),
+            errors: [],
+          }),
+        },
         invite,
         notice: done ? ADMIN_NOTICES[done] : undefined,
       });
@@ -378,6 +389,26 @@ export function registerIdentityRoutes(scope: FastifyInstance, services: Service
     const value = fieldValue(readFormBody(request), 'exiger') === 'oui';
     await inTenant(services.db, tenant.id, (trx) => setRequireAgent2fa(trx, tenant.id, value));
     return reply.redirect(url(request, '/agent/admin/agents?fait=2fa'), 303);
+  });
+
+  scope.post('/agent/admin/proconnect', async (request, reply) => {
+    const admin = await requireAdmin(request, services);
+    const tenant = requireTenant(request);
+    const body = readFormBody(request);
+    const form = {
+      sirets: fieldValue(body, 'sirets').slice(0, 5000),
+      domains: fieldValue(body, 'domains').slice(0, 5000),
+    };
+    try {
+      await inTenant(services.db, tenant.id, (trx) => setProConnectMapping(trx, tenant.id, form));
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'validation_failed') {
+        const errors = err.details as FieldError[];
+        return renderAdmin(request, reply, admin, emptyInvite, 400, { ...form, errors });
+      }
+      throw err;
+    }
+    return reply.redirect(url(request, '/agent/admin/agents?fait=proconnect'), 303);
   });
 
   // --- ProConnect -------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createTenant } from '../tenants/create-tenant.ts';
 import { createTestContext, TEST_DB, type TestContext } from '../../../test/support/test-app.ts';
-import { insertAgent } from '../../../test/support/factories.ts';
+import { csrfFrom, insertAgent, loginAgent } from '../../../test/support/factories.ts';
 import {
   startProConnectProvider,
   type ProConnectAgent,
@@ -255,5 +255,30 @@ describe(`agent login with ProConnect (${TEST_DB})`, () => {
     const { url } = await browser.follow(`${app}/agent/connexion/proconnect`, /\/proconnect\/retour/);
     const res = await fetch(url, { redirect: 'manual' });
     assert.equal(res.status, 400);
+  });
+  test('an administrator sets the SIRETs and domains on the agents page', async () => {
+    const cookie = await loginAgent(ctx.app, 'chef@mairie-villebelle.fr', 'lavande-moulin-piano-27', '');
+    const post = async (sirets: string, domains: string) => {
+      const page = await ctx.app.inject({ method: 'GET', url: '/agent/admin/agents', headers: { cookie } });
+      assert.equal(page.statusCode, 200);
+      return ctx.app.inject({
+        method: 'POST',
+        url: '/agent/admin/proconnect',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: csrfFrom(page.body), sirets, domains }).toString(),
+      });
+    };
+    const bad = await post('2100000000001', 'pas un domaine');
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /n&#39;est pas un SIRET|n'est pas un SIRET/);
+    assert.match(bad.body, />\s*2100000000001<\/textarea/);
+    const ok = await post(`${VILLEBELLE_SIRET}\n210 000 000 00025`, '@Mairie-Villebelle.fr\nvillebelle.example');
+    assert.equal(ok.statusCode, 303);
+    const row = await ctx.database.ownerQuery(
+      `select proconnect_sirets, proconnect_domains from tenants where id = $1`,
+      [ctx.tenantId],
+    );
+    assert.deepEqual(row.rows[0]!.proconnect_sirets, [VILLEBELLE_SIRET, '21000000000025']);
+    assert.deepEqual(row.rows[0]!.proconnect_domains, ['mairie-villebelle.fr', 'villebelle.example']);
   });
 });

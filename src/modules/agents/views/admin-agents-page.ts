@@ -15,6 +15,7 @@ export interface AdminAgentsPageInput {
   services: { id: string; name: string }[];
   selfId: string;
   requireAgent2fa: boolean;
+  proconnect: { configured: boolean; sirets: string; domains: string; errors: FieldError[] };
   invite: { values: InviteValues; errors: FieldError[] };
   notice?: string;
 }
@@ -92,6 +93,41 @@ function agentRow(ctx: PageContext, input: AdminAgentsPageInput, a: AgentListIte
   </section>`;
 }
 
+function proconnectSection(ctx: PageContext, pc: AdminAgentsPageInput['proconnect']): SafeHtml {
+  const err = (f: string) => pc.errors.find((e) => e.field === f);
+  const field = (name: 'sirets' | 'domains', label: string, hint: string, value: string) =>
+    html`<div class="field${err(name) ? ' field-error' : ''}">
+      <label for="${name}">${label}</label>
+      <span class="hint" id="${name}-hint">${hint}</span>
+      ${err(name) ? html`<span class="error-message" id="${name}-error">${err(name)!.message}</span>` : ''}
+      <textarea
+        id="${name}"
+        name="${name}"
+        rows="3"
+        spellcheck="false"
+        aria-describedby="${name}-hint${err(name) ? ` ${name}-error` : ''}"
+        ${err(name) ? html`aria-invalid="true"` : ''}
+      >
+${value}</textarea
+      >
+    </div>`;
+  return html`<h2>Connexion avec ProConnect</h2>
+    ${
+      pc.configured
+        ? html`<p>
+            Les agents peuvent se connecter avec ProConnect si leur établissement (SIRET) ou le domaine de leur adresse
+            électronique figure ci-dessous, et s'ils ont déjà un compte ici.
+          </p>`
+        : html`<p>ProConnect n'est pas configuré sur ce serveur : ces réglages serviront quand il le sera.</p>`
+    }
+    <form method="post" action="${url(ctx, '/agent/admin/proconnect')}" novalidate>
+      ${csrfField(ctx)}
+      ${field('sirets', 'SIRET des établissements', 'Un par ligne, 14 chiffres (SIREN de la commune suivi du NIC).', pc.sirets)}
+      ${field('domains', 'Domaines des adresses électroniques', 'Un par ligne, par exemple mairie-ville.fr.', pc.domains)}
+      <button type="submit" class="button secondary">Enregistrer</button>
+    </form>`;
+}
+
 export function adminAgentsPage(ctx: PageContext, input: AdminAgentsPageInput): SafeHtml {
   const { values, errors } = input.invite;
   const err = (f: string) => errors.find((e) => e.field === f);
@@ -100,7 +136,7 @@ export function adminAgentsPage(ctx: PageContext, input: AdminAgentsPageInput): 
     err(f) ? html`<span class="error-message" id="${f}-error">${err(f)!.message}</span>` : '';
   const aria = (f: string) => (err(f) ? html`aria-describedby="${f}-error" aria-invalid="true"` : '');
   const main = html`<h1>Agents</h1>
-    ${errorSummary(errors)}
+    ${errorSummary([...errors, ...input.proconnect.errors])}
     <h2>Inviter un agent</h2>
     <p>La personne reçoit un courriel avec un lien pour choisir son mot de passe. Le lien vaut 72 heures.</p>
     <form method="post" action="${url(ctx, '/agent/admin/agents/inviter')}" novalidate>
@@ -156,6 +192,8 @@ export function adminAgentsPage(ctx: PageContext, input: AdminAgentsPageInput): 
         ${input.requireAgent2fa ? 'Ne plus l’exiger des agents' : 'L’exiger aussi des agents'}
       </button>
     </form>
+
+    ${proconnectSection(ctx, input.proconnect)}
 
     <h2>Comptes (${input.agents.length})</h2>
     ${input.agents.map((a, i) => agentRow(ctx, input, a, i))}`;
