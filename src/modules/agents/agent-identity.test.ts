@@ -474,6 +474,36 @@ describe(`agent identity: invitations, deactivation, second factor (${TEST_DB})`
     assert.equal(back.res.statusCode, 303);
   });
 
+  test('an administrator resets the second factor of an agent who lost it', async () => {
+    const email = 'secours@villebelle.example';
+    const id = String((await ctx.database.ownerQuery(`select id from agents where email = $1`, [email])).rows[0]!.id);
+    const res = await submit(
+      adminCookie,
+      `${BASE}/agent/admin/agents`,
+      `${BASE}/agent/admin/agents/${id}/reinitialiser-2fa`,
+      {},
+    );
+    assert.equal(res.statusCode, 303);
+    const row = await ctx.database.ownerQuery(
+      `select totp_enabled_at, totp_secret_encrypted, (select count(*)::int from agent_recovery_codes where agent_id = $1) as codes
+       from agents where id = $1`,
+      [id],
+    );
+    assert.equal(row.rows[0]!.totp_enabled_at, null);
+    assert.equal(row.rows[0]!.totp_secret_encrypted, null);
+    assert.equal(Number(row.rows[0]!.codes), 0);
+    // An administrator again: the next login leads to a new enrolment.
+    const login = await passwordStep(email, PASSWORD);
+    assert.equal(login.res.headers.location, `${BASE}/agent/double-authentification`);
+    const self = await submit(
+      adminCookie,
+      `${BASE}/agent/admin/agents`,
+      `${BASE}/agent/admin/agents/${adminId}/reinitialiser-2fa`,
+      {},
+    );
+    assert.equal(self.statusCode, 403);
+  });
+
   test('an administrator cannot deactivate themselves', async () => {
     const res = await submit(
       adminCookie,

@@ -12,6 +12,7 @@ import {
   invalidInvitation,
   inviteAgent,
   listAgents,
+  resetSecondFactor,
   setAgentActive,
   setAgentServices,
   setProConnectMapping,
@@ -67,6 +68,7 @@ const ADMIN_NOTICES: Record<string, string> = {
   services: 'Les services sont enregistrés.',
   '2fa': 'Le réglage de la double authentification est enregistré.',
   proconnect: 'Les réglages de ProConnect sont enregistrés.',
+  '2fa-reinitialisee': 'La double authentification de l’agent est réinitialisée. Ses sessions sont fermées.',
 };
 
 function context(request: FastifyRequest, agent: SessionAgent | null): PageContext {
@@ -373,6 +375,14 @@ export function registerIdentityRoutes(scope: FastifyInstance, services: Service
       return reply.redirect(url(request, `/agent/admin/agents?fait=${active ? 'reactive' : 'desactive'}`), 303);
     });
   }
+
+  scope.post('/agent/admin/agents/:id/reinitialiser-2fa', async (request, reply) => {
+    const admin = await requireAdmin(request, services);
+    const tenant = requireTenant(request);
+    const id = agentIdParam(request);
+    await inTenant(services.db, tenant.id, (trx) => resetSecondFactor(trx, admin.id, id));
+    return reply.redirect(url(request, '/agent/admin/agents?fait=2fa-reinitialisee'), 303);
+  });
 
   scope.post('/agent/admin/agents/:id/services', async (request, reply) => {
     await requireAdmin(request, services);

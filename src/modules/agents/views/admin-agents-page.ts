@@ -45,6 +45,15 @@ function serviceBoxes(
 function agentRow(ctx: PageContext, input: AdminAgentsPageInput, a: AgentListItem, index: number): SafeHtml {
   const base = `/agent/admin/agents/${a.id}`;
   const status = !a.active ? 'Désactivé' : a.pending ? 'Invitation envoyée' : 'Actif';
+  const resetForm =
+    a.totp_enabled_at && a.id !== input.selfId
+      ? html`<form method="post" action="${url(ctx, `${base}/reinitialiser-2fa`)}">
+          ${csrfField(ctx)}
+          <button type="submit" class="button secondary">
+            Réinitialiser la double authentification de ${a.display_name}
+          </button>
+        </form>`
+      : '';
   return html`<section class="agent-card" aria-labelledby="agent-${index}">
     <h3 id="agent-${index}">${a.display_name}</h3>
     <dl class="facts">
@@ -77,6 +86,7 @@ function agentRow(ctx: PageContext, input: AdminAgentsPageInput, a: AgentListIte
           </form>`
         : ''
     }
+    ${resetForm}
     ${
       a.id === input.selfId
         ? html`<p>C'est votre compte : vous ne pouvez pas le désactiver.</p>`
