@@ -157,6 +157,30 @@ describe(`login throttle on the agent login (${TEST_DB})`, () => {
     assert.ok(done.ms >= 1150);
   });
 
+  test('the citizen login is throttled the same way', async () => {
+    const page = await ctx.app.inject({ method: 'GET', url: `${BASE}/connexion` });
+    assert.equal(page.statusCode, 200);
+    const cookie = `guichet_csrf=${cookiesFrom(page.headers['set-cookie']).guichet_csrf}`;
+    const times: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const started = performance.now();
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: `${BASE}/connexion`,
+        remoteAddress: `10.9.0.${i + 1}`,
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          _csrf: csrfFrom(page.body),
+          email: 'usager@example.org',
+          password: 'x',
+        }).toString(),
+      });
+      assert.equal(res.statusCode, 401);
+      times.push(performance.now() - started);
+    }
+    assert.ok(times[3]! >= 290, `fourth citizen attempt answered after ${times[3]} ms`);
+  });
+
   test('one address trying many accounts is throttled too', async () => {
     const ip = '10.8.0.1';
     for (const n of [1, 2, 3]) await postLogin(`essai${n}@villebelle.example`, 'x', ip);

@@ -14,6 +14,7 @@ import { isOpen } from '../requests/status.ts';
 import { requestResource } from '../requests/policy.ts';
 import { can } from '../../platform/policy.ts';
 import { citizenActor } from './policy.ts';
+import { beginLoginAttempt } from '../../platform/security/login-throttle.ts';
 import { authenticateCitizen } from './authenticate-citizen.ts';
 import { checkEmail, normaliseEmail } from './email.ts';
 import { linkEarlierRequests } from './link-earlier-requests.ts';
@@ -297,10 +298,14 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
       const typed = fieldValue(body, 'email').trim().slice(0, 320);
       const password = fieldValue(body, 'password').slice(0, PASSWORD_MAX_INPUT);
       const retour = safeCitizenReturn(fieldValue(body, 'retour'));
+      // Progressive delay after failed attempts on this address or from this client.
+      const attempt = await beginLoginAttempt(request, reply, 'citizen', typed);
       const result = await inTenant(services.db, tenant.id, (trx) =>
         authenticateCitizen(trx, normaliseEmail(typed), password),
       );
       const ctx = citizenContext(request, null);
+      if (result.outcome === 'failed') attempt.failed();
+      else attempt.succeeded();
       if (result.outcome === 'failed') {
         return sendHtml(
           reply,
