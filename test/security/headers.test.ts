@@ -174,3 +174,23 @@ describe(`security headers in production (${TEST_DB})`, () => {
     assert.match(String(res.headers['strict-transport-security']), /^max-age=\d{8,}; includeSubDomains$/);
   });
 });
+
+describe(`form-action with an OpenID Connect provider configured (${TEST_DB})`, () => {
+  let ctx: TestContext;
+  before(async () => {
+    ctx = await createTestContext({
+      env: {
+        FRANCECONNECT_ISSUER: 'https://fcp.integ01.dev-franceconnect.fr/api/v2',
+        FRANCECONNECT_CLIENT_ID: 'client-de-test',
+        FRANCECONNECT_CLIENT_SECRET: 'secret-de-test-secret-de-test-0123',
+      },
+    });
+  });
+  after(async () => ctx.close());
+
+  test("the provider's origin (not its path) may receive form posts and their redirects", async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: `${BASE}/` });
+    const formAction = directives(String(res.headers['content-security-policy'])).get('form-action');
+    assert.equal(formAction, "'self' https://fcp.integ01.dev-franceconnect.fr");
+  });
+});
