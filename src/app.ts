@@ -84,7 +84,11 @@ export function requireTenant(request: FastifyRequest): Tenant {
 /** Builds the HTTP application. Does not listen: main.ts does, tests use inject(). */
 export async function createApp(
   services: Services,
-  options: { logger?: Logger | false } = {},
+  options: {
+    logger?: Logger | false;
+    /** Told of every route as it is registered (the route matrix test lists them this way). */
+    onRoute?: (route: { method: string | string[]; url: string }) => void;
+  } = {},
 ): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
@@ -112,6 +116,10 @@ export async function createApp(
       void sendError(request, reply, toAppError(err, config), config);
     },
   });
+  if (options.onRoute) {
+    const listener = options.onRoute;
+    app.addHook('onRoute', (route) => listener({ method: route.method, url: route.url }));
+  }
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 

@@ -2,6 +2,8 @@ import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../app.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
+import { can } from '../../platform/policy.ts';
+import { agentActor } from './policy.ts';
 import { AGENT_COOKIE, findSession, type FoundSession, type SessionAgent } from './sessions.ts';
 
 /** Thrown for an anonymous request; agent HTML routes turn it into a redirect to the login page. */
@@ -67,7 +69,8 @@ export async function requireAgent(request: FastifyRequest, services: Services):
 /** A tenant administrator, fully signed in; others get a "forbidden" page. */
 export async function requireAdmin(request: FastifyRequest, services: Services): Promise<SessionAgent> {
   const agent = await requireAgent(request, services);
-  if (agent.role !== 'admin') {
+  const tenantId = request.tenant?.id ?? '';
+  if (!can(agentActor(tenantId, agent), 'manage_agents', { kind: 'tenant', tenantId })) {
     throw new AppError('forbidden', 'Cette page est réservée aux administrateurs de la collectivité.');
   }
   return agent;

@@ -10,7 +10,9 @@ import { changeRequestStatus, isRequestStatus } from '../requests/change-request
 import { loginEmail } from '../../platform/security/email.ts';
 import { beginLoginAttempt } from '../../platform/security/login-throttle.ts';
 import { authenticateAgent } from './authenticate-agent.ts';
-import { can, type RequestAction } from './policy.ts';
+import { can } from '../../platform/policy.ts';
+import { requestResource, requestScope, type RequestAction } from '../requests/policy.ts';
+import { agentActor } from './policy.ts';
 import {
   findDocument,
   findRequestByReference,
@@ -63,8 +65,13 @@ function notFound(): AppError {
 }
 
 /** A request the agent may act on, or the not-found error. */
-function authorised(agent: SessionAgent, action: RequestAction, row: RequestDetailRow | undefined): RequestDetailRow {
-  if (!row || !can(agent, action, row)) throw notFound();
+function authorised(
+  tenantId: string,
+  agent: SessionAgent,
+  action: RequestAction,
+  row: RequestDetailRow | undefined,
+): RequestDetailRow {
+  if (!row || !can(agentActor(tenantId, agent), action, requestResource(tenantId, row))) throw notFound();
   return row;
 }
 
@@ -104,7 +111,7 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
   ) {
     const tenant = requireTenant(request);
     const page = await inTenant(services.db, tenant.id, async (trx) => {
-      const row = authorised(agent, 'view', await findRequestByReference(trx, reference));
+      const row = authorised(tenant.id, agent, 'view', await findRequestByReference(trx, reference));
       await logPersonalDataAccess(trx, {
         tenantId: tenant.id,
         actor: { kind: 'agent', id: agent.id, label: agent.name },
@@ -118,8 +125,8 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
         request: row,
         documents,
         events,
-        canChangeStatus: can(agent, 'change_status', row),
-        canAddNote: can(agent, 'add_note', row),
+        canChangeStatus: can(agentActor(tenant.id, agent), 'change_status', requestResource(tenant.id, row)),
+        canAddNote: can(agentActor(tenant.id, agent), 'add_note', requestResource(tenant.id, row)),
         today: isoDate(services.clock.now()),
         ...extra,
       });
@@ -218,7 +225,9 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
       const status: RequestStatus | null = statusParam && isRequestStatus(statusParam) ? statusParam : null;
       const pageParam = Number(queryParam(request, 'page') ?? '1');
       const page = Number.isInteger(pageParam) && pageParam >= 1 && pageParam <= 100_000 ? pageParam : 1;
-      const scopeIds = agent.role === 'admin' ? null : agent.serviceIds;
+      const actor = agentActor(tenant.id, agent);
+      if (!can(actor, 'list_requests', { kind: 'tenant', tenantId: tenant.id })) throw notFound();
+      const scopeIds = requestScope(actor);
       const html = await inTenant(services.db, tenant.id, async (trx) => {
         const visibleServices = await listServices(trx, scopeIds);
         const serviceParam = queryParam(request, 'service');
@@ -252,7 +261,7 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
       const reference = referenceParam(request);
       const id = (request.params as { id: string }).id;
       const doc = await inTenant(services.db, tenant.id, async (trx) => {
-        const row = authorised(agent, 'view', await findRequestByReference(trx, reference));
+        const row = authorised(tenant.id, agent, 'download_document', await findRequestByReference(trx, reference));
         const found = UUID.test(id) ? await findDocument(trx, row.id, id) : undefined;
         if (found) {
           await logPersonalDataAccess(trx, {
@@ -286,7 +295,7 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
       const values = { statut: fieldValue(body, 'statut'), message: fieldValue(body, 'message') };
       try {
         await inTenant(services.db, tenant.id, async (trx) => {
-          const row = authorised(agent, 'change_status', await findRequestByReference(trx, reference));
+          const row = authorised(tenant.id, agent, 'change_status', await findRequestByReference(trx, reference));
           await changeRequestStatus(trx, {
             tenant,
             requestId: row.id,
@@ -315,7 +324,7 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
       const values = { note: fieldValue(readFormBody(request), 'note') };
       try {
         await inTenant(services.db, tenant.id, async (trx) => {
-          const row = authorised(agent, 'add_note', await findRequestByReference(trx, reference));
+          const row = authorised(tenant.id, agent, 'add_note', await findRequestByReference(trx, reference));
           await addInternalNote(trx, { tenantId: tenant.id, requestId: row.id, agentId: agent.id, body: values.note });
         });
       } catch (err) {

@@ -1,6 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../app.ts';
 import { AppError } from '../../platform/errors.ts';
+import { can } from '../../platform/policy.ts';
+import { citizenActor, ownAccount } from './policy.ts';
 import { currentCitizen, type CitizenSession } from './sessions.ts';
 
 /** Thrown for an anonymous request to the citizen space; turned into a redirect to the login page. */
@@ -12,7 +14,12 @@ export class CitizenLoginRequired extends AppError {
 
 export async function requireCitizen(request: FastifyRequest, services: Services): Promise<CitizenSession> {
   const session = await currentCitizen(request, services);
-  if (session) return session;
+  if (session) {
+    // The space shows only the signed-in citizen's own account: the policy says so explicitly.
+    const actor = citizenActor(request.tenant?.id ?? '', session);
+    if (!can(actor, 'view_own_space', ownAccount(actor))) throw new CitizenLoginRequired('/mon-espace');
+    return session;
+  }
   // A form sent without a session is not replayed after login: back to the space's home.
   throw new CitizenLoginRequired(request.method === 'GET' ? request.url : '/mon-espace');
 }

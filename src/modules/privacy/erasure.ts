@@ -1,5 +1,7 @@
 import type { Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
+import { can } from '../../platform/policy.ts';
+import { agentActor } from '../agents/policy.ts';
 import { queueMail } from '../../platform/mail.ts';
 import { formatDueDate } from '../requests/receipt-pdf.ts';
 import type { Tenant } from '../tenants/tenant.ts';
@@ -126,11 +128,15 @@ export interface DecidingAgent {
 
 /** Admins decide every erasure request; agents and supervisors those concerning their services. */
 export function canDecideErasure(
-  agent: Pick<DecidingAgent, 'role' | 'serviceIds'>,
+  tenantId: string,
+  agent: Pick<DecidingAgent, 'id' | 'role' | 'serviceIds'>,
   erasure: { service_ids: string[] },
 ) {
-  if (agent.role === 'admin') return true;
-  return erasure.service_ids.some((s) => agent.serviceIds.includes(s));
+  return can(agentActor(tenantId, agent), 'decide_erasure', {
+    kind: 'erasure_request',
+    tenantId,
+    serviceIds: erasure.service_ids,
+  });
 }
 
 /**
@@ -151,7 +157,7 @@ export async function decideErasure(
   },
 ): Promise<void> {
   const row = await trx.selectFrom('erasure_requests').selectAll().where('id', '=', input.erasureId).executeTakeFirst();
-  if (!row || !canDecideErasure(input.agent, row)) {
+  if (!row || !canDecideErasure(input.tenant.id, input.agent, row)) {
     throw new AppError('not_found', "Cette demande d'effacement n'existe pas ou vous n'y avez pas accès.");
   }
   if (row.status !== 'pending') throw new AppError('conflict', 'Cette demande d’effacement a déjà été traitée.');

@@ -2,6 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { pageContext, requireTenant, type Services } from '../../app.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
+import { can } from '../../platform/policy.ts';
+import { agentActor } from '../agents/policy.ts';
+import { citizenActor, ownAccount } from '../citizens/policy.ts';
 import { fieldValue, readFormBody } from '../../platform/web/form-body.ts';
 import { url, type PageContext } from '../../platform/web/layout.ts';
 import { AgentLoginRequired, requireAgent } from '../agents/require-agent.ts';
@@ -49,9 +52,15 @@ function attachment(name: string): string {
 }
 
 export function registerPrivacyRoutes(app: FastifyInstance, services: Services): void {
-  async function requireCitizen(request: FastifyRequest): Promise<CitizenSession> {
+  /** The signed-in citizen, allowed to do `action` on their own account. */
+  async function requireCitizen(
+    request: FastifyRequest,
+    action: 'export_own_data' | 'request_erasure' = 'export_own_data',
+  ): Promise<CitizenSession> {
     const session = await currentCitizen(request, services);
     if (!session) throw new CitizenLoginRequired(request.method === 'GET' ? request.url : '/mon-espace/donnees');
+    const actor = citizenActor(requireTenant(request).id, session);
+    if (!can(actor, action, ownAccount(actor))) throw new AppError('forbidden', 'Ces données ne sont pas les vôtres.');
     return session;
   }
 
@@ -81,10 +90,7 @@ export function registerPrivacyRoutes(app: FastifyInstance, services: Services):
   void app.register(async (scope) => {
     scope.setErrorHandler(async (err, request, reply) => {
       if (err instanceof CitizenLoginRequired) {
-        return reply.redirect(
-          url({ base: request.base }, `/mon-espace/connexion?retour=${encodeURIComponent(err.retour)}`),
-          303,
-        );
+        return reply.redirect(url({ base: request.base }, `/connexion?retour=${encodeURIComponent(err.retour)}`), 303);
       }
       if (err instanceof AgentLoginRequired) {
         return reply.redirect(
@@ -143,7 +149,7 @@ export function registerPrivacyRoutes(app: FastifyInstance, services: Services):
     });
 
     scope.get('/mon-espace/donnees/effacement', async (request, reply) => {
-      const session = await requireCitizen(request);
+      const session = await requireCitizen(request, 'request_erasure');
       const tenant = requireTenant(request);
       const assessment = await inTenant(services.db, tenant.id, (trx) =>
         assessErasure(trx, session.citizenId, services.clock.now()),
@@ -152,7 +158,7 @@ export function registerPrivacyRoutes(app: FastifyInstance, services: Services):
     });
 
     scope.post('/mon-espace/donnees/effacement', async (request, reply) => {
-      const session = await requireCitizen(request);
+      const session = await requireCitizen(request, 'request_erasure');
       const tenant = requireTenant(request);
       const confirmed = fieldValue(readFormBody(request), 'confirmation') === 'oui';
       const now = services.clock.now();
@@ -226,13 +232,17 @@ export function registerPrivacyRoutes(app: FastifyInstance, services: Services):
           .execute(),
       );
       const items: ErasureListItem[] = rows
-        .filter((r) => canDecideErasure(agent, r))
+        .filter((r) => canDecideErasure(tenant.id, agent, r))
         .map((r) => ({ ...r, requested_at: new Date(r.requested_at) }));
       return sendHtml(reply, erasureListPage(agentContext(request, agent), { items, ...extra }), status);
     }
 
     scope.get('/agent/rgpd/effacements', async (request, reply) => {
       const agent = await requireAgent(request, services);
+      const tenantId = requireTenant(request).id;
+      if (!can(agentActor(tenantId, agent), 'list_erasures', { kind: 'tenant', tenantId })) {
+        throw new AppError('forbidden', 'Cette page est réservée aux agents de la collectivité.');
+      }
       const done = (request.query as Record<string, unknown>).fait;
       return renderErasures(request, reply, agent, {
         errors: [],
@@ -276,12 +286,12 @@ export function registerPrivacyRoutes(app: FastifyInstance, services: Services):
 
     async function registerFor(request: FastifyRequest) {
       const agent = await requireAgent(request, services);
+      const tenant = requireTenant(request);
       // The register describes every service's processing: the tenant's administrators (and
       // through them the DPO) keep it.
-      if (agent.role !== 'admin') {
+      if (!can(agentActor(tenant.id, agent), 'view_register', { kind: 'tenant', tenantId: tenant.id })) {
         throw new AppError('forbidden', 'Le registre des traitements est réservé aux administrateurs.');
       }
-      const tenant = requireTenant(request);
       const register = await inTenant(services.db, tenant.id, (trx) =>
         buildRegister(trx, tenant, services.clock.now()),
       );

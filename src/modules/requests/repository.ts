@@ -122,6 +122,8 @@ export async function findRequestByReference(trx: Tx, reference: string) {
       'requests.id',
       'requests.reference',
       'requests.status',
+      'requests.service_id',
+      'requests.citizen_id',
       'requests.data',
       'requests.applicant_name',
       'requests.applicant_email',

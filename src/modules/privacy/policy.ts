@@ -1,0 +1,24 @@
+import { coversService, isAccountOwner, isAdminOf, isStaffOf, type Rules } from '../../platform/policy.ts';
+
+/**
+ * Who may act on personal data rights (RGPD).
+ *
+ * - A citizen exports their own data and asks for their own erasure; nobody does it for them.
+ * - Any agent of the tenant opens the list of erasure requests (it shows only those they may
+ *   decide); an erasure request is decided by the agents of the services whose requests keep
+ *   the data, or by an admin.
+ * - The register of processing activities is kept by the tenant's administrators (who pass it
+ *   to the data protection officer).
+ */
+export const privacyRules: Rules<
+  'export_own_data' | 'request_erasure' | 'list_erasures' | 'decide_erasure' | 'view_register'
+> = {
+  export_own_data: (actor, account) => isAccountOwner(actor, account.tenantId, account.citizenId),
+  request_erasure: (actor, account) => isAccountOwner(actor, account.tenantId, account.citizenId),
+  list_erasures: (actor, tenant) => isStaffOf(actor, tenant.tenantId),
+  decide_erasure: (actor, erasure) => {
+    if (isAdminOf(actor, erasure.tenantId)) return true;
+    return isStaffOf(actor, erasure.tenantId) && erasure.serviceIds.some((s) => coversService(actor, s));
+  },
+  view_register: (actor, tenant) => isAdminOf(actor, tenant.tenantId),
+};

@@ -1,0 +1,50 @@
+import {
+  coversService,
+  isAccountOwner,
+  isStaffOf,
+  type Actor,
+  type RequestResource,
+  type Rules,
+} from '../../platform/policy.ts';
+
+export type RequestAction = 'view' | 'change_status' | 'add_note' | 'download_document';
+
+/** An agent works on the requests of the services it belongs to; an admin on all of them. */
+function staffOnItsServices(actor: Actor, request: RequestResource): boolean {
+  return isStaffOf(actor, request.tenantId) && coversService(actor, request.serviceId);
+}
+
+/**
+ * Who may do what on a citizen request.
+ *
+ * - Agents, supervisors and admins of the request's tenant, when the request belongs to one of
+ *   their services (admins: any service), view it, download its documents, change its status
+ *   and add internal notes. A supervisor's extra power is over agents, not over requests.
+ * - The citizen who owns it (filed signed in, or linked later by a verified address) sees it in
+ *   their space.
+ * - Nobody else: not another tenant's staff, not another citizen, not the platform operator.
+ *   Anonymous tracking by reference and code is a capability checked by the use case itself.
+ */
+export const requestRules: Rules<RequestAction | 'view_as_citizen' | 'list_requests'> = {
+  view: staffOnItsServices,
+  download_document: staffOnItsServices,
+  change_status: staffOnItsServices,
+  add_note: staffOnItsServices,
+  view_as_citizen: (actor, request) =>
+    request.citizenId !== null && isAccountOwner(actor, request.tenantId, request.citizenId),
+  // Any agent of the tenant has a request list; what it lists is `requestScope`.
+  list_requests: (actor, tenant) => isStaffOf(actor, tenant.tenantId),
+};
+
+/** The services whose requests a list shows this agent: null means every service (admins). */
+export function requestScope(actor: Extract<Actor, { kind: 'agent' }>): string[] | null {
+  return actor.role === 'admin' ? null : actor.serviceIds;
+}
+
+/** The resource `can()` needs, from a request row. */
+export function requestResource(
+  tenantId: string,
+  row: { service_id: string; citizen_id?: string | null },
+): RequestResource {
+  return { kind: 'request', tenantId, serviceId: row.service_id, citizenId: row.citizen_id ?? null };
+}

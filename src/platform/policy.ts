@@ -1,0 +1,140 @@
+import { agentRules } from '../modules/agents/policy.ts';
+import { citizenRules } from '../modules/citizens/policy.ts';
+import { privacyRules } from '../modules/privacy/policy.ts';
+import { requestRules } from '../modules/requests/policy.ts';
+
+/**
+ * Who is asking. Built by the routes from the session they found (requireAgent, currentCitizen)
+ * and passed to `can()`; nothing else decides what an actor may do.
+ *
+ * - anonymous: no session. Public pages, forms, and tracking by reference and code (the code is
+ *   the capability, checked by the use case) need no actor at all.
+ * - citizen: a signed-in account of one tenant; owns its requests and its data.
+ * - agent: a staff member of one tenant. `role` 'agent' works on the requests of its services,
+ *   'supervisor' (lead of a service) has the same scope and supervises the agents of its
+ *   services, 'admin' (tenant administrator) covers every service and manages the accounts.
+ * - operator: runs the deployment. It has no session on any tenant site yet and no rule grants
+ *   it anything: by default it sees no citizen's personal data (see docs/decisions/0006).
+ */
+export type Actor =
+  | { kind: 'anonymous' }
+  | { kind: 'citizen'; tenantId: string; citizenId: string; email?: string | null }
+  | {
+      kind: 'agent';
+      tenantId: string;
+      agentId: string;
+      role: 'agent' | 'supervisor' | 'admin';
+      serviceIds: string[];
+    }
+  | { kind: 'operator' };
+
+export type AgentActor = Extract<Actor, { kind: 'agent' }>;
+export type CitizenActor = Extract<Actor, { kind: 'citizen' }>;
+
+/** A citizen request, as far as authorisation needs to know it. */
+export interface RequestResource {
+  kind: 'request';
+  tenantId: string;
+  serviceId: string;
+  /** The account that owns it, if it was filed (or linked) by a signed-in citizen. */
+  citizenId: string | null;
+}
+
+/** The tenant as a whole: its agent accounts, its request lists, its register. */
+export interface TenantResource {
+  kind: 'tenant';
+  tenantId: string;
+}
+
+/** An agent account, as seen by whoever manages or supervises it. */
+export interface AgentAccountResource {
+  kind: 'agent_account';
+  tenantId: string;
+  agentId: string;
+  serviceIds: string[];
+}
+
+/** A citizen's account: their space, their preferences, their sessions, their data. */
+export interface CitizenAccountResource {
+  kind: 'citizen_account';
+  tenantId: string;
+  citizenId: string;
+}
+
+/** A citizen's erasure request that an agent has to decide. */
+export interface ErasureResource {
+  kind: 'erasure_request';
+  tenantId: string;
+  /** Services whose requests keep the data: their agents decide. */
+  serviceIds: string[];
+}
+
+/** Every action, with the kind of resource it applies to. */
+export interface Permissions {
+  // requests (src/modules/requests/policy.ts)
+  view: RequestResource;
+  change_status: RequestResource;
+  add_note: RequestResource;
+  download_document: RequestResource;
+  view_as_citizen: RequestResource;
+  list_requests: TenantResource;
+  // agents (src/modules/agents/policy.ts)
+  manage_agents: TenantResource;
+  supervise_agent: AgentAccountResource;
+  // privacy (src/modules/privacy/policy.ts)
+  export_own_data: CitizenAccountResource;
+  request_erasure: CitizenAccountResource;
+  list_erasures: TenantResource;
+  decide_erasure: ErasureResource;
+  view_register: TenantResource;
+  // citizens (src/modules/citizens/policy.ts)
+  view_own_space: CitizenAccountResource;
+  manage_own_account: CitizenAccountResource;
+}
+
+export type Action = keyof Permissions;
+
+/** A module's rules: one readable predicate per action it owns. */
+export type Rules<A extends Action> = { [K in A]: (actor: Actor, resource: Permissions[K]) => boolean };
+
+type RuleTable = { [K in Action]: (actor: Actor, resource: Permissions[K]) => boolean };
+
+// Built on first use: the module policies import this file's helpers, so the table cannot be
+// assembled while the modules are still loading.
+let table: RuleTable | undefined;
+function rules(): RuleTable {
+  return (table ??= { ...requestRules, ...agentRules, ...privacyRules, ...citizenRules });
+}
+
+/** May this actor do this action on this resource? Anything no rule allows is refused. */
+export function can<A extends Action>(actor: Actor, action: A, resource: Permissions[A]): boolean {
+  const rule = rules()[action] as ((actor: Actor, resource: Permissions[A]) => boolean) | undefined;
+  return rule ? rule(actor, resource) : false;
+}
+
+/** Every action known to `can()` (the tests walk them all, e.g. for the operator). */
+export function allActions(): Action[] {
+  return Object.keys(rules()) as Action[];
+}
+
+// --- Helpers the module rules are written with ----------------------------------------------
+
+/** A fully signed-in agent of this very tenant (a session never crosses tenants, but say it). */
+export function isStaffOf(actor: Actor, tenantId: string): actor is AgentActor {
+  return actor.kind === 'agent' && actor.tenantId === tenantId;
+}
+
+// Not a type guard: a false answer must not narrow the actor to "not an agent".
+export function isAdminOf(actor: Actor, tenantId: string): boolean {
+  return isStaffOf(actor, tenantId) && actor.role === 'admin';
+}
+
+/** Admins cover every service of their tenant; agents and supervisors the services they belong to. */
+export function coversService(actor: AgentActor, serviceId: string): boolean {
+  return actor.role === 'admin' || actor.serviceIds.includes(serviceId);
+}
+
+/** The citizen who owns this account. */
+export function isAccountOwner(actor: Actor, tenantId: string, citizenId: string): actor is CitizenActor {
+  return actor.kind === 'citizen' && actor.tenantId === tenantId && actor.citizenId === citizenId;
+}

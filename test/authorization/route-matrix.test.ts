@@ -1,0 +1,880 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { createApp } from '../../src/app.ts';
+import { inTenant } from '../../src/db/tenant-scope.ts';
+import { hashPassword } from '../../src/modules/agents/password.ts';
+import { createSession } from '../../src/modules/agents/sessions.ts';
+import { issueToken } from '../../src/modules/citizens/tokens.ts';
+import { citizenSessionIdFor, openCitizenSession } from '../../src/modules/citizens/sessions.ts';
+import { generateReference, generateTrackingSecret, hashTrackingSecret } from '../../src/modules/requests/reference.ts';
+import { createTenant } from '../../src/modules/tenants/create-tenant.ts';
+import { allActions, can, type Action, type Actor, type Permissions } from '../../src/platform/policy.ts';
+import { csrfTokenFor, newCsrfCookieValue } from '../../src/platform/web/csrf.ts';
+import { insertAgent, insertDocument, insertRequest } from '../support/factories.ts';
+import { encodeForm, type Fields } from '../support/http.ts';
+import { createTestContext, TEST_DB, type TestContext } from '../support/test-app.ts';
+
+/**
+ * Every route the server registers, against every kind of actor (issue 3, item 3). The test
+ * fails when a route is registered without a row here, when a row names a route that no longer
+ * exists, and when any actor gets anything else than the row expects. WRITE_MATRIX=1 writes the
+ * table to docs/authorisation.md.
+ */
+
+const ACTORS = [
+  'anonymous',
+  'citizenA',
+  'citizenB',
+  'agentX',
+  'agentY',
+  'otherTenantAgent',
+  'supervisor',
+  'admin',
+  'operator',
+] as const;
+type ActorName = (typeof ACTORS)[number];
+type HttpActor = Exclude<ActorName, 'operator'>;
+const HTTP_ACTORS = ACTORS.filter((a): a is HttpActor => a !== 'operator');
+
+const ACTOR_LABELS: Record<ActorName, string> = {
+  anonymous: 'anonyme',
+  citizenA: 'usager A',
+  citizenB: 'usager B',
+  agentX: 'agent X',
+  agentY: 'agent Y',
+  otherTenantAgent: 'agent autre coll.',
+  supervisor: 'responsable X',
+  admin: 'admin',
+  operator: 'opérateur',
+};
+
+/** '200', '404', or '303 /path' (status and the start of the Location path, tenant prefix removed). */
+type Outcome = string;
+type Expect = Record<HttpActor, Outcome>;
+
+interface Fixtures {
+  reference: string;
+  code: string;
+  documentId: string;
+  demarcheX: string;
+  serviceX: string;
+  lifeEvent: string;
+  erasureId: string;
+  spareAgentId: string;
+  citizenAOtherSession: string;
+  resetToken: string;
+  invitationToken: string;
+  agentXEmail: string;
+  password: string;
+}
+
+interface Row {
+  method: 'GET' | 'POST';
+  /** The route as registered (Fastify's pattern). */
+  route: string;
+  /** The concrete URL, params filled in from the fixtures; the route itself when absent. */
+  url?: (f: Fixtures) => string;
+  headers?: (f: Fixtures) => Record<string, string>;
+  /**
+   * POST body. `accepted` is true for the one allowed actor whose request goes through with its
+   * effects; the other allowed actors send a body that fails validation (400): they passed the
+   * policy and changed nothing.
+   */
+  form?: (f: Fixtures, actor: HttpActor, accepted: boolean) => Fields;
+  json?: (f: Fixtures) => unknown;
+  expect: Expect;
+  /** POST: the allowed actor whose request is accepted, with the outcome it gets. */
+  accept?: { actor: HttpActor; outcome: Outcome };
+  note?: string;
+}
+
+const AGENT_LOGIN = '303 /agent/connexion';
+const CITIZEN_LOGIN = '303 /connexion';
+
+function everyone(outcome: Outcome): Expect {
+  return Object.fromEntries(HTTP_ACTORS.map((a) => [a, outcome])) as Expect;
+}
+
+/** Agent pages: whoever holds no agent session of this tenant is sent to the agent login. */
+function staffOnly(staff: Pick<Expect, 'agentX' | 'agentY' | 'supervisor' | 'admin'>): Expect {
+  return { ...everyone(AGENT_LOGIN), ...staff };
+}
+const ANY_STAFF = (o: Outcome) => staffOnly({ agentX: o, agentY: o, supervisor: o, admin: o });
+const ADMIN_ONLY = (o: Outcome, others = '403') =>
+  staffOnly({ agentX: others, agentY: others, supervisor: others, admin: o });
+/** The request fixture belongs to service X: agent Y gets "not found", like an unknown reference. */
+const SERVICE_X = (o: Outcome) => staffOnly({ agentX: o, agentY: '404', supervisor: o, admin: o });
+
+/** Citizen space: whoever holds no citizen session of this tenant is sent to the citizen login. */
+function citizensOnly(a: Outcome, b: Outcome = a): Expect {
+  return { ...everyone(CITIZEN_LOGIN), citizenA: a, citizenB: b };
+}
+
+/** The same outcome for the four staff members of Villebelle, to spread over another expectation. */
+const STAFF = (o: Outcome) => ({ agentX: o, agentY: o, supervisor: o, admin: o });
+
+const VOIRIE_FORM = {
+  categorie: 'chaussee',
+  lieu__street: '3 rue Haute',
+  lieu__postal_code: '00000',
+  lieu__city: 'Villebelle',
+  description: 'Nid-de-poule',
+  applicant_given_name: 'Ada',
+  applicant_family_name: 'Lovelace',
+  applicant_email: 'ada@example.org',
+};
+
+let inscription = 0;
+
+const MATRIX: Row[] = [
+  // --- Platform and static files ---
+  { method: 'GET', route: '/healthz', expect: everyone('200') },
+  { method: 'GET', route: '/readyz', expect: everyone('200') },
+  { method: 'GET', route: '/static/*', url: () => '/static/guichet.css', expect: everyone('200') },
+
+  // --- JSON API: public catalogue, submission, tracking by code (the code is the capability) ---
+  { method: 'GET', route: '/api/v1/services', expect: everyone('200') },
+  { method: 'GET', route: '/api/v1/demarches', expect: everyone('200') },
+  {
+    method: 'GET',
+    route: '/api/v1/demarches/:slug',
+    url: (f) => `/api/v1/demarches/${f.demarcheX}`,
+    expect: everyone('200'),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/demarches/:slug/requests',
+    url: () => '/api/v1/demarches/signaler-probleme-voirie/requests',
+    json: () => ({
+      answers: {
+        categorie: 'chaussee',
+        lieu: { street: '3 rue Haute', postalCode: '00000', city: 'Villebelle' },
+        description: 'Nid-de-poule',
+        applicant_given_name: 'Ada',
+        applicant_family_name: 'Lovelace',
+        applicant_email: 'ada@example.org',
+      },
+    }),
+    expect: everyone('201'),
+    note: 'public, no cookie: every actor files a request',
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/requests/:reference',
+    url: (f) => `/api/v1/requests/${f.reference}`,
+    headers: (f) => ({ 'x-tracking-code': f.code }),
+    expect: everyone('200'),
+    note: 'with the tracking code in X-Tracking-Code',
+  },
+  { method: 'GET', route: '/api/openapi.json', expect: everyone('200') },
+  { method: 'GET', route: '/api/docs', expect: everyone('200') },
+
+  // --- Public site ---
+  { method: 'GET', route: '/', expect: everyone('200') },
+  { method: 'GET', route: '/demarches', expect: everyone('200') },
+  { method: 'GET', route: '/demarches/:slug', url: (f) => `/demarches/${f.demarcheX}`, expect: everyone('200') },
+  { method: 'GET', route: '/recherche', url: () => '/recherche?q=naissance', expect: everyone('200') },
+  { method: 'GET', route: '/evenements/:slug', url: (f) => `/evenements/${f.lifeEvent}`, expect: everyone('200') },
+  { method: 'GET', route: '/contact', expect: everyone('200') },
+  { method: 'GET', route: '/mentions-legales', expect: everyone('200') },
+  { method: 'GET', route: '/donnees-personnelles', expect: everyone('200') },
+  { method: 'GET', route: '/accessibilite', expect: everyone('200') },
+  { method: 'GET', route: '/plan-du-site', expect: everyone('200') },
+
+  // --- Online forms and tracking without an account ---
+  {
+    method: 'GET',
+    route: '/demarches/:slug/demande',
+    url: () => '/demarches/signaler-probleme-voirie/demande',
+    expect: everyone('200'),
+  },
+  {
+    method: 'POST',
+    route: '/demarches/:slug/demande',
+    url: () => '/demarches/signaler-probleme-voirie/demande',
+    form: () => VOIRIE_FORM,
+    expect: everyone('303 /demandes/'),
+    note: 'no account needed; a signed-in citizen files it into their space',
+  },
+  {
+    method: 'GET',
+    route: '/demandes/:reference/confirmation',
+    url: (f) => `/demandes/${f.reference}/confirmation?cle=${f.code}`,
+    expect: everyone('200'),
+  },
+  { method: 'GET', route: '/suivi', expect: everyone('200') },
+  {
+    method: 'GET',
+    route: '/suivi/:reference',
+    url: (f) => `/suivi/${f.reference}?cle=${f.code}`,
+    expect: everyone('200'),
+    note: 'reference and tracking code',
+  },
+  {
+    method: 'POST',
+    route: '/suivi/:reference/messages',
+    url: (f) => `/suivi/${f.reference}/messages`,
+    form: (f) => ({ cle: f.code, message: 'Une précision sur ma demande.' }),
+    expect: everyone('303 /suivi/'),
+    note: 'reference and tracking code',
+  },
+  {
+    method: 'GET',
+    route: '/suivi/:reference/recepisse.pdf',
+    url: (f) => `/suivi/${f.reference}/recepisse.pdf?cle=${f.code}`,
+    expect: everyone('200'),
+  },
+
+  // --- FranceConnect (not configured in tests: the "unavailable" page) ---
+  { method: 'GET', route: '/connexion/franceconnect', expect: everyone('503') },
+  { method: 'GET', route: '/connexion/franceconnect/retour', expect: everyone('503') },
+  { method: 'GET', route: '/deconnexion/retour', expect: everyone('400'), note: 'no logout flow under way' },
+
+  // --- Citizen accounts ---
+  {
+    method: 'GET',
+    route: '/inscription',
+    expect: { ...everyone('200'), citizenA: '303 /mon-espace', citizenB: '303 /mon-espace' },
+    note: 'a signed-in citizen goes to their space',
+  },
+  {
+    method: 'POST',
+    route: '/inscription',
+    form: (_f, actor, accepted) =>
+      accepted
+        ? {
+            email: `inscrit-${actor}-${(inscription += 1)}@example.org`,
+            password: 'une phrase de passe assez longue',
+            confirmation: 'une phrase de passe assez longue',
+          }
+        : { email: 'pas-une-adresse', password: 'x', confirmation: 'y' },
+    expect: everyone('400'),
+    accept: { actor: 'anonymous', outcome: '303 /inscription/courriel-envoye' },
+  },
+  { method: 'GET', route: '/inscription/courriel-envoye', expect: everyone('200') },
+  { method: 'GET', route: '/inscription/confirmer', expect: everyone('400'), note: 'without a valid link' },
+  {
+    method: 'POST',
+    route: '/inscription/renvoyer',
+    form: () => ({ email: 'personne@example.org' }),
+    expect: everyone('303 /inscription/lien-renvoye'),
+  },
+  { method: 'GET', route: '/inscription/lien-renvoye', expect: everyone('200') },
+  {
+    method: 'GET',
+    route: '/connexion',
+    expect: { ...everyone('200'), citizenA: '303 /mon-espace', citizenB: '303 /mon-espace' },
+  },
+  {
+    method: 'POST',
+    route: '/connexion',
+    form: (f, _a, accepted) => ({
+      email: 'usager.b@example.org',
+      password: accepted ? f.password : 'pas le bon mot de passe',
+    }),
+    expect: everyone('401'),
+    accept: { actor: 'anonymous', outcome: '303 /mon-espace' },
+    note: 'wrong password refused for all; the right one signs in',
+  },
+  { method: 'POST', route: '/deconnexion', expect: everyone('303 /'), note: 'ends the sender’s own session only' },
+  { method: 'GET', route: '/mot-de-passe-oublie', expect: everyone('200') },
+  {
+    method: 'POST',
+    route: '/mot-de-passe-oublie',
+    form: () => ({ email: 'personne@example.org' }),
+    expect: everyone('303 /mot-de-passe-oublie/courriel-envoye'),
+  },
+  { method: 'GET', route: '/mot-de-passe-oublie/courriel-envoye', expect: everyone('200') },
+  { method: 'GET', route: '/mot-de-passe/nouveau', expect: everyone('400'), note: 'without a valid link' },
+  {
+    method: 'POST',
+    route: '/mot-de-passe/nouveau',
+    form: (f, _a, accepted) => ({
+      jeton: accepted ? f.resetToken : 'faux',
+      password: f.password,
+      confirmation: f.password,
+    }),
+    expect: everyone('400'),
+    accept: { actor: 'anonymous', outcome: '303 /connexion' },
+    note: 'refused without a valid link; the mailed link sets the password',
+  },
+
+  // --- Citizen space: the signed-in citizen's own things only ---
+  { method: 'GET', route: '/mon-espace', expect: citizensOnly('200') },
+  { method: 'GET', route: '/mon-espace/demandes', expect: citizensOnly('200') },
+  {
+    method: 'GET',
+    route: '/mon-espace/demandes/:reference',
+    url: (f) => `/mon-espace/demandes/${f.reference}`,
+    expect: citizensOnly('200', '404'),
+    note: 'A owns the request; B gets "not found"',
+  },
+  { method: 'GET', route: '/mon-espace/messages', expect: citizensOnly('200') },
+  { method: 'GET', route: '/mon-espace/preferences', expect: citizensOnly('200') },
+  {
+    method: 'POST',
+    route: '/mon-espace/preferences',
+    form: (_f, _a, accepted) =>
+      accepted ? { channel: 'email', language: 'fr' } : { channel: 'pigeon', language: 'fr' },
+    expect: citizensOnly('400'),
+    accept: { actor: 'citizenA', outcome: '303 /mon-espace/preferences' },
+  },
+  { method: 'GET', route: '/mon-espace/sessions', expect: citizensOnly('200') },
+  {
+    method: 'POST',
+    route: '/mon-espace/sessions/revoquer',
+    form: (f, _a, accepted) => ({ session: accepted ? f.citizenAOtherSession : 'pas-une-session' }),
+    expect: citizensOnly('400'),
+    accept: { actor: 'citizenA', outcome: '303 /mon-espace/sessions' },
+    note: 'A closes another of their own sessions',
+  },
+
+  // --- Personal data (RGPD), citizen side ---
+  { method: 'GET', route: '/mon-espace/donnees', expect: citizensOnly('200') },
+  { method: 'GET', route: '/mon-espace/donnees/export.json', expect: citizensOnly('200') },
+  { method: 'GET', route: '/mon-espace/donnees/export.pdf', expect: citizensOnly('200') },
+  { method: 'GET', route: '/mon-espace/donnees/effacement', expect: citizensOnly('200') },
+  { method: 'GET', route: '/mon-espace/donnees-effacees', expect: everyone('200') },
+
+  // --- Agent login, second factor, invitations, ProConnect (not configured in tests) ---
+  { method: 'GET', route: '/agent', expect: everyone('303 /agent/demandes') },
+  {
+    method: 'GET',
+    route: '/agent/connexion',
+    expect: { ...everyone('200'), ...STAFF('303 /agent/demandes') },
+  },
+  {
+    method: 'POST',
+    route: '/agent/connexion',
+    form: (f, _a, accepted) => ({ email: f.agentXEmail, password: accepted ? f.password : 'pas le bon mot de passe' }),
+    expect: everyone('401'),
+    accept: { actor: 'anonymous', outcome: '303 /agent/demandes' },
+    note: 'wrong password refused for all; the right one signs in',
+  },
+  { method: 'POST', route: '/agent/deconnexion', expect: everyone('303 /agent/connexion') },
+  {
+    method: 'GET',
+    route: '/agent/connexion/code',
+    expect: { ...everyone(AGENT_LOGIN), ...STAFF('303 /agent/demandes') },
+    note: 'only for a half-open session',
+  },
+  {
+    method: 'POST',
+    route: '/agent/connexion/code',
+    form: () => ({ code: '000000' }),
+    expect: { ...everyone(AGENT_LOGIN), ...STAFF('303 /agent/demandes') },
+    note: 'only for a half-open session',
+  },
+  { method: 'GET', route: '/agent/double-authentification', expect: ANY_STAFF('200') },
+  {
+    method: 'POST',
+    route: '/agent/double-authentification',
+    form: () => ({ code: '000000' }),
+    expect: ANY_STAFF('400'),
+    note: 'wrong code: the page again',
+  },
+  { method: 'GET', route: '/agent/invitation', expect: everyone('404'), note: 'without a valid link' },
+  {
+    method: 'POST',
+    route: '/agent/invitation',
+    form: (f, _a, accepted) => ({
+      jeton: accepted ? f.invitationToken : 'faux',
+      password: f.password,
+      confirmation: f.password,
+    }),
+    expect: everyone('404'),
+    accept: { actor: 'anonymous', outcome: '303 /agent/' },
+    note: 'refused without a valid link; the mailed link opens the account',
+  },
+  { method: 'GET', route: '/agent/connexion/proconnect', expect: everyone('404') },
+  { method: 'GET', route: '/agent/connexion/proconnect/retour', expect: everyone('404') },
+
+  // --- Agent side: requests of their services ---
+  { method: 'GET', route: '/agent/demandes', expect: ANY_STAFF('200') },
+  {
+    method: 'GET',
+    route: '/agent/demandes/:reference',
+    url: (f) => `/agent/demandes/${f.reference}`,
+    expect: SERVICE_X('200'),
+  },
+  {
+    method: 'GET',
+    route: '/agent/demandes/:reference/documents/:id',
+    url: (f) => `/agent/demandes/${f.reference}/documents/${f.documentId}`,
+    expect: SERVICE_X('200'),
+  },
+  {
+    method: 'POST',
+    route: '/agent/demandes/:reference/statut',
+    url: (f) => `/agent/demandes/${f.reference}/statut`,
+    form: (_f, _a, accepted) => ({ statut: accepted ? 'en_cours' : 'inconnu', message: '' }),
+    expect: SERVICE_X('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/demandes/' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/demandes/:reference/notes',
+    url: (f) => `/agent/demandes/${f.reference}/notes`,
+    form: (_f, _a, accepted) => ({ note: accepted ? 'Pièce vérifiée.' : '' }),
+    expect: SERVICE_X('400'),
+    accept: { actor: 'supervisor', outcome: '303 /agent/demandes/' },
+  },
+
+  // --- Tenant administration ---
+  { method: 'GET', route: '/agent/admin/agents', expect: ADMIN_ONLY('200') },
+  {
+    method: 'POST',
+    route: '/agent/admin/agents/inviter',
+    form: (f, _a, accepted) => ({
+      email: accepted ? 'nouvel.agent@villebelle.example' : 'pas-une-adresse',
+      name: 'Nouvel Agent',
+      role: 'agent',
+      services: accepted ? [f.serviceX] : [],
+    }),
+    expect: ADMIN_ONLY('400'),
+    accept: { actor: 'admin', outcome: '303 /agent/admin/agents' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/agents/:id/desactiver',
+    url: (f) => `/agent/admin/agents/${f.spareAgentId}/desactiver`,
+    expect: ADMIN_ONLY('303 /agent/admin/agents'),
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/agents/:id/reactiver',
+    url: (f) => `/agent/admin/agents/${f.spareAgentId}/reactiver`,
+    expect: ADMIN_ONLY('303 /agent/admin/agents'),
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/agents/:id/reinitialiser-2fa',
+    url: (f) => `/agent/admin/agents/${f.spareAgentId}/reinitialiser-2fa`,
+    expect: ADMIN_ONLY('303 /agent/admin/agents'),
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/agents/:id/services',
+    url: (f) => `/agent/admin/agents/${f.spareAgentId}/services`,
+    expect: ADMIN_ONLY('303 /agent/admin/agents'),
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/proconnect',
+    form: (_f, _a, accepted) => ({ sirets: accepted ? '' : 'pas un siret', domains: '' }),
+    expect: ADMIN_ONLY('400'),
+    accept: { actor: 'admin', outcome: '303 /agent/admin/agents' },
+    note: 'SIRET and domains mapped to the tenant',
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/double-authentification',
+    form: () => ({ exiger: 'non' }),
+    expect: ADMIN_ONLY('303 /agent/admin/agents'),
+  },
+
+  // --- Personal data (RGPD), agent side ---
+  {
+    method: 'GET',
+    route: '/agent/rgpd/effacements',
+    expect: ANY_STAFF('200'),
+    note: 'lists only what each may decide',
+  },
+  {
+    method: 'POST',
+    route: '/agent/rgpd/effacements/:id',
+    url: (f) => `/agent/rgpd/effacements/${f.erasureId}`,
+    form: (_f, _a, accepted) => ({
+      decision: 'refuse',
+      motif: accepted ? 'Une obligation légale impose de garder ce dossier.' : 'court',
+    }),
+    expect: SERVICE_X('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/rgpd/effacements' },
+    note: 'an erasure request about service X',
+  },
+  { method: 'GET', route: '/agent/rgpd/registre', expect: ADMIN_ONLY('200') },
+  { method: 'GET', route: '/agent/rgpd/registre.json', expect: ADMIN_ONLY('200') },
+  { method: 'GET', route: '/agent/rgpd/registre.csv', expect: ADMIN_ONLY('200') },
+
+  // Last: citizen A's erasure request changes what A's space shows.
+  {
+    method: 'POST',
+    route: '/mon-espace/donnees/effacement',
+    form: (_f, _a, accepted) => (accepted ? { confirmation: 'oui' } : { confirmation: 'non' }),
+    expect: citizensOnly('400'),
+    accept: { actor: 'citizenA', outcome: '303 /mon-espace/donnees' },
+    note: 'A has an open request: the erasure waits for an agent’s decision',
+  },
+];
+
+function key(method: string, route: string): string {
+  return `${method} ${route}`;
+}
+
+describe(`route × actor matrix (${TEST_DB})`, () => {
+  let ctx: TestContext;
+  let app: FastifyInstance;
+  const registered: { method: string; url: string }[] = [];
+  let fx: Fixtures;
+  const csrfCookie = newCsrfCookieValue();
+  let csrf = '';
+  /** Opens a new session for an HTTP actor and returns its session cookie ('' for anonymous). */
+  let sessionFor: (actor: HttpActor) => Promise<string>;
+  const shared = new Map<HttpActor, string>();
+  const observed = new Map<string, Partial<Record<ActorName, string>>>();
+  let address = 0;
+
+  before(async () => {
+    ctx = await createTestContext();
+    // A second app on the same services, told of every route as it is registered.
+    app = await createApp(ctx.services, {
+      logger: false,
+      onRoute: (r) => registered.push({ method: [r.method].flat().join(','), url: r.url }),
+    });
+    await app.ready();
+    csrf = csrfTokenFor(ctx.config.sessionSecret, csrfCookie);
+    const q = ctx.database.ownerQuery;
+    const tenantId = ctx.tenantId;
+    const password = 'motdepasse-solide-42';
+
+    const otherTenant = await createTenant(q, {
+      name: 'Autreville',
+      slug: 'autreville',
+      hosts: ['autreville.localhost'],
+    });
+    const agentIds = {
+      agentX: await insertAgent(ctx.database, tenantId, {
+        email: 'matrice.x@villebelle.example',
+        password,
+        serviceSlugs: ['etat-civil'],
+      }),
+      agentY: await insertAgent(ctx.database, tenantId, {
+        email: 'matrice.y@villebelle.example',
+        password,
+        serviceSlugs: ['voirie-proprete'],
+      }),
+      supervisor: await insertAgent(ctx.database, tenantId, {
+        email: 'matrice.chef@villebelle.example',
+        password,
+        role: 'supervisor',
+        serviceSlugs: ['etat-civil'],
+      }),
+      admin: await insertAgent(ctx.database, tenantId, {
+        email: 'matrice.admin@villebelle.example',
+        password,
+        role: 'admin',
+      }),
+    };
+    const otherAdmin = await insertAgent(ctx.database, otherTenant, {
+      email: 'admin@autreville.example',
+      password,
+      role: 'admin',
+    });
+    const spareAgentId = await insertAgent(ctx.database, tenantId, {
+      email: 'matrice.z@villebelle.example',
+      password,
+      serviceSlugs: ['etat-civil'],
+    });
+
+    const citizen = async (email: string) =>
+      String(
+        (
+          await q(
+            `insert into citizens (tenant_id, email, email_verified_at, given_name, family_name) values ($1, $2, now(), 'Usager', $3) returning id`,
+            [tenantId, email, email],
+          )
+        ).rows[0]!.id,
+      );
+    const citizenA = await citizen('usager.a@example.org');
+    const citizenB = await citizen('usager.b@example.org');
+    await q(`update citizens set password_hash = $1 where tenant_id = $2 and id = $3`, [
+      await hashPassword(password),
+      tenantId,
+      citizenB,
+    ]);
+    const citizenC = await citizen('usager.c@example.org');
+
+    const demarche = await q(
+      `select d.slug, s.id as service_id from demarches d join services s on s.tenant_id = d.tenant_id and s.id = d.service_id
+        where d.tenant_id = $1 and s.slug = 'etat-civil' and d.form is not null order by d.slug limit 1`,
+      [tenantId],
+    );
+    const demarcheX = String(demarche.rows[0]!.slug);
+    const serviceX = String(demarche.rows[0]!.service_id);
+    const request = await insertRequest(ctx.database, tenantId, {
+      demarcheSlug: demarcheX,
+      applicantEmail: 'usager.a@example.org',
+    });
+    const code = generateTrackingSecret();
+    // A reference from the application's own generator: the factory's alphabet is wider than the
+    // one references are checked against, and a reference must be valid on every route.
+    const prefix = String(
+      (await q(`select reference_prefix from tenants where id = $1`, [tenantId])).rows[0]!.reference_prefix,
+    );
+    const reference = generateReference(prefix, 2026);
+    await q(
+      `update requests set citizen_id = $1, tracking_secret_hash = $2, reference = $3 where tenant_id = $4 and id = $5`,
+      [citizenA, hashTrackingSecret(code), reference, tenantId, request.id],
+    );
+    const documentId = await insertDocument(ctx.database, tenantId, request.id, {
+      filename: 'justificatif.pdf',
+      mimeType: 'application/pdf',
+      content: Buffer.from('%PDF-1.4\n%%EOF\n'),
+    });
+    const erasure = await q(
+      `insert into erasure_requests (tenant_id, citizen_id, contact_email, citizen_name, service_ids, grounds)
+       values ($1, $2, 'usager.c@example.org', 'Usager C', $3, 'Une demande d’état civil est en cours.') returning id`,
+      [tenantId, citizenC, [serviceX]],
+    );
+    const lifeEvent = await q(
+      `select e as slug from demarches, unnest(life_events) as e where tenant_id = $1 order by e limit 1`,
+      [tenantId],
+    );
+
+    const now = () => ctx.services.clock.now();
+    const citizenIds: Partial<Record<HttpActor, string>> = { citizenA, citizenB };
+    sessionFor = async (actor) => {
+      if (actor === 'anonymous') return '';
+      if (actor === 'citizenA' || actor === 'citizenB') {
+        const token = await inTenant(ctx.services.db, tenantId, (trx) =>
+          openCitizenSession(trx, { tenantId, citizenId: citizenIds[actor]!, method: 'password', now: now() }),
+        );
+        return `guichet_citoyen=${token}`;
+      }
+      const [tenant, agentId] = actor === 'otherTenantAgent' ? [otherTenant, otherAdmin] : [tenantId, agentIds[actor]];
+      const token = await inTenant(ctx.services.db, tenant, (trx) =>
+        createSession(trx, tenant, agentId, now(), 'full'),
+      );
+      return `guichet_agent=${token}`;
+    };
+    for (const actor of HTTP_ACTORS) shared.set(actor, await sessionFor(actor));
+    const resetToken = await inTenant(ctx.services.db, tenantId, (trx) =>
+      issueToken(trx, { tenantId, citizenId: citizenC, purpose: 'reset_password', now: now() }),
+    );
+    const invited = await insertAgent(ctx.database, tenantId, {
+      email: 'matrice.invite@villebelle.example',
+      password,
+      serviceSlugs: ['etat-civil'],
+    });
+    await q(`update agents set password_hash = '' where tenant_id = $1 and id = $2`, [tenantId, invited]);
+    const invitationToken = randomBytes(32).toString('base64url');
+    await q(
+      `insert into agent_invitations (tenant_id, agent_id, token_hash, expires_at) values ($1, $2, $3, now() + interval '1 day')`,
+      [tenantId, invited, createHash('sha256').update(invitationToken).digest('hex')],
+    );
+    const otherA = await inTenant(ctx.services.db, tenantId, (trx) =>
+      openCitizenSession(trx, { tenantId, citizenId: citizenA, method: 'password', now: now() }),
+    );
+
+    fx = {
+      reference,
+      code,
+      documentId,
+      demarcheX,
+      serviceX,
+      lifeEvent: String(lifeEvent.rows[0]?.slug ?? 'je-demenage'),
+      erasureId: String(erasure.rows[0]!.id),
+      spareAgentId,
+      citizenAOtherSession: citizenSessionIdFor(otherA),
+      resetToken,
+      invitationToken,
+      agentXEmail: 'matrice.x@villebelle.example',
+      password,
+    };
+  });
+
+  after(async () => {
+    await app?.close();
+    await ctx?.close();
+  });
+
+  async function send(row: Row, actor: HttpActor, cookie: string, accepted: boolean) {
+    const cookies = [`guichet_csrf=${csrfCookie}`, cookie].filter(Boolean).join('; ');
+    address += 1;
+    // Each request from its own address: the rate limits are per address and this is not an attack.
+    const remoteAddress = `10.77.${Math.floor(address / 250) % 250}.${(address % 250) + 1}`;
+    const url = row.url ? row.url(fx) : row.route;
+    const headers: Record<string, string> = { host: 'localhost', cookie: cookies, ...(row.headers?.(fx) ?? {}) };
+    if (row.method === 'GET') return app.inject({ method: 'GET', url, headers, remoteAddress });
+    if (row.json) {
+      return app.inject({ method: 'POST', url, headers, remoteAddress, payload: row.json(fx) as object });
+    }
+    const { payload, contentType } = await encodeForm({ _csrf: csrf, ...(row.form?.(fx, actor, accepted) ?? {}) });
+    return app.inject({
+      method: 'POST',
+      url,
+      headers: { ...headers, 'content-type': contentType },
+      remoteAddress,
+      payload,
+    });
+  }
+
+  function outcomeOf(res: { statusCode: number; headers: Record<string, unknown> }, expected: Outcome): string {
+    const status = String(res.statusCode);
+    if (!expected.includes(' ')) return status;
+    const location = String(res.headers.location ?? '').replace(/^https?:\/\/[^/]+/, '');
+    const prefix = expected.slice(expected.indexOf(' ') + 1);
+    return location.startsWith(prefix) ? expected : `${status} ${location}`;
+  }
+
+  test('every registered route has a row, and every row a registered route', () => {
+    const routes = new Set<string>();
+    for (const r of registered) {
+      for (const m of r.method.split(',')) {
+        // Fastify adds a HEAD route for each GET: it answers like the GET, covered by the GET row.
+        if (m === 'HEAD' && registered.some((o) => o.url === r.url && o.method.split(',').includes('GET'))) continue;
+        routes.add(key(m, r.url));
+      }
+    }
+    const rows = new Set(MATRIX.map((r) => key(r.method, r.route)));
+    assert.equal(rows.size, MATRIX.length, 'a route has two rows');
+    const missing = [...routes].filter((r) => !rows.has(r));
+    assert.deepEqual(missing, [], `registered routes missing from the matrix: ${missing.join(', ')}`);
+    const stale = [...rows].filter((r) => !routes.has(r));
+    assert.deepEqual(stale, [], `rows for routes that are not registered: ${stale.join(', ')}`);
+  });
+
+  test('GET routes: each actor gets what the matrix says', async () => {
+    const failures: string[] = [];
+    for (const row of MATRIX.filter((r) => r.method === 'GET')) {
+      const seen: Partial<Record<ActorName, string>> = {};
+      for (const actor of HTTP_ACTORS) {
+        const res = await send(row, actor, shared.get(actor)!, false);
+        const got = outcomeOf(res, row.expect[actor]);
+        seen[actor] = got;
+        if (got !== row.expect[actor])
+          failures.push(`${key(row.method, row.route)} as ${actor}: expected ${row.expect[actor]}, got ${got}`);
+      }
+      observed.set(key(row.method, row.route), seen);
+    }
+    assert.deepEqual(failures, []);
+  });
+
+  test('POST routes: refused to those not allowed, accepted for an allowed actor (valid CSRF)', async () => {
+    const failures: string[] = [];
+    for (const row of MATRIX.filter((r) => r.method === 'POST')) {
+      const seen: Partial<Record<ActorName, string>> = {};
+      // A fresh session for each request: logging out or revoking must not end the shared ones.
+      for (const actor of HTTP_ACTORS) {
+        if (row.accept?.actor === actor) continue;
+        const res = await send(row, actor, await sessionFor(actor), false);
+        const got = outcomeOf(res, row.expect[actor]);
+        seen[actor] = got;
+        if (got !== row.expect[actor])
+          failures.push(`${key(row.method, row.route)} as ${actor}: expected ${row.expect[actor]}, got ${got}`);
+      }
+      if (row.accept) {
+        const { actor, outcome } = row.accept;
+        const res = await send(row, actor, await sessionFor(actor), true);
+        const got = outcomeOf(res, outcome);
+        seen[actor] = got === outcome ? `${outcome} ✓` : got;
+        if (got !== outcome)
+          failures.push(`${key(row.method, row.route)} accepted for ${actor}: expected ${outcome}, got ${got}`);
+      }
+      observed.set(key(row.method, row.route), seen);
+    }
+    assert.deepEqual(failures, []);
+    // Each POST row was accepted for somebody: no state-changing route is refused to everyone.
+    for (const row of MATRIX.filter((r) => r.method === 'POST')) {
+      const seen = observed.get(key(row.method, row.route))!;
+      assert.ok(
+        Object.values(seen).some((o) => /^(2\d\d|303)/.test(o!)),
+        `${key(row.method, row.route)}: no actor was accepted`,
+      );
+    }
+  });
+
+  test('without the CSRF token, a POST is refused even for an allowed actor', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: `/agent/demandes/${fx.reference}/notes`,
+      headers: {
+        host: 'localhost',
+        cookie: `guichet_csrf=${csrfCookie}; ${await sessionFor('agentX')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      payload: 'note=Sans+jeton',
+    });
+    assert.equal(res.statusCode, 403);
+  });
+
+  test('the operator has no HTTP identity and can() grants it nothing', () => {
+    const operator: Actor = { kind: 'operator' };
+    for (const action of allActions()) {
+      assert.equal(can(operator, action, sampleResource(action, ctx.tenantId)), false, `operator may ${action}`);
+    }
+  });
+
+  after(() => {
+    if (process.env.WRITE_MATRIX !== '1' || TEST_DB !== 'pglite') return;
+    writeMatrix(observed);
+  });
+});
+
+/** A resource of the kind each action applies to, in the given tenant. */
+export function sampleResource<A extends Action>(action: A, tenantId: string): Permissions[A] {
+  const resources = {
+    request: { kind: 'request', tenantId, serviceId: 's', citizenId: 'c' },
+    tenant: { kind: 'tenant', tenantId },
+    agent_account: { kind: 'agent_account', tenantId, agentId: 'a', serviceIds: ['s'] },
+    citizen_account: { kind: 'citizen_account', tenantId, citizenId: 'c' },
+    erasure_request: { kind: 'erasure_request', tenantId, serviceIds: ['s'] },
+  } as const;
+  const kindOf: { [K in Action]: Permissions[K]['kind'] } = {
+    view: 'request',
+    change_status: 'request',
+    add_note: 'request',
+    download_document: 'request',
+    view_as_citizen: 'request',
+    list_requests: 'tenant',
+    manage_agents: 'tenant',
+    supervise_agent: 'agent_account',
+    export_own_data: 'citizen_account',
+    request_erasure: 'citizen_account',
+    list_erasures: 'tenant',
+    decide_erasure: 'erasure_request',
+    view_register: 'tenant',
+    view_own_space: 'citizen_account',
+    manage_own_account: 'citizen_account',
+  };
+  return resources[kindOf[action]] as unknown as Permissions[A];
+}
+
+function writeMatrix(observed: Map<string, Partial<Record<ActorName, string>>>) {
+  const header = `| route | ${ACTORS.map((a) => ACTOR_LABELS[a]).join(' | ')} | note |`;
+  const lines = MATRIX.map((row) => {
+    const seen = observed.get(key(row.method, row.route)) ?? {};
+    const cells = ACTORS.map((a) =>
+      a === 'operator' ? '—' : (seen[a] ?? '?').replace(/ \/[^ ]*/, (m) => ` →${m.trim()}`),
+    );
+    return `| \`${row.method} ${row.route}\` | ${cells.join(' | ')} | ${row.note ?? ''} |`;
+  });
+  const doc = [
+    '# Authorisation matrix',
+    '',
+    'Generated by `test/authorization/route-matrix.test.ts` (`WRITE_MATRIX=1 npm test -- route-matrix`): every route the',
+    'server registers, requested by each actor through `app.inject` on the Villebelle demo. Do not edit by hand.',
+    '',
+    'Actors: anonymous; citizens A (owns the request used in the URLs) and B; agents of service X (état civil) and',
+    'Y (voirie-propreté); an admin of another tenant (Autreville) sending its cookie to Villebelle; the supervisor of',
+    'service X; Villebelle’s administrator; the platform operator. Rules: `src/platform/policy.ts` and the',
+    '`policy.ts` of each module; the reasons are in `docs/decisions/0006-authorisation-policies.md`.',
+    '',
+    'Cells: HTTP status, `→/path` for a redirect. `✓` marks the allowed actor whose POST went through with its effects;',
+    'other allowed actors sent an invalid form (400: past the policy, nothing changed). `—`: the operator has no',
+    'session on tenant sites (no HTTP identity); the test checks through `can()` that no rule grants it anything.',
+    'HEAD routes answer like their GET.',
+    '',
+    header,
+    `| --- | ${ACTORS.map(() => '---').join(' | ')} | --- |`,
+    ...lines,
+    '',
+  ].join('\n');
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'authorisation.md');
+  writeFileSync(file, doc);
+}
