@@ -198,6 +198,38 @@ describe(`bad input over HTTP (${TEST_DB})`, () => {
     assert.equal(await agentSessions(), before);
   });
 
+  test('SQL and HTML injection and look-alike addresses in every registration field: refused cleanly, escaped', async () => {
+    const citizens = async () =>
+      Number((await ctx.database.ownerQuery(`select count(*)::int as n from citizens`)).rows[0]!.n);
+    const before = await citizens();
+    const strong = 'ronce-violette-horloge-58';
+    const cases: Record<string, string>[] = [
+      ...INJECTIONS.map((p) => ({ email: p, password: strong, confirmation: strong })),
+      ...INJECTIONS.map((p) => ({ email: 'injection@example.org', password: p, confirmation: `${p}x` })),
+      { email: 'g\u0430rde@villebelle.example', password: strong, confirmation: strong },
+      { email: 'ga\u200brde@villebelle.example', password: strong, confirmation: strong },
+    ];
+    for (const fields of cases) {
+      const page = await ctx.app.inject({ method: 'GET', url: `${BASE}/inscription` });
+      assert.equal(page.statusCode, 200);
+      const csrf = cookiesFrom(page.headers['set-cookie']).guichet_csrf;
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: `${BASE}/inscription`,
+        remoteAddress: `10.42.${Math.floor(++address / 250)}.${(address % 250) + 1}`,
+        headers: { cookie: `guichet_csrf=${csrf}`, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: csrfFrom(page.body), ...fields }).toString(),
+      });
+      assert.equal(res.statusCode, 400, `${JSON.stringify(fields)} answered ${res.statusCode}`);
+      assert.match(res.body, /class="error-summary"/);
+      assert.ok(!res.body.includes('<script>alert(1)</script>'), 'unescaped script');
+      assert.ok(!res.body.includes('<img src=x'), 'unescaped img');
+      assert.equal(cookiesFrom(res.headers['set-cookie']).guichet_citoyen, undefined);
+      assertNoLeak(res.body, fields.email!);
+    }
+    assert.equal(await citizens(), before, 'no account was created');
+  });
+
   test('homoglyph addresses never open another account; a fullwidth one is the same address', async () => {
     for (const email of [
       'g\u0430rde@villebelle.example',
@@ -249,5 +281,52 @@ describe(`bad input over HTTP (${TEST_DB})`, () => {
     assert.equal(res2.statusCode, 303);
     const left = await ctx.database.ownerQuery(`select count(*)::int as n from agent_sessions where id = $1`, [id2]);
     assert.equal(left.rows[0]!.n, 0);
+  });
+
+  test('citizen sessions: valid on its own host only, refused once expired or revoked', async () => {
+    const { createHash, randomBytes } = await import('node:crypto');
+    const citizen = await ctx.database.ownerQuery(
+      `insert into citizens (tenant_id, email, email_verified_at, given_name, family_name)
+       values ($1, 'session.usager@example.org', now(), 'Inès', 'SESSION') returning id`,
+      [ctx.tenantId],
+    );
+    const open = async () => {
+      const token = randomBytes(32).toString('base64url');
+      const id = createHash('sha256').update(token).digest('hex');
+      await ctx.database.ownerQuery(
+        `insert into citizen_sessions (tenant_id, id, citizen_id, method, expires_at)
+         values ($1, $2, $3, 'password', now() + interval '12 hours')`,
+        [ctx.tenantId, id, citizen.rows[0]!.id],
+      );
+      return { cookie: `guichet_citoyen=${token}`, id };
+    };
+    const space = (cookie: string, url = `${BASE}/mon-espace`, host?: string) =>
+      ctx.app.inject({ method: 'GET', url, headers: host ? { cookie, host } : { cookie } });
+
+    const valid = await open();
+    const own = await space(valid.cookie);
+    assert.equal(own.statusCode, 200, 'the session works on its own tenant');
+    for (const res of [
+      await space(valid.cookie, '/t/autreville/mon-espace'),
+      await space(valid.cookie, '/mon-espace', 'autreville.localhost'),
+    ]) {
+      assert.equal(res.statusCode, 303);
+      assert.match(res.headers.location as string, /\/connexion/);
+    }
+
+    const expired = await open();
+    await ctx.database.ownerQuery(
+      `update citizen_sessions set expires_at = now() - interval '1 second' where id = $1`,
+      [expired.id],
+    );
+    const e = await space(expired.cookie);
+    assert.equal(e.statusCode, 303);
+    assert.match(e.headers.location as string, /\/connexion/);
+
+    const revoked = await open();
+    await ctx.database.ownerQuery(`delete from citizen_sessions where id = $1`, [revoked.id]);
+    const r = await space(revoked.cookie);
+    assert.equal(r.statusCode, 303);
+    assert.match(r.headers.location as string, /\/connexion/);
   });
 });
