@@ -51,7 +51,7 @@ export interface AgentAccountResource {
   kind: 'agent_account';
   tenantId: string;
   agentId: string;
-  serviceIds: string[];
+  serviceIds: readonly string[];
 }
 
 /** A citizen's account: their space, their preferences, their sessions, their data. */
@@ -66,7 +66,7 @@ export interface ErasureResource {
   kind: 'erasure_request';
   tenantId: string;
   /** Services whose requests keep the data: their agents decide. */
-  serviceIds: string[];
+  serviceIds: readonly string[];
 }
 
 /** Every action, with the kind of resource it applies to. */

@@ -13,10 +13,11 @@ import { issueToken } from '../../src/modules/citizens/tokens.ts';
 import { citizenSessionIdFor, openCitizenSession } from '../../src/modules/citizens/sessions.ts';
 import { generateReference, generateTrackingSecret, hashTrackingSecret } from '../../src/modules/requests/reference.ts';
 import { createTenant } from '../../src/modules/tenants/create-tenant.ts';
-import { allActions, can, type Action, type Actor, type Permissions } from '../../src/platform/policy.ts';
+import { allActions, can, type Actor } from '../../src/platform/policy.ts';
 import { csrfTokenFor, newCsrfCookieValue } from '../../src/platform/web/csrf.ts';
 import { insertAgent, insertDocument, insertRequest } from '../support/factories.ts';
 import { encodeForm, type Fields } from '../support/http.ts';
+import { sampleResource } from './sample-resources.ts';
 import { createTestContext, TEST_DB, type TestContext } from '../support/test-app.ts';
 
 /**
@@ -815,35 +816,6 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
     writeMatrix(observed);
   });
 });
-
-/** A resource of the kind each action applies to, in the given tenant. */
-export function sampleResource<A extends Action>(action: A, tenantId: string): Permissions[A] {
-  const resources = {
-    request: { kind: 'request', tenantId, serviceId: 's', citizenId: 'c' },
-    tenant: { kind: 'tenant', tenantId },
-    agent_account: { kind: 'agent_account', tenantId, agentId: 'a', serviceIds: ['s'] },
-    citizen_account: { kind: 'citizen_account', tenantId, citizenId: 'c' },
-    erasure_request: { kind: 'erasure_request', tenantId, serviceIds: ['s'] },
-  } as const;
-  const kindOf: { [K in Action]: Permissions[K]['kind'] } = {
-    view: 'request',
-    change_status: 'request',
-    add_note: 'request',
-    download_document: 'request',
-    view_as_citizen: 'request',
-    list_requests: 'tenant',
-    manage_agents: 'tenant',
-    supervise_agent: 'agent_account',
-    export_own_data: 'citizen_account',
-    request_erasure: 'citizen_account',
-    list_erasures: 'tenant',
-    decide_erasure: 'erasure_request',
-    view_register: 'tenant',
-    view_own_space: 'citizen_account',
-    manage_own_account: 'citizen_account',
-  };
-  return resources[kindOf[action]] as unknown as Permissions[A];
-}
 
 function writeMatrix(observed: Map<string, Partial<Record<ActorName, string>>>) {
   const header = `| route | ${ACTORS.map((a) => ACTOR_LABELS[a]).join(' | ')} | note |`;

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { agentActor } from '../../src/modules/agents/policy.ts';
+import { requestResource, requestScope } from '../../src/modules/requests/policy.ts';
+import { allActions, can, type Actor, type AgentActor } from '../../src/platform/policy.ts';
+import { sampleResource } from './sample-resources.ts';
+
+/** The rules themselves, without HTTP: who may do what, and who may not. */
+
+const T = 'tenant-villebelle';
+const OTHER = 'tenant-autreville';
+const X = 'service-etat-civil';
+const Y = 'service-voirie';
+
+const anonymous: Actor = { kind: 'anonymous' };
+const operator: Actor = { kind: 'operator' };
+const citizenA: Actor = { kind: 'citizen', tenantId: T, citizenId: 'a' };
+const citizenB: Actor = { kind: 'citizen', tenantId: T, citizenId: 'b' };
+const citizenAElsewhere: Actor = { kind: 'citizen', tenantId: OTHER, citizenId: 'a' };
+const agent = (role: AgentActor['role'], serviceIds: string[], tenantId = T): AgentActor => ({
+  kind: 'agent',
+  tenantId,
+  agentId: `${role}-${serviceIds.join('-')}`,
+  role,
+  serviceIds,
+});
+const agentX = agent('agent', [X]);
+const agentY = agent('agent', [Y]);
+const supervisorX = agent('supervisor', [X]);
+const admin = agent('admin', []);
+const otherAdmin = agent('admin', [], OTHER);
+
+const requestOfA = { kind: 'request', tenantId: T, serviceId: X, citizenId: 'a' } as const;
+const anonymousRequest = { kind: 'request', tenantId: T, serviceId: X, citizenId: null } as const;
+const tenant = { kind: 'tenant', tenantId: T } as const;
+const accountA = { kind: 'citizen_account', tenantId: T, citizenId: 'a' } as const;
+
+describe('authorisation rules', () => {
+  test('requests: staff of the request’s service and admins; never another service or tenant', () => {
+    for (const action of ['view', 'change_status', 'add_note', 'download_document'] as const) {
+      assert.equal(can(agentX, action, requestOfA), true, `agent X ${action}`);
+      assert.equal(can(supervisorX, action, requestOfA), true, `supervisor X ${action}`);
+      assert.equal(can(admin, action, requestOfA), true, `admin ${action}`);
+      assert.equal(can(agentY, action, requestOfA), false, `agent Y ${action}`);
+      assert.equal(can(otherAdmin, action, requestOfA), false, `other tenant's admin ${action}`);
+      assert.equal(can(agent('agent', [X], OTHER), action, requestOfA), false, 'same service id, other tenant');
+      const nobodies: Actor[] = [anonymous, operator, citizenA, citizenB];
+      for (const nobody of nobodies) {
+        const allowed: boolean = can(nobody, action, requestOfA);
+        assert.equal(allowed, false, `${nobody.kind} ${action}`);
+      }
+    }
+  });
+
+  test('requests: only the owner sees it in a citizen space', () => {
+    assert.equal(can(citizenA, 'view_as_citizen', requestOfA), true);
+    assert.equal(can(citizenB, 'view_as_citizen', requestOfA), false);
+    assert.equal(can(citizenAElsewhere, 'view_as_citizen', requestOfA), false);
+    assert.equal(can(citizenA, 'view_as_citizen', anonymousRequest), false, 'a request filed without account');
+    assert.equal(can(admin, 'view_as_citizen', requestOfA), false, 'staff use their own pages');
+  });
+
+  test('request lists: any staff of the tenant, scoped to their services (admins: all)', () => {
+    assert.equal(can(agentY, 'list_requests', tenant), true);
+    assert.equal(can(otherAdmin, 'list_requests', tenant), false);
+    assert.equal(can(citizenA, 'list_requests', tenant), false);
+    assert.deepEqual(requestScope(agentX), [X]);
+    assert.deepEqual(requestScope(supervisorX), [X]);
+    assert.equal(requestScope(admin), null);
+  });
+
+  test('agent accounts: admins manage; supervisors supervise the agents of their services', () => {
+    assert.equal(can(admin, 'manage_agents', tenant), true);
+    for (const other of [agentX, supervisorX, otherAdmin, citizenA, anonymous, operator]) {
+      assert.equal(can(other, 'manage_agents', tenant), false, `${other.kind} manages agents`);
+    }
+    const accountX = { kind: 'agent_account', tenantId: T, agentId: 'x', serviceIds: [X] } as const;
+    const accountY = { kind: 'agent_account', tenantId: T, agentId: 'y', serviceIds: [Y] } as const;
+    assert.equal(can(supervisorX, 'supervise_agent', accountX), true);
+    assert.equal(can(supervisorX, 'supervise_agent', accountY), false);
+    assert.equal(can(agentX, 'supervise_agent', accountX), false, 'a plain agent supervises nobody');
+    assert.equal(can(admin, 'supervise_agent', accountY), true);
+    assert.equal(can(otherAdmin, 'supervise_agent', accountY), false);
+  });
+
+  test('personal data: own export and erasure; erasure decided by the services concerned; register for admins', () => {
+    assert.equal(can(citizenA, 'export_own_data', accountA), true);
+    assert.equal(can(citizenA, 'request_erasure', accountA), true);
+    for (const other of [citizenB, citizenAElsewhere, admin, agentX, operator, anonymous]) {
+      assert.equal(can(other, 'export_own_data', accountA), false, `${other.kind} exports A's data`);
+      assert.equal(can(other, 'request_erasure', accountA), false, `${other.kind} erases A`);
+    }
+    const erasureX = { kind: 'erasure_request', tenantId: T, serviceIds: [X] } as const;
+    const erasureNoService = { kind: 'erasure_request', tenantId: T, serviceIds: [] } as const;
+    assert.equal(can(agentX, 'decide_erasure', erasureX), true);
+    assert.equal(can(supervisorX, 'decide_erasure', erasureX), true);
+    assert.equal(can(agentY, 'decide_erasure', erasureX), false);
+    assert.equal(can(admin, 'decide_erasure', erasureNoService), true, 'admins decide what no service claims');
+    assert.equal(can(agentX, 'decide_erasure', erasureNoService), false);
+    assert.equal(can(otherAdmin, 'decide_erasure', erasureX), false);
+    assert.equal(can(agentY, 'list_erasures', tenant), true);
+    assert.equal(can(citizenA, 'list_erasures', tenant), false);
+    assert.equal(can(admin, 'view_register', tenant), true);
+    for (const other of [agentX, supervisorX, otherAdmin, operator]) {
+      assert.equal(can(other, 'view_register', tenant), false, `${other.kind} reads the register`);
+    }
+  });
+
+  test('citizen space: the owner only', () => {
+    assert.equal(can(citizenA, 'view_own_space', accountA), true);
+    assert.equal(can(citizenA, 'manage_own_account', accountA), true);
+    for (const other of [citizenB, citizenAElsewhere, admin, operator, anonymous]) {
+      assert.equal(can(other, 'view_own_space', accountA), false);
+      assert.equal(can(other, 'manage_own_account', accountA), false);
+    }
+  });
+
+  test('anonymous visitors and the operator are granted nothing, whatever the action', () => {
+    assert.ok(allActions().length >= 15);
+    for (const action of allActions()) {
+      assert.equal(can(anonymous, action, sampleResource(action, T)), false, `anonymous ${action}`);
+      assert.equal(can(operator, action, sampleResource(action, T)), false, `operator ${action}`);
+    }
+  });
+
+  test('resources and actors are built from rows and sessions', () => {
+    assert.deepEqual(requestResource(T, { service_id: X, citizen_id: null }), anonymousRequest);
+    assert.deepEqual(agentActor(T, { id: 'id', role: 'supervisor', serviceIds: [X] }), {
+      kind: 'agent',
+      tenantId: T,
+      agentId: 'id',
+      role: 'supervisor',
+      serviceIds: [X],
+    });
+  });
+});

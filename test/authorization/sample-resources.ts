@@ -1,0 +1,30 @@
+import type { Action, Permissions } from '../../src/platform/policy.ts';
+
+/** A resource of the kind each action applies to, in the given tenant. */
+export function sampleResource<A extends Action>(action: A, tenantId: string): Permissions[A] {
+  const resources = {
+    request: { kind: 'request', tenantId, serviceId: 's', citizenId: 'c' },
+    tenant: { kind: 'tenant', tenantId },
+    agent_account: { kind: 'agent_account', tenantId, agentId: 'a', serviceIds: ['s'] },
+    citizen_account: { kind: 'citizen_account', tenantId, citizenId: 'c' },
+    erasure_request: { kind: 'erasure_request', tenantId, serviceIds: ['s'] },
+  } as const;
+  const kindOf: { [K in Action]: Permissions[K]['kind'] } = {
+    view: 'request',
+    change_status: 'request',
+    add_note: 'request',
+    download_document: 'request',
+    view_as_citizen: 'request',
+    list_requests: 'tenant',
+    manage_agents: 'tenant',
+    supervise_agent: 'agent_account',
+    export_own_data: 'citizen_account',
+    request_erasure: 'citizen_account',
+    list_erasures: 'tenant',
+    decide_erasure: 'erasure_request',
+    view_register: 'tenant',
+    view_own_space: 'citizen_account',
+    manage_own_account: 'citizen_account',
+  };
+  return resources[kindOf[action]] as unknown as Permissions[A];
+}
