@@ -91,6 +91,17 @@ describe(`security headers (${TEST_DB})`, () => {
     }
   });
 
+  test('links mailed with a token (reset, verification, invitation) send no Referer either', async () => {
+    for (const u of [
+      `${BASE}/mot-de-passe/nouveau?jeton=un-jeton-secret`,
+      `${BASE}/inscription/confirmer?jeton=un-jeton-secret`,
+      `${BASE}/agent/invitation?jeton=un-jeton-secret`,
+    ]) {
+      const res = await ctx.app.inject({ method: 'GET', url: u });
+      assert.equal(res.headers['referrer-policy'], 'no-referrer', u);
+    }
+  });
+
   test('agent pages and any page seen with a session are not cached', async () => {
     const login = await ctx.app.inject({ method: 'GET', url: `${BASE}/agent/connexion` });
     assert.match(String(login.headers['cache-control']), /no-store/);
