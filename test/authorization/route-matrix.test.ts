@@ -282,7 +282,12 @@ const MATRIX: Row[] = [
     accept: { actor: 'anonymous', outcome: '303 /mon-espace' },
     note: 'wrong password refused for all; the right one signs in',
   },
-  { method: 'POST', route: '/deconnexion', expect: everyone('303 /'), note: 'ends the sender’s own session only' },
+  {
+    method: 'POST',
+    route: '/deconnexion',
+    expect: everyone('303 /connexion?deconnexion=1'),
+    note: 'ends the sender’s own session only',
+  },
   { method: 'GET', route: '/mot-de-passe-oublie', expect: everyone('200') },
   {
     method: 'POST',
@@ -788,6 +793,15 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
         `${key(row.method, row.route)}: no actor was accepted`,
       );
     }
+  });
+
+  test('the other tenant’s agent holds a valid session: on its own host it is signed in', async () => {
+    const res = await app.inject({
+      method: 'GET',
+      url: '/agent/demandes',
+      headers: { host: 'autreville.localhost', cookie: shared.get('otherTenantAgent')! },
+    });
+    assert.equal(res.statusCode, 200);
   });
 
   test('without the CSRF token, a POST is refused even for an allowed actor', async () => {
