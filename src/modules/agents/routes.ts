@@ -242,7 +242,8 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
           status,
           serviceId,
           today: isoDate(services.clock.now()),
-          isAdmin: agent.role === 'admin',
+          // The link to the agents page is shown to whoever the policy lets manage agents.
+          isAdmin: can(actor, 'manage_agents', { kind: 'tenant', tenantId: tenant.id }),
         });
       });
       return sendHtml(reply, html);
