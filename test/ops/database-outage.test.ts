@@ -4,7 +4,8 @@ import { freshServerDatabase, killServer, sleep, startServer, type ServerProcess
 import { TcpProxy } from '../support/tcp-proxy.ts';
 import { TEST_DB } from '../support/test-app.ts';
 
-const PAGE = '/demarches/carte-identite';
+// A page that reads the database on every visit (démarche pages are cached for a minute).
+const PAGE = '/recherche?q=carte';
 
 describe(
   `database lost while running (${TEST_DB})`,
@@ -52,7 +53,7 @@ describe(
     test('pages answer 503 in plain French during the outage, and 200 again once it ends, without restart', async () => {
       const before = await get(PAGE);
       assert.equal(before.status, 200);
-      assert.match(before.body, /<h1[^>]*>[^<]*[Cc]arte/);
+      assert.match(before.body, /carte-identite/);
 
       // Cut in the middle of a burst, so that connections drop inside open transactions too.
       const burst = Array.from({ length: 30 }, () => get(PAGE));
