@@ -164,6 +164,12 @@ async function runSuite(
       // One client (the benchmark) from one address: the per-address limit on tracking
       // lookups would otherwise answer 429 after 30 requests.
       TRACKING_RATE_LIMIT: '1000000000',
+      // The web tier as deployed beside `npm run worker`: it queues mail in the outbox (that is
+      // what (c) measures), the worker process sends it. BENCH_MAIL_IN_PROCESS=true sends from
+      // the web process instead, as `npm start` alone does.
+      MAIL_WORKER_ENABLED: process.env.BENCH_MAIL_IN_PROCESS === 'true' ? 'true' : 'false',
+      JOBS_ENABLED: 'false',
+      GUICHET_DEMO_FRANCECONNECT: 'false',
       ...env,
     },
     dataDir: tempDataDir(),

@@ -37,6 +37,18 @@ const schema = z
       .default('false')
       .transform((v) => v === 'true'),
     TRACKING_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+    MAIL_WORKER_ENABLED: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
+    JOBS_ENABLED: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
+    JOBS_DAILY_AT: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'doit être une heure HH:MM')
+      .default('03:30'),
     LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
     FORM_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
     LOGIN_DELAY_BASE_MS: z.coerce.number().int().min(0).default(1000),
@@ -52,14 +64,6 @@ const schema = z
     PROCONNECT_ISSUER: z.string().url().optional(),
     PROCONNECT_CLIENT_ID: z.string().min(1).optional(),
     PROCONNECT_CLIENT_SECRET: z.string().min(1).optional(),
-    JOBS_ENABLED: z
-      .enum(['true', 'false'])
-      .default('true')
-      .transform((v) => v === 'true'),
-    JOBS_DAILY_AT: z
-      .string()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'doit être une heure HH:MM')
-      .default('03:30'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -87,6 +91,12 @@ export interface Config {
   uploadMaxBytes: number;
   trustProxy: boolean;
   trackingRateLimit: number;
+  /** Send queued mail from this process; false when `npm run worker` runs beside web processes. */
+  mailWorkerEnabled: boolean;
+  /** Run the daily jobs (retention) in this process; turn off on all but one instance if you like. */
+  jobsEnabled: boolean;
+  /** Server local time (HH:MM) of the daily jobs. */
+  jobsDailyAt: string;
   /** Login, registration, password reset, second factor: POSTs per minute per client address. */
   loginRateLimit: number;
   /** Anonymous request submissions (form and API): per minute per client address. */
@@ -101,10 +111,6 @@ export interface Config {
   demoFranceconnectPort: number;
   /** ProConnect for agents; null when not fully configured (no button on the agent login page). */
   proconnect: { issuer: string; clientId: string; clientSecret: string } | null;
-  /** Run the daily jobs (retention) in this process; turn off on all but one instance if you like. */
-  jobsEnabled: boolean;
-  /** Server local time (HH:MM) of the daily jobs. */
-  jobsDailyAt: string;
 }
 
 export class ConfigError extends Error {}
@@ -133,6 +139,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     trustProxy: e.TRUST_PROXY,
     trackingRateLimit: e.TRACKING_RATE_LIMIT,
+    mailWorkerEnabled: e.MAIL_WORKER_ENABLED,
+    jobsEnabled: e.JOBS_ENABLED,
+    jobsDailyAt: e.JOBS_DAILY_AT,
     loginRateLimit: e.LOGIN_RATE_LIMIT,
     formRateLimit: e.FORM_RATE_LIMIT,
     loginDelayBaseMs: e.LOGIN_DELAY_BASE_MS,
@@ -148,7 +157,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.PROCONNECT_ISSUER && e.PROCONNECT_CLIENT_ID && e.PROCONNECT_CLIENT_SECRET
         ? { issuer: e.PROCONNECT_ISSUER, clientId: e.PROCONNECT_CLIENT_ID, clientSecret: e.PROCONNECT_CLIENT_SECRET }
         : null,
-    jobsEnabled: e.JOBS_ENABLED,
-    jobsDailyAt: e.JOBS_DAILY_AT,
   };
 }

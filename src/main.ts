@@ -4,7 +4,6 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase, type DatabaseHandle } from './db/database.ts';
 import { seedDemo } from './demo/seed-demo.ts';
-import { startDemoFranceConnectProvider } from './demo/franceconnect-provider.ts';
 import { isDatabaseUnavailable } from './platform/errors.ts';
 import { privacyJobs } from './modules/privacy/jobs.ts';
 import { DailyJobScheduler } from './platform/jobs.ts';
@@ -66,6 +65,8 @@ async function main(): Promise<void> {
     // The demo's FranceConnect-like provider: the relying party is pointed at it.
     const publicHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
     try {
+      // Loaded only for the demo: a deployment does not carry an OpenID provider in memory.
+      const { startDemoFranceConnectProvider } = await import('./demo/franceconnect-provider.ts');
       const fc = await startDemoFranceConnectProvider({
         host: config.host,
         port: config.demoFranceconnectPort,

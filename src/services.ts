@@ -12,7 +12,7 @@ export function buildServices(
   config: Config,
   database: DatabaseHandle,
   logger: Logger,
-  options: { clock?: Clock; mailIntervalMs?: number } = {},
+  options: { clock?: Clock; mailIntervalMs?: number; mailWorker?: boolean } = {},
 ): Services {
   const transport = createMailTransport({ smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox') });
   return {
@@ -20,7 +20,14 @@ export function buildServices(
     database,
     db: database.db,
     tenants: new TenantResolver(database.db),
-    mail: new MailOutboxWorker(database.db, transport, config.mailFrom, logger, options.mailIntervalMs),
+    mail: new MailOutboxWorker(
+      database.db,
+      transport,
+      config.mailFrom,
+      logger,
+      options.mailIntervalMs,
+      options.mailWorker ?? config.mailWorkerEnabled,
+    ),
     clock: options.clock ?? systemClock,
   };
 }

@@ -78,9 +78,12 @@ export class MailOutboxWorker {
     private readonly from: string,
     private readonly logger: Logger,
     private readonly intervalMs = 2000,
+    /** False in web processes when a separate worker process (`npm run worker`) sends the mail. */
+    private readonly enabled = true,
   ) {}
 
   start(): void {
+    if (!this.enabled) return;
     this.stopped = false;
     this.timer = setInterval(() => this.kick(), this.intervalMs);
     this.timer.unref();
@@ -89,7 +92,7 @@ export class MailOutboxWorker {
 
   /** Asks for a pass soon (after a commit that queued mail). */
   kick(): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.enabled) return;
     if (this.running) {
       this.again = true;
       return;
@@ -139,6 +142,7 @@ export class MailOutboxWorker {
         .forUpdate()
         .skipLocked()
         .execute();
+      const sent: string[] = [];
       for (const m of batch) {
         try {
           await this.transport.send({
@@ -148,11 +152,7 @@ export class MailOutboxWorker {
             text: m.text_body,
             html: m.html_body ?? undefined,
           });
-          await trx
-            .updateTable('mail_outbox')
-            .set({ status: 'sent', sent_at: new Date(), attempts: m.attempts + 1 })
-            .where('id', '=', m.id)
-            .execute();
+          sent.push(m.id);
         } catch (err) {
           const attempts = m.attempts + 1;
           await trx
@@ -167,6 +167,14 @@ export class MailOutboxWorker {
             .execute();
           this.logger.warn({ err, mailId: m.id }, 'mail not sent, will retry');
         }
+      }
+      // One statement for the whole batch: under load the outbox is written as often as requests.
+      if (sent.length > 0) {
+        await trx
+          .updateTable('mail_outbox')
+          .set((eb) => ({ status: 'sent', sent_at: new Date(), attempts: eb('attempts', '+', 1) }))
+          .where('id', 'in', sent)
+          .execute();
       }
       // A full batch means there may be more; failures wait for their next attempt time.
       return batch.length === 20 ? batch.length : 0;

@@ -14,7 +14,6 @@ import { listAccessLogForCitizen, logPersonalDataAccess } from './access-log.ts'
 import { listCitizenConsents } from './consents.ts';
 import { assessErasure, canDecideErasure, decideErasure, eraseCitizen, requestErasure } from './erasure.ts';
 import { collectCitizenData } from './export-data.ts';
-import { renderDataExportPdf } from './export-pdf.ts';
 import { buildRegister, registerToCsv } from './register.ts';
 import {
   erasedPage,
@@ -83,7 +82,9 @@ export function registerPrivacyRoutes(app: FastifyInstance, services: Services):
         now,
       );
       if (!data) throw new AppError('not_found', 'Ce compte n’existe plus.');
-      return format === 'json' ? JSON.stringify(data, null, 2) : renderDataExportPdf(data);
+      if (format === 'json') return JSON.stringify(data, null, 2);
+      const { renderDataExportPdf } = await import('./export-pdf.ts');
+      return renderDataExportPdf(data);
     });
   }
 

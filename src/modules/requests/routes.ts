@@ -9,7 +9,6 @@ import { findTrackedRequest } from './find-tracked-request.ts';
 import { presentAnswers } from './form-engine/present.ts';
 import type { RawAnswers } from './form-engine/validate.ts';
 import { trackingUrl } from './notifications.ts';
-import { renderReceiptPdf } from './receipt-pdf.ts';
 import { normalizeReference } from './reference.ts';
 import { loadOnlineForm, submitRequest } from './submit-request.ts';
 import { confirmationPage, formPage, lookupPage, trackingPage } from './views.ts';
@@ -171,6 +170,8 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
       const secret = request.query.cle ?? '';
       const r = await findTrackedRequest(services, tenant, request.params.reference, secret);
       const c = tenant.contact;
+      // pdf-lib is loaded at the first receipt, not at start: most processes never draw one.
+      const { renderReceiptPdf } = await import('./receipt-pdf.ts');
       const pdf = await renderReceiptPdf({
         tenantName: tenant.name,
         tenantAddress: c.address ? `${c.address}, ${c.postalCode ?? ''} ${c.city ?? ''}`.trim() : undefined,
