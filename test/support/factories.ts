@@ -1,4 +1,5 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { generateReference } from '../../src/modules/requests/reference.ts';
+import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import * as OTPAuth from 'otpauth';
 import type { DatabaseHandle } from '../../src/db/database.ts';
@@ -6,8 +7,6 @@ import type { AgentRole, RequestStatus } from '../../src/db/schema.ts';
 import { hashPassword } from '../../src/modules/agents/password.ts';
 
 type Owner = Pick<DatabaseHandle, 'ownerQuery'>;
-
-const REFERENCE_CHARS = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
 /** A service of the tenant, created if missing; returns its id. */
 export async function ensureService(database: Owner, tenantId: string, slug: string, name = slug): Promise<string> {
@@ -69,8 +68,8 @@ export async function insertRequest(
   );
   if (!demarche.rows[0]) throw new Error(`insertRequest: no démarche ${options.demarcheSlug} in tenant ${tenantId}`);
   const prefix = await database.ownerQuery(`select reference_prefix from tenants where id = $1`, [tenantId]);
-  const suffix = Array.from({ length: 5 }, () => REFERENCE_CHARS[randomInt(REFERENCE_CHARS.length)]).join('');
-  const reference = `${String(prefix.rows[0]!.reference_prefix)}-2026-${suffix}`;
+  // The application's own generator: a reference it could not have made would not be found.
+  const reference = generateReference(String(prefix.rows[0]!.reference_prefix), 2026);
   const dueOn = options.dueOn ?? new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
   const applicantEmail = options.applicantEmail === undefined ? 'usager@example.org' : options.applicantEmail;
   const data = options.data ?? {
