@@ -1,9 +1,19 @@
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
+import { franceConnectButton } from '../../identity/views.ts';
 import { inputField, type FieldErrors } from './fields.ts';
 
 const PASSWORD_HINT =
   'Au moins 12 caractères. Une phrase de plusieurs mots est facile à retenir, par exemple « lavande moulin piano 27 ».';
+
+/**
+ * FranceConnect first, then the email and password form, as FranceConnect's guidelines ask. The
+ * separator is a paragraph, not a rule, so that screen readers also hear the choice.
+ */
+function franceConnectChoice(ctx: PageContext, retour: string | null): SafeHtml {
+  return html`${franceConnectButton(ctx, retour)}
+    <p class="separator"><span>ou</span></p>`;
+}
 
 function page(
   ctx: PageContext,
@@ -29,6 +39,7 @@ export function registerPage(ctx: PageContext, state: { email: string; errors: F
         Un compte vous permet de retrouver toutes vos demandes au même endroit. Il n'est pas obligatoire : toutes les
         démarches sont possibles sans compte.
       </p>
+      ${franceConnectChoice(ctx, '/mon-espace')}
       <form method="post" action="${url(ctx, '/inscription')}" novalidate>
         ${csrfField(ctx)}
         ${inputField({ name: 'email', label: 'Adresse électronique', type: 'email', value: state.email, autocomplete: 'email', hint: 'Nous vous enverrons un lien pour la confirmer.', errors: state.errors })}
@@ -96,6 +107,7 @@ export function loginPage(ctx: PageContext, state: LoginState): SafeHtml {
             </div>`
           : ''
       }
+      ${franceConnectChoice(ctx, state.retour)}
       <form method="post" action="${url(ctx, '/connexion')}" novalidate>
         ${csrfField(ctx)}
         <input type="hidden" name="retour" value="${state.retour}" />
