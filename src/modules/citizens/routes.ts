@@ -58,9 +58,6 @@ import { verifyEmail } from './verify-email.ts';
 
 const LOGIN_FAILED = 'Adresse électronique ou mot de passe incorrect.';
 const PASSWORD_MAX_INPUT = 1024;
-const LOGIN_LIMIT = { rateLimit: { max: 10, timeWindow: '1 minute' } };
-const REGISTER_LIMIT = { rateLimit: { max: 5, timeWindow: '1 minute' } };
-const RESET_LIMIT = { rateLimit: { max: 5, timeWindow: '1 minute' } };
 
 const CHECK_MAIL_REGISTER = {
   title: 'Vérifiez votre messagerie',
@@ -157,6 +154,9 @@ export async function signInCitizen(
 
 export function registerCitizenRoutes(app: FastifyInstance, services: Services): void {
   const now = () => services.clock.now();
+  // POST routes get LOGIN_RATE_LIMIT from the platform's rule table (security/rate-limits.ts);
+  // the table covers POST only, so the GET pages that consume one-time links say it here.
+  const linkLimit = { config: { rateLimit: { max: services.config.loginRateLimit, timeWindow: '1 minute' } } };
 
   // Pages show "Mon espace" in the header to a signed-in citizen: the session is looked up once
   // per page when the cookie is there (anonymous visitors cost nothing), before the view runs.
@@ -186,7 +186,7 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
       return sendHtml(reply, registerPage(citizenContext(request, null), { email: '', errors: [] }));
     });
 
-    scope.post('/inscription', { config: REGISTER_LIMIT }, async (request, reply) => {
+    scope.post('/inscription', async (request, reply) => {
       const tenant = requireTenant(request);
       const body = readFormBody(request);
       const typed = fieldValue(body, 'email').slice(0, 400);
@@ -213,7 +213,7 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
       sendHtml(reply, checkMailPage(citizenContext(request, null), CHECK_MAIL_REGISTER)),
     );
 
-    scope.get('/inscription/confirmer', { config: RESET_LIMIT }, async (request, reply) => {
+    scope.get('/inscription/confirmer', linkLimit, async (request, reply) => {
       const tenant = requireTenant(request);
       const token = queryParam(request, 'jeton') ?? '';
       const result = await inTenant(services.db, tenant.id, (trx) => verifyEmail(trx, token, now()));
@@ -243,7 +243,7 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
     });
 
     // Sends a new verification link to an unconfirmed account; the same answer for any address.
-    scope.post('/inscription/renvoyer', { config: REGISTER_LIMIT }, async (request, reply) => {
+    scope.post('/inscription/renvoyer', async (request, reply) => {
       const tenant = requireTenant(request);
       const email = normaliseEmail(fieldValue(readFormBody(request), 'email'));
       if (email) {
@@ -292,7 +292,7 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
       return sendHtml(reply, loginPage(citizenContext(request, null), { email: '', retour, errors: [], notice }));
     });
 
-    scope.post('/connexion', { config: LOGIN_LIMIT }, async (request, reply) => {
+    scope.post('/connexion', async (request, reply) => {
       const tenant = requireTenant(request);
       const body = readFormBody(request);
       const typed = fieldValue(body, 'email').trim().slice(0, 320);
@@ -333,7 +333,7 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
       sendHtml(reply, forgotPasswordPage(citizenContext(request, null), { email: '', errors: [] })),
     );
 
-    scope.post('/mot-de-passe-oublie', { config: RESET_LIMIT }, async (request, reply) => {
+    scope.post('/mot-de-passe-oublie', async (request, reply) => {
       const tenant = requireTenant(request);
       const typed = fieldValue(readFormBody(request), 'email').slice(0, 400);
       const check = checkEmail(typed);
@@ -369,7 +369,7 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
         400,
       );
 
-    scope.get('/mot-de-passe/nouveau', { config: RESET_LIMIT }, async (request, reply) => {
+    scope.get('/mot-de-passe/nouveau', linkLimit, async (request, reply) => {
       const tenant = requireTenant(request);
       const token = queryParam(request, 'jeton') ?? '';
       const state = await inTenant(services.db, tenant.id, (trx) => inspectToken(trx, token, 'reset_password', now()));
@@ -377,7 +377,7 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
       return sendHtml(reply, newPasswordPage(citizenContext(request, null), { token, errors: [] }));
     });
 
-    scope.post('/mot-de-passe/nouveau', { config: RESET_LIMIT }, async (request, reply) => {
+    scope.post('/mot-de-passe/nouveau', async (request, reply) => {
       const tenant = requireTenant(request);
       const body = readFormBody(request);
       const token = fieldValue(body, 'jeton').slice(0, 100);
