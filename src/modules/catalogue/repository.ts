@@ -8,7 +8,10 @@ export async function findDemarcheBySlug(trx: Tx, slug: string): Promise<Demarch
 }
 
 // Sorted in French order here: PGlite and the server may not share the database collation.
-const frenchOrder = (a: string, b: string) => a.localeCompare(b, 'fr', { sensitivity: 'base' });
+// One collator for every comparison: localeCompare with options builds a new one at each call,
+// which made sorting the catalogue the most expensive part of its page.
+const frenchCollator = new Intl.Collator('fr', { sensitivity: 'base' });
+export const frenchOrder = (a: string, b: string): number => frenchCollator.compare(a, b);
 
 /** Every public démarche and information page, by title. */
 export async function listPublicDemarches(trx: Tx): Promise<DemarcheRow[]> {

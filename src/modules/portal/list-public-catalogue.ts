@@ -1,5 +1,6 @@
 import type { Db } from '../../db/tenant-scope.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
+import { frenchOrder } from '../catalogue/repository.ts';
 
 export interface CatalogueEntry {
   slug: string;
@@ -19,7 +20,7 @@ export interface PublicCatalogue {
   lifeEvents: Set<string>;
 }
 
-const byFrench = (a: string, b: string) => a.localeCompare(b, 'fr', { sensitivity: 'base' });
+const byFrench = frenchOrder;
 
 /**
  * Every public démarche and information page of the tenant, grouped by service. Internal agent
