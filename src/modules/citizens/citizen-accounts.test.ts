@@ -278,7 +278,7 @@ describe(`citizen accounts and space (${TEST_DB})`, () => {
         confirmation: PASSWORD,
       });
       assert.equal(homoglyph.statusCode, 400, email);
-      assert.match(homoglyph.body, /caractères inhabituels/);
+      assert.match(homoglyph.body, /caractères spéciaux ou accentués/);
     }
     const none = await ctx.database.ownerQuery(`select count(*)::int as n from citizens where email like 'p%ul%'`);
     assert.equal(none.rows[0]!.n, 0);

@@ -14,9 +14,9 @@ import { isOpen } from '../requests/status.ts';
 import { requestResource } from '../requests/policy.ts';
 import { can } from '../../platform/policy.ts';
 import { citizenActor } from './policy.ts';
+import { checkEmail, loginEmail } from '../../platform/security/email.ts';
 import { beginLoginAttempt } from '../../platform/security/login-throttle.ts';
 import { authenticateCitizen } from './authenticate-citizen.ts';
-import { checkEmail, normaliseEmail } from './email.ts';
 import { linkEarlierRequests } from './link-earlier-requests.ts';
 import { verifyEmailMail } from './mails.ts';
 import { readPreferences, validatePreferences } from './preferences.ts';
@@ -245,7 +245,7 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
     // Sends a new verification link to an unconfirmed account; the same answer for any address.
     scope.post('/inscription/renvoyer', async (request, reply) => {
       const tenant = requireTenant(request);
-      const email = normaliseEmail(fieldValue(readFormBody(request), 'email'));
+      const email = loginEmail(fieldValue(readFormBody(request), 'email').slice(0, 400));
       if (email) {
         const base = siteUrl(request);
         await inTenant(services.db, tenant.id, async (trx) => {
@@ -301,7 +301,7 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
       // Progressive delay after failed attempts on this address or from this client.
       const attempt = await beginLoginAttempt(request, reply, 'citizen', typed);
       const result = await inTenant(services.db, tenant.id, (trx) =>
-        authenticateCitizen(trx, normaliseEmail(typed), password),
+        authenticateCitizen(trx, loginEmail(typed), password),
       );
       const ctx = citizenContext(request, null);
       if (result.outcome === 'failed') attempt.failed();
