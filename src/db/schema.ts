@@ -117,6 +117,8 @@ export interface AgentSessionsTable {
   expires_at: Timestamp;
   stage: Generated<AgentSessionStage>;
   failed_codes: Generated<number>;
+  /** ProConnect sessions: the provider's ID token, for id_token_hint at logout. */
+  id_token: string | null;
 }
 
 export type AgentSessionStage = 'full' | 'second_factor' | 'enrolment';
@@ -138,7 +140,10 @@ export interface AgentInvitationsTable {
   created_at: Generated<Date>;
   expires_at: Timestamp;
   used_at: Date | null;
+  purpose: Generated<AgentTokenPurpose>;
 }
+
+export type AgentTokenPurpose = 'invitation' | 'password_reset';
 
 export interface RequestsTable {
   tenant_id: string;

@@ -39,7 +39,7 @@ export interface RunningProConnect {
   /** Who the next login will be; set it before following the redirect. */
   nextAgent: ProConnectAgent | null;
   /** Registers the client once the app's redirect URIs are known (the app listens after us). */
-  configure(redirectUris: string[]): void;
+  configure(redirectUris: string[], postLogoutRedirectUris?: string[]): void;
   close(): Promise<void>;
 }
 
@@ -64,7 +64,7 @@ export async function startProConnectProvider(): Promise<RunningProConnect> {
     clientId: `guichet-${randomBytes(4).toString('hex')}`,
     clientSecret: randomBytes(24).toString('base64url'),
     nextAgent: null,
-    configure(redirectUris) {
+    configure(redirectUris, postLogoutRedirectUris = []) {
       const claims: Record<string, string[]> = { openid: ['sub'] };
       for (const scope of PROCONNECT_TEST_SCOPES) if (scope !== 'openid') claims[scope] = [scope];
       const configuration: Configuration = {
@@ -73,6 +73,7 @@ export async function startProConnectProvider(): Promise<RunningProConnect> {
             client_id: running.clientId,
             client_secret: running.clientSecret,
             redirect_uris: redirectUris,
+            post_logout_redirect_uris: postLogoutRedirectUris,
             response_types: ['code'],
             grant_types: ['authorization_code'],
             token_endpoint_auth_method: 'client_secret_post',

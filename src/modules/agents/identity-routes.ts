@@ -46,13 +46,23 @@ import {
   deleteSession,
   recordFailedCode,
   SESSION_ABSOLUTE_MS,
+  sessionIdToken,
   type SessionAgent,
 } from './sessions.ts';
 import { otpauthUri, qrCodeSvg } from './totp.ts';
+import { loginEmail } from '../../platform/security/email.ts';
+import {
+  findPasswordReset,
+  invalidResetLink,
+  requestAgentPasswordReset,
+  resetAgentPassword,
+  sendAgentPasswordReset,
+} from './reset-agent-password.ts';
 import { adminAgentsPage, type InviteValues } from './views/admin-agents-page.ts';
 import {
   enrolmentDonePage,
   enrolmentPage,
+  forgotPasswordPage,
   invitationPage,
   proconnectRefusedPage,
   recoveryCodesPage,
@@ -69,6 +79,7 @@ const ADMIN_NOTICES: Record<string, string> = {
   '2fa': 'Le réglage de la double authentification est enregistré.',
   proconnect: 'Les réglages de ProConnect sont enregistrés.',
   '2fa-reinitialisee': 'La double authentification de l’agent est réinitialisée. Ses sessions sont fermées.',
+  'mot-de-passe': 'Le lien pour changer de mot de passe est envoyé à l’agent. Il vaut 1 heure.',
 };
 
 function context(request: FastifyRequest, agent: SessionAgent | null): PageContext {
@@ -120,14 +131,20 @@ export function registerIdentityRoutes(scope: FastifyInstance, services: Service
   const loginLimit = { config: { rateLimit: { max: services.config.loginRateLimit, timeWindow: '1 minute' } } };
 
   /** Opens the session that follows a checked first factor, replacing any previous one. */
-  async function openSession(request: FastifyRequest, reply: FastifyReply, agentId: string, retour: string) {
+  async function openSession(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    agentId: string,
+    retour: string,
+    idToken: string | null = null,
+  ) {
     const tenant = requireTenant(request);
     const previous = request.cookies[AGENT_COOKIE];
     const now = services.clock.now();
     const { token, stage } = await inTenant(services.db, tenant.id, async (trx) => {
       if (previous) await deleteSession(trx, previous);
       const stage = await stageAfterFirstFactor(trx, agentId);
-      return { token: await createSession(trx, tenant.id, agentId, now, stage), stage };
+      return { token: await createSession(trx, tenant.id, agentId, now, stage, idToken), stage };
     });
     setSessionCookie(reply, token, secure);
     return reply.redirect(url(request, pathForStage(stage, retour)), 303);
@@ -138,8 +155,10 @@ export function registerIdentityRoutes(scope: FastifyInstance, services: Service
     const tenant = requireTenant(request);
     const previous = request.cookies[AGENT_COOKIE]!;
     const token = await inTenant(services.db, tenant.id, async (trx) => {
+      // A ProConnect login keeps its ID token past the second factor, for the logout.
+      const idToken = await sessionIdToken(trx, previous);
       await deleteSession(trx, previous);
-      return createSession(trx, tenant.id, agentId, services.clock.now(), 'full');
+      return createSession(trx, tenant.id, agentId, services.clock.now(), 'full', idToken);
     });
     forgetSession(request);
     setSessionCookie(reply, token, secure);
@@ -278,6 +297,97 @@ export function registerIdentityRoutes(scope: FastifyInstance, services: Service
     }
   });
 
+  // --- Password reset ---------------------------------------------------------------------
+  // The POST routes fall under the login rule of platform/security/rate-limits.ts.
+
+  scope.get('/agent/mot-de-passe-oublie', async (request, reply) =>
+    sendHtml(
+      reply,
+      forgotPasswordPage(context(request, null), {
+        email: '',
+        error: null,
+        sent: queryParam(request, 'envoye') === '1',
+      }),
+    ),
+  );
+
+  scope.post('/agent/mot-de-passe-oublie', async (request, reply) => {
+    const tenant = requireTenant(request);
+    const email = fieldValue(readFormBody(request), 'email').trim().slice(0, 320);
+    if (email === '') {
+      const page = forgotPasswordPage(context(request, null), {
+        email,
+        error: 'Indiquez l’adresse électronique de votre compte agent.',
+        sent: false,
+      });
+      return sendHtml(reply, page, 400);
+    }
+    // Known, unknown or deactivated: the same redirect, so the page tells nothing about accounts.
+    await inTenant(services.db, tenant.id, (trx) =>
+      requestAgentPasswordReset(trx, {
+        tenantId: tenant.id,
+        tenantName: tenant.name,
+        email: loginEmail(email),
+        baseUrl: baseUrl(request),
+        now: services.clock.now(),
+      }),
+    );
+    services.mail.kick();
+    return reply.redirect(url(request, '/agent/mot-de-passe-oublie?envoye=1'), 303);
+  });
+
+  scope.get('/agent/mot-de-passe/nouveau', async (request, reply) => {
+    const tenant = requireTenant(request);
+    const token = queryParam(request, 'jeton') ?? '';
+    const reset = await inTenant(services.db, tenant.id, (trx) => findPasswordReset(trx, token, services.clock.now()));
+    if (!reset) throw invalidResetLink();
+    return sendHtml(
+      reply,
+      invitationPage(context(request, null), {
+        token,
+        name: reset.display_name,
+        email: reset.email,
+        errors: [],
+        reset: true,
+      }),
+    );
+  });
+
+  scope.post('/agent/mot-de-passe/nouveau', async (request, reply) => {
+    const tenant = requireTenant(request);
+    const body = readFormBody(request);
+    const token = fieldValue(body, 'jeton').slice(0, 100);
+    const now = services.clock.now();
+    try {
+      await inTenant(services.db, tenant.id, (trx) =>
+        resetAgentPassword(trx, {
+          token,
+          password: fieldValue(body, 'password').slice(0, 1024),
+          confirmation: fieldValue(body, 'confirmation').slice(0, 1024),
+          tenantName: tenant.name,
+          now,
+        }),
+      );
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'validation_failed') {
+        const reset = await inTenant(services.db, tenant.id, (trx) => findPasswordReset(trx, token, now));
+        if (!reset) throw invalidResetLink();
+        const page = invitationPage(context(request, null), {
+          token,
+          name: reset.display_name,
+          email: reset.email,
+          errors: err.details as FieldError[],
+          reset: true,
+        });
+        return sendHtml(reply, page, 400);
+      }
+      throw err;
+    }
+    // Every session was closed, this browser's too: a fresh login, with the second factor if set.
+    reply.clearCookie(AGENT_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+    return reply.redirect(url(request, '/agent/connexion?mot-de-passe=1'), 303);
+  });
+
   // --- Administrators: agents of the tenant ------------------------------------------------
 
   async function renderAdmin(
@@ -384,6 +494,24 @@ export function registerIdentityRoutes(scope: FastifyInstance, services: Service
     return reply.redirect(url(request, '/agent/admin/agents?fait=2fa-reinitialisee'), 303);
   });
 
+  scope.post('/agent/admin/agents/:id/reinitialiser-mot-de-passe', async (request, reply) => {
+    const admin = await requireAdmin(request, services);
+    const tenant = requireTenant(request);
+    const id = agentIdParam(request);
+    await inTenant(services.db, tenant.id, (trx) =>
+      sendAgentPasswordReset(trx, {
+        tenantId: tenant.id,
+        tenantName: tenant.name,
+        agentId: id,
+        adminId: admin.id,
+        baseUrl: baseUrl(request),
+        now: services.clock.now(),
+      }),
+    );
+    services.mail.kick();
+    return reply.redirect(url(request, '/agent/admin/agents?fait=mot-de-passe'), 303);
+  });
+
   scope.post('/agent/admin/agents/:id/services', async (request, reply) => {
     await requireAdmin(request, services);
     const tenant = requireTenant(request);
@@ -483,6 +611,6 @@ export function registerIdentityRoutes(scope: FastifyInstance, services: Service
     });
     if (agentId === 'other_tenant' || agentId === 'unknown_agent') return refuse(agentId, 403);
     // ProConnect counts as the first factor; TOTP still applies (see stageAfterFirstFactor).
-    return openSession(request, reply, agentId, flow.retour);
+    return openSession(request, reply, agentId, flow.retour, identity.idToken ?? null);
   });
 }

@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { AgentRole } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -6,6 +5,7 @@ import { queueMail } from '../../platform/mail.ts';
 import { hashPassword } from './password.ts';
 import { checkPassword } from './password-policy.ts';
 import { deleteAgentSessions } from './sessions.ts';
+import { findAgentToken, issueAgentToken, spendAgentToken } from './agent-tokens.ts';
 
 export const INVITATION_LIFETIME_MS = 72 * 60 * 60 * 1000;
 const ROLES: AgentRole[] = ['agent', 'supervisor', 'admin'];
@@ -18,10 +18,6 @@ export const ROLE_LABELS: Record<AgentRole, string> = {
 export interface FieldError {
   field: string;
   message: string;
-}
-
-function tokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
 }
 
 export async function listAgents(trx: Tx) {
@@ -102,17 +98,14 @@ export async function inviteAgent(trx: Tx, input: InviteInput): Promise<void> {
       .values(serviceIds.map((id) => ({ tenant_id: input.tenantId, agent_id: agent.id, service_id: id })))
       .execute();
   }
-  const token = randomBytes(32).toString('base64url');
-  await trx
-    .insertInto('agent_invitations')
-    .values({
-      tenant_id: input.tenantId,
-      agent_id: agent.id,
-      token_hash: tokenHash(token),
-      invited_by: input.invitedBy,
-      expires_at: new Date(input.now.getTime() + INVITATION_LIFETIME_MS),
-    })
-    .execute();
+  const token = await issueAgentToken(trx, {
+    tenantId: input.tenantId,
+    agentId: agent.id,
+    purpose: 'invitation',
+    issuedBy: input.invitedBy,
+    lifetimeMs: INVITATION_LIFETIME_MS,
+    now: input.now,
+  });
   const link = `${input.baseUrl}/agent/invitation?jeton=${token}`;
   await queueMail(trx, input.tenantId, {
     to: email,
@@ -132,16 +125,7 @@ export async function inviteAgent(trx: Tx, input: InviteInput): Promise<void> {
 
 /** The agent an invitation token opens, if it is unused and not expired. */
 export async function findInvitation(trx: Tx, token: string, now: Date) {
-  if (!/^[\w-]{43}$/.test(token)) return undefined;
-  return trx
-    .selectFrom('agent_invitations as i')
-    .innerJoin('agents as a', (j) => j.onRef('a.tenant_id', '=', 'i.tenant_id').onRef('a.id', '=', 'i.agent_id'))
-    .select(['i.id', 'i.agent_id', 'a.email', 'a.display_name'])
-    .where('i.token_hash', '=', tokenHash(token))
-    .where('i.used_at', 'is', null)
-    .where('i.expires_at', '>', now)
-    .where('a.active', '=', true)
-    .executeTakeFirst();
+  return findAgentToken(trx, token, 'invitation', now);
 }
 
 /**
@@ -162,13 +146,7 @@ export async function acceptInvitation(
     throw new AppError('validation_failed', message, [{ field: 'confirmation', message }]);
   }
   // The conditional update makes the link single-use even when two submissions race.
-  const spent = await trx
-    .updateTable('agent_invitations')
-    .set({ used_at: input.now })
-    .where('id', '=', invitation.id)
-    .where('used_at', 'is', null)
-    .executeTakeFirst();
-  if (Number(spent.numUpdatedRows) !== 1) throw invalidInvitation();
+  if (!(await spendAgentToken(trx, invitation.id, input.now))) throw invalidInvitation();
   await trx
     .updateTable('agents')
     .set({ password_hash: await hashPassword(input.password), last_login_at: input.now })

@@ -149,6 +149,23 @@ export async function finishLogin(
 }
 
 /**
+ * Where to send the browser so that ProConnect closes its own session too (RP-initiated logout),
+ * or null when the provider advertises no end_session_endpoint.
+ */
+export async function logoutUrl(
+  settings: ProConnectSettings,
+  input: { idToken: string; state: string; postLogoutRedirectUri: string },
+): Promise<URL | null> {
+  const config = await providerConfiguration(settings);
+  if (!config.serverMetadata().end_session_endpoint) return null;
+  return oidc.buildEndSessionUrl(config, {
+    id_token_hint: input.idToken,
+    state: input.state,
+    post_logout_redirect_uri: input.postLogoutRedirectUri,
+  });
+}
+
+/**
  * Does this identity belong to the current tenant? By the SIRET of the agent's establishment,
  * or else by the domain of their email, each listed in the tenant's settings.
  */

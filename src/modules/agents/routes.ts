@@ -1,3 +1,4 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { pageContext, requireTenant, type Services } from '../../app.ts';
 import type { RequestStatus } from '../../db/schema.ts';
@@ -31,7 +32,16 @@ import {
   safeReturnPath,
 } from './require-agent.ts';
 import { stageAfterFirstFactor } from './second-factor.ts';
-import { AGENT_COOKIE, createSession, deleteSession, SESSION_ABSOLUTE_MS, type SessionAgent } from './sessions.ts';
+import {
+  AGENT_COOKIE,
+  createSession,
+  deleteSession,
+  SESSION_ABSOLUTE_MS,
+  sessionIdToken,
+  type SessionAgent,
+} from './sessions.ts';
+import { FLOW_LIFETIME_MS, logoutUrl } from './proconnect.ts';
+import { loggedOutPage } from './views/identity-pages.ts';
 import { logPersonalDataAccess } from '../privacy/access-log.ts';
 import { isoDate } from './views/format.ts';
 import { loginPage } from './views/login-page.ts';
@@ -39,6 +49,8 @@ import { requestDetailPage, type FieldError, type RequestDetailPageInput } from 
 import { requestListPage } from './views/request-list-page.ts';
 
 const LOGIN_FAILED = 'Adresse électronique ou mot de passe incorrect.';
+/** The state of a logout through ProConnect, checked when the provider sends the browser back. */
+const LOGOUT_COOKIE = 'guichet_proconnect_logout';
 const REFERENCE = /^[A-Z]{2,4}-\d{4}-[A-Z0-9]{3,12}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NOTICES: Record<string, string> = {
@@ -159,7 +171,12 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
     scope.get('/agent/connexion', async (request, reply) => {
       const retour = safeReturnPath(queryParam(request, 'retour'));
       if (await currentAgent(request, services)) return reply.redirect(url(request, retour), 303);
-      const notice = queryParam(request, 'deconnexion') === '1' ? 'Vous êtes déconnecté.' : undefined;
+      const notice =
+        queryParam(request, 'deconnexion') === '1'
+          ? 'Vous êtes déconnecté.'
+          : queryParam(request, 'mot-de-passe') === '1'
+            ? 'Votre mot de passe est changé et toutes vos sessions sont fermées. Connectez-vous avec le nouveau.'
+            : undefined;
       return sendHtml(
         reply,
         loginPage(agentContext(request, null), { email: '', retour, error: null, notice, proconnect: !!proconnect }),
@@ -213,9 +230,52 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
     scope.post('/agent/deconnexion', async (request, reply) => {
       const tenant = requireTenant(request);
       const token = request.cookies[AGENT_COOKIE];
-      if (token) await inTenant(services.db, tenant.id, (trx) => deleteSession(trx, token));
+      const idToken = token
+        ? await inTenant(services.db, tenant.id, async (trx) => {
+            const kept = await sessionIdToken(trx, token);
+            await deleteSession(trx, token);
+            return kept;
+          })
+        : null;
       reply.clearCookie(AGENT_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookie });
+      // A ProConnect session is closed at the provider too, when it offers a logout endpoint;
+      // the local session is already gone whatever the provider answers.
+      if (idToken && proconnect) {
+        const state = randomBytes(24).toString('base64url');
+        let target: URL | null = null;
+        try {
+          target = await logoutUrl(
+            { ...proconnect, allowHttp: services.config.env !== 'production' },
+            { idToken, state, postLogoutRedirectUri: `${baseUrl(request)}/agent/deconnexion/retour` },
+          );
+        } catch (err) {
+          request.log.warn({ err }, 'ProConnect discovery failed at logout');
+        }
+        if (target) {
+          reply.setCookie(LOGOUT_COOKIE, state, {
+            path: '/',
+            httpOnly: true,
+            // Lax: the cookie must come back on the top-level redirect from the provider.
+            sameSite: 'lax',
+            secure: secureCookie,
+            maxAge: FLOW_LIFETIME_MS / 1000,
+          });
+          return reply.redirect(target.href, 303);
+        }
+      }
       return reply.redirect(url(request, '/agent/connexion?deconnexion=1'), 303);
+    });
+
+    scope.get('/agent/deconnexion/retour', async (request, reply) => {
+      const expected = request.cookies[LOGOUT_COOKIE];
+      const state = queryParam(request, 'state');
+      reply.clearCookie(LOGOUT_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookie });
+      const confirmed =
+        !!expected &&
+        !!state &&
+        expected.length === state.length &&
+        timingSafeEqual(Buffer.from(expected), Buffer.from(state));
+      return sendHtml(reply, loggedOutPage(agentContext(request, null), { confirmed }), confirmed ? 200 : 400);
     });
 
     scope.get('/agent/demandes', async (request, reply) => {

@@ -40,6 +40,7 @@ export async function createSession(
   agentId: string,
   now: Date,
   stage: AgentSessionStage = 'full',
+  idToken: string | null = null,
 ): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await trx
@@ -52,9 +53,21 @@ export async function createSession(
       last_seen_at: now,
       expires_at: new Date(now.getTime() + SESSION_ABSOLUTE_MS),
       stage,
+      id_token: idToken,
     })
     .execute();
   return token;
+}
+
+/** The ProConnect ID token a session was opened with, or null (password login, unknown session). */
+export async function sessionIdToken(trx: Tx, token: string): Promise<string | null> {
+  if (!/^[\w-]{43}$/.test(token)) return null;
+  const row = await trx
+    .selectFrom('agent_sessions')
+    .select('id_token')
+    .where('id', '=', sessionIdFor(token))
+    .executeTakeFirst();
+  return row?.id_token ?? null;
 }
 
 export async function deleteSession(trx: Tx, token: string): Promise<void> {

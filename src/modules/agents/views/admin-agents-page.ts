@@ -54,6 +54,16 @@ function agentRow(ctx: PageContext, input: AdminAgentsPageInput, a: AgentListIte
           </button>
         </form>`
       : '';
+  // Invited agents choose their password from the invitation; deactivated ones cannot reset.
+  const passwordForm =
+    a.active && !a.pending
+      ? html`<form method="post" action="${url(ctx, `${base}/reinitialiser-mot-de-passe`)}">
+          ${csrfField(ctx)}
+          <button type="submit" class="button secondary">
+            Envoyer à ${a.display_name} un lien pour changer son mot de passe
+          </button>
+        </form>`
+      : '';
   return html`<section class="agent-card" aria-labelledby="agent-${index}">
     <h3 id="agent-${index}">${a.display_name}</h3>
     <dl class="facts">
@@ -86,7 +96,7 @@ function agentRow(ctx: PageContext, input: AdminAgentsPageInput, a: AgentListIte
           </form>`
         : ''
     }
-    ${resetForm}
+    ${resetForm} ${passwordForm}
     ${
       a.id === input.selfId
         ? html`<p>C'est votre compte : vous ne pouvez pas le désactiver.</p>`

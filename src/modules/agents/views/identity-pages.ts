@@ -151,14 +151,24 @@ export function recoveryCodesPage(ctx: PageContext, input: { codes: string[]; ne
 /** An invited agent chooses their password. */
 export function invitationPage(
   ctx: PageContext,
-  input: { token: string; name: string; email: string; errors: FieldError[] },
+  input: { token: string; name: string; email: string; errors: FieldError[]; reset?: boolean },
 ): SafeHtml {
   const password = errorFor(input.errors, 'password');
   const confirmation = errorFor(input.errors, 'confirmation');
-  const main = html`<h1>Choisir votre mot de passe</h1>
+  // The same form serves the invitation and the password reset (two single-use links).
+  const title = input.reset ? 'Choisir un nouveau mot de passe' : 'Choisir votre mot de passe';
+  const main = html`<h1>${title}</h1>
     ${errorSummary(input.errors)}
-    <p>Bonjour ${input.name}, choisissez le mot de passe de votre compte agent (${input.email}).</p>
-    <form method="post" action="${url(ctx, '/agent/invitation')}" novalidate>
+    <p>
+      Bonjour ${input.name}, choisissez ${input.reset ? 'le nouveau' : 'le'} mot de passe de votre compte agent
+      (${input.email}).
+    </p>
+    ${
+      input.reset
+        ? html`<p>Toutes vos sessions ouvertes seront fermées. La double authentification reste active.</p>`
+        : ''
+    }
+    <form method="post" action="${url(ctx, input.reset ? '/agent/mot-de-passe/nouveau' : '/agent/invitation')}" novalidate>
       ${csrfField(ctx)}
       <input type="hidden" name="jeton" value="${input.token}" />
       <input type="hidden" name="email" autocomplete="username" value="${input.email}" />
@@ -192,7 +202,7 @@ export function invitationPage(
       </div>
       <button type="submit" class="button">Enregistrer mon mot de passe</button>
     </form>`;
-  return layout(ctx, { title: 'Choisir votre mot de passe', main, area: 'agent' });
+  return layout(ctx, { title, main, area: 'agent' });
 }
 
 /** ProConnect said who the person is, but Guichet cannot let them in here. */
@@ -236,4 +246,64 @@ export function proconnectRefusedPage(
     ${t.body}
     <p><a href="${url(ctx, '/agent/connexion')}">Retour à la page de connexion</a></p>`;
   return layout(ctx, { title: t.title, main, area: 'agent' });
+}
+
+/** Asks for the address a reset link goes to; after sending, the same notice whatever the address. */
+export function forgotPasswordPage(
+  ctx: PageContext,
+  input: { email: string; error: string | null; sent: boolean },
+): SafeHtml {
+  const errors = input.error ? [{ field: 'email', message: input.error }] : [];
+  const main = html`<h1>Mot de passe oublié</h1>
+    ${errorSummary(errors)}
+    ${
+      input.sent
+        ? html`<div class="notice" role="status">
+            <p>
+              Si un compte agent actif correspond à cette adresse, un courriel vient de lui être envoyé avec un lien pour
+              choisir un nouveau mot de passe. Le lien vaut 1 heure.
+            </p>
+          </div>`
+        : ''
+    }
+    <p>
+      Indiquez l'adresse électronique de votre compte agent. Vous recevrez un lien pour choisir un nouveau mot de
+      passe.
+    </p>
+    <form method="post" action="${url(ctx, '/agent/mot-de-passe-oublie')}" novalidate>
+      ${csrfField(ctx)}
+      <div class="field${input.error ? ' field-error' : ''}">
+        <label for="email">Adresse électronique</label>
+        ${input.error ? html`<span class="error-message" id="email-error">${input.error}</span>` : ''}
+        <input
+          type="email"
+          id="email"
+          name="email"
+          autocomplete="username"
+          required
+          spellcheck="false"
+          value="${input.email}"
+          ${input.error ? html`aria-describedby="email-error" aria-invalid="true"` : ''}
+        />
+      </div>
+      <button type="submit" class="button">Recevoir le lien</button>
+    </form>
+    <p><a href="${url(ctx, '/agent/connexion')}">Retour à la page de connexion</a></p>`;
+  return layout(ctx, { title: 'Mot de passe oublié', main, area: 'agent' });
+}
+
+/** Back from the provider's logout page (or not: a state that does not match says so). */
+export function loggedOutPage(ctx: PageContext, input: { confirmed: boolean }): SafeHtml {
+  const title = input.confirmed ? 'Vous êtes déconnecté' : 'Déconnexion de ProConnect non confirmée';
+  const main = html`<h1>${title}</h1>
+    ${
+      input.confirmed
+        ? html`<p>Votre session de ${ctx.tenant.name} et votre session ProConnect sont fermées.</p>`
+        : html`<p>
+            Votre session de ${ctx.tenant.name} est fermée, mais la réponse de ProConnect n'a pas pu être vérifiée. Si
+            vous êtes sur un ordinateur partagé, fermez le navigateur.
+          </p>`
+    }
+    <p><a href="${url(ctx, '/agent/connexion')}">Se connecter à nouveau</a></p>`;
+  return layout(ctx, { title, main, area: 'agent' });
 }

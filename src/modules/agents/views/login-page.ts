@@ -50,6 +50,6 @@ export function loginPage(ctx: PageContext, input: LoginPageInput): SafeHtml {
       </div>
       <button type="submit" class="button">Se connecter</button>
     </form>
-    <p>Mot de passe oublié ? Demandez à l'administrateur de votre collectivité.</p>`;
+    <p><a href="${url(ctx, '/agent/mot-de-passe-oublie')}">Mot de passe oublié ?</a></p>`;
   return layout(ctx, { title: "Connexion à l'espace agents", main, area: 'agent', notice: input.notice });
 }
