@@ -9,6 +9,7 @@ import { createApp } from '../../src/app.ts';
 import { inTenant } from '../../src/db/tenant-scope.ts';
 import { hashPassword } from '../../src/modules/agents/password.ts';
 import { createSession } from '../../src/modules/agents/sessions.ts';
+import { issueAgentToken } from '../../src/modules/agents/agent-tokens.ts';
 import { issueToken } from '../../src/modules/citizens/tokens.ts';
 import { citizenSessionIdFor, openCitizenSession } from '../../src/modules/citizens/sessions.ts';
 import { generateReference, generateTrackingSecret, hashTrackingSecret } from '../../src/modules/requests/reference.ts';
@@ -70,6 +71,7 @@ interface Fixtures {
   citizenAOtherSession: string;
   resetToken: string;
   invitationToken: string;
+  agentResetToken: string;
   agentXEmail: string;
   password: string;
 }
@@ -397,6 +399,33 @@ const MATRIX: Row[] = [
     accept: { actor: 'anonymous', outcome: '303 /agent/' },
     note: 'refused without a valid link; the mailed link opens the account',
   },
+  { method: 'GET', route: '/agent/mot-de-passe-oublie', expect: everyone('200') },
+  {
+    method: 'POST',
+    route: '/agent/mot-de-passe-oublie',
+    form: () => ({ email: 'personne@villebelle.example' }),
+    expect: everyone('303 /agent/mot-de-passe-oublie'),
+    note: 'the same answer whether the account exists or not',
+  },
+  { method: 'GET', route: '/agent/mot-de-passe/nouveau', expect: everyone('404'), note: 'without a valid link' },
+  {
+    method: 'POST',
+    route: '/agent/mot-de-passe/nouveau',
+    form: (f, _a, accepted) => ({
+      jeton: accepted ? f.agentResetToken : 'faux',
+      password: f.password,
+      confirmation: f.password,
+    }),
+    expect: everyone('404'),
+    accept: { actor: 'anonymous', outcome: '303 /agent/connexion' },
+    note: 'refused without a valid link; the mailed link sets the password',
+  },
+  {
+    method: 'GET',
+    route: '/agent/deconnexion/retour',
+    expect: everyone('400'),
+    note: 'without the state of a ProConnect logout',
+  },
   { method: 'GET', route: '/agent/connexion/proconnect', expect: everyone('404') },
   { method: 'GET', route: '/agent/connexion/proconnect/retour', expect: everyone('404') },
 
@@ -461,6 +490,12 @@ const MATRIX: Row[] = [
     method: 'POST',
     route: '/agent/admin/agents/:id/reinitialiser-2fa',
     url: (f) => `/agent/admin/agents/${f.spareAgentId}/reinitialiser-2fa`,
+    expect: ADMIN_ONLY('303 /agent/admin/agents'),
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/agents/:id/reinitialiser-mot-de-passe',
+    url: (f) => `/agent/admin/agents/${f.spareAgentId}/reinitialiser-mot-de-passe`,
     expect: ADMIN_ONLY('303 /agent/admin/agents'),
   },
   {
@@ -673,6 +708,16 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
       `insert into agent_invitations (tenant_id, agent_id, token_hash, expires_at) values ($1, $2, $3, now() + interval '1 day')`,
       [tenantId, invited, createHash('sha256').update(invitationToken).digest('hex')],
     );
+    const agentResetToken = await inTenant(ctx.services.db, tenantId, (trx) =>
+      issueAgentToken(trx, {
+        tenantId,
+        agentId: spareAgentId,
+        purpose: 'password_reset',
+        issuedBy: null,
+        lifetimeMs: 60 * 60 * 1000,
+        now: now(),
+      }),
+    );
     const otherA = await inTenant(ctx.services.db, tenantId, (trx) =>
       openCitizenSession(trx, { tenantId, citizenId: citizenA, method: 'password', now: now() }),
     );
@@ -689,6 +734,7 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
       citizenAOtherSession: citizenSessionIdFor(otherA),
       resetToken,
       invitationToken,
+      agentResetToken,
       agentXEmail: 'matrice.x@villebelle.example',
       password,
     };
