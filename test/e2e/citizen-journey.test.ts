@@ -4,13 +4,12 @@
  * citizen seeing it. axe-core checks every page visited (WCAG 2.1 A and AA rules).
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { axeViolations, formatViolations, launchBrowser, type TestBrowser } from '../support/browser.ts';
-import { killServer, startServer, type ServerProcess } from '../support/server-process.ts';
-import { startTestSmtp, type TestSmtp } from '../support/smtp.ts';
+import { axeViolations, formatViolations } from '../support/browser.ts';
+import { startE2eSession, type E2eSession } from '../support/e2e-session.ts';
+import type { TestSmtp } from '../support/smtp.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const CITIZEN_EMAIL = 'camille.martin@example.org';
@@ -44,9 +43,8 @@ function mailText(m: { text?: string; html?: string | false }): string {
 }
 
 describe('citizen journey in a browser', { timeout: 240_000 }, () => {
+  let session: E2eSession;
   let smtp: TestSmtp;
-  let server: ServerProcess;
-  let browser: TestBrowser;
   let page: Page;
   let origin: string;
   let agent: Credentials;
@@ -56,51 +54,21 @@ describe('citizen journey in a browser', { timeout: 240_000 }, () => {
   let trackingPath = '';
 
   before(async () => {
-    smtp = await startTestSmtp();
-    server = await startServer({
-      env: {
-        SMTP_URL: smtp.url,
-        GUICHET_DEMO: 'true',
-        SESSION_SECRET: 'e2e-journey-secret-e2e-journey-secret-42',
-        TRACKING_RATE_LIMIT: '1000',
-      },
-      timeoutMs: 120_000,
-    });
-    origin = server.origin;
-    agent = voirieAgent(server.stdout());
-    browser = await launchBrowser();
-    page = await watchedPage();
+    session = await startE2eSession({ env: { TRACKING_RATE_LIMIT: '1000' } });
+    smtp = session.smtp;
+    origin = session.origin;
+    agent = voirieAgent(session.server.stdout());
+    page = session.page;
   });
 
-  after(async () => {
-    await browser?.close();
-    if (server) {
-      await killServer(server, 'SIGTERM');
-      rmSync(server.dataDir, { recursive: true, force: true });
-    }
-    await smtp?.close();
-  });
+  after(async () => session?.close());
 
-  /**
-   * A new tab whose script errors and console errors are recorded, among them the resources the
-   * Content-Security-Policy blocks (an inline style or script without the nonce would show here).
-   */
-  const browserErrors: string[] = [];
-  async function watchedPage(): Promise<Page> {
-    const p = await browser.context.newPage();
-    p.on('pageerror', (err) => browserErrors.push(`${p.url()}: ${err.message}`));
-    p.on('console', (msg) => {
-      // Chromium logs every 4xx document as a console error; the tests check those statuses themselves.
-      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) {
-        browserErrors.push(`${p.url()}: ${msg.text()}`);
-      }
-    });
-    return p;
-  }
+  /** A new tab whose script and console errors are recorded (see test/support/e2e-session.ts). */
+  const watchedPage = () => session.watchedPage();
 
   /** Asserts that axe-core finds nothing on the page as it is now, and that the browser reported no error. */
   async function assertAccessible(label: string): Promise<void> {
-    assert.deepEqual(browserErrors.splice(0), [], `browser errors up to ${label}`);
+    assert.deepEqual(session.browserErrors.splice(0), [], `browser errors up to ${label}`);
     const violations = await axeViolations(page);
     assert.equal(violations.length, 0, formatViolations(`${label} (${page.url()})`, violations));
   }
@@ -426,6 +394,6 @@ describe('citizen journey in a browser', { timeout: 240_000 }, () => {
     const apiViolations = await axeViolations(page);
     if (apiViolations.length) failures.push(formatViolations('/api/docs', apiViolations));
     assert.equal(failures.length, 0, failures.join('\n\n'));
-    assert.deepEqual(browserErrors.splice(0), [], 'browser errors on these pages');
+    assert.deepEqual(session.browserErrors.splice(0), [], 'browser errors on these pages');
   });
 });

@@ -21,8 +21,13 @@ export interface E2eSession {
   smtp: TestSmtp;
   server: ServerProcess;
   browser: TestBrowser;
+  /** The first tab, watched like those watchedPage() opens. */
   page: Page;
   origin: string;
+  /** Script and console errors of the watched tabs not yet checked; assertAccessible empties it. */
+  browserErrors: string[];
+  /** A new tab whose script and console errors are recorded in browserErrors. */
+  watchedPage: () => Promise<Page>;
   /** The demo agent accounts main.ts prints at first start. */
   accounts: DemoAccount[];
   /** Opens a page and asserts it answered 200. */
@@ -46,7 +51,9 @@ export function mailText(m: { text?: string; html?: string | false }): string {
   return `${m.text ?? ''}\n${typeof m.html === 'string' ? m.html : ''}`;
 }
 
-export async function startE2eSession(options: { env?: Record<string, string> } = {}): Promise<E2eSession> {
+export async function startE2eSession(
+  options: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<E2eSession> {
   const smtp = await startTestSmtp();
   let server: ServerProcess | undefined;
   let browser: TestBrowser | undefined;
@@ -66,23 +73,29 @@ export async function startE2eSession(options: { env?: Record<string, string> } 
         SESSION_SECRET: 'e2e-session-secret-e2e-session-secret-42',
         ...options.env,
       },
-      timeoutMs: 120_000,
+      timeoutMs: options.timeoutMs ?? 120_000,
     });
     browser = await launchBrowser();
   } catch (err) {
     await close();
     throw err;
   }
-  const page = await browser.context.newPage();
-  // Script errors and console errors, among them what the Content-Security-Policy blocks.
+  // Script errors and console errors, among them what the Content-Security-Policy blocks (an
+  // inline style or script without the nonce would show here).
   const browserErrors: string[] = [];
-  page.on('pageerror', (err) => browserErrors.push(`${page.url()}: ${err.message}`));
-  page.on('console', (msg) => {
-    // Chromium logs every 4xx document as a console error; tests check those statuses themselves.
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) {
-      browserErrors.push(`${page.url()}: ${msg.text()}`);
-    }
-  });
+  const context = browser.context;
+  const watchedPage = async (): Promise<Page> => {
+    const p = await context.newPage();
+    p.on('pageerror', (err) => browserErrors.push(`${p.url()}: ${err.message}`));
+    p.on('console', (msg) => {
+      // Chromium logs every 4xx document as a console error; tests check those statuses themselves.
+      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) {
+        browserErrors.push(`${p.url()}: ${msg.text()}`);
+      }
+    });
+    return p;
+  };
+  const page = await watchedPage();
   const origin = server.origin;
   return {
     smtp,
@@ -90,6 +103,8 @@ export async function startE2eSession(options: { env?: Record<string, string> } 
     browser,
     page,
     origin,
+    browserErrors,
+    watchedPage,
     accounts: demoAccounts(server.stdout()),
     goto: async (pathname) => {
       const res = await page.goto(`${origin}${pathname}`, { waitUntil: 'load' });
