@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { axeViolations, formatViolations } from '../support/browser.ts';
-import { startE2eSession, type E2eSession } from '../support/e2e-session.ts';
+import { mailText, startE2eSession, type E2eSession } from '../support/e2e-session.ts';
 import type { TestSmtp } from '../support/smtp.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -36,10 +36,6 @@ function voirieAgent(stdout: string): Credentials {
     accounts.find((a) => a.services.includes('voirie')) ?? accounts.find((a) => a.services.includes('tous'));
   assert.ok(agent, `no demo agent for the voirie service in the server output:\n${stdout}`);
   return agent;
-}
-
-function mailText(m: { text?: string; html?: string | false }): string {
-  return `${m.text ?? ''}\n${typeof m.html === 'string' ? m.html : ''}`;
 }
 
 describe('citizen journey in a browser', { timeout: 240_000 }, () => {
