@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { freshServerDatabase, killServer, sleep, startServer, type ServerProcess } from '../support/server-process.ts';
-import { TcpProxy } from '../support/tcp-proxy.ts';
+import { sleep, startServerBehindProxy, type ServerProcess } from '../support/server-process.ts';
+import type { TcpProxy } from '../support/tcp-proxy.ts';
 import { TEST_DB } from '../support/test-app.ts';
 
 // A page that reads the database on every visit (démarche pages are cached for a minute).
@@ -15,25 +15,13 @@ describe(
   () => {
     let proxy: TcpProxy;
     let server: ServerProcess;
-    let dropDatabase: () => Promise<void>;
+    let close: () => Promise<void>;
 
     before(async () => {
-      const fresh = await freshServerDatabase();
-      dropDatabase = fresh.drop;
-      const target = new URL(fresh.url);
-      proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-      await proxy.start();
-      target.host = `127.0.0.1:${proxy.port}`;
-      server = await startServer({
-        env: { DATABASE_URL: target.toString(), DATABASE_OWNER_URL: fresh.ownerUrl },
-      });
+      ({ server, proxy, close } = await startServerBehindProxy());
     });
 
-    after(async () => {
-      await killServer(server);
-      await proxy.close();
-      await dropDatabase();
-    });
+    after(async () => close());
 
     const get = async (path: string) => {
       try {

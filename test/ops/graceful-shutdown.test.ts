@@ -17,10 +17,11 @@ import {
   portClosed,
   sleep,
   startServer,
+  startServerBehindProxy,
   tempDataDir,
   type ServerProcess,
 } from '../support/server-process.ts';
-import { TcpProxy } from '../support/tcp-proxy.ts';
+import type { TcpProxy } from '../support/tcp-proxy.ts';
 import { TEST_DB } from '../support/test-app.ts';
 
 /** One GET on a fresh connection (no keep-alive pool shared with other requests). */
@@ -45,25 +46,13 @@ describe(
   () => {
     let proxy: TcpProxy;
     let server: ServerProcess;
-    let dropDatabase: () => Promise<void>;
+    let close: () => Promise<void>;
 
     before(async () => {
-      const fresh = await freshServerDatabase();
-      dropDatabase = fresh.drop;
-      const target = new URL(fresh.url);
-      proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-      await proxy.start();
-      target.host = `127.0.0.1:${proxy.port}`;
-      server = await startServer({
-        env: { DATABASE_URL: target.toString(), DATABASE_OWNER_URL: fresh.ownerUrl },
-      });
+      ({ server, proxy, close } = await startServerBehindProxy());
     });
 
-    after(async () => {
-      await killServer(server);
-      await proxy.close();
-      await dropDatabase();
-    });
+    after(async () => close());
 
     test('a request in flight at SIGTERM completes, then the process exits 0 and the port closes', async () => {
       assert.equal((await get(server.port, '/readyz')).status, 200);

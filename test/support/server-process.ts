@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, PG_ADMIN_URL } from './test-app.ts';
+import { TcpProxy } from './tcp-proxy.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -155,4 +156,30 @@ export async function freshServerDatabase(): Promise<{ url: string; ownerUrl: st
   owner.username = admin.username;
   owner.password = admin.password;
   return { url, ownerUrl: owner.toString(), drop };
+}
+
+/**
+ * A server process on a fresh PostgreSQL database reached through a TCP proxy the test controls
+ * (to cut the database off, or hold a query at it). `close` kills the server and drops the database.
+ */
+export async function startServerBehindProxy(): Promise<{
+  server: ServerProcess;
+  proxy: TcpProxy;
+  close: () => Promise<void>;
+}> {
+  const fresh = await freshServerDatabase();
+  const target = new URL(fresh.url);
+  const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+  await proxy.start();
+  target.host = `127.0.0.1:${proxy.port}`;
+  const server = await startServer({ env: { DATABASE_URL: target.toString(), DATABASE_OWNER_URL: fresh.ownerUrl } });
+  return {
+    server,
+    proxy,
+    close: async () => {
+      await killServer(server);
+      await proxy.close();
+      await fresh.drop();
+    },
+  };
 }
