@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Tx } from '../../db/tenant-scope.ts';
 import type { AgentRole, AgentSessionStage } from '../../db/schema.ts';
@@ -121,6 +122,8 @@ export async function findSession(trx: Tx, token: string, now: Date): Promise<Fo
       'a.email',
       'a.role',
       'a.active',
+      // In the same statement: a session check is on every agent page, one round trip is its cost.
+      sql<string[]>`array(select service_id::text from agent_services where agent_id = s.agent_id)`.as('service_ids'),
     ])
     .where('s.id', '=', id)
     .executeTakeFirst();
@@ -137,18 +140,13 @@ export async function findSession(trx: Tx, token: string, now: Date): Promise<Fo
   if (now.getTime() - new Date(row.last_seen_at).getTime() >= 60_000) {
     await trx.updateTable('agent_sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
   }
-  const services = await trx
-    .selectFrom('agent_services')
-    .select('service_id')
-    .where('agent_id', '=', row.agent_id)
-    .execute();
   return {
     agent: {
       id: row.agent_id,
       name: row.display_name,
       email: row.email,
       role: row.role,
-      serviceIds: services.map((s) => s.service_id),
+      serviceIds: row.service_ids,
     },
     stage: row.stage,
     failedCodes: row.failed_codes,
