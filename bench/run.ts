@@ -10,11 +10,11 @@
  * BENCH_CONNECTIONS (default 20).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServerDatabase } from '../test/support/test-app.ts';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { openDatabase } from '../src/db/database.ts';
 import { killServer, startServer, tempDataDir, type ServerProcess } from '../test/support/server-process.ts';
 import {
   answersFor,
@@ -70,22 +70,8 @@ async function databaseTicks(): Promise<number> {
   }
 }
 
-async function prepareServerDatabase(): Promise<{ url: string; ownerUrl: string }> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`drop database if exists ${DB_NAME} with (force)`);
-  await admin.query(`create database ${DB_NAME}`);
-  await admin.end();
-  const owner = new URL(ADMIN_URL);
-  owner.pathname = `/${DB_NAME}`;
-  // Migrate as the owner, then let the server log in as the unprivileged role, as in production.
-  const migrated = await openDatabase({ url: owner.toString(), dataDir: 'unused', poolSize: 1 });
-  await migrated.ownerQuery(`do $$ begin alter role guichet_app login; exception when others then null; end $$`);
-  await migrated.close();
-  const app = new URL(owner);
-  app.username = 'guichet_app';
-  app.password = '';
-  return { url: app.toString(), ownerUrl: owner.toString() };
+function prepareServerDatabase(): Promise<{ url: string; ownerUrl: string }> {
+  return createServerDatabase(ADMIN_URL, DB_NAME);
 }
 
 function cpuTicks(pid: number): number {

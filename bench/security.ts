@@ -11,10 +11,10 @@
  * BENCH_DURATION (seconds per HTTP scenario, default 10), BENCH_CONNECTIONS (default 10).
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { createServerDatabase } from '../test/support/test-app.ts';
 import os from 'node:os';
 import argon2 from 'argon2';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { openDatabase } from '../src/db/database.ts';
 import { inTenant } from '../src/db/tenant-scope.ts';
 import { seedDemo } from '../src/demo/seed-demo.ts';
@@ -60,21 +60,8 @@ async function timeCalls(n: number, fn: () => Promise<unknown>): Promise<{ p50: 
   return { p50: percentile(times, 50), p99: percentile(times, 99), mean: times.reduce((a, b) => a + b, 0) / n };
 }
 
-async function prepareDatabase(): Promise<{ url: string; ownerUrl: string }> {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`drop database if exists ${DB_NAME} with (force)`);
-  await admin.query(`create database ${DB_NAME}`);
-  await admin.end();
-  const owner = new URL(ADMIN_URL);
-  owner.pathname = `/${DB_NAME}`;
-  const migrated = await openDatabase({ url: owner.toString(), dataDir: 'unused', poolSize: 1 });
-  await migrated.ownerQuery(`do $$ begin alter role guichet_app login; exception when others then null; end $$`);
-  await migrated.close();
-  const app = new URL(owner);
-  app.username = 'guichet_app';
-  app.password = '';
-  return { url: app.toString(), ownerUrl: owner.toString() };
+function prepareDatabase(): Promise<{ url: string; ownerUrl: string }> {
+  return createServerDatabase(ADMIN_URL, DB_NAME);
 }
 
 async function cannon(origin: string, headers: Record<string, string>) {

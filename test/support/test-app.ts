@@ -27,6 +27,28 @@ export interface TestContext {
  * A fresh database (in-memory PGlite, or a new database on the PostgreSQL server), migrated,
  * optionally seeded with the Villebelle demo, and the app built on it (not listening).
  */
+/**
+ * Creates database `name` on the PostgreSQL server of `adminUrl` (dropped first if it exists),
+ * migrates it as the owner (which creates the application role), and returns the owner's URL and
+ * the URL of the unprivileged application role, which logs in as production does.
+ */
+export async function createServerDatabase(adminUrl: string, name: string): Promise<{ url: string; ownerUrl: string }> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const owner = new URL(adminUrl);
+  owner.pathname = `/${name}`;
+  const migrated = await openDatabase({ url: owner.toString(), dataDir: 'unused', poolSize: 1 });
+  await migrated.ownerQuery(`do $$ begin alter role guichet_app login; exception when others then null; end $$`);
+  await migrated.close();
+  const app = new URL(owner);
+  app.username = 'guichet_app';
+  app.password = '';
+  return { url: app.toString(), ownerUrl: owner.toString() };
+}
+
 export async function createTestDatabase(): Promise<{
   database: DatabaseHandle;
   url?: string;
@@ -37,20 +59,7 @@ export async function createTestDatabase(): Promise<{
     return { database, drop: async () => {} };
   }
   const name = `guichet_t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const ownerUrl = PG_ADMIN_URL.replace(/\/[^/?]*(\?|$)/, `/${name}$1`);
-  // Migrate as the owner first (creates the application role), then log the app in as that
-  // unprivileged role, as production does.
-  const migrated = await openDatabase({ url: ownerUrl, dataDir: 'unused', poolSize: 1 });
-  await migrated.ownerQuery(`do $$ begin alter role guichet_app login; exception when others then null; end $$`);
-  await migrated.close();
-  const u = new URL(ownerUrl);
-  u.username = 'guichet_app';
-  u.password = '';
-  const url = u.toString();
+  const { url, ownerUrl } = await createServerDatabase(PG_ADMIN_URL, name);
   const database = await openDatabase({ url, ownerUrl, dataDir: 'unused', poolSize: 5 });
   return {
     database,
