@@ -27,6 +27,14 @@ export interface TenantContact {
   /** Hosting provider named in the legal notice, as declared by the collectivité. */
   hosting?: { name: string; address?: string; phone?: string; website?: string };
 }
+/** The data protection officer the collectivité designated; every field optional (privacy/dpo.ts). */
+export interface TenantDpo {
+  /** A person's name or a title ("Délégué à la protection des données du centre de gestion"). */
+  name?: string;
+  email?: string;
+  /** Where to write, several lines. */
+  postalAddress?: string;
+}
 export interface TenantTheme {
   primaryColor?: string;
   logoText?: string;
@@ -50,6 +58,7 @@ export interface TenantsTable {
   require_agent_2fa: Generated<boolean>;
   proconnect_sirets: ColumnType<string[], string[] | undefined, string[]>;
   proconnect_domains: ColumnType<string[], string[] | undefined, string[]>;
+  dpo: ColumnType<TenantDpo, string | undefined, string>;
 }
 
 export interface TenantHostsTable {
@@ -289,6 +298,8 @@ export interface ConsentsTable {
   method: 'form_checkbox' | 'account_setting';
   given_at: Timestamp;
   withdrawn_at: Date | null;
+  /** False for a consent the démarche requires (see privacy/consents.ts): erasure, not withdrawal. */
+  withdrawable: Generated<boolean>;
 }
 
 export interface ErasureRequestsTable {
@@ -306,7 +317,7 @@ export interface ErasureRequestsTable {
   decision_reason: string | null;
 }
 
-export type AccessLogAction = 'view_request' | 'download_document' | 'export' | 'erasure';
+export type AccessLogAction = 'view_request' | 'download_document' | 'export' | 'erasure' | 'withdraw_consent';
 
 export interface PersonalDataAccessLogTable {
   tenant_id: string;

@@ -48,6 +48,13 @@ export async function seedDemo(database: DatabaseHandle, options: { hosts?: stri
       website: 'https://villebelle.example',
     },
     theme: { primaryColor: '#1f4e8c', logoText: 'Ville de Villebelle' },
+    // A DPO shared between communes, as many small ones do (centre de gestion, syndicat).
+    dpo: {
+      name: 'Délégué à la protection des données du Syndicat numérique de Villebelle et environs',
+      email: 'dpo@villebelle.example',
+      postalAddress:
+        'Délégué à la protection des données\nSyndicat numérique de Villebelle et environs\n4 rue du Moulin\n00000 Villebelle',
+    },
   });
   await seedCatalogue(database.db, tenantId, CORPUS_DIR);
   const credentials = await seedDemoAgents(database.db, tenantId);

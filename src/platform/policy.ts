@@ -87,6 +87,9 @@ export interface Permissions {
   list_erasures: TenantResource;
   decide_erasure: ErasureResource;
   view_register: TenantResource;
+  withdraw_consent: CitizenAccountResource;
+  download_own_document: RequestResource;
+  manage_privacy_settings: TenantResource;
   // citizens (src/modules/citizens/policy.ts)
   view_own_space: CitizenAccountResource;
   manage_own_account: CitizenAccountResource;

@@ -106,6 +106,20 @@ describe('authorisation rules', () => {
     }
   });
 
+  test('personal data: own consents and documents; the DPO settings for admins', () => {
+    assert.equal(can(citizenA, 'withdraw_consent', accountA), true);
+    assert.equal(can(citizenA, 'download_own_document', requestOfA), true);
+    for (const other of [citizenB, citizenAElsewhere, admin, agentX, operator, anonymous]) {
+      assert.equal(can(other, 'withdraw_consent', accountA), false, `${other.kind} withdraws A's consent`);
+      assert.equal(can(other, 'download_own_document', requestOfA), false, `${other.kind} downloads from A's space`);
+    }
+    assert.equal(can(citizenA, 'download_own_document', anonymousRequest), false, 'a request filed without account');
+    assert.equal(can(admin, 'manage_privacy_settings', tenant), true);
+    for (const other of [agentX, supervisorX, otherAdmin, citizenA, anonymous, operator]) {
+      assert.equal(can(other, 'manage_privacy_settings', tenant), false, `${other.kind} sets the DPO`);
+    }
+  });
+
   test('citizen space: the owner only', () => {
     assert.equal(can(citizenA, 'view_own_space', accountA), true);
     assert.equal(can(citizenA, 'manage_own_account', accountA), true);

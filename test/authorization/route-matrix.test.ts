@@ -63,6 +63,7 @@ interface Fixtures {
   reference: string;
   code: string;
   documentId: string;
+  consentId: string;
   demarcheX: string;
   serviceX: string;
   lifeEvent: string;
@@ -232,6 +233,20 @@ const MATRIX: Row[] = [
     url: (f) => `/suivi/${f.reference}/recepisse.pdf?cle=${f.code}`,
     expect: everyone('200'),
   },
+  {
+    method: 'GET',
+    route: '/suivi/:reference/donnees.json',
+    url: (f) => `/suivi/${f.reference}/donnees.json?cle=${f.code}`,
+    expect: everyone('200'),
+    note: 'the request’s data, with reference and tracking code',
+  },
+  {
+    method: 'GET',
+    route: '/suivi/:reference/donnees.pdf',
+    url: (f) => `/suivi/${f.reference}/donnees.pdf?cle=${f.code}`,
+    expect: everyone('200'),
+    note: 'the request’s data, with reference and tracking code',
+  },
 
   // --- FranceConnect (not configured in tests: the "unavailable" page) ---
   { method: 'GET', route: '/connexion/franceconnect', expect: everyone('503') },
@@ -346,6 +361,21 @@ const MATRIX: Row[] = [
   { method: 'GET', route: '/mon-espace/donnees', expect: citizensOnly('200') },
   { method: 'GET', route: '/mon-espace/donnees/export.json', expect: citizensOnly('200') },
   { method: 'GET', route: '/mon-espace/donnees/export.pdf', expect: citizensOnly('200') },
+  {
+    method: 'GET',
+    route: '/mon-espace/donnees/documents/:id',
+    url: (f) => `/mon-espace/donnees/documents/${f.documentId}`,
+    expect: citizensOnly('200', '404'),
+    note: 'a file of A’s request; B gets "not found"',
+  },
+  {
+    method: 'POST',
+    route: '/mon-espace/donnees/consentements/:id/retrait',
+    url: (f) => `/mon-espace/donnees/consentements/${f.consentId}/retrait`,
+    expect: citizensOnly('303 /mon-espace/donnees', '404'),
+    accept: { actor: 'citizenA', outcome: '303 /mon-espace/donnees' },
+    note: 'a consent A gave; B gets "not found"',
+  },
   { method: 'GET', route: '/mon-espace/donnees/effacement', expect: citizensOnly('200') },
   { method: 'GET', route: '/mon-espace/donnees-effacees', expect: everyone('200') },
 
@@ -541,6 +571,19 @@ const MATRIX: Row[] = [
   { method: 'GET', route: '/agent/rgpd/registre', expect: ADMIN_ONLY('200') },
   { method: 'GET', route: '/agent/rgpd/registre.json', expect: ADMIN_ONLY('200') },
   { method: 'GET', route: '/agent/rgpd/registre.csv', expect: ADMIN_ONLY('200') },
+  { method: 'GET', route: '/agent/admin/protection-des-donnees', expect: ADMIN_ONLY('200') },
+  {
+    method: 'POST',
+    route: '/agent/admin/protection-des-donnees',
+    form: (_f, _a, accepted) => ({
+      dpo_nom: 'Délégué à la protection des données',
+      dpo_courriel: accepted ? 'dpo@villebelle.example' : 'pas-une-adresse',
+      dpo_adresse: '',
+    }),
+    expect: ADMIN_ONLY('400'),
+    accept: { actor: 'admin', outcome: '303 /agent/admin/protection-des-donnees' },
+    note: 'the data protection officer’s contact',
+  },
 
   // Last: citizen A's erasure request changes what A's space shows.
   {
@@ -667,6 +710,11 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
       mimeType: 'application/pdf',
       content: Buffer.from('%PDF-1.4\n%%EOF\n'),
     });
+    const consent = await q(
+      `insert into consents (tenant_id, citizen_id, request_id, subject, wording, version, method)
+       values ($1, $2, $3, 'accord_test', 'J’accepte d’être recontacté.', 'v1', 'form_checkbox') returning id`,
+      [tenantId, citizenA, request.id],
+    );
     const erasure = await q(
       `insert into erasure_requests (tenant_id, citizen_id, contact_email, citizen_name, service_ids, grounds)
        values ($1, $2, 'usager.c@example.org', 'Usager C', $3, 'Une demande d’état civil est en cours.') returning id`,
@@ -726,6 +774,7 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
       reference,
       code,
       documentId,
+      consentId: String(consent.rows[0]!.id),
       demarcheX,
       serviceX,
       lifeEvent: String(lifeEvent.rows[0]?.slug ?? 'je-demenage'),

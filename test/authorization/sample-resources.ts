@@ -23,6 +23,9 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     list_erasures: 'tenant',
     decide_erasure: 'erasure_request',
     view_register: 'tenant',
+    withdraw_consent: 'citizen_account',
+    download_own_document: 'request',
+    manage_privacy_settings: 'tenant',
     view_own_space: 'citizen_account',
     manage_own_account: 'citizen_account',
   };

@@ -5,6 +5,7 @@ import type { RequestStatus } from '../../db/schema.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import { fieldValue, readFormBody } from '../../platform/web/form-body.ts';
+import { uploadedFileHeaders } from '../../platform/web/download.ts';
 import { url, type PageContext } from '../../platform/web/layout.ts';
 import { addInternalNote } from '../requests/add-internal-note.ts';
 import { changeRequestStatus, isRequestStatus } from '../requests/change-request-status.ts';
@@ -43,6 +44,7 @@ import {
 import { FLOW_LIFETIME_MS, logoutUrl } from './proconnect.ts';
 import { loggedOutPage } from './views/identity-pages.ts';
 import { logPersonalDataAccess } from '../privacy/access-log.ts';
+import { listRequestConsents } from '../privacy/consents.ts';
 import { isoDate } from './views/format.ts';
 import { loginPage } from './views/login-page.ts';
 import { requestDetailPage, type FieldError, type RequestDetailPageInput } from './views/request-detail-page.ts';
@@ -97,18 +99,6 @@ function baseUrl(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}${request.base}`;
 }
 
-/** An ASCII file name for the header, with the original in RFC 5987 form for browsers that read it. */
-function contentDisposition(filename: string): string {
-  const clean = filename.replace(/\p{Cc}|["\\/]/gu, '').trim() || 'document';
-  const ascii =
-    clean
-      .normalize('NFD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .replace(/[^\w.\- ]/g, '_')
-      .slice(0, 120) || 'document';
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(clean)}`;
-}
-
 export function registerAgentRoutes(app: FastifyInstance, services: Services): void {
   const secureCookie = services.config.env === 'production';
   const proconnect = services.config.proconnect;
@@ -132,11 +122,16 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
         ip: request.ip,
         now: services.clock.now(),
       });
-      const [documents, events] = await Promise.all([listDocuments(trx, row.id), listEvents(trx, row.id)]);
+      const [documents, events, consents] = await Promise.all([
+        listDocuments(trx, row.id),
+        listEvents(trx, row.id),
+        listRequestConsents(trx, row.id),
+      ]);
       return requestDetailPage(agentContext(request, agent), {
         request: row,
         documents,
         events,
+        consents,
         canChangeStatus: can(agentActor(tenant.id, agent), 'change_status', requestResource(tenant.id, row)),
         canAddNote: can(agentActor(tenant.id, agent), 'add_note', requestResource(tenant.id, row)),
         today: isoDate(services.clock.now()),
@@ -337,15 +332,8 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
         return found;
       });
       if (!doc) throw new AppError('not_found', "Ce document n'existe pas.");
-      return (
-        reply
-          .header('content-type', doc.mime_type)
-          .header('content-disposition', contentDisposition(doc.filename))
-          .header('x-content-type-options', 'nosniff')
-          // A citizen's file is never run as a page of this site, even if a browser tried to open it.
-          .header('content-security-policy', "default-src 'none'; sandbox")
-          .send(doc.content)
-      );
+      // A citizen's file is never run as a page of this site, even if a browser tried to open it.
+      return reply.headers(uploadedFileHeaders(doc)).send(doc.content);
     });
 
     scope.post('/agent/demandes/:reference/statut', async (request, reply) => {

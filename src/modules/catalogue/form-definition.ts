@@ -60,7 +60,11 @@ export const formFieldSchema = z
     accept: z.array(z.enum(FILE_TYPES)).optional(),
     /** file: several files allowed */
     multiple: z.boolean().optional(),
-    /** checkbox: ticking it gives a consent (RGPD), recorded with its exact wording at submission. */
+    /**
+     * checkbox: ticking it gives a consent (RGPD), recorded with its exact wording at submission.
+     * An optional one (`required: false`) can be withdrawn by the citizen later; a required one is
+     * a condition of the démarche and cannot (privacy/consents.ts, `isWithdrawable`).
+     */
     consent: z.boolean().optional(),
     /** HTML autocomplete token (e.g. "bday"), for browsers and assistive technologies. */
     autocomplete: z.string().optional(),

@@ -465,7 +465,12 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
             body: e.body,
             author: e.author_kind,
           })),
-          documents: documents.map((d) => ({ eventId: d.event_id, filename: d.filename, sizeBytes: d.size_bytes })),
+          documents: documents.map((d) => ({
+            id: d.id,
+            eventId: d.event_id,
+            filename: d.filename,
+            sizeBytes: d.size_bytes,
+          })),
           answers: presentAnswers(row.form, row.data),
         }),
       );

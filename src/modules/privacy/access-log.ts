@@ -69,9 +69,50 @@ export async function listAccessLogForCitizen(trx: Tx, citizenId: string, limit 
   return rows.map((r) => ({ ...r, at: new Date(r.at) }));
 }
 
+/** Accesses to one request (the export of a request opened with its tracking code). */
+export async function listAccessLogForRequest(trx: Tx, requestId: string, limit = 500): Promise<AccessLogRow[]> {
+  const rows = await trx
+    .selectFrom('personal_data_access_log')
+    .select(['at', 'actor_kind', 'actor_label', 'action', 'request_reference'])
+    .where('request_id', '=', requestId)
+    .orderBy('at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ ...r, at: new Date(r.at) }));
+}
+
+/** The label of a signed-in citizen's own entries: the log speaks to them. */
+export const SELF_LABEL = 'Vous';
+/** The label of entries made with a request's reference and tracking code, without an account. */
+export const TRACKING_CODE_LABEL = 'Le demandeur, avec le code de suivi';
+
 export const ACCESS_ACTION_LABELS: Record<AccessLogAction, string> = {
   view_request: 'a consulté la demande',
   download_document: 'a téléchargé un document de la demande',
   export: 'a téléchargé vos données',
   erasure: 'a traité une demande d’effacement',
+  withdraw_consent: 'a retiré un accord donné pour la demande',
 };
+
+const OWN_ACTION_LABELS: Record<AccessLogAction, string> = {
+  view_request: 'Vous avez consulté la demande',
+  download_document: 'Vous avez téléchargé un document de la demande',
+  export: 'Vous avez téléchargé vos données',
+  erasure: 'Vous avez demandé l’effacement de vos données',
+  withdraw_consent: 'Vous avez retiré un accord',
+};
+
+/** One entry as the citizen reads it, in the page and in the exports. */
+export function accessLogSentence(
+  e: Pick<AccessLogRow, 'actor_kind' | 'actor_label' | 'action' | 'request_reference'>,
+): string {
+  const ref = e.request_reference ? ` ${e.request_reference}` : '';
+  if (e.actor_kind === 'citizen' && e.actor_label === SELF_LABEL) {
+    if (e.action === 'export' && ref) return `Vous avez téléchargé les données de la demande${ref}`;
+    if (e.action === 'withdraw_consent' && ref) return `Vous avez retiré un accord donné pour la demande${ref}`;
+    return `${OWN_ACTION_LABELS[e.action]}${ref}`;
+  }
+  const who = e.actor_kind === 'agent' ? `${e.actor_label} (agent de la mairie)` : e.actor_label;
+  if (e.action === 'export' && ref) return `${who} a téléchargé les données de la demande${ref}`;
+  return `${who} ${ACCESS_ACTION_LABELS[e.action]}${ref}`;
+}

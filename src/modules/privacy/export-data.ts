@@ -1,10 +1,56 @@
 import type { Tx } from '../../db/tenant-scope.ts';
-import { listAccessLogForCitizen, type AccessLogRow } from './access-log.ts';
-import { listCitizenConsents, type ConsentRow } from './consents.ts';
+import { listAccessLogForCitizen, listAccessLogForRequest, type AccessLogRow } from './access-log.ts';
+import { listCitizenConsents, listRequestConsents, type ConsentRow } from './consents.ts';
 
-export interface CitizenDataExport {
+/** The controller (the collectivité) and its data protection officer, at the top of every export. */
+export interface DataController {
+  name: string;
+  email: string | null;
+  dpo: { name: string; email: string | null; postalAddress: string[] | null };
+}
+
+type ExportedConsent = Omit<ConsentRow, 'given_at' | 'withdrawn_at' | 'id'> & {
+  given_at: string;
+  withdrawn_at: string | null;
+};
+
+export interface ExportedRequest {
+  reference: string;
+  demarche: string;
+  service: string;
+  status: string;
+  channel: string;
+  submittedAt: string;
+  dueOn: string;
+  closedAt: string | null;
+  answers: Record<string, unknown>;
+  events: {
+    at: string;
+    kind: string;
+    statusFrom: string | null;
+    statusTo: string | null;
+    author: string;
+    body: string;
+  }[];
+  documents: { id: string; filename: string; mimeType: string; sizeBytes: number; sha256: string; addedAt: string }[];
+}
+
+/** What every export holds: who keeps the data, the requests, the consents, who accessed them. */
+interface ExportBase {
   generatedAt: string;
-  controller: { name: string; email: string | null };
+  controller: DataController;
+  consents: ExportedConsent[];
+  requests: ExportedRequest[];
+  accessLog: (Omit<AccessLogRow, 'at'> & { at: string })[];
+}
+
+/** One request, as the person who filed it without an account gets it with its tracking code. */
+export interface RequestDataExport extends ExportBase {
+  scope: 'request';
+}
+
+export interface CitizenDataExport extends ExportBase {
+  scope: 'account';
   account: {
     email: string | null;
     emailVerifiedAt: string | null;
@@ -21,30 +67,6 @@ export interface CitizenDataExport {
     lastLoginAt: string | null;
   };
   preferences: Record<string, unknown>;
-  consents: (Omit<ConsentRow, 'given_at' | 'withdrawn_at' | 'id'> & {
-    given_at: string;
-    withdrawn_at: string | null;
-  })[];
-  requests: {
-    reference: string;
-    demarche: string;
-    service: string;
-    status: string;
-    channel: string;
-    submittedAt: string;
-    dueOn: string;
-    closedAt: string | null;
-    answers: Record<string, unknown>;
-    events: {
-      at: string;
-      kind: string;
-      statusFrom: string | null;
-      statusTo: string | null;
-      author: string;
-      body: string;
-    }[];
-    documents: { id: string; filename: string; mimeType: string; sizeBytes: number; sha256: string; addedAt: string }[];
-  }[];
   sessions: {
     method: string;
     createdAt: string;
@@ -53,26 +75,20 @@ export interface CitizenDataExport {
     userAgent: string | null;
     ip: string | null;
   }[];
-  accessLog: (Omit<AccessLogRow, 'at'> & { at: string })[];
   erasureRequests: { requestedAt: string; status: string; decidedAt: string | null; decisionReason: string | null }[];
 }
 
 const iso = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
 
 /**
- * Everything the commune holds about a signed-in citizen (RGPD art. 15 and 20): the account,
- * preferences, consents, their requests with answers, the messages and events shown to them,
- * the list of their documents, their sessions and who accessed their data. Internal notes are
- * left out: they are the service's working documents (to be given on request under CRPA rules).
+ * Requests with their answers, the events and messages shown to the citizen, and the list of
+ * their documents (the files themselves are downloaded one by one). Internal notes are left
+ * out: they are the service's working documents (to be given on request under CRPA rules).
  */
-export async function collectCitizenData(
+async function collectRequests(
   trx: Tx,
-  citizenId: string,
-  controller: { name: string; email: string | null },
-  now: Date,
-): Promise<CitizenDataExport | null> {
-  const citizen = await trx.selectFrom('citizens').selectAll().where('id', '=', citizenId).executeTakeFirst();
-  if (!citizen) return null;
+  which: { citizenId: string } | { requestId: string },
+): Promise<{ id: string; exported: ExportedRequest }[]> {
   const requests = await trx
     .selectFrom('requests as r')
     .innerJoin('demarches as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.id', '=', 'r.demarche_id'))
@@ -89,7 +105,7 @@ export async function collectCitizenData(
       'r.closed_at',
       'r.data',
     ])
-    .where('r.citizen_id', '=', citizenId)
+    .where((eb) => ('citizenId' in which ? eb('r.citizen_id', '=', which.citizenId) : eb('r.id', '=', which.requestId)))
     .orderBy('r.submitted_at')
     .execute();
   const ids = requests.map((r) => r.id);
@@ -110,46 +126,9 @@ export async function collectCitizenData(
         .orderBy('created_at')
         .execute()
     : [];
-  const sessions = await trx
-    .selectFrom('citizen_sessions')
-    .select(['method', 'created_at', 'last_seen_at', 'expires_at', 'user_agent', 'ip'])
-    .where('citizen_id', '=', citizenId)
-    .orderBy('created_at')
-    .execute();
-  const erasures = await trx
-    .selectFrom('erasure_requests')
-    .select(['requested_at', 'status', 'decided_at', 'decision_reason'])
-    .where('citizen_id', '=', citizenId)
-    .orderBy('requested_at')
-    .execute();
-  const consents = await listCitizenConsents(trx, citizenId);
-  const accessLog = await listAccessLogForCitizen(trx, citizenId);
-
-  return {
-    generatedAt: now.toISOString(),
-    controller,
-    account: {
-      email: citizen.email,
-      emailVerifiedAt: iso(citizen.email_verified_at),
-      givenName: citizen.given_name,
-      familyName: citizen.family_name,
-      preferredUsername: citizen.preferred_username,
-      birthdate: citizen.birthdate ? String(citizen.birthdate).slice(0, 10) : null,
-      birthplace: citizen.birthplace,
-      birthcountry: citizen.birthcountry,
-      gender: citizen.gender,
-      franceconnectLinked: citizen.franceconnect_sub !== null,
-      identityVerifiedAt: iso(citizen.identity_verified_at),
-      createdAt: iso(citizen.created_at)!,
-      lastLoginAt: iso(citizen.last_login_at),
-    },
-    preferences: (citizen.preferences ?? {}) as Record<string, unknown>,
-    consents: consents.map(({ id: _id, ...c }) => ({
-      ...c,
-      given_at: c.given_at.toISOString(),
-      withdrawn_at: iso(c.withdrawn_at),
-    })),
-    requests: requests.map((r) => ({
+  return requests.map((r) => ({
+    id: r.id,
+    exported: {
       reference: r.reference,
       demarche: r.demarche,
       service: r.service,
@@ -179,7 +158,73 @@ export async function collectCitizenData(
           sha256: d.sha256,
           addedAt: iso(d.created_at)!,
         })),
-    })),
+    },
+  }));
+}
+
+function exportConsents(consents: ConsentRow[]): ExportedConsent[] {
+  return consents.map(({ id: _id, ...c }) => ({
+    ...c,
+    given_at: c.given_at.toISOString(),
+    withdrawn_at: iso(c.withdrawn_at),
+  }));
+}
+
+function exportAccessLog(rows: AccessLogRow[]): ExportBase['accessLog'] {
+  return rows.map((a) => ({ ...a, at: a.at.toISOString() }));
+}
+
+/**
+ * Everything the commune holds about a signed-in citizen (RGPD art. 15 and 20): the account,
+ * preferences, consents, their requests with answers, the messages and events shown to them,
+ * the list of their documents, their sessions and who accessed their data.
+ */
+export async function collectCitizenData(
+  trx: Tx,
+  citizenId: string,
+  controller: DataController,
+  now: Date,
+): Promise<CitizenDataExport | null> {
+  const citizen = await trx.selectFrom('citizens').selectAll().where('id', '=', citizenId).executeTakeFirst();
+  if (!citizen) return null;
+  const requests = await collectRequests(trx, { citizenId });
+  const sessions = await trx
+    .selectFrom('citizen_sessions')
+    .select(['method', 'created_at', 'last_seen_at', 'expires_at', 'user_agent', 'ip'])
+    .where('citizen_id', '=', citizenId)
+    .orderBy('created_at')
+    .execute();
+  const erasures = await trx
+    .selectFrom('erasure_requests')
+    .select(['requested_at', 'status', 'decided_at', 'decision_reason'])
+    .where('citizen_id', '=', citizenId)
+    .orderBy('requested_at')
+    .execute();
+  const consents = await listCitizenConsents(trx, citizenId);
+  const accessLog = await listAccessLogForCitizen(trx, citizenId);
+
+  return {
+    scope: 'account',
+    generatedAt: now.toISOString(),
+    controller,
+    account: {
+      email: citizen.email,
+      emailVerifiedAt: iso(citizen.email_verified_at),
+      givenName: citizen.given_name,
+      familyName: citizen.family_name,
+      preferredUsername: citizen.preferred_username,
+      birthdate: citizen.birthdate ? String(citizen.birthdate).slice(0, 10) : null,
+      birthplace: citizen.birthplace,
+      birthcountry: citizen.birthcountry,
+      gender: citizen.gender,
+      franceconnectLinked: citizen.franceconnect_sub !== null,
+      identityVerifiedAt: iso(citizen.identity_verified_at),
+      createdAt: iso(citizen.created_at)!,
+      lastLoginAt: iso(citizen.last_login_at),
+    },
+    preferences: (citizen.preferences ?? {}) as Record<string, unknown>,
+    consents: exportConsents(consents),
+    requests: requests.map((r) => r.exported),
     sessions: sessions.map((s) => ({
       method: s.method,
       createdAt: iso(s.created_at)!,
@@ -188,12 +233,40 @@ export async function collectCitizenData(
       userAgent: s.user_agent,
       ip: s.ip,
     })),
-    accessLog: accessLog.map((a) => ({ ...a, at: a.at.toISOString() })),
+    accessLog: exportAccessLog(accessLog),
     erasureRequests: erasures.map((e) => ({
       requestedAt: iso(e.requested_at)!,
       status: e.status,
       decidedAt: iso(e.decided_at),
       decisionReason: e.decision_reason,
     })),
+  };
+}
+
+/**
+ * The data of one request, for the person who filed it without an account (RGPD art. 15 and
+ * 20), opened with its reference and tracking code: the request with its answers, events and
+ * documents, the consents given on it and who accessed it. Nothing of any account: the code
+ * opens the request, not the account it may be linked to.
+ */
+export async function collectTrackedRequestData(
+  trx: Tx,
+  requestId: string,
+  controller: DataController,
+  now: Date,
+): Promise<RequestDataExport | null> {
+  const requests = await collectRequests(trx, { requestId });
+  if (requests.length === 0) return null;
+  const [consents, accessLog] = [
+    await listRequestConsents(trx, requestId),
+    await listAccessLogForRequest(trx, requestId),
+  ];
+  return {
+    scope: 'request',
+    generatedAt: now.toISOString(),
+    controller,
+    consents: exportConsents(consents),
+    requests: requests.map((r) => r.exported),
+    accessLog: exportAccessLog(accessLog),
   };
 }

@@ -12,8 +12,8 @@ import {
   TextSanitizer,
   type Style,
 } from '../requests/receipt-pdf.ts';
-import { ACCESS_ACTION_LABELS } from './access-log.ts';
-import type { CitizenDataExport } from './export-data.ts';
+import { accessLogSentence } from './access-log.ts';
+import type { CitizenDataExport, RequestDataExport } from './export-data.ts';
 
 function answerText(value: unknown): string {
   if (value === true) return 'Oui';
@@ -33,14 +33,19 @@ const when = (isoString: string | null) => (isoString ? formatFilingDateTime(new
 
 /**
  * The same content as the JSON export, laid out for reading and printing: the citizen should
- * not need a program to know what the commune holds about them.
+ * not need a program to know what the commune holds about them. A citizen's export covers their
+ * account; a request's export (tracking code, no account) covers that request only.
  */
-export async function renderDataExportPdf(data: CitizenDataExport): Promise<Uint8Array> {
+export async function renderDataExportPdf(data: CitizenDataExport | RequestDataExport): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const regular = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);
   const sanitizer = new TextSanitizer(regular);
-  const title = 'Vos données personnelles';
+  const account = data.scope === 'account' ? data : null;
+  const title =
+    data.scope === 'account'
+      ? 'Vos données personnelles'
+      : `Vos données personnelles – demande ${data.requests[0]?.reference ?? ''}`.trim();
   doc.setTitle(`${title} – ${data.controller.name}`, { showInWindowTitleBar: true });
   doc.setLanguage('fr-FR');
   doc.setAuthor(data.controller.name);
@@ -66,26 +71,35 @@ export async function renderDataExportPdf(data: CitizenDataExport): Promise<Uint
   l.text(title, { font: bold, size: 18 });
   l.text(`Document établi le ${when(data.generatedAt)}.`, muted);
   l.text(
-    'Ce document contient toutes les informations que la mairie conserve sur vous dans son guichet en ligne.',
+    account
+      ? 'Ce document contient toutes les informations que la mairie conserve sur vous dans son guichet en ligne.'
+      : 'Ce document contient toutes les informations que la mairie conserve sur cette demande dans son guichet en ligne.',
     body,
   );
+  const dpo = data.controller.dpo;
+  l.text(
+    `Pour exercer vos droits ou pour toute question sur vos données : ${dpo.name}${dpo.email ? `, ${dpo.email}` : ''}${dpo.postalAddress ? `, ${dpo.postalAddress.join(', ')}` : ''}.`,
+    muted,
+  );
 
-  section('Votre compte');
-  const a = data.account;
-  line('Prénom', a.givenName);
-  line('Nom', a.familyName);
-  if (a.preferredUsername) line('Nom d’usage', a.preferredUsername);
-  line('Adresse électronique', a.email);
-  line('Date de naissance', a.birthdate ? formatDueDate(a.birthdate) : null);
-  if (a.birthplace) line('Lieu de naissance (code)', a.birthplace);
-  line('Compte FranceConnect lié', a.franceconnectLinked ? 'oui' : 'non');
-  line('Compte créé le', when(a.createdAt));
-  line('Dernière connexion', when(a.lastLoginAt));
+  if (account) {
+    section('Votre compte');
+    const a = account.account;
+    line('Prénom', a.givenName);
+    line('Nom', a.familyName);
+    if (a.preferredUsername) line('Nom d’usage', a.preferredUsername);
+    line('Adresse électronique', a.email);
+    line('Date de naissance', a.birthdate ? formatDueDate(a.birthdate) : null);
+    if (a.birthplace) line('Lieu de naissance (code)', a.birthplace);
+    line('Compte FranceConnect lié', a.franceconnectLinked ? 'oui' : 'non');
+    line('Compte créé le', when(a.createdAt));
+    line('Dernière connexion', when(a.lastLoginAt));
 
-  section('Vos préférences');
-  const prefs = Object.entries(data.preferences);
-  if (prefs.length === 0) l.text('Aucune préférence enregistrée.', body);
-  for (const [k, v] of prefs) line(k, answerText(v));
+    section('Vos préférences');
+    const prefs = Object.entries(account.preferences);
+    if (prefs.length === 0) l.text('Aucune préférence enregistrée.', body);
+    for (const [k, v] of prefs) line(k, answerText(v));
+  }
 
   section('Vos accords (consentements)');
   if (data.consents.length === 0) l.text('Vous n’avez donné aucun accord particulier.', body);
@@ -93,10 +107,13 @@ export async function renderDataExportPdf(data: CitizenDataExport): Promise<Uint
     l.text(`Le ${when(c.given_at)}${c.request_reference ? `, demande ${c.request_reference}` : ''} :`, strong);
     l.text(`« ${c.wording} »`, body, { indent: 8 });
     if (c.withdrawn_at) l.text(`Retiré le ${when(c.withdrawn_at)}.`, muted, { indent: 8 });
+    else if (!c.withdrawable) {
+      l.text('Condition de la démarche : cet accord ne peut pas être retiré.', muted, { indent: 8 });
+    }
     l.space(4);
   }
 
-  section('Vos demandes');
+  section(account ? 'Vos demandes' : 'Votre demande');
   if (data.requests.length === 0) l.text('Aucune demande.', body);
   for (const r of data.requests) {
     l.text(`${r.reference} – ${r.demarche}`, strong, { keepWithNext: 40 });
@@ -116,22 +133,21 @@ export async function renderDataExportPdf(data: CitizenDataExport): Promise<Uint
     l.space(8);
   }
 
-  section('Vos sessions de connexion');
-  if (data.sessions.length === 0) l.text('Aucune session ouverte.', body);
-  for (const s of data.sessions) {
-    l.text(
-      `Ouverte le ${when(s.createdAt)} (${s.method === 'franceconnect' ? 'FranceConnect' : 'mot de passe'})`,
-      body,
-    );
+  if (account) {
+    section('Vos sessions de connexion');
+    if (account.sessions.length === 0) l.text('Aucune session ouverte.', body);
+    for (const s of account.sessions) {
+      l.text(
+        `Ouverte le ${when(s.createdAt)} (${s.method === 'franceconnect' ? 'FranceConnect' : 'mot de passe'})`,
+        body,
+      );
+    }
   }
 
   section('Qui a consulté vos données');
   if (data.accessLog.length === 0) l.text('Personne n’a consulté vos données.', body);
   for (const e of data.accessLog) {
-    l.text(
-      `${when(e.at)} – ${e.actor_label} ${ACCESS_ACTION_LABELS[e.action]}${e.request_reference ? ` ${e.request_reference}` : ''}.`,
-      body,
-    );
+    l.text(`${when(e.at)} – ${accessLogSentence(e)}.`, body);
   }
 
   if (sanitizer.replaced) {

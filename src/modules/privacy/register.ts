@@ -1,6 +1,7 @@
 import type { Tx } from '../../db/tenant-scope.ts';
 import { formDefinitionSchema, type FormDefinition } from '../catalogue/form-definition.ts';
 import type { Tenant } from '../tenants/tenant.ts';
+import { dataProtectionOfficer, dpoOneLine } from './dpo.ts';
 import { LEGAL_BASIS_LABELS, legalBasisFor } from './processing-catalogue.ts';
 
 /** One processing activity of the register (RGPD art. 30.1). */
@@ -19,7 +20,11 @@ export interface ProcessingActivity {
 export interface ProcessingRegister {
   generatedAt: string;
   controller: { name: string; address: string | null; email: string | null; phone: string | null };
-  dpo: { contact: string | null };
+  /**
+   * The data protection officer (RGPD art. 30.1.a). `declared` is false when the tenant named
+   * none and the collectivité's contact stands in; `contact` is everything on one line.
+   */
+  dpo: { name: string; email: string | null; postalAddress: string | null; declared: boolean; contact: string };
   activities: ProcessingActivity[];
 }
 
@@ -52,8 +57,9 @@ export function dataCategoriesOf(form: FormDefinition | null): string[] {
 
 /**
  * The register of processing activities, built from the tenant's catalogue: one activity per
- * service that receives requests online, plus the citizen accounts. What the catalogue cannot
- * know (the DPO's name, transfers, subcontractors) is for the commune to complete.
+ * service that receives requests online, plus the citizen accounts. The DPO comes from the
+ * tenant's settings (`/agent/admin/protection-des-donnees`); what the catalogue cannot know
+ * (transfers, subcontractors) is for the commune to complete.
  */
 export async function buildRegister(trx: Tx, tenant: Tenant, now: Date): Promise<ProcessingRegister> {
   const rows = await trx
@@ -115,7 +121,16 @@ export async function buildRegister(trx: Tx, tenant: Tenant, now: Date): Promise
       email: tenant.contact.email ?? null,
       phone: tenant.contact.phone ?? null,
     },
-    dpo: { contact: tenant.contact.email ?? null },
+    dpo: (() => {
+      const dpo = dataProtectionOfficer(tenant);
+      return {
+        name: dpo.name,
+        email: dpo.email,
+        postalAddress: dpo.postalAddress?.join(', ') ?? null,
+        declared: dpo.declared,
+        contact: dpoOneLine(dpo),
+      };
+    })(),
     activities,
   };
 }
@@ -155,7 +170,7 @@ export function registerToCsv(register: ProcessingRegister): string {
         : 'Jusqu’à la suppression du compte',
       a.securityMeasures.join(' | '),
       register.controller.name,
-      register.dpo.contact ?? '',
+      register.dpo.contact,
     ]
       .map(csvCell)
       .join(';'),

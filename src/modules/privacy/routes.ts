@@ -5,17 +5,31 @@ import { AppError } from '../../platform/errors.ts';
 import { can } from '../../platform/policy.ts';
 import { agentActor } from '../agents/policy.ts';
 import { citizenActor, ownAccount } from '../citizens/policy.ts';
+import { requestResource } from '../requests/policy.ts';
+import { findTrackedRequest } from '../requests/find-tracked-request.ts';
+import type { Tenant } from '../tenants/tenant.ts';
+import { uploadedFileHeaders } from '../../platform/web/download.ts';
 import { fieldValue, readFormBody } from '../../platform/web/form-body.ts';
 import { url, type PageContext } from '../../platform/web/layout.ts';
 import { AgentLoginRequired, requireAgent } from '../agents/require-agent.ts';
 import type { SessionAgent } from '../agents/sessions.ts';
 import { clearCitizenCookie, currentCitizen, forgetCurrentCitizen, type CitizenSession } from '../citizens/sessions.ts';
-import { listAccessLogForCitizen, logPersonalDataAccess } from './access-log.ts';
+import { listAccessLogForCitizen, logPersonalDataAccess, SELF_LABEL, TRACKING_CODE_LABEL } from './access-log.ts';
 import { listCitizenConsents } from './consents.ts';
-import { assessErasure, canDecideErasure, decideErasure, eraseCitizen, requestErasure } from './erasure.ts';
-import { collectCitizenData } from './export-data.ts';
-import { buildRegister, registerToCsv } from './register.ts';
 import {
+  dataProtectionOfficer,
+  dpoFormValues,
+  saveDpoSettings,
+  validateDpoSettings,
+  type DpoFormValues,
+} from './dpo.ts';
+import { assessErasure, canDecideErasure, decideErasure, eraseCitizen, requestErasure } from './erasure.ts';
+import { collectCitizenData, collectTrackedRequestData, type DataController } from './export-data.ts';
+import { findDocumentForDownload, listMyDocuments } from './my-documents.ts';
+import { buildRegister, registerToCsv } from './register.ts';
+import { withdrawConsent } from './withdraw-consent.ts';
+import {
+  dpoSettingsPage,
   erasedPage,
   erasureConfirmPage,
   erasureListPage,
@@ -50,11 +64,27 @@ function attachment(name: string): string {
   return `attachment; filename="${name}"`;
 }
 
+/** Who keeps the data and how to reach their data protection officer, as every export says. */
+export function dataController(tenant: Tenant): DataController {
+  const dpo = dataProtectionOfficer(tenant);
+  return {
+    name: tenant.name,
+    email: tenant.contact.email ?? null,
+    dpo: { name: dpo.name, email: dpo.email, postalAddress: dpo.postalAddress },
+  };
+}
+
+const DONE_NOTICES: Record<string, string> = {
+  effacement: 'Votre demande d’effacement est enregistrée.',
+  accord: 'Votre accord est retiré. La mairie ne l’utilisera plus à partir de maintenant.',
+  'accord-deja': 'Cet accord était déjà retiré.',
+};
+
 export function registerPrivacyRoutes(app: FastifyInstance, services: Services): void {
   /** The signed-in citizen, allowed to do `action` on their own account. */
   async function requireCitizen(
     request: FastifyRequest,
-    action: 'export_own_data' | 'request_erasure' = 'export_own_data',
+    action: 'export_own_data' | 'request_erasure' | 'withdraw_consent' = 'export_own_data',
   ): Promise<CitizenSession> {
     const session = await currentCitizen(request, services);
     if (!session) throw new CitizenLoginRequired(request.method === 'GET' ? request.url : '/mon-espace/donnees');
@@ -69,18 +99,13 @@ export function registerPrivacyRoutes(app: FastifyInstance, services: Services):
     return inTenant(services.db, tenant.id, async (trx) => {
       await logPersonalDataAccess(trx, {
         tenantId: tenant.id,
-        actor: { kind: 'citizen', id: session.citizenId, label: 'Vous' },
+        actor: { kind: 'citizen', id: session.citizenId, label: SELF_LABEL },
         action: 'export',
         citizenId: session.citizenId,
         ip: request.ip,
         now,
       });
-      const data = await collectCitizenData(
-        trx,
-        session.citizenId,
-        { name: tenant.name, email: tenant.contact.email ?? null },
-        now,
-      );
+      const data = await collectCitizenData(trx, session.citizenId, dataController(tenant), now);
       if (!data) throw new AppError('not_found', 'Ce compte n’existe plus.');
       if (format === 'json') return JSON.stringify(data, null, 2);
       const { renderDataExportPdf } = await import('./export-pdf.ts');
@@ -111,9 +136,10 @@ export function registerPrivacyRoutes(app: FastifyInstance, services: Services):
       const tenant = requireTenant(request);
       const done = (request.query as Record<string, unknown>).fait;
       const page = await inTenant(services.db, tenant.id, async (trx) => {
-        const [accessLog, consents, pending] = await Promise.all([
+        const [accessLog, consents, documents, pending] = await Promise.all([
           listAccessLogForCitizen(trx, session.citizenId),
           listCitizenConsents(trx, session.citizenId),
+          listMyDocuments(trx, session.citizenId),
           trx
             .selectFrom('erasure_requests')
             .select('requested_at')
@@ -124,8 +150,10 @@ export function registerPrivacyRoutes(app: FastifyInstance, services: Services):
         return myDataPage(pageContext(request), {
           accessLog,
           consents,
+          documents,
+          dpo: dataProtectionOfficer(tenant),
           pendingErasure: pending ? { requested_at: new Date(pending.requested_at) } : null,
-          notice: done === 'effacement' ? 'Votre demande d’effacement est enregistrée.' : undefined,
+          notice: typeof done === 'string' ? DONE_NOTICES[done] : undefined,
         });
       });
       return sendHtml(reply, page);
@@ -147,6 +175,91 @@ export function registerPrivacyRoutes(app: FastifyInstance, services: Services):
         .type('application/pdf')
         .header('content-disposition', attachment('mes-donnees.pdf'))
         .send(Buffer.from(body as Uint8Array));
+    });
+
+    scope.post('/mon-espace/donnees/consentements/:id/retrait', async (request, reply) => {
+      const session = await requireCitizen(request, 'withdraw_consent');
+      const tenant = requireTenant(request);
+      const id = (request.params as { id: string }).id;
+      if (!UUID.test(id)) throw new AppError('not_found', 'Cet accord n’existe pas ou n’est pas le vôtre.');
+      const outcome = await inTenant(services.db, tenant.id, (trx) =>
+        withdrawConsent(trx, {
+          tenantId: tenant.id,
+          citizenId: session.citizenId,
+          consentId: id,
+          ip: request.ip,
+          now: services.clock.now(),
+        }),
+      );
+      if (!outcome.already) request.log.info({ consentId: id }, 'consent withdrawn by the citizen');
+      return reply.redirect(
+        url(request, `/mon-espace/donnees?fait=${outcome.already ? 'accord-deja' : 'accord'}#accords`),
+        303,
+      );
+    });
+
+    scope.get('/mon-espace/donnees/documents/:id', async (request, reply) => {
+      const session = await requireCitizen(request);
+      const tenant = requireTenant(request);
+      const id = (request.params as { id: string }).id;
+      const actor = citizenActor(tenant.id, session);
+      const doc = await inTenant(services.db, tenant.id, async (trx) => {
+        const found = UUID.test(id) ? await findDocumentForDownload(trx, id) : undefined;
+        // Another citizen's document is answered like an unknown one.
+        if (!found || !can(actor, 'download_own_document', requestResource(tenant.id, found))) return undefined;
+        await logPersonalDataAccess(trx, {
+          tenantId: tenant.id,
+          actor: { kind: 'citizen', id: session.citizenId, label: SELF_LABEL },
+          action: 'download_document',
+          requestId: found.request_id,
+          ip: request.ip,
+          now: services.clock.now(),
+        });
+        return found;
+      });
+      if (!doc) throw new AppError('not_found', 'Ce document n’existe pas ou n’est pas dans votre espace.');
+      return reply.headers(uploadedFileHeaders(doc)).send(doc.content);
+    });
+
+    // The data of one request, for whoever filed it without an account: the reference and the
+    // tracking code open it, as they open the tracking page (same answer for a wrong code or an
+    // unknown reference, same rate limit).
+    const lookupLimit = { rateLimit: { max: services.config.trackingRateLimit, timeWindow: '1 minute' } };
+    async function trackedExport(request: FastifyRequest, format: 'json' | 'pdf') {
+      const tenant = requireTenant(request);
+      const reference = (request.params as { reference: string }).reference;
+      const secret = (request.query as { cle?: unknown }).cle;
+      const tracked = await findTrackedRequest(services, tenant, reference, typeof secret === 'string' ? secret : '');
+      const now = services.clock.now();
+      const data = await inTenant(services.db, tenant.id, async (trx) => {
+        await logPersonalDataAccess(trx, {
+          tenantId: tenant.id,
+          actor: { kind: 'citizen', id: null, label: TRACKING_CODE_LABEL },
+          action: 'export',
+          requestId: tracked.id,
+          ip: request.ip,
+          now,
+        });
+        return collectTrackedRequestData(trx, tracked.id, dataController(tenant), now);
+      });
+      if (!data) throw new AppError('request_not_found', 'Cette demande n’existe plus.');
+      const name = `donnees-${tracked.reference}`;
+      if (format === 'json') return { name: `${name}.json`, body: JSON.stringify(data, null, 2) };
+      const { renderDataExportPdf } = await import('./export-pdf.ts');
+      return { name: `${name}.pdf`, body: Buffer.from(await renderDataExportPdf(data)) };
+    }
+
+    scope.get('/suivi/:reference/donnees.json', { config: lookupLimit }, async (request, reply) => {
+      const file = await trackedExport(request, 'json');
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('content-disposition', attachment(file.name))
+        .send(file.body);
+    });
+
+    scope.get('/suivi/:reference/donnees.pdf', { config: lookupLimit }, async (request, reply) => {
+      const file = await trackedExport(request, 'pdf');
+      return reply.type('application/pdf').header('content-disposition', attachment(file.name)).send(file.body);
     });
 
     scope.get('/mon-espace/donnees/effacement', async (request, reply) => {
@@ -316,6 +429,63 @@ export function registerPrivacyRoutes(app: FastifyInstance, services: Services):
         .type('text/csv; charset=utf-8')
         .header('content-disposition', attachment('registre-des-traitements.csv'))
         .send(registerToCsv(register));
+    });
+
+    /** A tenant administrator, allowed to declare the data protection officer. */
+    async function requirePrivacyAdmin(request: FastifyRequest) {
+      const agent = await requireAgent(request, services);
+      const tenantId = requireTenant(request).id;
+      if (!can(agentActor(tenantId, agent), 'manage_privacy_settings', { kind: 'tenant', tenantId })) {
+        throw new AppError('forbidden', 'Les réglages de protection des données sont réservés aux administrateurs.');
+      }
+      return agent;
+    }
+
+    scope.get('/agent/admin/protection-des-donnees', async (request, reply) => {
+      const agent = await requirePrivacyAdmin(request);
+      const tenant = requireTenant(request);
+      // Read from the database, not from the tenant cached for the request: the form shows what is saved.
+      const stored = await inTenant(services.db, tenant.id, (trx) =>
+        trx.selectFrom('tenants').select('dpo').where('id', '=', tenant.id).executeTakeFirstOrThrow(),
+      );
+      const done = (request.query as Record<string, unknown>).fait === '1';
+      return sendHtml(
+        reply,
+        dpoSettingsPage(agentContext(request, agent), {
+          values: dpoFormValues(stored.dpo ?? {}),
+          errors: [],
+          fallback: dataProtectionOfficer({ ...tenant, dpo: {} }),
+          notice: done ? 'Les coordonnées du délégué à la protection des données sont enregistrées.' : undefined,
+        }),
+      );
+    });
+
+    scope.post('/agent/admin/protection-des-donnees', async (request, reply) => {
+      const agent = await requirePrivacyAdmin(request);
+      const tenant = requireTenant(request);
+      const body = readFormBody(request);
+      const values: DpoFormValues = {
+        name: fieldValue(body, 'dpo_nom').slice(0, 1000),
+        email: fieldValue(body, 'dpo_courriel').slice(0, 1000),
+        postalAddress: fieldValue(body, 'dpo_adresse').slice(0, 5000),
+      };
+      const result = validateDpoSettings(values);
+      if (!result.ok) {
+        return sendHtml(
+          reply,
+          dpoSettingsPage(agentContext(request, agent), {
+            values,
+            errors: result.errors,
+            fallback: dataProtectionOfficer({ ...tenant, dpo: {} }),
+          }),
+          400,
+        );
+      }
+      await inTenant(services.db, tenant.id, (trx) => saveDpoSettings(trx, tenant.id, result.value));
+      // Pages read the tenant from a short-lived cache: drop it so they show the new contact now.
+      services.tenants.clear();
+      request.log.info({ agentId: agent.id }, 'data protection officer updated');
+      return reply.redirect(url(request, '/agent/admin/protection-des-donnees?fait=1'), 303);
     });
   });
 }

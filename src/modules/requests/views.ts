@@ -163,6 +163,16 @@ export function trackingPage(
           >Télécharger le récépissé (PDF)</a
         >
       </p>
+      <p>
+        <a href="${url(ctx, `/suivi/${r.reference}/donnees.pdf?cle=${encodeURIComponent(secret)}`)}" download
+          >Télécharger les données de cette demande (PDF)</a
+        >
+        ou
+        <a href="${url(ctx, `/suivi/${r.reference}/donnees.json?cle=${encodeURIComponent(secret)}`)}" download
+          >les télécharger en JSON</a
+        >
+        : vos réponses, les messages, vos accords et qui a consulté la demande.
+      </p>
       <h2>Historique</h2>
       <ol class="timeline">
         ${r.events.map(

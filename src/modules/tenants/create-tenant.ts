@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { TenantContact, TenantTheme } from '../../db/schema.ts';
+import type { TenantContact, TenantDpo, TenantTheme } from '../../db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
 
 const require = createRequire(import.meta.url);
@@ -85,6 +85,8 @@ export interface CreateTenantInput {
   hosts?: string[];
   contact?: TenantContact;
   theme?: TenantTheme;
+  /** The data protection officer; empty, the commune's contact stands in (privacy/dpo.ts). */
+  dpo?: TenantDpo;
 }
 
 type OwnerQuery = (text: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
@@ -104,8 +106,8 @@ export async function createTenant(ownerQuery: OwnerQuery, input: CreateTenantIn
   }
   const r = await ownerQuery(
     `insert into tenants (slug, name, kind, insee_code, departement_code, departement_name, region_name, population,
-       reference_prefix, contact, theme)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id`,
+       reference_prefix, contact, theme, dpo)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id`,
     [
       slug,
       input.name,
@@ -118,6 +120,7 @@ export async function createTenant(ownerQuery: OwnerQuery, input: CreateTenantIn
       input.referencePrefix ?? defaultReferencePrefix(input.name),
       JSON.stringify(input.contact ?? {}),
       JSON.stringify(input.theme ?? {}),
+      JSON.stringify(input.dpo ?? {}),
     ],
   );
   const id = String(r.rows[0]?.id);

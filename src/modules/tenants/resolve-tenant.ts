@@ -60,5 +60,6 @@ export async function loadTenant(db: Db, id: string): Promise<Tenant | null> {
     referencePrefix: row.reference_prefix,
     contact: row.contact,
     theme: row.theme,
+    dpo: row.dpo ?? {},
   };
 }

@@ -1,4 +1,4 @@
-import type { TenantContact, TenantTheme } from '../../db/schema.ts';
+import type { TenantContact, TenantDpo, TenantTheme } from '../../db/schema.ts';
 
 /** A collectivité served by this deployment, as the rest of the application sees it. */
 export interface Tenant {
@@ -13,4 +13,6 @@ export interface Tenant {
   referencePrefix: string;
   contact: TenantContact;
   theme: TenantTheme;
+  /** The data protection officer, as the tenant declared it (empty: see privacy/dpo.ts). */
+  dpo: TenantDpo;
 }

@@ -19,6 +19,8 @@ export interface RequestDetailPageInput {
   canChangeStatus: boolean;
   canAddNote: boolean;
   today: string;
+  /** Consents given on the request, with their withdrawal if the citizen withdrew one. */
+  consents?: { wording: string; given_at: Date; withdrawn_at: Date | null }[];
   /** Errors of the form that was sent, if any, and what was typed in it. */
   form?: { kind: 'statut' | 'note'; errors: FieldError[]; values: Record<string, string> };
   notice?: string;
@@ -160,6 +162,24 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
                   <dd class="keep-lines">${a.value}</dd>`,
             )}
           </dl>`
+    }
+
+    ${
+      input.consents && input.consents.length > 0
+        ? html`<h2>Accords de l'usager</h2>
+            <ul>
+              ${input.consents.map(
+                (c) =>
+                  html`<li>
+                    « ${c.wording} » – donné le ${formatDateTime(c.given_at)}${
+                      c.withdrawn_at
+                        ? html` <strong class="tag">Retiré le ${formatDateTime(c.withdrawn_at)} : ne plus l'utiliser</strong>`
+                        : ''
+                    }
+                  </li>`,
+              )}
+            </ul>`
+        : ''
     }
 
     <h2>Pièces jointes</h2>

@@ -70,10 +70,13 @@ export const form: FormDefinition = {
           accept: ['application/pdf', 'image/jpeg', 'image/png'],
         },
         {
+          // Recorded with its wording and date as proof; required, so it cannot be withdrawn
+          // (privacy/consents.ts, isWithdrawable): the applicant may ask for erasure instead.
           name: 'attestation_honneur',
           type: 'checkbox',
           label: 'J’atteste sur l’honneur que ces informations sont exactes.',
           required: true,
+          consent: true,
         },
       ],
     },

@@ -141,7 +141,7 @@ export interface MyRequestDetail {
   submittedAt: Date;
   dueOn: string;
   events: { id: string; kind: string; at: Date; statusTo: RequestStatus | null; body: string; author: string }[];
-  documents: { eventId: string | null; filename: string; sizeBytes: number }[];
+  documents: { id: string; eventId: string | null; filename: string; sizeBytes: number }[];
   answers: { label: string; value: string }[];
 }
 
@@ -185,7 +185,15 @@ export function myRequestPage(ctx: PageContext, r: MyRequestDetail): SafeHtml {
               ${
                 docs(e.id).length
                   ? html`<ul>
-                      ${docs(e.id).map((d) => html`<li>${d.filename} (${formatBytes(d.sizeBytes)})</li>`)}
+                      ${docs(e.id).map(
+                        (d) =>
+                          html`<li>
+                            <a href="${url(ctx, `/mon-espace/donnees/documents/${d.id}`)}" download
+                              >Télécharger ${d.filename}</a
+                            >
+                            (${formatBytes(d.sizeBytes)})
+                          </li>`,
+                      )}
                     </ul>`
                   : ''
               }

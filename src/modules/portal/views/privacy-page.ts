@@ -1,6 +1,7 @@
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { CSRF_COOKIE } from '../../../platform/web/csrf.ts';
 import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
+import { dataProtectionOfficer } from '../../privacy/dpo.ts';
 import { capitalise, organisation, postalLines, streetLines } from '../tenant-wording.ts';
 
 /** The RGPD information notice (articles 13 and 14): who, why, on what basis, how long, your rights. */
@@ -12,6 +13,7 @@ export function privacyPage(ctx: PageContext): SafeHtml {
   const street = streetLines(c);
   const postal = postalLines(t);
   const email = c.email?.trim() ? c.email : null;
+  const dpo = dataProtectionOfficer(t);
 
   const howToWrite =
     email || postal
@@ -92,12 +94,27 @@ export function privacyPage(ctx: PageContext): SafeHtml {
     <p>Indiquez votre nom. Si vous l’avez, indiquez aussi le numéro de votre demande.</p>
     <p>Nous vous répondons dans un délai d’un mois.</p>
 
+    <p>
+      Si vous avez un compte, vous pouvez aussi télécharger vos données, retirer un accord ou demander l’effacement de
+      vos données dans <a href="${url(ctx, '/mon-espace/donnees')}">Mon espace, rubrique « Mes données »</a>. Sans
+      compte, la page de suivi de votre demande permet de télécharger les données de cette demande.
+    </p>
+
     <h2>Délégué à la protection des données</h2>
     <p>${Org} a un délégué à la protection des données. Il veille au respect de vos droits.</p>
-    <p>
-      Pour le joindre, écrivez à ${org} aux coordonnées ci-dessus. Ajoutez la mention « À l’attention du délégué à la
-      protection des données ».
-    </p>
+    ${
+      dpo.declared
+        ? html`<p>Pour le joindre :</p>
+            <ul>
+              <li>${dpo.name} ;</li>
+              ${dpo.email ? html`<li>par courriel : <a href="mailto:${dpo.email}">${dpo.email}</a> ;</li>` : ''}
+              ${dpo.postalAddress ? html`<li>par courrier : ${dpo.postalAddress.join(', ')}.</li>` : ''}
+            </ul>`
+        : html`<p>
+            Pour le joindre, écrivez à ${org} aux coordonnées ci-dessus. Ajoutez la mention « À l’attention du délégué à
+            la protection des données ».
+          </p>`
+    }
 
     <h2>Réclamation auprès de la CNIL</h2>
     <p>

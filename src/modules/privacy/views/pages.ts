@@ -1,9 +1,11 @@
-import type { AccessLogAction } from '../../../db/schema.ts';
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
+import { formatBytes } from '../../../platform/format.ts';
 import { formatFilingDateTime } from '../../requests/receipt-pdf.ts';
-import { ACCESS_ACTION_LABELS, type AccessLogRow } from '../access-log.ts';
+import { accessLogSentence, type AccessLogRow } from '../access-log.ts';
 import type { ConsentRow } from '../consents.ts';
+import type { DpoContact, DpoFormValues } from '../dpo.ts';
+import type { MyDocument } from '../my-documents.ts';
 import type { ErasureAssessment } from '../erasure.ts';
 import type { ProcessingRegister } from '../register.ts';
 
@@ -14,19 +16,40 @@ export interface FieldError {
 
 const when = (d: Date | string) => formatFilingDateTime(new Date(d));
 
-function accessLine(e: AccessLogRow): string {
-  const ref = e.request_reference ? ` ${e.request_reference}` : '';
-  if (e.actor_kind === 'citizen') {
-    const own: Record<AccessLogAction, string> = {
-      view_request: 'Vous avez consulté la demande',
-      download_document: 'Vous avez téléchargé un document de la demande',
-      export: 'Vous avez téléchargé vos données',
-      erasure: 'Vous avez demandé l’effacement de vos données',
-    };
-    return `${own[e.action]}${ref}`;
-  }
-  const who = e.actor_kind === 'agent' ? `${e.actor_label} (agent de la mairie)` : e.actor_label;
-  return `${who} ${ACCESS_ACTION_LABELS[e.action]}${ref}`;
+function consentItem(ctx: PageContext, c: ConsentRow): SafeHtml {
+  const where = c.request_reference
+    ? html`demande ${c.request_reference}${c.demarche_title ? html` (${c.demarche_title})` : ''}`
+    : c.demarche_title
+      ? html`${c.demarche_title}`
+      : html`votre compte`;
+  return html`<li>
+    <p>« ${c.wording} »</p>
+    <dl class="facts">
+      <dt>Donné le</dt>
+      <dd>${when(c.given_at)}</dd>
+      <dt>Pour</dt>
+      <dd>${where}</dd>
+      <dt>État</dt>
+      <dd>
+        ${
+          c.withdrawn_at
+            ? html`<span class="tag">Retiré le ${when(c.withdrawn_at)}</span>`
+            : c.withdrawable
+              ? html`En vigueur`
+              : html`En vigueur : cet accord est une condition de la démarche, il ne peut pas être retiré. Vous pouvez
+                  demander l’effacement de vos données (plus bas sur cette page).`
+        }
+      </dd>
+    </dl>
+    ${
+      !c.withdrawn_at && c.withdrawable
+        ? html`<form method="post" action="${url(ctx, `/mon-espace/donnees/consentements/${c.id}/retrait`)}">
+            ${csrfField(ctx)}
+            <button type="submit" class="button button-secondary">Retirer cet accord</button>
+          </form>`
+        : ''
+    }
+  </li>`;
 }
 
 export function myDataPage(
@@ -34,6 +57,8 @@ export function myDataPage(
   input: {
     accessLog: AccessLogRow[];
     consents: ConsentRow[];
+    documents: MyDocument[];
+    dpo: DpoContact;
     pendingErasure: { requested_at: Date } | null;
     notice?: string;
   },
@@ -47,6 +72,41 @@ export function myDataPage(
       <li><a href="${url(ctx, '/mon-espace/donnees/export.pdf')}" download>Télécharger mes données en PDF</a> (facile à lire et à imprimer)</li>
       <li><a href="${url(ctx, '/mon-espace/donnees/export.json')}" download>Télécharger mes données en JSON</a> (pour les réutiliser dans un autre service)</li>
     </ul>
+
+    <h2 id="documents">Mes documents</h2>
+    ${
+      input.documents.length === 0
+        ? html`<p>Vous n’avez envoyé aucun document avec vos demandes.</p>`
+        : html`<div class="table-wrap">
+            <table class="table">
+              <caption>
+                Les documents envoyés avec vos demandes
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Document</th>
+                  <th scope="col">Demande</th>
+                  <th scope="col">Envoyé le</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${input.documents.map(
+                  (d) =>
+                    html`<tr>
+                      <td>
+                        <a href="${url(ctx, `/mon-espace/donnees/documents/${d.id}`)}" download
+                          >Télécharger ${d.filename}</a
+                        >
+                        (${formatBytes(d.sizeBytes)})
+                      </td>
+                      <td>${d.requestReference} – ${d.demarcheTitle}</td>
+                      <td>${when(d.addedAt)}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>
+          </div>`
+    }
 
     <h2 id="consultations">Qui a consulté mes données</h2>
     ${
@@ -63,23 +123,23 @@ export function myDataPage(
               </tr>
             </thead>
             <tbody>
-              ${input.accessLog.map((e) => html`<tr><td>${when(e.at)}</td><td>${accessLine(e)}</td></tr>`)}
+              ${input.accessLog.map((e) => html`<tr><td>${when(e.at)}</td><td>${accessLogSentence(e)}</td></tr>`)}
             </tbody>
           </table>`
     }
 
-    <h2>Mes accords</h2>
+    <h2 id="accords">Mes accords</h2>
     ${
       input.consents.length === 0
         ? html`<p>Vous n’avez donné aucun accord particulier.</p>`
-        : html`<ul>
-            ${input.consents.map(
-              (c) =>
-                html`<li>
-                  Le ${when(c.given_at)}${c.request_reference ? html`, demande ${c.request_reference}` : ''} : « ${c.wording} »
-                </li>`,
-            )}
-          </ul>`
+        : html`<p>
+              Les accords que vous avez donnés en faisant vos démarches. Vous pouvez retirer un accord facultatif à tout
+              moment : la mairie ne l’utilise plus à partir de ce moment. Ce qui a été fait avant reste valable. La mairie
+              garde la trace de votre accord et de son retrait.
+            </p>
+            <ul class="session-list">
+              ${input.consents.map((c) => consentItem(ctx, c))}
+            </ul>`
     }
 
     <h2>Effacer mon compte et mes données</h2>
@@ -91,7 +151,10 @@ export function myDataPage(
           </p>`
         : html`<p>Votre compte sera supprimé et vos demandes ne contiendront plus aucune information sur vous.</p>
             <p><a class="button" href="${url(ctx, '/mon-espace/donnees/effacement')}">Demander l’effacement</a></p>`
-    }`;
+    }
+
+    <h2>Une question sur vos données ?</h2>
+    ${dpoContact(input.dpo)}`;
   return layout(ctx, {
     title: 'Mes données personnelles',
     main,
@@ -102,6 +165,21 @@ export function myDataPage(
       { label: 'Mes données' },
     ],
   });
+}
+
+/** How to reach the data protection officer, for the citizen. */
+export function dpoContact(dpo: DpoContact): SafeHtml {
+  return html`<p>Écrivez au délégué à la protection des données de la mairie${dpo.declared ? html` : ${dpo.name}` : ''}.</p>
+    <ul>
+      ${dpo.email ? html`<li>Par courriel : <a href="mailto:${dpo.email}">${dpo.email}</a></li>` : ''}
+      ${
+        dpo.postalAddress
+          ? html`<li>
+              Par courrier : ${dpo.declared ? '' : 'à l’attention du délégué à la protection des données, '}${dpo.postalAddress.join(', ')}
+            </li>`
+          : ''
+      }
+    </ul>`;
 }
 
 export function erasureConfirmPage(
@@ -229,9 +307,25 @@ export function registerPage(ctx: PageContext, register: ProcessingRegister): Sa
   const main = html`<h1>Registre des activités de traitement</h1>
     <p>
       Établi à partir du catalogue des démarches (article 30 du RGPD). Responsable du traitement :
-      ${register.controller.name}${register.controller.address ? html`, ${register.controller.address}` : ''}. Contact
-      pour la protection des données : ${register.dpo.contact ?? 'à désigner'}.
+      ${register.controller.name}${register.controller.address ? html`, ${register.controller.address}` : ''}.
     </p>
+    <h2>Délégué à la protection des données</h2>
+    <dl class="facts">
+      <dt>Nom ou fonction</dt>
+      <dd>${register.dpo.name}</dd>
+      <dt>Courriel</dt>
+      <dd>${register.dpo.email ?? 'non indiqué'}</dd>
+      <dt>Adresse postale</dt>
+      <dd>${register.dpo.postalAddress ?? 'non indiquée'}</dd>
+    </dl>
+    ${
+      register.dpo.declared
+        ? ''
+        : html`<p>
+            Aucun délégué n’est déclaré : les coordonnées de la collectivité sont utilisées.
+            <a href="${url(ctx, '/agent/admin/protection-des-donnees')}">Indiquer le délégué à la protection des données</a>
+          </p>`
+    }
     <ul>
       <li><a href="${url(ctx, '/agent/rgpd/registre.csv')}" download>Télécharger le registre (CSV, tableur)</a></li>
       <li><a href="${url(ctx, '/agent/rgpd/registre.json')}" download>Télécharger le registre (JSON)</a></li>
@@ -262,4 +356,63 @@ export function registerPage(ctx: PageContext, register: ProcessingRegister): Sa
       </section>`,
     )}`;
   return layout(ctx, { title: 'Registre des traitements', main, area: 'agent' });
+}
+
+export function dpoSettingsPage(
+  ctx: PageContext,
+  input: { values: DpoFormValues; errors: FieldError[]; fallback: DpoContact; notice?: string },
+): SafeHtml {
+  const err = (f: string) => input.errors.find((e) => e.field === f);
+  const fieldClass = (f: string) => `field${err(f) ? ' field-error' : ''}`;
+  const message = (f: string) =>
+    err(f) ? html`<span class="error-message" id="${f}-error">${err(f)!.message}</span>` : '';
+  const described = (f: string) =>
+    html`aria-describedby="${f}-hint${err(f) ? ` ${f}-error` : ''}" ${err(f) ? html`aria-invalid="true"` : ''}`;
+  const fb = input.fallback;
+  const main = html`${errorSummary(input.errors)}
+    <h1>Protection des données</h1>
+    <p>
+      Indiquez le délégué à la protection des données (DPO) que la collectivité a désigné. Ses coordonnées figurent sur
+      la page « Données personnelles » du site, dans le registre des traitements et dans les données que les usagers
+      téléchargent.
+    </p>
+    <p>
+      Un champ laissé vide reprend les coordonnées de la collectivité : « ${fb.name} »${fb.email ? html`, ${fb.email}` : ''}${fb.postalAddress ? html`, ${fb.postalAddress.join(', ')}` : ''}.
+    </p>
+    <form method="post" action="${url(ctx, '/agent/admin/protection-des-donnees')}" novalidate>
+      ${csrfField(ctx)}
+      <div class="${fieldClass('dpo_nom')}">
+        <label for="dpo_nom">Nom ou fonction <span class="optional">(facultatif)</span></label>
+        <span class="hint" id="dpo_nom-hint"
+          >Par exemple « Délégué à la protection des données du centre de gestion » ou le nom de la personne.</span
+        >
+        ${message('dpo_nom')}
+        <input type="text" id="dpo_nom" name="dpo_nom" autocomplete="off" value="${input.values.name}" ${described('dpo_nom')} />
+      </div>
+      <div class="${fieldClass('dpo_courriel')}">
+        <label for="dpo_courriel">Adresse électronique <span class="optional">(facultatif)</span></label>
+        <span class="hint" id="dpo_courriel-hint">Une adresse de fonction, par exemple dpo@mairie-ville.fr.</span>
+        ${message('dpo_courriel')}
+        <input
+          type="email"
+          id="dpo_courriel"
+          name="dpo_courriel"
+          autocomplete="off"
+          spellcheck="false"
+          value="${input.values.email}"
+          ${described('dpo_courriel')}
+        />
+      </div>
+      <div class="${fieldClass('dpo_adresse')}">
+        <label for="dpo_adresse">Adresse postale <span class="optional">(facultatif)</span></label>
+        <span class="hint" id="dpo_adresse-hint">Sur plusieurs lignes, comme sur une enveloppe.</span>
+        ${message('dpo_adresse')}
+        <textarea id="dpo_adresse" name="dpo_adresse" rows="4" ${described('dpo_adresse')}>
+${input.values.postalAddress}</textarea
+        >
+      </div>
+      <button type="submit" class="button">Enregistrer</button>
+    </form>
+    <p><a href="${url(ctx, '/agent/rgpd/registre')}">Voir le registre des traitements</a></p>`;
+  return layout(ctx, { title: 'Protection des données', main, area: 'agent', notice: input.notice });
 }
