@@ -54,7 +54,13 @@ declare module 'fastify' {
     tenant: Tenant | null;
     /** URL prefix of the tenant's pages: '' or '/t/<slug>'. */
     base: string;
-    csrfToken: string;
+    /**
+     * The CSRF token of this request's forms. Issued on first read: a page without a
+     * state-changing form (most public pages) sets no CSRF cookie and computes no token.
+     */
+    readonly csrfToken: string;
+    /** Where the lazy CSRF token is kept; set by the tenant hook. */
+    csrfState: { reply: FastifyReply; token: string | null } | null;
   }
   interface FastifyContextConfig {
     /** Platform routes are served without a tenant. */
@@ -70,7 +76,9 @@ export function pageContext(request: FastifyRequest): PageContext {
   return {
     tenant: request.tenant,
     base: request.base,
-    csrfToken: request.csrfToken,
+    get csrfToken() {
+      return request.csrfToken;
+    },
     cspNonce: request.cspNonce,
     citizen: signedInCitizenHeader(request),
   };
@@ -125,7 +133,15 @@ export async function createApp(
 
   app.decorateRequest('tenant', null);
   app.decorateRequest('base', '');
-  app.decorateRequest('csrfToken', '');
+  app.decorateRequest('csrfState', null);
+  app.decorateRequest('csrfToken', {
+    getter(this: FastifyRequest): string {
+      const state = this.csrfState;
+      if (!state) return '';
+      state.token ??= issueCsrfToken(this, state.reply, config);
+      return state.token;
+    },
+  });
 
   await app.register(cookie);
   // After the cookie plugin (its onSend writes Set-Cookie, which ours then checks) and before
@@ -158,18 +174,7 @@ export async function createApp(
     if (!tenant) throw new AppError('tenant_not_found', "Aucune collectivité n'est servie à cette adresse.");
     request.tenant = tenant;
     request.base = slug ? `/t/${tenant.slug}` : '';
-    let csrfCookie = request.cookies[CSRF_COOKIE];
-    if (!csrfCookie || !/^[\w-]{32}$/.test(csrfCookie)) {
-      csrfCookie = newCsrfCookieValue();
-      request.cookies[CSRF_COOKIE] = csrfCookie;
-      reply.setCookie(CSRF_COOKIE, csrfCookie, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: config.env === 'production',
-      });
-    }
-    request.csrfToken = csrfTokenFor(config.sessionSecret, csrfCookie);
+    request.csrfState = { reply, token: null };
   });
 
   // Every state-changing form carries the CSRF token; the JSON API does not use cookies.
@@ -216,6 +221,22 @@ export async function createApp(
   });
 
   return app;
+}
+
+/** The CSRF token for the request's forms; sets the cookie it is derived from when missing. */
+function issueCsrfToken(request: FastifyRequest, reply: FastifyReply, config: Config): string {
+  let csrfCookie = request.cookies[CSRF_COOKIE];
+  if (!csrfCookie || !/^[\w-]{32}$/.test(csrfCookie)) {
+    csrfCookie = newCsrfCookieValue();
+    request.cookies[CSRF_COOKIE] = csrfCookie;
+    reply.setCookie(CSRF_COOKIE, csrfCookie, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.env === 'production',
+    });
+  }
+  return csrfTokenFor(config.sessionSecret, csrfCookie);
 }
 
 function toAppError(err: FastifyError, config: Config): AppError {

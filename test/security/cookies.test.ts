@@ -36,9 +36,12 @@ describe(`cookies in production (${TEST_DB})`, () => {
   });
   after(async () => ctx.close());
 
-  test('the CSRF cookie set on a first visit', async () => {
-    const res = await ctx.app.inject({ method: 'GET', url: `${BASE}/` });
-    assert.deepEqual(checkCookies(res.headers['set-cookie'], 'GET /'), ['guichet_csrf']);
+  test('the CSRF cookie set on a first visit to a page with a form, and none on a page without', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: `${BASE}/connexion` });
+    assert.deepEqual(checkCookies(res.headers['set-cookie'], 'GET /connexion'), ['guichet_csrf']);
+    const page = await ctx.app.inject({ method: 'GET', url: `${BASE}/demarches/carte-identite` });
+    assert.equal(page.statusCode, 200);
+    assert.equal(page.headers['set-cookie'], undefined);
   });
 
   test('the agent session cookie at login, and its clearing at logout', async () => {

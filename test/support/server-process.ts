@@ -37,8 +37,9 @@ export function tempDataDir(): string {
 }
 
 /**
- * Spawns `node --import tsx src/main.ts` as production runs it, with a clean environment:
- * only what `env` gives (plus PATH and HOME) reaches the configuration.
+ * Spawns `node --import tsx src/main.ts` (or, with `compiled`, `node dist/main.js` as
+ * `npm run start:prod` runs it after `npm run build`), with a clean environment: only what `env`
+ * gives (plus PATH and HOME) reaches the configuration.
  */
 export function spawnServer(options: {
   env?: Record<string, string>;
@@ -46,10 +47,13 @@ export function spawnServer(options: {
   dataDir?: string;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: string[];
+  /** Run the compiled build (dist/main.js) instead of the TypeScript sources. */
+  compiled?: boolean;
 }): ServerProcess {
   const port = options.port ?? 0;
   const dataDir = options.dataDir ?? tempDataDir();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], {
+  const entry = options.compiled ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -88,7 +92,13 @@ export function spawnServer(options: {
 
 /** Starts the server on a free port and waits until it answers /healthz. */
 export async function startServer(
-  options: { env?: Record<string, string>; dataDir?: string; timeoutMs?: number; nodeArgs?: string[] } = {},
+  options: {
+    env?: Record<string, string>;
+    dataDir?: string;
+    timeoutMs?: number;
+    nodeArgs?: string[];
+    compiled?: boolean;
+  } = {},
 ): Promise<ServerProcess> {
   const port = await freePort();
   const server = spawnServer({ ...options, port });

@@ -161,11 +161,17 @@ describe(`portal institutional pages (${TEST_DB})`, () => {
     assert.match(body, /<a href="mailto:contact@villebelle.example">/);
     assert.match(text, /délégué à la protection des données/);
     assert.match(body, /<a href="https:\/\/www.cnil.fr\/fr\/plaintes">/);
-    // The notice promises a single technical cookie: check it is the one the site really sets.
-    const setCookie = [res.headers['set-cookie'] ?? []].flat();
+    // The notice promises a single technical cookie, set by pages with a form: check it is the
+    // one the site really sets, and that a page without a form sets none.
+    assert.equal(res.headers['set-cookie'], undefined);
+    const form = await get(ctx, 'villebelle', '/demarches/signaler-probleme-voirie/demande');
+    const setCookie = [form.res.headers['set-cookie'] ?? []].flat();
     assert.equal(setCookie.length, 1);
     const cookieName = setCookie[0]!.split('=')[0]!;
-    assert.match(text, new RegExp(`un seul cookie technique, nommé « ${cookieName} »`));
+    assert.match(
+      text,
+      new RegExp(`un seul cookie technique, nommé « ${cookieName} », quand vous ouvrez une page avec un formulaire`),
+    );
 
     const empty = visibleText((await get(ctx, 'petiteville', '/donnees-personnelles')).body);
     assert.match(empty, /Les coordonnées de la mairie de Petiteville ne sont pas encore indiquées sur ce site\./);

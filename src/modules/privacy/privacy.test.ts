@@ -40,7 +40,7 @@ async function citizenCookie(citizenId: string): Promise<string> {
   const token = await inTenant(ctx.services.db, ctx.tenantId, (trx) =>
     openCitizenSession(trx, { tenantId: ctx.tenantId, citizenId, method: 'password', now: new Date() }),
   );
-  const page = await ctx.app.inject({ method: 'GET', url: `${BASE}/` });
+  const page = await ctx.app.inject({ method: 'GET', url: `${BASE}/connexion` });
   const csrf = [page.headers['set-cookie'] ?? []]
     .flat()
     .find((c) => c.startsWith('guichet_csrf='))!

@@ -1,11 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Services } from '../../app.ts';
 import type { RequestStatus } from '../../db/schema.ts';
-import { inTenant } from '../../db/tenant-scope.ts';
+import { withTenantConnection, type Db } from '../../db/tenant-scope.ts';
+import { TtlCache } from '../../platform/cache.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { hashTrackingSecret, normalizeReference } from './reference.ts';
-import { findRequestByReference, listCitizenEvents, listDocuments } from './repository.ts';
+import { findDemarcheForm, findRequestWithTimeline } from './repository.ts';
 import { STATUS_LABELS } from './status.ts';
 
 export interface TrackedRequest {
@@ -37,6 +38,14 @@ export interface TrackedRequest {
 export const NOT_FOUND_MESSAGE =
   "Nous n'avons pas trouvé de demande avec ce numéro et ce code de suivi. Vérifiez-les dans le courriel de confirmation ou sur votre récépissé.";
 
+// Forms change rarely and tracking pages are read often: keep each démarche's form a minute.
+const demarcheForms = new TtlCache<unknown>(60_000);
+
+/** The form of a démarche, to present a request's answers with their labels. */
+export async function cachedDemarcheForm(conn: Db, tenantId: string, demarcheId: string): Promise<unknown> {
+  return demarcheForms.getOrLoad(`${tenantId}:${demarcheId}`, () => findDemarcheForm(conn, demarcheId));
+}
+
 /**
  * A request as its citizen sees it, given its reference and tracking code. An unknown
  * reference and a wrong code give the same error, so that references cannot be probed.
@@ -49,17 +58,17 @@ export async function findTrackedRequest(
 ): Promise<TrackedRequest> {
   const ref = normalizeReference(reference);
   const given = Buffer.from(hashTrackingSecret(secret ?? ''));
-  const found = await inTenant(services.db, tenant.id, async (trx) => {
-    const row = ref ? await findRequestByReference(trx, ref) : undefined;
+  const found = await withTenantConnection(services.db, tenant.id, async (conn) => {
+    const row = ref ? await findRequestWithTimeline(conn, ref) : undefined;
     // Compare even when nothing was found, so both failures take the same time.
     const expected = Buffer.from(row?.tracking_secret_hash ?? hashTrackingSecret('no-such-request'));
     const match = expected.length === given.length && timingSafeEqual(expected, given);
     if (!row || !match) return null;
-    const [events, documents] = [await listCitizenEvents(trx, row.id), await listDocuments(trx, row.id)];
-    return { row, events, documents };
+    return { row, form: await cachedDemarcheForm(conn, tenant.id, row.demarche_id) };
   });
   if (!found) throw new AppError('request_not_found', NOT_FOUND_MESSAGE);
-  const { row, events, documents } = found;
+  const { row, form } = found;
+  const { events, documents } = row;
   return {
     id: row.id,
     reference: row.reference,
@@ -71,7 +80,7 @@ export async function findTrackedRequest(
     applicantName: row.applicant_name,
     applicantEmail: row.applicant_email,
     data: row.data,
-    form: row.form,
+    form,
     submittedAt: row.submitted_at,
     dueOn: row.due_on,
     events: events.map((e) => ({

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Tx } from '../../db/tenant-scope.ts';
+import { sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import type { Db, Tx } from '../../db/tenant-scope.ts';
 import type { RequestStatus } from '../../db/schema.ts';
+import type { FormConsent } from '../privacy/consents.ts';
 
 /** SQL of the citizen side of requests. No business rules here. */
 
@@ -13,8 +16,13 @@ export async function findOnlineDemarche(trx: Tx, slug: string) {
     .executeTakeFirst();
 }
 
-export async function insertRequest(
-  trx: Tx,
+/**
+ * Stores a new request with its first timeline event ("submitted", status reçue), its consents
+ * and its queued confirmation mail, in ONE statement: atomic on its own, one round trip to the
+ * database. Returns null when the reference is already taken (the caller draws another).
+ */
+export async function insertSubmission(
+  db: Db,
   row: {
     tenantId: string;
     reference: string;
@@ -27,31 +35,63 @@ export async function insertRequest(
     applicantPhone: string | null;
     trackingSecretHash: string;
     dueOn: string;
-    citizenId?: string | null;
-    identitySource?: 'franceconnect' | null;
+    citizenId: string | null;
+    identitySource: 'franceconnect' | null;
+    consents: FormConsent[];
+    mail: { to: string; subject: string; text: string; html?: string } | null;
   },
-): Promise<string | null> {
-  const inserted = await trx
-    .insertInto('requests')
-    .values({
-      tenant_id: row.tenantId,
-      reference: row.reference,
-      demarche_id: row.demarcheId,
-      service_id: row.serviceId,
-      channel: row.channel,
-      data: JSON.stringify(row.data),
-      applicant_name: row.applicantName,
-      applicant_email: row.applicantEmail,
-      applicant_phone: row.applicantPhone,
-      tracking_secret_hash: row.trackingSecretHash,
-      due_on: row.dueOn,
-      citizen_id: row.citizenId ?? null,
-      identity_source: row.identitySource ?? null,
-    })
-    .onConflict((oc) => oc.columns(['tenant_id', 'reference']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return inserted?.id ?? null;
+): Promise<{ id: string; eventId: string } | null> {
+  const consents = row.consents.map((c) => ({
+    citizen_id: c.citizenId,
+    demarche_id: c.demarcheId,
+    subject: c.subject,
+    wording: c.wording,
+    version: c.version,
+    method: c.method,
+    given_at: c.givenAt.toISOString(),
+    withdrawable: c.withdrawable,
+  }));
+  const mails = row.mail
+    ? [
+        {
+          to_address: row.mail.to,
+          subject: row.mail.subject,
+          text_body: row.mail.text,
+          html_body: row.mail.html ?? null,
+        },
+      ]
+    : [];
+  // Data-modifying CTEs run together, in one snapshot, and all or nothing. When the reference
+  // is taken, `r` is empty and so are the other inserts.
+  const result = await sql<{ id: string; event_id: string }>`
+    with r as (
+      insert into requests (tenant_id, reference, demarche_id, service_id, channel, data, applicant_name,
+        applicant_email, applicant_phone, tracking_secret_hash, due_on, citizen_id, identity_source)
+      values (${row.tenantId}, ${row.reference}, ${row.demarcheId}, ${row.serviceId}, ${row.channel},
+        ${JSON.stringify(row.data)}, ${row.applicantName}, ${row.applicantEmail}, ${row.applicantPhone},
+        ${row.trackingSecretHash}, ${row.dueOn}, ${row.citizenId}, ${row.identitySource})
+      on conflict (tenant_id, reference) do nothing
+      returning tenant_id, id
+    ), e as (
+      insert into request_events (tenant_id, request_id, kind, body, status_to, author_kind, visible_to_citizen)
+      select tenant_id, id, 'submitted', '', 'recue', 'citizen', true from r
+      returning id, request_id
+    ), c as (
+      insert into consents (tenant_id, citizen_id, request_id, demarche_id, subject, wording, version, method,
+        given_at, withdrawable)
+      select r.tenant_id, x.citizen_id, r.id, x.demarche_id, x.subject, x.wording, x.version, x.method,
+        x.given_at, x.withdrawable
+      from r, jsonb_to_recordset(${JSON.stringify(consents)}::jsonb) as x(citizen_id uuid, demarche_id uuid,
+        subject text, wording text, version text, method text, given_at timestamptz, withdrawable boolean)
+    ), m as (
+      insert into mail_outbox (tenant_id, to_address, subject, text_body, html_body, request_id)
+      select r.tenant_id, x.to_address, x.subject, x.text_body, x.html_body, r.id
+      from r, jsonb_to_recordset(${JSON.stringify(mails)}::jsonb) as x(to_address text, subject text,
+        text_body text, html_body text)
+    )
+    select r.id, e.id as event_id from r join e on e.request_id = r.id`.execute(db);
+  const inserted = result.rows[0];
+  return inserted ? { id: inserted.id, eventId: inserted.event_id } : null;
 }
 
 export async function insertEvent(
@@ -85,7 +125,7 @@ export async function insertEvent(
 }
 
 export async function insertDocument(
-  trx: Tx,
+  trx: Db,
   doc: {
     tenantId: string;
     requestId: string;
@@ -138,6 +178,72 @@ export async function findRequestByReference(trx: Tx, reference: string) {
     ])
     .where('requests.reference', '=', reference)
     .executeTakeFirst();
+}
+
+/**
+ * A request as its citizen sees it, with its visible timeline and its documents, in one
+ * statement (one round trip). The démarche's form is not included: it is read through a cache.
+ */
+export async function findRequestWithTimeline(db: Db, reference: string) {
+  const row = await db
+    .selectFrom('requests')
+    .innerJoin('demarches', (j) =>
+      j.onRef('demarches.tenant_id', '=', 'requests.tenant_id').onRef('demarches.id', '=', 'requests.demarche_id'),
+    )
+    .select((eb) => [
+      'requests.id',
+      'requests.reference',
+      'requests.status',
+      'requests.service_id',
+      'requests.citizen_id',
+      'requests.demarche_id',
+      'requests.data',
+      'requests.applicant_name',
+      'requests.applicant_email',
+      'requests.tracking_secret_hash',
+      'requests.submitted_at',
+      'requests.due_on',
+      'requests.closed_at',
+      'demarches.title as demarche_title',
+      'demarches.slug as demarche_slug',
+      'demarches.delay_days',
+      jsonArrayFrom(
+        eb
+          .selectFrom('request_events')
+          .select(['id', 'kind', 'status_to', 'body', 'author_kind', 'created_at'])
+          .whereRef('request_events.tenant_id', '=', 'requests.tenant_id')
+          .whereRef('request_events.request_id', '=', 'requests.id')
+          .where('visible_to_citizen', '=', true)
+          .orderBy('created_at'),
+      ).as('events'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('request_documents')
+          .select(['id', 'event_id', 'field_name', 'filename', 'mime_type', 'size_bytes', 'created_at'])
+          .whereRef('request_documents.tenant_id', '=', 'requests.tenant_id')
+          .whereRef('request_documents.request_id', '=', 'requests.id')
+          .orderBy('created_at'),
+      ).as('documents'),
+    ])
+    .where('requests.reference', '=', reference)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  // Timestamps inside JSON arrive as text.
+  return {
+    ...row,
+    events: row.events.map((e) => ({ ...e, created_at: new Date(e.created_at as unknown as string) })),
+    documents: row.documents.map((d) => ({
+      ...d,
+      size_bytes: Number(d.size_bytes),
+      created_at: new Date(d.created_at as unknown as string),
+    })),
+  };
+}
+
+/** A démarche's form definition (JSON as stored). */
+export async function findDemarcheForm(db: Db, demarcheId: string): Promise<unknown> {
+  const row = await db.selectFrom('demarches').select('form').where('id', '=', demarcheId).executeTakeFirst();
+  return row?.form ?? null;
 }
 
 export async function listCitizenEvents(trx: Tx, requestId: string) {

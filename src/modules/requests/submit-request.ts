@@ -1,18 +1,17 @@
 import type { Services } from '../../app.ts';
-import { inTenant } from '../../db/tenant-scope.ts';
+import { inTenant, withTenantConnection, type Db } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
-import { queueMail } from '../../platform/mail.ts';
 import type { UploadedFile } from '../../platform/web/form-body.ts';
 import type { FormDefinition } from '../catalogue/form-definition.ts';
 import { TtlCache } from '../../platform/cache.ts';
 import { cachedFormDefinition } from './form-engine/definition-cache.ts';
-import { recordConsents } from '../privacy/consents.ts';
+import { consentsGivenOnForm } from '../privacy/consents.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { checkUploadedFile, safeFilename } from './file-check.ts';
 import { anchorOf, validateAnswers, type FieldError, type RawAnswers } from './form-engine/validate.ts';
 import { submissionMail } from './notifications.ts';
 import { generateReference, generateTrackingSecret, hashTrackingSecret } from './reference.ts';
-import { findOnlineDemarche, insertDocument, insertEvent, insertRequest } from './repository.ts';
+import { findOnlineDemarche, insertDocument, insertSubmission } from './repository.ts';
 import { addWorkingDays, DEFAULT_TIME_ZONE, localDateAndHour } from './working-days.ts';
 
 /** Committed delay when a démarche with a form declares none (the confirmation always promises a date). */
@@ -135,74 +134,72 @@ export async function submitRequest(
   const dueOn = addWorkingDays(now, demarche.delayDays);
   const secret = generateTrackingSecret();
 
-  const created = await inTenant(services.db, tenant.id, async (trx) => {
-    let reference = '';
-    let id: string | null = null;
+  const applicantName = `${givenName} ${familyName}`.trim();
+  const consents = consentsGivenOnForm({
+    demarcheId: demarche.id,
+    citizenId: input.citizen?.id ?? null,
+    form: demarche.form,
+    answers: result.answers,
+    now,
+  });
+  const store = async (conn: Db) => {
     // References are random: retry on the (very rare) collision instead of revealing a sequence.
-    for (let attempt = 0; attempt < 5 && !id; attempt++) {
-      reference = generateReference(tenant.referencePrefix, Number(parisToday(now).slice(0, 4)));
-      id = await insertRequest(trx, {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const reference = generateReference(tenant.referencePrefix, Number(parisToday(now).slice(0, 4)));
+      const mail = email
+        ? {
+            to: email,
+            ...submissionMail({
+              tenant,
+              reference,
+              secret,
+              demarcheTitle: demarche.title,
+              applicantName,
+              dueOn,
+              delayDays: demarche.delayDays,
+              baseUrl: input.baseUrl,
+            }),
+          }
+        : null;
+      const inserted = await insertSubmission(conn, {
         tenantId: tenant.id,
         reference,
         demarcheId: demarche.id,
         serviceId: demarche.serviceId,
         channel: input.channel ?? 'en-ligne',
         data,
-        applicantName: `${givenName} ${familyName}`.trim() || null,
+        applicantName: applicantName || null,
         applicantEmail: email,
         applicantPhone: phone,
         trackingSecretHash: hashTrackingSecret(secret),
         dueOn,
         citizenId: input.citizen?.id ?? null,
         identitySource: input.citizen?.identitySource ?? null,
+        consents,
+        mail,
       });
+      if (!inserted) continue;
+      for (const f of accepted) {
+        await insertDocument(conn, {
+          tenantId: tenant.id,
+          requestId: inserted.id,
+          eventId: inserted.eventId,
+          fieldName: f.fieldName,
+          filename: f.filename,
+          mimeType: f.mimeType,
+          content: f.data,
+        });
+      }
+      return { id: inserted.id, reference };
     }
-    if (!id) throw new AppError('conflict', "La demande n'a pas pu être enregistrée. Réessayez.");
-    const eventId = await insertEvent(trx, {
-      tenantId: tenant.id,
-      requestId: id,
-      kind: 'submitted',
-      statusTo: 'recue',
-      authorKind: 'citizen',
-    });
-    for (const f of accepted) {
-      await insertDocument(trx, {
-        tenantId: tenant.id,
-        requestId: id,
-        eventId,
-        fieldName: f.fieldName,
-        filename: f.filename,
-        mimeType: f.mimeType,
-        content: f.data,
-      });
-    }
-    await recordConsents(trx, {
-      tenantId: tenant.id,
-      requestId: id,
-      demarcheId: demarche.id,
-      citizenId: input.citizen?.id ?? null,
-      form: demarche.form,
-      answers: result.answers,
-      now,
-    });
-    if (email) {
-      await queueMail(trx, tenant.id, {
-        to: email,
-        requestId: id,
-        ...submissionMail({
-          tenant,
-          reference,
-          secret,
-          demarcheTitle: demarche.title,
-          applicantName: `${givenName} ${familyName}`.trim(),
-          dueOn,
-          delayDays: demarche.delayDays,
-          baseUrl: input.baseUrl,
-        }),
-      });
-    }
-    return { id, reference };
-  });
+    throw new AppError('conflict', "La demande n'a pas pu être enregistrée. Réessayez.");
+  };
+  // Without files the request, its event, consents and mail are stored by one statement, atomic
+  // on its own; files are more statements, which must commit together with the request.
+  const created =
+    accepted.length === 0
+      ? await withTenantConnection(services.db, tenant.id, store)
+      : await inTenant(services.db, tenant.id, store);
   services.mail.kick();
   return { ok: true, request: { id: created.id, reference: created.reference, secret, dueOn } };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { inTenant } from '../../db/tenant-scope.ts';
+import { inTenant, withTenantConnection } from '../../db/tenant-scope.ts';
 import { createTestContext, TEST_DB, type TestContext } from '../../../test/support/test-app.ts';
 import { createCommuneTenant, createTenant, defaultReferencePrefix, findCommune } from './create-tenant.ts';
 
@@ -65,6 +65,53 @@ describe(`tenant isolation (${TEST_DB})`, () => {
       ctx.services.db,
       tenantB,
       async (trx) => (await sql`select * from services where tenant_id = ${tenantA}`.execute(trx)).rows,
+    );
+    assert.equal(explicit.length, 0);
+  });
+
+  test('a connection scoped without a transaction sees its tenant only, and nothing once the scope ends', async () => {
+    const tenantsSeen = async (tenantId: string) =>
+      withTenantConnection(ctx.services.db, tenantId, async (conn) =>
+        (await sql<{ tenant_id: string }>`select tenant_id from services`.execute(conn)).rows.map((r) => r.tenant_id),
+      );
+    // Alternate tenants on the pool's connections (PGlite has only one): each scope must see its
+    // own tenant, whatever the connection was last used for.
+    for (const tenantId of [tenantA, tenantB, tenantB, tenantA, tenantB]) {
+      const seen = await tenantsSeen(tenantId);
+      assert.ok(seen.length > 0);
+      assert.deepEqual([...new Set(seen)], [tenantId]);
+    }
+    // Outside any scope, the connection's session setting has been cleared.
+    const outside = await ctx.services.db.selectFrom('services').selectAll().execute();
+    assert.equal(outside.length, 0);
+    const setting = await sql<{ v: string | null }>`select current_setting('guichet.tenant_id', true) as v`.execute(
+      ctx.services.db,
+    );
+    assert.ok(!setting.rows[0]?.v);
+    // A transaction for another tenant after a connection scope sees that tenant only.
+    await tenantsSeen(tenantA);
+    const afterwards = await inTenant(ctx.services.db, tenantB, async (trx) =>
+      (await trx.selectFrom('services').select('tenant_id').execute()).map((r) => r.tenant_id),
+    );
+    assert.deepEqual([...new Set(afterwards)], [tenantB]);
+    assert.equal((await ctx.services.db.selectFrom('services').selectAll().execute()).length, 0);
+    // A failed statement does not leave the scope behind.
+    await assert.rejects(
+      withTenantConnection(ctx.services.db, tenantA, (conn) => sql`select * from no_such_table`.execute(conn)),
+    );
+    assert.equal((await ctx.services.db.selectFrom('services').selectAll().execute()).length, 0);
+    // Rows of another tenant can be neither written nor seen through a scoped connection.
+    await assert.rejects(
+      withTenantConnection(ctx.services.db, tenantB, (conn) =>
+        conn
+          .insertInto('services')
+          .values({ tenant_id: tenantA, slug: 'intrus2', name: 'Intrus', email: null })
+          .execute(),
+      ),
+      /row-level security/,
+    );
+    const explicit = await withTenantConnection(ctx.services.db, tenantB, async (conn) =>
+      conn.selectFrom('services').selectAll().where('tenant_id', '=', tenantA).execute(),
     );
     assert.equal(explicit.length, 0);
   });

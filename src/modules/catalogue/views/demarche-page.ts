@@ -41,7 +41,24 @@ function titleFromKey(key: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+// The main content of a démarche page depends only on the row and the URL prefix. Rows come
+// from the route's one-minute cache, so the rendering (Markdown, escaping) is kept with the row
+// object and done again when the cache reloads it.
+const renderedMains = new WeakMap<DemarcheRow, Map<string, SafeHtml>>();
+
 export function demarchePage(ctx: PageContext, d: DemarcheRow, service: ServiceRow | undefined): SafeHtml {
+  let byBase = renderedMains.get(d);
+  if (!byBase) renderedMains.set(d, (byBase = new Map()));
+  let main = byBase.get(ctx.base);
+  if (!main) byBase.set(ctx.base, (main = demarcheMain(ctx, d, service)));
+  return layout(ctx, {
+    title: d.title,
+    main,
+    breadcrumbs: [{ label: 'Accueil', href: '/' }, { label: 'Démarches', href: '/demarches' }, { label: d.title }],
+  });
+}
+
+function demarcheMain(ctx: Pick<PageContext, 'base'>, d: DemarcheRow, service: ServiceRow | undefined): SafeHtml {
   const online = d.kind === 'demarche' && hasForm(d);
   const formLink = online
     ? html`<p class="cta">
@@ -100,9 +117,5 @@ export function demarchePage(ctx: PageContext, d: DemarcheRow, service: ServiceR
           </section>`,
       )}
     ${formLink}`;
-  return layout(ctx, {
-    title: d.title,
-    main,
-    breadcrumbs: [{ label: 'Accueil', href: '/' }, { label: 'Démarches', href: '/demarches' }, { label: d.title }],
-  });
+  return main;
 }

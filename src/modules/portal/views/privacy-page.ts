@@ -125,8 +125,8 @@ export function privacyPage(ctx: PageContext): SafeHtml {
 
     <h2>Cookies</h2>
     <p>
-      Ce site dépose un seul cookie technique, nommé « ${CSRF_COOKIE} ». Il protège les formulaires : il vérifie que le
-      formulaire envoyé vient bien de ce site.
+      Ce site dépose un seul cookie technique, nommé « ${CSRF_COOKIE} », quand vous ouvrez une page avec un
+      formulaire. Il protège les formulaires : il vérifie que le formulaire envoyé vient bien de ce site.
     </p>
     <p>Ce cookie est indispensable. Il ne sert pas à vous suivre.</p>
     <p>Ce site n’utilise aucun cookie de mesure d’audience ni de publicité.</p>
