@@ -33,6 +33,11 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 // BENCH_ONLY=b,d runs only those scenarios (and always (a), the ceiling): for profiling one path.
 const ONLY = process.env.BENCH_ONLY?.split(',').map((x) => x.trim());
 const runs = (letter: string) => !ONLY || ONLY.includes(letter);
+// The Node flags production runs with (the heap budget of `npm run start:prod`), read from
+// package.json so that the benchmark measures exactly that.
+const PRODUCTION_NODE_FLAGS = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }
+).scripts['start:prod']!.split(' ').filter((arg) => arg.startsWith('--'));
 const DB_NAME = 'guichet_bench';
 const DEMARCHE_PAGE = '/demarches/carte-identite';
 const TRACKED = 300;
@@ -68,7 +73,7 @@ async function databaseTicks(): Promise<number> {
   await admin.connect();
   try {
     const r = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [DB_NAME]);
-    return r.rows.reduce((sum, row) => sum + cpuTicks(row.pid), 0);
+    return r.rows.reduce((sum, row) => sum + cpuTicksSplit(row.pid).user + cpuTicksSplit(row.pid).kernel, 0);
   } finally {
     await admin.end();
   }
@@ -78,12 +83,13 @@ function prepareServerDatabase(): Promise<{ url: string; ownerUrl: string }> {
   return createServerDatabase(ADMIN_URL, DB_NAME);
 }
 
-function cpuTicks(pid: number): number {
+/** User and kernel (system calls: sockets to clients and to PostgreSQL) clock ticks of a process. */
+function cpuTicksSplit(pid: number): { user: number; kernel: number } {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return Number(fields[11]) + Number(fields[12]);
+    return { user: Number(fields[11]), kernel: Number(fields[12]) };
   } catch {
-    return 0;
+    return { user: 0, kernel: 0 };
   }
 }
 
@@ -107,9 +113,12 @@ async function measure(
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssKb(server.pid))), 200);
   const withDb = Boolean(server.databaseUrl);
   const db0 = withDb ? await databaseTicks() : 0;
-  const ticks0 = cpuTicks(server.pid);
+  const split0 = cpuTicksSplit(server.pid);
+  const ticks0 = split0.user + split0.kernel;
   const r = await autocannon({ ...base, duration: DURATION });
-  const ticks1 = cpuTicks(server.pid);
+  const split1 = cpuTicksSplit(server.pid);
+  const ticks1 = split1.user + split1.kernel;
+  const kernelShare = (split1.kernel - split0.kernel) / Math.max(ticks1 - ticks0, 1);
   const db1 = withDb ? await databaseTicks() : 0;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, rssKb(server.pid));
@@ -135,7 +144,7 @@ async function measure(
   console.log(
     `  ${name}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ` +
       `${result.expectedCount} × ${expectedStatus}, ${result.otherCount} other, ${result.errors} errors, ` +
-      `server CPU ${(result.serverCpu * 100).toFixed(0)} % (${result.serverCpuMsPerRequest.toFixed(2)} ms/request), ` +
+      `server CPU ${(result.serverCpu * 100).toFixed(0)} % (${result.serverCpuMsPerRequest.toFixed(2)} ms/request, ${(kernelShare * 100).toFixed(0)} % in the kernel), ` +
       `database CPU ${result.dbCpuMsPerRequest === null ? '–' : `${result.dbCpuMsPerRequest.toFixed(2)} ms/request`}, ` +
       `RSS ${result.rssMb.toFixed(0)} MB`,
   );
@@ -165,7 +174,10 @@ async function runSuite(
     dataDir: tempDataDir(),
     timeoutMs: 120_000,
     // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=.bench/prof" to profile the server.
-    nodeArgs: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean),
+    nodeArgs: [
+      ...(process.env.BENCH_SOURCE === 'true' ? [] : PRODUCTION_NODE_FLAGS),
+      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    ],
     // What production runs (`npm run build`, then `npm run start:prod`); BENCH_SOURCE=true runs
     // the TypeScript sources through tsx instead, as `npm start` does.
     compiled: process.env.BENCH_SOURCE !== 'true',

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Kysely } from 'kysely';
 import pg from 'pg';
 import { runMigrations, APP_ROLE } from './migrate.ts';
+import { prepareStatements } from './prepared-statements.ts';
 import type { Database } from './schema.ts';
 import { TenantScopedPostgresDialect } from './tenant-scope.ts';
 
@@ -52,7 +53,10 @@ async function openServer(url: string, ownerUrl: string, poolSize: number, migra
   pool.on('error', () => {});
   // The pool only listens to idle clients: one checked out by Kysely between two statements
   // would emit an unhandled 'error' when its connection drops, and kill the process.
-  pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    prepareStatements(client);
+  });
   // The right set-up logs in as a role without SUPERUSER or BYPASSRLS (see docs/configuration.md).
   // A privileged login (development) switches to the application role on every connection.
   const probe = await pool.query<{ privileged: boolean }>(

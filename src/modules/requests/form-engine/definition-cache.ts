@@ -2,6 +2,9 @@ import { formDefinitionSchema, type FormDefinition } from '../../catalogue/form-
 
 const MAX = 500;
 const parsed = new Map<string, FormDefinition | null>();
+// Stored forms are mostly read through caches that hand out the same object again and again:
+// remember those by identity too, which spares serialising them to find the content key.
+const byObject = new WeakMap<object, FormDefinition | null>();
 
 /**
  * Parses a stored form definition once per distinct content: every form page, submission and
@@ -10,10 +13,15 @@ const parsed = new Map<string, FormDefinition | null>();
  */
 export function cachedFormDefinition(value: unknown): FormDefinition | null {
   if (value === null || value === undefined) return null;
+  if (typeof value === 'object' && byObject.has(value)) return byObject.get(value) ?? null;
   const key = JSON.stringify(value);
-  if (parsed.has(key)) return parsed.get(key) ?? null;
-  const result = formDefinitionSchema.safeParse(value);
-  if (parsed.size >= MAX) parsed.clear();
-  parsed.set(key, result.success ? result.data : null);
-  return result.success ? result.data : null;
+  let definition = parsed.get(key);
+  if (definition === undefined) {
+    const result = formDefinitionSchema.safeParse(value);
+    definition = result.success ? result.data : null;
+    if (parsed.size >= MAX) parsed.clear();
+    parsed.set(key, definition);
+  }
+  if (typeof value === 'object') byObject.set(value, definition);
+  return definition;
 }
