@@ -33,6 +33,7 @@ import type { TenantResolver } from './modules/tenants/resolve-tenant.ts';
 import type { Clock } from './platform/clock.ts';
 import { AppError, isDatabaseUnavailable } from './platform/errors.ts';
 import type { MailOutboxWorker } from './platform/mail.ts';
+import type { SessionCache } from './platform/session-cache.ts';
 import { CSRF_COOKIE, CSRF_FIELD, csrfTokenFor, isValidCsrfToken, newCsrfCookieValue } from './platform/web/csrf.ts';
 import { registerSecurity } from './platform/security/index.ts';
 import { renderErrorPage } from './platform/web/error-page.ts';
@@ -46,6 +47,8 @@ export interface Services {
   tenants: TenantResolver;
   mail: MailOutboxWorker;
   clock: Clock;
+  /** Agent and citizen sessions this process has checked, invalidated by PostgreSQL notifications. */
+  sessionCache: SessionCache;
 }
 
 declare module 'fastify' {

@@ -114,6 +114,7 @@ async function main(): Promise<void> {
       clearInterval(idleSweep);
       await jobs.stop();
       await services.mail.stop();
+      await services.sessionCache.close();
       await database.close();
       logger.info('stopped');
       process.exit(0);

@@ -6,6 +6,7 @@ import type { DatabaseHandle } from './db/database.ts';
 import { TenantResolver } from './modules/tenants/resolve-tenant.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { createMailTransport, MailOutboxWorker } from './platform/mail.ts';
+import { SessionCache } from './platform/session-cache.ts';
 
 /** Wires the services every route and worker use. Explicit, no container. */
 export function buildServices(
@@ -29,5 +30,9 @@ export function buildServices(
       options.mailWorker ?? config.mailWorkerEnabled,
     ),
     clock: options.clock ?? systemClock,
+    // Listens (one connection) from its first session check: the worker, which checks none, does not.
+    sessionCache: new SessionCache(database.notifications, {
+      onTouchError: (err) => logger.warn({ err }, 'session activity not recorded'),
+    }),
   };
 }

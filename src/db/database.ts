@@ -4,6 +4,12 @@ import { Kysely } from 'kysely';
 import pg from 'pg';
 import { runMigrations, APP_ROLE } from './migrate.ts';
 import { prepareStatements } from './prepared-statements.ts';
+import {
+  EmbeddedNotifications,
+  LISTEN_SELF_DELIVERED,
+  ServerNotifications,
+  type Notifications,
+} from './notifications.ts';
 import type { Database } from './schema.ts';
 import { TenantScopedPostgresDialect } from './tenant-scope.ts';
 
@@ -18,6 +24,8 @@ export interface DatabaseHandle {
   db: Kysely<Database>;
   /** Runs one query as the schema owner (migrations, tenant creation, tests' direct SQL as owner). */
   ownerQuery: (text: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
+  /** LISTEN/NOTIFY for this process (the session caches' invalidation, decision 8). */
+  notifications: Notifications;
   close: () => Promise<void>;
 }
 
@@ -44,11 +52,14 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 }
 
 async function openServer(url: string, ownerUrl: string, poolSize: number, migrate: boolean): Promise<DatabaseHandle> {
-  const owner = new pg.Pool({ connectionString: ownerUrl, max: 1, connectionTimeoutMillis: 5000 });
+  // Every connection listens for its own notifications, the owner's too (tests' direct SQL).
+  const notifications = new ServerNotifications(url);
+  const onConnect = (client: pg.ClientBase) => notifications.prepare(client);
+  const owner = new pg.Pool({ connectionString: ownerUrl, max: 1, connectionTimeoutMillis: 5000, onConnect });
   owner.on('error', () => {});
   const ownerQuery = async (text: string, params?: unknown[]) => owner.query(text, params as unknown[]);
   if (migrate) await runMigrations(ownerQuery);
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, onConnect });
   // A dropped connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   // The pool only listens to idle clients: one checked out by Kysely between two statements
@@ -68,14 +79,16 @@ async function openServer(url: string, ownerUrl: string, poolSize: number, migra
     });
     // Connections opened by the probe predate the hook.
     await pool.query('discard all');
-    await pool.query(`set role ${APP_ROLE}`);
+    await pool.query(`set role ${APP_ROLE}; ${LISTEN_SELF_DELIVERED}`);
   }
   const db = new Kysely<Database>({ dialect: new TenantScopedPostgresDialect({ pool }) });
   return {
     kind: 'postgres',
     db,
     ownerQuery,
+    notifications,
     close: async () => {
+      await notifications.close();
       await db.destroy();
       await owner.end();
     },
@@ -128,11 +141,14 @@ async function openEmbedded(dataDir: string, migrate: boolean): Promise<Database
       client.release();
     }
   };
+  const notifications = new EmbeddedNotifications(pglite, pool);
   return {
     kind: 'pglite',
     db,
     ownerQuery,
+    notifications,
     close: async () => {
+      await notifications.close();
       await db.destroy();
       await pglite.close();
     },

@@ -1,10 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../app.ts';
-import { inTenant } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import { can } from '../../platform/policy.ts';
 import { agentActor } from './policy.ts';
-import { AGENT_COOKIE, findSession, type FoundSession, type SessionAgent } from './sessions.ts';
+import { AGENT_COOKIE, checkAgentSession, type FoundSession, type SessionAgent } from './sessions.ts';
 
 /** Thrown for an anonymous request; agent HTML routes turn it into a redirect to the login page. */
 export class AgentLoginRequired extends AppError {
@@ -30,14 +29,15 @@ const resolved = new WeakMap<FastifyRequest, FoundSession | null>();
 
 /**
  * The session of this request at whatever stage, or null. The session is looked up in the
- * request's tenant scope: a cookie issued by another tenant finds no row there.
+ * request's tenant scope (a cookie issued by another tenant finds no row there), through the
+ * process's session cache (see checkAgentSession).
  */
 export async function currentSession(request: FastifyRequest, services: Services): Promise<FoundSession | null> {
   if (resolved.has(request)) return resolved.get(request) ?? null;
   const token = request.cookies[AGENT_COOKIE];
   let session: FoundSession | null = null;
   if (request.tenant && token) {
-    session = await inTenant(services.db, request.tenant.id, (trx) => findSession(trx, token, services.clock.now()));
+    session = await checkAgentSession(services, request.tenant.id, token);
   }
   resolved.set(request, session);
   return session;

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import { createHash, randomBytes } from 'node:crypto';
-import type { Tx } from '../../db/tenant-scope.ts';
+import type { Services } from '../../app.ts';
+import { withTenantConnection, type Db, type Tx } from '../../db/tenant-scope.ts';
 import type { AgentRole, AgentSessionStage } from '../../db/schema.ts';
+import { SESSION_TOUCH_INTERVAL_MS, type SessionFacts } from '../../platform/session-cache.ts';
 
 export const AGENT_COOKIE = 'guichet_agent';
 export const SESSION_ABSOLUTE_MS = 8 * 60 * 60 * 1000;
@@ -22,6 +24,9 @@ export interface FoundSession {
   stage: AgentSessionStage;
   failedCodes: number;
 }
+
+/** 32 random bytes in base64url: 43 characters. Anything else is refused before any query. */
+const TOKEN_FORMAT = /^[\w-]{43}$/;
 
 /** Wrong codes a half-open session may send before it is closed and the password asked again. */
 export const MAX_FAILED_CODES = 5;
@@ -62,7 +67,7 @@ export async function createSession(
 
 /** The ProConnect ID token a session was opened with, or null (password login, unknown session). */
 export async function sessionIdToken(trx: Tx, token: string): Promise<string | null> {
-  if (!/^[\w-]{43}$/.test(token)) return null;
+  if (!TOKEN_FORMAT.test(token)) return null;
   const row = await trx
     .selectFrom('agent_sessions')
     .select('id_token')
@@ -104,12 +109,40 @@ export async function findSessionAgent(trx: Tx, token: string, now: Date): Promi
 /**
  * The session of a cookie, at whatever stage, or null when the session is unknown (in this
  * tenant's scope), expired, idle for too long, or its agent was deactivated. A valid session is
- * kept alive.
+ * kept alive. Always asks the database; requests go through checkAgentSession (cached).
  */
 export async function findSession(trx: Tx, token: string, now: Date): Promise<FoundSession | null> {
-  if (!/^[\w-]{43}$/.test(token)) return null;
+  if (!TOKEN_FORMAT.test(token)) return null;
+  return (await lookupSession(trx, sessionIdFor(token), now))?.value ?? null;
+}
+
+/**
+ * The session of a request's cookie, from this process's session cache when it holds it (no
+ * database round trip), else from the database in the tenant's scope. Revocations, deactivation,
+ * a new password or new services reach the cache through the triggers of the session tables
+ * (decision 8): callers need not tell it anything.
+ */
+export async function checkAgentSession(
+  services: Pick<Services, 'db' | 'clock' | 'sessionCache'>,
+  tenantId: string,
+  token: string,
+): Promise<FoundSession | null> {
+  if (!TOKEN_FORMAT.test(token)) return null;
   const id = sessionIdFor(token);
-  const row = await trx
+  // On a miss, statements without a transaction: the lookup reads, and the delete (expired) or
+  // activity write that may follow stands on its own.
+  return services.sessionCache.check({
+    kind: 'agent',
+    tenantId,
+    sessionId: id,
+    now: services.clock.now(),
+    load: () => withTenantConnection(services.db, tenantId, (conn) => lookupSession(conn, id, services.clock.now())),
+    touch: (now) => withTenantConnection(services.db, tenantId, (conn) => touchSession(conn, id, now)),
+  });
+}
+
+async function lookupSession(conn: Db, id: string, now: Date): Promise<SessionFacts<FoundSession> | null> {
+  const row = await conn
     .selectFrom('agent_sessions as s')
     .innerJoin('agents as a', (j) => j.onRef('a.tenant_id', '=', 's.tenant_id').onRef('a.id', '=', 's.agent_id'))
     .select([
@@ -128,27 +161,44 @@ export async function findSession(trx: Tx, token: string, now: Date): Promise<Fo
     .where('s.id', '=', id)
     .executeTakeFirst();
   if (!row) return null;
-  const expired =
-    new Date(row.expires_at).getTime() <= now.getTime() ||
-    new Date(row.last_seen_at).getTime() + SESSION_IDLE_MS <= now.getTime();
+  const expiresAt = new Date(row.expires_at);
+  let lastSeenAt = new Date(row.last_seen_at);
+  const expired = expiresAt.getTime() <= now.getTime() || lastSeenAt.getTime() + SESSION_IDLE_MS <= now.getTime();
   if (expired || !row.active) {
-    await trx.deleteFrom('agent_sessions').where('id', '=', id).execute();
+    await conn.deleteFrom('agent_sessions').where('id', '=', id).execute();
     return null;
   }
   // Written at most once a minute: a write (and its commit flush) on every page was most of the
   // cost of a session check (bench/security.ts); the idle timeout needs no finer precision.
-  if (now.getTime() - new Date(row.last_seen_at).getTime() >= 60_000) {
-    await trx.updateTable('agent_sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
+  if (now.getTime() - lastSeenAt.getTime() >= SESSION_TOUCH_INTERVAL_MS) {
+    await touchSession(conn, id, now);
+    lastSeenAt = now;
   }
   return {
-    agent: {
-      id: row.agent_id,
-      name: row.display_name,
-      email: row.email,
-      role: row.role,
-      serviceIds: row.service_ids,
+    value: {
+      agent: {
+        id: row.agent_id,
+        name: row.display_name,
+        email: row.email,
+        role: row.role,
+        serviceIds: row.service_ids,
+      },
+      stage: row.stage,
+      failedCodes: row.failed_codes,
     },
-    stage: row.stage,
-    failedCodes: row.failed_codes,
+    subjectId: row.agent_id,
+    expiresAt,
+    lastSeenAt,
+    idleMs: SESSION_IDLE_MS,
   };
+}
+
+/** Records activity (never backwards: a later one may already be written by another process). */
+async function touchSession(conn: Db, id: string, now: Date): Promise<void> {
+  await conn
+    .updateTable('agent_sessions')
+    .set({ last_seen_at: now })
+    .where('id', '=', id)
+    .where('last_seen_at', '<', now)
+    .execute();
 }

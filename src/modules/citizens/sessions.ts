@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../app.ts';
 import type { Config } from '../../config.ts';
-import { inTenant, type Tx } from '../../db/tenant-scope.ts';
+import { withTenantConnection, type Db, type Tx } from '../../db/tenant-scope.ts';
+import { SESSION_TOUCH_INTERVAL_MS, type SessionFacts } from '../../platform/session-cache.ts';
 
 export const CITIZEN_COOKIE = 'guichet_citoyen';
 /** A citizen session ends after 12 hours whatever happens, and after 1 hour without a page. */
@@ -84,12 +85,42 @@ export async function openCitizenSession(trx: Tx, input: OpenCitizenSessionInput
 
 /**
  * The session of a cookie value, or null when it is malformed, unknown in this tenant's scope,
- * past its absolute lifetime or idle for too long. A valid session is kept alive.
+ * past its absolute lifetime or idle for too long. A valid session is kept alive. Always asks the
+ * database; requests go through currentCitizen (cached).
  */
 export async function findCitizenSession(trx: Tx, token: string, now: Date): Promise<CitizenSession | null> {
   if (typeof token !== 'string' || !TOKEN_FORMAT.test(token)) return null;
+  return (await lookupCitizenSession(trx, citizenSessionIdFor(token), now))?.value ?? null;
+}
+
+/**
+ * The session of a request's cookie, from this process's session cache when it holds it (no
+ * database round trip), else from the database in the tenant's scope. Logout, revocation from
+ * "Mes sessions", a password reset, erasure or any change to the citizen reach the cache through
+ * the triggers of the tables (decision 8): callers need not tell it anything.
+ */
+export async function checkCitizenSession(
+  services: Pick<Services, 'db' | 'clock' | 'sessionCache'>,
+  tenantId: string,
+  token: string,
+): Promise<CitizenSession | null> {
+  if (typeof token !== 'string' || !TOKEN_FORMAT.test(token)) return null;
   const id = citizenSessionIdFor(token);
-  const row = await trx
+  // On a miss, statements without a transaction: the lookup reads, and the delete (expired) or
+  // activity write that may follow stands on its own.
+  return services.sessionCache.check({
+    kind: 'citizen',
+    tenantId,
+    sessionId: id,
+    now: services.clock.now(),
+    load: () =>
+      withTenantConnection(services.db, tenantId, (conn) => lookupCitizenSession(conn, id, services.clock.now())),
+    touch: (now) => withTenantConnection(services.db, tenantId, (conn) => touchCitizenSession(conn, id, now)),
+  });
+}
+
+async function lookupCitizenSession(conn: Db, id: string, now: Date): Promise<SessionFacts<CitizenSession> | null> {
+  const row = await conn
     .selectFrom('citizen_sessions as s')
     .innerJoin('citizens as c', (j) => j.onRef('c.tenant_id', '=', 's.tenant_id').onRef('c.id', '=', 's.citizen_id'))
     .select([
@@ -115,39 +146,57 @@ export async function findCitizenSession(trx: Tx, token: string, now: Date): Pro
     .where('s.id', '=', id)
     .executeTakeFirst();
   if (!row) return null;
+  const expiresAt = new Date(row.expires_at);
+  let lastSeenAt = new Date(row.last_seen_at);
   const expired =
-    new Date(row.expires_at).getTime() <= now.getTime() ||
-    new Date(row.last_seen_at).getTime() + CITIZEN_SESSION_IDLE_MS <= now.getTime();
+    expiresAt.getTime() <= now.getTime() || lastSeenAt.getTime() + CITIZEN_SESSION_IDLE_MS <= now.getTime();
   if (expired) {
-    await trx.deleteFrom('citizen_sessions').where('id', '=', id).execute();
+    await conn.deleteFrom('citizen_sessions').where('id', '=', id).execute();
     return null;
   }
   // Written at most once a minute: a write (and its commit flush) on every page was most of the
   // cost of a session check (bench/security.ts); the idle timeout needs no finer precision.
-  if (now.getTime() - new Date(row.last_seen_at).getTime() >= 60_000) {
-    await trx.updateTable('citizen_sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
+  if (now.getTime() - lastSeenAt.getTime() >= SESSION_TOUCH_INTERVAL_MS) {
+    await touchCitizenSession(conn, id, now);
+    lastSeenAt = now;
   }
   return {
-    id: row.session_id,
-    citizenId: row.citizen_id,
-    method: row.method,
-    idToken: row.id_token,
-    createdAt: new Date(row.created_at),
-    citizen: {
-      id: row.citizen_id,
-      email: row.email,
-      emailVerified: row.email_verified_at !== null,
-      givenName: row.given_name,
-      familyName: row.family_name,
-      preferredUsername: row.preferred_username,
-      birthdate: dateOnly(row.birthdate),
-      birthplace: row.birthplace,
-      birthcountry: row.birthcountry,
-      gender: row.gender,
-      franceconnectSub: row.franceconnect_sub,
-      preferences: (row.preferences ?? {}) as Record<string, unknown>,
+    value: {
+      id: row.session_id,
+      citizenId: row.citizen_id,
+      method: row.method,
+      idToken: row.id_token,
+      createdAt: new Date(row.created_at),
+      citizen: {
+        id: row.citizen_id,
+        email: row.email,
+        emailVerified: row.email_verified_at !== null,
+        givenName: row.given_name,
+        familyName: row.family_name,
+        preferredUsername: row.preferred_username,
+        birthdate: dateOnly(row.birthdate),
+        birthplace: row.birthplace,
+        birthcountry: row.birthcountry,
+        gender: row.gender,
+        franceconnectSub: row.franceconnect_sub,
+        preferences: (row.preferences ?? {}) as Record<string, unknown>,
+      },
     },
+    subjectId: row.citizen_id,
+    expiresAt,
+    lastSeenAt,
+    idleMs: CITIZEN_SESSION_IDLE_MS,
   };
+}
+
+/** Records activity (never backwards: a later one may already be written by another process). */
+async function touchCitizenSession(conn: Db, id: string, now: Date): Promise<void> {
+  await conn
+    .updateTable('citizen_sessions')
+    .set({ last_seen_at: now })
+    .where('id', '=', id)
+    .where('last_seen_at', '<', now)
+    .execute();
 }
 
 /** Drivers hand a `date` column back as a Date or a string; callers want `YYYY-MM-DD`. */
@@ -170,17 +219,15 @@ export async function closeCitizenSession(trx: Tx, token: string): Promise<void>
 const resolved = new WeakMap<FastifyRequest, CitizenSession | null>();
 
 /**
- * The citizen signed in on this request, or null. Looked up in the request's tenant scope: a
- * cookie issued on another tenant's host finds no row there. Cached for the request.
+ * The citizen signed in on this request, or null. Looked up in the request's tenant scope (a
+ * cookie issued on another tenant's host finds no row there) through the process's session
+ * cache (see checkCitizenSession). Kept for the rest of the request.
  */
 export async function currentCitizen(request: FastifyRequest, services: Services): Promise<CitizenSession | null> {
   if (resolved.has(request)) return resolved.get(request) ?? null;
   const token = request.cookies[CITIZEN_COOKIE];
   let session: CitizenSession | null = null;
-  if (request.tenant && token && TOKEN_FORMAT.test(token)) {
-    const tenantId = request.tenant.id;
-    session = await inTenant(services.db, tenantId, (trx) => findCitizenSession(trx, token, services.clock.now()));
-  }
+  if (request.tenant && token) session = await checkCitizenSession(services, request.tenant.id, token);
   resolved.set(request, session);
   return session;
 }
