@@ -69,13 +69,19 @@ describe(`security headers (${TEST_DB})`, () => {
     assert.equal(res.headers['cache-control'], undefined, 'a public page may be cached');
   });
 
-  test('each response gets its own nonce', async () => {
-    const nonces = new Set<string>();
-    for (let i = 0; i < 5; i++) {
-      const res = await ctx.app.inject({ method: 'GET', url: `${BASE}/demarches` });
-      nonces.add(/'nonce-([^']+)'/.exec(String(res.headers['content-security-policy']))![1]!);
+  test('each response gets its own nonce, also on pages kept rendered (a démarche page)', async () => {
+    for (const path of ['/demarches', '/demarches/carte-identite']) {
+      const nonces = new Set<string>();
+      for (let i = 0; i < 5; i++) {
+        const res = await ctx.app.inject({ method: 'GET', url: `${BASE}${path}` });
+        const nonce = /'nonce-([^']+)'/.exec(String(res.headers['content-security-policy']))![1]!;
+        nonces.add(nonce);
+        // The inline style carries this response's nonce, not the one of the page first rendered.
+        const styles = [...res.body.matchAll(/<style nonce="([^"]*)">/g)].map((m) => m[1]);
+        assert.deepEqual(styles, [nonce], path);
+      }
+      assert.equal(nonces.size, 5, path);
     }
-    assert.equal(nonces.size, 5);
   });
 
   test('pages whose URL holds a tracking code send no Referer and are not cached', async () => {

@@ -187,6 +187,11 @@ describe(`citizen accounts and space (${TEST_DB})`, () => {
     // The header of any citizen page offers the space instead of the login.
     const portal = await b.get(`${BASE}/demarches`);
     assert.match(portal.body, /href="\/t\/villebelle\/mon-espace">Mon espace<\/a>/);
+    // Also on a démarche page, which is kept rendered for visitors who are not signed in.
+    await ctx.app.inject({ method: 'GET', url: `${BASE}/demarches/carte-identite` });
+    const demarche = await b.get(`${BASE}/demarches/carte-identite`);
+    assert.match(demarche.body, /href="\/t\/villebelle\/mon-espace">Mon espace<\/a>/);
+    assert.doesNotMatch(demarche.body, /Se connecter/);
 
     const prefs = await b.submit(`${BASE}/mon-espace/preferences`, `${BASE}/mon-espace/preferences`, {
       channel: 'sms',

@@ -1,5 +1,5 @@
 import type { DemarcheRow, ServiceRow } from '../../../db/schema.ts';
-import { html, type SafeHtml } from '../../../platform/html.ts';
+import { html, unsafeRaw, type SafeHtml } from '../../../platform/html.ts';
 import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import { CHANNEL_LABELS } from '../taxonomy.ts';
 import { hasForm } from './components.ts';
@@ -43,19 +43,41 @@ function titleFromKey(key: string): string {
 
 // The main content of a démarche page depends only on the row and the URL prefix. Rows come
 // from the route's one-minute cache, so the rendering (Markdown, escaping) is kept with the row
-// object and done again when the cache reloads it.
+// object and done again when the cache reloads it. For a visitor who is not signed in, the
+// whole page is kept, with a slot for the request's CSP nonce.
 const renderedMains = new WeakMap<DemarcheRow, Map<string, SafeHtml>>();
+const anonymousPages = new WeakMap<DemarcheRow, Map<string, { tenant: PageContext['tenant']; page: string }>>();
+const NONCE_SLOT = '\u0000nonce\u0000';
 
 export function demarchePage(ctx: PageContext, d: DemarcheRow, service: ServiceRow | undefined): SafeHtml {
   let byBase = renderedMains.get(d);
   if (!byBase) renderedMains.set(d, (byBase = new Map()));
   let main = byBase.get(ctx.base);
   if (!main) byBase.set(ctx.base, (main = demarcheMain(ctx, d, service)));
-  return layout(ctx, {
+  const page = {
     title: d.title,
     main,
     breadcrumbs: [{ label: 'Accueil', href: '/' }, { label: 'Démarches', href: '/demarches' }, { label: d.title }],
-  });
+  };
+  if (ctx.citizen || ctx.agent) return layout(ctx, page);
+
+  let pages = anonymousPages.get(d);
+  if (!pages) anonymousPages.set(d, (pages = new Map()));
+  let cached = pages.get(ctx.base);
+  if (!cached || cached.tenant !== ctx.tenant) {
+    const shared: PageContext = {
+      tenant: ctx.tenant,
+      base: ctx.base,
+      cspNonce: NONCE_SLOT,
+      citizen: null,
+      get csrfToken(): string {
+        throw new Error('a page kept for every visitor cannot hold a CSRF token');
+      },
+    };
+    cached = { tenant: ctx.tenant, page: layout(shared, page).toString() };
+    pages.set(ctx.base, cached);
+  }
+  return unsafeRaw(cached.page.replaceAll(NONCE_SLOT, ctx.cspNonce ?? ''));
 }
 
 function demarcheMain(ctx: Pick<PageContext, 'base'>, d: DemarcheRow, service: ServiceRow | undefined): SafeHtml {
