@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { pageContext, requireTenant, type Services } from '../../app.ts';
-import { inTenant } from '../../db/tenant-scope.ts';
+import { inTenant, withTenantConnection } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import { queueMail } from '../../platform/mail.ts';
 import { fieldValue, readFormBody, type FormBody } from '../../platform/web/form-body.ts';
@@ -9,7 +9,8 @@ import { checkPassword } from '../agents/password-policy.ts';
 import { logoutThroughFranceConnect } from '../identity/routes.ts';
 import { presentAnswers } from '../requests/form-engine/present.ts';
 import { normalizeReference } from '../requests/reference.ts';
-import { findRequestByReference, listCitizenEvents, listDocuments } from '../requests/repository.ts';
+import { cachedDemarcheForm } from '../requests/find-tracked-request.ts';
+import { findRequestWithTimeline } from '../requests/repository.ts';
 import { isOpen } from '../requests/status.ts';
 import { requestResource } from '../requests/policy.ts';
 import { can } from '../../platform/policy.ts';
@@ -437,18 +438,17 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
       const raw = request.params.reference.slice(0, 40).toUpperCase();
       const reference = /^[A-Z]{2,4}-\d{4}-[A-Z0-9]{3,12}$/.test(raw) ? raw : normalizeReference(raw);
       if (!reference) throw notFound;
-      const detail = await inTenant(services.db, tenant.id, async (trx) => {
-        const row = await findRequestByReference(trx, reference);
+      const detail = await withTenantConnection(services.db, tenant.id, async (conn) => {
+        const row = await findRequestWithTimeline(conn, reference);
         // Someone else's request is answered like an unknown one: references cannot be probed.
         if (!row || !can(citizenActor(tenant.id, session), 'view_as_citizen', requestResource(tenant.id, row))) {
           return null;
         }
-        const id = row.id;
-        const [events, documents] = [await listCitizenEvents(trx, id), await listDocuments(trx, id)];
-        return { row, events, documents };
+        return { row, form: await cachedDemarcheForm(conn, tenant.id, row.demarche_id) };
       });
       if (!detail) throw notFound;
-      const { row, events, documents } = detail;
+      const { row, form } = detail;
+      const { events, documents } = row;
       return sendHtml(
         reply,
         myRequestPage(citizenContext(request, session), {
@@ -471,7 +471,7 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
             filename: d.filename,
             sizeBytes: d.size_bytes,
           })),
-          answers: presentAnswers(row.form, row.data),
+          answers: presentAnswers(form, row.data),
         }),
       );
     });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { precompiled } from '../../db/precompiled.ts';
 import type { Db, Tx } from '../../db/tenant-scope.ts';
 import type { RequestStatus } from '../../db/schema.ts';
 import type { FormConsent } from '../privacy/consents.ts';
@@ -184,8 +185,8 @@ export async function findRequestByReference(trx: Tx, reference: string) {
  * A request as its citizen sees it, with its visible timeline and its documents, in one
  * statement (one round trip). The démarche's form is not included: it is read through a cache.
  */
-export async function findRequestWithTimeline(db: Db, reference: string) {
-  const row = await db
+const requestWithTimeline = precompiled<{ reference: string }>()((db, slot) =>
+  db
     .selectFrom('requests')
     .innerJoin('demarches', (j) =>
       j.onRef('demarches.tenant_id', '=', 'requests.tenant_id').onRef('demarches.id', '=', 'requests.demarche_id'),
@@ -225,8 +226,11 @@ export async function findRequestWithTimeline(db: Db, reference: string) {
           .orderBy('created_at'),
       ).as('documents'),
     ])
-    .where('requests.reference', '=', reference)
-    .executeTakeFirst();
+    .where('requests.reference', '=', slot('reference')),
+);
+
+export async function findRequestWithTimeline(db: Db, reference: string) {
+  const [row] = await requestWithTimeline(db, { reference });
   if (!row) return undefined;
   // Timestamps inside JSON arrive as text.
   return {
@@ -244,16 +248,6 @@ export async function findRequestWithTimeline(db: Db, reference: string) {
 export async function findDemarcheForm(db: Db, demarcheId: string): Promise<unknown> {
   const row = await db.selectFrom('demarches').select('form').where('id', '=', demarcheId).executeTakeFirst();
   return row?.form ?? null;
-}
-
-export async function listCitizenEvents(trx: Tx, requestId: string) {
-  return trx
-    .selectFrom('request_events')
-    .select(['id', 'kind', 'status_to', 'body', 'author_kind', 'created_at'])
-    .where('request_id', '=', requestId)
-    .where('visible_to_citizen', '=', true)
-    .orderBy('created_at')
-    .execute();
 }
 
 export async function listDocuments(trx: Tx, requestId: string) {
