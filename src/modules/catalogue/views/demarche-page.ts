@@ -74,7 +74,12 @@ export function demarchePage(ctx: PageContext, d: DemarcheRow, service: ServiceR
         throw new Error('a page kept for every visitor cannot hold a CSRF token');
       },
     };
-    cached = { tenant: ctx.tenant, page: layout(shared, page).toString() };
+    const rendered = layout(shared, page).toString();
+    // Rendered once for many answers: drop the templates' indentation (a fifth of the bytes).
+    // Runs of white space stay white space, so the page reads the same; <pre> and <textarea>,
+    // where they would matter, do not occur on these pages, and the page is kept as is if they do.
+    const compact = /<(pre|textarea)\b/i.test(rendered) ? rendered : rendered.replace(/\n\s+/g, '\n');
+    cached = { tenant: ctx.tenant, page: compact };
     pages.set(ctx.base, cached);
   }
   return unsafeRaw(cached.page.replaceAll(NONCE_SLOT, ctx.cspNonce ?? ''));
