@@ -78,7 +78,8 @@ export function registerCatalogueRoutes(app: FastifyInstance, services: Services
     );
     // Internal agent sheets are not published: to citizens they do not exist.
     if (!found) throw notFound();
-    return reply.type(HTML).send(demarchePage(ctx, found.demarche, found.service).toString());
+    const page = demarchePage(ctx, found.demarche, found.service);
+    return reply.type(HTML).send(Buffer.isBuffer(page) ? page : page.toString());
   });
 
   app.get<{ Querystring: { q?: string | string[] } }>('/recherche', async (request, reply) => {

@@ -1,5 +1,5 @@
 import type { DemarcheRow, ServiceRow } from '../../../db/schema.ts';
-import { html, unsafeRaw, type SafeHtml } from '../../../platform/html.ts';
+import { html, type SafeHtml } from '../../../platform/html.ts';
 import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import { CHANNEL_LABELS } from '../taxonomy.ts';
 import { hasForm } from './components.ts';
@@ -46,10 +46,14 @@ function titleFromKey(key: string): string {
 // object and done again when the cache reloads it. For a visitor who is not signed in, the
 // whole page is kept, with a slot for the request's CSP nonce.
 const renderedMains = new WeakMap<DemarcheRow, Map<string, SafeHtml>>();
-const anonymousPages = new WeakMap<DemarcheRow, Map<string, { tenant: PageContext['tenant']; page: string }>>();
+const anonymousPages = new WeakMap<DemarcheRow, Map<string, { tenant: PageContext['tenant']; parts: Buffer[] }>>();
 const NONCE_SLOT = '\u0000nonce\u0000';
 
-export function demarchePage(ctx: PageContext, d: DemarcheRow, service: ServiceRow | undefined): SafeHtml {
+/**
+ * The démarche page, as HTML, or as the bytes of the kept page (UTF-8) for a visitor who is not
+ * signed in: sending bytes spares encoding the same text again at each answer.
+ */
+export function demarchePage(ctx: PageContext, d: DemarcheRow, service: ServiceRow | undefined): SafeHtml | Buffer {
   let byBase = renderedMains.get(d);
   if (!byBase) renderedMains.set(d, (byBase = new Map()));
   let main = byBase.get(ctx.base);
@@ -79,10 +83,11 @@ export function demarchePage(ctx: PageContext, d: DemarcheRow, service: ServiceR
     // Runs of white space stay white space, so the page reads the same; <pre> and <textarea>,
     // where they would matter, do not occur on these pages, and the page is kept as is if they do.
     const compact = /<(pre|textarea)\b/i.test(rendered) ? rendered : rendered.replace(/\n\s+/g, '\n');
-    cached = { tenant: ctx.tenant, page: compact };
+    cached = { tenant: ctx.tenant, parts: compact.split(NONCE_SLOT).map((part) => Buffer.from(part, 'utf8')) };
     pages.set(ctx.base, cached);
   }
-  return unsafeRaw(cached.page.replaceAll(NONCE_SLOT, ctx.cspNonce ?? ''));
+  const nonce = Buffer.from(ctx.cspNonce ?? '', 'latin1');
+  return Buffer.concat(cached.parts.flatMap((part, i) => (i === 0 ? [part] : [nonce, part])));
 }
 
 function demarcheMain(ctx: Pick<PageContext, 'base'>, d: DemarcheRow, service: ServiceRow | undefined): SafeHtml {
