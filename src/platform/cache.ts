@@ -2,13 +2,16 @@
  * A small in-process cache with a time to live, for data read on every page and changed rarely
  * (tenants, catalogue pages, parsed form definitions). Changes show within `ttlMs`; a deployment
  * with several processes sees the same delay, which is why no cross-process invalidation exists.
+ *
+ * Entries are bounded in number: the web process runs with a heap budget (`npm run start:prod`,
+ * docs/performance.md), so caches of large values (démarche pages, forms) keep the hot ones only.
  */
 export class TtlCache<V> {
   private readonly entries = new Map<string, { value: V; at: number }>();
 
   constructor(
     private readonly ttlMs: number,
-    private readonly maxEntries = 5000,
+    private readonly maxEntries = 500,
   ) {}
 
   get(key: string): V | undefined {
