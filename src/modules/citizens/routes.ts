@@ -44,7 +44,7 @@ import {
   newPasswordPage,
   registerPage,
 } from './views/auth-pages.ts';
-import type { FieldErrors } from './views/fields.ts';
+import type { FieldErrors } from '../../platform/web/fields.ts';
 import {
   displayName,
   myMessagesPage,

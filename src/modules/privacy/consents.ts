@@ -85,9 +85,8 @@ export function ownedBy(citizenId: string) {
     ]);
 }
 
-/** Consents of a citizen: given on their account, or on one of their requests. */
-export async function listCitizenConsents(trx: Tx, citizenId: string): Promise<ConsentRow[]> {
-  const rows = await trx
+function consentsWithContext(trx: Tx) {
+  return trx
     .selectFrom('consents as c')
     .leftJoin('requests as r', (j) => j.onRef('r.tenant_id', '=', 'c.tenant_id').onRef('r.id', '=', 'c.request_id'))
     .leftJoin('demarches as d', (j) => j.onRef('d.tenant_id', '=', 'c.tenant_id').onRef('d.id', '=', 'c.demarche_id'))
@@ -103,34 +102,17 @@ export async function listCitizenConsents(trx: Tx, citizenId: string): Promise<C
       'r.reference as request_reference',
       'd.title as demarche_title',
     ])
-    .where(ownedBy(citizenId))
-    .orderBy('c.given_at')
-    .execute();
-  return rows.map(asConsentRow);
+    .orderBy('c.given_at');
+}
+
+/** Consents of a citizen: given on their account, or on one of their requests. */
+export async function listCitizenConsents(trx: Tx, citizenId: string): Promise<ConsentRow[]> {
+  return (await consentsWithContext(trx).where(ownedBy(citizenId)).execute()).map(asConsentRow);
 }
 
 /** Consents given on one request (the export of a request opened with its tracking code). */
 export async function listRequestConsents(trx: Tx, requestId: string): Promise<ConsentRow[]> {
-  const rows = await trx
-    .selectFrom('consents as c')
-    .innerJoin('requests as r', (j) => j.onRef('r.tenant_id', '=', 'c.tenant_id').onRef('r.id', '=', 'c.request_id'))
-    .leftJoin('demarches as d', (j) => j.onRef('d.tenant_id', '=', 'c.tenant_id').onRef('d.id', '=', 'c.demarche_id'))
-    .select([
-      'c.id',
-      'c.subject',
-      'c.wording',
-      'c.version',
-      'c.method',
-      'c.given_at',
-      'c.withdrawn_at',
-      'c.withdrawable',
-      'r.reference as request_reference',
-      'd.title as demarche_title',
-    ])
-    .where('c.request_id', '=', requestId)
-    .orderBy('c.given_at')
-    .execute();
-  return rows.map(asConsentRow);
+  return (await consentsWithContext(trx).where('c.request_id', '=', requestId).execute()).map(asConsentRow);
 }
 
 function asConsentRow<R extends { given_at: Date | string; withdrawn_at: Date | string | null }>(r: R) {

@@ -1,5 +1,6 @@
 import { html, unsafeRaw, type SafeHtml } from '../../../platform/html.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
+import { agentEmailField } from './login-page.ts';
 
 interface FieldError {
   field: string;
@@ -272,20 +273,7 @@ export function forgotPasswordPage(
     </p>
     <form method="post" action="${url(ctx, '/agent/mot-de-passe-oublie')}" novalidate>
       ${csrfField(ctx)}
-      <div class="field${input.error ? ' field-error' : ''}">
-        <label for="email">Adresse électronique</label>
-        ${input.error ? html`<span class="error-message" id="email-error">${input.error}</span>` : ''}
-        <input
-          type="email"
-          id="email"
-          name="email"
-          autocomplete="username"
-          required
-          spellcheck="false"
-          value="${input.email}"
-          ${input.error ? html`aria-describedby="email-error" aria-invalid="true"` : ''}
-        />
-      </div>
+      ${agentEmailField(input.email, input.error)}
       <button type="submit" class="button">Recevoir le lien</button>
     </form>
     <p><a href="${url(ctx, '/agent/connexion')}">Retour à la page de connexion</a></p>`;

@@ -1,4 +1,5 @@
 import { html, type SafeHtml } from '../../../platform/html.ts';
+import { inputField } from '../../../platform/web/fields.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
 
 export interface LoginPageInput {
@@ -30,20 +31,7 @@ export function loginPage(ctx: PageContext, input: LoginPageInput): SafeHtml {
     }
     <form method="post" action="${url(ctx, '/agent/connexion')}" novalidate>
       ${csrfField(ctx)} ${input.retour ? html`<input type="hidden" name="retour" value="${input.retour}" />` : ''}
-      <div class="field${input.error ? ' field-error' : ''}">
-        <label for="email">Adresse électronique</label>
-        ${input.error ? html`<span class="error-message" id="email-error">${input.error}</span>` : ''}
-        <input
-          type="email"
-          id="email"
-          name="email"
-          autocomplete="username"
-          required
-          spellcheck="false"
-          value="${input.email}"
-          ${input.error ? html`aria-describedby="email-error" aria-invalid="true"` : ''}
-        />
-      </div>
+      ${agentEmailField(input.email, input.error)}
       <div class="field">
         <label for="password">Mot de passe</label>
         <input type="password" id="password" name="password" autocomplete="current-password" required />
@@ -52,4 +40,16 @@ export function loginPage(ctx: PageContext, input: LoginPageInput): SafeHtml {
     </form>
     <p><a href="${url(ctx, '/agent/mot-de-passe-oublie')}">Mot de passe oublié ?</a></p>`;
   return layout(ctx, { title: "Connexion à l'espace agents", main, area: 'agent', notice: input.notice });
+}
+
+/** The agent's address field of the login and password-reset forms, its error tied to it. */
+export function agentEmailField(email: string, error: string | null | undefined): SafeHtml {
+  return inputField({
+    name: 'email',
+    label: 'Adresse électronique',
+    type: 'email',
+    value: email,
+    autocomplete: 'username',
+    errors: error ? [{ field: 'email', message: error }] : [],
+  });
 }

@@ -1,7 +1,7 @@
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import { franceConnectButton } from '../../identity/views.ts';
-import { inputField, type FieldErrors } from './fields.ts';
+import { inputField, type FieldErrors } from '../../../platform/web/fields.ts';
 
 const PASSWORD_HINT =
   'Au moins 12 caractères. Une phrase de plusieurs mots est facile à retenir, par exemple « lavande moulin piano 27 ».';

@@ -13,7 +13,7 @@ import {
 } from '../preferences.ts';
 import type { MyMessage, MyRequest, MySession } from '../repository.ts';
 import type { SessionCitizen } from '../sessions.ts';
-import type { FieldErrors } from './fields.ts';
+import type { FieldErrors } from '../../../platform/web/fields.ts';
 
 const SECTIONS = [
   { path: '/mon-espace', label: 'Accueil de mon espace' },

@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from '../../../platform/html.ts';
+import { html, type SafeHtml } from '../html.ts';
 
 export type FieldErrors = { field: string; message: string }[];
 
