@@ -3,7 +3,7 @@ import { AppError } from '../../platform/errors.ts';
 import { can } from '../../platform/policy.ts';
 import { agentActor } from '../agents/policy.ts';
 import { queueMail } from '../../platform/mail.ts';
-import { formatDueDate } from '../requests/receipt-pdf.ts';
+import { formatDueDate } from '../requests/french-dates.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { logPersonalDataAccess } from './access-log.ts';
 import { anonymiseRequests } from './anonymise.ts';

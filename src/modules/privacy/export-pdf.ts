@@ -1,17 +1,7 @@
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { statusLabelForCitizen } from './status-label.ts';
-import {
-  A4,
-  formatDueDate,
-  formatFilingDateTime,
-  formatSize,
-  Layout,
-  MARGIN_X,
-  MUTED,
-  RULE,
-  TextSanitizer,
-  type Style,
-} from '../requests/receipt-pdf.ts';
+import { formatDueDate, formatFilingDateTime, formatSize } from '../requests/french-dates.ts';
+import { A4, Layout, MARGIN_X, MUTED, RULE, TextSanitizer, type Style } from '../requests/receipt-pdf.ts';
 import { accessLogSentence } from './access-log.ts';
 import type { CitizenDataExport, RequestDataExport } from './export-data.ts';
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
-import { formatDueDate, formatFilingDateTime, formatSize, renderReceiptPdf, type ReceiptInput } from './receipt-pdf.ts';
+import { formatDueDate, formatFilingDateTime, formatSize } from './french-dates.ts';
+import { renderReceiptPdf, type ReceiptInput } from './receipt-pdf.ts';
 
 /** The text of each page, as a PDF reader extracts it (an independent parser, not pdf-lib). */
 async function pdfText(bytes: Uint8Array): Promise<string[]> {

@@ -1,7 +1,7 @@
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import { formatBytes } from '../../../platform/format.ts';
-import { formatFilingDateTime } from '../../requests/receipt-pdf.ts';
+import { formatFilingDateTime } from '../../requests/french-dates.ts';
 import { accessLogSentence, type AccessLogRow } from '../access-log.ts';
 import type { ConsentRow } from '../consents.ts';
 import type { DpoContact, DpoFormValues } from '../dpo.ts';
