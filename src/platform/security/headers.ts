@@ -1,4 +1,4 @@
-import { randomFillSync } from 'node:crypto';
+import { randomString } from './random.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 declare module 'fastify' {
@@ -83,21 +83,9 @@ function secureCookies(reply: FastifyReply): void {
   reply.header('set-cookie', fixed);
 }
 
-// Nonces are cut from a pool of random bytes refilled 256 nonces at a time: the same CSPRNG
-// output as one randomBytes(16) per request, without a call into OpenSSL for each answer.
-const NONCE_BYTES = 16;
-const noncePool = Buffer.alloc(NONCE_BYTES * 256);
-let noncePoolOffset = noncePool.length;
-
 /** A fresh CSP nonce (128 random bits, base64). */
 export function newCspNonce(): string {
-  if (noncePoolOffset === noncePool.length) {
-    randomFillSync(noncePool);
-    noncePoolOffset = 0;
-  }
-  const nonce = noncePool.toString('base64', noncePoolOffset, noncePoolOffset + NONCE_BYTES);
-  noncePoolOffset += NONCE_BYTES;
-  return nonce;
+  return randomString(16, 'base64');
 }
 
 /**

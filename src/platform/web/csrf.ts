@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { randomString } from '../security/random.ts';
 
 /**
  * CSRF protection by signed double submit: a random value in an HttpOnly cookie, and in every
@@ -9,7 +10,7 @@ export const CSRF_COOKIE = 'guichet_csrf';
 export const CSRF_FIELD = '_csrf';
 
 export function newCsrfCookieValue(): string {
-  return randomBytes(24).toString('base64url');
+  return randomString(24, 'base64url');
 }
 
 export function csrfTokenFor(secret: string, cookieValue: string): string {
