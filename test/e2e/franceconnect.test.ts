@@ -49,7 +49,7 @@ describe('FranceConnect in a browser', { timeout: 240_000 }, () => {
     assert.equal(violations.length, 0, formatViolations(`${label} (${page.url()})`, violations));
   }
 
-  test('form page → FranceConnect → identity locked → request sent → logout at the provider', async () => {
+  test('form page → FranceConnect → identity locked → request sent → in my space → my data downloaded → logout at the provider', async () => {
     await page.goto(`${origin}/demarches/signaler-probleme-voirie/demande`, { waitUntil: 'load' });
     await assertAccessible('form page with the FranceConnect button');
     await assert.doesNotReject(
@@ -89,6 +89,31 @@ describe('FranceConnect in a browser', { timeout: 240_000 }, () => {
     ]);
     await page.getByRole('heading', { level: 1, name: 'Votre demande est bien envoyée' }).waitFor();
     await assertAccessible('confirmation page');
+    const reference = /\/demandes\/(VB-\d{4}-[A-Z0-9]{5})\//.exec(page.url())![1]!;
+
+    // The request is in the citizen's space, and their data can be downloaded with it.
+    await page.goto(`${origin}/mon-espace/demandes`, { waitUntil: 'load' });
+    await assertAccessible('my requests');
+    assert.match(await page.locator('main').innerText(), new RegExp(reference));
+    await page.goto(`${origin}/mon-espace/donnees`, { waitUntil: 'load' });
+    await assertAccessible('my data');
+    for (const [name, type] of [
+      ['Télécharger mes données en JSON', /application\/json/],
+      ['Télécharger mes données en PDF', /application\/pdf/],
+    ] as const) {
+      const href = await page.getByRole('link', { name }).getAttribute('href');
+      const exported = await page.request.get(new URL(href!, origin).href);
+      assert.equal(exported.status(), 200, name);
+      assert.match(exported.headers()['content-type'] ?? '', type);
+      const body = await exported.body();
+      if (type.source.includes('json')) {
+        const text = body.toString('utf8');
+        assert.match(text, new RegExp(reference));
+        assert.match(text, /Camille/);
+      } else {
+        assert.equal(body.subarray(0, 5).toString('latin1'), '%PDF-');
+      }
+    }
 
     // Logout from the citizen space: through the provider's end_session_endpoint, then back.
     await page.goto(`${origin}/mon-espace`, { waitUntil: 'load' });
