@@ -6,6 +6,7 @@ import { AGENT_STATUS_LABELS as STATUS_LABELS } from '../../requests/status.ts';
 import type { DocumentRow, EventRow, RequestDetailRow } from '../repository.ts';
 import { answersOf } from './answers.ts';
 import { formatDateTime, formatDay, isLate, statusBadge } from './format.ts';
+import { formatBytes } from '../../../platform/format.ts';
 
 export interface FieldError {
   field: string;
@@ -49,12 +50,6 @@ function author(e: EventRow): string {
 
 function fieldError(errors: FieldError[], field: string): FieldError | undefined {
   return errors.find((e) => e.field === field);
-}
-
-function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} octets`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} Ko`;
-  return `${(bytes / 1024 / 1024).toFixed(1).replace('.', ',')} Mo`;
 }
 
 function statusForm(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
@@ -193,7 +188,7 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
                   <a href="${url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}/documents/${d.id}`)}" download
                     >Télécharger ${d.filename}</a
                   >
-                  (${formatSize(d.size_bytes)})
+                  (${formatBytes(d.size_bytes)})
                 </li>`,
             )}
           </ul>`
