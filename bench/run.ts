@@ -73,7 +73,10 @@ async function databaseTicks(): Promise<number> {
   await admin.connect();
   try {
     const r = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [DB_NAME]);
-    return r.rows.reduce((sum, row) => sum + cpuTicksSplit(row.pid).user + cpuTicksSplit(row.pid).kernel, 0);
+    return r.rows.reduce((sum, row) => {
+      const { user, kernel } = cpuTicksSplit(row.pid);
+      return sum + user + kernel;
+    }, 0);
   } finally {
     await admin.end();
   }

@@ -5,6 +5,8 @@ import * as OTPAuth from 'otpauth';
 import type { DatabaseHandle } from '../../src/db/database.ts';
 import type { AgentRole, RequestStatus } from '../../src/db/schema.ts';
 import { hashPassword } from '../../src/modules/agents/password.ts';
+import { openCitizenSession } from '../../src/modules/citizens/sessions.ts';
+import { inTenant, type Db } from '../../src/db/tenant-scope.ts';
 
 type Owner = Pick<DatabaseHandle, 'ownerQuery'>;
 
@@ -265,4 +267,27 @@ export async function completeSecondFactor(
     recovery: enrol ? recovery : known.recovery,
   });
   return cookie.replace(/guichet_agent=[^;]+/, `guichet_agent=${session}`);
+}
+
+/** A citizen account with a verified email (family name "Testeur"); returns its id. */
+export async function insertCitizen(
+  database: Owner,
+  tenantId: string,
+  email: string,
+  givenName: string,
+): Promise<string> {
+  const r = await database.ownerQuery(
+    `insert into citizens (tenant_id, email, email_verified_at, given_name, family_name)
+     values ($1, $2, now(), $3, 'Testeur') returning id`,
+    [tenantId, email, givenName],
+  );
+  return String(r.rows[0]!.id);
+}
+
+/** The Cookie header of a fresh session of that citizen (signed in with a password). */
+export async function citizenSessionCookie(db: Db, tenantId: string, citizenId: string): Promise<string> {
+  const token = await inTenant(db, tenantId, (trx) =>
+    openCitizenSession(trx, { tenantId, citizenId, method: 'password', now: new Date() }),
+  );
+  return `guichet_citoyen=${token}`;
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { visibleText } from '../../../test/support/pages.ts';
 import { createTestContext, TEST_DB, type TestContext } from '../../../test/support/test-app.ts';
 import { LIFE_EVENTS } from '../catalogue/taxonomy.ts';
 import { createTenant } from '../tenants/create-tenant.ts';
@@ -9,19 +10,6 @@ const PAGES = ['/contact', '/mentions-legales', '/donnees-personnelles', '/acces
 async function get(ctx: TestContext, slug: string, path: string) {
   const res = await ctx.app.inject({ method: 'GET', url: `/t/${slug}${path}` });
   return { status: res.statusCode, body: res.body, res };
-}
-
-/** What a reader sees: tags removed, entities decoded, spaces collapsed. */
-function visibleText(body: string): string {
-  const main = /<main[\s\S]*<\/main>/.exec(body)?.[0] ?? body;
-  return main
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
 }
 
 /**

@@ -3,16 +3,18 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { inTenant } from '../../db/tenant-scope.ts';
 import {
+  citizenSessionCookie,
   cookiesFrom,
   csrfFrom,
   ensureDemarche,
   insertAgent,
+  insertCitizen as insertCitizenRow,
   insertDocument,
   insertRequest,
   loginAgent,
 } from '../../../test/support/factories.ts';
+import { pdfText, visibleText } from '../../../test/support/pages.ts';
 import { createTestContext, type TestContext } from '../../../test/support/test-app.ts';
-import { openCitizenSession } from '../citizens/sessions.ts';
 import { NOT_FOUND_MESSAGE } from '../requests/find-tracked-request.ts';
 import { submitRequest } from '../requests/submit-request.ts';
 import { createTenant } from '../tenants/create-tenant.ts';
@@ -37,49 +39,11 @@ function nextAddress(): string {
   return `10.55.${Math.floor(address / 250) % 250}.${(address % 250) + 1}`;
 }
 
+const insertCitizen = (email: string, given: string) => insertCitizenRow(ctx.database, ctx.tenantId, email, given);
+const citizenCookie = (citizenId: string) => citizenSessionCookie(ctx.services.db, ctx.tenantId, citizenId);
+
 async function one(text: string, params: unknown[] = []) {
   return (await ctx.database.ownerQuery(text, params)).rows[0]!;
-}
-
-async function pdfText(bytes: Uint8Array): Promise<string> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise;
-  const pages: string[] = [];
-  for (let i = 1; i <= doc.numPages; i++) {
-    const content = await (await doc.getPage(i)).getTextContent();
-    pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' '));
-  }
-  await doc.destroy();
-  return pages.join('\n');
-}
-
-/** What a reader sees of a page's main content. */
-function visibleText(body: string): string {
-  const main = /<main[\s\S]*<\/main>/.exec(body)?.[0] ?? body;
-  return main
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#39;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
-}
-
-async function insertCitizen(email: string, given: string): Promise<string> {
-  const r = await one(
-    `insert into citizens (tenant_id, email, email_verified_at, given_name, family_name)
-     values ($1, $2, now(), $3, 'Testeur') returning id`,
-    [ctx.tenantId, email, given],
-  );
-  return String(r.id);
-}
-
-async function citizenCookie(citizenId: string): Promise<string> {
-  const token = await inTenant(ctx.services.db, ctx.tenantId, (trx) =>
-    openCitizenSession(trx, { tenantId: ctx.tenantId, citizenId, method: 'password', now: new Date() }),
-  );
-  return `guichet_citoyen=${token}`;
 }
 
 /** Loads a page with forms as a browser would: keeps the CSRF cookie it sets and the field's token. */

@@ -2,50 +2,37 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { inTenant } from '../../db/tenant-scope.ts';
-import { insertAgent, insertDocument, insertRequest, loginAgent } from '../../../test/support/factories.ts';
+import {
+  citizenSessionCookie,
+  insertAgent,
+  insertCitizen as insertCitizenRow,
+  insertDocument,
+  insertRequest,
+  loginAgent,
+} from '../../../test/support/factories.ts';
+import { pdfText } from '../../../test/support/pages.ts';
 import { createTestContext, type TestContext } from '../../../test/support/test-app.ts';
-import { openCitizenSession } from '../citizens/sessions.ts';
 import { submitRequest } from '../requests/submit-request.ts';
 import { applyRetention } from './retention.ts';
 
 const BASE = '/t/villebelle';
 let ctx: TestContext;
 
-async function pdfText(bytes: Uint8Array): Promise<string> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise;
-  const pages: string[] = [];
-  for (let i = 1; i <= doc.numPages; i++) {
-    const content = await (await doc.getPage(i)).getTextContent();
-    pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' '));
-  }
-  await doc.destroy();
-  return pages.join('\n');
-}
-
 async function one(text: string, params: unknown[] = []) {
   return (await ctx.database.ownerQuery(text, params)).rows[0]!;
 }
 
-async function insertCitizen(email: string, given: string): Promise<string> {
-  const r = await one(
-    `insert into citizens (tenant_id, email, email_verified_at, given_name, family_name)
-     values ($1, $2, now(), $3, 'Testeur') returning id`,
-    [ctx.tenantId, email, given],
-  );
-  return String(r.id);
-}
+const insertCitizen = (email: string, given: string) => insertCitizenRow(ctx.database, ctx.tenantId, email, given);
 
+/** The citizen's session cookie with the CSRF cookie a first visit to a form sets. */
 async function citizenCookie(citizenId: string): Promise<string> {
-  const token = await inTenant(ctx.services.db, ctx.tenantId, (trx) =>
-    openCitizenSession(trx, { tenantId: ctx.tenantId, citizenId, method: 'password', now: new Date() }),
-  );
+  const session = await citizenSessionCookie(ctx.services.db, ctx.tenantId, citizenId);
   const page = await ctx.app.inject({ method: 'GET', url: `${BASE}/connexion` });
   const csrf = [page.headers['set-cookie'] ?? []]
     .flat()
     .find((c) => c.startsWith('guichet_csrf='))!
     .split(';')[0];
-  return `${csrf}; guichet_citoyen=${token}`;
+  return `${csrf}; ${session}`;
 }
 
 async function csrfOf(url: string, cookie: string): Promise<string> {

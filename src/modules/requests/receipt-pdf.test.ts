@@ -3,20 +3,10 @@ import { describe, test } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
 import { formatDueDate, formatFilingDateTime, formatSize } from './french-dates.ts';
 import { renderReceiptPdf, type ReceiptInput } from './receipt-pdf.ts';
+import { pdfPages } from '../../../test/support/pages.ts';
 
-/** The text of each page, as a PDF reader extracts it (an independent parser, not pdf-lib). */
-async function pdfText(bytes: Uint8Array): Promise<string[]> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  // pdf.js takes ownership of the buffer it is given.
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise;
-  const pages: string[] = [];
-  for (let i = 1; i <= doc.numPages; i++) {
-    const content = await (await doc.getPage(i)).getTextContent();
-    pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join('\n'));
-  }
-  await doc.destroy();
-  return pages;
-}
+/** The text of each page, one line per piece of text. */
+const pagesOf = (bytes: Uint8Array) => pdfPages(bytes, '\n');
 
 function receipt(overrides: Partial<ReceiptInput> = {}): ReceiptInput {
   return {
@@ -46,7 +36,7 @@ function receipt(overrides: Partial<ReceiptInput> = {}): ReceiptInput {
 describe('receipt PDF', () => {
   test('contains the reference, the commune, the dates and the answers, accents included', async () => {
     const bytes = await renderReceiptPdf(receipt());
-    const pages = await pdfText(bytes);
+    const pages = await pagesOf(bytes);
     const text = pages.join('\n');
     assert.ok(text.includes("Récépissé de dépôt d'une demande"));
     assert.ok(text.includes('VB-2026-4F7K2'));
@@ -93,7 +83,7 @@ describe('receipt PDF', () => {
     const paragraph =
       "Notre famille habite la commune depuis longtemps. Nous avons besoin d'un justificatif pour l'école des enfants. ";
     const long = Array.from({ length: 12 }, () => paragraph.repeat(6)).join('\n');
-    const pages = await pdfText(
+    const pages = await pagesOf(
       await renderReceiptPdf(
         receipt({
           answers: [
@@ -114,7 +104,7 @@ describe('receipt PDF', () => {
   });
 
   test('emoji and other scripts do not crash; they are replaced and explained', async () => {
-    const pages = await pdfText(
+    const pages = await pagesOf(
       await renderReceiptPdf(
         receipt({
           applicantName: 'Zoë 👩‍👩‍👧',
@@ -136,7 +126,7 @@ describe('receipt PDF', () => {
   test('a very long word (a pasted link) is cut across lines, not lost', async () => {
     const word = 'https://exemple.fr/' + 'abcdefghij'.repeat(300);
     const started = Date.now();
-    const text = (await pdfText(await renderReceiptPdf(receipt({ answers: [{ label: 'Lien', value: word }] })))).join(
+    const text = (await pagesOf(await renderReceiptPdf(receipt({ answers: [{ label: 'Lien', value: word }] })))).join(
       '',
     );
     assert.ok(text.replace(/\n/g, '').includes(word));
@@ -145,7 +135,7 @@ describe('receipt PDF', () => {
 
   test('HTML in an answer is shown as plain text', async () => {
     const value = '<script>alert("x")</script> <b>gras</b> & <a href="https://evil.example">lien</a>';
-    const text = (await pdfText(await renderReceiptPdf(receipt({ answers: [{ label: 'Remarque', value }] })))).join(
+    const text = (await pagesOf(await renderReceiptPdf(receipt({ answers: [{ label: 'Remarque', value }] })))).join(
       '\n',
     );
     assert.ok(text.includes(value), text);
@@ -153,11 +143,11 @@ describe('receipt PDF', () => {
 
   test('without a commitment in days, or without documents', async () => {
     const text = (
-      await pdfText(await renderReceiptPdf(receipt({ delayDays: null, documents: [], dueOn: '2027-01-01' })))
+      await pagesOf(await renderReceiptPdf(receipt({ delayDays: null, documents: [], dueOn: '2027-01-01' })))
     ).join('\n');
     assert.ok(text.includes("La commune s'engage à vous répondre au plus tard le 1er janvier 2027."));
     assert.ok(text.includes('Aucun document joint.'));
-    const one = (await pdfText(await renderReceiptPdf(receipt({ delayDays: 1, dueOn: '2026-11-30' })))).join('\n');
+    const one = (await pagesOf(await renderReceiptPdf(receipt({ delayDays: 1, dueOn: '2026-11-30' })))).join('\n');
     assert.ok(one.includes('au plus tard le 30 novembre 2026 (1 jour ouvré).'));
   });
 });

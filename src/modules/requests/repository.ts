@@ -153,30 +153,33 @@ export async function insertDocument(
     .execute();
 }
 
+/** What a request page shows of a request and its démarche (citizen and agent sides). */
+const REQUEST_COLUMNS = [
+  'requests.id',
+  'requests.reference',
+  'requests.status',
+  'requests.service_id',
+  'requests.citizen_id',
+  'requests.demarche_id',
+  'requests.data',
+  'requests.applicant_name',
+  'requests.applicant_email',
+  'requests.tracking_secret_hash',
+  'requests.submitted_at',
+  'requests.due_on',
+  'requests.closed_at',
+  'demarches.title as demarche_title',
+  'demarches.slug as demarche_slug',
+  'demarches.delay_days',
+] as const;
+
 export async function findRequestByReference(trx: Tx, reference: string) {
   return trx
     .selectFrom('requests')
     .innerJoin('demarches', (j) =>
       j.onRef('demarches.tenant_id', '=', 'requests.tenant_id').onRef('demarches.id', '=', 'requests.demarche_id'),
     )
-    .select([
-      'requests.id',
-      'requests.reference',
-      'requests.status',
-      'requests.service_id',
-      'requests.citizen_id',
-      'requests.data',
-      'requests.applicant_name',
-      'requests.applicant_email',
-      'requests.tracking_secret_hash',
-      'requests.submitted_at',
-      'requests.due_on',
-      'requests.closed_at',
-      'demarches.title as demarche_title',
-      'demarches.slug as demarche_slug',
-      'demarches.delay_days',
-      'demarches.form',
-    ])
+    .select([...REQUEST_COLUMNS, 'demarches.form'])
     .where('requests.reference', '=', reference)
     .executeTakeFirst();
 }
@@ -192,22 +195,7 @@ const requestWithTimeline = precompiled<{ reference: string }>()((db, slot) =>
       j.onRef('demarches.tenant_id', '=', 'requests.tenant_id').onRef('demarches.id', '=', 'requests.demarche_id'),
     )
     .select((eb) => [
-      'requests.id',
-      'requests.reference',
-      'requests.status',
-      'requests.service_id',
-      'requests.citizen_id',
-      'requests.demarche_id',
-      'requests.data',
-      'requests.applicant_name',
-      'requests.applicant_email',
-      'requests.tracking_secret_hash',
-      'requests.submitted_at',
-      'requests.due_on',
-      'requests.closed_at',
-      'demarches.title as demarche_title',
-      'demarches.slug as demarche_slug',
-      'demarches.delay_days',
+      ...REQUEST_COLUMNS,
       jsonArrayFrom(
         eb
           .selectFrom('request_events')
