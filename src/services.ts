@@ -1,12 +1,27 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Services } from './app.ts';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/database.ts';
+import type { Db } from './db/tenant-scope.ts';
 import { TenantResolver } from './modules/tenants/resolve-tenant.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { createMailTransport, MailOutboxWorker } from './platform/mail.ts';
 import { SessionCache } from './platform/session-cache.ts';
+
+/**
+ * Everything the routes, use cases and workers need, wired by hand in buildServices (main.ts,
+ * worker.ts, the test harness). Modules import this type, never app.ts.
+ */
+export interface Services {
+  config: Config;
+  database: DatabaseHandle;
+  db: Db;
+  tenants: TenantResolver;
+  mail: MailOutboxWorker;
+  clock: Clock;
+  /** Agent and citizen sessions this process has checked, invalidated by PostgreSQL notifications. */
+  sessionCache: SessionCache;
+}
 
 /** Wires the services every route and worker use. Explicit, no container. */
 export function buildServices(

@@ -1,8 +1,3 @@
-import { agentRules } from '../modules/agents/policy.ts';
-import { citizenRules } from '../modules/citizens/policy.ts';
-import { privacyRules } from '../modules/privacy/policy.ts';
-import { requestRules } from '../modules/requests/policy.ts';
-
 /**
  * Who is asking. Built by the routes from the session they found (requireAgent, currentCitizen)
  * and passed to `can()`; nothing else decides what an actor may do.
@@ -100,25 +95,8 @@ export type Action = keyof Permissions;
 /** A module's rules: one readable predicate per action it owns. */
 export type Rules<A extends Action> = { [K in A]: (actor: Actor, resource: Permissions[K]) => boolean };
 
-type RuleTable = { [K in Action]: (actor: Actor, resource: Permissions[K]) => boolean };
-
-// Built on first use: the module policies import this file's helpers, so the table cannot be
-// assembled while the modules are still loading.
-let table: RuleTable | undefined;
-function rules(): RuleTable {
-  return (table ??= { ...requestRules, ...agentRules, ...privacyRules, ...citizenRules });
-}
-
-/** May this actor do this action on this resource? Anything no rule allows is refused. */
-export function can<A extends Action>(actor: Actor, action: A, resource: Permissions[A]): boolean {
-  const rule = rules()[action] as ((actor: Actor, resource: Permissions[A]) => boolean) | undefined;
-  return rule ? rule(actor, resource) : false;
-}
-
-/** Every action known to `can()` (the tests walk them all, e.g. for the operator). */
-export function allActions(): Action[] {
-  return Object.keys(rules()) as Action[];
-}
+/** Every action's rule: what `can()` (src/modules/authorization.ts) consults. */
+export type RuleTable = { [K in Action]: (actor: Actor, resource: Permissions[K]) => boolean };
 
 // --- Helpers the module rules are written with ----------------------------------------------
 

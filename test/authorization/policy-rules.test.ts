@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { agentActor } from '../../src/modules/agents/policy.ts';
 import { requestResource, requestScope } from '../../src/modules/requests/policy.ts';
-import { allActions, can, type Actor, type AgentActor } from '../../src/platform/policy.ts';
+import { allActions, can } from '../../src/modules/authorization.ts';
+import { type Actor, type AgentActor } from '../../src/platform/policy.ts';
 import { sampleResource } from './sample-resources.ts';
 
 /** The rules themselves, without HTTP: who may do what, and who may not. */

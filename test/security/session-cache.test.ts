@@ -9,7 +9,8 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { CompiledQuery } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
-import { createApp, type Services } from '../../src/app.ts';
+import { createApp } from '../../src/app.ts';
+import type { Services } from '../../src/services.ts';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { inTenant } from '../../src/db/tenant-scope.ts';
 import {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { pageContext, requireTenant, type Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
+import { pageContext, requireTenant } from '../../platform/web/request-context.ts';
 import type { AgentSessionStage } from '../../db/schema.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';

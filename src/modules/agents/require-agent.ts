@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import type { Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
 import { AppError } from '../../platform/errors.ts';
-import { can } from '../../platform/policy.ts';
+import { can } from '../authorization.ts';
 import { agentActor } from './policy.ts';
 import { AGENT_COOKIE, checkAgentSession, type FoundSession, type SessionAgent } from './sessions.ts';
 

@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { pageContext, requireTenant, type Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
+import { pageContext, requireTenant } from '../../platform/web/request-context.ts';
 import type { RequestStatus } from '../../db/schema.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -12,7 +13,7 @@ import { changeRequestStatus, isRequestStatus } from '../requests/change-request
 import { loginEmail } from '../../platform/security/email.ts';
 import { beginLoginAttempt } from '../../platform/security/login-throttle.ts';
 import { authenticateAgent } from './authenticate-agent.ts';
-import { can } from '../../platform/policy.ts';
+import { can } from '../authorization.ts';
 import { requestResource, requestScope, type RequestAction } from '../requests/policy.ts';
 import { agentActor } from './policy.ts';
 import {

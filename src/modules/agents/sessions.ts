@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { createHash, randomBytes } from 'node:crypto';
-import type { Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
 import { withTenantConnection, type Db, type Tx } from '../../db/tenant-scope.ts';
 import type { AgentRole, AgentSessionStage } from '../../db/schema.ts';
 import { SESSION_TOUCH_INTERVAL_MS, type SessionFacts } from '../../platform/session-cache.ts';

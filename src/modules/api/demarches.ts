@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { DemarcheRow, ServiceRow } from '../../db/schema.ts';

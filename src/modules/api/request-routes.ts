@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
-import { requireTenant, type Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
+import { requireTenant } from '../../platform/web/request-context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { findTrackedRequest } from '../requests/find-tracked-request.ts';
 import { trackingUrl } from '../requests/notifications.ts';

@@ -1,7 +1,8 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { pageContext, requireTenant, type Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
+import { pageContext, requireTenant } from '../../platform/web/request-context.ts';
 import { API_PREFIX, swaggerOptions, type OpenApiDocument } from './openapi.ts';
 import { getDemarche, listApiServices, listDemarches } from './demarches.ts';
 import {

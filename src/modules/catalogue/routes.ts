@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { pageContext, type Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
+import { pageContext } from '../../platform/web/request-context.ts';
 import type { DemarcheRow, ServiceRow } from '../../db/schema.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
 import { TtlCache } from '../../platform/cache.ts';

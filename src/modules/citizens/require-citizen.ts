@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import type { Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
 import { AppError } from '../../platform/errors.ts';
-import { can } from '../../platform/policy.ts';
+import { can } from '../authorization.ts';
 import { citizenActor, ownAccount } from './policy.ts';
 import { currentCitizen, type CitizenSession } from './sessions.ts';
 

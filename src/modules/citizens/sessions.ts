@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
 import type { Config } from '../../config.ts';
 import { withTenantConnection, type Db, type Tx } from '../../db/tenant-scope.ts';
 import { SESSION_TOUCH_INTERVAL_MS, type SessionFacts } from '../../platform/session-cache.ts';
@@ -229,12 +229,14 @@ export async function currentCitizen(request: FastifyRequest, services: Services
   let session: CitizenSession | null = null;
   if (request.tenant && token) session = await checkCitizenSession(services, request.tenant.id, token);
   resolved.set(request, session);
+  request.signedInCitizen = signedInCitizenHeader(request);
   return session;
 }
 
 /** Forgets the cached lookup (after login, logout or a revocation within the same request). */
 export function forgetCurrentCitizen(request: FastifyRequest): void {
   resolved.delete(request);
+  request.signedInCitizen = null;
 }
 
 function cookieOptions(secure: boolean) {

@@ -1,4 +1,4 @@
-import type { Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { linkEarlierRequests } from '../citizens/link-earlier-requests.ts';

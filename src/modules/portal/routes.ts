@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { pageContext, requireTenant, type Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
+import { pageContext, requireTenant } from '../../platform/web/request-context.ts';
 import type { SafeHtml } from '../../platform/html.ts';
 import { url } from '../../platform/web/layout.ts';
 import { listPublicCatalogue } from './list-public-catalogue.ts';

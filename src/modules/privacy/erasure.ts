@@ -1,6 +1,6 @@
 import type { Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
-import { can } from '../../platform/policy.ts';
+import { can } from '../authorization.ts';
 import { agentActor } from '../agents/policy.ts';
 import { queueMail } from '../../platform/mail.ts';
 import { formatDueDate } from '../requests/french-dates.ts';

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { pageContext, requireTenant, type Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
+import { pageContext, requireTenant } from '../../platform/web/request-context.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
-import { can } from '../../platform/policy.ts';
+import { can } from '../authorization.ts';
 import { agentActor } from '../agents/policy.ts';
 import { citizenActor, ownAccount } from '../citizens/policy.ts';
 import { requestResource } from '../requests/policy.ts';

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
 import type { RequestStatus } from '../../db/schema.ts';
 import { withTenantConnection, type Db } from '../../db/tenant-scope.ts';
 import { TtlCache } from '../../platform/cache.ts';

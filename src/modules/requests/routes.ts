@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { pageContext, requireTenant, type Services } from '../../app.ts';
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../services.ts';
+import { pageContext, portalBaseUrl, requireTenant } from '../../platform/web/request-context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { currentCitizen } from '../citizens/sessions.ts';
 import { formIdentity } from '../identity/form-identity.ts';
@@ -14,9 +15,6 @@ import { loadOnlineForm, submitRequest } from './submit-request.ts';
 import { confirmationPage, formPage, lookupPage, trackingPage } from './views.ts';
 
 /** Absolute URL of the tenant's portal as the citizen reached it (for links in mails and PDFs). */
-export function portalBaseUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}${request.base}`;
-}
 
 interface RefParams {
   reference: string;

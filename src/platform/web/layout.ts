@@ -1,4 +1,4 @@
-import type { Tenant } from '../../modules/tenants/tenant.ts';
+import type { Tenant } from '../tenant.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { CSRF_FIELD } from './csrf.ts';
 import { isReadableOnWhite } from './contrast.ts';

@@ -1,0 +1,23 @@
+import type { Action, Actor, Permissions, RuleTable } from '../platform/policy.ts';
+import { agentRules } from './agents/policy.ts';
+import { citizenRules } from './citizens/policy.ts';
+import { privacyRules } from './privacy/policy.ts';
+import { requestRules } from './requests/policy.ts';
+
+/**
+ * The rule table, assembled from each module's policy. It lives on the modules' side so that the
+ * platform (actors, resources, helpers in platform/policy.ts) never imports a module; the type
+ * checker fails here if an action of `Permissions` has no rule.
+ */
+const rules: RuleTable = { ...requestRules, ...agentRules, ...privacyRules, ...citizenRules };
+
+/** May this actor do this action on this resource? Anything no rule allows is refused. */
+export function can<A extends Action>(actor: Actor, action: A, resource: Permissions[A]): boolean {
+  const rule = rules[action] as ((actor: Actor, resource: Permissions[A]) => boolean) | undefined;
+  return rule ? rule(actor, resource) : false;
+}
+
+/** Every action known to `can()` (the tests walk them all, e.g. for the operator). */
+export function allActions(): Action[] {
+  return Object.keys(rules) as Action[];
+}

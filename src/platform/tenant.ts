@@ -1,0 +1,18 @@
+import type { TenantContact, TenantDpo, TenantTheme } from '../db/schema.ts';
+
+/** A collectivité served by this deployment, as the rest of the application sees it. */
+export interface Tenant {
+  id: string;
+  slug: string;
+  name: string;
+  kind: string;
+  inseeCode: string | null;
+  departementName: string | null;
+  regionName: string | null;
+  population: number | null;
+  referencePrefix: string;
+  contact: TenantContact;
+  theme: TenantTheme;
+  /** The data protection officer, as the tenant declared it (empty: see privacy/dpo.ts). */
+  dpo: TenantDpo;
+}

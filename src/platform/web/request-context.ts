@@ -1,0 +1,132 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../config.ts';
+import { AppError } from '../errors.ts';
+import type { Tenant } from '../tenant.ts';
+import { CSRF_COOKIE, CSRF_FIELD, csrfTokenFor, isValidCsrfToken, newCsrfCookieValue } from './csrf.ts';
+import type { PageContext } from './layout.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The collectivité this request is for; null only on platform routes (/healthz, /static). */
+    tenant: Tenant | null;
+    /** URL prefix of the tenant's pages: '' or '/t/<slug>'. */
+    base: string;
+    /**
+     * The CSRF token of this request's forms. Issued on first read: a page without a
+     * state-changing form (most public pages) sets no CSRF cookie and computes no token.
+     */
+    readonly csrfToken: string;
+    /** Where the lazy CSRF token is kept; set by the tenant hook. */
+    csrfState: { reply: FastifyReply; token: string | null } | null;
+    /** The signed-in citizen's name for the page header, once the citizens module has looked the session up. */
+    signedInCitizen: { name: string } | null;
+  }
+  interface FastifyContextConfig {
+    /** Platform routes are served without a tenant. */
+    platform?: boolean;
+  }
+}
+
+/** How the request context finds a tenant (modules/tenants/resolve-tenant.ts implements it). */
+export interface TenantLookup {
+  byHost(host: string): Promise<Tenant | null>;
+  bySlug(slug: string): Promise<Tenant | null>;
+}
+
+const TENANT_PREFIX = /^\/t\/([a-z0-9][a-z0-9-]*)(?=\/|\?|$)/;
+
+/**
+ * Fastify's `rewriteUrl`: tenants can be addressed as /t/<slug>/… (local use); the prefix is
+ * stripped before routing and remembered on the raw request for the tenant hook.
+ */
+export function stripTenantPrefix(req: { url?: string }): string {
+  const url = req.url ?? '/';
+  const m = TENANT_PREFIX.exec(url);
+  if (!m) return url;
+  (req as { tenantSlug?: string }).tenantSlug = m[1];
+  const rest = url.slice(m[0].length);
+  return rest.startsWith('/') ? rest : `/${rest}`;
+}
+
+/**
+ * Decorates every request with its tenant, URL prefix and lazy CSRF token, and refuses a
+ * state-changing form post without a valid CSRF token (the JSON API does not use cookies).
+ */
+export function registerRequestContext(app: FastifyInstance, deps: { config: Config; tenants: TenantLookup }): void {
+  const { config, tenants } = deps;
+  app.decorateRequest('tenant', null);
+  app.decorateRequest('base', '');
+  app.decorateRequest('csrfState', null);
+  app.decorateRequest('signedInCitizen', null);
+  app.decorateRequest('csrfToken', {
+    getter(this: FastifyRequest): string {
+      const state = this.csrfState;
+      if (!state) return '';
+      state.token ??= issueCsrfToken(this, state.reply, config);
+      return state.token;
+    },
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.config.platform || request.url.startsWith('/static/')) return;
+    const slug = (request.raw as { tenantSlug?: string }).tenantSlug;
+    const tenant = slug ? await tenants.bySlug(slug) : await tenants.byHost(request.hostname);
+    if (!tenant) throw new AppError('tenant_not_found', "Aucune collectivité n'est servie à cette adresse.");
+    request.tenant = tenant;
+    request.base = slug ? `/t/${tenant.slug}` : '';
+    request.csrfState = { reply, token: null };
+  });
+
+  app.addHook('preHandler', async (request) => {
+    if (request.method !== 'POST' || request.url.startsWith('/api/') || request.routeOptions.config.platform) return;
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const raw = body[CSRF_FIELD];
+    const token = request.isMultipart() ? (raw as { value?: unknown } | undefined)?.value : raw;
+    if (!isValidCsrfToken(config.sessionSecret, request.cookies[CSRF_COOKIE], token)) {
+      throw new AppError(
+        'invalid_csrf_token',
+        'Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page puis envoyez-le à nouveau.',
+      );
+    }
+  });
+}
+
+/** The CSRF token for the request's forms; sets the cookie it is derived from when missing. */
+function issueCsrfToken(request: FastifyRequest, reply: FastifyReply, config: Config): string {
+  let csrfCookie = request.cookies[CSRF_COOKIE];
+  if (!csrfCookie || !/^[\w-]{32}$/.test(csrfCookie)) {
+    csrfCookie = newCsrfCookieValue();
+    request.cookies[CSRF_COOKIE] = csrfCookie;
+    reply.setCookie(CSRF_COOKIE, csrfCookie, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.env === 'production',
+    });
+  }
+  return csrfTokenFor(config.sessionSecret, csrfCookie);
+}
+
+/** What every view needs from the request: tenant, URL prefix, CSRF token, nonce, signed-in citizen. */
+export function pageContext(request: FastifyRequest): PageContext {
+  const tenant = requireTenant(request);
+  return {
+    tenant,
+    base: request.base,
+    get csrfToken() {
+      return request.csrfToken;
+    },
+    cspNonce: request.cspNonce,
+    citizen: request.signedInCitizen,
+  };
+}
+
+export function requireTenant(request: FastifyRequest): Tenant {
+  if (!request.tenant) throw new AppError('tenant_not_found', 'Collectivité inconnue.');
+  return request.tenant;
+}
+
+/** Absolute URL of the tenant's portal as this request reached it (links in mails, OIDC redirects). */
+export function portalBaseUrl(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}${request.base}`;
+}
