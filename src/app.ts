@@ -19,6 +19,7 @@ import { registerPortalPages } from './modules/portal/routes.ts';
 import { registerPrivacyRoutes } from './modules/privacy/routes.ts';
 import { registerRequestRoutes } from './modules/requests/routes.ts';
 import { AppError } from './platform/errors.ts';
+import { serializeRequest } from './platform/logging.ts';
 import { registerSecurity } from './platform/security/index.ts';
 import { frameworkErrorHandler, registerErrorHandling } from './platform/web/error-handler.ts';
 import { registerRequestContext, stripTenantPrefix } from './platform/web/request-context.ts';
@@ -38,7 +39,13 @@ export async function createApp(
   const { config } = services;
   const app = Fastify({
     loggerInstance: (options.logger || undefined) as FastifyBaseLogger | undefined,
-    logger: options.logger === undefined ? { level: config.logLevel } : options.logger === false ? false : undefined,
+    // A logger made by createLogger carries the redacting request serializer; a default one gets it here.
+    logger:
+      options.logger === undefined
+        ? { level: config.logLevel, serializers: { req: serializeRequest } }
+        : options.logger === false
+          ? false
+          : undefined,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();

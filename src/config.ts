@@ -10,6 +10,7 @@ const schema = z
     HOST: z.string().default('localhost'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'doit commencer par postgres:// (or leave unset for the embedded database)')
@@ -78,6 +79,8 @@ export interface Config {
   host: string;
   port: number;
   logLevel: string;
+  /** 'pretty': readable lines (pino-pretty); 'json': one JSON object a line; 'auto': pretty in development on a terminal. */
+  logFormat: 'auto' | 'pretty' | 'json';
   databaseUrl: string | undefined;
   /** Schema owner's connection for migrations (defaults to databaseUrl). */
   databaseOwnerUrl: string | undefined;
@@ -128,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     databaseUrl: e.DATABASE_URL,
     databaseOwnerUrl: e.DATABASE_OWNER_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,

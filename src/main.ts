@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import pino from 'pino';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase, type DatabaseHandle } from './db/database.ts';
@@ -8,6 +7,7 @@ import { isDatabaseUnavailable } from './platform/errors.ts';
 import { privacyJobs } from './modules/privacy/jobs.ts';
 import { DailyJobScheduler } from './platform/jobs.ts';
 import { buildServices } from './services.ts';
+import { createLogger } from './platform/logging.ts';
 
 /**
  * Starts Guichet: reads the configuration, opens and migrates the database, seeds the demo
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = pino({ level: config.logLevel });
+  const logger = createLogger(config);
 
   let database: DatabaseHandle;
   try {

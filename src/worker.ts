@@ -1,9 +1,9 @@
-import pino from 'pino';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { privacyJobs } from './modules/privacy/jobs.ts';
 import { DailyJobScheduler } from './platform/jobs.ts';
 import { buildServices } from './services.ts';
+import { createLogger } from './platform/logging.ts';
 
 /**
  * `npm run worker`: sends queued mail and runs the daily jobs, without serving HTTP. Run it beside
@@ -11,7 +11,7 @@ import { buildServices } from './services.ts';
  * mail does not take CPU from answering pages.
  */
 const config = loadConfig();
-const logger = pino({ level: config.logLevel });
+const logger = createLogger(config);
 if (!config.databaseUrl) {
   // The embedded database belongs to one process: there, the web process sends mail itself.
   console.error(

@@ -2,14 +2,14 @@
  * `npm run job -- <name>`: runs one daily job now, against the configured database, and prints
  * its summary. `npm run job` alone lists the jobs.
  */
-import pino from 'pino';
 import { loadConfig } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
 import { privacyJobs } from '../modules/privacy/jobs.ts';
 import { runJob } from '../platform/jobs.ts';
+import { createLogger } from '../platform/logging.ts';
 
 const config = loadConfig();
-const logger = pino({ level: config.logLevel });
+const logger = createLogger(config);
 const name = process.argv[2];
 const database = await openDatabase({
   url: config.databaseUrl,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createApp } from '../../src/app.ts';
 import type { Services } from '../../src/services.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
@@ -75,7 +75,7 @@ export async function createTestDatabase(): Promise<{
 }
 
 export async function createTestContext(
-  options: { seed?: boolean; env?: Record<string, string>; clock?: Clock } = {},
+  options: { seed?: boolean; env?: Record<string, string>; clock?: Clock; logger?: Logger } = {},
 ): Promise<TestContext> {
   const { database, drop } = await createTestDatabase();
   const config = loadConfig({
@@ -93,7 +93,7 @@ export async function createTestContext(
     clock: options.clock,
     mailIntervalMs: 100,
   });
-  const app = await createApp(services, { logger: false });
+  const app = await createApp(services, { logger: options.logger ?? false });
   await app.ready();
   return {
     app,

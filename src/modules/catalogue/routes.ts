@@ -3,7 +3,6 @@ import type { Services } from '../../services.ts';
 import { pageContext } from '../../platform/web/request-context.ts';
 import type { DemarcheRow, ServiceRow } from '../../db/schema.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
-import { TtlCache } from '../../platform/cache.ts';
 import { AppError } from '../../platform/errors.ts';
 import {
   findDemarcheBySlug,
@@ -35,8 +34,7 @@ function groupByService(services: ServiceRow[], demarches: DemarcheRow[]) {
     .filter((g) => g.demarches.length > 0);
 }
 
-/** Démarche pages change rarely and are the most visited: their rows are kept a minute. */
-const publishedPages = new TtlCache<{ demarche: DemarcheRow; service: ServiceRow | undefined } | null>(60_000);
+type PublishedPage = { demarche: DemarcheRow; service: ServiceRow | undefined } | null;
 
 export function registerCatalogueRoutes(app: FastifyInstance, services: Services): void {
   app.get('/', async (request, reply) => {
@@ -65,6 +63,8 @@ export function registerCatalogueRoutes(app: FastifyInstance, services: Services
     const ctx = pageContext(request);
     const { slug } = request.params;
     if (!/^[a-z0-9-]{1,100}$/.test(slug)) throw notFound();
+    // Démarche pages change rarely and are the most visited: their rows are kept a minute.
+    const publishedPages = services.caches.named<PublishedPage>('published-pages', { ttlMs: 60_000 });
     const found = await publishedPages.getOrLoad(`${ctx.tenant.id}:${slug}`, () =>
       inTenant(services.db, ctx.tenant.id, async (trx) => {
         const demarche = await findDemarcheBySlug(trx, slug);

@@ -445,7 +445,7 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
         if (!row || !can(citizenActor(tenant.id, session), 'view_as_citizen', requestResource(tenant.id, row))) {
           return null;
         }
-        return { row, form: await cachedDemarcheForm(conn, tenant.id, row.demarche_id) };
+        return { row, form: await cachedDemarcheForm(services, conn, tenant.id, row.demarche_id) };
       });
       if (!detail) throw notFound;
       const { row, form } = detail;

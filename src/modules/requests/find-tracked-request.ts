@@ -2,7 +2,6 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Services } from '../../services.ts';
 import type { RequestStatus } from '../../db/schema.ts';
 import { withTenantConnection, type Db } from '../../db/tenant-scope.ts';
-import { TtlCache } from '../../platform/cache.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { hashTrackingSecret, normalizeReference } from './reference.ts';
@@ -38,12 +37,19 @@ export interface TrackedRequest {
 export const NOT_FOUND_MESSAGE =
   "Nous n'avons pas trouvé de demande avec ce numéro et ce code de suivi. Vérifiez-les dans le courriel de confirmation ou sur votre récépissé.";
 
-// Forms change rarely and tracking pages are read often: keep each démarche's form a minute.
-const demarcheForms = new TtlCache<unknown>(60_000);
-
-/** The form of a démarche, to present a request's answers with their labels. */
-export async function cachedDemarcheForm(conn: Db, tenantId: string, demarcheId: string): Promise<unknown> {
-  return demarcheForms.getOrLoad(`${tenantId}:${demarcheId}`, () => findDemarcheForm(conn, demarcheId));
+/**
+ * The form of a démarche, to present a request's answers with their labels. Forms change rarely
+ * and tracking pages are read often: each démarche's form is kept a minute.
+ */
+export async function cachedDemarcheForm(
+  services: Pick<Services, 'caches'>,
+  conn: Db,
+  tenantId: string,
+  demarcheId: string,
+): Promise<unknown> {
+  return services.caches
+    .named<unknown>('demarche-forms', { ttlMs: 60_000 })
+    .getOrLoad(`${tenantId}:${demarcheId}`, () => findDemarcheForm(conn, demarcheId));
 }
 
 /**
@@ -64,7 +70,7 @@ export async function findTrackedRequest(
     const expected = Buffer.from(row?.tracking_secret_hash ?? hashTrackingSecret('no-such-request'));
     const match = expected.length === given.length && timingSafeEqual(expected, given);
     if (!row || !match) return null;
-    return { row, form: await cachedDemarcheForm(conn, tenant.id, row.demarche_id) };
+    return { row, form: await cachedDemarcheForm(services, conn, tenant.id, row.demarche_id) };
   });
   if (!found) throw new AppError('request_not_found', NOT_FOUND_MESSAGE);
   const { row, form } = found;

@@ -3,7 +3,6 @@ import { inTenant, withTenantConnection, type Db } from '../../db/tenant-scope.t
 import { AppError } from '../../platform/errors.ts';
 import type { UploadedFile } from '../../platform/web/form-body.ts';
 import type { FormDefinition } from '../catalogue/form-definition.ts';
-import { TtlCache } from '../../platform/cache.ts';
 import { cachedFormDefinition } from './form-engine/definition-cache.ts';
 import { consentsGivenOnForm } from '../privacy/consents.ts';
 import type { Tenant } from '../tenants/tenant.ts';
@@ -42,8 +41,7 @@ export type SubmitRequestResult =
   | { ok: true; request: { id: string; reference: string; secret: string; dueOn: string } }
   | { ok: false; errors: FieldError[]; filesToReattach: string[] };
 
-// Form pages and submissions read the same few démarches all day: keep them a minute.
-const onlineDemarches = new TtlCache<Awaited<ReturnType<typeof findOnlineDemarche>> | null>(60_000);
+type OnlineDemarche = Awaited<ReturnType<typeof findOnlineDemarche>> | null;
 
 /** The démarche and its form, or a 404 when it cannot be done online. */
 export async function loadOnlineForm(
@@ -59,10 +57,13 @@ export async function loadOnlineForm(
   delayDays: number;
   form: FormDefinition;
 }> {
-  const d = await onlineDemarches.getOrLoad(
-    `${tenant.id}:${slug}`,
-    async () => (await inTenant(services.db, tenant.id, (trx) => findOnlineDemarche(trx, slug))) ?? null,
-  );
+  // Form pages and submissions read the same few démarches all day: keep them a minute.
+  const d = await services.caches
+    .named<OnlineDemarche>('online-demarches', { ttlMs: 60_000 })
+    .getOrLoad(
+      `${tenant.id}:${slug}`,
+      async () => (await inTenant(services.db, tenant.id, (trx) => findOnlineDemarche(trx, slug))) ?? null,
+    );
   const form = d ? cachedFormDefinition(d.form) : null;
   if (!d || d.kind !== 'demarche' || !form) {
     throw new AppError('demarche_not_found', "Cette démarche n'existe pas ou ne peut pas se faire en ligne.");

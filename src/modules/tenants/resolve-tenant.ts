@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/tenant-scope.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
+import { TtlCache } from '../../platform/cache.ts';
+import { systemClock, type Clock } from '../../platform/clock.ts';
 import type { Tenant } from './tenant.ts';
 
 const TTL_MS = 30_000;
@@ -10,9 +12,14 @@ const TTL_MS = 30_000;
  * cached briefly: every page needs the tenant and it changes rarely.
  */
 export class TenantResolver {
-  private readonly cache = new Map<string, { tenant: Tenant | null; at: number }>();
+  private readonly cache: TtlCache<Tenant | null>;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    clock: Clock = systemClock,
+  ) {
+    this.cache = new TtlCache({ ttlMs: TTL_MS, max: 1000, clock });
+  }
 
   async byHost(host: string): Promise<Tenant | null> {
     const name = host.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
@@ -33,13 +40,11 @@ export class TenantResolver {
     this.cache.clear();
   }
 
-  private async cached(key: string, findId: () => Promise<string | null>): Promise<Tenant | null> {
-    const hit = this.cache.get(key);
-    if (hit && Date.now() - hit.at < TTL_MS) return hit.tenant;
-    const id = await findId();
-    const tenant = id ? await loadTenant(this.db, id) : null;
-    this.cache.set(key, { tenant, at: Date.now() });
-    return tenant;
+  private cached(key: string, findId: () => Promise<string | null>): Promise<Tenant | null> {
+    return this.cache.getOrLoad(key, async () => {
+      const id = await findId();
+      return id ? loadTenant(this.db, id) : null;
+    });
   }
 }
 

@@ -1,7 +1,9 @@
+import { LRUCache } from 'lru-cache';
 import { formDefinitionSchema, type FormDefinition } from '../../catalogue/form-definition.ts';
 
-const MAX = 500;
-const parsed = new Map<string, FormDefinition | null>();
+// A memo of a pure function (same content, same result): nothing goes stale, so it needs no
+// owner or time to live, only a bound; the least recently used definitions go first.
+const parsed = new LRUCache<string, { definition: FormDefinition | null }>({ max: 500 });
 // Stored forms are mostly read through caches that hand out the same object again and again:
 // remember those by identity too, which spares serialising them to find the content key.
 const byObject = new WeakMap<object, FormDefinition | null>();
@@ -15,12 +17,11 @@ export function cachedFormDefinition(value: unknown): FormDefinition | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'object' && byObject.has(value)) return byObject.get(value) ?? null;
   const key = JSON.stringify(value);
-  let definition = parsed.get(key);
+  let definition = parsed.get(key)?.definition;
   if (definition === undefined) {
     const result = formDefinitionSchema.safeParse(value);
     definition = result.success ? result.data : null;
-    if (parsed.size >= MAX) parsed.clear();
-    parsed.set(key, definition);
+    parsed.set(key, { definition });
   }
   if (typeof value === 'object') byObject.set(value, definition);
   return definition;
