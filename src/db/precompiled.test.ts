@@ -11,8 +11,9 @@ describe(`precompiled queries (${TEST_DB})`, () => {
   });
   after(async () => ctx.close());
 
+  let builds = 0;
   const bySlugAndKind = precompiled<{ slug: string; kind: 'demarche' | 'information' }>()((db, slot) =>
-    db
+    (builds++, db)
       .selectFrom('demarches')
       .select(['slug', 'kind'])
       .where('slug', '=', slot('slug'))
@@ -31,6 +32,7 @@ describe(`precompiled queries (${TEST_DB})`, () => {
       const [passport] = await bySlugAndKind(conn, { kind: 'demarche', slug: 'passeport' });
       assert.equal(passport?.slug, 'passeport');
     });
+    assert.equal(builds, 1, 'the query tree was built and compiled once for four runs');
   });
 
   test('a value without a slot in the query is refused', async () => {

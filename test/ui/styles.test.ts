@@ -4,18 +4,14 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 
 /**
- * Every class written literally in the identity and account views has a rule in the style
- * sheet: a class without one is markup that was meant to look some way and does not (a QR code
- * glued to the text, recovery codes in a bullet list).
+ * Every class written in the views has a rule in the style sheet: a class without one is markup
+ * that was meant to look some way and does not (a QR code glued to the text, recovery codes in a
+ * bullet list). Classes inside interpolations (`class="field${error ? ' field-error' : ''}"`)
+ * count too: every quoted word in the expression is a class the page may carry.
  */
-const VIEW_DIRS = [
-  'src/modules/agents/views',
-  'src/modules/citizens/views',
-  'src/modules/identity',
-  'src/modules/privacy',
-];
+const VIEW_DIRS = ['src/modules', 'src/platform/web'];
 // Classes that carry meaning for tests or scripts only, never a look.
-const NO_STYLE_NEEDED = new Set<string>([]);
+const NO_STYLE_NEEDED = new Set<string>(['demarche-form']);
 
 function viewFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -23,16 +19,42 @@ function viewFiles(dir: string): string[] {
     .map((e) => path.join(e.parentPath, e.name));
 }
 
+/** The class names a template may produce: literal words, and quoted words inside `${…}`. */
+export function classNames(source: string): string[] {
+  const names: string[] = [];
+  for (const m of source.matchAll(/class="((?:[^"$]|\$(?!\{)|\$\{(?:[^{}]|\{[^{}]*\})*\})*)"/g)) {
+    const value = m[1]!;
+    // `status-${x}`: the prefix is the class family, checked as `.status-` in the sheet.
+    const literal = value.replace(/\$\{(?:[^{}]|\{[^{}]*\})*\}/g, ' ');
+    names.push(...literal.split(/\s+/));
+    for (const expr of value.matchAll(/\$\{((?:[^{}]|\{[^{}]*\})*)\}/g)) {
+      for (const q of expr[1]!.matchAll(/(?:\?|:|&&|\|\|)\s*(?:'([^']*)'|`([^`$]*)`|"([^"]*)")/g))
+        names.push(...(q[1] ?? q[2] ?? q[3] ?? '').split(/\s+/));
+    }
+  }
+  return names.filter((n) => /^[a-z][\w-]*$/i.test(n));
+}
+
+function hasRule(css: string, name: string): boolean {
+  const escaped = name.replace(/[-]/g, '\\-');
+  return new RegExp(name.endsWith('-') ? `\\.${escaped}` : `\\.${escaped}(?![\\w-])`).test(css);
+}
+
 describe('style sheet', () => {
-  test('every class used by the identity and account views has a rule', () => {
+  test('class names are found in interpolations too', () => {
+    assert.deepEqual(classNames("<p class=\"field${error ? ' field-error' : ''}\">"), ['field', 'field-error']);
+    assert.deepEqual(classNames("<a class=\"${current ? 'tab current' : 'tab'}\">"), ['tab', 'current', 'tab']);
+  });
+
+  test('every class used by the views has a rule', () => {
     const css = readFileSync('src/platform/assets/guichet.css', 'utf8');
     const missing: string[] = [];
     for (const file of VIEW_DIRS.flatMap(viewFiles)) {
       const source = readFileSync(file, 'utf8');
-      for (const m of source.matchAll(/class="([^"$]*)"/g)) {
-        for (const name of m[1]!.split(/\s+/).filter(Boolean)) {
+      for (const name of classNames(source)) {
+        {
           if (NO_STYLE_NEEDED.has(name)) continue;
-          if (!new RegExp(`\\.${name.replace(/[-]/g, '\\-')}(?![\\w-])`).test(css)) missing.push(`${name} (${file})`);
+          if (!hasRule(css, name)) missing.push(`${name} (${file})`);
         }
       }
     }
