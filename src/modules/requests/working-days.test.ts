@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { addWorkingDays, isHolidaySpec, isWorkingDay, localDateAndHour } from './working-days.ts';
+import {
+  addWorkingDays,
+  departementOfInsee,
+  isHolidaySpec,
+  isWorkingDay,
+  localDateAndHour,
+  publicHolidays,
+} from './working-days.ts';
 
 // Instants are written in UTC on purpose; Paris is UTC+1 in winter and UTC+2 in summer.
 const at = (iso: string) => new Date(iso);
@@ -163,5 +170,56 @@ describe('Easter', () => {
     assert.equal(easterSunday(2026), '2026-04-05');
     assert.equal(easterSunday(2027), '2027-03-28');
     assert.equal(easterSunday(2038), '2038-04-25');
+  });
+});
+
+describe('public holidays against the date-holidays package, 1990–2100', () => {
+  // date-holidays is a development dependency: it checks the computation, production does not load it.
+  const departements: [string | null, string | undefined][] = [
+    [null, undefined],
+    ['57', '57'],
+    ['67', '67'],
+    ['68', '68'],
+    ['971', 'GP'],
+    ['972', 'MQ'],
+    ['973', 'GF'],
+    ['974', 'RE'],
+    ['976', 'YT'],
+    ['977', 'BL'],
+    ['978', 'MF'],
+  ];
+  for (const [departement, state] of departements) {
+    test(`département ${departement ?? 'none (national)'}`, async () => {
+      const { default: Holidays } = await import('date-holidays');
+      const reference = state ? new Holidays('FR', state) : new Holidays('FR');
+      for (let year = 1990; year <= 2100; year++) {
+        // A set: two holidays can fall on one day (Ascension on 8 May 1997).
+        const expected = [
+          ...new Set(
+            reference
+              .getHolidays(year)
+              .filter((h) => h.type === 'public')
+              .map((h) => h.date.slice(0, 10)),
+          ),
+        ].sort();
+        assert.deepEqual([...publicHolidays(year, departement)].sort(), expected, `${year} ${departement ?? ''}`);
+      }
+    });
+  }
+
+  test('a deadline in Moselle skips Good Friday and 26 December', () => {
+    // Thursday 2 April 2026, 10:00 in Paris; Good Friday is 3 April, Easter Monday 6 April.
+    assert.equal(addWorkingDays(at('2026-04-02T08:00:00Z'), 1), '2026-04-03');
+    assert.equal(addWorkingDays(at('2026-04-02T08:00:00Z'), 1, { departement: '57' }), '2026-04-07');
+    assert.equal(isWorkingDay('2025-12-26', { departement: '67' }), false);
+    assert.equal(isWorkingDay('2025-12-26'), true);
+  });
+
+  test('the département comes from the INSEE code', () => {
+    assert.equal(departementOfInsee('57463'), '57');
+    assert.equal(departementOfInsee('97411'), '974');
+    assert.equal(departementOfInsee('2A004'), '2A');
+    assert.equal(departementOfInsee(null), null);
+    assert.equal(departementOfInsee('xx'), null);
   });
 });

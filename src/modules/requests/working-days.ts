@@ -16,6 +16,11 @@ export const CUTOFF_HOUR = 18;
 export interface WorkingDayOptions {
   timeZone?: string;
   /**
+   * The commune's département ('57', '67', '68' for Alsace-Moselle, '971'… overseas): adds the
+   * public holidays that apply there only (see LOCAL_HOLIDAYS).
+   */
+  departement?: string | null;
+  /**
    * Local non-working days on top of the national ones (e.g. Alsace-Moselle's 26 December and
    * Good Friday). Either a full date 'YYYY-MM-DD' or a yearly 'MM-DD'.
    */
@@ -39,9 +44,35 @@ export function isHolidaySpec(spec: string): boolean {
 }
 
 // The French public holidays of a year, computed once per year: eleven days, three of them
-// moving with Easter. (The date-holidays package knew them too, but cost 23 MB of memory for the
-// rules of every country.) Local ones, such as Alsace-Moselle's, come through `extraHolidays`.
-const franceHolidayCache = new Map<number, ReadonlySet<string>>();
+// moving with Easter, plus those of a few départements. Computed here rather than with the
+// date-holidays package, which costs 23 MB of memory for the rules of every country; the tests
+// check this computation against date-holidays for every year from 1990 to 2100
+// (docs/decisions/0011-public-holidays-computed.md).
+const franceHolidayCache = new Map<string, ReadonlySet<string>>();
+
+/**
+ * Public holidays of some départements only: Good Friday and 26 December in Alsace-Moselle
+ * (local law of 1892 kept in 1924), Good Friday in Guadeloupe and Martinique, and the day of the
+ * abolition of slavery overseas (law of 30 June 1983 and its decree).
+ */
+const LOCAL_HOLIDAYS: Record<string, { goodFriday?: boolean; fixed: string[] }> = {
+  '57': { goodFriday: true, fixed: ['12-26'] },
+  '67': { goodFriday: true, fixed: ['12-26'] },
+  '68': { goodFriday: true, fixed: ['12-26'] },
+  '971': { goodFriday: true, fixed: ['05-27'] }, // Guadeloupe
+  '972': { goodFriday: true, fixed: ['05-22'] }, // Martinique
+  '973': { fixed: ['06-10'] }, // Guyane
+  '974': { fixed: ['12-20'] }, // La Réunion
+  '976': { fixed: ['04-27'] }, // Mayotte
+  '977': { fixed: ['10-09'] }, // Saint-Barthélemy
+  '978': { fixed: ['05-27'] }, // Saint-Martin
+};
+
+/** The département of a commune from its INSEE code: three characters overseas, two elsewhere. */
+export function departementOfInsee(inseeCode: string | null | undefined): string | null {
+  if (!inseeCode || !/^[0-9][0-9AB][0-9]{3}$/.test(inseeCode)) return null;
+  return inseeCode.startsWith('97') ? inseeCode.slice(0, 3) : inseeCode.slice(0, 2);
+}
 
 /** Easter Sunday of the Gregorian calendar (anonymous algorithm, Meeus/Jones/Butcher). */
 export function easterSunday(year: number): string {
@@ -68,14 +99,19 @@ function plusDays(isoDate: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-function nationalHolidays(year: number): ReadonlySet<string> {
-  let set = franceHolidayCache.get(year);
+/** The public holidays of a year in France, and in the given département when it has its own. */
+export function publicHolidays(year: number, departement?: string | null): ReadonlySet<string> {
+  const local = departement ? LOCAL_HOLIDAYS[departement] : undefined;
+  const key = local ? `${year}:${departement}` : String(year);
+  let set = franceHolidayCache.get(key);
   if (!set) {
     const easter = easterSunday(year);
-    const fixed = ['01-01', '05-01', '05-08', '07-14', '08-15', '11-01', '11-11', '12-25'].map((md) => `${year}-${md}`);
+    const fixed = ['01-01', '05-01', '05-08', '07-14', '08-15', '11-01', '11-11', '12-25', ...(local?.fixed ?? [])];
     // Easter Monday, Ascension Thursday, Whit Monday (Pentecost Sunday is a Sunday anyway).
-    set = new Set([...fixed, plusDays(easter, 1), plusDays(easter, 39), plusDays(easter, 50)]);
-    franceHolidayCache.set(year, set);
+    const moving = [plusDays(easter, 1), plusDays(easter, 39), plusDays(easter, 50)];
+    if (local?.goodFriday) moving.push(plusDays(easter, -2));
+    set = new Set([...fixed.map((md) => `${year}-${md}`), ...moving]);
+    franceHolidayCache.set(key, set);
   }
   return set;
 }
@@ -107,15 +143,18 @@ function extraHolidayMatcher(extraHolidays: string[] | undefined): (date: string
 }
 
 /** Whether the calendar day 'YYYY-MM-DD' is a working day in France (plus local holidays). */
-export function isWorkingDay(date: string, options: Pick<WorkingDayOptions, 'extraHolidays'> = {}): boolean {
-  return isWorkingDayWith(date, extraHolidayMatcher(options.extraHolidays));
+export function isWorkingDay(
+  date: string,
+  options: Pick<WorkingDayOptions, 'extraHolidays' | 'departement'> = {},
+): boolean {
+  return isWorkingDayWith(date, extraHolidayMatcher(options.extraHolidays), options.departement);
 }
 
-function isWorkingDayWith(date: string, isExtra: (date: string) => boolean): boolean {
+function isWorkingDayWith(date: string, isExtra: (date: string) => boolean, departement?: string | null): boolean {
   const d = parseDate(date);
   const weekday = d.getUTCDay();
   if (weekday === 0 || weekday === 6) return false;
-  if (nationalHolidays(d.getUTCFullYear()).has(date)) return false;
+  if (publicHolidays(d.getUTCFullYear(), departement).has(date)) return false;
   return !isExtra(date);
 }
 
@@ -151,15 +190,16 @@ export function addWorkingDays(from: Date, days: number, options: WorkingDayOpti
   if (!Number.isInteger(days) || days < 0) throw new RangeError(`days must be a non-negative integer: ${days}`);
   if (Number.isNaN(from.getTime())) throw new RangeError('from is not a valid date');
   const isExtra = extraHolidayMatcher(options.extraHolidays);
+  const dep = options.departement;
   const local = localDateAndHour(from, options.timeZone ?? DEFAULT_TIME_ZONE);
   let day = local.date;
-  if (!isWorkingDayWith(day, isExtra) || local.hour >= CUTOFF_HOUR) {
+  if (!isWorkingDayWith(day, isExtra, dep) || local.hour >= CUTOFF_HOUR) {
     day = nextDay(day);
-    while (!isWorkingDayWith(day, isExtra)) day = nextDay(day);
+    while (!isWorkingDayWith(day, isExtra, dep)) day = nextDay(day);
   }
   for (let counted = 0; counted < days;) {
     day = nextDay(day);
-    if (isWorkingDayWith(day, isExtra)) counted += 1;
+    if (isWorkingDayWith(day, isExtra, dep)) counted += 1;
   }
   return day;
 }
