@@ -1,4 +1,5 @@
 import { agentRules } from '../modules/agents/policy.ts';
+import { catalogueRules } from '../modules/catalogue/policy.ts';
 import { citizenRules } from '../modules/citizens/policy.ts';
 import { privacyRules } from '../modules/privacy/policy.ts';
 import { requestRules } from '../modules/requests/policy.ts';
@@ -81,6 +82,8 @@ export interface Permissions {
   // agents (src/modules/agents/policy.ts)
   manage_agents: TenantResource;
   supervise_agent: AgentAccountResource;
+  // catalogue (src/modules/catalogue/policy.ts)
+  publish_demarches: TenantResource;
   // privacy (src/modules/privacy/policy.ts)
   export_own_data: CitizenAccountResource;
   request_erasure: CitizenAccountResource;
@@ -106,7 +109,7 @@ type RuleTable = { [K in Action]: (actor: Actor, resource: Permissions[K]) => bo
 // assembled while the modules are still loading.
 let table: RuleTable | undefined;
 function rules(): RuleTable {
-  return (table ??= { ...requestRules, ...agentRules, ...privacyRules, ...citizenRules });
+  return (table ??= { ...requestRules, ...agentRules, ...catalogueRules, ...privacyRules, ...citizenRules });
 }
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */

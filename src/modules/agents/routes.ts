@@ -24,6 +24,7 @@ import {
   listServices,
   type RequestDetailRow,
 } from './repository.ts';
+import { registerCatalogueAdminRoutes } from '../catalogue/admin-routes.ts';
 import { pathForStage, registerIdentityRoutes } from './identity-routes.ts';
 import {
   AgentLoginRequired,
@@ -162,6 +163,7 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
 
     scope.get('/agent', async (request, reply) => reply.redirect(url(request, '/agent/demandes'), 303));
     registerIdentityRoutes(scope, services);
+    registerCatalogueAdminRoutes(scope, services);
 
     scope.get('/agent/connexion', async (request, reply) => {
       const retour = safeReturnPath(queryParam(request, 'retour'));

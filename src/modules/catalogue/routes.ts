@@ -6,6 +6,7 @@ import { TtlCache } from '../../platform/cache.ts';
 import { AppError } from '../../platform/errors.ts';
 import {
   findDemarcheBySlug,
+  isShownToCitizens,
   listMostRequested,
   listPublicDemarches,
   listServices,
@@ -37,6 +38,11 @@ function groupByService(services: ServiceRow[], demarches: DemarcheRow[]) {
 /** Démarche pages change rarely and are the most visited: their rows are kept a minute. */
 const publishedPages = new TtlCache<{ demarche: DemarcheRow; service: ServiceRow | undefined } | null>(60_000);
 
+/** After a publication: the page was cached as "not found" by this process. */
+export function forgetCachedDemarchePages(): void {
+  publishedPages.clear();
+}
+
 export function registerCatalogueRoutes(app: FastifyInstance, services: Services): void {
   app.get('/', async (request, reply) => {
     const ctx = pageContext(request);
@@ -67,7 +73,7 @@ export function registerCatalogueRoutes(app: FastifyInstance, services: Services
     const found = await publishedPages.getOrLoad(`${ctx.tenant.id}:${slug}`, () =>
       inTenant(services.db, ctx.tenant.id, async (trx) => {
         const demarche = await findDemarcheBySlug(trx, slug);
-        if (!demarche || demarche.audience !== 'public') return null;
+        if (!demarche || !isShownToCitizens(demarche)) return null;
         const service = await trx
           .selectFrom('services')
           .selectAll()
