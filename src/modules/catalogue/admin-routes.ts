@@ -5,6 +5,7 @@ import { AppError } from '../../platform/errors.ts';
 import { can } from '../../platform/policy.ts';
 import { url } from '../../platform/web/layout.ts';
 import { agentActor } from '../agents/policy.ts';
+import { forgetCachedOnlineForms } from '../requests/submit-request.ts';
 import { requireAgent } from '../agents/require-agent.ts';
 import type { SessionAgent } from '../agents/sessions.ts';
 import { listDemarchesToReview, publishDemarche } from './publish-demarche.ts';
@@ -52,7 +53,9 @@ export function registerCatalogueAdminRoutes(scope: FastifyInstance, services: S
     await inTenant(services.db, tenant.id, (trx) =>
       publishDemarche(trx, { demarcheId: id, now: services.clock.now() }),
     );
+    // This process answers at once; others within their caches' minute.
     forgetCachedDemarchePages();
+    forgetCachedOnlineForms();
     return reply.redirect(url(request, '/agent/admin/demarches?publiee=1'), 303);
   });
 }

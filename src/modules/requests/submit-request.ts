@@ -45,6 +45,11 @@ export type SubmitRequestResult =
 // Form pages and submissions read the same few démarches all day: keep them a minute.
 const onlineDemarches = new TtlCache<Awaited<ReturnType<typeof findOnlineDemarche>> | null>(60_000);
 
+/** After a publication: the démarche was cached as "not online" by this process. */
+export function forgetCachedOnlineForms(): void {
+  onlineDemarches.clear();
+}
+
 /** The démarche and its form, or a 404 when it cannot be done online. */
 export async function loadOnlineForm(
   services: Services,
