@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   freshServerDatabase,
   killServer,
+  sleep,
   startServer,
   tempDataDir,
   type ServerProcess,
@@ -127,7 +128,13 @@ describe(`tenant:create beside a running server loses nothing (${TEST_DB})`, () 
       const created = await runCli('src/cli/tenant-create.ts', CREATE, env);
       assert.equal(created.code, 0, created.stderr);
       assert.match(created.stdout, /Tenant created: Rennes/);
-      const home = await page(server, '/t/rennes/');
+      // The running server asked for it before it existed: that answer is cached 30 seconds
+      // (tenants/resolve-tenant.ts), then the new commune is served.
+      let home = await page(server, '/t/rennes/');
+      for (let i = 0; i < 40 && home.status === 404; i++) {
+        await sleep(1000);
+        home = await page(server, '/t/rennes/');
+      }
       assert.equal(home.status, 200);
       assert.match(home.body, /en cours de préparation/);
       assert.equal((await page(server, '/demarches/reclamation')).status, 200);
