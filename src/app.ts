@@ -10,8 +10,10 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
+import { agentArea } from './modules/agents/agent-area.ts';
 import { registerAgentRoutes } from './modules/agents/routes.ts';
 import { registerApiRoutes } from './modules/api/routes.ts';
+import { registerCatalogueAdminRoutes } from './modules/catalogue/admin-routes.ts';
 import { registerCatalogueRoutes } from './modules/catalogue/routes.ts';
 import { registerCitizenRoutes } from './modules/citizens/routes.ts';
 import { registerIdentityRoutes } from './modules/identity/routes.ts';
@@ -104,6 +106,7 @@ export async function createApp(
   registerPortalPages(app, services);
   registerRequestRoutes(app, services);
   registerAgentRoutes(app, services);
+  agentArea(app, (scope) => registerCatalogueAdminRoutes(scope, services));
   registerCitizenRoutes(app, services);
   registerIdentityRoutes(app, services);
   registerPrivacyRoutes(app, services);

@@ -50,8 +50,10 @@ async function main(): Promise<void> {
 
   const tenants = await sql<{ n: number }>`select count(*)::int as n from guichet_tenant_ids()`.execute(database.db);
   if ((tenants.rows[0]?.n ?? 0) === 0 && config.demo) {
-    const demo = await seedDemo(database);
-    console.log('\nDemo commune "Villebelle" created. Agent accounts (change these passwords):');
+    const demo = await seedDemo(database, { sampleRequests: true });
+    console.log(
+      `\nDemo commune "Villebelle" created, with ${demo.sampleRequests} sample requests. Agent accounts (change these passwords):`,
+    );
     for (const c of demo.credentials)
       console.log(`  ${c.email} / ${c.password}  (${c.role}: ${c.services.join(', ')})`);
     console.log(

@@ -16,6 +16,9 @@ const database = await openDatabase({
   ownerUrl: config.databaseOwnerUrl,
   dataDir: config.dataDir,
   poolSize: 2,
+}).catch((err: unknown) => {
+  console.error(`Cannot open the database: ${(err as Error).message}`);
+  process.exit(1);
 });
 const jobs = privacyJobs(database.db, logger);
 let code = 0;

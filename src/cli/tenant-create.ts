@@ -1,52 +1,119 @@
+import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
+import { ConfigError, loadConfig } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
-import { createCommuneTenant } from '../modules/tenants/create-tenant.ts';
+import { AppError } from '../platform/errors.ts';
+import { setUpCommune } from '../modules/tenants/set-up-commune.ts';
+import { tenantSiteUrl } from '../modules/tenants/tenant-url.ts';
 
 /**
- * `npm run tenant:create -- --insee 35238 --host rennes.localhost [--slug rennes] [--prefix RE]`
- * Creates a commune's tenant from its INSEE code (official data from @etalab/decoupage-administratif).
+ * `npm run tenant:create -- --insee 35238 --host rennes.localhost --admin-email dsi@rennes.fr
+ *   [--admin-name …] [--phone …] [--email …] [--address …] [--website …] [--slug rennes] [--prefix RE]`
+ *
+ * Creates a commune that can start: tenant from its INSEE code (official data from
+ * @etalab/decoupage-administratif), standard services, the model catalogue « à vérifier », and its
+ * first administrator, invited (link printed here and mailed). With the embedded database, the
+ * server must be stopped first (the data folder is locked, decision 12).
  */
-const { values } = parseArgs({
-  options: {
-    insee: { type: 'string' },
-    host: { type: 'string', multiple: true },
-    slug: { type: 'string' },
-    prefix: { type: 'string' },
-  },
-});
-if (!values.insee) {
-  console.error(
-    'Usage: npm run tenant:create -- --insee <code INSEE> [--host <nom d’hôte>]… [--slug <slug>] [--prefix <XX>]',
-  );
+const USAGE =
+  'Usage: npm run tenant:create -- --insee <code INSEE> --admin-email <adresse> [--admin-name <nom>]\n' +
+  '         [--host <nom d’hôte>]… [--phone <téléphone>] [--email <adresse de contact>] [--address <adresse de la mairie>]\n' +
+  '         [--website <https://…>] [--slug <slug>] [--prefix <XX>]';
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      insee: { type: 'string' },
+      host: { type: 'string', multiple: true },
+      slug: { type: 'string' },
+      prefix: { type: 'string' },
+      'admin-email': { type: 'string' },
+      'admin-name': { type: 'string' },
+      phone: { type: 'string' },
+      email: { type: 'string' },
+      address: { type: 'string' },
+      website: { type: 'string' },
+    },
+  }));
+} catch (err) {
+  console.error(`${(err as Error).message}\n${USAGE}`);
   process.exit(2);
 }
-const config = loadConfig();
-const database = await openDatabase({
-  url: config.databaseUrl,
-  ownerUrl: config.databaseOwnerUrl,
-  dataDir: config.dataDir,
-  poolSize: 1,
-});
+
+// Asked for when a person is at the terminal; a script must give them on the command line.
+if (process.stdin.isTTY && process.stdout.isTTY) {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const ask = async (key: 'admin-email' | 'phone' | 'email' | 'address', question: string) => {
+    if (values[key] === undefined) values[key] = (await rl.question(question)).trim() || undefined;
+  };
+  if (values.insee) {
+    await ask('admin-email', 'Adresse électronique du premier administrateur : ');
+    await ask('address', 'Adresse de la mairie (Entrée pour la donner plus tard) : ');
+    await ask('phone', 'Téléphone de la mairie (Entrée pour plus tard) : ');
+    await ask('email', 'Adresse électronique de contact de la mairie (Entrée pour plus tard) : ');
+  }
+  rl.close();
+}
+if (!values.insee || !values['admin-email']) {
+  console.error(USAGE);
+  process.exit(2);
+}
+
+let config;
 try {
-  const id = await createCommuneTenant(database.ownerQuery, values.insee, {
-    hosts: values.host ?? [],
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+}
+let database;
+try {
+  database = await openDatabase({
+    url: config.databaseUrl,
+    ownerUrl: config.databaseOwnerUrl,
+    dataDir: config.dataDir,
+    poolSize: 1,
+  });
+} catch (err) {
+  console.error(`Cannot create the tenant: ${(err as Error).message}`);
+  process.exit(1);
+}
+const port = config.port;
+try {
+  const r = await setUpCommune(database, {
+    inseeCode: values.insee,
+    hosts: values.host,
     slug: values.slug,
     referencePrefix: values.prefix,
+    admin: { email: values['admin-email'], name: values['admin-name'] },
+    contact: { phone: values.phone, email: values.email, address: values.address, website: values.website },
+    // Point publicBaseUrl at the platform's PUBLIC_BASE_URL once the configuration has it.
+    siteUrl: (tenant) => tenantSiteUrl(tenant, { port }),
+    now: new Date(),
   });
-  const r = await database.ownerQuery(
-    'select slug, name, departement_name, region_name, population from tenants where id = $1',
-    [id],
-  );
-  const t = r.rows[0]!;
+  const c = r.contact;
+  const missing = (v: string | undefined) => v ?? '(à compléter)';
   console.log(
-    `Tenant created: ${String(t.name)} (${String(t.departement_name)}, ${String(t.region_name)}, population ${String(t.population)})`,
-  );
-  console.log(
-    `  id ${id}, slug ${String(t.slug)}; portal at /t/${String(t.slug)}${values.host ? ` and http://${values.host.join(', http://')}` : ''}`,
+    [
+      `Tenant created: ${r.name} (${r.departementName ?? '?'}, ${r.regionName ?? '?'}, population ${r.population ?? '?'})`,
+      `  id ${r.tenantId}, slug ${r.slug}`,
+      `  Portal: ${r.siteUrl}/${values.host?.length ? ` (also /t/${r.slug})` : ''}`,
+      `  Contact: ${missing(c.address)}, ${c.postalCode ?? ''} ${c.city ?? ''}; téléphone ${missing(c.phone)}; courriel ${missing(c.email)}`,
+      `  Services: ${r.serviceCount}; catalogue: ${r.toReviewCount} pages « à vérifier », not shown to citizens until published`,
+      '',
+      `First administrator: ${values['admin-email']}. Invitation (single use, valid 72 hours), also mailed:`,
+      `  ${r.invitationLink}`,
+      'The mail is queued: the server sends it (npm start, or npm run worker with DATABASE_URL).',
+      `After choosing a password and a second factor, publish the démarches at ${r.siteUrl}/agent/admin/demarches.`,
+    ].join('\n'),
   );
 } catch (err) {
   console.error(`Cannot create the tenant: ${(err as Error).message}`);
+  if (err instanceof AppError && err.code === 'validation_failed') console.error(USAGE);
   process.exitCode = 1;
 } finally {
   await database.close();

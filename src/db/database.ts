@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Kysely } from 'kysely';
 import pg from 'pg';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { runMigrations, APP_ROLE } from './migrate.ts';
 import { prepareStatements } from './prepared-statements.ts';
 import {
@@ -97,10 +98,22 @@ async function openServer(url: string, ownerUrl: string, poolSize: number, migra
 
 async function openEmbedded(dataDir: string, migrate: boolean): Promise<DatabaseHandle> {
   let dir = dataDir;
+  let lock: DataDirLock | null = null;
   if (!dataDir.startsWith('memory://')) {
     dir = path.resolve(dataDir, 'pgdata');
     mkdirSync(dir, { recursive: true });
+    // One process per data folder: a second one would work on a copy and lose what it writes.
+    lock = lockDataDir(path.resolve(dataDir));
   }
+  try {
+    return await openEmbeddedLocked(dir, migrate, lock);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+}
+
+async function openEmbeddedLocked(dir: string, migrate: boolean, lock: DataDirLock | null): Promise<DatabaseHandle> {
   // Loaded only for the embedded database: a server deployment does not carry PGlite in memory.
   const [{ PGlite }, { citext }, { pg_trgm }, { unaccent }, { createPgConfig }] = await Promise.all([
     import('@electric-sql/pglite'),
@@ -151,6 +164,7 @@ async function openEmbedded(dataDir: string, migrate: boolean): Promise<Database
       await notifications.close();
       await db.destroy();
       await pglite.close();
+      lock?.release();
     },
   };
 }

@@ -94,6 +94,8 @@ export interface DemarchesTable {
   updated_at: Generated<Date>;
   /** Months a closed request keeps its personal data (privacy module's retention job). */
   retention_months: Generated<number>;
+  /** Null while « à vérifier » (copied from the model catalogue): citizens do not see it. */
+  published_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface AgentsTable {

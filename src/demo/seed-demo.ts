@@ -4,19 +4,29 @@ import type { DatabaseHandle } from '../db/database.ts';
 import { seedDemoAgents, type DemoCredential } from '../modules/agents/seed-demo-agents.ts';
 import { seedCatalogue } from '../modules/catalogue/seed-catalogue.ts';
 import { createTenant } from '../modules/tenants/create-tenant.ts';
+import { seedSampleRequests } from './seed-sample-requests.ts';
 
 export const CORPUS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'corpus', 'articles');
+
+export const SAMPLE_REQUESTS_FILE = path.join(CORPUS_DIR, '..', 'requests-dev.jsonl');
 
 export interface DemoSeedResult {
   tenantId: string;
   credentials: DemoCredential[];
+  /** How many sample requests were created (0 unless asked for). */
+  sampleRequests: number;
 }
 
 /**
  * The demo commune of Villebelle (fictional: no INSEE code), served at localhost and at
- * /t/villebelle, with its catalogue from the corpus and demo agents.
+ * /t/villebelle, with its catalogue from the corpus and demo agents; with `sampleRequests`
+ * (`npm start`'s demo), requests to work on from corpus/requests-dev.jsonl. Tests seed without
+ * them, so that what they count is what they created.
  */
-export async function seedDemo(database: DatabaseHandle, options: { hosts?: string[] } = {}): Promise<DemoSeedResult> {
+export async function seedDemo(
+  database: DatabaseHandle,
+  options: { hosts?: string[]; sampleRequests?: boolean; now?: Date } = {},
+): Promise<DemoSeedResult> {
   const tenantId = await createTenant(database.ownerQuery, {
     name: 'Villebelle',
     slug: 'villebelle',
@@ -58,5 +68,12 @@ export async function seedDemo(database: DatabaseHandle, options: { hosts?: stri
   });
   await seedCatalogue(database.db, tenantId, CORPUS_DIR);
   const credentials = await seedDemoAgents(database.db, tenantId);
-  return { tenantId, credentials };
+  const sampleRequests = options.sampleRequests
+    ? await seedSampleRequests(database.db, tenantId, {
+        file: SAMPLE_REQUESTS_FILE,
+        referencePrefix: 'VB',
+        now: options.now ?? new Date(),
+      })
+    : 0;
+  return { tenantId, credentials, sampleRequests };
 }

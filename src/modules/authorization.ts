@@ -1,5 +1,6 @@
 import type { Action, Actor, Permissions, RuleTable } from '../platform/policy.ts';
 import { agentRules } from './agents/policy.ts';
+import { catalogueRules } from './catalogue/policy.ts';
 import { citizenRules } from './citizens/policy.ts';
 import { privacyRules } from './privacy/policy.ts';
 import { requestRules } from './requests/policy.ts';
@@ -9,7 +10,7 @@ import { requestRules } from './requests/policy.ts';
  * platform (actors, resources, helpers in platform/policy.ts) never imports a module; the type
  * checker fails here if an action of `Permissions` has no rule.
  */
-const rules: RuleTable = { ...requestRules, ...agentRules, ...privacyRules, ...citizenRules };
+const rules: RuleTable = { ...requestRules, ...agentRules, ...catalogueRules, ...privacyRules, ...citizenRules };
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */
 export function can<A extends Action>(actor: Actor, action: A, resource: Permissions[A]): boolean {

@@ -76,6 +76,8 @@ export interface Permissions {
   // agents (src/modules/agents/policy.ts)
   manage_agents: TenantResource;
   supervise_agent: AgentAccountResource;
+  // catalogue (src/modules/catalogue/policy.ts)
+  publish_demarches: TenantResource;
   // privacy (src/modules/privacy/policy.ts)
   export_own_data: CitizenAccountResource;
   request_erasure: CitizenAccountResource;

@@ -70,6 +70,13 @@ describe('authorisation rules', () => {
     assert.equal(requestScope(admin), null);
   });
 
+  test("catalogue: only the tenant's admins publish démarches « à vérifier »", () => {
+    assert.equal(can(admin, 'publish_demarches', tenant), true);
+    for (const other of [agentX, supervisorX, otherAdmin, citizenA, anonymous, operator]) {
+      assert.equal(can(other, 'publish_demarches', tenant), false, `${other.kind} publishes démarches`);
+    }
+  });
+
   test('agent accounts: admins manage; supervisors supervise the agents of their services', () => {
     assert.equal(can(admin, 'manage_agents', tenant), true);
     for (const other of [agentX, supervisorX, otherAdmin, citizenA, anonymous, operator]) {

@@ -549,6 +549,15 @@ const MATRIX: Row[] = [
     form: () => ({ exiger: 'non' }),
     expect: ADMIN_ONLY('303 /agent/admin/agents'),
   },
+  { method: 'GET', route: '/agent/admin/demarches', expect: ADMIN_ONLY('200') },
+  {
+    method: 'POST',
+    route: '/agent/admin/demarches/:id/publier',
+    // The demo's démarches are all published: an admin gets "not found", the others are refused first.
+    url: () => '/agent/admin/demarches/00000000-0000-4000-8000-000000000000/publier',
+    expect: ADMIN_ONLY('404'),
+    note: 'publishes a page « à vérifier »',
+  },
 
   // --- Personal data (RGPD), agent side ---
   {

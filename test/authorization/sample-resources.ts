@@ -17,6 +17,7 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     view_as_citizen: 'request',
     list_requests: 'tenant',
     manage_agents: 'tenant',
+    publish_demarches: 'tenant',
     supervise_agent: 'agent_account',
     export_own_data: 'citizen_account',
     request_erasure: 'citizen_account',

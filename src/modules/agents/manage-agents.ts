@@ -44,7 +44,8 @@ export type AgentListItem = Awaited<ReturnType<typeof listAgents>>[number];
 export interface InviteInput {
   tenantId: string;
   tenantName: string;
-  invitedBy: string;
+  /** The inviting admin; null for the first administrator, invited by `npm run tenant:create`. */
+  invitedBy: string | null;
   email: string;
   name: string;
   role: string;
@@ -57,8 +58,9 @@ export interface InviteInput {
 /**
  * Creates the agent's account without a password and mails a single-use link, valid 72 hours,
  * to choose one. Only the link's hash is stored. Throws validation_failed with field errors.
+ * Returns the new agent's id and the link (printed by `npm run tenant:create`).
  */
-export async function inviteAgent(trx: Tx, input: InviteInput): Promise<void> {
+export async function inviteAgent(trx: Tx, input: InviteInput): Promise<{ agentId: string; link: string }> {
   const email = input.email.trim().toLowerCase();
   const name = input.name.trim();
   const errors: FieldError[] = [];
@@ -113,7 +115,9 @@ export async function inviteAgent(trx: Tx, input: InviteInput): Promise<void> {
     text: [
       `Bonjour ${name},`,
       '',
-      `Un administrateur de ${input.tenantName} vous a créé un compte dans l'espace agents.`,
+      input.invitedBy === null
+        ? `Le guichet en ligne de ${input.tenantName} est ouvert et vous en êtes le premier administrateur.`
+        : `Un administrateur de ${input.tenantName} vous a créé un compte dans l'espace agents.`,
       'Pour choisir votre mot de passe, ouvrez ce lien :',
       link,
       '',
@@ -121,6 +125,7 @@ export async function inviteAgent(trx: Tx, input: InviteInput): Promise<void> {
       'Si vous ne vous attendiez pas à ce message, ignorez-le.',
     ].join('\n'),
   });
+  return { agentId: agent.id, link };
 }
 
 /** The agent an invitation token opens, if it is unused and not expired. */

@@ -25,14 +25,9 @@ import {
   listServices,
   type RequestDetailRow,
 } from './repository.ts';
+import { agentArea } from './agent-area.ts';
 import { pathForStage, registerIdentityRoutes } from './identity-routes.ts';
-import {
-  AgentLoginRequired,
-  AgentLoginStepRequired,
-  currentAgent,
-  requireAgent,
-  safeReturnPath,
-} from './require-agent.ts';
+import { currentAgent, requireAgent, safeReturnPath } from './require-agent.ts';
 import { stageAfterFirstFactor } from './second-factor.ts';
 import {
   AGENT_COOKIE,
@@ -142,25 +137,7 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
     return sendHtml(reply, page, status);
   }
 
-  // A scope of its own, so that its error handler only turns this module's "login required"
-  // into a redirect; every other error goes on to the application's handler.
-  void app.register(async (scope) => {
-    scope.setErrorHandler(async (err, request, reply) => {
-      if (err instanceof AgentLoginRequired) {
-        return reply.redirect(
-          url({ base: request.base }, `/agent/connexion?retour=${encodeURIComponent(err.retour)}`),
-          303,
-        );
-      }
-      // A half-done login (second factor, mandatory enrolment) leads to its next step only.
-      if (err instanceof AgentLoginStepRequired) return reply.redirect(url({ base: request.base }, err.path), 303);
-      throw err;
-    });
-    // Agent pages show personal data: no shared or browser cache keeps them.
-    scope.addHook('onSend', async (_request, reply) => {
-      reply.header('cache-control', 'no-store');
-    });
-
+  agentArea(app, (scope) => {
     scope.get('/agent', async (request, reply) => reply.redirect(url(request, '/agent/demandes'), 303));
     registerIdentityRoutes(scope, services);
 

@@ -4,7 +4,7 @@ import { inTenant } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { DemarcheRow, ServiceRow } from '../../db/schema.ts';
 import { formDefinitionSchema, type FormDefinition } from '../catalogue/form-definition.ts';
-import { findDemarcheBySlug, listPublicDemarches, listServices } from '../catalogue/repository.ts';
+import { findDemarcheBySlug, isShownToCitizens, listPublicDemarches, listServices } from '../catalogue/repository.ts';
 import { APPLICANT_SECTION } from '../requests/form-engine/applicant.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import type { demarcheDetailSchema, demarcheSummarySchema } from './schemas.ts';
@@ -16,9 +16,9 @@ function onlineForm(row: DemarcheRow): FormDefinition | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** Information pages are not démarches, and internal sheets are for agents only. */
+/** Information pages are not démarches, internal sheets are for agents only, drafts for nobody yet. */
 function isPublicDemarche(row: DemarcheRow): boolean {
-  return row.audience === 'public' && row.kind === 'demarche';
+  return isShownToCitizens(row) && row.kind === 'demarche';
 }
 
 function summary(row: DemarcheRow, service: ServiceRow | undefined): z.infer<typeof demarcheSummarySchema> {

@@ -2,9 +2,17 @@ import { sql } from 'kysely';
 import type { DemarcheRow, ServiceRow } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
 
-/** One démarche by slug (public or internal: callers decide who may see it). */
+/**
+ * One démarche by slug (public or internal, published or not: callers decide who may see it;
+ * citizens see only `isShownToCitizens` ones).
+ */
 export async function findDemarcheBySlug(trx: Tx, slug: string): Promise<DemarcheRow | undefined> {
   return trx.selectFrom('demarches').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+/** Public and published: what citizens may see of the catalogue. */
+export function isShownToCitizens(row: Pick<DemarcheRow, 'audience' | 'published_at'>): boolean {
+  return row.audience === 'public' && row.published_at !== null;
 }
 
 // Sorted in French order here: PGlite and the server may not share the database collation.
@@ -13,9 +21,14 @@ export async function findDemarcheBySlug(trx: Tx, slug: string): Promise<Demarch
 const frenchCollator = new Intl.Collator('fr', { sensitivity: 'base' });
 export const frenchOrder = (a: string, b: string): number => frenchCollator.compare(a, b);
 
-/** Every public démarche and information page, by title. */
+/** Every public and published démarche and information page, by title. */
 export async function listPublicDemarches(trx: Tx): Promise<DemarcheRow[]> {
-  const rows = await trx.selectFrom('demarches').selectAll().where('audience', '=', 'public').execute();
+  const rows = await trx
+    .selectFrom('demarches')
+    .selectAll()
+    .where('audience', '=', 'public')
+    .where('published_at', 'is not', null)
+    .execute();
   return rows.sort((a, b) => frenchOrder(a.title, b.title));
 }
 
@@ -41,6 +54,7 @@ export async function listMostRequested(trx: Tx, limit: number): Promise<Demarch
         .as('request_count'),
     )
     .where('d.audience', '=', 'public')
+    .where('d.published_at', 'is not', null)
     .where('d.kind', '=', 'demarche')
     .orderBy(sql`d.form is null`)
     .orderBy('request_count', 'desc')
@@ -100,6 +114,7 @@ export async function searchDemarches(trx: Tx, query: string, limit = 20): Promi
         .selectAll('d')
         .select(score.as('score'))
         .where('d.audience', '=', 'public')
+        .where('d.published_at', 'is not', null)
         .as('s'),
     )
     .selectAll('s')

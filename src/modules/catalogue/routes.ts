@@ -6,6 +6,7 @@ import { inTenant } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import {
   findDemarcheBySlug,
+  isShownToCitizens,
   listMostRequested,
   listPublicDemarches,
   listServices,
@@ -68,7 +69,7 @@ export function registerCatalogueRoutes(app: FastifyInstance, services: Services
     const found = await publishedPages.getOrLoad(`${ctx.tenant.id}:${slug}`, () =>
       inTenant(services.db, ctx.tenant.id, async (trx) => {
         const demarche = await findDemarcheBySlug(trx, slug);
-        if (!demarche || demarche.audience !== 'public') return null;
+        if (!demarche || !isShownToCitizens(demarche)) return null;
         const service = await trx
           .selectFrom('services')
           .selectAll()

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { inTenant, type Db } from '../../db/tenant-scope.ts';
 import { DEFAULT_DELAY_DAYS, FORMS_BY_SLUG } from './forms/index.ts';
 import { retentionMonthsFor } from '../privacy/processing-catalogue.ts';
-import { parseFormDefinition } from './form-definition.ts';
+import { parseFormDefinition, type FormDefinition } from './form-definition.ts';
 import { LIFE_EVENTS_BY_ARTICLE, serviceInfo } from './taxonomy.ts';
 
 const frontMatterSchema = z.object({
@@ -109,10 +109,30 @@ export async function loadArticles(corpusDir: string): Promise<ParsedArticle[]> 
   return Promise.all(files.map(async (f) => parseArticle(await readFile(path.join(corpusDir, f), 'utf8'), f)));
 }
 
+export interface SeedCatalogueOptions {
+  /** Store every page « à vérifier » (unpublished) until an administrator publishes it. */
+  draft?: boolean;
+  /** Services to create even when no article names them. */
+  serviceCodes?: string[];
+  /** Adapts an online form before it is stored (the model catalogue's neutral wording). */
+  adaptForm?: (form: FormDefinition) => FormDefinition;
+}
+
 /** Loads services, démarches and information pages from a folder of corpus articles. */
-export async function seedCatalogue(db: Db, tenantId: string, corpusDir: string): Promise<void> {
+export async function seedCatalogue(
+  db: Db,
+  tenantId: string,
+  corpusDir: string,
+  options: SeedCatalogueOptions = {},
+): Promise<void> {
   const articles = await loadArticles(corpusDir);
-  const codes = [...new Set([...articles.map((a) => a.service), ...(await requestServiceCodes(corpusDir))])].sort();
+  const codes = [
+    ...new Set([
+      ...articles.map((a) => a.service),
+      ...(options.serviceCodes ?? []),
+      ...(await requestServiceCodes(corpusDir)),
+    ]),
+  ].sort();
 
   await inTenant(db, tenantId, async (trx) => {
     // A second call on the same tenant changes nothing: existing slugs are kept as they are.
@@ -130,7 +150,8 @@ export async function seedCatalogue(db: Db, tenantId: string, corpusDir: string)
     const serviceId = new Map(services.map((s) => [s.slug, s.id]));
 
     const rows = articles.map((a) => {
-      const form = FORMS_BY_SLUG[a.slug];
+      const original = FORMS_BY_SLUG[a.slug];
+      const form = original && options.adaptForm ? options.adaptForm(original) : original;
       if (form) parseFormDefinition(form);
       const channels = form && !a.channels.includes('en-ligne') ? ['en-ligne', ...a.channels] : a.channels;
       const delayDays = a.delayDays ?? (form ? (DEFAULT_DELAY_DAYS[a.slug] ?? null) : null);
@@ -152,6 +173,7 @@ export async function seedCatalogue(db: Db, tenantId: string, corpusDir: string)
         // How long closed requests keep personal data: see privacy/processing-catalogue.ts.
         retention_months: retentionMonthsFor(a.slug),
         search_text: normalizeText([a.title, ...a.keywords, a.summary].join(' ')),
+        ...(options.draft ? { published_at: null } : {}),
       };
     });
     if (rows.length > 0) {

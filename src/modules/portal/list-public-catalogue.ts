@@ -43,6 +43,7 @@ export async function listPublicCatalogue(db: Db, tenantId: string): Promise<Pub
         'demarches.life_events as lifeEvents',
       ])
       .where('demarches.audience', '=', 'public')
+      .where('demarches.published_at', 'is not', null)
       .execute(),
   );
   const services = new Map<string, ServiceWithEntries>();

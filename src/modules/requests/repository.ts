@@ -14,6 +14,7 @@ export async function findOnlineDemarche(trx: Tx, slug: string) {
     .select(['id', 'service_id', 'slug', 'title', 'summary', 'delay_days', 'form', 'kind', 'audience'])
     .where('slug', '=', slug)
     .where('audience', '=', 'public')
+    .where('published_at', 'is not', null)
     .executeTakeFirst();
 }
 

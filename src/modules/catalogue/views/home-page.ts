@@ -1,13 +1,42 @@
 import type { DemarcheRow, ServiceRow } from '../../../db/schema.ts';
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
+import { organisation, streetLines, telHref } from '../../portal/tenant-wording.ts';
 import type { LifeEvent } from '../taxonomy.ts';
 import { oneLine, onlineLabel, searchForm } from './components.ts';
+
+/**
+ * A new commune before its administrator has published anything: what is coming and how to
+ * reach the mairie meanwhile, rather than empty headings.
+ */
+function catalogueInPreparation(ctx: PageContext): SafeHtml {
+  const t = ctx.tenant;
+  const c = t.contact;
+  const street = streetLines(c);
+  const main = html`<h1>Bienvenue sur le guichet en ligne de ${t.name}</h1>
+    <p class="lead">
+      Le catalogue des démarches de ${t.name} est en cours de préparation. Vous pourrez bientôt trouver ici les
+      démarches de la mairie, faire vos demandes en ligne et les suivre.
+    </p>
+    <h2>En attendant, contactez ${organisation(t)}</h2>
+    <ul>
+      ${street ? html`<li>À l’accueil : ${street.join(', ')}</li>` : ''}
+      ${c.phone?.trim() ? html`<li>Par téléphone : <a href="${telHref(c.phone)}">${c.phone}</a></li>` : ''}
+      ${c.email?.trim() ? html`<li>Par courriel : <a href="mailto:${c.email}">${c.email}</a></li>` : ''}
+    </ul>
+    <p><a class="button secondary" href="${url(ctx, '/contact')}">Toutes les façons de nous contacter</a></p>
+    <p>
+      Vous avez déjà fait une demande ? <a href="${url(ctx, '/suivi')}">Suivez-la</a> avec le numéro reçu après
+      l’envoi.
+    </p>`;
+  return layout(ctx, { title: 'Accueil', main });
+}
 
 export function homePage(
   ctx: PageContext,
   data: { popular: DemarcheRow[]; lifeEvents: LifeEvent[]; services: ServiceRow[] },
 ): SafeHtml {
+  if (data.services.length === 0) return catalogueInPreparation(ctx);
   const main = html`<h1>Bienvenue sur le guichet en ligne de ${ctx.tenant.name}</h1>
     <p class="lead">Trouvez une démarche, faites votre demande en ligne et suivez-la.</p>
     ${searchForm(ctx, '')}

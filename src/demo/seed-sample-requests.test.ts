@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { loginAgent } from '../../test/support/factories.ts';
+import { visibleText } from '../../test/support/pages.ts';
+import { createTestContext, TEST_DB, type TestContext } from '../../test/support/test-app.ts';
+import { loadSampleLines } from './seed-sample-requests.ts';
+import { SAMPLE_REQUESTS_FILE, seedDemo, type DemoSeedResult } from './seed-demo.ts';
+
+describe(`the demo commune starts with sample requests (${TEST_DB})`, () => {
+  let ctx: TestContext;
+  let demo: DemoSeedResult;
+  const now = new Date();
+  const sql = async (text: string, params: unknown[] = []) => (await ctx.database.ownerQuery(text, params)).rows;
+
+  before(async () => {
+    ctx = await createTestContext({ seed: false });
+    demo = await seedDemo(ctx.database, { sampleRequests: true, now });
+  });
+  after(async () => ctx?.close());
+
+  test('one request per corpus line, on démarches of its service, in every status, some overdue, some with messages', async () => {
+    const lines = await loadSampleLines(SAMPLE_REQUESTS_FILE);
+    assert.equal(demo.sampleRequests, lines.length);
+    const [counts] = await sql(
+      `select count(*)::int as n, count(distinct service_id)::int as services, count(distinct demarche_id)::int as demarches,
+              count(*) filter (where status not in ('traitee', 'refusee') and due_on < current_date)::int as overdue,
+              count(*) filter (where closed_at is not null)::int as closed,
+              count(distinct channel)::int as channels,
+              max(current_date - submitted_at::date)::int as oldest
+         from requests where tenant_id = $1`,
+      [demo.tenantId],
+    );
+    assert.equal(counts!.n, lines.length);
+    assert.ok(Number(counts!.services) >= 12, `${counts!.services} services`);
+    assert.ok(Number(counts!.demarches) >= 20, `${counts!.demarches} démarches`);
+    assert.ok(Number(counts!.overdue) >= 5, `${counts!.overdue} overdue`);
+    assert.ok(Number(counts!.closed) >= 10, `${counts!.closed} closed`);
+    assert.equal(counts!.channels, 4);
+    assert.ok(Number(counts!.oldest) >= 30, `oldest ${counts!.oldest} days`);
+    const statuses = await sql(`select distinct status from requests where tenant_id = $1 order by status`, [
+      demo.tenantId,
+    ]);
+    assert.deepEqual(
+      statuses.map((s) => s.status),
+      ['en_attente_usager', 'en_cours', 'recue', 'refusee', 'traitee'],
+    );
+    const [messages] = await sql(
+      `select count(distinct request_id)::int as n from request_events where tenant_id = $1 and kind = 'citizen_message'`,
+      [demo.tenantId],
+    );
+    assert.ok(Number(messages!.n) >= 10, `${messages!.n} requests with a citizen message`);
+    // A passport complaint from the corpus lands on the passport démarche of état civil.
+    const [passport] = await sql(
+      `select d.slug, s.slug as service from requests r join demarches d on d.id = r.demarche_id
+         join services s on s.id = r.service_id
+        where r.tenant_id = $1 and r.data::text like '%Mexique%'`,
+      [demo.tenantId],
+    );
+    assert.deepEqual(passport, { slug: 'passeport', service: 'etat-civil' });
+  });
+
+  test('the same lines give the same requests', async () => {
+    const again = await createTestContext({ seed: false });
+    try {
+      const other = await seedDemo(again.database, { sampleRequests: true, now });
+      const pick = async (database: typeof ctx.database, tenantId: string) =>
+        (
+          await database.ownerQuery(
+            `select reference, status, due_on::text, data::text from requests where tenant_id = $1 order by reference`,
+            [tenantId],
+          )
+        ).rows;
+      assert.deepEqual(await pick(again.database, other.tenantId), await pick(ctx.database, demo.tenantId));
+    } finally {
+      await again.close();
+    }
+  });
+
+  test('at first login, an agent of état civil sees the requests of the service, some of them late', async () => {
+    const agent = demo.credentials.find((c) => c.email.startsWith('etat-civil@'))!;
+    const cookie = await loginAgent(ctx.app, agent.email, agent.password);
+    const list = await ctx.app.inject({ method: 'GET', url: '/t/villebelle/agent/demandes', headers: { cookie } });
+    assert.equal(list.statusCode, 200);
+    const text = visibleText(list.body);
+    assert.match(text, /En retard/);
+    assert.match(text, /Passeport|passeport/);
+  });
+});

@@ -1,0 +1,60 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../../services.ts';
+import { pageContext, requireTenant } from '../../platform/web/request-context.ts';
+import { inTenant } from '../../db/tenant-scope.ts';
+import { AppError } from '../../platform/errors.ts';
+import { can } from '../authorization.ts';
+import { url } from '../../platform/web/layout.ts';
+import { agentActor } from '../agents/policy.ts';
+import { requireAgent } from '../agents/require-agent.ts';
+import type { SessionAgent } from '../agents/sessions.ts';
+import { listDemarchesToReview, publishDemarche } from './publish-demarche.ts';
+import { reviewPage } from './views/review-page.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function requirePublisher(request: FastifyRequest, services: Services): Promise<SessionAgent> {
+  const agent = await requireAgent(request, services);
+  const tenantId = request.tenant?.id ?? '';
+  if (!can(agentActor(tenantId, agent), 'publish_demarches', { kind: 'tenant', tenantId }))
+    throw new AppError('forbidden', 'Cette page est réservée aux administrateurs de la collectivité.');
+  return agent;
+}
+
+function sendHtml(reply: FastifyReply, page: { toString(): string }, status = 200) {
+  return reply.code(status).type('text/html; charset=utf-8').send(page.toString());
+}
+
+/**
+ * The administrators' review of the catalogue: the pages « à vérifier » and their publication.
+ * Registered inside the agents' scope (its login redirects and no-store cache header).
+ */
+export function registerCatalogueAdminRoutes(scope: FastifyInstance, services: Services): void {
+  scope.get('/agent/admin/demarches', async (request, reply) => {
+    const agent = await requirePublisher(request, services);
+    const tenant = requireTenant(request);
+    const pages = await inTenant(services.db, tenant.id, (trx) => listDemarchesToReview(trx));
+    const published = (request.query as Record<string, unknown> | undefined)?.publiee;
+    return sendHtml(
+      reply,
+      reviewPage(
+        { ...pageContext(request), agent: { name: agent.name } },
+        { pages, notice: published === '1' ? 'La démarche est publiée : les habitants la voient.' : undefined },
+      ),
+    );
+  });
+
+  scope.post('/agent/admin/demarches/:id/publier', async (request, reply) => {
+    await requirePublisher(request, services);
+    const tenant = requireTenant(request);
+    const id = (request.params as { id: string }).id;
+    if (!UUID.test(id)) throw new AppError('not_found', 'Cette démarche n’existe pas ou est déjà publiée.');
+    await inTenant(services.db, tenant.id, (trx) =>
+      publishDemarche(trx, { demarcheId: id, now: services.clock.now() }),
+    );
+    // This process answers at once; others within their caches' minute.
+    // The page was cached as "not found" by this process: forget the cached catalogue rows.
+    services.caches.clear();
+    return reply.redirect(url(request, '/agent/admin/demarches?publiee=1'), 303);
+  });
+}
