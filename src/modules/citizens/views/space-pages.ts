@@ -157,7 +157,7 @@ export function linkRequestPage(
         prouve que la demande est la vôtre : une demande n'est jamais ajoutée à un compte sur la seule adresse
         électronique.
       </p>
-      <form method="post" action="${url(ctx, '/mon-espace/demandes/rattacher')}" novalidate>
+      <form id="rattacher" method="post" action="${url(ctx, '/mon-espace/demandes/rattacher')}" novalidate>
         ${csrfField(ctx)}
         ${inputField({ name: 'reference', label: 'Numéro de la demande', type: 'text', value: state.reference, hint: 'Par exemple VB-2026-4F7K2.', autocomplete: 'off', errors: state.errors })}
         ${inputField({ name: 'cle', label: 'Code de suivi', type: 'text', value: state.code, autocomplete: 'off', errors: state.errors })}
