@@ -264,6 +264,8 @@ export interface CitizenTokensTable {
   created_at: Generated<Date>;
   expires_at: Timestamp;
   used_at: Date | null;
+  /** sha256 of the cookie of the browser a confirmation link was asked from (null: not bound). */
+  browser_hash: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface Database {
@@ -319,7 +321,8 @@ export interface ErasureRequestsTable {
   decision_reason: string | null;
 }
 
-export type AccessLogAction = 'view_request' | 'download_document' | 'export' | 'erasure' | 'withdraw_consent';
+export type AccessLogAction =
+  'view_request' | 'download_document' | 'export' | 'erasure' | 'withdraw_consent' | 'link_request';
 
 export interface PersonalDataAccessLogTable {
   tenant_id: string;

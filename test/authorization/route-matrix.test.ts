@@ -72,6 +72,7 @@ interface Fixtures {
   spareAgentId: string;
   citizenAOtherSession: string;
   resetToken: string;
+  verifyToken: string;
   invitationToken: string;
   agentResetToken: string;
   agentXEmail: string;
@@ -279,6 +280,14 @@ const MATRIX: Row[] = [
   { method: 'GET', route: '/inscription/confirmer', expect: everyone('400'), note: 'without a valid link' },
   {
     method: 'POST',
+    route: '/inscription/confirmer',
+    form: (f, _a, accepted) => ({ jeton: accepted ? f.verifyToken : 'pas-un-jeton', password: f.password }),
+    expect: everyone('400'),
+    accept: { actor: 'anonymous', outcome: '303 /connexion' },
+    note: 'refused without a valid link; a link opened in another browser confirms with the password',
+  },
+  {
+    method: 'POST',
     route: '/inscription/renvoyer',
     form: () => ({ email: 'personne@example.org' }),
     expect: everyone('303 /inscription/lien-renvoye'),
@@ -331,6 +340,15 @@ const MATRIX: Row[] = [
   // --- Citizen space: the signed-in citizen's own things only ---
   { method: 'GET', route: '/mon-espace', expect: citizensOnly('200') },
   { method: 'GET', route: '/mon-espace/demandes', expect: citizensOnly('200') },
+  { method: 'GET', route: '/mon-espace/demandes/rattacher', expect: citizensOnly('200') },
+  {
+    method: 'POST',
+    route: '/mon-espace/demandes/rattacher',
+    form: (f, _a, accepted) => (accepted ? { reference: f.reference, cle: f.code } : { reference: '', cle: '' }),
+    expect: citizensOnly('400'),
+    accept: { actor: 'citizenA', outcome: '303 /mon-espace/demandes' },
+    note: 'with the reference and tracking code; A attaches their own request again (no change)',
+  },
   {
     method: 'GET',
     route: '/mon-espace/demandes/:reference',
@@ -755,6 +773,18 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
     const resetToken = await inTenant(ctx.services.db, tenantId, (trx) =>
       issueToken(trx, { tenantId, citizenId: citizenC, purpose: 'reset_password', now: now() }),
     );
+    const unconfirmed = await q(
+      `insert into citizens (tenant_id, email, password_hash) values ($1, 'usager.d@example.org', $2) returning id`,
+      [tenantId, await hashPassword(password)],
+    );
+    const verifyToken = await inTenant(ctx.services.db, tenantId, (trx) =>
+      issueToken(trx, {
+        tenantId,
+        citizenId: String(unconfirmed.rows[0]!.id),
+        purpose: 'verify_email',
+        now: now(),
+      }),
+    );
     const invited = await insertAgent(ctx.database, tenantId, {
       email: 'matrice.invite@villebelle.example',
       password,
@@ -792,6 +822,7 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
       spareAgentId,
       citizenAOtherSession: citizenSessionIdFor(otherA),
       resetToken,
+      verifyToken,
       invitationToken,
       agentResetToken,
       agentXEmail: 'matrice.x@villebelle.example',

@@ -66,9 +66,23 @@ describe('account pages in a browser', { timeout: 240_000 }, () => {
     const mail = await s.smtp.waitFor((m) => JSON.stringify(m.to ?? '').includes(CITIZEN_EMAIL), 30_000);
     const link = /https?:\/\/[^\s"<]*\/inscription\/confirmer\?jeton=[\w-]+/.exec(mailText(mail));
     assert.ok(link, `no confirmation link in the mail:\n${mailText(mail)}`);
-    const confirmed = await page.goto(link[0].replace(/^https?:\/\/[^/]+/, s.origin), { waitUntil: 'load' });
-    assert.equal(confirmed?.status(), 200);
-    assert.match(page.url(), /\/connexion\?confirme=1$/);
+    // Opened as from another browser (without the registration cookie), the link asks for the password.
+    const cookies = await page.context().cookies();
+    await page.context().clearCookies();
+    await page.context().addCookies(cookies.filter((c) => c.name !== 'guichet_inscription'));
+    const opened = await page.goto(link[0].replace(/^https?:\/\/[^/]+/, s.origin), { waitUntil: 'load' });
+    assert.equal(opened?.status(), 200);
+    await heading('Confirmer votre adresse électronique');
+    await s.assertAccessible('confirmation asking for the password');
+    await page.getByLabel('Mot de passe du compte').fill('pas le bon mot de passe');
+    await page.getByRole('button', { name: 'Confirmer mon adresse' }).click();
+    await page.locator('.error-summary').waitFor();
+    await s.assertAccessible('confirmation with a wrong password');
+    await page.getByLabel('Mot de passe du compte').fill(CITIZEN_PASSWORD);
+    await Promise.all([
+      page.waitForURL(/\/connexion\?confirme=1$/),
+      page.getByRole('button', { name: 'Confirmer mon adresse' }).click(),
+    ]);
     await s.assertAccessible('login after confirmation');
 
     await page.getByLabel('Adresse électronique').fill(CITIZEN_EMAIL);
@@ -80,6 +94,7 @@ describe('account pages in a browser', { timeout: 240_000 }, () => {
     for (const path of [
       '/mon-espace',
       '/mon-espace/demandes',
+      '/mon-espace/demandes/rattacher',
       '/mon-espace/messages',
       '/mon-espace/preferences',
       '/mon-espace/sessions',
@@ -88,6 +103,13 @@ describe('account pages in a browser', { timeout: 240_000 }, () => {
       await s.goto(path);
       await s.assertAccessible(path);
     }
+    await s.goto('/mon-espace/demandes/rattacher');
+    await page.getByLabel('Numéro de la demande').fill('VB-2026-ZZZZZ');
+    await page.getByLabel('Code de suivi').fill('ABCD-EFGH');
+    await page.getByRole('button', { name: 'Rattacher la demande' }).click();
+    await page.locator('.error-summary').waitFor();
+    assert.equal(await page.getByLabel('Numéro de la demande').inputValue(), 'VB-2026-ZZZZZ');
+    await s.assertAccessible('attaching a request, with an error');
   });
 
   test('the demo admin enrols a second factor and visits the administration pages', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { rateLimitFor } from '../../src/platform/security/rate-limits.ts';
+import { citizenSessionCookie, insertCitizen } from '../support/factories.ts';
 import { openForm, postForm } from '../support/http.ts';
 import { createTestContext, TEST_DB, type TestContext } from '../support/test-app.ts';
 
@@ -13,6 +14,7 @@ describe('rate-limit table', () => {
       '/agent/connexion',
       '/connexion',
       '/inscription',
+      '/inscription/confirmer',
       '/mot-de-passe-oublie',
       '/mot-de-passe-oublie/:token',
       '/agent/connexion/second-facteur',
@@ -109,6 +111,23 @@ describe(`rate limits over HTTP (${TEST_DB})`, () => {
         url: `${BASE}/suivi/VB-2026-ABCDE?cle=essai-${i}`,
         remoteAddress: '10.33.0.1',
       });
+      statuses.push(res.statusCode);
+    }
+    assert.deepEqual(statuses, [404, 404, 404, 429]);
+  });
+
+  test('attaching a request with its code in the citizen space has the tracking limit', async () => {
+    const citizenId = await insertCitizen(ctx.database, ctx.tenantId, 'rattache.limite@example.org', 'Lina');
+    const session = await citizenSessionCookie(ctx.services.db, ctx.tenantId, citizenId);
+    const page = await openForm(ctx.app, `${BASE}/mon-espace/demandes/rattacher`, { cookie: session });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await postForm(
+        ctx.app,
+        `${BASE}/mon-espace/demandes/rattacher`,
+        { cookie: `${session}; ${page.cookie}`, csrf: page.csrf },
+        { reference: 'VB-2026-ABCDE', cle: `essai-${i}` },
+      );
       statuses.push(res.statusCode);
     }
     assert.deepEqual(statuses, [404, 404, 404, 429]);

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { cookiesFrom, csrfFrom, insertRequest } from '../../../test/support/factories.ts';
+import { createHash } from 'node:crypto';
+import { cookiesFrom, csrfFrom, insertDocument } from '../../../test/support/factories.ts';
 import { createTestContext, TEST_DB, type TestContext } from '../../../test/support/test-app.ts';
 import { hashPassword } from '../agents/password.ts';
 import { createTenant } from '../tenants/create-tenant.ts';
+import { NOT_FOUND_MESSAGE } from '../requests/find-tracked-request.ts';
+import { REGISTRATION_COOKIE } from './registration-browser.ts';
 import { CITIZEN_SESSION_IDLE_MS } from './sessions.ts';
 
 const BASE = '/t/villebelle';
@@ -120,6 +123,50 @@ describe(`citizen accounts and space (${TEST_DB})`, () => {
     return b.submit(`${BASE}/connexion`, `${BASE}/connexion`, { email, password });
   }
 
+  async function register(b: Browser, email: string, password = PASSWORD) {
+    const res = await b.submit(`${BASE}/inscription`, `${BASE}/inscription`, {
+      email,
+      password,
+      confirmation: password,
+    });
+    assert.equal(res.statusCode, 303);
+    return res;
+  }
+
+  /** A request filed through the online form without an account: its reference and tracking code. */
+  async function fileAnonymously(email: string, description = 'Un nid-de-poule profond devant le numéro 8.') {
+    const b = browser();
+    const form = `${BASE}/demarches/signaler-probleme-voirie/demande`;
+    const res = await b.submit(form, form, {
+      applicant_given_name: 'Léa',
+      applicant_family_name: 'Martin',
+      applicant_email: email,
+      categorie: 'chaussee',
+      lieu__street: '8 rue des Lilas',
+      lieu__postal_code: '00000',
+      lieu__city: 'Villebelle',
+      description,
+    });
+    assert.equal(res.statusCode, 303, res.body.slice(0, 2000));
+    const m = /\/demandes\/([A-Z0-9-]+)\/confirmation\?cle=([^&]+)/.exec(String(res.headers.location));
+    assert.ok(m, String(res.headers.location));
+    const r = await ctx.database.ownerQuery(`select id from requests where reference = $1`, [m[1]]);
+    return { id: String(r.rows[0]!.id), reference: m[1]!, code: decodeURIComponent(m[2]!) };
+  }
+
+  async function citizenOf(requestId: string): Promise<string | null> {
+    const r = await ctx.database.ownerQuery(`select citizen_id from requests where id = $1`, [requestId]);
+    return (r.rows[0]!.citizen_id as string | null) ?? null;
+  }
+
+  async function verifiedAt(email: string): Promise<unknown> {
+    const r = await ctx.database.ownerQuery(`select email_verified_at from citizens where email = $1`, [email]);
+    return r.rows[0]!.email_verified_at;
+  }
+
+  const attach = (b: Browser, fields: { reference: string; cle: string }) =>
+    b.submit(`${BASE}/mon-espace/demandes/rattacher`, `${BASE}/mon-espace/demandes/rattacher`, fields);
+
   before(async () => {
     ctx = await createTestContext({ clock });
   });
@@ -155,8 +202,19 @@ describe(`citizen accounts and space (${TEST_DB})`, () => {
     assert.equal(cookiesFrom(early.headers['set-cookie']).guichet_citoyen, undefined);
 
     const link = await lastLink(email, '/inscription/confirmer');
-    const tokens = await ctx.database.ownerQuery(`select id from citizen_tokens where purpose = 'verify_email'`);
+    const tokens = await ctx.database.ownerQuery(
+      `select t.id, t.browser_hash from citizen_tokens t join citizens c on c.id = t.citizen_id
+       where t.purpose = 'verify_email' and c.email = $1`,
+      [email],
+    );
     assert.ok(!tokens.rows.some((r) => link.includes(String(r.id))), 'only the hash of the token is stored');
+    // The link is bound to this browser: its cookie is HttpOnly and only its hash is stored.
+    const bound = b.cookies[REGISTRATION_COOKIE];
+    assert.ok(bound);
+    assert.equal(tokens.rows[0]!.browser_hash, createHash('sha256').update(bound).digest('hex'));
+    const regCookie = [reg.headers['set-cookie'] ?? []].flat().find((c) => c.startsWith(`${REGISTRATION_COOKIE}=`));
+    assert.match(regCookie ?? '', /HttpOnly/i);
+    assert.match(regCookie ?? '', /SameSite=Lax/i);
     const confirmed = await b.get(link);
     assert.equal(confirmed.statusCode, 303);
     assert.equal(confirmed.headers.location, `${BASE}/connexion?confirme=1`);
@@ -432,53 +490,202 @@ describe(`citizen accounts and space (${TEST_DB})`, () => {
     assert.equal((await laptop.get(`${BASE}/mon-espace`)).statusCode, 200);
   });
 
-  test("requests filed earlier with the verified address appear in the space; others' do not", async () => {
-    const email = 'historique@example.org';
-    const earlier = await insertRequest(ctx.database, ctx.tenantId, {
-      demarcheSlug: 'signaler-probleme-voirie',
-      applicantEmail: 'Historique@Example.org',
-      status: 'en_cours',
+  test("pre-registering someone's address collects neither the account nor their requests", async () => {
+    const victim = 'victime@example.org';
+    const filed = await fileAnonymously(victim, 'Ma boîte aux lettres a été arrachée.');
+    await insertDocument(ctx.database, ctx.tenantId, filed.id, {
+      filename: 'photo-boite.png',
+      mimeType: 'image/png',
+      content: Buffer.from('not really a png'),
     });
-    const someoneElse = await insertRequest(ctx.database, ctx.tenantId, {
-      demarcheSlug: 'signaler-probleme-voirie',
-      applicantEmail: 'voisin@example.org',
+    // The attacker registers the victim's address with a password of their own.
+    const attacker = browser();
+    const attackerPassword = 'pirate cerise volcan 88';
+    await register(attacker, victim, attackerPassword);
+    // The victim receives the genuine mail and clicks the link in her own browser.
+    const link = await lastLink(victim, '/inscription/confirmer');
+    const victimBrowser = browser();
+    const opened = await victimBrowser.get(link);
+    assert.equal(opened.statusCode, 200);
+    assert.match(opened.body, /<h1>Confirmer votre adresse électronique<\/h1>/);
+    assert.match(opened.body, /Vous n'avez pas créé ce compte/);
+    assert.equal(await verifiedAt(victim), null, 'a click from another browser confirms nothing');
+    // She does not know the attacker's password.
+    const guess = await victimBrowser.post(
+      `${BASE}/inscription/confirmer`,
+      { jeton: link.split('jeton=')[1]!, password: PASSWORD },
+      csrfFrom(opened.body),
+    );
+    assert.equal(guess.statusCode, 401);
+    assert.match(guess.body, /error-summary/);
+    assert.match(guess.body, /aria-invalid="true"/);
+    assert.equal(await verifiedAt(victim), null);
+    // The attacker cannot sign in, and nothing of the victim's is attached to the account.
+    const attempt = await login(attacker, victim, attackerPassword);
+    assert.equal(attempt.statusCode, 403);
+    assert.equal(attacker.cookies.guichet_citoyen, undefined);
+    assert.equal(await citizenOf(filed.id), null);
+    assert.equal((await attacker.get(`${BASE}/mon-espace/demandes`)).statusCode, 303);
+
+    // The owner of the mailbox takes the account back with a password reset.
+    const owner = 'boite aux lettres 2026';
+    await victimBrowser.submit(`${BASE}/mot-de-passe-oublie`, `${BASE}/mot-de-passe-oublie`, { email: victim });
+    const reset = await lastLink(victim, '/mot-de-passe/nouveau');
+    const done = await victimBrowser.submit(reset, `${BASE}/mot-de-passe/nouveau`, {
+      jeton: reset.split('jeton=')[1]!,
+      password: owner,
+      confirmation: owner,
     });
+    assert.equal(done.statusCode, 303);
+    assert.notEqual(await verifiedAt(victim), null);
+    assert.equal((await login(browser(), victim, attackerPassword)).statusCode, 401, "the attacker's password is gone");
+    // The reset voided the confirmation links, even in the browser that registered.
+    const pending = await ctx.database.ownerQuery(
+      `select count(*)::int as n from citizen_tokens t join citizens c on c.id = t.citizen_id
+       where c.email = $1 and t.used_at is null`,
+      [victim],
+    );
+    assert.equal(pending.rows[0]!.n, 0);
+    const late = await attacker.get(link);
+    assert.equal(late.statusCode, 200);
+    assert.match(late.body, /déjà confirmée/);
+    // Signed in, the victim's space is empty until she attaches her request with its code.
+    await login(victimBrowser, victim, owner);
+    const list = await victimBrowser.get(`${BASE}/mon-espace/demandes`);
+    assert.doesNotMatch(list.body, new RegExp(filed.reference));
+    assert.equal(await citizenOf(filed.id), null);
+  });
+
+  test('a confirmation link opened in another browser confirms with the password', async () => {
+    const email = 'deux.navigateurs@example.org';
+    await register(browser(), email);
+    const link = await lastLink(email, '/inscription/confirmer');
+    const phone = browser();
+    const page = await phone.get(link);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /<label for="password">Mot de passe du compte<\/label>/);
+    const wrong = await phone.post(
+      `${BASE}/inscription/confirmer`,
+      { jeton: link.split('jeton=')[1]!, password: 'pas le bon mot de passe' },
+      csrfFrom(page.body),
+    );
+    assert.equal(wrong.statusCode, 401);
+    assert.match(wrong.body, /Ce mot de passe n’est pas celui du compte\./);
+    assert.match(wrong.body, /<title>Erreur – /);
+    assert.equal(await verifiedAt(email), null);
+    // Without its CSRF token the form is refused.
+    const forged = await phone.post(
+      `${BASE}/inscription/confirmer`,
+      { jeton: link.split('jeton=')[1]!, password: PASSWORD },
+      'x',
+    );
+    assert.equal(forged.statusCode, 403);
+    assert.equal(await verifiedAt(email), null);
+    const right = await phone.post(
+      `${BASE}/inscription/confirmer`,
+      { jeton: link.split('jeton=')[1]!, password: PASSWORD },
+      csrfFrom(wrong.body),
+    );
+    assert.equal(right.statusCode, 303);
+    assert.equal(right.headers.location, `${BASE}/connexion?confirme=1`);
+    assert.notEqual(await verifiedAt(email), null);
+    const again = await phone.get(link);
+    assert.match(again.body, /déjà confirmée/);
+    // A made-up token gets the invalid-link page, with or without a password.
+    const bogus = await phone.post(
+      `${BASE}/inscription/confirmer`,
+      { jeton: 'x'.repeat(43), password: PASSWORD },
+      csrfFrom(page.body),
+    );
+    assert.equal(bogus.statusCode, 400);
+    assert.match(bogus.body, /Ce lien ne fonctionne plus/);
+  });
+
+  test('a verified account does not collect the requests filed with its address', async () => {
+    const email = 'meme.adresse@example.org';
+    const filed = await fileAnonymously(email);
+    await createCitizen(email);
+    const b = browser();
+    assert.equal((await login(b, email)).statusCode, 303);
+    const list = await b.get(`${BASE}/mon-espace/demandes`);
+    assert.doesNotMatch(list.body, new RegExp(filed.reference));
+    assert.match(list.body, /Rattacher une demande à mon espace/);
+    assert.equal(await citizenOf(filed.id), null);
+    assert.equal((await b.get(`${BASE}/mon-espace/demandes/${filed.reference}`)).statusCode, 404);
+  });
+
+  test('a request filed without an account is attached with its reference and tracking code', async () => {
+    const filed = await fileAnonymously('sans.compte@example.org');
     await ctx.database.ownerQuery(
       `insert into request_events (tenant_id, request_id, kind, status_from, status_to, body, author_kind, visible_to_citizen)
        values ($1, $2, 'status_changed', 'recue', 'en_cours', 'Nous passons voir demain.', 'agent', true),
               ($1, $2, 'internal_note', null, null, 'Note interne secrète', 'agent', false)`,
-      [ctx.tenantId, earlier.id],
+      [ctx.tenantId, filed.id],
     );
-    await createCitizen(email);
+    // Another address than the one on the request: the code is the proof, not the address.
+    const citizenId = await createCitizen('rattache@example.org');
     const b = browser();
-    await login(b, email);
-    const list = await b.get(`${BASE}/mon-espace/demandes`);
-    assert.match(list.body, new RegExp(earlier.reference));
-    assert.match(list.body, /En cours de traitement/);
-    assert.doesNotMatch(list.body, new RegExp(someoneElse.reference));
-    const detail = await b.get(`${BASE}/mon-espace/demandes/${earlier.reference}`);
+    await login(b, 'rattache@example.org');
+    const form = await b.get(`${BASE}/mon-espace/demandes/rattacher`);
+    assert.equal(form.statusCode, 200);
+    assert.match(form.body, /<label for="reference">Numéro de la demande<\/label>/);
+    assert.match(form.body, /<label for="cle">Code de suivi<\/label>/);
+
+    const empty = await attach(b, { reference: '', cle: '' });
+    assert.equal(empty.statusCode, 400);
+    assert.match(empty.body, /error-summary/);
+    assert.match(empty.body, /Indiquez le numéro de la demande\./);
+
+    // A wrong code and an unknown reference: the same answer, with what was typed kept.
+    const wrongCode = await attach(b, { reference: filed.reference, cle: 'ABCD-EFGH-JKLM' });
+    const unknown = await attach(b, { reference: 'VB-2026-ZZZZZ', cle: 'ABCD-EFGH-JKLM' });
+    assert.equal(wrongCode.statusCode, 404);
+    assert.equal(unknown.statusCode, 404);
+    assert.ok(
+      wrongCode.body.includes(NOT_FOUND_MESSAGE.replace(/'/g, '&#39;')) || wrongCode.body.includes(NOT_FOUND_MESSAGE),
+    );
+    assert.match(wrongCode.body, new RegExp(`value="${filed.reference}"`));
+    assert.equal(
+      stable(wrongCode.body).replace(filed.reference, 'X'),
+      stable(unknown.body).replace('VB-2026-ZZZZZ', 'X'),
+    );
+    assert.equal(await citizenOf(filed.id), null);
+
+    // Typed loosely (lower case, spaces), as a person copies it from a mail.
+    const done = await attach(b, { reference: ` ${filed.reference.toLowerCase()} `, cle: filed.code });
+    assert.equal(done.statusCode, 303);
+    assert.equal(done.headers.location, `${BASE}/mon-espace/demandes?rattachee=${filed.reference}`);
+    assert.equal(await citizenOf(filed.id), citizenId);
+    const list = await b.get(String(done.headers.location));
+    assert.match(list.body, new RegExp(`La demande ${filed.reference} est dans votre espace\\.`));
+    assert.match(list.body, new RegExp(`href="${BASE}/mon-espace/demandes/${filed.reference}"`));
+    const detail = await b.get(`${BASE}/mon-espace/demandes/${filed.reference}`);
     assert.equal(detail.statusCode, 200);
     assert.match(detail.body, /Nous passons voir demain\./);
     assert.doesNotMatch(detail.body, /Note interne secrète/);
-    const foreign = await b.get(`${BASE}/mon-espace/demandes/${someoneElse.reference}`);
-    assert.equal(foreign.statusCode, 404);
     const messages = await b.get(`${BASE}/mon-espace/messages`);
     assert.match(messages.body, /Nous passons voir demain\./);
     assert.doesNotMatch(messages.body, /Note interne secrète/);
-  });
-
-  test('an unverified account does not collect the requests of its address', async () => {
-    const email = 'squatteur@example.org';
-    const r = await insertRequest(ctx.database, ctx.tenantId, {
-      demarcheSlug: 'signaler-probleme-voirie',
-      applicantEmail: email,
-    });
-    const id = await createCitizen(email, { verified: false });
-    const { linkEarlierRequests } = await import('./link-earlier-requests.ts');
-    const { inTenant } = await import('../../db/tenant-scope.ts');
-    assert.equal(await inTenant(ctx.services.db, ctx.tenantId, (trx) => linkEarlierRequests(trx, id)), 0);
-    const row = await ctx.database.ownerQuery(`select citizen_id from requests where id = $1`, [r.id]);
-    assert.equal(row.rows[0]!.citizen_id, null);
+    const log = await ctx.database.ownerQuery(
+      `select actor_kind, actor_id, citizen_id, request_reference from personal_data_access_log
+       where action = 'link_request' and request_id = $1`,
+      [filed.id],
+    );
+    assert.deepEqual(log.rows, [
+      { actor_kind: 'citizen', actor_id: citizenId, citizen_id: citizenId, request_reference: filed.reference },
+    ]);
+    // Again by the same citizen: nothing changes; by someone else with the code: refused.
+    assert.equal((await attach(b, { reference: filed.reference, cle: filed.code })).statusCode, 303);
+    await createCitizen('autre.compte@example.org');
+    const other = browser();
+    await login(other, 'autre.compte@example.org');
+    const taken = await attach(other, { reference: filed.reference, cle: filed.code });
+    assert.equal(taken.statusCode, 409);
+    assert.match(taken.body, /déjà rattachée à un autre compte/);
+    assert.equal(await citizenOf(filed.id), citizenId);
+    // Signed out, the page sends to the login.
+    const anon = await browser().get(`${BASE}/mon-espace/demandes/rattacher`);
+    assert.equal(anon.statusCode, 303);
   });
 
   test('names are shown escaped', async () => {

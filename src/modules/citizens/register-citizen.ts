@@ -18,7 +18,13 @@ export interface RegistrationLinks {
 export async function registerCitizen(
   trx: Tx,
   tenant: Tenant,
-  input: { email: string; password: string; now: Date } & RegistrationLinks,
+  input: {
+    email: string;
+    password: string;
+    now: Date;
+    /** The registering browser (registration-browser.ts): the confirmation link is bound to it. */
+    browserHash: string;
+  } & RegistrationLinks,
 ): Promise<void> {
   const passwordHash = await hashPassword(input.password);
   const existing = await trx
@@ -37,6 +43,7 @@ export async function registerCitizen(
       citizenId: created.id,
       purpose: 'verify_email',
       now: input.now,
+      browserHash: input.browserHash,
     });
     const link = `${input.siteUrl}/inscription/confirmer?jeton=${token}`;
     await queueMail(trx, tenant.id, verifyEmailMail(tenant, input.email, link));

@@ -36,8 +36,9 @@ export async function requestPasswordReset(
 
 /**
  * Sets a new password with a reset link. The link proves access to the mailbox, so it also
- * confirms the address. Every session of the citizen is closed: whoever knew the old password
- * is logged out everywhere. Returns false when the link is unknown, expired or already used.
+ * confirms the address. Every session of the citizen is closed and pending confirmation links
+ * are voided: whoever knew the old password (perhaps someone who registered this address
+ * before its owner) is logged out everywhere and keeps no way in. Returns false when the link is unknown, expired or already used.
  */
 export async function resetPassword(
   trx: Tx,
@@ -61,6 +62,8 @@ export async function resetPassword(
     .where('id', '=', citizenId)
     .execute();
   await voidTokens(trx, citizenId, 'reset_password', input.now);
+  // Confirmation links issued to whoever registered before are worth nothing any more.
+  await voidTokens(trx, citizenId, 'verify_email', input.now);
   await trx.deleteFrom('citizen_sessions').where('citizen_id', '=', citizenId).execute();
   return { citizenId };
 }

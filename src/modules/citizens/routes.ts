@@ -19,7 +19,8 @@ import { citizenActor } from './policy.ts';
 import { checkEmail, loginEmail } from '../../platform/security/email.ts';
 import { beginLoginAttempt } from '../../platform/security/login-throttle.ts';
 import { authenticateCitizen } from './authenticate-citizen.ts';
-import { linkEarlierRequests } from './link-earlier-requests.ts';
+import { linkRequestWithTrackingCode } from './link-request.ts';
+import { bindRegistrationBrowser, registrationBrowserHash } from './registration-browser.ts';
 import { verifyEmailMail } from './mails.ts';
 import { readPreferences, validatePreferences } from './preferences.ts';
 import { registerCitizen } from './register-citizen.ts';
@@ -38,6 +39,7 @@ import {
 } from './sessions.ts';
 import {
   checkMailPage,
+  confirmEmailPage,
   forgotPasswordPage,
   INVALID_LINK,
   loginPage,
@@ -48,6 +50,7 @@ import {
 import type { FieldErrors } from '../../platform/web/fields.ts';
 import {
   displayName,
+  linkRequestPage,
   myMessagesPage,
   myRequestPage,
   myRequestsPage,
@@ -56,7 +59,7 @@ import {
   spaceHomePage,
 } from './views/space-pages.ts';
 import { inspectToken, issueToken } from './tokens.ts';
-import { verifyEmail } from './verify-email.ts';
+import { verificationLinkEmail, verifyEmail } from './verify-email.ts';
 
 const LOGIN_FAILED = 'Adresse électronique ou mot de passe incorrect.';
 const PASSWORD_MAX_INPUT = 1024;
@@ -125,8 +128,9 @@ export async function logoutCitizen(
 
 /**
  * Signs a citizen in on this browser: a new session (the one of the cookie sent, if any, is
- * deleted, so a session id planted before login is worth nothing), requests filed earlier with
- * the verified address attached, and the cookie set. Shared with the FranceConnect login.
+ * deleted, so a session id planted before login is worth nothing) and the cookie set. Requests
+ * filed without an account are not attached here: the citizen attaches each one with its
+ * tracking code (decision 10).
  */
 export async function signInCitizen(
   request: FastifyRequest,
@@ -139,7 +143,6 @@ export async function signInCitizen(
   const now = services.clock.now();
   const token = await inTenant(services.db, tenant.id, async (trx) => {
     if (previous) await closeCitizenSession(trx, previous);
-    await linkEarlierRequests(trx, input.citizenId);
     return openCitizenSession(trx, {
       tenantId: tenant.id,
       citizenId: input.citizenId,
@@ -199,12 +202,15 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
       if (errors.length || !email.ok) {
         return sendHtml(reply, registerPage(citizenContext(request, null), { email: typed.trim(), errors }), 400);
       }
+      // Every registration marks this browser, whatever the address: the answer stays the same.
+      const browserHash = bindRegistrationBrowser(request, reply, services.config);
       await inTenant(services.db, tenant.id, (trx) =>
         registerCitizen(trx, tenant, {
           email: email.email,
           password: fieldValue(body, 'password'),
           now: now(),
           siteUrl: siteUrl(request),
+          browserHash,
         }),
       );
       services.mail.kick();
@@ -215,14 +221,8 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
       sendHtml(reply, checkMailPage(citizenContext(request, null), CHECK_MAIL_REGISTER)),
     );
 
-    scope.get('/inscription/confirmer', linkLimit, async (request, reply) => {
-      const tenant = requireTenant(request);
-      const token = queryParam(request, 'jeton') ?? '';
-      const result = await inTenant(services.db, tenant.id, (trx) => verifyEmail(trx, token, now()));
+    const confirmationEnd = (request: FastifyRequest, reply: FastifyReply, result: 'already_used' | 'invalid') => {
       const ctx = citizenContext(request, null);
-      if (result === 'verified') {
-        return reply.redirect(url(request, '/connexion?confirme=1'), 303);
-      }
       if (result === 'already_used') {
         return sendHtml(
           reply,
@@ -242,6 +242,54 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
         }),
         400,
       );
+    };
+
+    // Confirms at once in the browser that registered; anywhere else, asks for the password.
+    scope.get('/inscription/confirmer', linkLimit, async (request, reply) => {
+      const tenant = requireTenant(request);
+      const token = queryParam(request, 'jeton') ?? '';
+      const browserHash = registrationBrowserHash(request);
+      const result = await inTenant(services.db, tenant.id, (trx) =>
+        verifyEmail(trx, { token, browserHash, now: now() }),
+      );
+      if (result === 'verified') return reply.redirect(url(request, '/connexion?confirme=1'), 303);
+      if (result === 'password_needed' || result === 'wrong_password') {
+        return sendHtml(reply, confirmEmailPage(citizenContext(request, null), { token, errors: [] }));
+      }
+      return confirmationEnd(request, reply, result);
+    });
+
+    scope.post('/inscription/confirmer', async (request, reply) => {
+      const tenant = requireTenant(request);
+      const body = readFormBody(request);
+      const token = fieldValue(body, 'jeton').slice(0, 100);
+      const password = fieldValue(body, 'password').slice(0, PASSWORD_MAX_INPUT);
+      const email = await inTenant(services.db, tenant.id, (trx) => verificationLinkEmail(trx, token, now()));
+      if (!email) {
+        const used = await inTenant(services.db, tenant.id, (trx) =>
+          verifyEmail(trx, { token, browserHash: null, now: now() }),
+        );
+        return confirmationEnd(request, reply, used === 'already_used' ? 'already_used' : 'invalid');
+      }
+      // Password guesses here count with those on the login form, for the account and the client.
+      const attempt = await beginLoginAttempt(request, reply, 'citizen', email);
+      const result = await inTenant(services.db, tenant.id, (trx) =>
+        verifyEmail(trx, { token, browserHash: registrationBrowserHash(request), password, now: now() }),
+      );
+      if (result === 'wrong_password' || result === 'password_needed') {
+        attempt.failed();
+        return sendHtml(
+          reply,
+          confirmEmailPage(citizenContext(request, null), {
+            token,
+            errors: [{ field: 'password', message: 'Ce mot de passe n’est pas celui du compte.' }],
+          }),
+          401,
+        );
+      }
+      attempt.succeeded();
+      if (result === 'verified') return reply.redirect(url(request, '/connexion?confirme=1'), 303);
+      return confirmationEnd(request, reply, result);
     });
 
     // Sends a new verification link to an unconfirmed account; the same answer for any address.
@@ -250,6 +298,7 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
       const email = loginEmail(fieldValue(readFormBody(request), 'email').slice(0, 400));
       if (email) {
         const base = siteUrl(request);
+        const browserHash = bindRegistrationBrowser(request, reply, services.config);
         await inTenant(services.db, tenant.id, async (trx) => {
           const citizen = await trx
             .selectFrom('citizens')
@@ -262,6 +311,7 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
             citizenId: citizen.id,
             purpose: 'verify_email',
             now: now(),
+            browserHash,
           });
           await queueMail(
             trx,
@@ -428,7 +478,49 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
       const session = await requireCitizen(request, services);
       const tenant = requireTenant(request);
       const requests = await inTenant(services.db, tenant.id, (trx) => listMyRequests(trx, session.citizenId));
-      return sendHtml(reply, myRequestsPage(citizenContext(request, session), requests));
+      const linked = queryParam(request, 'rattachee');
+      const notice = linked ? `La demande ${linked.slice(0, 40)} est dans votre espace.` : undefined;
+      return sendHtml(reply, myRequestsPage(citizenContext(request, session), requests, notice));
+    });
+
+    // A request filed without an account joins the space only with its tracking code (decision 10).
+    const lookupLimit = { config: { rateLimit: { max: services.config.trackingRateLimit, timeWindow: '1 minute' } } };
+
+    scope.get('/mon-espace/demandes/rattacher', async (request, reply) => {
+      const session = await requireCitizen(request, services);
+      return sendHtml(
+        reply,
+        linkRequestPage(citizenContext(request, session), { reference: '', code: '', errors: [] }),
+      );
+    });
+
+    scope.post('/mon-espace/demandes/rattacher', lookupLimit, async (request, reply) => {
+      const session = await requireCitizen(request, services);
+      const tenant = requireTenant(request);
+      const body = readFormBody(request);
+      const reference = fieldValue(body, 'reference').trim().slice(0, 40);
+      const code = fieldValue(body, 'cle').trim().slice(0, 100);
+      const again = (errors: FieldErrors, status: number) =>
+        sendHtml(reply, linkRequestPage(citizenContext(request, session), { reference, code, errors }), status);
+      const errors: FieldErrors = [];
+      if (!reference) errors.push({ field: 'reference', message: 'Indiquez le numéro de la demande.' });
+      if (!code) errors.push({ field: 'cle', message: 'Indiquez le code de suivi de la demande.' });
+      if (errors.length) return again(errors, 400);
+      try {
+        const result = await linkRequestWithTrackingCode(services, tenant, {
+          citizenId: session.citizenId,
+          reference,
+          code,
+          ip: request.ip,
+        });
+        return reply.redirect(
+          url(request, `/mon-espace/demandes?rattachee=${encodeURIComponent(result.reference)}`),
+          303,
+        );
+      } catch (err) {
+        if (!(err instanceof AppError) || (err.code !== 'request_not_found' && err.code !== 'conflict')) throw err;
+        return again([{ field: 'reference', message: err.message }], err.code === 'conflict' ? 409 : 404);
+      }
     });
 
     scope.get<{ Params: { reference: string } }>('/mon-espace/demandes/:reference', async (request, reply) => {

@@ -17,7 +17,7 @@ function tokenId(token: string): string {
 /** A single-use token for a link sent by mail; only its hash is stored. */
 export async function issueToken(
   trx: Tx,
-  input: { tenantId: string; citizenId: string; purpose: TokenPurpose; now: Date },
+  input: { tenantId: string; citizenId: string; purpose: TokenPurpose; now: Date; browserHash?: string | null },
 ): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await trx
@@ -29,27 +29,30 @@ export async function issueToken(
       purpose: input.purpose,
       created_at: input.now,
       expires_at: new Date(input.now.getTime() + TOKEN_LIFETIME_MS[input.purpose]),
+      browser_hash: input.browserHash ?? null,
     })
     .execute();
   return token;
 }
 
 export type TokenState =
-  { state: 'valid'; citizenId: string } | { state: 'used'; citizenId: string } | { state: 'invalid' };
+  | { state: 'valid'; citizenId: string; browserHash: string | null }
+  | { state: 'used'; citizenId: string }
+  | { state: 'invalid' };
 
 /** What a token is worth now, without using it. Expired and unknown tokens read the same. */
 export async function inspectToken(trx: Tx, token: string, purpose: TokenPurpose, now: Date): Promise<TokenState> {
   if (typeof token !== 'string' || !TOKEN_FORMAT.test(token)) return { state: 'invalid' };
   const row = await trx
     .selectFrom('citizen_tokens')
-    .select(['citizen_id', 'expires_at', 'used_at'])
+    .select(['citizen_id', 'expires_at', 'used_at', 'browser_hash'])
     .where('id', '=', tokenId(token))
     .where('purpose', '=', purpose)
     .executeTakeFirst();
   if (!row) return { state: 'invalid' };
   if (row.used_at) return { state: 'used', citizenId: row.citizen_id };
   if (new Date(row.expires_at).getTime() <= now.getTime()) return { state: 'invalid' };
-  return { state: 'valid', citizenId: row.citizen_id };
+  return { state: 'valid', citizenId: row.citizen_id, browserHash: row.browser_hash };
 }
 
 /**

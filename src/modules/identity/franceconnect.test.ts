@@ -214,7 +214,7 @@ describe('FranceConnect login', { timeout: 120_000 }, () => {
     assert.equal(await sessionCount(), before, 'the local session is closed');
   });
 
-  test('an earlier account with the same verified email is linked, with its earlier requests', async () => {
+  test('an earlier account with the same verified email is linked; its earlier requests only with their codes', async () => {
     const email = fc.identities[1]!.email;
     const r = await rowsOf<{ id: string }>(
       `insert into citizens (tenant_id, email, email_verified_at, password_hash) values ($1, $2, now(), 'x') returning id`,
@@ -248,10 +248,23 @@ describe('FranceConnect login', { timeout: 120_000 }, () => {
     );
     assert.equal(linked.rows[0]!.franceconnect_sub, fc.identities[1]!.sub);
     assert.equal(linked.rows[0]!.family_name, 'MOREAU');
-    const reqs = await rowsOf<{ n: number }>(`select count(*)::int as n from requests where citizen_id = $1`, [
-      r.rows[0]!.id,
-    ]);
-    assert.equal(reqs.rows[0]!.n, 1, 'the earlier request filed with that address is linked');
+    const linkedCount = async () =>
+      (await rowsOf<{ n: number }>(`select count(*)::int as n from requests where citizen_id = $1`, [r.rows[0]!.id]))
+        .rows[0]!.n;
+    // An address typed on a form proves nothing: the request is not attached on an email match.
+    assert.equal(await linkedCount(), 0, 'not attached by email');
+    // With its reference and tracking code, from the confirmation page's address, it is.
+    const [, reference, code] = /\/demandes\/([A-Z0-9-]+)\/confirmation\?cle=([^&]+)/.exec(filed.url)!;
+    const linkPage = await browser.follow(`${origin}/mon-espace/demandes/rattacher`);
+    assert.equal(linkPage.status, 200);
+    const attached = await browser.submit(
+      linkPage,
+      { reference: reference!, cle: decodeURIComponent(code!) },
+      'rattacher',
+    );
+    assert.equal(attached.status, 200, attached.visited.join(' → '));
+    assert.ok(attached.body.includes(`La demande ${reference} est dans votre espace.`));
+    assert.equal(await linkedCount(), 1, 'attached with its code');
   });
 
   /** Runs a login whose callback is altered by `spoil`; expects a refusal page and no new session. */

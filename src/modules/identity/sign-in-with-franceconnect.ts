@@ -1,7 +1,6 @@
 import type { Services } from '../../services.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
 import type { Tenant } from '../tenants/tenant.ts';
-import { linkEarlierRequests } from '../citizens/link-earlier-requests.ts';
 import { openCitizenSession } from '../citizens/sessions.ts';
 import type { FranceConnectClaims } from './franceconnect.ts';
 
@@ -10,7 +9,6 @@ export interface FranceConnectSignIn {
   citizenId: string;
   /** 'created' (new citizen), 'linked' (existing account by verified email) or 'known' (same sub). */
   outcome: 'created' | 'linked' | 'known';
-  linkedRequests: number;
 }
 
 const nullIfEmpty = (v: string | null | undefined) => (v && v.trim() ? v.trim() : null);
@@ -18,7 +16,9 @@ const nullIfEmpty = (v: string | null | undefined) => (v && v.trim() ? v.trim() 
 /**
  * After a verified FranceConnect login: finds the citizen by `sub`, or links the account whose
  * verified email is the FranceConnect one, or creates one; records the identity claims as
- * verified; attaches earlier requests filed with that email; opens a session.
+ * verified; opens a session. Requests filed without an account are not attached on an email
+ * match (a typed address proves nothing): the citizen attaches them with their tracking codes
+ * (decision 10). Requests filed under FranceConnect were attached to the account when filed.
  */
 export async function signInWithFranceConnect(
   services: Services,
@@ -60,7 +60,6 @@ export async function signInWithFranceConnect(
 
     let citizenId: string;
     let outcome: FranceConnectSignIn['outcome'];
-    let verifiedEmail: string | null;
     if (bySub) {
       citizenId = bySub.id;
       outcome = 'known';
@@ -72,7 +71,6 @@ export async function signInWithFranceConnect(
         .where('tenant_id', '=', tenant.id)
         .where('id', '=', citizenId)
         .execute();
-      verifiedEmail = takeEmail ? email : bySub.email_verified_at ? bySub.email : null;
     } else if (byEmail && byEmail.email_verified_at && !byEmail.franceconnect_sub) {
       // The owner proved this address to us: it is the same person, link rather than duplicate.
       citizenId = byEmail.id;
@@ -83,7 +81,6 @@ export async function signInWithFranceConnect(
         .where('tenant_id', '=', tenant.id)
         .where('id', '=', citizenId)
         .execute();
-      verifiedEmail = email;
     } else {
       // An unverified account holding the address proves nothing (anyone can type an address):
       // the new citizen is created without it rather than taking over that account.
@@ -100,11 +97,7 @@ export async function signInWithFranceConnect(
         .executeTakeFirstOrThrow();
       citizenId = created.id;
       outcome = 'created';
-      verifiedEmail = ownEmail;
     }
-
-    // Earlier requests filed with the citizen's verified address become theirs.
-    const linkedRequests = verifiedEmail ? await linkEarlierRequests(trx, citizenId) : 0;
 
     const token = await openCitizenSession(trx, {
       tenantId: tenant.id,
@@ -115,7 +108,7 @@ export async function signInWithFranceConnect(
       ip: input.ip,
       now,
     });
-    return { token, citizenId, outcome, linkedRequests };
+    return { token, citizenId, outcome };
 
     async function emailIsFree(address: string): Promise<boolean> {
       const taken = await trx

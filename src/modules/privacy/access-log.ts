@@ -92,6 +92,7 @@ export const ACCESS_ACTION_LABELS: Record<AccessLogAction, string> = {
   export: 'a téléchargé vos données',
   erasure: 'a traité une demande d’effacement',
   withdraw_consent: 'a retiré un accord donné pour la demande',
+  link_request: 'a rattaché à son compte la demande',
 };
 
 const OWN_ACTION_LABELS: Record<AccessLogAction, string> = {
@@ -100,6 +101,7 @@ const OWN_ACTION_LABELS: Record<AccessLogAction, string> = {
   export: 'Vous avez téléchargé vos données',
   erasure: 'Vous avez demandé l’effacement de vos données',
   withdraw_consent: 'Vous avez retiré un accord',
+  link_request: 'Vous avez rattaché à votre espace la demande',
 };
 
 /** One entry as the citizen reads it, in the page and in the exports. */

@@ -156,6 +156,37 @@ export function newPasswordPage(ctx: PageContext, state: { token: string; errors
   );
 }
 
+/**
+ * A confirmation link opened in another browser than the one that registered: the account's
+ * password is asked, so that a person who receives a mail for an account someone else created
+ * with their address does not confirm that account by clicking.
+ */
+export function confirmEmailPage(ctx: PageContext, state: { token: string; errors: FieldErrors }): SafeHtml {
+  return page(
+    ctx,
+    'Confirmer votre adresse électronique',
+    html`<h1>Confirmer votre adresse électronique</h1>
+      ${errorSummary(state.errors)}
+      <p>
+        Ce lien est ouvert sur un autre navigateur que celui qui a servi à créer le compte. Pour confirmer l'adresse,
+        indiquez le mot de passe choisi à l'inscription.
+      </p>
+      <form method="post" action="${url(ctx, '/inscription/confirmer')}" novalidate>
+        ${csrfField(ctx)}
+        <input type="hidden" name="jeton" value="${state.token}" />
+        ${inputField({ name: 'password', label: 'Mot de passe du compte', type: 'password', autocomplete: 'current-password', errors: state.errors })}
+        <button type="submit" class="button">Confirmer mon adresse</button>
+      </form>
+      <h2>Vous n'avez pas créé ce compte, ou vous avez oublié son mot de passe ?</h2>
+      <p>
+        Ne confirmez rien. Si cette adresse est la vôtre, choisissez un nouveau mot de passe : le lien sera envoyé à cette
+        adresse, et le compte sera à vous seul.
+      </p>
+      <p><a href="${url(ctx, '/mot-de-passe-oublie')}">Choisir un nouveau mot de passe</a></p>`,
+    { errors: state.errors },
+  );
+}
+
 export const INVALID_LINK = {
   title: 'Ce lien ne fonctionne plus',
   text: 'Ce lien a déjà été utilisé ou il a expiré. Vous pouvez demander un nouveau lien.',

@@ -13,7 +13,7 @@ import {
 } from '../preferences.ts';
 import type { MyMessage, MyRequest, MySession } from '../repository.ts';
 import type { SessionCitizen } from '../sessions.ts';
-import type { FieldErrors } from '../../../platform/web/fields.ts';
+import { inputField, type FieldErrors } from '../../../platform/web/fields.ts';
 
 const SECTIONS = [
   { path: '/mon-espace', label: 'Accueil de mon espace' },
@@ -96,7 +96,7 @@ export function spaceHomePage(
   );
 }
 
-export function myRequestsPage(ctx: PageContext, requests: MyRequest[]): SafeHtml {
+export function myRequestsPage(ctx: PageContext, requests: MyRequest[], notice?: string): SafeHtml {
   return spacePage(
     ctx,
     '/mon-espace/demandes',
@@ -130,7 +130,43 @@ export function myRequestsPage(ctx: PageContext, requests: MyRequest[]): SafeHtm
                 )}
               </tbody>
             </table>`
-      }`,
+      }
+      <h2>Une demande faite sans compte ?</h2>
+      <p>
+        Les demandes faites sans être connecté n'apparaissent pas ici d'elles-mêmes. Ajoutez-les avec leur numéro et leur
+        code de suivi.
+      </p>
+      <p><a href="${url(ctx, '/mon-espace/demandes/rattacher')}">Rattacher une demande à mon espace</a></p>`,
+    { notice },
+  );
+}
+
+/** Attaching a request filed without an account, with its reference and tracking code. */
+export function linkRequestPage(
+  ctx: PageContext,
+  state: { reference: string; code: string; errors: FieldErrors },
+): SafeHtml {
+  return spacePage(
+    ctx,
+    '/mon-espace/demandes',
+    'Rattacher une demande',
+    html`<h1>Rattacher une demande à mon espace</h1>
+      ${errorSummary(state.errors)}
+      <p>
+        Le numéro de la demande et son code de suivi figurent dans le courriel de confirmation et sur le récépissé. Le code
+        prouve que la demande est la vôtre : une demande n'est jamais ajoutée à un compte sur la seule adresse
+        électronique.
+      </p>
+      <form id="rattacher" method="post" action="${url(ctx, '/mon-espace/demandes/rattacher')}" novalidate>
+        ${csrfField(ctx)}
+        ${inputField({ name: 'reference', label: 'Numéro de la demande', type: 'text', value: state.reference, hint: 'Par exemple VB-2026-4F7K2.', autocomplete: 'off', errors: state.errors })}
+        ${inputField({ name: 'cle', label: 'Code de suivi', type: 'text', value: state.code, autocomplete: 'off', errors: state.errors })}
+        <button type="submit" class="button">Rattacher la demande</button>
+      </form>`,
+    {
+      errors: state.errors,
+      crumbs: [{ label: 'Mes demandes', href: '/mon-espace/demandes' }, { label: 'Rattacher une demande' }],
+    },
   );
 }
 

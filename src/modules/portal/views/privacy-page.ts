@@ -1,6 +1,7 @@
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { CSRF_COOKIE } from '../../../platform/web/csrf.ts';
 import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
+import { REGISTRATION_COOKIE } from '../../citizens/registration-browser.ts';
 import { dataProtectionOfficer } from '../../privacy/dpo.ts';
 import { capitalise, organisation, postalLines, streetLines } from '../tenant-wording.ts';
 
@@ -130,7 +131,12 @@ export function privacyPage(ctx: PageContext): SafeHtml {
     </p>
     <p>Ce cookie est indispensable. Il ne sert pas à vous suivre.</p>
     <p>Ce site n’utilise aucun cookie de mesure d’audience ni de publicité.</p>
-    <p>Les agents qui se connectent à l’espace agents reçoivent en plus un cookie de connexion.</p>`;
+    <p>Les agents qui se connectent à l’espace agents reçoivent en plus un cookie de connexion.</p>
+    <p>
+      Si vous créez un compte, ce navigateur reçoit pendant 24 heures un cookie nommé « ${REGISTRATION_COOKIE} » : le lien
+      de confirmation envoyé par courriel confirme votre adresse sans autre question quand vous l’ouvrez dans ce même
+      navigateur.
+    </p>`;
 
   return layout(ctx, {
     title: 'Données personnelles',
