@@ -1,4 +1,4 @@
-import type { Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import { logPersonalDataAccess, SELF_LABEL } from '../privacy/access-log.ts';
