@@ -1,6 +1,6 @@
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { statusLabelForCitizen } from './status-label.ts';
-import { formatDueDate, formatFilingDateTime, formatSize } from '../requests/french-dates.ts';
+import { formatBytes, formatDateFr, formatDateTimeFr } from '../../platform/format.ts';
 import { A4, Layout, MARGIN_X, MUTED, RULE, TextSanitizer, type Style } from '../requests/receipt-pdf.ts';
 import { accessLogSentence } from './access-log.ts';
 import type { CitizenDataExport, RequestDataExport } from './export-data.ts';
@@ -19,7 +19,7 @@ function answerText(value: unknown): string {
   return String(value);
 }
 
-const when = (isoString: string | null) => (isoString ? formatFilingDateTime(new Date(isoString)) : '—');
+const when = (isoString: string | null) => (isoString ? formatDateTimeFr(new Date(isoString)) : '—');
 
 /**
  * The same content as the JSON export, laid out for reading and printing: the citizen should
@@ -79,7 +79,7 @@ export async function renderDataExportPdf(data: CitizenDataExport | RequestDataE
     line('Nom', a.familyName);
     if (a.preferredUsername) line('Nom d’usage', a.preferredUsername);
     line('Adresse électronique', a.email);
-    line('Date de naissance', a.birthdate ? formatDueDate(a.birthdate) : null);
+    line('Date de naissance', a.birthdate ? formatDateFr(a.birthdate) : null);
     if (a.birthplace) line('Lieu de naissance (code)', a.birthplace);
     line('Compte FranceConnect lié', a.franceconnectLinked ? 'oui' : 'non');
     line('Compte créé le', when(a.createdAt));
@@ -119,7 +119,7 @@ export async function renderDataExportPdf(data: CitizenDataExport | RequestDataE
       l.text(`${when(e.at)} – ${what}${e.body ? ` : ${e.body}` : ''}`, body, { indent: 8 });
     }
     if (r.documents.length > 0) l.text('Documents :', muted);
-    for (const d of r.documents) l.text(`• ${d.filename} (${formatSize(d.sizeBytes)})`, body, { indent: 8 });
+    for (const d of r.documents) l.text(`• ${d.filename} (${formatBytes(d.sizeBytes)})`, body, { indent: 8 });
     l.space(8);
   }
 

@@ -5,8 +5,8 @@ import { MESSAGE_MAX_LENGTH, TRANSITIONS } from '../../requests/change-request-s
 import { AGENT_STATUS_LABELS as STATUS_LABELS } from '../../requests/status.ts';
 import type { DocumentRow, EventRow, RequestDetailRow } from '../repository.ts';
 import { answersOf } from './answers.ts';
-import { formatDateTime, formatDay, isLate, statusBadge } from './format.ts';
-import { formatBytes } from '../../../platform/format.ts';
+import { isLate, statusBadge } from './status-badge.ts';
+import { formatBytes, formatDateFr, formatDateTimeFr } from '../../../platform/format.ts';
 
 export interface FieldError {
   field: string;
@@ -135,13 +135,13 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
       <dt>Service</dt>
       <dd>${r.service_name}</dd>
       <dt>Déposée le</dt>
-      <dd>${formatDateTime(r.submitted_at)}</dd>
+      <dd>${formatDateTimeFr(r.submitted_at)}</dd>
       <dt>À traiter avant le</dt>
-      <dd>${formatDay(r.due_on)}${late ? html` <strong class="tag late">En retard</strong>` : ''}</dd>
+      <dd>${formatDateFr(r.due_on)}${late ? html` <strong class="tag late">En retard</strong>` : ''}</dd>
       ${
         r.closed_at
           ? html`<dt>Close le</dt>
-              <dd>${formatDateTime(r.closed_at)}</dd>`
+              <dd>${formatDateTimeFr(r.closed_at)}</dd>`
           : ''
       }
     </dl>
@@ -166,9 +166,9 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
               ${input.consents.map(
                 (c) =>
                   html`<li>
-                    « ${c.wording} » – donné le ${formatDateTime(c.given_at)}${
+                    « ${c.wording} » – donné le ${formatDateTimeFr(c.given_at)}${
                       c.withdrawn_at
-                        ? html` <strong class="tag">Retiré le ${formatDateTime(c.withdrawn_at)} : ne plus l'utiliser</strong>`
+                        ? html` <strong class="tag">Retiré le ${formatDateTimeFr(c.withdrawn_at)} : ne plus l'utiliser</strong>`
                         : ''
                     }
                   </li>`,
@@ -200,7 +200,7 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
         (e) =>
           html`<li${e.kind === 'internal_note' ? html` class="note-internal"` : ''}>
             <h3>${eventTitle(e)}</h3>
-            <p class="meta">${formatDateTime(e.created_at)} · ${author(e)}</p>
+            <p class="meta">${formatDateTimeFr(e.created_at)} · ${author(e)}</p>
             ${e.body ? html`<p class="keep-lines">${e.body}</p>` : ''}
           </li>`,
       )}

@@ -1,7 +1,6 @@
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
-import { formatBytes } from '../../../platform/format.ts';
-import { formatFilingDateTime } from '../../requests/french-dates.ts';
+import { formatBytes, formatDateTimeFr } from '../../../platform/format.ts';
 import { accessLogSentence, type AccessLogRow } from '../access-log.ts';
 import type { ConsentRow } from '../consents.ts';
 import type { DpoContact, DpoFormValues } from '../dpo.ts';
@@ -14,7 +13,7 @@ export interface FieldError {
   message: string;
 }
 
-const when = (d: Date | string) => formatFilingDateTime(new Date(d));
+const when = (d: Date | string) => formatDateTimeFr(d);
 
 function consentItem(ctx: PageContext, c: ConsentRow): SafeHtml {
   const where = c.request_reference
