@@ -115,7 +115,7 @@ export type EventRow = Awaited<ReturnType<typeof listEvents>>[number];
 export async function listDocuments(trx: Tx, requestId: string) {
   return trx
     .selectFrom('request_documents')
-    .select(['id', 'field_name', 'filename', 'mime_type', 'size_bytes', 'created_at'])
+    .select(['id', 'event_id', 'field_name', 'filename', 'mime_type', 'size_bytes', 'created_at'])
     .where('request_id', '=', requestId)
     .orderBy('created_at')
     .orderBy('filename')

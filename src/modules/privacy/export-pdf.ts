@@ -5,15 +5,15 @@ import { A4, Layout, MARGIN_X, MUTED, RULE, TextSanitizer, type Style } from '..
 import { accessLogSentence } from './access-log.ts';
 import type { CitizenDataExport, RequestDataExport } from './export-data.ts';
 
-function answerText(value: unknown): string {
+/** A stored preference (a word, a list of words) as text. */
+function preferenceText(value: unknown): string {
   if (value === true) return 'Oui';
   if (value === false) return 'Non';
   if (value === null || value === undefined || value === '') return 'Non renseigné';
-  if (Array.isArray(value)) return value.map(answerText).join(', ');
+  if (Array.isArray(value)) return value.map(preferenceText).join(', ');
   if (typeof value === 'object') {
     return Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== null && v !== undefined && v !== '')
-      .map(([k, v]) => `${k} : ${answerText(v)}`)
+      .map(([k, v]) => `${k} : ${preferenceText(v)}`)
       .join(' ; ');
   }
   return String(value);
@@ -88,7 +88,7 @@ export async function renderDataExportPdf(data: CitizenDataExport | RequestDataE
     section('Vos préférences');
     const prefs = Object.entries(account.preferences);
     if (prefs.length === 0) l.text('Aucune préférence enregistrée.', body);
-    for (const [k, v] of prefs) line(k, answerText(v));
+    for (const [k, v] of prefs) line(k, preferenceText(v));
   }
 
   section('Vos accords (consentements)');
@@ -112,7 +112,7 @@ export async function renderDataExportPdf(data: CitizenDataExport | RequestDataE
       body,
     );
     l.text('Vos réponses :', muted);
-    for (const [k, v] of Object.entries(r.answers)) l.text(`${k} : ${answerText(v)}`, body, { indent: 8 });
+    for (const a of r.presentedAnswers) l.text(`${a.label} : ${a.value}`, body, { indent: 8 });
     if (r.events.length > 0) l.text('Suivi :', muted);
     for (const e of r.events) {
       const what = e.statusTo ? `statut « ${statusLabelForCitizen(e.statusTo)} »` : e.kind;

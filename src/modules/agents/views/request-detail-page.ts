@@ -4,7 +4,8 @@ import { csrfField, errorSummary, layout, url, type PageContext } from '../../..
 import { MESSAGE_MAX_LENGTH, TRANSITIONS } from '../../requests/change-request-status.ts';
 import { AGENT_STATUS_LABELS as STATUS_LABELS } from '../../requests/status.ts';
 import type { DocumentRow, EventRow, RequestDetailRow } from '../repository.ts';
-import { answersOf } from './answers.ts';
+import { presentAnswers } from '../../requests/form-engine/present.ts';
+import { timeline } from '../../requests/timeline.ts';
 import { isLate, statusBadge } from './status-badge.ts';
 import { formatBytes, formatDateFr, formatDateTimeFr } from '../../../platform/format.ts';
 
@@ -25,27 +26,6 @@ export interface RequestDetailPageInput {
   /** Errors of the form that was sent, if any, and what was typed in it. */
   form?: { kind: 'statut' | 'note'; errors: FieldError[]; values: Record<string, string> };
   notice?: string;
-}
-
-function eventTitle(e: EventRow): string {
-  switch (e.kind) {
-    case 'submitted':
-      return 'Demande déposée';
-    case 'status_changed':
-      return e.status_to ? `Statut changé : ${STATUS_LABELS[e.status_to]}` : 'Statut changé';
-    case 'citizen_message':
-      return "Message de l'usager";
-    case 'agent_message':
-      return "Message envoyé à l'usager";
-    case 'internal_note':
-      return "Note interne – non visible par l'usager";
-  }
-}
-
-function author(e: EventRow): string {
-  if (e.author_kind === 'agent') return e.agent_name ?? 'Un agent';
-  if (e.author_kind === 'citizen') return "L'usager";
-  return 'Guichet';
 }
 
 function fieldError(errors: FieldError[], field: string): FieldError | undefined {
@@ -124,7 +104,8 @@ ${values.note ?? ''}</textarea>
 export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
   const r = input.request;
   const late = isLate(r.status, r.due_on, input.today);
-  const answers = answersOf(r.data, r.demarche_form);
+  // Files are listed with their download links under « Pièces jointes ».
+  const answers = presentAnswers(r.demarche_form, r.data).filter((a) => a.kind !== 'file');
   const title = `Demande ${r.reference}`;
   const main = html`<h1>${title}</h1>
     ${errorSummary(input.form?.errors ?? [])}
@@ -195,16 +176,24 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
     }
 
     <h2>Historique</h2>
-    <ol class="timeline">
-      ${input.events.map(
-        (e) =>
-          html`<li${e.kind === 'internal_note' ? html` class="note-internal"` : ''}>
-            <h3>${eventTitle(e)}</h3>
-            <p class="meta">${formatDateTimeFr(e.created_at)} · ${author(e)}</p>
-            ${e.body ? html`<p class="keep-lines">${e.body}</p>` : ''}
-          </li>`,
-      )}
-    </ol>
+    ${timeline(
+      input.events.map((e) => ({
+        id: e.id,
+        kind: e.kind,
+        at: e.created_at,
+        statusTo: e.status_to,
+        body: e.body,
+        authorKind: e.author_kind,
+        agentName: e.agent_name,
+      })),
+      input.documents.map((d) => ({
+        eventId: d.event_id,
+        filename: d.filename,
+        sizeBytes: d.size_bytes,
+        href: url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}/documents/${d.id}`),
+      })),
+      'agent',
+    )}
 
     ${
       input.canChangeStatus
