@@ -17,7 +17,8 @@ export function formPage(
 ): SafeHtml {
   const title = `${d.title} : demande en ligne`;
   return layout(ctx, {
-    title: state.errors.length ? `Erreur – ${title}` : title,
+    title,
+    errors: state.errors,
     breadcrumbs: [
       { label: 'Accueil', href: '/' },
       { label: 'Démarches', href: '/demarches' },
@@ -75,7 +76,8 @@ export function confirmationPage(ctx: PageContext, r: TrackedRequest, secret: st
 export function lookupPage(ctx: PageContext, state: { reference: string; code: string; error?: string }): SafeHtml {
   const errors = state.error ? [{ field: 'reference', message: state.error }] : [];
   return layout(ctx, {
-    title: state.error ? 'Erreur – Suivre une demande' : 'Suivre une demande',
+    title: 'Suivre une demande',
+    errors,
     breadcrumbs: [{ label: 'Accueil', href: '/' }, { label: 'Suivre une demande' }],
     main: html`<h1>Suivre une demande</h1>
       ${errorSummary(errors)}
@@ -138,7 +140,8 @@ export function trackingPage(
   const answers = presentAnswers(r.form, r.data);
   const open = isOpen(r.status);
   return layout(ctx, {
-    title: state.errors.length ? `Erreur – Demande ${r.reference}` : `Demande ${r.reference}`,
+    title: `Demande ${r.reference}`,
+    errors: state.errors,
     notice: state.notice,
     breadcrumbs: [
       { label: 'Accueil', href: '/' },

@@ -7,7 +7,7 @@ import type { DocumentRow, EventRow, RequestDetailRow } from '../repository.ts';
 import { presentAnswers } from '../../requests/form-engine/present.ts';
 import { timeline } from '../../requests/timeline.ts';
 import { isLate, statusBadge } from './status-badge.ts';
-import { formatBytes, formatDateFr, formatDateTimeFr } from '../../../platform/format.ts';
+import { formatBytes, formatCharactersFr, formatDateFr, formatDateTimeFr } from '../../../platform/format.ts';
 
 export interface FieldError {
   field: string;
@@ -208,7 +208,8 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
         : ''
     }`;
   return layout(ctx, {
-    title: input.form && input.form.errors.length > 0 ? `Erreur – ${title}` : title,
+    title,
+    errors: input.form?.errors,
     main,
     area: 'agent',
     notice: input.notice,

@@ -1,5 +1,5 @@
 import type { RequestStatus } from '../../../db/schema.ts';
-import { formatDateFr, formatDateTimeFr } from '../../../platform/format.ts';
+import { formatCharactersFr, formatDateFr, formatDateTimeFr } from '../../../platform/format.ts';
 import { attr, html, type SafeHtml } from '../../../platform/html.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import { STATUS_LABELS } from '../../requests/status.ts';
@@ -54,7 +54,8 @@ function spacePage(
   </nav>`;
   const crumbs = options.crumbs ?? [{ label: title }];
   return layout(ctx, {
-    title: options.errors?.length ? `Erreur – ${title}` : title,
+    title,
+    errors: options.errors,
     notice: options.notice,
     breadcrumbs: [
       { label: 'Accueil', href: '/' },
@@ -260,7 +261,7 @@ export function preferencesPage(
         </fieldset>
         <div class="field${state.errors.some((e) => e.field === 'needsText') ? ' field-error' : ''}">
           <label for="needsText">Autre besoin, ou précision <span class="optional">(facultatif)</span></label>
-          <span class="hint" id="needsText-hint">${NEEDS_TEXT_MAX} caractères au plus.</span>
+          <span class="hint" id="needsText-hint">${formatCharactersFr(NEEDS_TEXT_MAX)} au plus.</span>
           <textarea id="needsText" name="needsText" rows="4" aria-describedby="needsText-hint">${v.needsText}</textarea>
         </div>
         <button type="submit" class="button">Enregistrer mes préférences</button>

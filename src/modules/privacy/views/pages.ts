@@ -219,6 +219,7 @@ export function erasureConfirmPage(
   return layout(ctx, {
     title: 'Effacer mon compte',
     main,
+    errors: input.errors,
     breadcrumbs: [
       { label: 'Accueil', href: '/' },
       { label: 'Mes données', href: '/mon-espace/donnees' },
@@ -299,7 +300,13 @@ export function erasureListPage(
             )}
           </ul>`
     }`;
-  return layout(ctx, { title: 'Demandes d’effacement', main, area: 'agent', notice: input.notice });
+  return layout(ctx, {
+    title: 'Demandes d’effacement',
+    main,
+    area: 'agent',
+    notice: input.notice,
+    errors: input.errors,
+  });
 }
 
 export function registerPage(ctx: PageContext, register: ProcessingRegister): SafeHtml {
@@ -413,5 +420,11 @@ ${input.values.postalAddress}</textarea
       <button type="submit" class="button">Enregistrer</button>
     </form>
     <p><a href="${url(ctx, '/agent/rgpd/registre')}">Voir le registre des traitements</a></p>`;
-  return layout(ctx, { title: 'Protection des données', main, area: 'agent', notice: input.notice });
+  return layout(ctx, {
+    title: 'Protection des données',
+    main,
+    area: 'agent',
+    notice: input.notice,
+    errors: input.errors,
+  });
 }
