@@ -59,7 +59,7 @@ function statusForm(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
       <label for="message">Message à l'usager</label>
       <span class="hint" id="message-hint"
         >L'usager reçoit ce message par courriel. Il est obligatoire si vous refusez la demande ou si vous attendez
-        quelque chose de l'usager. ${MESSAGE_MAX_LENGTH} caractères au maximum.</span
+        quelque chose de l'usager. ${formatCharactersFr(MESSAGE_MAX_LENGTH)} au maximum.</span
       >
       ${messageError ? html`<span class="error-message" id="message-error">${messageError.message}</span>` : ''}
       <textarea
