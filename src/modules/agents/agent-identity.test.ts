@@ -142,6 +142,7 @@ describe(`agent identity: invitations, deactivation, second factor (${TEST_DB})`
     );
     assert.equal(wrong.statusCode, 400);
     assert.match(wrong.body, /Ce code est incorrect/);
+    assert.match(wrong.body, /<title>Erreur – Activer la double authentification – /);
 
     const ok = await submit(cookie, `${BASE}/agent/double-authentification`, `${BASE}/agent/double-authentification`, {
       code: parsed.generate(),
@@ -180,6 +181,7 @@ describe(`agent identity: invitations, deactivation, second factor (${TEST_DB})`
     });
     assert.equal(wrong.statusCode, 401);
     assert.match(wrong.body, /Ce code est incorrect/);
+    assert.match(wrong.body, /<title>Erreur – Code de vérification – /);
     assert.equal(cookiesFrom(wrong.headers['set-cookie']).guichet_agent, undefined);
 
     // The step after the enrolment's code: accepted once, then refused as a replay.
@@ -296,6 +298,7 @@ describe(`agent identity: invitations, deactivation, second factor (${TEST_DB})`
     });
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /class="error-summary"/);
+    assert.match(bad.body, /<title>Erreur – Agents – /);
     assert.match(bad.body, /value="Inès Invitée"/);
 
     const res = await submit(adminCookie, `${BASE}/agent/admin/agents`, `${BASE}/agent/admin/agents/inviter`, {
@@ -347,6 +350,7 @@ describe(`agent identity: invitations, deactivation, second factor (${TEST_DB})`
     const mismatch = await post('jonquille rouge du matin', 'jonquille rouge du soir');
     assert.equal(mismatch.statusCode, 400);
     assert.match(mismatch.body, /pas identiques/);
+    assert.match(mismatch.body, /<title>Erreur – Choisir votre mot de passe – /);
 
     const accepted = await post('jonquille rouge du matin');
     assert.equal(accepted.statusCode, 303);

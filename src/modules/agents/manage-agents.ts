@@ -1,6 +1,7 @@
 import type { AgentRole } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
+import { sortFr } from '../../platform/format.ts';
 import { queueMail } from '../../platform/mail.ts';
 import { hashPassword } from './password.ts';
 import { checkPassword } from './password-policy.ts';
@@ -24,14 +25,14 @@ export async function listAgents(trx: Tx) {
   const agents = await trx
     .selectFrom('agents')
     .select(['id', 'email', 'display_name', 'role', 'active', 'totp_enabled_at', 'password_hash', 'last_login_at'])
-    .orderBy('display_name')
-    .execute();
+    .execute()
+    .then((rows) => sortFr(rows, (a) => a.display_name));
   const links = await trx
     .selectFrom('agent_services as x')
     .innerJoin('services as s', (j) => j.onRef('s.tenant_id', '=', 'x.tenant_id').onRef('s.id', '=', 'x.service_id'))
     .select(['x.agent_id', 's.id', 's.name'])
-    .orderBy('s.name')
-    .execute();
+    .execute()
+    .then((rows) => sortFr(rows, (l) => l.name));
   return agents.map(({ password_hash, ...a }) => ({
     ...a,
     // Invited and not yet accepted: no password, no session ever opened.

@@ -133,6 +133,7 @@ describe(`agent password reset (${TEST_DB})`, () => {
     const res = await askReset('');
     assert.equal(res.statusCode, 400);
     assert.match(res.body, /Indiquez l’adresse électronique de votre compte agent/);
+    assert.match(res.body, /<title>Erreur – Mot de passe oublié – /);
   });
 
   test('the password policy applies, then the link works once and closes every session', async () => {

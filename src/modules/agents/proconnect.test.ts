@@ -272,6 +272,7 @@ describe(`agent login with ProConnect (${TEST_DB})`, () => {
     assert.equal(bad.statusCode, 400);
     assert.match(bad.body, /n&#39;est pas un SIRET|n'est pas un SIRET/);
     assert.match(bad.body, />\s*2100000000001<\/textarea/);
+    assert.match(bad.body, /<title>Erreur – Agents – /);
     const ok = await post(`${VILLEBELLE_SIRET}\n210 000 000 00025`, '@Mairie-Villebelle.fr\nvillebelle.example');
     assert.equal(ok.statusCode, 303);
     const row = await ctx.database.ownerQuery(

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { RequestStatus } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
+import { sortFr } from '../../platform/format.ts';
 
 export const PAGE_SIZE = 50;
 
@@ -23,12 +24,12 @@ export interface RequestListItem {
 }
 
 export async function listServices(trx: Tx, serviceIds: string[] | null) {
-  let q = trx.selectFrom('services').select(['id', 'slug', 'name']).orderBy('name');
+  let q = trx.selectFrom('services').select(['id', 'slug', 'name']);
   if (serviceIds !== null) {
     if (serviceIds.length === 0) return [];
     q = q.where('id', 'in', serviceIds);
   }
-  return q.execute();
+  return sortFr(await q.execute(), (s) => s.name);
 }
 
 export async function listRequests(
@@ -114,7 +115,7 @@ export type EventRow = Awaited<ReturnType<typeof listEvents>>[number];
 export async function listDocuments(trx: Tx, requestId: string) {
   return trx
     .selectFrom('request_documents')
-    .select(['id', 'field_name', 'filename', 'mime_type', 'size_bytes', 'created_at'])
+    .select(['id', 'event_id', 'field_name', 'filename', 'mime_type', 'size_bytes', 'created_at'])
     .where('request_id', '=', requestId)
     .orderBy('created_at')
     .orderBy('filename')

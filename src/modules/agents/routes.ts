@@ -41,7 +41,7 @@ import { FLOW_LIFETIME_MS, logoutUrl } from './proconnect.ts';
 import { loggedOutPage } from './views/identity-pages.ts';
 import { logPersonalDataAccess } from '../privacy/access-log.ts';
 import { listRequestConsents } from '../privacy/consents.ts';
-import { isoDate } from './views/format.ts';
+import { parisDay } from '../../platform/format.ts';
 import { loginPage } from './views/login-page.ts';
 import { requestDetailPage, type FieldError, type RequestDetailPageInput } from './views/request-detail-page.ts';
 import { requestListPage } from './views/request-list-page.ts';
@@ -130,7 +130,7 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
         consents,
         canChangeStatus: can(agentActor(tenant.id, agent), 'change_status', requestResource(tenant.id, row)),
         canAddNote: can(agentActor(tenant.id, agent), 'add_note', requestResource(tenant.id, row)),
-        today: isoDate(services.clock.now()),
+        today: parisDay(services.clock.now()),
         ...extra,
       });
     });
@@ -274,7 +274,7 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
           services: visibleServices,
           status,
           serviceId,
-          today: isoDate(services.clock.now()),
+          today: parisDay(services.clock.now()),
           // The link to the agents page is shown to whoever the policy lets manage agents.
           isAdmin: can(actor, 'manage_agents', { kind: 'tenant', tenantId: tenant.id }),
         });

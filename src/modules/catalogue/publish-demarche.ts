@@ -1,6 +1,6 @@
 import type { Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
-import { frenchOrder } from './repository.ts';
+import { compareFr } from '../../platform/format.ts';
 
 export interface DemarcheToReview {
   id: string;
@@ -21,7 +21,7 @@ export async function listDemarchesToReview(trx: Tx): Promise<DemarcheToReview[]
     .execute();
   return rows
     .map(({ form, ...r }) => ({ ...r, online: form !== null }))
-    .sort((a, b) => frenchOrder(a.serviceName, b.serviceName) || frenchOrder(a.title, b.title));
+    .sort((a, b) => compareFr(a.serviceName, b.serviceName) || compareFr(a.title, b.title));
 }
 
 /**

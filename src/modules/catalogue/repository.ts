@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DemarcheRow, ServiceRow } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
+import { sortFr } from '../../platform/format.ts';
 
 /**
  * One démarche by slug (public or internal, published or not: callers decide who may see it;
@@ -15,12 +16,6 @@ export function isShownToCitizens(row: Pick<DemarcheRow, 'audience' | 'published
   return row.audience === 'public' && row.published_at !== null;
 }
 
-// Sorted in French order here: PGlite and the server may not share the database collation.
-// One collator for every comparison: localeCompare with options builds a new one at each call,
-// which made sorting the catalogue the most expensive part of its page.
-const frenchCollator = new Intl.Collator('fr', { sensitivity: 'base' });
-export const frenchOrder = (a: string, b: string): number => frenchCollator.compare(a, b);
-
 /** Every public and published démarche and information page, by title. */
 export async function listPublicDemarches(trx: Tx): Promise<DemarcheRow[]> {
   const rows = await trx
@@ -29,13 +24,13 @@ export async function listPublicDemarches(trx: Tx): Promise<DemarcheRow[]> {
     .where('audience', '=', 'public')
     .where('published_at', 'is not', null)
     .execute();
-  return rows.sort((a, b) => frenchOrder(a.title, b.title));
+  return sortFr(rows, (r) => r.title);
 }
 
 /** Every service, by name. */
 export async function listServices(trx: Tx): Promise<ServiceRow[]> {
   const rows = await trx.selectFrom('services').selectAll().execute();
-  return rows.sort((a, b) => frenchOrder(a.name, b.name));
+  return sortFr(rows, (r) => r.name);
 }
 
 /**

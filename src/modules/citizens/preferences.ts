@@ -1,3 +1,5 @@
+import { formatCharactersFr } from '../../platform/format.ts';
+
 /** What the citizen can choose in "Mes préférences", stored in citizens.preferences. */
 
 export const CHANNELS = { email: 'Courriel', sms: 'SMS', courrier: 'Courrier postal' } as const;
@@ -42,7 +44,10 @@ export function validatePreferences(
     errors.push({ field: 'channel-email', message: 'Choisissez comment être contacté.' });
   if (!(input.language in LANGUAGES)) errors.push({ field: 'language', message: 'Choisissez une langue de la liste.' });
   if (input.needsText.length > NEEDS_TEXT_MAX) {
-    errors.push({ field: 'needsText', message: `Votre précision ne doit pas dépasser ${NEEDS_TEXT_MAX} caractères.` });
+    errors.push({
+      field: 'needsText',
+      message: `Votre précision ne doit pas dépasser ${formatCharactersFr(NEEDS_TEXT_MAX)}.`,
+    });
   }
   const unknown = input.needs.filter((n) => !(n in NEEDS));
   if (unknown.length) errors.push({ field: 'need-gros_caracteres', message: 'Un des besoins cochés est inconnu.' });

@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../../test/support/server-process.ts';
 import { startTestFranceConnect, type TestFranceConnect } from '../../../test/support/oidc-provider.ts';
+import { insertAgent, loginAgent } from '../../../test/support/factories.ts';
+import { visibleText } from '../../../test/support/pages.ts';
 import { createTestContext, type TestContext } from '../../../test/support/test-app.ts';
 
 /** A tiny browser: one cookie jar per origin, manual redirects, form submission. */
@@ -192,6 +194,27 @@ describe('FranceConnect login', { timeout: 120_000 }, () => {
     assert.equal(req.rows[0]!.identity_source, 'franceconnect');
     assert.equal(req.rows[0]!.applicant_name, 'Camille Louise MARTIN');
     assert.equal(req.rows[0]!.data._identity?.birthdate, '1988-07-14');
+
+    // The agent reads the verified identity as lines of text, never as the stored JSON.
+    const reference = /\/demandes\/(VB-\d{4}-[A-Z0-9]{5})\/confirmation/.exec(res.url)![1]!;
+    await insertAgent(ctx.database, ctx.tenantId, {
+      email: 'lecture.fc@villebelle.test',
+      password: 'sapin-radis-olive-11',
+      role: 'admin',
+    });
+    const agentCookie = await loginAgent(ctx.app, 'lecture.fc@villebelle.test', 'sapin-radis-olive-11');
+    const agentPage = await ctx.app.inject({
+      method: 'GET',
+      url: `/t/villebelle/agent/demandes/${reference}`,
+      headers: { cookie: agentCookie },
+    });
+    assert.equal(agentPage.statusCode, 200);
+    const answers = /<h2>Réponses de l'usager<\/h2>([\s\S]*?)<h2>/.exec(agentPage.body)?.[1] ?? '';
+    assert.match(answers, /Identité vérifiée par FranceConnect/);
+    assert.match(answers, /<dt>Date de naissance<\/dt>\s*<dd[^>]*>14 juillet 1988<\/dd>/);
+    assert.match(answers, /<dt>Lieu de naissance \(code INSEE\)<\/dt>\s*<dd[^>]*>44109<\/dd>/);
+    assert.doesNotMatch(agentPage.body, /_identity/);
+    assert.doesNotMatch(visibleText(agentPage.body), /[{}]/);
 
     // Logout goes through the provider's end_session_endpoint.
     const home = await browser.follow(`${origin}/`);

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/tenant-scope.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
-import { frenchOrder } from '../catalogue/repository.ts';
+import { compareFr } from '../../platform/format.ts';
 
 export interface CatalogueEntry {
   slug: string;
@@ -19,8 +19,6 @@ export interface PublicCatalogue {
   /** Life events that at least one public entry belongs to. */
   lifeEvents: Set<string>;
 }
-
-const byFrench = frenchOrder;
 
 /**
  * Every public démarche and information page of the tenant, grouped by service. Internal agent
@@ -57,7 +55,7 @@ export async function listPublicCatalogue(db: Db, tenantId: string): Promise<Pub
     }
     service.entries.push({ slug: r.slug, title: r.title, kind: r.kind });
   }
-  const list = [...services.values()].sort((a, b) => byFrench(a.name, b.name));
-  for (const s of list) s.entries.sort((a, b) => byFrench(a.title, b.title));
+  const list = [...services.values()].sort((a, b) => compareFr(a.name, b.name));
+  for (const s of list) s.entries.sort((a, b) => compareFr(a.title, b.title));
   return { services: list, lifeEvents };
 }

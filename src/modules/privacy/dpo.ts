@@ -1,3 +1,4 @@
+import { formatCharactersFr } from '../../platform/format.ts';
 import type { TenantDpo } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
 import { checkEmail } from '../../platform/security/email.ts';
@@ -79,7 +80,10 @@ export function validateDpoSettings(
     .filter(Boolean);
   const errors: FieldError[] = [];
   if (name.length > MAX_NAME) {
-    errors.push({ field: 'dpo_nom', message: `Le nom ou la fonction ne doit pas dépasser ${MAX_NAME} caractères.` });
+    errors.push({
+      field: 'dpo_nom',
+      message: `Le nom ou la fonction ne doit pas dépasser ${formatCharactersFr(MAX_NAME)}.`,
+    });
   }
   let email: string | undefined;
   if (values.email.trim() !== '') {
@@ -90,7 +94,7 @@ export function validateDpoSettings(
   if (postal.join('\n').length > MAX_ADDRESS || postal.length > MAX_ADDRESS_LINES) {
     errors.push({
       field: 'dpo_adresse',
-      message: `L’adresse postale ne doit pas dépasser ${MAX_ADDRESS_LINES} lignes ni ${MAX_ADDRESS} caractères.`,
+      message: `L’adresse postale ne doit pas dépasser ${MAX_ADDRESS_LINES} lignes ni ${formatCharactersFr(MAX_ADDRESS)}.`,
     });
   }
   if (errors.length > 0) return { ok: false, errors };

@@ -3,7 +3,7 @@ import { AppError } from '../../platform/errors.ts';
 import { can } from '../authorization.ts';
 import { agentActor } from '../agents/policy.ts';
 import { queueMail } from '../../platform/mail.ts';
-import { formatDueDate } from '../requests/french-dates.ts';
+import { formatDateFr } from '../../platform/format.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { logPersonalDataAccess } from './access-log.ts';
 import { anonymiseRequests } from './anonymise.ts';
@@ -47,7 +47,7 @@ export async function assessErasure(trx: Tx, citizenId: string, now: Date): Prom
     const until = addMonths(new Date(r.closed_at), r.retention_months);
     if (until > now) {
       grounds.push(
-        `Votre demande ${r.reference} (${r.title}) doit être conservée jusqu’au ${formatDueDate(until.toISOString().slice(0, 10))}.`,
+        `Votre demande ${r.reference} (${r.title}) doit être conservée jusqu’au ${formatDateFr(until.toISOString().slice(0, 10))}.`,
       );
       services.add(r.service_id);
     }

@@ -1,4 +1,5 @@
 import type { Tx } from '../../db/tenant-scope.ts';
+import { presentAnswers, type PresentedAnswer } from '../requests/form-engine/present.ts';
 import { listAccessLogForCitizen, listAccessLogForRequest, type AccessLogRow } from './access-log.ts';
 import { listCitizenConsents, listRequestConsents, type ConsentRow } from './consents.ts';
 
@@ -23,7 +24,10 @@ export interface ExportedRequest {
   submittedAt: string;
   dueOn: string;
   closedAt: string | null;
+  /** The answers as stored, for programs. */
   answers: Record<string, unknown>;
+  /** The same answers as the citizen reads them on their pages and receipt. */
+  presentedAnswers: Omit<PresentedAnswer, 'name'>[];
   events: {
     at: string;
     kind: string;
@@ -104,6 +108,7 @@ async function collectRequests(
       'r.due_on',
       'r.closed_at',
       'r.data',
+      'd.form',
     ])
     .where((eb) => ('citizenId' in which ? eb('r.citizen_id', '=', which.citizenId) : eb('r.id', '=', which.requestId)))
     .orderBy('r.submitted_at')
@@ -138,6 +143,7 @@ async function collectRequests(
       dueOn: String(r.due_on),
       closedAt: iso(r.closed_at),
       answers: r.data,
+      presentedAnswers: presentAnswers(r.form, r.data).map(({ label, value, kind }) => ({ label, value, kind })),
       events: events
         .filter((e) => e.request_id === r.id)
         .map((e) => ({

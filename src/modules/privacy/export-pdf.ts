@@ -1,25 +1,25 @@
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { statusLabelForCitizen } from './status-label.ts';
-import { formatDueDate, formatFilingDateTime, formatSize } from '../requests/french-dates.ts';
+import { formatBytes, formatDateFr, formatDateTimeFr } from '../../platform/format.ts';
 import { A4, Layout, MARGIN_X, MUTED, RULE, TextSanitizer, type Style } from '../requests/receipt-pdf.ts';
 import { accessLogSentence } from './access-log.ts';
 import type { CitizenDataExport, RequestDataExport } from './export-data.ts';
 
-function answerText(value: unknown): string {
+/** A stored preference (a word, a list of words) as text. */
+function preferenceText(value: unknown): string {
   if (value === true) return 'Oui';
   if (value === false) return 'Non';
   if (value === null || value === undefined || value === '') return 'Non renseigné';
-  if (Array.isArray(value)) return value.map(answerText).join(', ');
+  if (Array.isArray(value)) return value.map(preferenceText).join(', ');
   if (typeof value === 'object') {
     return Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== null && v !== undefined && v !== '')
-      .map(([k, v]) => `${k} : ${answerText(v)}`)
+      .map(([k, v]) => `${k} : ${preferenceText(v)}`)
       .join(' ; ');
   }
   return String(value);
 }
 
-const when = (isoString: string | null) => (isoString ? formatFilingDateTime(new Date(isoString)) : '—');
+const when = (isoString: string | null) => (isoString ? formatDateTimeFr(new Date(isoString)) : '—');
 
 /**
  * The same content as the JSON export, laid out for reading and printing: the citizen should
@@ -79,7 +79,7 @@ export async function renderDataExportPdf(data: CitizenDataExport | RequestDataE
     line('Nom', a.familyName);
     if (a.preferredUsername) line('Nom d’usage', a.preferredUsername);
     line('Adresse électronique', a.email);
-    line('Date de naissance', a.birthdate ? formatDueDate(a.birthdate) : null);
+    line('Date de naissance', a.birthdate ? formatDateFr(a.birthdate) : null);
     if (a.birthplace) line('Lieu de naissance (code)', a.birthplace);
     line('Compte FranceConnect lié', a.franceconnectLinked ? 'oui' : 'non');
     line('Compte créé le', when(a.createdAt));
@@ -88,7 +88,7 @@ export async function renderDataExportPdf(data: CitizenDataExport | RequestDataE
     section('Vos préférences');
     const prefs = Object.entries(account.preferences);
     if (prefs.length === 0) l.text('Aucune préférence enregistrée.', body);
-    for (const [k, v] of prefs) line(k, answerText(v));
+    for (const [k, v] of prefs) line(k, preferenceText(v));
   }
 
   section('Vos accords (consentements)');
@@ -112,14 +112,14 @@ export async function renderDataExportPdf(data: CitizenDataExport | RequestDataE
       body,
     );
     l.text('Vos réponses :', muted);
-    for (const [k, v] of Object.entries(r.answers)) l.text(`${k} : ${answerText(v)}`, body, { indent: 8 });
+    for (const a of r.presentedAnswers) l.text(`${a.label} : ${a.value}`, body, { indent: 8 });
     if (r.events.length > 0) l.text('Suivi :', muted);
     for (const e of r.events) {
       const what = e.statusTo ? `statut « ${statusLabelForCitizen(e.statusTo)} »` : e.kind;
       l.text(`${when(e.at)} – ${what}${e.body ? ` : ${e.body}` : ''}`, body, { indent: 8 });
     }
     if (r.documents.length > 0) l.text('Documents :', muted);
-    for (const d of r.documents) l.text(`• ${d.filename} (${formatSize(d.sizeBytes)})`, body, { indent: 8 });
+    for (const d of r.documents) l.text(`• ${d.filename} (${formatBytes(d.sizeBytes)})`, body, { indent: 8 });
     l.space(8);
   }
 

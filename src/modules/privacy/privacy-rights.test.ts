@@ -541,6 +541,7 @@ describe('personal data rights (RGPD): consents, documents, DPO, export without 
     });
     assert.equal(invalid.statusCode, 400);
     assert.match(invalid.body, /class="error-summary"/);
+    assert.match(invalid.body, /<title>Erreur – Protection des données – /);
     assert.match(invalid.body, /<a href="#dpo_courriel">/);
     assert.match(invalid.body, /value="Centre de gestion &lt;CDG&gt;"/);
     assert.match(invalid.body, /value="pas-une-adresse"/);

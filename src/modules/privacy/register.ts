@@ -1,4 +1,5 @@
 import type { Tx } from '../../db/tenant-scope.ts';
+import { sortFr } from '../../platform/format.ts';
 import { formDefinitionSchema, type FormDefinition } from '../catalogue/form-definition.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { dataProtectionOfficer, dpoOneLine } from './dpo.ts';
@@ -68,9 +69,13 @@ export async function buildRegister(trx: Tx, tenant: Tenant, now: Date): Promise
     .select(['d.slug', 'd.title', 'd.form', 'd.retention_months', 's.id as service_id', 's.name as service_name'])
     .where('d.kind', '=', 'demarche')
     .where('d.form', 'is not', null)
-    .orderBy('s.name')
-    .orderBy('d.title')
-    .execute();
+    .execute()
+    .then((all) =>
+      sortFr(
+        sortFr(all, (r) => r.title),
+        (r) => r.service_name,
+      ),
+    );
   const byService = new Map<string, typeof rows>();
   for (const r of rows) byService.set(r.service_id, [...(byService.get(r.service_id) ?? []), r]);
 

@@ -1,3 +1,4 @@
+import { formatCharactersFr, formatNumberFr } from '../../platform/format.ts';
 import type { Services } from '../../services.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -35,7 +36,7 @@ export async function addCitizenMessage(
   if (message.length > MESSAGE_MAX_LENGTH) {
     errors.push({
       field: 'message',
-      message: `Votre message doit faire au plus ${MESSAGE_MAX_LENGTH} caractères (il en fait ${message.length}).`,
+      message: `Votre message doit faire au plus ${formatCharactersFr(MESSAGE_MAX_LENGTH)} (il en fait ${formatNumberFr(message.length)}).`,
     });
   }
   const accepted: { filename: string; mimeType: string; data: Buffer }[] = [];

@@ -1,3 +1,4 @@
+import { formatCharactersFr } from '../../platform/format.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import { MESSAGE_MAX_LENGTH } from './change-request-status.ts';
@@ -17,7 +18,7 @@ export async function addInternalNote(trx: Tx, input: AddInternalNoteInput): Pro
     throw new AppError('validation_failed', msg, [{ field: 'note', message: msg }]);
   }
   if (body.length > MESSAGE_MAX_LENGTH) {
-    const msg = `La note est trop longue : ${MESSAGE_MAX_LENGTH} caractères au maximum.`;
+    const msg = `La note est trop longue : ${formatCharactersFr(MESSAGE_MAX_LENGTH)} au maximum.`;
     throw new AppError('validation_failed', msg, [{ field: 'note', message: msg }]);
   }
   await trx

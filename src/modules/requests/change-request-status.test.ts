@@ -170,7 +170,7 @@ describe(`changing a request's status and adding notes (${TEST_DB})`, () => {
     }
     const tooLong = await post(r.reference, 'statut', { statut: 'refusee', message: 'x'.repeat(5001) });
     assert.equal(tooLong.statusCode, 400);
-    assert.match(tooLong.body, /5000 caractères au maximum/);
+    assert.match(tooLong.body, /5\u00a0000 caractères au maximum/);
     const ok = await post(r.reference, 'statut', { statut: 'refusee', message: 'Il manque un justificatif.' });
     assert.equal(ok.statusCode, 303);
     assert.equal((await statusOf(r.id)).status, 'refusee');

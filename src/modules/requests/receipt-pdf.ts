@@ -1,5 +1,5 @@
 import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
-import { formatDueDate, formatFilingDateTime, formatSize } from './french-dates.ts';
+import { formatBytes, formatDateFr, formatDateTimeFr } from '../../platform/format.ts';
 
 /**
  * The receipt ("récépissé") of a request, as a PDF the citizen can keep or print. Built with the
@@ -247,7 +247,7 @@ export async function renderReceiptPdf(input: ReceiptInput): Promise<Uint8Array>
   l.text(input.reference, { font: bold, size: 26 });
   l.space(10);
 
-  l.text(`Demande déposée le ${formatFilingDateTime(input.submittedAt)}.`, body);
+  l.text(`Demande déposée le ${formatDateTimeFr(input.submittedAt)}.`, body);
   if (input.applicantName.trim() !== '') l.text(`Déposée par : ${input.applicantName}`, body);
   if (input.dueOn.trim() !== '') {
     const delay =
@@ -255,7 +255,7 @@ export async function renderReceiptPdf(input: ReceiptInput): Promise<Uint8Array>
         ? ''
         : ` (${input.delayDays} jour${input.delayDays > 1 ? 's' : ''} ouvré${input.delayDays > 1 ? 's' : ''})`;
     l.space(4);
-    l.text(`La commune s'engage à vous répondre au plus tard le ${formatDueDate(input.dueOn)}${delay}.`, strong);
+    l.text(`La commune s'engage à vous répondre au plus tard le ${formatDateFr(input.dueOn)}${delay}.`, strong);
   }
   l.rule();
 
@@ -274,7 +274,7 @@ export async function renderReceiptPdf(input: ReceiptInput): Promise<Uint8Array>
   l.text('Vos documents', heading, { keepWithNext: 16 });
   l.space(4);
   if (input.documents.length === 0) l.text('Aucun document joint.', body);
-  for (const d of input.documents) l.text(`• ${d.filename} (${formatSize(d.sizeBytes)})`, body, { indent: 8 });
+  for (const d of input.documents) l.text(`• ${d.filename} (${formatBytes(d.sizeBytes)})`, body, { indent: 8 });
   l.rule();
 
   l.space(6);

@@ -1,4 +1,4 @@
-import { formatBytes, formatDateFr, formatDateTimeFr } from '../../platform/format.ts';
+import { formatDateFr, formatDateTimeFr } from '../../platform/format.ts';
 import { html, type SafeHtml } from '../../platform/html.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../platform/web/layout.ts';
 import type { TrackedRequest } from './find-tracked-request.ts';
@@ -7,6 +7,7 @@ import { renderForm, type FormState } from './form-engine/render.ts';
 import type { FormDefinition } from '../catalogue/form-definition.ts';
 import { franceConnectButton } from '../identity/views.ts';
 import { isOpen } from './status.ts';
+import { timeline } from './timeline.ts';
 
 export function formPage(
   ctx: PageContext,
@@ -16,7 +17,8 @@ export function formPage(
 ): SafeHtml {
   const title = `${d.title} : demande en ligne`;
   return layout(ctx, {
-    title: state.errors.length ? `Erreur – ${title}` : title,
+    title,
+    errors: state.errors,
     breadcrumbs: [
       { label: 'Accueil', href: '/' },
       { label: 'Démarches', href: '/demarches' },
@@ -74,7 +76,8 @@ export function confirmationPage(ctx: PageContext, r: TrackedRequest, secret: st
 export function lookupPage(ctx: PageContext, state: { reference: string; code: string; error?: string }): SafeHtml {
   const errors = state.error ? [{ field: 'reference', message: state.error }] : [];
   return layout(ctx, {
-    title: state.error ? 'Erreur – Suivre une demande' : 'Suivre une demande',
+    title: 'Suivre une demande',
+    errors,
     breadcrumbs: [{ label: 'Accueil', href: '/' }, { label: 'Suivre une demande' }],
     main: html`<h1>Suivre une demande</h1>
       ${errorSummary(errors)}
@@ -128,8 +131,6 @@ function errorText(errors: { field: string; message: string }[], field: string):
     .join(' ');
 }
 
-const AUTHOR: Record<string, string> = { citizen: 'Vous', agent: 'La commune', system: 'Guichet' };
-
 export function trackingPage(
   ctx: PageContext,
   r: TrackedRequest,
@@ -137,11 +138,10 @@ export function trackingPage(
   state: { message: string; errors: { field: string; message: string }[]; notice?: string },
 ): SafeHtml {
   const answers = presentAnswers(r.form, r.data);
-  const docsByEvent = new Map<string | null, TrackedRequest['documents']>();
-  for (const d of r.documents) docsByEvent.set(d.eventId, [...(docsByEvent.get(d.eventId) ?? []), d]);
   const open = isOpen(r.status);
   return layout(ctx, {
-    title: state.errors.length ? `Erreur – Demande ${r.reference}` : `Demande ${r.reference}`,
+    title: `Demande ${r.reference}`,
+    errors: state.errors,
     notice: state.notice,
     breadcrumbs: [
       { label: 'Accueil', href: '/' },
@@ -174,27 +174,11 @@ export function trackingPage(
         : vos réponses, les messages, vos accords et qui a consulté la demande.
       </p>
       <h2>Historique</h2>
-      <ol class="timeline">
-        ${r.events.map(
-          (e) =>
-            html`<li>
-              <p class="meta">${formatDateTimeFr(e.at)} · ${AUTHOR[e.author] ?? ''}</p>
-              <p>
-                <strong
-                  >${e.kind === 'submitted' ? 'Demande envoyée' : e.kind === 'citizen_message' ? 'Votre message' : e.kind === 'agent_message' ? 'Message de la commune' : `Nouveau statut : ${e.statusLabel ?? ''}`}</strong
-                >
-              </p>
-              ${e.body ? html`<p class="message-body">${e.body}</p>` : ''}
-              ${
-                (docsByEvent.get(e.id) ?? []).length
-                  ? html`<ul>
-                      ${(docsByEvent.get(e.id) ?? []).map((d) => html`<li>${d.filename} (${formatBytes(d.sizeBytes)})</li>`)}
-                    </ul>`
-                  : ''
-              }
-            </li>`,
-        )}
-      </ol>
+      ${timeline(
+        r.events.map((e) => ({ ...e, authorKind: e.author })),
+        r.documents,
+        'citizen',
+      )}
       ${
         open
           ? html`<h2 id="ajouter">Ajouter un message ou un document</h2>

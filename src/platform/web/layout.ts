@@ -25,6 +25,11 @@ export interface PageOptions {
   breadcrumbs?: { label: string; href?: string }[];
   /** Shown at the top of the page after a redirect, e.g. "Statut modifié". */
   notice?: string;
+  /**
+   * The errors of the form the page shows again, if any: the title then starts with « Erreur – »,
+   * so that a screen reader user hears at once that the form came back (RGAA 11.10).
+   */
+  errors?: readonly { field: string; message: string }[];
 }
 
 export function url(ctx: Pick<PageContext, 'base'>, path: string): string {
@@ -45,7 +50,7 @@ export function layout(ctx: PageContext, page: PageOptions): SafeHtml {
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${page.title} – ${t.name}</title>
+        <title>${page.errors?.length ? 'Erreur – ' : ''}${page.title} – ${t.name}</title>
         <link rel="stylesheet" href="/static/guichet.css" />
         ${
           primary

@@ -222,6 +222,7 @@ export function adminAgentsPage(ctx: PageContext, input: AdminAgentsPageInput): 
     main,
     area: 'agent',
     notice: input.notice,
+    errors: [...input.invite.errors, ...input.proconnect.errors],
     breadcrumbs: [{ label: 'Demandes', href: url(ctx, '/agent/demandes') }, { label: 'Agents' }],
   });
 }

@@ -49,7 +49,7 @@ export function secondFactorPage(ctx: PageContext, input: { retour: string; erro
       ${csrfField(ctx)}
       <button type="submit" class="button secondary">Annuler et se déconnecter</button>
     </form>`;
-  return layout(ctx, { title: 'Code de vérification', main, area: 'agent' });
+  return layout(ctx, { title: 'Code de vérification', main, area: 'agent', errors: error ? [error] : [] });
 }
 
 export interface EnrolmentPageInput {
@@ -119,7 +119,12 @@ export function enrolmentPage(ctx: PageContext, input: EnrolmentPageInput): Safe
           </form>`
         : ''
     }`;
-  return layout(ctx, { title: 'Activer la double authentification', main, area: 'agent' });
+  return layout(ctx, {
+    title: 'Activer la double authentification',
+    main,
+    area: 'agent',
+    errors: error ? [error] : [],
+  });
 }
 
 /** Already set up: nothing to do here. */
@@ -203,7 +208,7 @@ export function invitationPage(
       </div>
       <button type="submit" class="button">Enregistrer mon mot de passe</button>
     </form>`;
-  return layout(ctx, { title, main, area: 'agent' });
+  return layout(ctx, { title, main, area: 'agent', errors: input.errors });
 }
 
 /** ProConnect said who the person is, but Guichet cannot let them in here. */
@@ -277,7 +282,7 @@ export function forgotPasswordPage(
       <button type="submit" class="button">Recevoir le lien</button>
     </form>
     <p><a href="${url(ctx, '/agent/connexion')}">Retour à la page de connexion</a></p>`;
-  return layout(ctx, { title: 'Mot de passe oublié', main, area: 'agent' });
+  return layout(ctx, { title: 'Mot de passe oublié', main, area: 'agent', errors });
 }
 
 /** Back from the provider's logout page (or not: a state that does not match says so). */

@@ -39,7 +39,7 @@ export function loginPage(ctx: PageContext, input: LoginPageInput): SafeHtml {
       <button type="submit" class="button">Se connecter</button>
     </form>
     <p><a href="${url(ctx, '/agent/mot-de-passe-oublie')}">Mot de passe oublié ?</a></p>`;
-  return layout(ctx, { title: "Connexion à l'espace agents", main, area: 'agent', notice: input.notice });
+  return layout(ctx, { title: "Connexion à l'espace agents", main, area: 'agent', notice: input.notice, errors });
 }
 
 /** The agent's address field of the login and password-reset forms, its error tied to it. */

@@ -4,9 +4,10 @@ import { csrfField, errorSummary, layout, url, type PageContext } from '../../..
 import { MESSAGE_MAX_LENGTH, TRANSITIONS } from '../../requests/change-request-status.ts';
 import { AGENT_STATUS_LABELS as STATUS_LABELS } from '../../requests/status.ts';
 import type { DocumentRow, EventRow, RequestDetailRow } from '../repository.ts';
-import { answersOf } from './answers.ts';
-import { formatDateTime, formatDay, isLate, statusBadge } from './format.ts';
-import { formatBytes } from '../../../platform/format.ts';
+import { presentAnswers } from '../../requests/form-engine/present.ts';
+import { timeline } from '../../requests/timeline.ts';
+import { isLate, statusBadge } from './status-badge.ts';
+import { formatBytes, formatCharactersFr, formatDateFr, formatDateTimeFr } from '../../../platform/format.ts';
 
 export interface FieldError {
   field: string;
@@ -25,27 +26,6 @@ export interface RequestDetailPageInput {
   /** Errors of the form that was sent, if any, and what was typed in it. */
   form?: { kind: 'statut' | 'note'; errors: FieldError[]; values: Record<string, string> };
   notice?: string;
-}
-
-function eventTitle(e: EventRow): string {
-  switch (e.kind) {
-    case 'submitted':
-      return 'Demande déposée';
-    case 'status_changed':
-      return e.status_to ? `Statut changé : ${STATUS_LABELS[e.status_to]}` : 'Statut changé';
-    case 'citizen_message':
-      return "Message de l'usager";
-    case 'agent_message':
-      return "Message envoyé à l'usager";
-    case 'internal_note':
-      return "Note interne – non visible par l'usager";
-  }
-}
-
-function author(e: EventRow): string {
-  if (e.author_kind === 'agent') return e.agent_name ?? 'Un agent';
-  if (e.author_kind === 'citizen') return "L'usager";
-  return 'Guichet';
 }
 
 function fieldError(errors: FieldError[], field: string): FieldError | undefined {
@@ -79,7 +59,7 @@ function statusForm(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
       <label for="message">Message à l'usager</label>
       <span class="hint" id="message-hint"
         >L'usager reçoit ce message par courriel. Il est obligatoire si vous refusez la demande ou si vous attendez
-        quelque chose de l'usager. ${MESSAGE_MAX_LENGTH} caractères au maximum.</span
+        quelque chose de l'usager. ${formatCharactersFr(MESSAGE_MAX_LENGTH)} au maximum.</span
       >
       ${messageError ? html`<span class="error-message" id="message-error">${messageError.message}</span>` : ''}
       <textarea
@@ -124,7 +104,8 @@ ${values.note ?? ''}</textarea>
 export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
   const r = input.request;
   const late = isLate(r.status, r.due_on, input.today);
-  const answers = answersOf(r.data, r.demarche_form);
+  // Files are listed with their download links under « Pièces jointes ».
+  const answers = presentAnswers(r.demarche_form, r.data).filter((a) => a.kind !== 'file');
   const title = `Demande ${r.reference}`;
   const main = html`<h1>${title}</h1>
     ${errorSummary(input.form?.errors ?? [])}
@@ -135,13 +116,13 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
       <dt>Service</dt>
       <dd>${r.service_name}</dd>
       <dt>Déposée le</dt>
-      <dd>${formatDateTime(r.submitted_at)}</dd>
+      <dd>${formatDateTimeFr(r.submitted_at)}</dd>
       <dt>À traiter avant le</dt>
-      <dd>${formatDay(r.due_on)}${late ? html` <strong class="tag late">En retard</strong>` : ''}</dd>
+      <dd>${formatDateFr(r.due_on)}${late ? html` <strong class="tag late">En retard</strong>` : ''}</dd>
       ${
         r.closed_at
           ? html`<dt>Close le</dt>
-              <dd>${formatDateTime(r.closed_at)}</dd>`
+              <dd>${formatDateTimeFr(r.closed_at)}</dd>`
           : ''
       }
     </dl>
@@ -166,9 +147,9 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
               ${input.consents.map(
                 (c) =>
                   html`<li>
-                    « ${c.wording} » – donné le ${formatDateTime(c.given_at)}${
+                    « ${c.wording} » – donné le ${formatDateTimeFr(c.given_at)}${
                       c.withdrawn_at
-                        ? html` <strong class="tag">Retiré le ${formatDateTime(c.withdrawn_at)} : ne plus l'utiliser</strong>`
+                        ? html` <strong class="tag">Retiré le ${formatDateTimeFr(c.withdrawn_at)} : ne plus l'utiliser</strong>`
                         : ''
                     }
                   </li>`,
@@ -195,16 +176,24 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
     }
 
     <h2>Historique</h2>
-    <ol class="timeline">
-      ${input.events.map(
-        (e) =>
-          html`<li${e.kind === 'internal_note' ? html` class="note-internal"` : ''}>
-            <h3>${eventTitle(e)}</h3>
-            <p class="meta">${formatDateTime(e.created_at)} · ${author(e)}</p>
-            ${e.body ? html`<p class="keep-lines">${e.body}</p>` : ''}
-          </li>`,
-      )}
-    </ol>
+    ${timeline(
+      input.events.map((e) => ({
+        id: e.id,
+        kind: e.kind,
+        at: e.created_at,
+        statusTo: e.status_to,
+        body: e.body,
+        authorKind: e.author_kind,
+        agentName: e.agent_name,
+      })),
+      input.documents.map((d) => ({
+        eventId: d.event_id,
+        filename: d.filename,
+        sizeBytes: d.size_bytes,
+        href: url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}/documents/${d.id}`),
+      })),
+      'agent',
+    )}
 
     ${
       input.canChangeStatus
@@ -219,7 +208,8 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
         : ''
     }`;
   return layout(ctx, {
-    title: input.form && input.form.errors.length > 0 ? `Erreur – ${title}` : title,
+    title,
+    errors: input.form?.errors,
     main,
     area: 'agent',
     notice: input.notice,

@@ -3,7 +3,8 @@ import { html, type SafeHtml } from '../../../platform/html.ts';
 import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import { AGENT_STATUS_LABELS as STATUS_LABELS } from '../../requests/status.ts';
 import { PAGE_SIZE, type RequestListItem } from '../repository.ts';
-import { formatDate, formatDay, isLate, statusBadge } from './format.ts';
+import { formatDateFr } from '../../../platform/format.ts';
+import { isLate, statusBadge } from './status-badge.ts';
 
 export interface RequestListPageInput {
   items: RequestListItem[];
@@ -86,9 +87,9 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
                     </th>
                     <td>${r.demarche_title}</td>
                     <td>${r.applicant_name ?? 'Non renseigné'}</td>
-                    <td>${formatDate(r.submitted_at)}</td>
+                    <td>${formatDateFr(r.submitted_at)}</td>
                     <td>${statusBadge(r.status)}</td>
-                    <td>${formatDay(r.due_on)}${late ? html` <strong class="tag late">En retard</strong>` : ''}</td>
+                    <td>${formatDateFr(r.due_on)}${late ? html` <strong class="tag late">En retard</strong>` : ''}</td>
                   </tr>`;
                 })}
               </tbody>

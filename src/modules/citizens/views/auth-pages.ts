@@ -22,7 +22,8 @@ function page(
   options: { errors?: FieldErrors; notice?: string } = {},
 ) {
   return layout(ctx, {
-    title: options.errors?.length ? `Erreur – ${title}` : title,
+    title,
+    errors: options.errors,
     main,
     notice: options.notice,
     breadcrumbs: [{ label: 'Accueil', href: '/' }, { label: title }],

@@ -1,8 +1,9 @@
 import type { RequestStatus } from '../../../db/schema.ts';
-import { formatBytes, formatDateFr, formatDateTimeFr } from '../../../platform/format.ts';
+import { formatCharactersFr, formatDateFr, formatDateTimeFr } from '../../../platform/format.ts';
 import { attr, html, type SafeHtml } from '../../../platform/html.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import { STATUS_LABELS } from '../../requests/status.ts';
+import { eventTitle, timeline } from '../../requests/timeline.ts';
 import {
   CHANNELS,
   LANGUAGES,
@@ -53,7 +54,8 @@ function spacePage(
   </nav>`;
   const crumbs = options.crumbs ?? [{ label: title }];
   return layout(ctx, {
-    title: options.errors?.length ? `Erreur – ${title}` : title,
+    title,
+    errors: options.errors,
     notice: options.notice,
     breadcrumbs: [
       { label: 'Accueil', href: '/' },
@@ -181,17 +183,7 @@ export interface MyRequestDetail {
   answers: { label: string; value: string }[];
 }
 
-const AUTHOR: Record<string, string> = { citizen: 'Vous', agent: 'La commune', system: 'Guichet' };
-
-function eventTitle(kind: string, statusTo: RequestStatus | null): string {
-  if (kind === 'submitted') return 'Demande envoyée';
-  if (kind === 'citizen_message') return 'Votre message';
-  if (kind === 'agent_message') return 'Message de la commune';
-  return `Nouveau statut : ${statusTo ? STATUS_LABELS[statusTo] : ''}`;
-}
-
 export function myRequestPage(ctx: PageContext, r: MyRequestDetail): SafeHtml {
-  const docs = (eventId: string) => r.documents.filter((d) => d.eventId === eventId);
   return spacePage(
     ctx,
     '/mon-espace/demandes',
@@ -211,31 +203,11 @@ export function myRequestPage(ctx: PageContext, r: MyRequestDetail): SafeHtml {
         courriel lors de l'envoi de la demande.
       </p>
       <h2>Historique</h2>
-      <ol class="timeline">
-        ${r.events.map(
-          (e) =>
-            html`<li>
-              <p class="meta">${formatDateTimeFr(e.at)} · ${AUTHOR[e.author] ?? ''}</p>
-              <p><strong>${eventTitle(e.kind, e.statusTo)}</strong></p>
-              ${e.body ? html`<p class="message-body">${e.body}</p>` : ''}
-              ${
-                docs(e.id).length
-                  ? html`<ul>
-                      ${docs(e.id).map(
-                        (d) =>
-                          html`<li>
-                            <a href="${url(ctx, `/mon-espace/donnees/documents/${d.id}`)}" download
-                              >Télécharger ${d.filename}</a
-                            >
-                            (${formatBytes(d.sizeBytes)})
-                          </li>`,
-                      )}
-                    </ul>`
-                  : ''
-              }
-            </li>`,
-        )}
-      </ol>
+      ${timeline(
+        r.events.map((e) => ({ ...e, authorKind: e.author })),
+        r.documents.map((d) => ({ ...d, href: url(ctx, `/mon-espace/donnees/documents/${d.id}`) })),
+        'citizen',
+      )}
       <h2>Ce que vous avez envoyé</h2>
       <dl class="answers">
         ${r.answers.map(
@@ -261,12 +233,12 @@ export function myMessagesPage(ctx: PageContext, messages: MyMessage[]): SafeHtm
               ${messages.map(
                 (m) =>
                   html`<li>
+                    <h2>${eventTitle(m, 'citizen')}</h2>
                     <p class="meta">
                       ${formatDateTimeFr(m.at)} ·
                       <a href="${url(ctx, `/mon-espace/demandes/${m.reference}`)}">Demande ${m.reference}</a> ·
                       ${m.demarcheTitle}
                     </p>
-                    <p><strong>${eventTitle(m.kind, m.statusTo)}</strong></p>
                     <p class="message-body">${m.body}</p>
                   </li>`,
               )}
@@ -325,7 +297,7 @@ export function preferencesPage(
         </fieldset>
         <div class="field${state.errors.some((e) => e.field === 'needsText') ? ' field-error' : ''}">
           <label for="needsText">Autre besoin, ou précision <span class="optional">(facultatif)</span></label>
-          <span class="hint" id="needsText-hint">${NEEDS_TEXT_MAX} caractères au plus.</span>
+          <span class="hint" id="needsText-hint">${formatCharactersFr(NEEDS_TEXT_MAX)} au plus.</span>
           <textarea id="needsText" name="needsText" rows="4" aria-describedby="needsText-hint">${v.needsText}</textarea>
         </div>
         <button type="submit" class="button">Enregistrer mes préférences</button>

@@ -1,7 +1,6 @@
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
-import { formatBytes } from '../../../platform/format.ts';
-import { formatFilingDateTime } from '../../requests/french-dates.ts';
+import { formatBytes, formatDateTimeFr } from '../../../platform/format.ts';
 import { accessLogSentence, type AccessLogRow } from '../access-log.ts';
 import type { ConsentRow } from '../consents.ts';
 import type { DpoContact, DpoFormValues } from '../dpo.ts';
@@ -14,7 +13,7 @@ export interface FieldError {
   message: string;
 }
 
-const when = (d: Date | string) => formatFilingDateTime(new Date(d));
+const when = (d: Date | string) => formatDateTimeFr(d);
 
 function consentItem(ctx: PageContext, c: ConsentRow): SafeHtml {
   const where = c.request_reference
@@ -220,6 +219,7 @@ export function erasureConfirmPage(
   return layout(ctx, {
     title: 'Effacer mon compte',
     main,
+    errors: input.errors,
     breadcrumbs: [
       { label: 'Accueil', href: '/' },
       { label: 'Mes données', href: '/mon-espace/donnees' },
@@ -300,7 +300,13 @@ export function erasureListPage(
             )}
           </ul>`
     }`;
-  return layout(ctx, { title: 'Demandes d’effacement', main, area: 'agent', notice: input.notice });
+  return layout(ctx, {
+    title: 'Demandes d’effacement',
+    main,
+    area: 'agent',
+    notice: input.notice,
+    errors: input.errors,
+  });
 }
 
 export function registerPage(ctx: PageContext, register: ProcessingRegister): SafeHtml {
@@ -414,5 +420,11 @@ ${input.values.postalAddress}</textarea
       <button type="submit" class="button">Enregistrer</button>
     </form>
     <p><a href="${url(ctx, '/agent/rgpd/registre')}">Voir le registre des traitements</a></p>`;
-  return layout(ctx, { title: 'Protection des données', main, area: 'agent', notice: input.notice });
+  return layout(ctx, {
+    title: 'Protection des données',
+    main,
+    area: 'agent',
+    notice: input.notice,
+    errors: input.errors,
+  });
 }

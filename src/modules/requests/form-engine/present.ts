@@ -1,47 +1,129 @@
-import { formatDateFr } from '../../../platform/format.ts';
+import type { FieldType, FormField } from '../../catalogue/form-definition.ts';
+import { formatDateFr, formatNumberFr, formatPhoneFr } from '../../../platform/format.ts';
 import { cachedFormDefinition } from './definition-cache.ts';
 import { allFields } from './validate.ts';
 
 /**
- * Stored answers as label/value lines, in the form's order, for the receipt, the tracking page
- * and the agent's view. Answers whose field is no longer in the form are still shown.
+ * One answer of a request, ready to show: `value` is written for people (dates in words,
+ * numbers and phone numbers as French people write them, options by their label), `kind` says
+ * where it comes from: a field type of the form, 'identity' for the identity FranceConnect
+ * verified, 'other' for an answer the form does not (or no longer) describe.
  */
-export function presentAnswers(
-  form: unknown,
-  data: Record<string, unknown>,
-): { name: string; label: string; value: string }[] {
+export interface PresentedAnswer {
+  name: string;
+  label: string;
+  value: string;
+  kind: FieldType | 'identity' | 'other';
+}
+
+export const NOT_GIVEN = 'Non renseigné';
+
+/** Where the verified identity claims are kept in a request's answers (submit-request.ts). */
+const IDENTITY_KEY = '_identity';
+
+const IDENTITY_SOURCES: Record<string, string> = { franceconnect: 'FranceConnect' };
+
+/** FranceConnect's claims (OpenID Connect names), in the order they are shown. */
+const IDENTITY_CLAIMS: [string, string][] = [
+  ['given_name', 'Prénoms'],
+  ['family_name', 'Nom de naissance'],
+  ['preferred_username', 'Nom d’usage'],
+  ['birthdate', 'Date de naissance'],
+  ['birthplace', 'Lieu de naissance (code INSEE)'],
+  ['birthcountry', 'Pays de naissance (code INSEE)'],
+  ['gender', 'Sexe'],
+];
+const GENDERS: Record<string, string> = { female: 'Féminin', male: 'Masculin' };
+
+/**
+ * The answers of a request as lines to show, in the order of the démarche's form (the
+ * applicant's section last), then the identity verified by FranceConnect, then answers the form
+ * no longer describes, under their field name, so that nothing the citizen sent is hidden. The
+ * one presentation of answers for the citizen's pages, the agent's page, the receipt and the
+ * data exports.
+ */
+export function presentAnswers(form: unknown, data: Record<string, unknown>): PresentedAnswer[] {
   const definition = cachedFormDefinition(form);
   const fields = definition ? allFields(definition) : [];
-  const lines: { name: string; label: string; value: string }[] = [];
-  const seen = new Set<string>();
+  const lines: PresentedAnswer[] = [];
+  const seen = new Set<string>([IDENTITY_KEY]);
   for (const field of fields) {
     if (!(field.name in data)) continue;
     seen.add(field.name);
-    const raw = data[field.name];
-    let value: string;
-    if (field.type === 'choice') value = field.options?.find((o) => o.value === raw)?.label ?? String(raw);
-    else if (field.type === 'multichoice' && Array.isArray(raw))
-      value = raw.map((v) => field.options?.find((o) => o.value === v)?.label ?? String(v)).join(', ') || 'Aucune';
-    else value = formatValue(raw, field.type);
-    lines.push({ name: field.name, label: field.label, value });
+    lines.push({
+      name: field.name,
+      label: field.label,
+      value: presentValue(data[field.name], field),
+      kind: field.type,
+    });
   }
+  lines.push(...presentIdentity(data[IDENTITY_KEY]));
   for (const [name, raw] of Object.entries(data)) {
-    // `_identity` holds the verified identity claims, shown apart by the pages that need them.
-    if (name.startsWith('_')) continue;
-    if (!seen.has(name)) lines.push({ name, label: name, value: formatValue(raw) });
+    if (!seen.has(name)) lines.push({ name, label: name, value: presentValue(raw), kind: 'other' });
   }
   return lines;
 }
 
-function formatValue(raw: unknown, type?: string): string {
-  if (raw === null || raw === undefined || raw === '') return '—';
-  if (typeof raw === 'boolean') return raw ? 'Oui' : 'Non';
-  if (type === 'date' && typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(raw)) return formatDateFr(raw);
-  if (Array.isArray(raw)) return raw.length ? raw.map((v) => String(v)).join(', ') : 'Aucun';
-  if (typeof raw === 'object') {
-    const a = raw as { street?: string; postalCode?: string; city?: string };
-    if (a.street || a.city) return `${a.street ?? ''}, ${a.postalCode ?? ''} ${a.city ?? ''}`.trim();
-    return JSON.stringify(raw);
+/** « Identité vérifiée par FranceConnect », then each claim on its own line. */
+function presentIdentity(raw: unknown): PresentedAnswer[] {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [];
+  const claims = raw as Record<string, unknown>;
+  const source = typeof claims.source === 'string' ? (IDENTITY_SOURCES[claims.source] ?? claims.source) : null;
+  const lines: PresentedAnswer[] = [
+    {
+      name: IDENTITY_KEY,
+      label: 'Identité',
+      value: source ? `Identité vérifiée par ${source}` : 'Identité vérifiée',
+      kind: 'identity',
+    },
+  ];
+  const known = new Set(['source']);
+  for (const [claim, label] of IDENTITY_CLAIMS) {
+    known.add(claim);
+    const value = claims[claim];
+    if (value === null || value === undefined || value === '') continue;
+    const text = String(value);
+    lines.push({
+      name: `${IDENTITY_KEY}.${claim}`,
+      label,
+      value: claim === 'birthdate' ? formatDateFr(text) : claim === 'gender' ? (GENDERS[text] ?? text) : text,
+      kind: 'identity',
+    });
   }
-  return String(raw);
+  for (const [claim, value] of Object.entries(claims)) {
+    if (known.has(claim) || value === null || value === undefined || value === '') continue;
+    lines.push({ name: `${IDENTITY_KEY}.${claim}`, label: claim, value: presentValue(value), kind: 'identity' });
+  }
+  return lines;
+}
+
+const NUMERIC = /^-?\d+(\.\d+)?$/;
+
+/** One stored value written for people; never JSON. */
+function presentValue(raw: unknown, field?: FormField): string {
+  if (raw === null || raw === undefined || raw === '') return NOT_GIVEN;
+  if (typeof raw === 'boolean') return raw ? 'Oui' : 'Non';
+  if (typeof raw === 'number') return Number.isFinite(raw) ? formatNumberFr(raw) : String(raw);
+  if (Array.isArray(raw)) {
+    if (raw.length === 0) return field?.type === 'file' ? 'Aucun document' : 'Aucune';
+    return raw.map((v) => presentValue(v, field)).join(', ');
+  }
+  if (typeof raw === 'object') {
+    const a = raw as Record<string, unknown>;
+    if ('street' in a || 'postalCode' in a || 'city' in a) {
+      const town = [a.postalCode, a.city].filter((x) => typeof x === 'string' && x !== '').join(' ');
+      return [a.street, town].filter((x) => typeof x === 'string' && x !== '').join(', ') || NOT_GIVEN;
+    }
+    const parts = Object.entries(a)
+      .filter(([, v]) => v !== null && v !== undefined && v !== '')
+      .map(([k, v]) => `${k} : ${presentValue(v)}`);
+    return parts.length ? parts.join(' ; ') : NOT_GIVEN;
+  }
+  const text = String(raw);
+  const option = field?.options?.find((o) => o.value === text);
+  if (option) return option.label;
+  if (field?.type === 'date') return formatDateFr(text);
+  if (field?.type === 'number' && NUMERIC.test(text)) return formatNumberFr(Number(text));
+  if (field?.type === 'phone') return formatPhoneFr(text);
+  return text;
 }

@@ -1,5 +1,6 @@
 import type { FormDefinition, FormField } from '../../catalogue/form-definition.ts';
 import { attr, html, type SafeHtml } from '../../../platform/html.ts';
+import { formatNumberFr } from '../../../platform/format.ts';
 import { csrfField, errorSummary, type PageContext } from '../../../platform/web/layout.ts';
 import { allFields, allSections, anchorOf, first, type FieldError, type RawAnswers } from './validate.ts';
 
@@ -87,7 +88,9 @@ function hint(field: FormField, fieldsByName: Map<string, FormField>, maxUploadM
   if (field.help) parts.push(field.help);
   if (field.type === 'file') {
     const types = (field.accept ?? ['application/pdf', 'image/jpeg', 'image/png']).map((t) => FILE_LABELS[t] ?? t);
-    parts.push(`Formats acceptés : ${types.join(', ')}. Taille maximale : ${maxUploadMb} Mo par fichier.`);
+    parts.push(
+      `Formats acceptés : ${types.join(', ')}. Taille maximale : ${formatNumberFr(maxUploadMb)} Mo par fichier.`,
+    );
   }
   if (field.type === 'date') parts.push('Par exemple : 15/03/2026.');
   if (parts.length === 0) return html``;

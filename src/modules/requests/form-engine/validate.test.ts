@@ -141,3 +141,16 @@ describe('form engine validation', () => {
     assert.match(r.errors[0]!.message, /au plus 100 caractères \(vous en avez écrit 101\)/);
   });
 });
+
+describe('phone numbers', () => {
+  test('stored without spaces, French international ones as +33', () => {
+    assert.equal(parsePhone('06 12 34 56 78'), '0612345678');
+    assert.equal(parsePhone('06.12.34.56.78'), '0612345678');
+    assert.equal(parsePhone('+33 6 12 34 56 78'), '+33612345678');
+    assert.equal(parsePhone('+33 (0)6 12 34 56 78'), '+33612345678');
+    assert.equal(parsePhone('0033 6 12 34 56 78'), '+33612345678');
+    assert.equal(parsePhone('+44 20 7946 0958'), '+442079460958');
+    assert.equal(parsePhone('+33 6 12 34 56'), null);
+    assert.equal(parsePhone('12 34'), null);
+  });
+});

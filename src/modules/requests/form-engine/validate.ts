@@ -1,4 +1,5 @@
 import type { FormDefinition, FormField, FormSection } from '../../catalogue/form-definition.ts';
+import { formatCharactersFr, formatNumberFr } from '../../../platform/format.ts';
 import { APPLICANT_SECTION } from './applicant.ts';
 
 /** Raw answers as the browser sent them (re-shown as typed when the form comes back). */
@@ -94,12 +95,18 @@ export function parseDate(value: string): string | null {
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/;
 
-/** French numbers (0X XX XX XX XX) and international ones (+CC…). Returns the number without spaces. */
+/**
+ * French numbers (06 12 34 56 78) and international ones (+CC…, 00CC…). Returns the number
+ * without spaces, as it is stored: '0612345678', or '+33612345678' for « +33 6 12 34 56 78 »
+ * (and « +33 (0)6 … », the trunk 0 that people often keep). `formatPhoneFr` writes it back in pairs.
+ */
 export function parsePhone(value: string): string | null {
-  const compact = value.replace(/[\s.()-]/g, '');
+  let compact = value.replace(/[\s.()-]/g, '');
   if (/^0[1-9]\d{8}$/.test(compact)) return compact;
-  if (/^\+\d{8,15}$/.test(compact)) return compact;
-  if (/^00\d{8,15}$/.test(compact)) return `+${compact.slice(2)}`;
+  if (compact.startsWith('00')) compact = `+${compact.slice(2)}`;
+  if (/^\+330[1-9]\d{8}$/.test(compact)) compact = `+33${compact.slice(4)}`;
+  if (/^\+33/.test(compact) && !/^\+33[1-9]\d{8}$/.test(compact)) return null;
+  if (/^\+[1-9]\d{7,14}$/.test(compact)) return compact;
   return null;
 }
 
@@ -132,9 +139,12 @@ export function validateAnswers(
           break;
         }
         const max = rules.maxLength ?? DEFAULT_MAX[field.type];
-        if (v.length > max) fail(`« ${label} » doit faire au plus ${max} caractères (vous en avez écrit ${v.length}).`);
+        if (v.length > max)
+          fail(
+            `« ${label} » doit faire au plus ${formatCharactersFr(max)} (vous en avez écrit ${formatNumberFr(v.length)}).`,
+          );
         else if (rules.minLength && v.length < rules.minLength)
-          fail(`« ${label} » doit faire au moins ${rules.minLength} caractères.`);
+          fail(`« ${label} » doit faire au moins ${formatCharactersFr(rules.minLength)}.`);
         else if (rules.pattern && !new RegExp(`^(?:${rules.pattern})$`, 'u').test(v))
           fail(rules.patternMessage ?? `Vérifiez « ${label} » : le format n'est pas le bon.`);
         else answers[field.name] = v;
@@ -196,9 +206,11 @@ export function validateAnswers(
         }
         const n = Number(v);
         if (!/^-?\d+(\.\d+)?$/.test(v) || !Number.isFinite(n))
-          fail(`« ${label} » doit être un nombre, par exemple 12.`);
-        else if (rules.min !== undefined && n < rules.min) fail(`« ${label} » doit être au moins ${rules.min}.`);
-        else if (rules.max !== undefined && n > rules.max) fail(`« ${label} » doit être au plus ${rules.max}.`);
+          fail(`« ${label} » doit être un nombre, par exemple 12 ou 2,5.`);
+        else if (rules.min !== undefined && n < rules.min)
+          fail(`« ${label} » doit être au moins ${formatNumberFr(rules.min)}.`);
+        else if (rules.max !== undefined && n > rules.max)
+          fail(`« ${label} » doit être au plus ${formatNumberFr(rules.max)}.`);
         else answers[field.name] = n;
         break;
       }
