@@ -9,7 +9,7 @@ import { findTrackedRequest } from './find-tracked-request.ts';
 import { presentAnswers } from './form-engine/present.ts';
 import type { RawAnswers } from './form-engine/validate.ts';
 import { trackingUrl } from './notifications.ts';
-import { normalizeReference } from './reference.ts';
+import { displayTrackingSecret, normalizeReference } from './reference.ts';
 import { loadOnlineForm, submitRequest } from './submit-request.ts';
 import { confirmationPage, formPage, lookupPage, trackingPage } from './views.ts';
 
@@ -177,6 +177,9 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
         tenantAddress: c.address ? `${c.address}, ${c.postalCode ?? ''} ${c.city ?? ''}`.trim() : undefined,
         tenantPhone: c.phone,
         reference: r.reference,
+        // findTrackedRequest accepted it, so it is a valid code, shown as the lookup page asks for it.
+        trackingCode: displayTrackingSecret(secret) ?? secret,
+        lookupUrl: `${portalBaseUrl(request)}/suivi`,
         demarcheTitle: r.demarcheTitle,
         submittedAt: r.submittedAt,
         dueOn: r.dueOn,
