@@ -59,6 +59,12 @@ export interface TenantsTable {
   proconnect_sirets: ColumnType<string[], string[] | undefined, string[]>;
   proconnect_domains: ColumnType<string[], string[] | undefined, string[]>;
   dpo: ColumnType<TenantDpo, string | undefined, string>;
+  /** Null: « Mairie de <name> » (see tenants/mail-sender.ts). */
+  mail_sender_name: Generated<string | null>;
+  /** Null: MAIL_FROM's address. */
+  mail_sender_address: Generated<string | null>;
+  /** Null: the contact address, if any. */
+  mail_reply_to: Generated<string | null>;
 }
 
 export interface TenantHostsTable {
@@ -218,6 +224,8 @@ export interface MailOutboxTable {
   created_at: Generated<Date>;
   next_attempt_at: Generated<Date>;
   sent_at: Date | null;
+  /** Set while a sender holds the row; an expired claim can be taken again. */
+  claimed_until: Generated<Date | null>;
 }
 
 export interface CitizensTable {
