@@ -173,6 +173,8 @@ export interface RequestsTable {
   applicant_email: string | null;
   applicant_phone: string | null;
   tracking_secret_hash: string;
+  /** The code sealed for links in later mails (decision 10); null before, and once anonymised. */
+  tracking_secret_sealed: Generated<string | null>;
   submitted_at: Generated<Date>;
   due_on: string;
   updated_at: Generated<Date>;

@@ -13,3 +13,8 @@ alter table tenants
 -- talks to the SMTP server with no transaction open, then marks each row sent or failed. A
 -- sender that dies mid-way leaves a claim that expires, and the row is sent again.
 alter table mail_outbox add column claimed_until timestamptz;
+
+-- The tracking code sealed with a key derived from SESSION_SECRET, so that the status mail can
+-- carry the direct tracking link (decision 0010). Null for requests filed before, and after
+-- anonymisation: their mails point to the lookup page.
+alter table requests add column tracking_secret_sealed text;

@@ -2,6 +2,8 @@ import type { AgentRole } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import { queueMail } from '../../platform/mail.ts';
+import { renderMail } from '../../platform/mail-template.ts';
+import { mailSignature } from '../tenants/mail-sender.ts';
 import { hashPassword } from './password.ts';
 import { checkPassword } from './password-policy.ts';
 import { deleteAgentSessions } from './sessions.ts';
@@ -107,20 +109,26 @@ export async function inviteAgent(trx: Tx, input: InviteInput): Promise<void> {
     now: input.now,
   });
   const link = `${input.baseUrl}/agent/invitation?jeton=${token}`;
-  await queueMail(trx, input.tenantId, {
-    to: email,
-    subject: `Votre compte agent – ${input.tenantName}`,
-    text: [
-      `Bonjour ${name},`,
-      '',
-      `Un administrateur de ${input.tenantName} vous a créé un compte dans l'espace agents.`,
-      'Pour choisir votre mot de passe, ouvrez ce lien :',
-      link,
-      '',
-      'Ce lien ne marche qu’une fois et pendant 72 heures.',
-      'Si vous ne vous attendiez pas à ce message, ignorez-le.',
-    ].join('\n'),
-  });
+  await queueMail(
+    trx,
+    input.tenantId,
+    renderMail({
+      to: email,
+      subject: `Votre compte agent – ${input.tenantName}`,
+      greeting: `Bonjour ${name},`,
+      blocks: [
+        {
+          kind: 'paragraph',
+          text: `Un administrateur de ${input.tenantName} vous a créé un compte dans l'espace agents.`,
+        },
+        { kind: 'paragraph', text: 'Pour choisir votre mot de passe, ouvrez ce lien :' },
+        { kind: 'button', label: 'Choisir mon mot de passe', url: link },
+        { kind: 'paragraph', text: 'Ce lien ne marche qu’une fois et pendant 72 heures.' },
+        { kind: 'paragraph', text: 'Si vous ne vous attendiez pas à ce message, ignorez-le.' },
+      ],
+      signature: mailSignature({ name: input.tenantName }),
+    }),
+  );
 }
 
 /** The agent an invitation token opens, if it is unused and not expired. */

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
 import { openForm, postForm, type Fields } from '../../../test/support/http.ts';
-import { pdfText, visibleText } from '../../../test/support/pages.ts';
+import { mailHtmlText, mailPlainText, pdfText, visibleText } from '../../../test/support/pages.ts';
+import { openTrackingSecret } from './tracking-seal.ts';
 import { startTestSmtp, type TestSmtp } from '../../../test/support/smtp.ts';
 import { createTestContext, TEST_DB, type TestContext } from '../../../test/support/test-app.ts';
 
@@ -123,6 +124,19 @@ describe(`citizen request journey (${TEST_DB})`, () => {
     assert.equal((mail.to as { text: string }).text, 'camille.martin@example.org');
     assert.ok(mail.text?.includes(secret!));
     assert.ok(mail.text?.includes(`/t/villebelle/suivi/${reference}?cle=${secret}`));
+    // From the commune, in two parts that say the same.
+    assert.deepEqual(mail.from?.value, [
+      { name: 'Mairie de Villebelle', address: 'ne-pas-repondre@guichet.localhost' },
+    ]);
+    assert.equal(mailHtmlText(String(mail.html)), mailPlainText(mail.text ?? ''));
+    // The code is kept sealed for later mails' links, and opens only with the server's key.
+    const binding = { tenantId: ctx.tenantId, reference: reference! };
+    assert.equal(openTrackingSecret(ctx.config.sessionSecret, binding, String(row.tracking_secret_sealed)), secret);
+    assert.ok(!String(row.tracking_secret_sealed).includes(secret!.replace(/-/g, '')));
+    assert.equal(
+      openTrackingSecret('another-secret-another-secret-0123', binding, String(row.tracking_secret_sealed)),
+      null,
+    );
 
     const tracking = await ctx.app.inject({ method: 'GET', url: `/t/villebelle/suivi/${reference}?cle=${secret}` });
     assert.equal(tracking.statusCode, 200);

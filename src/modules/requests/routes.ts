@@ -97,7 +97,8 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
       const ctx = pageContext(request);
       const reference = (request.query.reference ?? '').trim();
       const code = (request.query.cle ?? '').trim();
-      if (!reference && !code)
+      // No code at all (not even empty): a link from a mail with the reference filled in.
+      if ((!reference && !code) || request.query.cle === undefined)
         return reply.type('text/html; charset=utf-8').send(lookupPage(ctx, { reference, code }).toString());
       const ref = normalizeReference(reference);
       if (!ref || !code) {

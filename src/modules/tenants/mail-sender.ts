@@ -29,9 +29,25 @@ export function tenantMailSender(
   },
   mailFrom: string,
 ): MailSender {
-  const name =
-    tenant.mail_sender_name?.trim() || (tenant.kind === 'commune' ? `Mairie ${ofName(tenant.name)}` : tenant.name);
+  const name = tenant.mail_sender_name?.trim() || mailSignature(tenant);
   const address = tenant.mail_sender_address?.trim() || addressOf(mailFrom);
   const replyTo = tenant.mail_reply_to?.trim() || tenant.contact.email?.trim() || undefined;
   return { from: { name, address }, ...(replyTo && replyTo !== address ? { replyTo } : {}) };
+}
+
+/** How a tenant signs its mails: « Mairie de Villebelle », or the collectivité's own name. */
+export function mailSignature(tenant: { name: string; kind?: string }): string {
+  return tenant.kind === undefined || tenant.kind === 'commune' ? `Mairie ${ofName(tenant.name)}` : tenant.name;
+}
+
+/** The tenant's contact lines for a mail's footer; none that the tenant did not declare. */
+export function mailContactLines(c: TenantContact): string[] {
+  const counter = c.address?.trim()
+    ? `${c.address}${c.postalCode ? `, ${c.postalCode}` : ''}${c.city ? ` ${c.city}` : ''}`
+    : null;
+  return [
+    c.phone?.trim() ? `Téléphone : ${c.phone}` : null,
+    c.email?.trim() ? `Courriel : ${c.email}` : null,
+    counter ? `Accueil : ${counter}` : null,
+  ].filter((line): line is string => line !== null);
 }
