@@ -59,6 +59,12 @@ export interface TenantsTable {
   proconnect_sirets: ColumnType<string[], string[] | undefined, string[]>;
   proconnect_domains: ColumnType<string[], string[] | undefined, string[]>;
   dpo: ColumnType<TenantDpo, string | undefined, string>;
+  /** Null: « Mairie de <name> » (see tenants/mail-sender.ts). */
+  mail_sender_name: Generated<string | null>;
+  /** Null: MAIL_FROM's address. */
+  mail_sender_address: Generated<string | null>;
+  /** Null: the contact address, if any. */
+  mail_reply_to: Generated<string | null>;
 }
 
 export interface TenantHostsTable {
@@ -169,6 +175,8 @@ export interface RequestsTable {
   applicant_email: string | null;
   applicant_phone: string | null;
   tracking_secret_hash: string;
+  /** The code sealed for links in later mails (decision 13); null before, and once anonymised. */
+  tracking_secret_sealed: Generated<string | null>;
   submitted_at: Generated<Date>;
   due_on: string;
   updated_at: Generated<Date>;
@@ -220,6 +228,8 @@ export interface MailOutboxTable {
   created_at: Generated<Date>;
   next_attempt_at: Generated<Date>;
   sent_at: Date | null;
+  /** Set while a sender holds the row; an expired claim can be taken again. */
+  claimed_until: Generated<Date | null>;
 }
 
 export interface CitizensTable {

@@ -1,10 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { sql } from 'kysely';
+import { sql, type Updateable } from 'kysely';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
+import type { MailOutboxTable } from '../db/schema.ts';
 import type { Db, Tx } from '../db/tenant-scope.ts';
-import { inTenant } from '../db/tenant-scope.ts';
+import { inTenant, withTenantConnection } from '../db/tenant-scope.ts';
+import { tenantMailSender, type MailSender } from './mail-sender.ts';
 
 export interface OutgoingMail {
   to: string;
@@ -32,8 +34,18 @@ export async function queueMail(trx: Tx, tenantId: string, mail: OutgoingMail): 
     .execute();
 }
 
+/** One message as handed to the transport: From is the tenant's sender (tenants/mail-sender.ts). */
+export interface TransportMessage {
+  from: string | { name: string; address: string };
+  replyTo?: string;
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+}
+
 export interface MailTransport {
-  send(message: { from: string; to: string; subject: string; text: string; html?: string }): Promise<void>;
+  send(message: TransportMessage): Promise<void>;
   close(): void;
 }
 
@@ -61,10 +73,31 @@ export function createMailTransport(options: { smtpUrl?: string; outboxDir: stri
 }
 
 const MAX_ATTEMPTS = 8;
+const BATCH = 20;
+/** How long a claim keeps other senders off a row; a sender that died is replaced after this. */
+const CLAIM_SECONDS = 600;
+/** Past half the claim, a sender stops and hands back what it has not sent yet. */
+const CLAIM_SAFETY_MS = (CLAIM_SECONDS * 1000) / 2;
+
+interface ClaimedMail {
+  id: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  /** Counts this attempt. */
+  attempts: number;
+  created_at: Date;
+}
 
 /**
- * Sends queued mails, tenant by tenant. Runs on a timer and when kicked after a commit; a
- * failed send is retried with exponential backoff, then marked failed.
+ * Sends queued mails, tenant by tenant. Runs on a timer and when kicked after a commit.
+ *
+ * Each pass claims a batch in a short transaction (`claimed_until`, attempts + 1, rows taken with
+ * SKIP LOCKED so concurrent senders take different rows), commits, then talks to the SMTP server
+ * with no transaction open and marks each mail sent, or pending again with exponential backoff
+ * (failed after MAX_ATTEMPTS). A slow SMTP server therefore holds no lock on the outbox and no
+ * transaction open; a sender that crashes leaves claims that expire after CLAIM_SECONDS.
  */
 export class MailOutboxWorker {
   private timer: NodeJS.Timeout | null = null;
@@ -75,6 +108,7 @@ export class MailOutboxWorker {
   constructor(
     private readonly db: Db,
     private readonly transport: MailTransport,
+    /** MAIL_FROM: its address is the default sender address of every tenant. */
     private readonly from: string,
     private readonly logger: Logger,
     private readonly intervalMs = 2000,
@@ -124,60 +158,79 @@ export class MailOutboxWorker {
     const tenants = await sql<{ id: string }>`select guichet_tenant_ids() as id`.execute(this.db);
     for (const { id } of tenants.rows) {
       for (;;) {
-        const sent = await this.sendBatch(id);
-        if (sent === 0) break;
+        const claimed = await this.sendBatch(id);
+        if (claimed < BATCH) break;
       }
     }
   }
 
-  private async sendBatch(tenantId: string): Promise<number> {
+  /** Claims up to BATCH due mails of one tenant and commits; returns them with the tenant's sender. */
+  private async claim(tenantId: string): Promise<{ mails: ClaimedMail[]; sender: MailSender | null }> {
     return inTenant(this.db, tenantId, async (trx) => {
-      const batch = await trx
-        .selectFrom('mail_outbox')
-        .selectAll()
-        .where('status', '=', 'pending')
-        .where('next_attempt_at', '<=', new Date())
-        .orderBy('created_at')
-        .limit(20)
-        .forUpdate()
-        .skipLocked()
-        .execute();
-      const sent: string[] = [];
-      for (const m of batch) {
-        try {
-          await this.transport.send({
-            from: this.from,
-            to: m.to_address,
-            subject: m.subject,
-            text: m.text_body,
-            html: m.html_body ?? undefined,
-          });
-          sent.push(m.id);
-        } catch (err) {
-          const attempts = m.attempts + 1;
-          await trx
-            .updateTable('mail_outbox')
-            .set({
-              attempts,
-              last_error: String((err as Error).message).slice(0, 500),
-              status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
-              next_attempt_at: new Date(Date.now() + 2 ** attempts * 1000),
-            })
-            .where('id', '=', m.id)
-            .execute();
-          this.logger.warn({ err, mailId: m.id }, 'mail not sent, will retry');
-        }
-      }
-      // One statement for the whole batch: under load the outbox is written as often as requests.
-      if (sent.length > 0) {
-        await trx
-          .updateTable('mail_outbox')
-          .set((eb) => ({ status: 'sent', sent_at: new Date(), attempts: eb('attempts', '+', 1) }))
-          .where('id', 'in', sent)
-          .execute();
-      }
-      // A full batch means there may be more; failures wait for their next attempt time.
-      return batch.length === 20 ? batch.length : 0;
+      const claimed = await sql<ClaimedMail>`
+        update mail_outbox
+        set claimed_until = now() + make_interval(secs => ${CLAIM_SECONDS}), attempts = attempts + 1
+        where (tenant_id, id) in (
+          select tenant_id, id from mail_outbox
+          where status = 'pending' and next_attempt_at <= now() and (claimed_until is null or claimed_until <= now())
+          order by created_at
+          limit ${BATCH}
+          for update skip locked)
+        returning id, to_address, subject, text_body, html_body, attempts, created_at`.execute(trx);
+      if (claimed.rows.length === 0) return { mails: [], sender: null };
+      // Row-level security shows this tenant's row only.
+      const tenant = await trx
+        .selectFrom('tenants')
+        .select(['name', 'kind', 'contact', 'mail_sender_name', 'mail_sender_address', 'mail_reply_to'])
+        .executeTakeFirstOrThrow();
+      // The update returns rows in no particular order: send oldest first.
+      const mails = [...claimed.rows].sort((a, b) => +new Date(a.created_at) - +new Date(b.created_at));
+      return { mails, sender: tenantMailSender(tenant, this.from) };
     });
+  }
+
+  private async sendBatch(tenantId: string): Promise<number> {
+    const claimedAt = Date.now();
+    const { mails, sender } = await this.claim(tenantId);
+    if (!sender) return 0;
+    const mark = (id: string, values: Updateable<MailOutboxTable>) =>
+      withTenantConnection(this.db, tenantId, (conn) =>
+        conn.updateTable('mail_outbox').set(values).where('id', '=', id).where('status', '=', 'pending').execute(),
+      );
+    for (const [i, m] of mails.entries()) {
+      if (this.stopped || Date.now() - claimedAt > CLAIM_SAFETY_MS) {
+        // Hands back the rest (attempts restored) rather than send on a claim about to expire.
+        const rest = mails.slice(i).map((r) => r.id);
+        await withTenantConnection(this.db, tenantId, (conn) =>
+          conn
+            .updateTable('mail_outbox')
+            .set((eb) => ({ claimed_until: null, attempts: eb('attempts', '-', 1) }))
+            .where('id', 'in', rest)
+            .where('status', '=', 'pending')
+            .execute(),
+        );
+        return 0;
+      }
+      try {
+        await this.transport.send({
+          ...sender,
+          to: m.to_address,
+          subject: m.subject,
+          text: m.text_body,
+          html: m.html_body ?? undefined,
+        });
+      } catch (err) {
+        await mark(m.id, {
+          claimed_until: null,
+          last_error: String((err as Error).message).slice(0, 500),
+          status: m.attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
+          next_attempt_at: new Date(Date.now() + 2 ** m.attempts * 1000),
+        });
+        this.logger.warn({ err, mailId: m.id }, 'mail not sent, will retry');
+        continue;
+      }
+      await mark(m.id, { status: 'sent', sent_at: new Date(), claimed_until: null });
+    }
+    return mails.length;
   }
 }

@@ -34,3 +34,26 @@ export async function pdfPages(bytes: Uint8Array, separator = ' '): Promise<stri
 export async function pdfText(bytes: Uint8Array): Promise<string> {
   return (await pdfPages(bytes)).join('\n');
 }
+
+/**
+ * The words of a mail's HTML part as a reader gets them (body only, tags removed, entities
+ * decoded, spaces collapsed), to compare with its text part read through `mailPlainText`.
+ */
+export function mailHtmlText(html: string): string {
+  const body = /<body[^>]*>([\s\S]*)<\/body>/.exec(html)?.[1] ?? html;
+  return body
+    .replace(/<li[^>]*>/g, ' - ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** A mail's text part with spaces collapsed, to compare with `mailHtmlText`. */
+export function mailPlainText(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}

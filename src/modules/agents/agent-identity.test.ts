@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { mailHtmlText, mailPlainText } from '../../../test/support/pages.ts';
 import { after, before, describe, test } from 'node:test';
 import * as OTPAuth from 'otpauth';
 import { createTestContext, TEST_DB, type TestContext } from '../../../test/support/test-app.ts';
@@ -311,11 +312,12 @@ describe(`agent identity: invitations, deactivation, second factor (${TEST_DB})`
     assert.equal(res.headers.location, `${BASE}/agent/admin/agents?fait=invitation`);
     await ctx.services.mail.flush();
     const mail = (
-      await ctx.database.ownerQuery(`select subject, text_body from mail_outbox where to_address = $1`, [
+      await ctx.database.ownerQuery(`select subject, text_body, html_body from mail_outbox where to_address = $1`, [
         'ines.invitee@villebelle.example',
       ])
     ).rows[0]!;
     assert.match(String(mail.subject), /Votre compte agent/);
+    assert.equal(mailHtmlText(String(mail.html_body)), mailPlainText(String(mail.text_body)));
     const link = /https?:\/\/\S+\/agent\/invitation\?jeton=([\w-]+)/.exec(String(mail.text_body))!;
     const token = link[1]!;
     const stored = await ctx.database.ownerQuery(

@@ -3,6 +3,8 @@ import type { Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import { sortFr } from '../../platform/format.ts';
 import { queueMail } from '../../platform/mail.ts';
+import { renderMail } from '../../platform/mail-template.ts';
+import { mailSignature } from '../../platform/mail-sender.ts';
 import { hashPassword } from './password.ts';
 import { checkPassword } from './password-policy.ts';
 import { deleteAgentSessions } from './sessions.ts';
@@ -110,22 +112,29 @@ export async function inviteAgent(trx: Tx, input: InviteInput): Promise<{ agentI
     now: input.now,
   });
   const link = `${input.baseUrl}/agent/invitation?jeton=${token}`;
-  await queueMail(trx, input.tenantId, {
-    to: email,
-    subject: `Votre compte agent – ${input.tenantName}`,
-    text: [
-      `Bonjour ${name},`,
-      '',
-      input.invitedBy === null
-        ? `Le guichet en ligne de ${input.tenantName} est ouvert et vous en êtes le premier administrateur.`
-        : `Un administrateur de ${input.tenantName} vous a créé un compte dans l'espace agents.`,
-      'Pour choisir votre mot de passe, ouvrez ce lien :',
-      link,
-      '',
-      'Ce lien ne marche qu’une fois et pendant 72 heures.',
-      'Si vous ne vous attendiez pas à ce message, ignorez-le.',
-    ].join('\n'),
-  });
+  await queueMail(
+    trx,
+    input.tenantId,
+    renderMail({
+      to: email,
+      subject: `Votre compte agent – ${input.tenantName}`,
+      greeting: `Bonjour ${name},`,
+      blocks: [
+        {
+          kind: 'paragraph',
+          text:
+            input.invitedBy === null
+              ? `Le guichet en ligne de ${input.tenantName} est ouvert et vous en êtes le premier administrateur.`
+              : `Un administrateur de ${input.tenantName} vous a créé un compte dans l'espace agents.`,
+        },
+        { kind: 'paragraph', text: 'Pour choisir votre mot de passe, ouvrez ce lien :' },
+        { kind: 'button', label: 'Choisir mon mot de passe', url: link },
+        { kind: 'paragraph', text: 'Ce lien ne marche qu’une fois et pendant 72 heures.' },
+        { kind: 'paragraph', text: 'Si vous ne vous attendiez pas à ce message, ignorez-le.' },
+      ],
+      signature: mailSignature({ name: input.tenantName }),
+    }),
+  );
   return { agentId: agent.id, link };
 }
 

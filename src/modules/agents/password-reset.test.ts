@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { mailHtmlText, mailPlainText } from '../../../test/support/pages.ts';
 import { createTestContext, TEST_DB, type TestContext } from '../../../test/support/test-app.ts';
 import { cookiesFrom, insertAgent, loginAgent } from '../../../test/support/factories.ts';
 import { openForm, postForm } from '../../../test/support/http.ts';
@@ -34,9 +35,11 @@ describe(`agent password reset (${TEST_DB})`, () => {
 
   async function mailsTo(email: string) {
     const r = await ctx.database.ownerQuery(
-      `select subject, text_body from mail_outbox where to_address = $1 order by created_at, id`,
+      `select subject, text_body, html_body from mail_outbox where to_address = $1 order by created_at, id`,
       [email],
     );
+    // Every mail has both parts, saying the same.
+    for (const m of r.rows) assert.equal(mailHtmlText(String(m.html_body)), mailPlainText(String(m.text_body)));
     return r.rows as { subject: string; text_body: string }[];
   }
 

@@ -1,6 +1,8 @@
 import type { Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import { queueMail } from '../../platform/mail.ts';
+import { renderMail } from '../../platform/mail-template.ts';
+import { mailSignature } from '../../platform/mail-sender.ts';
 import { findAgentToken, issueAgentToken, spendAgentToken, spendAgentTokens } from './agent-tokens.ts';
 import { hashPassword } from './password.ts';
 import { checkPassword } from './password-policy.ts';
@@ -72,22 +74,35 @@ async function sendResetLink(
     lifetimeMs: PASSWORD_RESET_LIFETIME_MS,
     now: input.now,
   });
-  await queueMail(trx, input.tenantId, {
-    to: input.agent.email,
-    subject: `Changer votre mot de passe – ${input.tenantName}`,
-    text: [
-      `Bonjour ${input.agent.display_name},`,
-      '',
-      input.issuedBy
-        ? `Un administrateur de ${input.tenantName} vous invite à changer le mot de passe de votre compte agent.`
-        : `Quelqu'un a demandé à changer le mot de passe de votre compte agent de ${input.tenantName}.`,
-      'Pour choisir un nouveau mot de passe, ouvrez ce lien :',
-      `${input.baseUrl}/agent/mot-de-passe/nouveau?jeton=${token}`,
-      '',
-      'Ce lien ne marche qu’une fois et pendant 1 heure.',
-      'Si vous n’avez rien demandé, ignorez ce message : votre mot de passe actuel reste valable.',
-    ].join('\n'),
-  });
+  await queueMail(
+    trx,
+    input.tenantId,
+    renderMail({
+      to: input.agent.email,
+      subject: `Changer votre mot de passe – ${input.tenantName}`,
+      greeting: `Bonjour ${input.agent.display_name},`,
+      blocks: [
+        {
+          kind: 'paragraph',
+          text: input.issuedBy
+            ? `Un administrateur de ${input.tenantName} vous invite à changer le mot de passe de votre compte agent.`
+            : `Quelqu'un a demandé à changer le mot de passe de votre compte agent de ${input.tenantName}.`,
+        },
+        { kind: 'paragraph', text: 'Pour choisir un nouveau mot de passe, ouvrez ce lien :' },
+        {
+          kind: 'button',
+          label: 'Choisir un nouveau mot de passe',
+          url: `${input.baseUrl}/agent/mot-de-passe/nouveau?jeton=${token}`,
+        },
+        { kind: 'paragraph', text: 'Ce lien ne marche qu’une fois et pendant 1 heure.' },
+        {
+          kind: 'paragraph',
+          text: 'Si vous n’avez rien demandé, ignorez ce message : votre mot de passe actuel reste valable.',
+        },
+      ],
+      signature: mailSignature({ name: input.tenantName }),
+    }),
+  );
 }
 
 /** The agent a reset link opens, if it is unused, not expired and the agent still active. */

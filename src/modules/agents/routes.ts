@@ -330,6 +330,7 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
             to: values.statut,
             message: values.message,
             baseUrl: baseUrl(request),
+            sessionSecret: services.config.sessionSecret,
             now: services.clock.now(),
           });
         });

@@ -171,6 +171,10 @@ describe(`portal institutional pages (${TEST_DB})`, () => {
     assert.match(text, /Le site des démarches de Villebelle est non conforme avec le référentiel général/);
     assert.match(text, /Aucun audit complet n’a encore été réalisé\./);
     assert.match(text, /axe-core sur chaque page du parcours des usagers/);
+    // The PDFs are not tagged: the statement says so, where the same content is, and the plan.
+    assert.match(text, /Les documents PDF du site .* ne sont pas encore balisés/);
+    assert.match(text, /la page de suivi de votre demande reprend tout le récépissé/);
+    assert.match(text, /produire des PDF balisés/);
     assert.match(text, /Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07/);
     assert.match(body, /<a href="tel:0969390000">09 69 39 00 00<\/a>/);
     assert.match(body, /<a href="http:\/\/localhost(:80)?\/t\/villebelle\/">/);

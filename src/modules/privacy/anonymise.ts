@@ -23,6 +23,7 @@ export async function anonymiseRequests(trx: Tx, requestIds: string[], now: Date
       citizen_id: null,
       // The tracking code no longer opens anything: there is nothing left to show.
       tracking_secret_hash: sql<string>`'anonymised:' || gen_random_uuid()::text`,
+      tracking_secret_sealed: null,
       anonymised_at: now,
       updated_at: now,
     })

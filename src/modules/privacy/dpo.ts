@@ -2,7 +2,7 @@ import { formatCharactersFr } from '../../platform/format.ts';
 import type { TenantDpo } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
 import { checkEmail } from '../../platform/security/email.ts';
-import { postalLines } from '../portal/tenant-wording.ts';
+import { postalLines } from '../../platform/tenant-wording.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 
 /** The data protection officer as the pages, exports and register show it. */

@@ -4,6 +4,8 @@ import { can } from '../authorization.ts';
 import { agentActor } from '../agents/policy.ts';
 import { queueMail } from '../../platform/mail.ts';
 import { formatDateFr } from '../../platform/format.ts';
+import { renderMail, type MailBlock } from '../../platform/mail-template.ts';
+import { mailContactLines, mailSignature } from '../../platform/mail-sender.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { logPersonalDataAccess } from './access-log.ts';
 import { anonymiseRequests } from './anonymise.ts';
@@ -99,22 +101,34 @@ export async function requestErasure(
     })
     .execute();
   if (input.citizen.email) {
-    await queueMail(trx, input.tenant.id, {
-      to: input.citizen.email,
-      subject: `${input.tenant.name} : votre demande d’effacement de vos données est enregistrée`,
-      text: [
-        'Bonjour,',
-        '',
-        'Nous avons bien reçu votre demande d’effacement de votre compte et de vos données.',
-        'La mairie doit garder certaines informations pour le moment :',
-        ...input.assessment.grounds.map((g) => `- ${g}`),
-        '',
-        'Un agent va examiner votre demande. Vous recevrez sa réponse par courriel, en général sous un mois.',
-        `Vous pouvez suivre votre demande dans votre espace : ${input.baseUrl}/mon-espace/donnees`,
-        '',
-        input.tenant.name,
-      ].join('\n'),
-    });
+    await queueMail(
+      trx,
+      input.tenant.id,
+      renderMail({
+        to: input.citizen.email,
+        subject: `${input.tenant.name} : votre demande d’effacement de vos données est enregistrée`,
+        greeting: 'Bonjour,',
+        blocks: [
+          {
+            kind: 'paragraph',
+            text: 'Nous avons bien reçu votre demande d’effacement de votre compte et de vos données.',
+          },
+          { kind: 'paragraph', text: 'La mairie doit garder certaines informations pour le moment :' },
+          { kind: 'list', items: input.assessment.grounds },
+          {
+            kind: 'paragraph',
+            text: 'Un agent va examiner votre demande. Vous recevrez sa réponse par courriel, en général sous un mois.',
+          },
+          {
+            kind: 'button',
+            label: 'Suivre votre demande dans votre espace',
+            url: `${input.baseUrl}/mon-espace/donnees`,
+          },
+        ],
+        signature: mailSignature(input.tenant),
+        contact: mailContactLines(input.tenant.contact),
+      }),
+    );
   }
   return { created: true };
 }
@@ -194,27 +208,38 @@ export async function decideErasure(
     .where('id', '=', row.id)
     .execute();
   if (row.contact_email) {
-    const text =
+    const blocks: MailBlock[] =
       input.decision === 'approve'
         ? [
-            'Bonjour,',
-            '',
-            'Votre demande d’effacement est acceptée : votre compte est supprimé et vos demandes ne contiennent plus aucune information qui vous concerne.',
-            ...(reason ? ['', `Message de l’agent : ${reason}`] : []),
+            {
+              kind: 'paragraph',
+              text: 'Votre demande d’effacement est acceptée : votre compte est supprimé et vos demandes ne contiennent plus aucune information qui vous concerne.',
+            },
+            ...(reason ? [{ kind: 'quote' as const, label: 'Message de l’agent :', text: reason }] : []),
           ]
         : [
-            'Bonjour,',
-            '',
-            'La mairie ne peut pas effacer vos données pour le moment, pour la raison suivante :',
-            reason,
-            '',
-            'Vos données seront effacées à la fin de leur durée de conservation.',
-            'Si vous n’êtes pas d’accord, vous pouvez contacter la mairie ou adresser une réclamation à la CNIL (www.cnil.fr).',
+            {
+              kind: 'paragraph',
+              text: 'La mairie ne peut pas effacer vos données pour le moment, pour la raison suivante :',
+            },
+            { kind: 'quote', label: 'Message de l’agent :', text: reason },
+            { kind: 'paragraph', text: 'Vos données seront effacées à la fin de leur durée de conservation.' },
+            {
+              kind: 'paragraph',
+              text: 'Si vous n’êtes pas d’accord, vous pouvez contacter la mairie ou adresser une réclamation à la CNIL (www.cnil.fr).',
+            },
           ];
-    await queueMail(trx, input.tenant.id, {
-      to: row.contact_email,
-      subject: `${input.tenant.name} : réponse à votre demande d’effacement`,
-      text: [...text, '', input.tenant.name].join('\n'),
-    });
+    await queueMail(
+      trx,
+      input.tenant.id,
+      renderMail({
+        to: row.contact_email,
+        subject: `${input.tenant.name} : réponse à votre demande d’effacement`,
+        greeting: 'Bonjour,',
+        blocks,
+        signature: mailSignature(input.tenant),
+        contact: mailContactLines(input.tenant.contact),
+      }),
+    );
   }
 }

@@ -1,7 +1,6 @@
-import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { PdfLayout } from '../../platform/pdf/document.ts';
 import { statusLabelForCitizen } from './status-label.ts';
 import { formatBytes, formatDateFr, formatDateTimeFr } from '../../platform/format.ts';
-import { A4, Layout, MARGIN_X, MUTED, RULE, TextSanitizer, type Style } from '../requests/receipt-pdf.ts';
 import { accessLogSentence } from './access-log.ts';
 import type { CitizenDataExport, RequestDataExport } from './export-data.ts';
 
@@ -27,38 +26,23 @@ const when = (isoString: string | null) => (isoString ? formatDateTimeFr(new Dat
  * account; a request's export (tracking code, no account) covers that request only.
  */
 export async function renderDataExportPdf(data: CitizenDataExport | RequestDataExport): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  const regular = await doc.embedFont(StandardFonts.Helvetica);
-  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
-  const sanitizer = new TextSanitizer(regular);
   const account = data.scope === 'account' ? data : null;
   const title =
     data.scope === 'account'
       ? 'Vos données personnelles'
       : `Vos données personnelles – demande ${data.requests[0]?.reference ?? ''}`.trim();
-  doc.setTitle(`${title} – ${data.controller.name}`, { showInWindowTitleBar: true });
-  doc.setLanguage('fr-FR');
-  doc.setAuthor(data.controller.name);
-  doc.setCreator('Guichet');
-  doc.setProducer('Guichet');
+  const l = await PdfLayout.create({
+    title: `${title} – ${data.controller.name}`,
+    author: data.controller.name,
+    now: new Date(data.generatedAt),
+  });
+  const { body, strong, muted } = l;
+  const section = (name: string) => l.section(name);
+  const line = (label: string, value: string | null | undefined) => l.keyValue(label, value);
 
-  const body: Style = { font: regular, size: 10.5 };
-  const strong: Style = { font: bold, size: 10.5 };
-  const muted: Style = { font: regular, size: 9.5, color: MUTED };
-  const heading: Style = { font: bold, size: 13 };
-  const l = new Layout(doc, sanitizer);
-  const section = (name: string) => {
-    l.rule();
-    l.space(6);
-    l.text(name, heading, { keepWithNext: 30 });
-    l.space(4);
-  };
-  const line = (label: string, value: string | null | undefined) =>
-    l.text(`${label} : ${value === null || value === undefined || value === '' ? 'Non renseigné' : value}`, body);
-
-  l.text(data.controller.name, { font: bold, size: 12 });
+  l.text(data.controller.name, { font: l.bold, size: 12 });
   l.space(12);
-  l.text(title, { font: bold, size: 18 });
+  l.text(title, { font: l.bold, size: 18 });
   l.text(`Document établi le ${when(data.generatedAt)}.`, muted);
   l.text(
     account
@@ -140,17 +124,9 @@ export async function renderDataExportPdf(data: CitizenDataExport | RequestDataE
     l.text(`${when(e.at)} – ${accessLogSentence(e)}.`, body);
   }
 
-  if (sanitizer.replaced) {
+  if (l.replacedCharacters) {
     l.space(10);
     l.text('Certains caractères ne peuvent pas être affichés dans ce document. Ils sont remplacés par « ? ».', muted);
   }
-
-  const total = l.pages.length;
-  l.pages.forEach((page, i) => {
-    const label = `Page ${i + 1} sur ${total}`;
-    page.drawLine({ start: { x: MARGIN_X, y: 40 }, end: { x: A4[0] - MARGIN_X, y: 40 }, thickness: 0.5, color: RULE });
-    const w = regular.widthOfTextAtSize(label, 9);
-    page.drawText(label, { x: A4[0] - MARGIN_X - w, y: 28, size: 9, font: regular, color: MUTED });
-  });
-  return doc.save();
+  return l.finish(`${data.controller.name} – ${title}`);
 }

@@ -10,7 +10,7 @@ import {
   insertRequest,
   loginAgent,
 } from '../../../test/support/factories.ts';
-import { pdfText } from '../../../test/support/pages.ts';
+import { mailHtmlText, mailPlainText, pdfText } from '../../../test/support/pages.ts';
 import { createTestContext, type TestContext } from '../../../test/support/test-app.ts';
 import { submitRequest } from '../requests/submit-request.ts';
 import { applyRetention } from './retention.ts';
@@ -384,10 +384,11 @@ describe('personal data (RGPD)', () => {
     assert.ok((await one(`select anonymised_at from requests where id = $1`, [open.id])).anonymised_at);
     const mails = (
       await ctx.database.ownerQuery(
-        `select subject from mail_outbox where to_address = 'dominique@example.org' order by created_at`,
+        `select subject, text_body, html_body from mail_outbox where to_address = 'dominique@example.org' order by created_at`,
       )
     ).rows;
     assert.equal(mails.length, 2);
+    for (const m of mails) assert.equal(mailHtmlText(String(m.html_body)), mailPlainText(String(m.text_body)));
     assert.match(String(mails[1]!.subject), /réponse à votre demande d’effacement/);
   });
 

@@ -2,33 +2,57 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestContext, TEST_DB, type TestContext } from '../../../test/support/test-app.ts';
 import { csrfFrom, ensureDemarche, insertAgent, insertRequest, loginAgent } from '../../../test/support/factories.ts';
+import { generateTrackingSecret, hashTrackingSecret } from './reference.ts';
 import { buildStatusNotification } from './status-notification.ts';
+import { sealTrackingSecret } from './tracking-seal.ts';
 
 const BASE = '/t/villebelle';
 const PASSWORD = 'violon-tortue-kiwi-64';
 
 describe('status notification mail', () => {
-  test('says the reference, the new status, the message, where to follow and whom to contact', () => {
-    const mail = buildStatusNotification({
-      to: 'lucie@example.org',
-      requestId: 'r1',
-      reference: 'VB-2026-4F7K2',
-      demarcheTitle: "Demander un acte d'état civil",
-      applicantName: 'Lucie Moreau',
-      status: 'traitee',
-      message: 'Votre acte part par courrier demain.',
-      tenant: { name: 'Villebelle', contact: { phone: '01 00 00 00 00', email: 'contact@villebelle.example' } },
-      baseUrl: 'https://villebelle.example',
-    });
+  const input = {
+    to: 'lucie@example.org',
+    requestId: 'r1',
+    reference: 'VB-2026-4F7K2',
+    demarcheTitle: "Demander un acte d'état civil",
+    applicantName: 'Lucie Moreau',
+    status: 'traitee' as const,
+    message: 'Votre acte part par courrier demain.\n<b>Merci</b>',
+    tenant: { name: 'Villebelle', contact: { phone: '01 00 00 00 00', email: 'contact@villebelle.example' } },
+    baseUrl: 'https://villebelle.example',
+    trackingSecret: 'K7M3-QX9P-2D4F',
+  };
+
+  test('says the reference, the new status, the message, the direct tracking link and whom to contact', () => {
+    const mail = buildStatusNotification(input);
     assert.equal(mail.subject, 'Votre demande VB-2026-4F7K2 : traitée');
     assert.equal(mail.to, 'lucie@example.org');
     assert.match(mail.text, /^Bonjour Lucie Moreau,/);
-    assert.match(mail.text, /Nouveau statut : Traitée\./);
-    assert.match(mail.text, /Votre acte part par courrier demain\./);
-    assert.match(mail.text, /https:\/\/villebelle\.example\/suivi\n/);
+    assert.match(mail.text, /Nouveau statut : Traitée\n/);
+    assert.match(mail.text, /Votre acte part par courrier demain\.\n<b>Merci<\/b>/);
+    assert.match(
+      mail.text,
+      /Voir votre demande\nhttps:\/\/villebelle\.example\/suivi\/VB-2026-4F7K2\?cle=K7M3-QX9P-2D4F\n/,
+    );
+    assert.match(
+      mail.text,
+      /Pour répondre, utilisez votre page de suivi :\nhttps:\/\/villebelle\.example\/suivi\/VB-2026-4F7K2\?cle=K7M3-QX9P-2D4F\n/,
+    );
     assert.match(mail.text, /Téléphone : 01 00 00 00 00/);
     assert.match(mail.text, /Courriel : contact@villebelle\.example/);
-    assert.equal(mail.html, undefined);
+    assert.match(mail.text, /Mairie de Villebelle/);
+    assert.ok(!/répondez à ce courriel|ne pas y répondre/i.test(mail.text));
+    // The HTML part: the same link as a real link, the message escaped.
+    assert.ok(mail.html?.includes('href="https://villebelle.example/suivi/VB-2026-4F7K2?cle=K7M3-QX9P-2D4F"'));
+    assert.ok(mail.html?.includes('&lt;b&gt;Merci&lt;/b&gt;'));
+    assert.ok(!mail.html?.includes('<b>Merci'));
+  });
+
+  test('without the code (a request filed before codes were sealed), the lookup page with the reference', () => {
+    const mail = buildStatusNotification({ ...input, trackingSecret: null });
+    assert.match(mail.text, /https:\/\/villebelle\.example\/suivi\?reference=VB-2026-4F7K2\n/);
+    assert.match(mail.text, /Saisissez le code de suivi reçu quand vous avez déposé la demande/);
+    assert.ok(!mail.text.includes('cle='));
   });
 });
 
@@ -113,7 +137,7 @@ describe(`changing a request's status and adding notes (${TEST_DB})`, () => {
     assert.equal(mails.length, 1);
     assert.equal(mails[0]!.to_address, 'lucie@example.org');
     assert.equal(mails[0]!.subject, `Votre demande ${r.reference} : en cours de traitement`);
-    assert.match(String(mails[0]!.text_body), /Nouveau statut : En cours de traitement\./);
+    assert.match(String(mails[0]!.text_body), /Nouveau statut : En cours de traitement\n/);
     assert.match(String(mails[0]!.text_body), /Nous regardons votre dossier\./);
     assert.match(String(mails[0]!.text_body), /http:\/\/localhost(:\d+)?\/t\/villebelle\/suivi/);
 
@@ -125,6 +149,42 @@ describe(`changing a request's status and adding notes (${TEST_DB})`, () => {
     assert.match(page.body, /Le statut de la demande est changé\./);
     assert.match(page.body, /Statut changé : En cours/);
     assert.match(page.body, /Se déconnecter \(Agent EC\)|Agent EC/);
+  });
+
+  test("the status mail carries the request's direct tracking link, which opens it", async () => {
+    const r = await insertRequest(ctx.database, ctx.tenantId, { demarcheSlug: 'test-acte' });
+    // As submission stores it: the hash that opens the request, the seal the mail is built from.
+    const secret = generateTrackingSecret();
+    await ctx.database.ownerQuery(
+      `update requests set tracking_secret_hash = $2, tracking_secret_sealed = $3 where id = $1`,
+      [
+        r.id,
+        hashTrackingSecret(secret),
+        sealTrackingSecret(ctx.config.sessionSecret, { tenantId: ctx.tenantId, reference: r.reference }, secret),
+      ],
+    );
+    await post(r.reference, 'statut', { statut: 'en_cours', message: '' });
+    const [mail] = await mailsFor(r.id);
+    const link = new RegExp(`http://[^/\\s]+(/t/villebelle/suivi/${r.reference}\\?cle=${secret})\\n`).exec(
+      String(mail!.text_body),
+    );
+    assert.ok(link, String(mail!.text_body));
+    const page = await ctx.app.inject({ method: 'GET', url: link[1]! });
+    assert.equal(page.statusCode, 200);
+    assert.ok(page.body.includes(r.reference));
+
+    // A request without a seal (filed before): the lookup page, reference filled in, no error.
+    const old = await insertRequest(ctx.database, ctx.tenantId, { demarcheSlug: 'test-acte' });
+    await post(old.reference, 'statut', { statut: 'en_cours', message: '' });
+    const [oldMail] = await mailsFor(old.id);
+    const lookup = new RegExp(`http://[^/\\s]+(/t/villebelle/suivi\\?reference=${old.reference})\\n`).exec(
+      String(oldMail!.text_body),
+    );
+    assert.ok(lookup, String(oldMail!.text_body));
+    const form = await ctx.app.inject({ method: 'GET', url: lookup[1]! });
+    assert.equal(form.statusCode, 200);
+    assert.ok(form.body.includes(`value="${old.reference}"`));
+    assert.ok(!form.body.includes('error-summary'));
   });
 
   test('closing a request sets closed_at, and a closed request cannot change any more', async () => {

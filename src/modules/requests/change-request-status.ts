@@ -5,6 +5,7 @@ import { AppError } from '../../platform/errors.ts';
 import { queueMail } from '../../platform/mail.ts';
 import { buildStatusNotification } from './status-notification.ts';
 import { AGENT_STATUS_LABELS as STATUS_LABELS } from './status.ts';
+import { openTrackingSecret } from './tracking-seal.ts';
 
 export const MESSAGE_MAX_LENGTH = 5000;
 
@@ -27,13 +28,15 @@ export function isRequestStatus(value: string): value is RequestStatus {
 }
 
 export interface ChangeRequestStatusInput {
-  tenant: { id: string; name: string; contact: TenantContact };
+  tenant: { id: string; name: string; kind?: string; contact: TenantContact };
   requestId: string;
   agentId: string;
   to: string;
   message: string;
   /** The tenant's public address, for the tracking link in the mail. */
   baseUrl: string;
+  /** SESSION_SECRET, to unseal the tracking code for the mail's direct link (requests/tracking-seal.ts). */
+  sessionSecret: string;
   now: Date;
 }
 
@@ -58,7 +61,15 @@ export async function changeRequestStatus(
   const request = await trx
     .selectFrom('requests as r')
     .innerJoin('demarches as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.id', '=', 'r.demarche_id'))
-    .select(['r.id', 'r.reference', 'r.status', 'r.applicant_email', 'r.applicant_name', 'd.title as demarche_title'])
+    .select([
+      'r.id',
+      'r.reference',
+      'r.status',
+      'r.applicant_email',
+      'r.applicant_name',
+      'r.tracking_secret_sealed',
+      'd.title as demarche_title',
+    ])
     .where('r.id', '=', input.requestId)
     .forUpdate('r')
     .executeTakeFirst();
@@ -118,6 +129,11 @@ export async function changeRequestStatus(
         message,
         tenant: input.tenant,
         baseUrl: input.baseUrl,
+        trackingSecret: openTrackingSecret(
+          input.sessionSecret,
+          { tenantId: input.tenant.id, reference: request.reference },
+          request.tracking_secret_sealed,
+        ),
       }),
     );
   }

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
 import { openForm, postForm, type Fields } from '../../../test/support/http.ts';
+import { mailHtmlText, mailPlainText, pdfText, visibleText } from '../../../test/support/pages.ts';
+import { openTrackingSecret } from './tracking-seal.ts';
 import { startTestSmtp, type TestSmtp } from '../../../test/support/smtp.ts';
 import { createTestContext, TEST_DB, type TestContext } from '../../../test/support/test-app.ts';
 
@@ -122,6 +124,19 @@ describe(`citizen request journey (${TEST_DB})`, () => {
     assert.equal((mail.to as { text: string }).text, 'camille.martin@example.org');
     assert.ok(mail.text?.includes(secret!));
     assert.ok(mail.text?.includes(`/t/villebelle/suivi/${reference}?cle=${secret}`));
+    // From the commune, in two parts that say the same.
+    assert.deepEqual(mail.from?.value, [
+      { name: 'Mairie de Villebelle', address: 'ne-pas-repondre@guichet.localhost' },
+    ]);
+    assert.equal(mailHtmlText(String(mail.html)), mailPlainText(mail.text ?? ''));
+    // The code is kept sealed for later mails' links, and opens only with the server's key.
+    const binding = { tenantId: ctx.tenantId, reference: reference! };
+    assert.equal(openTrackingSecret(ctx.config.sessionSecret, binding, String(row.tracking_secret_sealed)), secret);
+    assert.ok(!String(row.tracking_secret_sealed).includes(secret!.replace(/-/g, '')));
+    assert.equal(
+      openTrackingSecret('another-secret-another-secret-0123', binding, String(row.tracking_secret_sealed)),
+      null,
+    );
 
     const tracking = await ctx.app.inject({ method: 'GET', url: `/t/villebelle/suivi/${reference}?cle=${secret}` });
     assert.equal(tracking.statusCode, 200);
@@ -143,6 +158,41 @@ describe(`citizen request journey (${TEST_DB})`, () => {
     const page = await loaded.getPage(1);
     const text = (await page.getTextContent()).items.map((i) => ('str' in i ? i.str : '')).join(' ');
     assert.ok(text.includes(reference!), 'the receipt shows the reference');
+  });
+
+  test('the receipt of « Nguyễn Łukasz Ørsted » shows that name, and its tracking code opens the request', async () => {
+    const res = await submit(
+      validAnswers({
+        applicant_given_name: 'Nguyễn Łukasz',
+        applicant_family_name: 'Ørsted',
+        applicant_email: 'lukasz@example.org',
+      }),
+    );
+    assert.equal(res.statusCode, 303);
+    const [, reference, secret] = /\/demandes\/([^/]+)\/confirmation\?cle=(.+)$/.exec(String(res.headers.location))!;
+    // The citizen types the code compact and in lower case: the receipt still shows its one form.
+    const pdf = await ctx.app.inject({
+      method: 'GET',
+      url: `/t/villebelle/suivi/${reference}/recepisse.pdf?cle=${secret!.replace(/-/g, '').toLowerCase()}`,
+    });
+    assert.equal(pdf.statusCode, 200);
+    const text = await pdfText(pdf.rawPayload);
+    assert.ok(text.includes('Déposée par : Nguyễn Łukasz Ørsted'), text);
+    const printed = /Code de suivi : ([A-Z0-9-]+)/.exec(text)?.[1];
+    assert.equal(printed, secret);
+
+    // The lookup page gives the same form as its example, and accepts the code as printed.
+    const lookup = await ctx.app.inject({ method: 'GET', url: '/t/villebelle/suivi' });
+    const example = /id="cle-hint">12 caractères, par exemple ([A-Z0-9-]+)/.exec(lookup.body)?.[1];
+    assert.match(example ?? '', /^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    const found = await ctx.app.inject({
+      method: 'GET',
+      url: `/t/villebelle/suivi?reference=${reference}&cle=${encodeURIComponent(printed!)}`,
+    });
+    assert.equal(found.statusCode, 303);
+    const tracking = await ctx.app.inject({ method: 'GET', url: String(found.headers.location) });
+    assert.equal(tracking.statusCode, 200);
+    assert.ok(visibleText(tracking.body).includes(reference!));
   });
 
   test('an unknown reference and a wrong code give the same 404', async () => {

@@ -3,12 +3,14 @@ import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import {
   CODE_ALPHABET,
+  displayTrackingSecret,
   generateReference,
   generateTrackingSecret,
   hashTrackingSecret,
   normalizeReference,
   normalizeTrackingSecret,
   REFERENCE_PATTERN,
+  TRACKING_SECRET_EXAMPLE,
 } from './reference.ts';
 
 const AMBIGUOUS = /[01ILOSU]/;
@@ -144,5 +146,16 @@ describe('tracking secrets', () => {
     assert.equal(hashTrackingSecret(secret.toLowerCase()), hashTrackingSecret(secret));
     // Garbage still hashes (and matches nothing) rather than throwing.
     assert.match(hashTrackingSecret('pas un code'), /^[0-9a-f]{64}$/);
+  });
+});
+
+describe('tracking code display', () => {
+  test('one form, K7M3-QX9P-2D4F, whatever was typed; the lookup example is a valid code in that form', () => {
+    assert.equal(displayTrackingSecret('k7m3 qx9p 2d4f'), 'K7M3-QX9P-2D4F');
+    assert.equal(displayTrackingSecret('K7M3QX9P2D4F'), 'K7M3-QX9P-2D4F');
+    assert.equal(displayTrackingSecret('nope'), null);
+    const secret = generateTrackingSecret();
+    assert.equal(displayTrackingSecret(secret), secret);
+    assert.equal(displayTrackingSecret(TRACKING_SECRET_EXAMPLE), TRACKING_SECRET_EXAMPLE);
   });
 });

@@ -17,6 +17,9 @@ const SECRET_GROUP = 4;
 /** Canonical reference: the tenant's prefix (2 to 4 letters), the year, 5 code characters. */
 export const REFERENCE_PATTERN = new RegExp(`^[A-Z]{2,4}-\\d{4}-[${CODE_ALPHABET}]{${CODE_LENGTH}}$`);
 
+/** The example of a tracking code the lookup page gives, in the form codes are shown everywhere. */
+export const TRACKING_SECRET_EXAMPLE = 'K7M3-QX9P-2D4F';
+
 /** Canonical (compact) tracking secret, as hashed and stored. */
 export const TRACKING_SECRET_PATTERN = new RegExp(`^[${CODE_ALPHABET}]{${SECRET_LENGTH}}$`);
 
@@ -77,10 +80,22 @@ export function normalizeReference(input: string): string | null {
  * Only its hash is stored.
  */
 export function generateTrackingSecret(): string {
-  const raw = randomCode(SECRET_LENGTH);
+  return groupSecret(randomCode(SECRET_LENGTH));
+}
+
+function groupSecret(compactSecret: string): string {
   const groups: string[] = [];
-  for (let i = 0; i < raw.length; i += SECRET_GROUP) groups.push(raw.slice(i, i + SECRET_GROUP));
+  for (let i = 0; i < compactSecret.length; i += SECRET_GROUP) groups.push(compactSecret.slice(i, i + SECRET_GROUP));
   return groups.join('-');
+}
+
+/**
+ * The form a tracking secret is shown in everywhere (confirmation, mail, récépissé, the lookup
+ * page's example): `K7M3-QX9P-2D4F`, whatever form it was typed in; null when it is not one.
+ */
+export function displayTrackingSecret(input: string): string | null {
+  const secret = normalizeTrackingSecret(input);
+  return secret === null ? null : groupSecret(secret);
 }
 
 /** The compact form of a typed secret (`k7m3 qx9p 2d4f` → `K7M3QX9P2D4F`), or null. Never throws. */

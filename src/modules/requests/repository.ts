@@ -36,6 +36,8 @@ export async function insertSubmission(
     applicantEmail: string | null;
     applicantPhone: string | null;
     trackingSecretHash: string;
+    /** requests/tracking-seal.ts */
+    trackingSecretSealed: string;
     dueOn: string;
     citizenId: string | null;
     identitySource: 'franceconnect' | null;
@@ -68,10 +70,11 @@ export async function insertSubmission(
   const result = await sql<{ id: string; event_id: string }>`
     with r as (
       insert into requests (tenant_id, reference, demarche_id, service_id, channel, data, applicant_name,
-        applicant_email, applicant_phone, tracking_secret_hash, due_on, citizen_id, identity_source)
+        applicant_email, applicant_phone, tracking_secret_hash, tracking_secret_sealed, due_on, citizen_id,
+        identity_source)
       values (${row.tenantId}, ${row.reference}, ${row.demarcheId}, ${row.serviceId}, ${row.channel},
         ${JSON.stringify(row.data)}, ${row.applicantName}, ${row.applicantEmail}, ${row.applicantPhone},
-        ${row.trackingSecretHash}, ${row.dueOn}, ${row.citizenId}, ${row.identitySource})
+        ${row.trackingSecretHash}, ${row.trackingSecretSealed}, ${row.dueOn}, ${row.citizenId}, ${row.identitySource})
       on conflict (tenant_id, reference) do nothing
       returning tenant_id, id
     ), e as (

@@ -10,7 +10,7 @@ import { findTrackedRequest } from './find-tracked-request.ts';
 import { presentAnswers } from './form-engine/present.ts';
 import type { RawAnswers } from './form-engine/validate.ts';
 import { trackingUrl } from './notifications.ts';
-import { normalizeReference } from './reference.ts';
+import { displayTrackingSecret, normalizeReference } from './reference.ts';
 import { loadOnlineForm, submitRequest } from './submit-request.ts';
 import { confirmationPage, formPage, lookupPage, trackingPage } from './views.ts';
 
@@ -95,7 +95,8 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
       const ctx = pageContext(request);
       const reference = (request.query.reference ?? '').trim();
       const code = (request.query.cle ?? '').trim();
-      if (!reference && !code)
+      // No code at all (not even empty): a link from a mail with the reference filled in.
+      if ((!reference && !code) || request.query.cle === undefined)
         return reply.type('text/html; charset=utf-8').send(lookupPage(ctx, { reference, code }).toString());
       const ref = normalizeReference(reference);
       if (!ref || !code) {
@@ -175,6 +176,9 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
         tenantAddress: c.address ? `${c.address}, ${c.postalCode ?? ''} ${c.city ?? ''}`.trim() : undefined,
         tenantPhone: c.phone,
         reference: r.reference,
+        // findTrackedRequest accepted it, so it is a valid code, shown as the lookup page asks for it.
+        trackingCode: displayTrackingSecret(secret) ?? secret,
+        lookupUrl: `${portalBaseUrl(request)}/suivi`,
         demarcheTitle: r.demarcheTitle,
         submittedAt: r.submittedAt,
         dueOn: r.dueOn,

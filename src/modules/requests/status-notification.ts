@@ -1,5 +1,8 @@
 import type { RequestStatus, TenantContact } from '../../db/schema.ts';
+import { renderMail, type MailBlock } from '../../platform/mail-template.ts';
 import type { OutgoingMail } from '../../platform/mail.ts';
+import { mailContactLines, mailSignature } from '../../platform/mail-sender.ts';
+import { trackingUrl } from './notifications.ts';
 import { STATUS_LABELS } from './status.ts';
 
 /** What each new status means for the citizen, in one plain sentence. */
@@ -19,45 +22,46 @@ export interface StatusNotificationInput {
   applicantName: string | null;
   status: RequestStatus;
   message: string;
-  tenant: { name: string; contact: TenantContact };
+  tenant: { name: string; kind?: string; contact: TenantContact };
   /** The tenant's public address, e.g. https://villebelle.example or http://localhost:3000/t/villebelle */
   baseUrl: string;
+  /**
+   * The request's tracking code, when it could be unsealed (requests/tracking-seal.ts): the mail
+   * then carries the direct tracking link. Without it, the lookup page with the reference filled in.
+   */
+  trackingSecret: string | null;
 }
 
-/**
- * The mail telling a citizen that their request changed status. Plain text only: it reads the
- * same in every mail client and screen reader. There is no direct link to the request because
- * only the hash of its tracking code is kept: the citizen enters the reference and the code.
- */
+/** The mail telling a citizen that their request changed status, with the link to follow it. */
 export function buildStatusNotification(input: StatusNotificationInput): OutgoingMail {
   const label = STATUS_LABELS[input.status];
-  const c = input.tenant.contact;
-  const contactLines = [
-    c.phone ? `Téléphone : ${c.phone}` : null,
-    c.email ? `Courriel : ${c.email}` : null,
-    c.postalAddress ? `Adresse : ${c.postalAddress}` : c.address ? `Adresse : ${c.address}` : null,
-  ].filter((l): l is string => l !== null);
-  const lines = [
-    input.applicantName ? `Bonjour ${input.applicantName},` : 'Bonjour,',
-    '',
-    `Votre demande ${input.reference} a changé de statut.`,
-    `Démarche : ${input.demarcheTitle}`,
-    `Nouveau statut : ${label}.`,
-    STATUS_EXPLANATIONS[input.status],
-    '',
-    ...(input.message.trim() ? ['Message de l’agent qui suit votre demande :', input.message.trim(), ''] : []),
-    'Pour suivre votre demande, ouvrez cette page :',
-    `${input.baseUrl}/suivi`,
-    `Saisissez la référence ${input.reference} et le code reçu quand vous avez déposé la demande.`,
-    '',
-    ...(contactLines.length > 0 ? [`Une question ? Contactez ${input.tenant.name} :`, ...contactLines, ''] : []),
-    'Ce message est envoyé automatiquement. Merci de ne pas y répondre.',
-    input.tenant.name,
+  const link = input.trackingSecret
+    ? trackingUrl(input.baseUrl, input.reference, input.trackingSecret)
+    : `${input.baseUrl}/suivi?reference=${encodeURIComponent(input.reference)}`;
+  const blocks: MailBlock[] = [
+    { kind: 'paragraph', text: `Votre demande ${input.reference} a changé de statut.` },
+    { kind: 'value', label: 'Démarche', value: input.demarcheTitle },
+    { kind: 'value', label: 'Nouveau statut', value: label },
+    { kind: 'paragraph', text: STATUS_EXPLANATIONS[input.status] },
   ];
-  return {
+  if (input.message.trim()) {
+    blocks.push({ kind: 'quote', label: 'Message de l’agent qui suit votre demande :', text: input.message.trim() });
+  }
+  blocks.push({ kind: 'button', label: 'Voir votre demande', url: link });
+  if (!input.trackingSecret) {
+    blocks.push({
+      kind: 'paragraph',
+      text: 'Saisissez le code de suivi reçu quand vous avez déposé la demande (il est aussi sur votre récépissé).',
+    });
+  }
+  return renderMail({
     to: input.to,
-    subject: `Votre demande ${input.reference} : ${label.toLowerCase()}`,
-    text: lines.join('\n'),
     requestId: input.requestId,
-  };
+    subject: `Votre demande ${input.reference} : ${label.toLowerCase()}`,
+    greeting: input.applicantName ? `Bonjour ${input.applicantName},` : 'Bonjour,',
+    blocks,
+    signature: mailSignature(input.tenant),
+    trackingUrl: link,
+    contact: mailContactLines(input.tenant.contact),
+  });
 }

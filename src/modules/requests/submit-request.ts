@@ -11,6 +11,7 @@ import { anchorOf, validateAnswers, type FieldError, type RawAnswers } from './f
 import { submissionMail } from './notifications.ts';
 import { generateReference, generateTrackingSecret, hashTrackingSecret } from './reference.ts';
 import { findOnlineDemarche, insertDocument, insertSubmission } from './repository.ts';
+import { sealTrackingSecret } from './tracking-seal.ts';
 import { addWorkingDays, departementOfInsee, DEFAULT_TIME_ZONE, localDateAndHour } from './working-days.ts';
 
 /** Committed delay when a démarche with a form declares none (the confirmation always promises a date). */
@@ -173,6 +174,11 @@ export async function submitRequest(
         applicantEmail: email,
         applicantPhone: phone,
         trackingSecretHash: hashTrackingSecret(secret),
+        trackingSecretSealed: sealTrackingSecret(
+          services.config.sessionSecret,
+          { tenantId: tenant.id, reference },
+          secret,
+        ),
         dueOn,
         citizenId: input.citizen?.id ?? null,
         identitySource: input.citizen?.identitySource ?? null,

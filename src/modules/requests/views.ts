@@ -6,6 +6,7 @@ import { presentAnswers } from './form-engine/present.ts';
 import { renderForm, type FormState } from './form-engine/render.ts';
 import type { FormDefinition } from '../catalogue/form-definition.ts';
 import { franceConnectButton } from '../identity/views.ts';
+import { TRACKING_SECRET_EXAMPLE } from './reference.ts';
 import { isOpen } from './status.ts';
 import { timeline } from './timeline.ts';
 
@@ -103,7 +104,7 @@ export function lookupPage(ctx: PageContext, state: { reference: string; code: s
         </div>
         <div class="field">
           <label for="cle">Code de suivi</label>
-          <span class="hint" id="cle-hint">12 caractères, par exemple K7M3QX9P2DHT</span>
+          <span class="hint" id="cle-hint">12 caractères, par exemple ${TRACKING_SECRET_EXAMPLE} (les tirets sont facultatifs)</span>
           <input
             type="text"
             id="cle"

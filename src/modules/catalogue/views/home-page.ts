@@ -1,7 +1,7 @@
 import type { DemarcheRow, ServiceRow } from '../../../db/schema.ts';
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
-import { organisation, streetLines, telHref } from '../../portal/tenant-wording.ts';
+import { organisation, streetLines, telHref } from '../../../platform/tenant-wording.ts';
 import type { LifeEvent } from '../taxonomy.ts';
 import { oneLine, onlineLabel, searchForm } from './components.ts';
 

@@ -1,6 +1,6 @@
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
-import { capitalise, frenchDate, organisation, postalLines, telHref } from '../tenant-wording.ts';
+import { capitalise, frenchDate, organisation, postalLines, telHref } from '../../../platform/tenant-wording.ts';
 
 export interface AccessibilityPageInput {
   /** The address of this portal, as the visitor reached it. */
@@ -61,6 +61,21 @@ export function accessibilityPage(ctx: PageContext, input: AccessibilityPageInpu
         : html`<p>Nous ne connaissons pas encore de contenu non accessible.</p>
             <p>Cette liste sera complétée après l’audit.</p>`
     }
+    <h3>Documents PDF</h3>
+    <p>
+      Les documents PDF du site (le récépissé de dépôt d’une demande, l’export de vos données) ne sont pas encore
+      balisés : un lecteur d’écran lit leur texte dans l’ordre, en français, avec leur titre, mais ne reconnaît pas
+      leurs titres de sections ni leurs listes (critère 13.3 du RGAA).
+    </p>
+    <p>
+      Le même contenu existe sous forme de page web accessible : la page de suivi de votre demande reprend tout le
+      récépissé (numéro, code de suivi, dates, réponses, documents), et votre espace personnel montre vos données. Sur
+      demande, ${org} vous envoie ces informations sous une autre forme.
+    </p>
+    <p>
+      Ce que nous prévoyons : produire des PDF balisés (structure de titres, paragraphes et listes, selon la norme
+      PDF/UA), puis les vérifier avec un lecteur d’écran.
+    </p>
     <p>Si un contenu vous pose problème, dites-le-nous : nous le corrigerons.</p>
 
     <h2>Établissement de cette déclaration</h2>
@@ -69,7 +84,8 @@ export function accessibilityPage(ctx: PageContext, input: AccessibilityPageInpu
     <p>Technologies utilisées pour réaliser le site :</p>
     <ul>
       <li>HTML5 ;</li>
-      <li>CSS.</li>
+      <li>CSS ;</li>
+      <li>PDF, pour le récépissé et l’export des données.</li>
     </ul>
     <p>Le site fonctionne sans JavaScript.</p>
     <p>Outils utilisés pour vérifier l’accessibilité :</p>

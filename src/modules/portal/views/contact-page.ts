@@ -1,6 +1,6 @@
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
-import { capitalise, organisation, postalLines, streetLines, telHref } from '../tenant-wording.ts';
+import { capitalise, organisation, postalLines, streetLines, telHref } from '../../../platform/tenant-wording.ts';
 
 function lines(parts: string[]): SafeHtml {
   return html`${parts.map((p, i) => (i === 0 ? html`${p}` : html`<br />${p}`))}`;

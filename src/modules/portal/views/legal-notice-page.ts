@@ -1,6 +1,6 @@
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
-import { capitalise, head, organisation, streetLines, telHref } from '../tenant-wording.ts';
+import { capitalise, head, organisation, streetLines, telHref } from '../../../platform/tenant-wording.ts';
 
 /** "Mentions légales": who publishes the site, who hosts it, what software runs it. */
 export function legalNoticePage(ctx: PageContext): SafeHtml {

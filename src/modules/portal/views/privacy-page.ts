@@ -3,7 +3,7 @@ import { CSRF_COOKIE } from '../../../platform/web/csrf.ts';
 import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import { REGISTRATION_COOKIE } from '../../citizens/registration-browser.ts';
 import { dataProtectionOfficer } from '../../privacy/dpo.ts';
-import { capitalise, organisation, postalLines, streetLines } from '../tenant-wording.ts';
+import { capitalise, organisation, postalLines, streetLines } from '../../../platform/tenant-wording.ts';
 
 /** The RGPD information notice (articles 13 and 14): who, why, on what basis, how long, your rights. */
 export function privacyPage(ctx: PageContext): SafeHtml {

@@ -1,5 +1,5 @@
-import type { TenantContact } from '../../db/schema.ts';
-import type { Tenant } from '../tenants/tenant.ts';
+import type { TenantContact } from '../db/schema.ts';
+import type { Tenant } from './tenant.ts';
 
 /**
  * How the pages name a collectivité and its contact data. Every piece of contact data is
