@@ -16,7 +16,7 @@ import { registerApiRoutes } from './modules/api/routes.ts';
 import { registerCatalogueAdminRoutes } from './modules/catalogue/admin-routes.ts';
 import { registerCatalogueRoutes } from './modules/catalogue/routes.ts';
 import { registerCitizenRoutes } from './modules/citizens/routes.ts';
-import { registerIdentityRoutes } from './modules/identity/routes.ts';
+import { registerFranceConnectRoutes } from './modules/identity/routes.ts';
 import { registerPortalPages } from './modules/portal/routes.ts';
 import { registerPrivacyRoutes } from './modules/privacy/routes.ts';
 import { registerRequestRoutes } from './modules/requests/routes.ts';
@@ -108,7 +108,7 @@ export async function createApp(
   registerAgentRoutes(app, services);
   agentArea(app, (scope) => registerCatalogueAdminRoutes(scope, services));
   registerCitizenRoutes(app, services);
-  registerIdentityRoutes(app, services);
+  registerFranceConnectRoutes(app, services);
   registerPrivacyRoutes(app, services);
 
   registerErrorHandling(app, config);

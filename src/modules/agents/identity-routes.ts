@@ -127,7 +127,7 @@ function baseUrl(request: FastifyRequest): string {
  * Second factor, enrolment, invitations, the administrators' page and ProConnect. Registered in
  * the agent module's scope, whose error handler turns "login required" into redirects.
  */
-export function registerIdentityRoutes(scope: FastifyInstance, services: Services): void {
+export function registerAgentLoginRoutes(scope: FastifyInstance, services: Services): void {
   const secure = services.config.env === 'production';
   const loginLimit = { config: { rateLimit: { max: services.config.loginRateLimit, timeWindow: '1 minute' } } };
 

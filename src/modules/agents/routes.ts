@@ -26,7 +26,7 @@ import {
   type RequestDetailRow,
 } from './repository.ts';
 import { agentArea } from './agent-area.ts';
-import { pathForStage, registerIdentityRoutes } from './identity-routes.ts';
+import { pathForStage, registerAgentLoginRoutes } from './identity-routes.ts';
 import { currentAgent, requireAgent, safeReturnPath } from './require-agent.ts';
 import { stageAfterFirstFactor } from './second-factor.ts';
 import {
@@ -139,7 +139,7 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
 
   agentArea(app, (scope) => {
     scope.get('/agent', async (request, reply) => reply.redirect(url(request, '/agent/demandes'), 303));
-    registerIdentityRoutes(scope, services);
+    registerAgentLoginRoutes(scope, services);
 
     scope.get('/agent/connexion', async (request, reply) => {
       const retour = safeReturnPath(queryParam(request, 'retour'));

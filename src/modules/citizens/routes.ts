@@ -45,7 +45,7 @@ import {
   loginPage,
   messagePage,
   newPasswordPage,
-  registerPage,
+  registrationPage,
 } from './views/auth-pages.ts';
 import type { FieldErrors } from '../../platform/web/fields.ts';
 import {
@@ -188,7 +188,7 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
     scope.get('/inscription', async (request, reply) => {
       const session = await currentCitizen(request, services);
       if (session) return reply.redirect(url(request, '/mon-espace'), 303);
-      return sendHtml(reply, registerPage(citizenContext(request, null), { email: '', errors: [] }));
+      return sendHtml(reply, registrationPage(citizenContext(request, null), { email: '', errors: [] }));
     });
 
     scope.post('/inscription', async (request, reply) => {
@@ -200,7 +200,7 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
       if (!email.ok) errors.push({ field: 'email', message: email.message });
       errors.push(...passwordErrors(body, email.ok ? email.email : typed, tenant.name));
       if (errors.length || !email.ok) {
-        return sendHtml(reply, registerPage(citizenContext(request, null), { email: typed.trim(), errors }), 400);
+        return sendHtml(reply, registrationPage(citizenContext(request, null), { email: typed.trim(), errors }), 400);
       }
       // Every registration marks this browser, whatever the address: the answer stays the same.
       const browserHash = bindRegistrationBrowser(request, reply, services.config);

@@ -30,7 +30,7 @@ function send(reply: FastifyReply, status: number, page: SafeHtml) {
  * FranceConnect login for citizens: start, callback, and the return from the provider's logout
  * (POST /deconnexion, in the citizens module, calls logoutThroughFranceConnect).
  */
-export function registerIdentityRoutes(app: FastifyInstance, services: Services): void {
+export function registerFranceConnectRoutes(app: FastifyInstance, services: Services): void {
   const { config } = services;
   // Starting flows is cheap for us but not for the provider: bound it per address.
   const flowLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };

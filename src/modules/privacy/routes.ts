@@ -35,7 +35,7 @@ import {
   erasureConfirmPage,
   erasureListPage,
   myDataPage,
-  registerPage,
+  processingRegisterPage,
   type ErasureListItem,
   type FieldError,
 } from './views/pages.ts';
@@ -415,7 +415,7 @@ export function registerPrivacyRoutes(app: FastifyInstance, services: Services):
 
     scope.get('/agent/rgpd/registre', async (request, reply) => {
       const { agent, register } = await registerFor(request);
-      return sendHtml(reply, registerPage(agentContext(request, agent), register));
+      return sendHtml(reply, processingRegisterPage(agentContext(request, agent), register));
     });
     scope.get('/agent/rgpd/registre.json', async (request, reply) => {
       const { register } = await registerFor(request);

@@ -30,7 +30,7 @@ function page(
   });
 }
 
-export function registerPage(ctx: PageContext, state: { email: string; errors: FieldErrors }): SafeHtml {
+export function registrationPage(ctx: PageContext, state: { email: string; errors: FieldErrors }): SafeHtml {
   return page(
     ctx,
     'Créer un compte',

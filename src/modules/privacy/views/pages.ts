@@ -309,7 +309,7 @@ export function erasureListPage(
   });
 }
 
-export function registerPage(ctx: PageContext, register: ProcessingRegister): SafeHtml {
+export function processingRegisterPage(ctx: PageContext, register: ProcessingRegister): SafeHtml {
   const main = html`<h1>Registre des activités de traitement</h1>
     <p>
       Établi à partir du catalogue des démarches (article 30 du RGPD). Responsable du traitement :
