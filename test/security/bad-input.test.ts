@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { hashPassword } from '../../src/modules/agents/password.ts';
+import {
+  generateTrackingSecret,
+  hashTrackingSecret,
+  normalizeReference,
+} from '../../src/modules/requests/reference.ts';
 import { createTenant } from '../../src/modules/tenants/create-tenant.ts';
 import { checkEmail, loginEmail } from '../../src/platform/security/email.ts';
-import { cookiesFrom, csrfFrom, insertAgent, loginAgent } from '../support/factories.ts';
+import { cookiesFrom, csrfFrom, insertAgent, insertRequest, loginAgent } from '../support/factories.ts';
+import { openForm, postForm } from '../support/http.ts';
 import { createTestContext, TEST_DB, type TestContext } from '../support/test-app.ts';
 
 const BASE = '/t/villebelle';
@@ -50,6 +57,23 @@ describe('email addresses at login and registration (unit)', () => {
     assert.equal(checkEmail('a'.repeat(300) + '@villebelle.example').ok, false);
     assert.equal(checkEmail('').ok, false);
     assert.equal(checkEmail(undefined).ok, false);
+  });
+});
+
+describe('references typed with look-alike or control characters (unit)', () => {
+  test('fullwidth letters and digits are the same reference (NFKC); CR, LF and other controls are refused', () => {
+    assert.equal(normalizeReference('ＶＢ－２０２６－４Ｆ７Ｋ２'), 'VB-2026-4F7K2');
+    for (const raw of [
+      'VB-2026-4F7K2\r\n',
+      'VB-2026-4F7K2\n',
+      'VB\r2026\n4F7K2',
+      'VB-2026-4F7K2\u0000',
+      'VB-2026-\u00854F7K2',
+    ]) {
+      assert.equal(normalizeReference(raw), null, JSON.stringify(raw));
+    }
+    // Spaces and tabs typed between the groups are still fine.
+    assert.equal(normalizeReference(' vb 2026\t4f7k2 '), 'VB-2026-4F7K2');
   });
 });
 
@@ -328,5 +352,285 @@ describe(`bad input over HTTP (${TEST_DB})`, () => {
     const r = await space(revoked.cookie);
     assert.equal(r.statusCode, 303);
     assert.match(r.headers.location as string, /\/connexion/);
+  });
+
+  // ---- Input that used to end in a 500 (LOW findings) ----
+
+  const count = async (query: string, params: unknown[] = []) =>
+    Number((await ctx.database.ownerQuery(query, params)).rows[0]!.n);
+
+  function assertInvalidInputPage(
+    res: { statusCode: number; headers: Record<string, unknown>; body: string },
+    label: string,
+  ) {
+    assert.equal(res.statusCode, 400, `${label} answered ${res.statusCode}`);
+    assert.match(res.headers['content-type'] as string, /text\/html/, label);
+    assert.match(res.body, /caractère invalide/, label);
+    assert.ok(res.headers['content-security-policy'], `${label}: security headers`);
+    assertNoLeak(res.body, label);
+  }
+
+  test('a NUL byte in a form field, a query value or a path segment: 400 with a clear page, nothing stored', async () => {
+    const before = await count(`select count(*)::int as n from requests`);
+    const form = await openForm(ctx.app, `${BASE}/demarches/reclamation/demande`);
+    const fields = {
+      objet: 'service',
+      description: 'Le guichet était fermé toute la matinée de mardi.',
+      applicant_given_name: 'Lucie',
+      applicant_family_name: 'Moreau',
+      applicant_email: 'lucie.nul@example.org',
+    };
+    for (const name of ['description', 'applicant_given_name', 'applicant_email', 'objet', 'nom\u0000inconnu']) {
+      const typed = name in fields ? { ...fields, [name]: `avant\u0000après` } : { ...fields, [name]: 'x' };
+      const res = await postForm(ctx.app, `${BASE}/demarches/reclamation/demande`, form, typed, [], {});
+      assertInvalidInputPage(res, `field ${JSON.stringify(name)}`);
+    }
+    assert.equal(await count(`select count(*)::int as n from requests`), before, 'nothing was stored');
+
+    const login = await postLogin({ email: 'garde@villebelle.example\u0000', password: PASSWORD });
+    assertInvalidInputPage(login, 'agent login');
+    assert.equal(sessionCookieOf(login), undefined);
+
+    for (const u of [
+      `${BASE}/demarches/%00/demande`,
+      `${BASE}/demarches/reclamation%00`,
+      `${BASE}/suivi/VB-2026-4F7K%002?cle=ABCD`,
+      `${BASE}/suivi?reference=VB-2026-4F7K2%00&cle=ABCD`,
+      `${BASE}/suivi/VB-2026-4F7K2?cle=AB%00CD`,
+      `${BASE}/recherche?q=carte%00identite`,
+      `${BASE}/evenements/%00`,
+    ]) {
+      const res = await ctx.app.inject({ method: 'GET', url: u, remoteAddress: `10.43.0.${++address % 250}` });
+      assertInvalidInputPage(res, u);
+    }
+  });
+
+  test('a NUL byte or a lone surrogate in a JSON value or key: 400 invalid_input, nothing stored', async () => {
+    const before = await count(`select count(*)::int as n from requests`);
+    const good = {
+      objet: 'service',
+      description: 'Le guichet était fermé toute la matinée de mardi.',
+      applicant_given_name: 'Lucie',
+      applicant_family_name: 'Moreau',
+      applicant_email: 'lucie.json@example.org',
+    };
+    const bodies = [
+      JSON.stringify({ answers: { ...good, description: 'avant\u0000après' } }),
+      JSON.stringify({ answers: { ...good, applicant_given_name: 'Lu\ud800cie' } }),
+      JSON.stringify({ answers: { ...good, applicant_family_name: 'Mo\udfffreau' } }),
+      JSON.stringify({ answers: { ...good, ['x\ud800']: 'y' } }),
+      '{"answers":{"description":"a\\u0000b","objet":"service"}}',
+      '{"answers":{"description":"a\\ud800b","objet":"service"}}',
+    ];
+    for (const payload of bodies) {
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: `${BASE}/api/v1/demarches/reclamation/requests`,
+        remoteAddress: `10.44.0.${++address % 250}`,
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
+      assert.equal(res.statusCode, 400, `${payload.slice(0, 80)} answered ${res.statusCode}: ${res.body}`);
+      assert.equal(res.json().error.code, 'invalid_input');
+      assert.match(res.json().error.message, /caractère invalide/);
+    }
+    assert.equal(await count(`select count(*)::int as n from requests`), before, 'nothing was stored');
+    // The same characters in the JSON lookup's path: refused the same way.
+    const api = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/api/v1/requests/VB-2026-4F7K%002`,
+      headers: { 'x-tracking-code': 'ABCD' },
+    });
+    assert.equal(api.statusCode, 400);
+    assert.equal(api.json().error.code, 'invalid_input');
+  });
+
+  test('a return address outside Latin-1 after login: percent-encoded, the session and its cookie arrive together', async () => {
+    const citizen = await ctx.database.ownerQuery(
+      `insert into citizens (tenant_id, email, email_verified_at, password_hash, given_name)
+       values ($1, 'retour.usager@example.org', now(), $2, 'Lou') returning id`,
+      [ctx.tenantId, await hashPassword(PASSWORD)],
+    );
+    const citizenId = String(citizen.rows[0]!.id);
+    const sessions = () => count(`select count(*)::int as n from citizen_sessions where citizen_id = $1`, [citizenId]);
+    for (const retour of ['/mon-espace/日本', '/mon-espace?onglet=€uro', '/demarches/😀', '/suivi?x=\u0085\u2028']) {
+      const beforeSessions = await sessions();
+      const page = await openForm(ctx.app, `${BASE}/connexion`);
+      const res = await postForm(
+        ctx.app,
+        `${BASE}/connexion`,
+        page,
+        { email: 'retour.usager@example.org', password: PASSWORD, retour },
+        [],
+        {},
+      );
+      assert.equal(res.statusCode, 303, `${retour} answered ${res.statusCode}: ${res.body.slice(0, 200)}`);
+      const location = String(res.headers.location);
+      assert.match(location, /^\/t\/villebelle\/[\x21-\x7e]*$/, `${retour} → ${location}`);
+      assert.ok(res.headers['content-security-policy'], 'security headers sent');
+      const cookie = cookiesFrom(res.headers['set-cookie']).guichet_citoyen;
+      assert.ok(cookie, 'the session cookie reaches the browser');
+      assert.equal(await sessions(), beforeSessions + 1, 'one session, the one in the cookie');
+      // Signed in, the login page sends the citizen on at once: the same encoding applies.
+      const again = await ctx.app.inject({
+        method: 'GET',
+        url: `${BASE}/connexion?retour=${encodeURIComponent(retour)}`,
+        headers: { cookie: `guichet_citoyen=${cookie}` },
+      });
+      assert.equal(again.statusCode, 303);
+      assert.match(String(again.headers.location), /^\/t\/villebelle\/[\x21-\x7e]*$/);
+    }
+
+    await insertAgent(ctx.database, ctx.tenantId, {
+      email: 'retour.agent@villebelle.example',
+      password: PASSWORD,
+      role: 'agent',
+      serviceSlugs: ['etat-civil'],
+    });
+    const agentSessionsBefore = await agentSessions();
+    const res = await postLogin({
+      email: 'retour.agent@villebelle.example',
+      password: PASSWORD,
+      retour: '/agent/demandes?q=日本',
+    });
+    assert.equal(res.statusCode, 303, `agent login answered ${res.statusCode}: ${res.body.slice(0, 200)}`);
+    assert.equal(res.headers.location, `${BASE}/agent/demandes?q=%E6%97%A5%E6%9C%AC`);
+    assert.ok(res.headers['content-security-policy']);
+    const agentCookie = sessionCookieOf(res);
+    assert.ok(agentCookie);
+    assert.equal(await agentSessions(), agentSessionsBefore + 1);
+    const again = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/agent/connexion?retour=${encodeURIComponent('/agent/demandes/€')}`,
+      headers: { cookie: `guichet_agent=${agentCookie}` },
+    });
+    assert.equal(again.statusCode, 303);
+    assert.equal(again.headers.location, `${BASE}/agent/demandes/%E2%82%AC`);
+  });
+
+  async function trackedRequest(): Promise<{ id: string; reference: string; secret: string }> {
+    const r = await insertRequest(ctx.database, ctx.tenantId, { demarcheSlug: 'reclamation' });
+    const secret = generateTrackingSecret();
+    await ctx.database.ownerQuery(`update requests set tracking_secret_hash = $1 where id = $2`, [
+      hashTrackingSecret(secret),
+      r.id,
+    ]);
+    return { ...r, secret };
+  }
+
+  test('a message posted under a fullwidth reference is stored once and leads to the canonical page; CR/LF is refused before anything is stored', async () => {
+    const r = await trackedRequest();
+    const messages = () =>
+      count(`select count(*)::int as n from request_events where request_id = $1 and kind = 'citizen_message'`, [r.id]);
+    const page = await openForm(ctx.app, `${BASE}/suivi/${r.reference}?cle=${encodeURIComponent(r.secret)}`, {});
+    const fullwidth = r.reference.replace(/[A-Z0-9]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+    const res = await postForm(
+      ctx.app,
+      `${BASE}/suivi/${encodeURIComponent(fullwidth)}/messages`,
+      page,
+      { cle: r.secret, message: 'Bonjour, où en est ma demande ?' },
+      [],
+      {},
+    );
+    assert.equal(res.statusCode, 303, `fullwidth answered ${res.statusCode}`);
+    assert.equal(
+      res.headers.location,
+      `${BASE}/suivi/${r.reference}?cle=${encodeURIComponent(r.secret)}&envoye=1#ajouter`,
+    );
+    assert.equal(await messages(), 1);
+
+    for (const bad of [`${r.reference}\r\n`, `${r.reference}\n`, `\r\n${r.reference}`]) {
+      const res2 = await postForm(
+        ctx.app,
+        `${BASE}/suivi/${encodeURIComponent(bad)}/messages`,
+        page,
+        { cle: r.secret, message: 'Un message qui ne doit pas être gardé.' },
+        [],
+        {},
+      );
+      assert.ok([400, 404].includes(res2.statusCode), `${JSON.stringify(bad)} answered ${res2.statusCode}`);
+      assert.match(res2.headers['content-type'] as string, /text\/html/);
+      assertNoLeak(res2.body, JSON.stringify(bad));
+    }
+    assert.equal(await messages(), 1, 'nothing more was stored');
+  });
+
+  test('the API lookup of a request (names, email, phone, birth data) is never cached', async () => {
+    const r = await trackedRequest();
+    const res = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/api/v1/requests/${r.reference}`,
+      remoteAddress: '10.45.0.1',
+      headers: { 'x-tracking-code': r.secret },
+    });
+    assert.equal(res.statusCode, 200);
+    assert.match(String(res.headers['cache-control']), /no-store/);
+    const miss = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/api/v1/requests/${r.reference}`,
+      remoteAddress: '10.45.0.1',
+      headers: { 'x-tracking-code': 'ABCD-EFGH-JKMN' },
+    });
+    assert.equal(miss.statusCode, 404);
+    assert.match(String(miss.headers['cache-control']), /no-store/);
+  });
+
+  test('one tracking budget per address across every look-up route: the 31st guess is refused', async () => {
+    const r = await trackedRequest();
+    const page = await openForm(ctx.app, `${BASE}/suivi/${r.reference}?cle=${encodeURIComponent(r.secret)}`, {});
+    const remoteAddress = '10.46.0.1';
+    const ref = r.reference;
+    const guesses: (() => Promise<{ statusCode: number; headers: Record<string, unknown> }>)[] = [
+      () => ctx.app.inject({ method: 'GET', url: `${BASE}/suivi/${ref}?cle=MAUVAIS`, remoteAddress }),
+      () => ctx.app.inject({ method: 'GET', url: `${BASE}/suivi?reference=${ref}&cle=MAUVAIS`, remoteAddress }),
+      () => ctx.app.inject({ method: 'GET', url: `${BASE}/demandes/${ref}/confirmation?cle=MAUVAIS`, remoteAddress }),
+      () => ctx.app.inject({ method: 'GET', url: `${BASE}/suivi/${ref}/recepisse.pdf?cle=MAUVAIS`, remoteAddress }),
+      () => ctx.app.inject({ method: 'GET', url: `${BASE}/suivi/${ref}/donnees.json?cle=MAUVAIS`, remoteAddress }),
+      () => ctx.app.inject({ method: 'GET', url: `${BASE}/suivi/${ref}/donnees.pdf?cle=MAUVAIS`, remoteAddress }),
+      () =>
+        ctx.app.inject({
+          method: 'GET',
+          url: `${BASE}/api/v1/requests/${ref}`,
+          remoteAddress,
+          headers: { 'x-tracking-code': 'MAUVAIS' },
+        }),
+      () =>
+        ctx.app.inject({
+          method: 'POST',
+          url: `${BASE}/suivi/${ref}/messages`,
+          remoteAddress,
+          headers: { cookie: page.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ _csrf: page.csrf, cle: 'MAUVAIS', message: 'essai' }).toString(),
+        }),
+    ];
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) {
+      const res = await guesses[i % guesses.length]!();
+      statuses.push(res.statusCode);
+    }
+    assert.ok(!statuses.slice(0, 30).includes(429), `limited too early: ${statuses.join(' ')}`);
+    assert.equal(statuses[30], 429, `31st look-up: ${statuses.join(' ')}`);
+    // Every route now refuses this address, the right code included; another address still gets in.
+    const right = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/suivi/${ref}?cle=${encodeURIComponent(r.secret)}`,
+      remoteAddress,
+    });
+    assert.equal(right.statusCode, 429);
+    assert.ok(Number(right.headers['retry-after']) > 0);
+    const api = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/api/v1/requests/${ref}`,
+      remoteAddress,
+      headers: { 'x-tracking-code': r.secret },
+    });
+    assert.equal(api.statusCode, 429);
+    assert.equal(api.json().error.code, 'rate_limited');
+    const other = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/suivi/${ref}?cle=${encodeURIComponent(r.secret)}`,
+      remoteAddress: '10.46.0.2',
+    });
+    assert.equal(other.statusCode, 200);
   });
 });

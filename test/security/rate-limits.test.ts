@@ -6,7 +6,7 @@ import { openForm, postForm } from '../support/http.ts';
 import { createTestContext, TEST_DB, type TestContext } from '../support/test-app.ts';
 
 const BASE = '/t/villebelle';
-const SETTINGS = { loginPerMinute: 7, formPerMinute: 9 };
+const SETTINGS = { loginPerMinute: 7, formPerMinute: 9, trackingPerMinute: 11 };
 
 describe('rate-limit table', () => {
   test('logins, registration, reset and submissions fall under a rule; pages do not', () => {
@@ -103,7 +103,7 @@ describe(`rate limits over HTTP (${TEST_DB})`, () => {
     assert.deepEqual(statuses, [401, 401, 401, 401, 429]);
   });
 
-  test('tracking look-ups keep their own limit', async () => {
+  test('tracking look-ups have their own limit (TRACKING_RATE_LIMIT)', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
       const res = await ctx.app.inject({

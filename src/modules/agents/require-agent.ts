@@ -4,6 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import { can } from '../authorization.ts';
 import { agentActor } from './policy.ts';
 import { AGENT_COOKIE, checkAgentSession, type FoundSession, type SessionAgent } from './sessions.ts';
+import { headerSafePath } from '../../platform/web/return-path.ts';
 
 /** Thrown for an anonymous request; agent HTML routes turn it into a redirect to the login page. */
 export class AgentLoginRequired extends AppError {
@@ -76,8 +77,12 @@ export async function requireAdmin(request: FastifyRequest, services: Services):
   return agent;
 }
 
-/** Only local agent paths are followed after login: never another site, never a citizen page. */
+/**
+ * Only local agent paths are followed after login: never another site, never a citizen page.
+ * Percent-encoded to ASCII, and checked before any session opens, so the redirect can be sent.
+ */
 export function safeReturnPath(value: unknown): string {
-  if (typeof value !== 'string') return '/agent/demandes';
-  return /^\/agent(?:[/?][^\s\\]*)?$/.test(value) && !value.includes('//') ? value : '/agent/demandes';
+  if (typeof value !== 'string' || value.length > 500) return '/agent/demandes';
+  if (!/^\/agent(?:[/?][^\s\\]*)?$/.test(value) || value.includes('//')) return '/agent/demandes';
+  return headerSafePath(value) ?? '/agent/demandes';
 }

@@ -104,7 +104,8 @@ export function registerApiRequestRoutes(app: FastifyInstance, services: Service
     `${API_PREFIX}/requests/:reference`,
     {
       attachValidation: true,
-      config: { rateLimit: { max: services.config.trackingRateLimit, timeWindow: '1 minute' } },
+      // The tracking pages' budget: guesses spread over the API and the pages count together.
+      config: { rateLimitBudget: 'tracking' },
       schema: {
         operationId: 'getRequest',
         summary: 'Suivre une demande',

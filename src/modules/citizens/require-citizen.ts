@@ -4,6 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import { can } from '../authorization.ts';
 import { citizenActor, ownAccount } from './policy.ts';
 import { currentCitizen, type CitizenSession } from './sessions.ts';
+import { headerSafePath } from '../../platform/web/return-path.ts';
 
 /** Thrown for an anonymous request to the citizen space; turned into a redirect to the login page. */
 export class CitizenLoginRequired extends AppError {
@@ -26,11 +27,12 @@ export async function requireCitizen(request: FastifyRequest, services: Services
 
 /**
  * Where to go after login: a local path of the citizen side only (never another site, never
- * the agent side, never a protocol-relative or backslash trick).
+ * the agent side, never a protocol-relative or backslash trick), percent-encoded to ASCII.
  */
 export function safeCitizenReturn(value: unknown): string {
   if (typeof value !== 'string' || value.length > 500) return '/mon-espace';
   if (!/^\/[^\s\\]*$/.test(value) || value.startsWith('//') || value.includes('/../')) return '/mon-espace';
   if (/^\/(agent|api|connexion|inscription|deconnexion|mot-de-passe)(?:[/?#]|$)/.test(value)) return '/mon-espace';
-  return value;
+  // Checked before any session opens: the redirect that follows login can always be sent.
+  return headerSafePath(value) ?? '/mon-espace';
 }

@@ -224,8 +224,8 @@ export function registerPrivacyRoutes(app: FastifyInstance, services: Services):
 
     // The data of one request, for whoever filed it without an account: the reference and the
     // tracking code open it, as they open the tracking page (same answer for a wrong code or an
-    // unknown reference, same rate limit).
-    const lookupLimit = { rateLimit: { max: services.config.trackingRateLimit, timeWindow: '1 minute' } };
+    // unknown reference, and the same rate-limit budget: one per address for every look-up route).
+    const lookupLimit = { rateLimitBudget: 'tracking' } as const;
     async function trackedExport(request: FastifyRequest, format: 'json' | 'pdf') {
       const tenant = requireTenant(request);
       const reference = (request.params as { reference: string }).reference;

@@ -54,17 +54,25 @@ function compact(input: string): string {
     .replace(/[\s\-\u2010-\u2015\u2212._]/g, '');
 }
 
+/**
+ * Line breaks and other control characters (a tab aside, which a copy from a table may bring):
+ * never part of what a person types as a reference or code, and never to be echoed into a
+ * redirect. Input holding one is refused rather than cleaned.
+ */
+const CONTROL_OR_LINE_BREAK = /(?!\t)[\p{Cc}\p{Zl}\p{Zp}]/u;
+
 function fixMisreadings(code: string): string {
   return code.replace(/S/g, '5').replace(/U/g, 'V');
 }
 
 /**
  * The canonical form of a reference typed by a citizen or an agent (`vb 2026 4f7k2`,
- * `VB20264F7K2`, `vb-2026-4F7K2` all give `VB-2026-4F7K2`), or null when it cannot be one.
+ * `VB20264F7K2`, `vb-2026-4F7K2` and the fullwidth `ＶＢ-２０２６-４Ｆ７Ｋ２` all give `VB-2026-4F7K2`),
+ * or null when it cannot be one (a line break or control character included).
  * Never throws: its input comes straight from a search box.
  */
 export function normalizeReference(input: string): string | null {
-  if (typeof input !== 'string' || input.length > 64) return null;
+  if (typeof input !== 'string' || input.length > 64 || CONTROL_OR_LINE_BREAK.test(input)) return null;
   // The prefix is letters only and the year exactly 4 digits, so the compact form splits without
   // ambiguity even though the code part may start with a digit.
   const m = /^([A-Z]{2,4})(\d{4})([A-Z0-9]{5})$/.exec(compact(input));
@@ -100,7 +108,7 @@ export function displayTrackingSecret(input: string): string | null {
 
 /** The compact form of a typed secret (`k7m3 qx9p 2d4f` → `K7M3QX9P2D4F`), or null. Never throws. */
 export function normalizeTrackingSecret(input: string): string | null {
-  if (typeof input !== 'string' || input.length > 64) return null;
+  if (typeof input !== 'string' || input.length > 64 || CONTROL_OR_LINE_BREAK.test(input)) return null;
   const secret = fixMisreadings(compact(input));
   return TRACKING_SECRET_PATTERN.test(secret) ? secret : null;
 }

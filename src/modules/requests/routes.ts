@@ -6,7 +6,7 @@ import { currentCitizen } from '../citizens/sessions.ts';
 import { formIdentity } from '../identity/form-identity.ts';
 import { fieldValue, readFormBody } from '../../platform/web/form-body.ts';
 import { addCitizenMessage } from './add-citizen-message.ts';
-import { findTrackedRequest } from './find-tracked-request.ts';
+import { findTrackedRequest, NOT_FOUND_MESSAGE } from './find-tracked-request.ts';
 import { presentAnswers } from './form-engine/present.ts';
 import type { RawAnswers } from './form-engine/validate.ts';
 import { trackingUrl } from './notifications.ts';
@@ -27,8 +27,9 @@ interface KeyQuery {
 /** The citizen's side of a request: the online form, confirmation, tracking, receipt. */
 export function registerRequestRoutes(app: FastifyInstance, services: Services): void {
   const maxUploadMb = Math.round((services.config.uploadMaxBytes / 1024 / 1024) * 10) / 10;
-  // Look-ups by reference and code are rate-limited per address: codes cannot be guessed by brute force.
-  const lookupLimit = { rateLimit: { max: services.config.trackingRateLimit, timeWindow: '1 minute' } };
+  // Look-ups by reference and code share one budget per address (TRACKING_RATE_LIMIT) across every
+  // route, this module's and the others': codes cannot be guessed by brute force (security/rate-limits.ts).
+  const lookupLimit = { rateLimitBudget: 'tracking' } as const;
 
   app.get<{ Params: { slug: string } }>('/demarches/:slug/demande', async (request, reply) => {
     const ctx = pageContext(request);
@@ -139,26 +140,27 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
 
   app.post<{ Params: RefParams }>('/suivi/:reference/messages', { config: lookupLimit }, async (request, reply) => {
     const ctx = pageContext(request);
+    // The canonical reference (a fullwidth spelling is the same request; a line break is none):
+    // what is looked up and what the redirect below carries.
+    const reference = normalizeReference(request.params.reference);
+    if (!reference) throw new AppError('request_not_found', NOT_FOUND_MESSAGE);
     const body = readFormBody(request);
     const secret = fieldValue(body, 'cle');
     const message = fieldValue(body, 'message');
     const result = await addCitizenMessage(services, ctx.tenant, {
-      reference: request.params.reference,
+      reference,
       secret,
       message,
       files: body.files.filter((f) => f.fieldName === 'documents'),
     });
     if (!result.ok) {
-      const r = await findTrackedRequest(services, ctx.tenant, request.params.reference, secret);
+      const r = await findTrackedRequest(services, ctx.tenant, reference, secret);
       return reply
         .code(400)
         .type('text/html; charset=utf-8')
         .send(trackingPage(ctx, r, secret, { message, errors: result.errors }).toString());
     }
-    return reply.redirect(
-      `${request.base}/suivi/${request.params.reference}?cle=${encodeURIComponent(secret)}&envoye=1#ajouter`,
-      303,
-    );
+    return reply.redirect(`${request.base}/suivi/${reference}?cle=${encodeURIComponent(secret)}&envoye=1#ajouter`, 303);
   });
 
   app.get<{ Params: RefParams; Querystring: KeyQuery }>(

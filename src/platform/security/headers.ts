@@ -24,9 +24,9 @@ export interface SecurityHeadersOptions {
 const SECRET_IN_URL = /^\/(?:suivi(?:[/?]|$)|demandes\/[^/?]+\/confirmation(?:[/?]|$))/;
 /** Query parameters that hold a secret (tracking code, mailed token, OpenID Connect code and state). */
 const SECRET_PARAMS = /(?:^|[?&])(?:cle|code|state|jeton|token)=/;
-/** Pages showing personal data, whatever cookie comes with them. */
+/** Pages and API answers showing personal data, whatever cookie comes with them. */
 const PERSONAL_PAGES =
-  /^\/(?:suivi(?:[/?]|$)|demandes\/[^/?]+\/(?:confirmation|recepisse)|agent(?:[/?]|$)|mon-espace(?:[/?]|$)|espace(?:[/?]|$)|compte(?:[/?]|$))/;
+  /^\/(?:suivi(?:[/?]|$)|demandes\/[^/?]+\/(?:confirmation|recepisse)|agent(?:[/?]|$)|mon-espace(?:[/?]|$)|espace(?:[/?]|$)|compte(?:[/?]|$)|api\/v1\/requests\/)/;
 
 const PERMISSIONS_POLICY = [
   'accelerometer=()',

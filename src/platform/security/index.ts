@@ -3,6 +3,7 @@ import type { Config } from '../../config.ts';
 import { originOf, registerSecurityHeaders } from './headers.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import { registerRateLimitRules } from './rate-limits.ts';
+import { registerInputGuard } from '../web/input-guard.ts';
 
 /** Session cookies of agents and citizens: a response to a request carrying one is never cached. */
 export const SESSION_COOKIES = ['guichet_agent', 'guichet_citoyen'];
@@ -23,11 +24,17 @@ export function providerOrigins(config: Config): string[] {
 }
 
 /**
- * Headers, rate-limit rules and the login throttle. Call before registering @fastify/rate-limit
- * (its onRoute hook reads what the rules add) and before any route.
+ * Headers, rate-limit rules and budgets, the input guard and the login throttle. Call before
+ * registering @fastify/rate-limit (its onRoute hook reads what the rules add) and before any route.
  */
 export function registerSecurity(app: FastifyInstance, config: Config): void {
-  registerRateLimitRules(app, { loginPerMinute: config.loginRateLimit, formPerMinute: config.formRateLimit });
+  registerRateLimitRules(app, {
+    loginPerMinute: config.loginRateLimit,
+    formPerMinute: config.formRateLimit,
+    trackingPerMinute: config.trackingRateLimit,
+  });
+  // NUL bytes and lone surrogates anywhere in the input: 400 before any validation or handler.
+  registerInputGuard(app);
   registerSecurityHeaders(app, {
     production: config.env === 'production',
     formActionOrigins: providerOrigins(config),

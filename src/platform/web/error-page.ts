@@ -12,6 +12,7 @@ const TITLES: Partial<Record<AppError['code'], string>> = {
   payload_too_large: 'Fichier trop lourd',
   unsupported_file_type: 'Type de fichier refusé',
   invalid_csrf_token: 'Formulaire expiré',
+  invalid_input: 'Caractère non accepté',
   rate_limited: 'Trop de tentatives',
   database_unavailable: 'Service momentanément indisponible',
   unauthenticated: 'Connexion nécessaire',
@@ -23,7 +24,8 @@ const TITLES: Partial<Record<AppError['code'], string>> = {
 export function renderErrorPage(request: FastifyRequest, error: AppError, _config: Config): SafeHtml {
   const title = TITLES[error.code] ?? 'Erreur';
   const tenant = request.tenant;
-  const back = error.code === 'payload_too_large' || error.code === 'invalid_csrf_token';
+  const back =
+    error.code === 'payload_too_large' || error.code === 'invalid_csrf_token' || error.code === 'invalid_input';
   const main = html`<h1>${title}</h1>
     <p class="lead">${error.message}</p>
     ${back ? html`<p>Revenez à la page précédente avec le bouton « Retour » de votre navigateur : les informations déjà saisies y sont en général conservées.</p>` : ''}
