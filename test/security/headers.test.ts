@@ -160,14 +160,18 @@ describe(`security headers (${TEST_DB})`, () => {
 
   test('no source file writes an inline script, event handler or style attribute', () => {
     const offenders: string[] = [];
+    // Mails are not pages served under our CSP: mail clients drop <style>, so their HTML part
+    // carries inline style attributes (and only those: scripts are still refused there).
+    const mailTemplate = path.join(ROOT, 'src', 'platform', 'mail-template.ts');
     for (const file of sourceFiles(path.join(ROOT, 'src'))) {
       const text = readFileSync(file, 'utf8');
+      const mail = file === mailTemplate;
       const lines = text.split('\n');
       lines.forEach((line, i) => {
         if (
           /<script(?![^>]*\bsrc=)[^>]*>/i.test(line) ||
           /<[a-z][^>]*\son(?:click|load|error|submit|change|input|focus|blur|mouse\w+|key\w+)\s*=/i.test(line) ||
-          /<[a-z][^>]*\sstyle\s*=\s*["']/i.test(line) ||
+          (!mail && /<[a-z][^>]*\sstyle\s*=\s*["']/i.test(line)) ||
           /href\s*=\s*["']javascript:/i.test(line)
         ) {
           offenders.push(`${path.relative(ROOT, file)}:${i + 1}: ${line.trim()}`);

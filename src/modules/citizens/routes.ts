@@ -27,14 +27,12 @@ import { registerCitizen } from './register-citizen.ts';
 import { listMyMessages, listMyRequests, listMySessions, revokeMySession, savePreferences } from './repository.ts';
 import { CitizenLoginRequired, requireCitizen, safeCitizenReturn } from './require-citizen.ts';
 import { citizenEmail, requestPasswordReset, resetPassword } from './reset-password.ts';
+import { logoutCitizen, signInCitizen } from './session-cookie.ts';
 import {
   CITIZEN_COOKIE,
   clearCitizenCookie,
-  closeCitizenSession,
   currentCitizen,
   forgetCurrentCitizen,
-  openCitizenSession,
-  setCitizenCookie,
   type CitizenSession,
 } from './sessions.ts';
 import {
@@ -105,56 +103,6 @@ function passwordErrors(body: FormBody, email: string, tenantName: string): Fiel
 /** The page context with the signed-in citizen, for the header's "Mon espace" link. */
 function citizenContext(request: FastifyRequest, session: CitizenSession | null): PageContext {
   return { ...pageContext(request), citizen: session ? { name: displayName(session.citizen) } : null };
-}
-
-/**
- * Ends the citizen's session on this browser: deletes it and clears the cookie. Returns the
- * session that was closed (null when there was none), so that a caller can go on to log out at
- * the identity provider when the session came from FranceConnect (method and idToken).
- */
-export async function logoutCitizen(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  services: Services,
-): Promise<CitizenSession | null> {
-  const tenant = requireTenant(request);
-  const session = await currentCitizen(request, services);
-  const token = request.cookies[CITIZEN_COOKIE];
-  if (token) await inTenant(services.db, tenant.id, (trx) => closeCitizenSession(trx, token));
-  forgetCurrentCitizen(request);
-  clearCitizenCookie(reply);
-  return session;
-}
-
-/**
- * Signs a citizen in on this browser: a new session (the one of the cookie sent, if any, is
- * deleted, so a session id planted before login is worth nothing) and the cookie set. Requests
- * filed without an account are not attached here: the citizen attaches each one with its
- * tracking code (decision 10).
- */
-export async function signInCitizen(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  services: Services,
-  input: { citizenId: string; method: 'password' | 'franceconnect'; idToken?: string | null },
-): Promise<void> {
-  const tenant = requireTenant(request);
-  const previous = request.cookies[CITIZEN_COOKIE];
-  const now = services.clock.now();
-  const token = await inTenant(services.db, tenant.id, async (trx) => {
-    if (previous) await closeCitizenSession(trx, previous);
-    return openCitizenSession(trx, {
-      tenantId: tenant.id,
-      citizenId: input.citizenId,
-      method: input.method,
-      idToken: input.idToken ?? null,
-      userAgent: request.headers['user-agent'],
-      ip: request.ip,
-      now,
-    });
-  });
-  forgetCurrentCitizen(request);
-  setCitizenCookie(reply, token, services.config);
 }
 
 export function registerCitizenRoutes(app: FastifyInstance, services: Services): void {

@@ -211,6 +211,20 @@ function dateOnly(value: unknown): string | null {
   return String(value).slice(0, 10);
 }
 
+/**
+ * Signs a citizen in on this browser, in the caller's transaction: the session of the cookie the
+ * browser sent (if any) is deleted, so a session id planted before login is worth nothing, and a
+ * new one is opened. The one way to sign in, whatever the method (password, FranceConnect).
+ */
+export async function replaceCitizenSession(
+  trx: Tx,
+  input: Parameters<typeof openCitizenSession>[1] & { previousToken?: string },
+): Promise<string> {
+  const { previousToken, ...session } = input;
+  if (previousToken) await closeCitizenSession(trx, previousToken);
+  return openCitizenSession(trx, session);
+}
+
 export async function closeCitizenSession(trx: Tx, token: string): Promise<void> {
   if (typeof token !== 'string' || !TOKEN_FORMAT.test(token)) return;
   await trx.deleteFrom('citizen_sessions').where('id', '=', citizenSessionIdFor(token)).execute();

@@ -1,15 +1,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Services } from '../../services.ts';
 import { pageContext, portalBaseUrl } from '../../platform/web/request-context.ts';
-import { inTenant } from '../../db/tenant-scope.ts';
 import type { SafeHtml } from '../../platform/html.ts';
-import {
-  clearCitizenCookie,
-  closeCitizenSession,
-  CITIZEN_COOKIE,
-  forgetCurrentCitizen,
-  setCitizenCookie,
-} from '../citizens/sessions.ts';
+import { logoutCitizen, useCitizenSession } from '../citizens/session-cookie.ts';
+import { CITIZEN_COOKIE } from '../citizens/sessions.ts';
 import {
   clearFlowCookie,
   LOGIN_FLOW_COOKIE,
@@ -78,12 +72,10 @@ export function registerFranceConnectRoutes(app: FastifyInstance, services: Serv
         idToken: result.idToken,
         userAgent: request.headers['user-agent'],
         ip: request.ip,
+        // Any earlier session of this browser ends, in the same transaction (fresh id).
+        previousToken: request.cookies[CITIZEN_COOKIE],
       });
-      // Any earlier session of this browser ends: the new one replaces it (fresh id).
-      const previous = request.cookies[CITIZEN_COOKIE];
-      if (previous) await inTenant(services.db, ctx.tenant.id, (trx) => closeCitizenSession(trx, previous));
-      forgetCurrentCitizen(request);
-      setCitizenCookie(reply, signIn.token, config);
+      useCitizenSession(request, reply, services, signIn.token);
       return reply.redirect(`${request.base}${retour ?? '/mon-espace'}`, 303);
     } catch (err) {
       if (err instanceof FranceConnectUnavailable) {
@@ -103,10 +95,7 @@ export function registerFranceConnectRoutes(app: FastifyInstance, services: Serv
     if (!flow || flow.t !== ctx.tenant.id || typeof state !== 'string' || state !== flow.state) {
       return send(reply, 400, logoutUnverifiedPage(ctx));
     }
-    const token = request.cookies[CITIZEN_COOKIE];
-    if (token) await inTenant(services.db, ctx.tenant.id, (trx) => closeCitizenSession(trx, token));
-    forgetCurrentCitizen(request);
-    clearCitizenCookie(reply);
+    await logoutCitizen(request, reply, services);
     return send(reply, 200, loggedOutPage(ctx));
   });
 }

@@ -1,7 +1,7 @@
 import type { Services } from '../../services.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
 import type { Tenant } from '../tenants/tenant.ts';
-import { openCitizenSession } from '../citizens/sessions.ts';
+import { replaceCitizenSession } from '../citizens/sessions.ts';
 import type { FranceConnectClaims } from './franceconnect.ts';
 
 export interface FranceConnectSignIn {
@@ -16,14 +16,21 @@ const nullIfEmpty = (v: string | null | undefined) => (v && v.trim() ? v.trim() 
 /**
  * After a verified FranceConnect login: finds the citizen by `sub`, or links the account whose
  * verified email is the FranceConnect one, or creates one; records the identity claims as
- * verified; opens a session. Requests filed without an account are not attached on an email
+ * verified; opens a session in place of the browser's earlier one (same transaction). Requests filed without an account are not attached on an email
  * match (a typed address proves nothing): the citizen attaches them with their tracking codes
  * (decision 10). Requests filed under FranceConnect were attached to the account when filed.
  */
 export async function signInWithFranceConnect(
   services: Services,
   tenant: Tenant,
-  input: { claims: FranceConnectClaims; idToken: string; userAgent?: string; ip?: string },
+  input: {
+    claims: FranceConnectClaims;
+    idToken: string;
+    userAgent?: string;
+    ip?: string;
+    /** The session cookie the browser sent, closed in the same transaction. */
+    previousToken?: string;
+  },
 ): Promise<FranceConnectSignIn> {
   const now = services.clock.now();
   const c = input.claims;
@@ -99,7 +106,8 @@ export async function signInWithFranceConnect(
       outcome = 'created';
     }
 
-    const token = await openCitizenSession(trx, {
+    const token = await replaceCitizenSession(trx, {
+      previousToken: input.previousToken,
       tenantId: tenant.id,
       citizenId,
       method: 'franceconnect',
