@@ -1,10 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../../services.ts';
 import { pageContext, requireTenant } from '../../platform/web/request-context.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import { can } from '../authorization.ts';
 import { url } from '../../platform/web/layout.ts';
+import { queryParam, sendHtml } from '../../platform/web/reply.ts';
 import { agentActor } from '../agents/policy.ts';
 import { requireAgent } from '../agents/require-agent.ts';
 import type { SessionAgent } from '../agents/sessions.ts';
@@ -21,10 +22,6 @@ async function requirePublisher(request: FastifyRequest, services: Services): Pr
   return agent;
 }
 
-function sendHtml(reply: FastifyReply, page: { toString(): string }, status = 200) {
-  return reply.code(status).type('text/html; charset=utf-8').send(page.toString());
-}
-
 /**
  * The administrators' review of the catalogue: the pages « à vérifier » and their publication.
  * Registered inside the agents' scope (its login redirects and no-store cache header).
@@ -34,7 +31,7 @@ export function registerCatalogueAdminRoutes(scope: FastifyInstance, services: S
     const agent = await requirePublisher(request, services);
     const tenant = requireTenant(request);
     const pages = await inTenant(services.db, tenant.id, (trx) => listDemarchesToReview(trx));
-    const published = (request.query as Record<string, unknown> | undefined)?.publiee;
+    const published = queryParam(request, 'publiee');
     return sendHtml(
       reply,
       reviewPage(

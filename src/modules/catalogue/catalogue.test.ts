@@ -229,6 +229,15 @@ describe(`catalogue (${TEST_DB})`, () => {
     assert.doesNotMatch(res.body, /Aucun résultat/);
   });
 
+  test('a repeated or overlong query is read once, trimmed and cut to 200 characters', async () => {
+    const twice = await get(`/recherche?q=${encodeURIComponent('  xqzw  ')}&q=carte`);
+    assert.equal(twice.statusCode, 200);
+    assert.ok(twice.body.includes('value="xqzw"'));
+    const long = await get(`/recherche?q=${'a'.repeat(150)}${'b'.repeat(150)}`);
+    assert.equal(long.statusCode, 200);
+    assert.ok(long.body.includes(`value="${'a'.repeat(150)}${'b'.repeat(50)}"`));
+  });
+
   test('search is accent-insensitive, typo-tolerant and knows abbreviations', async () => {
     for (const q of ['jai perdu ma carte didentite', 'CNI', 'carte d’identité', 'CARTE IDENTITE']) {
       const res = await get(`/recherche?q=${encodeURIComponent(q)}`);

@@ -4,6 +4,9 @@ import { pageContext } from '../../platform/web/request-context.ts';
 import type { DemarcheRow, ServiceRow } from '../../db/schema.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
+import { parseForm, type SubmittedFields } from '../../platform/web/form.ts';
+import { searchQuery } from './forms.ts';
+import { sendHtml } from '../../platform/web/reply.ts';
 import {
   findDemarcheBySlug,
   isShownToCitizens,
@@ -49,7 +52,7 @@ export function registerCatalogueRoutes(app: FastifyInstance, services: Services
       const withPages = groupByService(serviceRows, all).map((g) => g.service);
       return { popular, lifeEvents, services: withPages };
     });
-    return reply.type(HTML).send(homePage(ctx, data).toString());
+    return sendHtml(reply, homePage(ctx, data));
   });
 
   app.get('/demarches', async (request, reply) => {
@@ -57,7 +60,7 @@ export function registerCatalogueRoutes(app: FastifyInstance, services: Services
     const groups = await inTenant(services.db, ctx.tenant.id, async (trx) =>
       groupByService(await listServices(trx), await listPublicDemarches(trx)),
     );
-    return reply.type(HTML).send(cataloguePage(ctx, groups).toString());
+    return sendHtml(reply, cataloguePage(ctx, groups));
   });
 
   app.get<{ Params: { slug: string } }>('/demarches/:slug', async (request, reply) => {
@@ -84,12 +87,12 @@ export function registerCatalogueRoutes(app: FastifyInstance, services: Services
     return reply.type(HTML).send(Buffer.isBuffer(page) ? page : page.toString());
   });
 
-  app.get<{ Querystring: { q?: string | string[] } }>('/recherche', async (request, reply) => {
+  app.get('/recherche', async (request, reply) => {
     const ctx = pageContext(request);
-    const raw = request.query.q;
-    const q = (Array.isArray(raw) ? (raw[0] ?? '') : (raw ?? '')).trim().slice(0, 200);
+    const parsed = parseForm(searchQuery, (request.query ?? {}) as SubmittedFields);
+    const q = parsed.ok ? parsed.value.q : '';
     const hits = q === '' ? null : await inTenant(services.db, ctx.tenant.id, (trx) => searchDemarches(trx, q));
-    return reply.type(HTML).send(searchPage(ctx, q, hits).toString());
+    return sendHtml(reply, searchPage(ctx, q, hits));
   });
 
   app.get<{ Params: { slug: string } }>('/evenements/:slug', async (request, reply) => {
@@ -99,6 +102,6 @@ export function registerCatalogueRoutes(app: FastifyInstance, services: Services
     const demarches = await inTenant(services.db, ctx.tenant.id, async (trx) =>
       (await listPublicDemarches(trx)).filter((d) => d.life_events.includes(event.slug)),
     );
-    return reply.type(HTML).send(lifeEventPage(ctx, event, demarches).toString());
+    return sendHtml(reply, lifeEventPage(ctx, event, demarches));
   });
 }
