@@ -2,6 +2,7 @@ import { formatCharactersFr } from '../../platform/format.ts';
 import type { TenantDpo } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
 import { checkEmail } from '../../platform/security/email.ts';
+import type { FieldError } from '../../platform/web/form.ts';
 import { postalLines } from '../../platform/tenant-wording.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 
@@ -54,11 +55,6 @@ export interface DpoFormValues {
   name: string;
   email: string;
   postalAddress: string;
-}
-
-export interface FieldError {
-  field: string;
-  message: string;
 }
 
 const MAX_NAME = 200;

@@ -1,5 +1,6 @@
 import type { Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
+import type { FieldError } from '../../platform/web/form.ts';
 import { can } from '../authorization.ts';
 import { agentActor } from '../agents/policy.ts';
 import { queueMail } from '../../platform/mail.ts';
@@ -156,7 +157,8 @@ export function canDecideErasure(
 /**
  * An agent's decision. Approving erases the account and anonymises all of its requests (the
  * agent has judged that no obligation keeps them); refusing needs a reason, which the citizen
- * receives. Either way the citizen is told by mail, and the address is then forgotten.
+ * receives. Either way the citizen is told by mail, and the address is then forgotten. A refusal
+ * without a reason comes back as `{ ok: false, errors }`.
  */
 export async function decideErasure(
   trx: Tx,
@@ -169,7 +171,7 @@ export async function decideErasure(
     now: Date;
     ip?: string;
   },
-): Promise<void> {
+): Promise<{ ok: true } | { ok: false; errors: FieldError[] }> {
   const row = await trx.selectFrom('erasure_requests').selectAll().where('id', '=', input.erasureId).executeTakeFirst();
   if (!row || !canDecideErasure(input.tenant.id, input.agent, row)) {
     throw new AppError('not_found', "Cette demande d'effacement n'existe pas ou vous n'y avez pas accès.");
@@ -177,14 +179,13 @@ export async function decideErasure(
   if (row.status !== 'pending') throw new AppError('conflict', 'Cette demande d’effacement a déjà été traitée.');
   const reason = input.reason.trim();
   if (input.decision === 'refuse' && reason.length < 10) {
-    throw new AppError('validation_failed', 'Expliquez au demandeur pourquoi vous refusez (10 caractères au moins).', [
-      { field: 'motif', message: 'Expliquez au demandeur pourquoi vous refusez (10 caractères au moins).' },
-    ]);
+    return {
+      ok: false,
+      errors: [{ field: 'motif', message: 'Expliquez au demandeur pourquoi vous refusez (10 caractères au moins).' }],
+    };
   }
   if (reason.length > 2000) {
-    throw new AppError('validation_failed', 'Le motif est trop long (2 000 caractères au plus).', [
-      { field: 'motif', message: 'Le motif est trop long (2 000 caractères au plus).' },
-    ]);
+    return { ok: false, errors: [{ field: 'motif', message: 'Le motif est trop long (2 000 caractères au plus).' }] };
   }
   await logPersonalDataAccess(trx, {
     tenantId: input.tenant.id,
@@ -242,4 +243,5 @@ export async function decideErasure(
       }),
     );
   }
+  return { ok: true };
 }

@@ -360,6 +360,23 @@ describe('personal data (RGPD)', () => {
     assert.equal(list.statusCode, 200);
     assert.ok(list.body.includes(String(erasure.id)));
     const agentCsrf = /name="_csrf" value="([^"]+)"/.exec(list.body)![1]!;
+    const undecided = await post(`${BASE}/agent/rgpd/effacements/${erasure.id}`, agent, {
+      _csrf: agentCsrf,
+      decision: 'effacer-tout',
+      motif: 'Un motif <gardé>',
+    });
+    assert.equal(undecided.statusCode, 400);
+    assert.match(undecided.body, /<title>Erreur – /);
+    assert.match(undecided.body, /Choisissez d’accepter ou de refuser\./);
+    assert.match(undecided.body, /Un motif &lt;gardé&gt;<\/textarea>/);
+    const tooLong = await post(`${BASE}/agent/rgpd/effacements/${erasure.id}`, agent, {
+      _csrf: agentCsrf,
+      decision: 'refuse',
+      motif: 'x'.repeat(2001),
+    });
+    assert.equal(tooLong.statusCode, 400);
+    assert.match(tooLong.body, /Le motif est trop long \(2 000 caractères au plus\)\./);
+    assert.equal((await one(`select status from erasure_requests where id = $1`, [erasure.id])).status, 'pending');
     const refused = await post(`${BASE}/agent/rgpd/effacements/${erasure.id}`, agent, {
       _csrf: agentCsrf,
       decision: 'refuse',

@@ -1,5 +1,6 @@
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
+import type { FieldError } from '../../../platform/web/form.ts';
 import { formatBytes, formatDateTimeFr } from '../../../platform/format.ts';
 import { accessLogSentence, type AccessLogRow } from '../access-log.ts';
 import type { ConsentRow } from '../consents.ts';
@@ -7,11 +8,6 @@ import type { DpoContact, DpoFormValues } from '../dpo.ts';
 import type { MyDocument } from '../my-documents.ts';
 import type { ErasureAssessment } from '../erasure.ts';
 import type { ProcessingRegister } from '../register.ts';
-
-export interface FieldError {
-  field: string;
-  message: string;
-}
 
 const when = (d: Date | string) => formatDateTimeFr(d);
 

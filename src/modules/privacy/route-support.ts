@@ -1,0 +1,35 @@
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../../platform/errors.ts';
+import type { SubmittedFields } from '../../platform/web/form.ts';
+import type { PageContext } from '../../platform/web/layout.ts';
+import { pageContext } from '../../platform/web/request-context.ts';
+import type { SessionAgent } from '../agents/sessions.ts';
+
+/** What the privacy route files share: identifiers, the login redirect, download names. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Thrown on citizen pages without a session: turned into a redirect to the citizen login. */
+export class CitizenLoginRequired extends AppError {
+  constructor(readonly retour: string) {
+    super('unauthenticated', 'Connectez-vous pour accéder à cette page.');
+  }
+}
+
+export function agentContext(request: FastifyRequest, agent: SessionAgent): PageContext {
+  return { ...pageContext(request), agent: { name: agent.name } };
+}
+
+/** Moved unchanged from routes.ts (the configured public base URL replaces it elsewhere). */
+export function baseUrl(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}${request.base}`;
+}
+
+export function attachment(name: string): string {
+  return `attachment; filename="${name}"`;
+}
+
+/** A field as typed, to show it again in a form refused by its schema (cut to `max`). */
+export function typed(fields: SubmittedFields, name: string, max: number): string {
+  const v = fields[name];
+  return ((Array.isArray(v) ? v[0] : v) ?? '').slice(0, max);
+}
