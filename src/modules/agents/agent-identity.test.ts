@@ -302,6 +302,31 @@ describe(`agent identity: invitations, deactivation, second factor (${TEST_DB})`
     assert.match(bad.body, /<title>Erreur – Agents – /);
     assert.match(bad.body, /value="Inès Invitée"/);
 
+    // Every field is checked at once, errors in the order of the page; the role list is not forgeable.
+    const several = await submit(adminCookie, `${BASE}/agent/admin/agents`, `${BASE}/agent/admin/agents/inviter`, {
+      email: '',
+      name: '  ',
+      role: 'superadmin',
+    });
+    assert.equal(several.statusCode, 400);
+    assert.match(several.body, /Il y a 3 erreurs dans le formulaire/);
+    const order = ['prenom.nom@mairie.fr', 'Indiquez le nom de la personne', 'Choisissez un rôle'].map((m) =>
+      several.body.indexOf(m),
+    );
+    assert.ok(
+      order.every((i, n) => i > 0 && (n === 0 || i > order[n - 1]!)),
+      String(order),
+    );
+    // What only the database knows comes back from the use case the same way.
+    const taken = await submit(adminCookie, `${BASE}/agent/admin/agents`, `${BASE}/agent/admin/agents/inviter`, {
+      email: 'Direction@villebelle.example',
+      name: 'Doublon',
+      role: 'admin',
+    });
+    assert.equal(taken.statusCode, 400);
+    assert.match(taken.body, /Un agent a déjà un compte avec cette adresse\./);
+    assert.match(taken.body, /value="Doublon"/);
+
     const res = await submit(adminCookie, `${BASE}/agent/admin/agents`, `${BASE}/agent/admin/agents/inviter`, {
       email: 'ines.invitee@villebelle.example',
       name: 'Inès Invitée',

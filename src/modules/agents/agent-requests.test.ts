@@ -217,6 +217,35 @@ describe(`agent request pages (${TEST_DB})`, () => {
     assert.equal(download.statusCode, 404);
   });
 
+  test('status and note forms refused at the edge re-render with what was typed, and store nothing', async () => {
+    const page = await get(`/agent/demandes/${ecRequest.reference}`, etatCivil);
+    const post = (path: string, fields: Record<string, string>) =>
+      ctx.app.inject({
+        method: 'POST',
+        url: `${BASE}/agent/demandes/${ecRequest.reference}/${path}`,
+        headers: { cookie: etatCivil, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: csrfFrom(page.body), ...fields }).toString(),
+      });
+    const status = await post('statut', { statut: 'archivee', message: 'Gardé <tel quel>' });
+    assert.equal(status.statusCode, 400);
+    assert.match(status.body, /<title>Erreur – /);
+    assert.match(status.body, /Choisissez le nouveau statut\./);
+    assert.match(status.body, /Gardé &lt;tel quel&gt;/);
+    const note = await post('notes', { note: '   ' });
+    assert.equal(note.statusCode, 400);
+    assert.match(note.body, /Écrivez le texte de la note\./);
+    const tooLong = await post('notes', { note: 'n'.repeat(10_001) });
+    assert.equal(tooLong.statusCode, 400);
+    assert.match(tooLong.body, /La note est trop longue : 5[\s\u202f\u00a0]000 caractères au maximum\./);
+    const row = await ctx.database.ownerQuery(`select status from requests where id = $1`, [ecRequest.id]);
+    assert.equal(row.rows[0]!.status, 'recue');
+    const events = await ctx.database.ownerQuery(
+      `select count(*)::int as n from request_events where request_id = $1`,
+      [ecRequest.id],
+    );
+    assert.equal(events.rows[0]!.n, 1);
+  });
+
   test('documents are downloaded as attachments with safe headers', async () => {
     const content = Buffer.from('%PDF-1.4\n% test\n');
     const id = await insertDocument(ctx.database, ctx.tenantId, ecRequest.id, {

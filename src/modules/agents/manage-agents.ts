@@ -1,27 +1,22 @@
 import type { AgentRole } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
+import type { FieldError, FormResult } from '../../platform/web/form.ts';
 import { sortFr } from '../../platform/format.ts';
 import { queueMail } from '../../platform/mail.ts';
 import { renderMail } from '../../platform/mail-template.ts';
 import { mailSignature } from '../../platform/mail-sender.ts';
 import { hashPassword } from './password.ts';
-import { checkPassword } from './password-policy.ts';
+import { passwordErrors } from './password-policy.ts';
 import { deleteAgentSessions } from './sessions.ts';
 import { findAgentToken, issueAgentToken, spendAgentToken } from './agent-tokens.ts';
 
 export const INVITATION_LIFETIME_MS = 72 * 60 * 60 * 1000;
-const ROLES: AgentRole[] = ['agent', 'supervisor', 'admin'];
 export const ROLE_LABELS: Record<AgentRole, string> = {
   agent: 'Agent',
   supervisor: 'Responsable de service',
   admin: 'Administrateur',
 };
-
-export interface FieldError {
-  field: string;
-  message: string;
-}
 
 export async function listAgents(trx: Tx) {
   const agents = await trx
@@ -49,9 +44,10 @@ export interface InviteInput {
   tenantName: string;
   /** The inviting admin; null for the first administrator, invited by `npm run tenant:create`. */
   invitedBy: string | null;
+  /** Checked by the form (or by `npm run tenant:create`); lower-cased here. */
   email: string;
   name: string;
-  role: string;
+  role: AgentRole;
   serviceIds: string[];
   /** Absolute URL of the tenant's site, for the link in the mail. */
   baseUrl: string;
@@ -60,31 +56,21 @@ export interface InviteInput {
 
 /**
  * Creates the agent's account without a password and mails a single-use link, valid 72 hours,
- * to choose one. Only the link's hash is stored. Throws validation_failed with field errors.
- * Returns the new agent's id and the link (printed by `npm run tenant:create`).
+ * to choose one. Only the link's hash is stored. Returns the new agent's id and the link
+ * (printed by `npm run tenant:create`), or the field errors only the database can tell: no
+ * service of this tenant chosen for an agent who is not an administrator, an address taken.
  */
-export async function inviteAgent(trx: Tx, input: InviteInput): Promise<{ agentId: string; link: string }> {
+export async function inviteAgent(trx: Tx, input: InviteInput): Promise<FormResult<{ agentId: string; link: string }>> {
   const email = input.email.trim().toLowerCase();
   const name = input.name.trim();
-  const errors: FieldError[] = [];
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) {
-    errors.push({
-      field: 'email',
-      message: 'Indiquez une adresse électronique valide, par exemple prenom.nom@mairie.fr.',
-    });
-  }
-  if (name === '' || name.length > 120) errors.push({ field: 'name', message: 'Indiquez le nom de la personne.' });
-  if (!ROLES.includes(input.role as AgentRole)) errors.push({ field: 'role', message: 'Choisissez un rôle.' });
   const services = await trx.selectFrom('services').select('id').execute();
   const serviceIds = input.serviceIds.filter((id) => services.some((s) => s.id === id));
-  if (input.role !== 'admin' && serviceIds.length === 0 && errors.length === 0) {
-    errors.push({ field: 'services', message: 'Choisissez au moins un service pour cet agent.' });
+  if (input.role !== 'admin' && serviceIds.length === 0) {
+    return { ok: false, errors: [{ field: 'services', message: 'Choisissez au moins un service pour cet agent.' }] };
   }
-  if (errors.length === 0) {
-    const existing = await trx.selectFrom('agents').select('id').where('email', '=', email).executeTakeFirst();
-    if (existing) errors.push({ field: 'email', message: 'Un agent a déjà un compte avec cette adresse.' });
-  }
-  if (errors.length > 0) throw new AppError('validation_failed', errors[0]!.message, errors);
+  const existing = await trx.selectFrom('agents').select('id').where('email', '=', email).executeTakeFirst();
+  if (existing)
+    return { ok: false, errors: [{ field: 'email', message: 'Un agent a déjà un compte avec cette adresse.' }] };
 
   const agent = await trx
     .insertInto('agents')
@@ -93,7 +79,7 @@ export async function inviteAgent(trx: Tx, input: InviteInput): Promise<{ agentI
       email,
       display_name: name,
       password_hash: '',
-      role: input.role as AgentRole,
+      role: input.role,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -135,7 +121,7 @@ export async function inviteAgent(trx: Tx, input: InviteInput): Promise<{ agentI
       signature: mailSignature({ name: input.tenantName }),
     }),
   );
-  return { agentId: agent.id, link };
+  return { ok: true, value: { agentId: agent.id, link } };
 }
 
 /** The agent an invitation token opens, if it is unused and not expired. */
@@ -145,21 +131,16 @@ export async function findInvitation(trx: Tx, token: string, now: Date) {
 
 /**
  * Sets the invited agent's password (checked against the policy) and spends the invitation.
- * Returns the agent id; throws validation_failed with field errors.
+ * Returns the agent id, or the field errors of a password the policy refuses.
  */
 export async function acceptInvitation(
   trx: Tx,
   input: { token: string; password: string; confirmation: string; tenantName: string; now: Date },
-): Promise<string> {
+): Promise<FormResult<string>> {
   const invitation = await findInvitation(trx, input.token, input.now);
   if (!invitation) throw invalidInvitation();
-  const check = checkPassword(input.password, { email: invitation.email, tenantName: input.tenantName });
-  if (!check.ok)
-    throw new AppError('validation_failed', check.message, [{ field: 'password', message: check.message }]);
-  if (input.password !== input.confirmation) {
-    const message = 'Les deux mots de passe ne sont pas identiques.';
-    throw new AppError('validation_failed', message, [{ field: 'confirmation', message }]);
-  }
+  const refused = passwordErrors(input, invitation.email);
+  if (refused.length > 0) return { ok: false, errors: refused };
   // The conditional update makes the link single-use even when two submissions race.
   if (!(await spendAgentToken(trx, invitation.id, input.now))) throw invalidInvitation();
   await trx
@@ -167,7 +148,7 @@ export async function acceptInvitation(
     .set({ password_hash: await hashPassword(input.password), last_login_at: input.now })
     .where('id', '=', invitation.agent_id)
     .execute();
-  return invitation.agent_id;
+  return { ok: true, value: invitation.agent_id };
 }
 
 export function invalidInvitation(): AppError {
@@ -215,14 +196,14 @@ export async function setRequireAgent2fa(trx: Tx, tenantId: string, value: boole
 
 /**
  * The establishments whose agents may log in with ProConnect here: SIRETs (14 digits, e.g. the
- * commune's SIREN followed by its town hall's NIC) and email domains, one per line. Throws
- * validation_failed with field errors.
+ * commune's SIREN followed by its town hall's NIC) and email domains, one per line. Returns the
+ * field errors of a value that is neither.
  */
 export async function setProConnectMapping(
   trx: Tx,
   tenantId: string,
   input: { sirets: string; domains: string },
-): Promise<void> {
+): Promise<FormResult<null>> {
   const lines = (text: string) =>
     [
       ...new Set(
@@ -246,12 +227,13 @@ export async function setProConnectMapping(
       message: `« ${badDomain} » n'est pas un nom de domaine, par exemple mairie-ville.fr.`,
     });
   }
-  if (errors.length > 0) throw new AppError('validation_failed', errors[0]!.message, errors);
+  if (errors.length > 0) return { ok: false, errors };
   await trx
     .updateTable('tenants')
     .set({ proconnect_sirets: sirets, proconnect_domains: domains })
     .where('id', '=', tenantId)
     .execute();
+  return { ok: true, value: null };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { FieldError } from '../../platform/web/form.ts';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -96,4 +97,17 @@ export function checkPassword(password: string, context: PasswordContext): Passw
     return { ok: false, message: 'Le mot de passe ne doit pas contenir le nom de la commune.' };
   }
   return { ok: true };
+}
+
+/** The policy's verdict on a chosen password and its confirmation, as field errors. */
+export function passwordErrors(
+  input: { password: string; confirmation: string; tenantName: string },
+  email: string,
+): FieldError[] {
+  const check = checkPassword(input.password, { email, tenantName: input.tenantName });
+  if (!check.ok) return [{ field: 'password', message: check.message }];
+  if (input.password !== input.confirmation) {
+    return [{ field: 'confirmation', message: 'Les deux mots de passe ne sont pas identiques.' }];
+  }
+  return [];
 }

@@ -5,7 +5,8 @@ import { renderMail } from '../../platform/mail-template.ts';
 import { mailSignature } from '../../platform/mail-sender.ts';
 import { findAgentToken, issueAgentToken, spendAgentToken, spendAgentTokens } from './agent-tokens.ts';
 import { hashPassword } from './password.ts';
-import { checkPassword } from './password-policy.ts';
+import type { FormResult } from '../../platform/web/form.ts';
+import { passwordErrors } from './password-policy.ts';
 import { deleteAgentSessions } from './sessions.ts';
 
 /** Short: the link is a password in all but name, and whoever asked for it reads mail now. */
@@ -120,23 +121,17 @@ export function invalidResetLink(): AppError {
 /**
  * Sets the new password (checked against the policy) and spends the link, then closes every
  * session of the agent: whoever knew the old password is out everywhere. The second factor is
- * left as it is, so the next login still asks for the TOTP code. Returns the agent id; throws
- * validation_failed with field errors.
+ * left as it is, so the next login still asks for the TOTP code. Returns the agent id, or the
+ * field errors of a password the policy refuses.
  */
 export async function resetAgentPassword(
   trx: Tx,
   input: { token: string; password: string; confirmation: string; tenantName: string; now: Date },
-): Promise<string> {
+): Promise<FormResult<string>> {
   const reset = await findPasswordReset(trx, input.token, input.now);
   if (!reset) throw invalidResetLink();
-  const check = checkPassword(input.password, { email: reset.email, tenantName: input.tenantName });
-  if (!check.ok) {
-    throw new AppError('validation_failed', check.message, [{ field: 'password', message: check.message }]);
-  }
-  if (input.password !== input.confirmation) {
-    const message = 'Les deux mots de passe ne sont pas identiques.';
-    throw new AppError('validation_failed', message, [{ field: 'confirmation', message }]);
-  }
+  const refused = passwordErrors(input, reset.email);
+  if (refused.length > 0) return { ok: false, errors: refused };
   if (!(await spendAgentToken(trx, reset.id, input.now))) throw invalidResetLink();
   await trx
     .updateTable('agents')
@@ -144,5 +139,5 @@ export async function resetAgentPassword(
     .where('id', '=', reset.agent_id)
     .execute();
   await deleteAgentSessions(trx, reset.agent_id);
-  return reset.agent_id;
+  return { ok: true, value: reset.agent_id };
 }

@@ -6,6 +6,7 @@ import { parseForm } from '../../platform/web/form.ts';
 import { readFormBody } from '../../platform/web/form-body.ts';
 import { url } from '../../platform/web/layout.ts';
 import { queryParam, sendHtml } from '../../platform/web/reply.ts';
+import { typedValue } from '../../platform/web/typed-values.ts';
 import { requireTenant } from '../../platform/web/request-context.ts';
 import { can } from '../authorization.ts';
 import { agentActor } from '../agents/policy.ts';
@@ -19,7 +20,7 @@ import {
 } from './dpo.ts';
 import { dpoSettingsForm } from './forms.ts';
 import { findStoredDpo } from './repository.ts';
-import { agentContext, typed } from './route-support.ts';
+import { agentContext } from './route-support.ts';
 import { dpoSettingsPage } from './views/pages.ts';
 
 /** The administrators' privacy settings: the tenant's data protection officer. */
@@ -61,9 +62,9 @@ export function registerPrivacyAdminRoutes(scope: FastifyInstance, services: Ser
     const values: DpoFormValues = form.ok
       ? { name: form.value.dpo_nom, email: form.value.dpo_courriel, postalAddress: form.value.dpo_adresse }
       : {
-          name: typed(fields, 'dpo_nom', 1000),
-          email: typed(fields, 'dpo_courriel', 1000),
-          postalAddress: typed(fields, 'dpo_adresse', 5000),
+          name: typedValue(fields, 'dpo_nom', 1000),
+          email: typedValue(fields, 'dpo_courriel', 1000),
+          postalAddress: typedValue(fields, 'dpo_adresse', 5000),
         };
     const result = form.ok ? validateDpoSettings(values) : form;
     if (!result.ok) {

@@ -6,6 +6,7 @@ import { parseForm, type FieldError } from '../../platform/web/form.ts';
 import { readFormBody } from '../../platform/web/form-body.ts';
 import { url } from '../../platform/web/layout.ts';
 import { queryParam, sendHtml } from '../../platform/web/reply.ts';
+import { typedValue } from '../../platform/web/typed-values.ts';
 import { requireTenant } from '../../platform/web/request-context.ts';
 import { can } from '../authorization.ts';
 import { agentActor } from '../agents/policy.ts';
@@ -15,7 +16,7 @@ import { canDecideErasure, decideErasure } from './erasure.ts';
 import { erasureDecisionForm } from './forms.ts';
 import { buildRegister, registerToCsv } from './register.ts';
 import { listErasureRequests } from './repository.ts';
-import { agentContext, attachment, typed, UUID } from './route-support.ts';
+import { agentContext, attachment, UUID } from './route-support.ts';
 import { erasureListPage, processingRegisterPage, type ErasureListItem } from './views/pages.ts';
 
 /** The agents' side: erasure requests to decide, the register of processing. */
@@ -57,7 +58,7 @@ export function registerPrivacyAgentRoutes(scope: FastifyInstance, services: Ser
     if (!UUID.test(id)) throw new AppError('not_found', "Cette demande d'effacement n'existe pas.");
     const { fields } = readFormBody(request);
     const form = parseForm(erasureDecisionForm, fields);
-    const reason = typed(fields, 'motif', 2000);
+    const reason = typedValue(fields, 'motif', 2000);
     if (!form.ok) return renderErasures(request, reply, agent, { errors: form.errors, errorFor: id, reason }, 400);
     const outcome = await inTenant(services.db, tenant.id, (trx) =>
       decideErasure(trx, {

@@ -1,6 +1,5 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
-import type { SubmittedFields } from '../../platform/web/form.ts';
 import type { PageContext } from '../../platform/web/layout.ts';
 import { pageContext } from '../../platform/web/request-context.ts';
 import type { SessionAgent } from '../agents/sessions.ts';
@@ -26,10 +25,4 @@ export function baseUrl(request: FastifyRequest): string {
 
 export function attachment(name: string): string {
   return `attachment; filename="${name}"`;
-}
-
-/** A field as typed, to show it again in a form refused by its schema (cut to `max`). */
-export function typed(fields: SubmittedFields, name: string, max: number): string {
-  const v = fields[name];
-  return ((Array.isArray(v) ? v[0] : v) ?? '').slice(0, max);
 }

@@ -84,7 +84,7 @@ export async function setUpCommune(
   try {
     await copyModelCatalogue(database.db, tenantId);
     return await inTenant(database.db, tenantId, async (trx) => {
-      const { link } = await inviteAgent(trx, {
+      const invited = await inviteAgent(trx, {
         tenantId,
         tenantName: commune.name,
         invitedBy: null,
@@ -95,6 +95,8 @@ export async function setUpCommune(
         baseUrl: siteUrl,
         now: input.now,
       });
+      // A new tenant has no agent yet: the address cannot be taken, and admins need no service.
+      if (!invited.ok) throw new AppError('validation_failed', invited.errors[0]!.message);
       const services = await trx
         .selectFrom('services')
         .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -113,7 +115,7 @@ export async function setUpCommune(
         population: commune.population,
         contact,
         siteUrl,
-        invitationLink: link,
+        invitationLink: invited.value.link,
         serviceCount: Number(services?.n ?? 0),
         toReviewCount: Number(toReview?.n ?? 0),
       };

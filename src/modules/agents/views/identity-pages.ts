@@ -1,11 +1,7 @@
 import { html, unsafeRaw, type SafeHtml } from '../../../platform/html.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
+import type { FieldError } from '../../../platform/web/form.ts';
 import { agentEmailField } from './login-page.ts';
-
-interface FieldError {
-  field: string;
-  message: string;
-}
 
 function errorFor(errors: FieldError[], field: string): FieldError | undefined {
   return errors.find((e) => e.field === field);

@@ -1,6 +1,7 @@
 import type { RequestStatus } from '../../../db/schema.ts';
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
+import type { FieldError } from '../../../platform/web/form.ts';
 import { MESSAGE_MAX_LENGTH, TRANSITIONS } from '../../requests/change-request-status.ts';
 import { AGENT_STATUS_LABELS as STATUS_LABELS } from '../../requests/status.ts';
 import type { DocumentRow, EventRow, RequestDetailRow } from '../repository.ts';
@@ -8,11 +9,6 @@ import { presentAnswers } from '../../requests/form-engine/present.ts';
 import { timeline } from '../../requests/timeline.ts';
 import { isLate, statusBadge } from './status-badge.ts';
 import { formatBytes, formatCharactersFr, formatDateFr, formatDateTimeFr } from '../../../platform/format.ts';
-
-export interface FieldError {
-  field: string;
-  message: string;
-}
 
 export interface RequestDetailPageInput {
   request: RequestDetailRow;

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import type { RequestStatus } from '../../db/schema.ts';
+import { MESSAGE_MAX_LENGTH } from '../requests/change-request-status.ts';
+import { choice, email, hidden, text } from '../../platform/web/form.ts';
+import { formatCharactersFr } from '../../platform/format.ts';
+
+/**
+ * The agents' HTML forms, checked at the edge. Login forms stay lenient on purpose: an empty or
+ * wrong address and a wrong password get the same answer (see the login routes), so their
+ * schemas only bound what is read; the password policy is applied by the use cases.
+ */
+
+const WRONG_FORM = 'Le formulaire est incomplet : rechargez la page.';
+
+/** A code too long to be one is answered like any wrong code. */
+export const WRONG_CODE =
+  'Ce code est incorrect ou a déjà servi. Saisissez le code affiché en ce moment par l’application.';
+
+/** Identifiers sent by checkboxes sharing a name (services); unknown ones are dropped later. */
+function ids() {
+  return z.preprocess(
+    (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+    z
+      .array(z.string().max(100, { error: WRONG_FORM }))
+      .max(200, { error: WRONG_FORM })
+      .transform((list) => list.filter((id) => id !== '')),
+  );
+}
+
+/** A password as typed: never trimmed; empty is left to the policy or to the login check. */
+function typedPassword() {
+  return text({ max: 1024, required: false, trim: false, tooLong: 'Ce mot de passe est trop long.' });
+}
+
+export const loginForm = z.object({
+  email: text({ max: 320, required: false, tooLong: 'Cette adresse électronique est trop longue.' }),
+  password: typedPassword(),
+  retour: hidden(2000),
+});
+
+export const secondFactorForm = z.object({
+  code: text({ max: 64, required: false, tooLong: WRONG_CODE }),
+  retour: hidden(2000),
+});
+
+export const enrolmentForm = z.object({
+  code: text({ max: 64, required: false, tooLong: WRONG_CODE }),
+});
+
+/** Choosing a password, from an invitation or a reset link. */
+export const newPasswordForm = z.object({
+  jeton: hidden(100),
+  password: typedPassword(),
+  confirmation: typedPassword(),
+});
+
+export const forgotPasswordForm = z.object({
+  email: text({
+    max: 320,
+    required: 'Indiquez l’adresse électronique de votre compte agent.',
+    tooLong: 'Cette adresse électronique est trop longue.',
+  }),
+});
+
+const VALID_AGENT_EMAIL = 'Indiquez une adresse électronique valide, par exemple prenom.nom@mairie.fr.';
+
+export const inviteForm = z.object({
+  email: email({ required: VALID_AGENT_EMAIL, invalid: VALID_AGENT_EMAIL }),
+  name: text({
+    max: 120,
+    required: 'Indiquez le nom de la personne.',
+    tooLong: `Ce nom est trop long : ${formatCharactersFr(120)} au plus.`,
+  }),
+  role: choice(['agent', 'supervisor', 'admin'], 'Choisissez un rôle.'),
+  services: ids(),
+});
+
+export const agentServicesForm = z.object({ services: ids() });
+
+export const requireSecondFactorForm = z.object({
+  exiger: choice(['oui', 'non'], WRONG_FORM),
+});
+
+export const proConnectForm = z.object({
+  sirets: text({
+    max: 5000,
+    required: false,
+    trim: false,
+    tooLong: 'Cette liste est trop longue : 100 SIRET au plus.',
+  }),
+  domains: text({
+    max: 5000,
+    required: false,
+    trim: false,
+    tooLong: 'Cette liste est trop longue : 100 noms de domaine au plus.',
+  }),
+});
+
+const STATUSES = [
+  'recue',
+  'en_cours',
+  'en_attente_usager',
+  'traitee',
+  'refusee',
+] as const satisfies readonly RequestStatus[];
+
+/**
+ * Texts of the request page. A textarea sends line breaks as two characters: the bound here is
+ * loose, and the use cases apply the exact limit (line breaks counted once) with the same words.
+ */
+const LONG_TEXT_BOUND = 2 * MESSAGE_MAX_LENGTH;
+
+export const statusChangeForm = z.object({
+  statut: choice(STATUSES, 'Choisissez le nouveau statut.'),
+  message: text({
+    max: LONG_TEXT_BOUND,
+    required: false,
+    trim: false,
+    tooLong: `Le message est trop long : ${formatCharactersFr(MESSAGE_MAX_LENGTH)} au maximum.`,
+  }),
+});
+
+/**
+ * An empty note is refused by addInternalNote (« Écrivez le texte de la note. »): parseForm
+ * replaces messages that start with an accented capital, so that check stays there for now.
+ */
+export const internalNoteForm = z.object({
+  note: text({
+    max: LONG_TEXT_BOUND,
+    required: false,
+    tooLong: `La note est trop longue : ${formatCharactersFr(MESSAGE_MAX_LENGTH)} au maximum.`,
+  }),
+});

@@ -1,0 +1,80 @@
+import type { Tx } from '../../db/tenant-scope.ts';
+import { can } from '../authorization.ts';
+import { logPersonalDataAccess } from '../privacy/access-log.ts';
+import { listRequestConsents } from '../privacy/consents.ts';
+import { requestResource } from '../requests/policy.ts';
+import { agentActor } from './policy.ts';
+import { findDocument, findRequestByReference, listDocuments, listEvents } from './repository.ts';
+import { authorisedRequest } from './request-access.ts';
+import type { SessionAgent } from './sessions.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A request as an agent opens it: its documents, timeline and consents, and what the agent may
+ * do on it. The opening is written to the access log (the citizen sees who read their data).
+ * Throws request_not_found for an unknown request or one the agent may not see.
+ */
+export async function openRequestDetail(
+  trx: Tx,
+  input: { tenantId: string; agent: SessionAgent; reference: string; ip: string; now: Date },
+) {
+  const row = authorisedRequest(
+    input.tenantId,
+    input.agent,
+    'view',
+    await findRequestByReference(trx, input.reference),
+  );
+  await logPersonalDataAccess(trx, {
+    tenantId: input.tenantId,
+    actor: { kind: 'agent', id: input.agent.id, label: input.agent.name },
+    action: 'view_request',
+    requestId: row.id,
+    ip: input.ip,
+    now: input.now,
+  });
+  const [documents, events, consents] = await Promise.all([
+    listDocuments(trx, row.id),
+    listEvents(trx, row.id),
+    listRequestConsents(trx, row.id),
+  ]);
+  const actor = agentActor(input.tenantId, input.agent);
+  const resource = requestResource(input.tenantId, row);
+  return {
+    request: row,
+    documents,
+    events,
+    consents,
+    canChangeStatus: can(actor, 'change_status', resource),
+    canAddNote: can(actor, 'add_note', resource),
+  };
+}
+
+/**
+ * A citizen's document attached to a request the agent may see, logged as a download; undefined
+ * for an unknown document. Throws request_not_found as above.
+ */
+export async function openRequestDocument(
+  trx: Tx,
+  input: { tenantId: string; agent: SessionAgent; reference: string; documentId: string; ip: string; now: Date },
+) {
+  const row = authorisedRequest(
+    input.tenantId,
+    input.agent,
+    'download_document',
+    await findRequestByReference(trx, input.reference),
+  );
+  // An id that is no UUID is an unknown document, once the request itself is checked.
+  const found = UUID.test(input.documentId) ? await findDocument(trx, row.id, input.documentId) : undefined;
+  if (found) {
+    await logPersonalDataAccess(trx, {
+      tenantId: input.tenantId,
+      actor: { kind: 'agent', id: input.agent.id, label: input.agent.name },
+      action: 'download_document',
+      requestId: row.id,
+      ip: input.ip,
+      now: input.now,
+    });
+  }
+  return found;
+}
