@@ -38,6 +38,7 @@ import { CSRF_COOKIE, CSRF_FIELD, csrfTokenFor, isValidCsrfToken, newCsrfCookieV
 import { registerSecurity } from './platform/security/index.ts';
 import { renderErrorPage } from './platform/web/error-page.ts';
 import type { PageContext } from './platform/web/layout.ts';
+import { checkRequestHost } from './platform/web/public-url.ts';
 
 /** Everything the routes need, wired by hand in main.ts (and by the test harness). */
 export interface Services {
@@ -72,6 +73,7 @@ declare module 'fastify' {
 }
 
 const ASSETS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'platform', 'assets');
+const HOST_REFUSED = 'Ce site n’est pas servi à cette adresse. Vérifiez l’adresse saisie dans votre navigateur.';
 const TENANT_PREFIX = /^\/t\/([a-z0-9][a-z0-9-]*)(?=\/|\?|$)/;
 
 export function pageContext(request: FastifyRequest): PageContext {
@@ -136,6 +138,7 @@ export async function createApp(
 
   app.decorateRequest('tenant', null);
   app.decorateRequest('base', '');
+  app.decorateRequest('tenantEntry', null);
   app.decorateRequest('csrfState', null);
   app.decorateRequest('csrfToken', {
     getter(this: FastifyRequest): string {
@@ -172,11 +175,21 @@ export async function createApp(
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.routeOptions.config.platform || request.url.startsWith('/static/')) return;
+    // The host must be the tenant's or the platform's: links are never built from it
+    // (platform/web/public-url.ts), and a host nobody configured is refused outright.
+    const host = checkRequestHost(config, request.host);
+    if (!host) throw new AppError('invalid_host', HOST_REFUSED);
     const slug = (request.raw as { tenantSlug?: string }).tenantSlug;
-    const tenant = slug ? await services.tenants.bySlug(slug) : await services.tenants.byHost(request.hostname);
+    const tenant = slug ? await services.tenants.bySlug(slug) : await services.tenants.byHost(host.name);
+    if (!tenant && !slug && !host.platform) throw new AppError('invalid_host', HOST_REFUSED);
     if (!tenant) throw new AppError('tenant_not_found', "Aucune collectivité n'est servie à cette adresse.");
+    if (slug && !host.platform && (await services.tenants.byHost(host.name))?.id !== tenant.id) {
+      throw new AppError('invalid_host', HOST_REFUSED);
+    }
     request.tenant = tenant;
     request.base = slug ? `/t/${tenant.slug}` : '';
+    // By host, host.name equals the tenant_hosts row it was found as.
+    request.tenantEntry = slug ? { slug: tenant.slug } : { host: host.name };
     request.csrfState = { reply, token: null };
   });
 

@@ -68,6 +68,7 @@ import {
   recoveryCodesPage,
   secondFactorPage,
 } from './views/identity-pages.ts';
+import { requestBaseUrl } from '../../platform/web/public-url.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const WRONG_CODE = 'Ce code est incorrect ou a déjà servi. Saisissez le code affiché en ce moment par l’application.';
@@ -116,10 +117,6 @@ export function setSessionCookie(reply: FastifyReply, token: string, secure: boo
     secure,
     maxAge: SESSION_ABSOLUTE_MS / 1000,
   });
-}
-
-function baseUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}${request.base}`;
 }
 
 /**
@@ -328,7 +325,7 @@ export function registerIdentityRoutes(scope: FastifyInstance, services: Service
         tenantId: tenant.id,
         tenantName: tenant.name,
         email: loginEmail(email),
-        baseUrl: baseUrl(request),
+        baseUrl: requestBaseUrl(services.config, request),
         now: services.clock.now(),
       }),
     );
@@ -453,7 +450,7 @@ export function registerIdentityRoutes(scope: FastifyInstance, services: Service
           name: values.name,
           role: values.role,
           serviceIds: values.services,
-          baseUrl: baseUrl(request),
+          baseUrl: requestBaseUrl(services.config, request),
           now: services.clock.now(),
         }),
       );
@@ -504,7 +501,7 @@ export function registerIdentityRoutes(scope: FastifyInstance, services: Service
         tenantName: tenant.name,
         agentId: id,
         adminId: admin.id,
-        baseUrl: baseUrl(request),
+        baseUrl: requestBaseUrl(services.config, request),
         now: services.clock.now(),
       }),
     );
@@ -556,7 +553,7 @@ export function registerIdentityRoutes(scope: FastifyInstance, services: Service
     : null;
 
   function redirectUri(request: FastifyRequest): string {
-    return `${baseUrl(request)}/agent/connexion/proconnect/retour`;
+    return `${requestBaseUrl(services.config, request)}/agent/connexion/proconnect/retour`;
   }
 
   scope.get('/agent/connexion/proconnect', async (request, reply) => {

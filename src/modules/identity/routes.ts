@@ -11,7 +11,6 @@ import {
   forgetCurrentCitizen,
   setCitizenCookie,
 } from '../citizens/sessions.ts';
-import { portalBaseUrl } from '../requests/routes.ts';
 import {
   clearFlowCookie,
   LOGIN_FLOW_COOKIE,
@@ -23,6 +22,7 @@ import {
 import { franceConnectFor, FranceConnectUnavailable, type FlowSecrets } from './franceconnect.ts';
 import { signInWithFranceConnect } from './sign-in-with-franceconnect.ts';
 import { loggedOutPage, loginCancelledPage, loginFailedPage, logoutUnverifiedPage, unavailablePage } from './views.ts';
+import { requestBaseUrl } from '../../platform/web/public-url.ts';
 
 function send(reply: FastifyReply, status: number, page: SafeHtml) {
   return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page.toString());
@@ -46,7 +46,9 @@ export function registerIdentityRoutes(app: FastifyInstance, services: Services)
       if (!rp) return send(reply, 503, unavailablePage(ctx));
       const retour = safeReturnPath(request.query.retour);
       try {
-        const { url, secrets } = await rp.start(`${portalBaseUrl(request)}/connexion/franceconnect/retour`);
+        const { url, secrets } = await rp.start(
+          `${requestBaseUrl(services.config, request)}/connexion/franceconnect/retour`,
+        );
         setFlowCookie(reply, config, LOGIN_FLOW_COOKIE, { t: ctx.tenant.id, ...secrets, retour }, services.clock.now());
         return reply.redirect(url, 303);
       } catch (err) {
@@ -138,7 +140,7 @@ export async function logoutThroughFranceConnect(
     const target = await rp.endSessionUrl({
       idToken: session.idToken,
       state,
-      postLogoutRedirectUri: `${portalBaseUrl(request)}/deconnexion/retour`,
+      postLogoutRedirectUri: `${requestBaseUrl(services.config, request)}/deconnexion/retour`,
     });
     setFlowCookie(reply, services.config, LOGOUT_FLOW_COOKIE, { t: ctx.tenant.id, state }, services.clock.now());
     reply.redirect(target, 303);

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { pageContext, requireTenant, type Services } from '../../app.ts';
 import { AppError } from '../../platform/errors.ts';
 import { currentCitizen } from '../citizens/sessions.ts';
@@ -12,11 +12,7 @@ import { trackingUrl } from './notifications.ts';
 import { normalizeReference } from './reference.ts';
 import { loadOnlineForm, submitRequest } from './submit-request.ts';
 import { confirmationPage, formPage, lookupPage, trackingPage } from './views.ts';
-
-/** Absolute URL of the tenant's portal as the citizen reached it (for links in mails and PDFs). */
-export function portalBaseUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}${request.base}`;
-}
+import { requestBaseUrl } from '../../platform/web/public-url.ts';
 
 interface RefParams {
   reference: string;
@@ -59,7 +55,7 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
       answers,
       files: body.files,
       channel: 'en-ligne',
-      baseUrl: portalBaseUrl(request),
+      baseUrl: requestBaseUrl(services.config, request),
     });
     if (!result.ok) {
       const d = await loadOnlineForm(services, ctx.tenant, request.params.slug);
@@ -186,7 +182,7 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
         documents: r.documents
           .filter((d) => d.fieldName !== null)
           .map((d) => ({ filename: d.filename, sizeBytes: d.sizeBytes })),
-        trackingUrl: trackingUrl(portalBaseUrl(request), r.reference, secret),
+        trackingUrl: trackingUrl(requestBaseUrl(services.config, request), r.reference, secret),
       });
       return reply
         .type('application/pdf')
