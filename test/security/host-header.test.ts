@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { InjectOptions } from 'fastify';
+import { loadConfig } from '../../src/config.ts';
 import { createTenant } from '../../src/modules/tenants/create-tenant.ts';
 import { checkRequestHost, tenantBaseUrl } from '../../src/platform/web/public-url.ts';
 import { cookiesFrom, csrfFrom, insertAgent, insertCitizen, insertRequest, loginAgent } from '../support/factories.ts';
@@ -409,5 +410,28 @@ describe('checkRequestHost (unit)', () => {
       platform: false,
     });
     assert.equal(checkRequestHost(dev, 'villebelle.localhost:3001'), null);
+  });
+});
+
+describe('PUBLIC_BASE_URL (unit)', () => {
+  test('defaults to localhost on PORT outside production, and is required in production', () => {
+    assert.equal(loadConfig({ PORT: '4100' }).publicBaseUrl, 'http://localhost:4100');
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) }),
+      /PUBLIC_BASE_URL: is required in production/,
+    );
+    assert.equal(loadConfig({ PUBLIC_BASE_URL: 'https://guichet.example.org/' }).publicBaseUrl, PUBLIC_BASE_URL);
+  });
+
+  test('must be an http(s) origin: no path, credentials, query or other scheme', () => {
+    for (const value of [
+      'https://guichet.example.org/guichet',
+      'https://user:pass@guichet.example.org',
+      'https://guichet.example.org?x=1',
+      'ftp://guichet.example.org',
+      'guichet.example.org',
+    ]) {
+      assert.throws(() => loadConfig({ PUBLIC_BASE_URL: value }), /PUBLIC_BASE_URL/, value);
+    }
   });
 });
