@@ -9,6 +9,11 @@ const schema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     HOST: z.string().default('localhost'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_BASE_URL: z
+      .string()
+      .url()
+      .refine((v) => isOrigin(v), 'doit être une origine http(s)://nom[:port], sans chemin ni identifiants')
+      .optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
     DATABASE_URL: z
@@ -70,6 +75,9 @@ const schema = z
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
     }
+    if (env.NODE_ENV === 'production' && !env.PUBLIC_BASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'is required in production' });
+    }
   });
 
 export type Env = z.input<typeof schema>;
@@ -78,6 +86,12 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   host: string;
   port: number;
+  /**
+   * The platform's public origin (scheme, host name, port; no path), e.g. https://guichet.example.org.
+   * Every absolute link (mails, PDFs, OpenID Connect redirect URIs) is built from it and the
+   * tenants' host names, never from the request's Host header (platform/web/public-url.ts).
+   */
+  publicBaseUrl: string;
   logLevel: string;
   /** 'pretty': readable lines (pino-pretty); 'json': one JSON object a line; 'auto': pretty in development on a terminal. */
   logFormat: 'auto' | 'pretty' | 'json';
@@ -118,6 +132,22 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+/** An http(s) origin: no user name or password, no path beyond '/', no query, no fragment. */
+function isOrigin(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const u = new URL(value);
+  return (
+    (u.protocol === 'http:' || u.protocol === 'https:') &&
+    u.username === '' &&
+    u.password === '' &&
+    u.pathname === '/' &&
+    u.search === '' &&
+    u.hash === '' &&
+    !value.endsWith('?') &&
+    !value.endsWith('#')
+  );
+}
+
 /** Parses the environment; throws a ConfigError listing every invalid variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -130,6 +160,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
+    publicBaseUrl: e.PUBLIC_BASE_URL ? new URL(e.PUBLIC_BASE_URL).origin : `http://localhost:${e.PORT}`,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     databaseUrl: e.DATABASE_URL,

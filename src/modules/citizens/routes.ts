@@ -58,6 +58,7 @@ import {
 } from './views/space-pages.ts';
 import { inspectToken, issueToken } from './tokens.ts';
 import { verificationLinkEmail, verifyEmail } from './verify-email.ts';
+import { requestBaseUrl } from '../../platform/web/public-url.ts';
 
 const LOGIN_FAILED = 'Adresse électronique ou mot de passe incorrect.';
 const PASSWORD_MAX_INPUT = 1024;
@@ -82,10 +83,6 @@ function sendHtml(reply: FastifyReply, page: { toString(): string }, status = 20
 function queryParam(request: FastifyRequest, name: string): string | null {
   const v = (request.query as Record<string, unknown> | undefined)?.[name];
   return typeof v === 'string' && v !== '' ? v.slice(0, 2000) : null;
-}
-
-function siteUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}${request.base}`;
 }
 
 function passwordErrors(body: FormBody, email: string, tenantName: string): FieldErrors {
@@ -157,7 +154,7 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
           email: email.email,
           password: fieldValue(body, 'password'),
           now: now(),
-          siteUrl: siteUrl(request),
+          siteUrl: requestBaseUrl(services.config, request),
           browserHash,
         }),
       );
@@ -245,7 +242,7 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
       const tenant = requireTenant(request);
       const email = loginEmail(fieldValue(readFormBody(request), 'email').slice(0, 400));
       if (email) {
-        const base = siteUrl(request);
+        const base = requestBaseUrl(services.config, request);
         const browserHash = bindRegistrationBrowser(request, reply, services.config);
         await inTenant(services.db, tenant.id, async (trx) => {
           const citizen = await trx
@@ -349,7 +346,11 @@ export function registerCitizenRoutes(app: FastifyInstance, services: Services):
         );
       }
       await inTenant(services.db, tenant.id, (trx) =>
-        requestPasswordReset(trx, tenant, { email: check.email, now: now(), siteUrl: siteUrl(request) }),
+        requestPasswordReset(trx, tenant, {
+          email: check.email,
+          now: now(),
+          siteUrl: requestBaseUrl(services.config, request),
+        }),
       );
       services.mail.kick();
       return reply.redirect(url(request, '/mot-de-passe-oublie/courriel-envoye'), 303);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.ts';
-import { pageContext, portalBaseUrl, requireTenant } from '../../platform/web/request-context.ts';
+import { pageContext, requireTenant } from '../../platform/web/request-context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { currentCitizen } from '../citizens/sessions.ts';
 import { formIdentity } from '../identity/form-identity.ts';
@@ -13,8 +13,7 @@ import { trackingUrl } from './notifications.ts';
 import { displayTrackingSecret, normalizeReference } from './reference.ts';
 import { loadOnlineForm, submitRequest } from './submit-request.ts';
 import { confirmationPage, formPage, lookupPage, trackingPage } from './views.ts';
-
-/** Absolute URL of the tenant's portal as the citizen reached it (for links in mails and PDFs). */
+import { requestBaseUrl } from '../../platform/web/public-url.ts';
 
 interface RefParams {
   reference: string;
@@ -58,7 +57,7 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
       answers,
       files: body.files,
       channel: 'en-ligne',
-      baseUrl: portalBaseUrl(request),
+      baseUrl: requestBaseUrl(services.config, request),
     });
     if (!result.ok) {
       const d = await loadOnlineForm(services, ctx.tenant, request.params.slug);
@@ -180,7 +179,7 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
         reference: r.reference,
         // findTrackedRequest accepted it, so it is a valid code, shown as the lookup page asks for it.
         trackingCode: displayTrackingSecret(secret) ?? secret,
-        lookupUrl: `${portalBaseUrl(request)}/suivi`,
+        lookupUrl: `${requestBaseUrl(services.config, request)}/suivi`,
         demarcheTitle: r.demarcheTitle,
         submittedAt: r.submittedAt,
         dueOn: r.dueOn,
@@ -190,7 +189,7 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
         documents: r.documents
           .filter((d) => d.fieldName !== null)
           .map((d) => ({ filename: d.filename, sizeBytes: d.sizeBytes })),
-        trackingUrl: trackingUrl(portalBaseUrl(request), r.reference, secret),
+        trackingUrl: trackingUrl(requestBaseUrl(services.config, request), r.reference, secret),
       });
       return reply
         .type('application/pdf')

@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import type { Tenant } from '../tenant.ts';
 import { CSRF_COOKIE, CSRF_FIELD, csrfTokenFor, isValidCsrfToken, newCsrfCookieValue } from './csrf.ts';
 import type { PageContext } from './layout.ts';
+import { checkRequestHost } from './public-url.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -33,6 +34,7 @@ export interface TenantLookup {
   bySlug(slug: string): Promise<Tenant | null>;
 }
 
+const HOST_REFUSED = 'Ce site n’est pas servi à cette adresse. Vérifiez l’adresse saisie dans votre navigateur.';
 const TENANT_PREFIX = /^\/t\/([a-z0-9][a-z0-9-]*)(?=\/|\?|$)/;
 
 /**
@@ -67,13 +69,24 @@ export function registerRequestContext(app: FastifyInstance, deps: { config: Con
     },
   });
 
+  app.decorateRequest('tenantEntry', null);
   app.addHook('onRequest', async (request, reply) => {
     if (request.routeOptions.config.platform || request.url.startsWith('/static/')) return;
+    // The host must be the tenant's or the platform's: links are never built from it
+    // (platform/web/public-url.ts), and a host nobody configured is refused outright.
+    const host = checkRequestHost(config, request.host);
+    if (!host) throw new AppError('invalid_host', HOST_REFUSED);
     const slug = (request.raw as { tenantSlug?: string }).tenantSlug;
-    const tenant = slug ? await tenants.bySlug(slug) : await tenants.byHost(request.hostname);
+    const tenant = slug ? await tenants.bySlug(slug) : await tenants.byHost(host.name);
+    if (!tenant && !slug && !host.platform) throw new AppError('invalid_host', HOST_REFUSED);
     if (!tenant) throw new AppError('tenant_not_found', "Aucune collectivité n'est servie à cette adresse.");
+    if (slug && !host.platform && (await tenants.byHost(host.name))?.id !== tenant.id) {
+      throw new AppError('invalid_host', HOST_REFUSED);
+    }
     request.tenant = tenant;
     request.base = slug ? `/t/${tenant.slug}` : '';
+    // By host, host.name equals the tenant_hosts row it was found as.
+    request.tenantEntry = slug ? { slug: tenant.slug } : { host: host.name };
     request.csrfState = { reply, token: null };
   });
 
@@ -124,9 +137,4 @@ export function pageContext(request: FastifyRequest): PageContext {
 export function requireTenant(request: FastifyRequest): Tenant {
   if (!request.tenant) throw new AppError('tenant_not_found', 'Collectivité inconnue.');
   return request.tenant;
-}
-
-/** Absolute URL of the tenant's portal as this request reached it (links in mails, OIDC redirects). */
-export function portalBaseUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}${request.base}`;
 }
