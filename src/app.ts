@@ -3,7 +3,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, {
@@ -23,7 +22,8 @@ import { registerAgentRoutes } from './modules/agents/routes.ts';
 import { registerApiRoutes } from './modules/api/routes.ts';
 import { registerCatalogueRoutes } from './modules/catalogue/routes.ts';
 import { registerCitizenRoutes } from './modules/citizens/routes.ts';
-import { signedInCitizenHeader } from './modules/citizens/sessions.ts';
+import { currentSession } from './modules/agents/require-agent.ts';
+import { currentCitizen, signedInCitizenHeader } from './modules/citizens/sessions.ts';
 import { registerIdentityRoutes } from './modules/identity/routes.ts';
 import { registerPortalPages } from './modules/portal/routes.ts';
 import { registerPrivacyRoutes } from './modules/privacy/routes.ts';
@@ -37,6 +37,8 @@ import type { SessionCache } from './platform/session-cache.ts';
 import { CSRF_COOKIE, CSRF_FIELD, csrfTokenFor, isValidCsrfToken, newCsrfCookieValue } from './platform/web/csrf.ts';
 import { registerSecurity } from './platform/security/index.ts';
 import { renderErrorPage } from './platform/web/error-page.ts';
+import { fieldValue, readFormBody, type FormFields } from './platform/web/form-body.ts';
+import { registerUploads } from './platform/web/uploads.ts';
 import type { PageContext } from './platform/web/layout.ts';
 
 /** Everything the routes need, wired by hand in main.ts (and by the test harness). */
@@ -149,11 +151,28 @@ export async function createApp(
   await app.register(cookie);
   // After the cookie plugin (its onSend writes Set-Cookie, which ours then checks) and before
   // @fastify/rate-limit (its onRoute hook reads the limits the security rules add).
-  registerSecurity(app, config);
+  registerSecurity(
+    app,
+    config,
+    async (request) =>
+      (await currentSession(request, services)) !== null || (await currentCitizen(request, services)) !== null,
+  );
   await app.register(formbody, { bodyLimit: 1024 * 1024 });
-  await app.register(multipart, {
-    attachFieldsToBody: true,
-    limits: { fileSize: config.uploadMaxBytes, files: 10, fields: 200, fieldSize: 100_000 },
+  // Every state-changing form carries the CSRF token; the JSON API does not use cookies.
+  const checkCsrf = (request: FastifyRequest, fields: FormFields) => {
+    if (request.method !== 'POST' || request.url.startsWith('/api/') || request.routeOptions.config.platform) return;
+    if (!isValidCsrfToken(config.sessionSecret, request.cookies[CSRF_COOKIE], fieldValue({ fields }, CSRF_FIELD))) {
+      throw new AppError(
+        'invalid_csrf_token',
+        'Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page puis envoyez-le à nouveau.',
+      );
+    }
+  };
+  // Multipart only on routes declaring `config.files`, read after the CSRF check (see uploads.ts).
+  await registerUploads(app, {
+    maxBytes: config.uploadMaxBytes,
+    maxTotalBytes: config.uploadMaxTotalBytes,
+    verifyForm: checkCsrf,
   });
   await app.register(rateLimit, {
     global: false,
@@ -180,18 +199,9 @@ export async function createApp(
     request.csrfState = { reply, token: null };
   });
 
-  // Every state-changing form carries the CSRF token; the JSON API does not use cookies.
+  // Urlencoded forms here; multipart ones were checked before their first file, and again here.
   app.addHook('preHandler', async (request) => {
-    if (request.method !== 'POST' || request.url.startsWith('/api/') || request.routeOptions.config.platform) return;
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const raw = body[CSRF_FIELD];
-    const token = request.isMultipart() ? (raw as { value?: unknown } | undefined)?.value : raw;
-    if (!isValidCsrfToken(config.sessionSecret, request.cookies[CSRF_COOKIE], token)) {
-      throw new AppError(
-        'invalid_csrf_token',
-        'Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page puis envoyez-le à nouveau.',
-      );
-    }
+    if (request.method === 'POST') checkCsrf(request, readFormBody(request).fields);
   });
 
   app.get('/healthz', { config: { platform: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));

@@ -3,7 +3,7 @@ import { pageContext, requireTenant, type Services } from '../../app.ts';
 import { AppError } from '../../platform/errors.ts';
 import { currentCitizen } from '../citizens/sessions.ts';
 import { formIdentity } from '../identity/form-identity.ts';
-import { fieldValue, readFormBody } from '../../platform/web/form-body.ts';
+import { fieldValue, readFormBody, type FormFields } from '../../platform/web/form-body.ts';
 import { addCitizenMessage } from './add-citizen-message.ts';
 import { findTrackedRequest } from './find-tracked-request.ts';
 import { presentAnswers } from './form-engine/present.ts';
@@ -48,36 +48,50 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
       );
   });
 
-  app.post<{ Params: { slug: string } }>('/demarches/:slug/demande', async (request, reply) => {
-    const ctx = pageContext(request);
-    const body = readFormBody(request);
-    const { _csrf: _ignored, ...answers } = body.fields as RawAnswers;
-    const who = formIdentity(await currentCitizen(request, services));
-    const result = await submitRequest(services, ctx.tenant, {
-      citizen: who.citizen,
-      demarcheSlug: request.params.slug,
-      answers,
-      files: body.files,
-      channel: 'en-ligne',
-      baseUrl: portalBaseUrl(request),
-    });
-    if (!result.ok) {
-      const d = await loadOnlineForm(services, ctx.tenant, request.params.slug);
-      return reply
-        .code(400)
-        .type('text/html; charset=utf-8')
-        .send(
-          formPage(
-            ctx,
-            d,
-            { values: answers, errors: result.errors, filesToReattach: result.filesToReattach, locked: who.locked },
-            maxUploadMb,
-          ).toString(),
-        );
-    }
-    const { reference, secret } = result.request;
-    return reply.redirect(`${request.base}/demandes/${reference}/confirmation?cle=${encodeURIComponent(secret)}`, 303);
-  });
+  // Files are read only after the CSRF token, and only for a démarche that exists.
+  const formFiles = {
+    maxFiles: 10,
+    beforeFiles: async (request: FastifyRequest) => {
+      await loadOnlineForm(services, requireTenant(request), (request.params as { slug: string }).slug);
+    },
+  };
+  app.post<{ Params: { slug: string } }>(
+    '/demarches/:slug/demande',
+    { config: { files: formFiles } },
+    async (request, reply) => {
+      const ctx = pageContext(request);
+      const body = readFormBody(request);
+      const { _csrf: _ignored, ...answers } = body.fields as RawAnswers;
+      const who = formIdentity(await currentCitizen(request, services));
+      const result = await submitRequest(services, ctx.tenant, {
+        citizen: who.citizen,
+        demarcheSlug: request.params.slug,
+        answers,
+        files: body.files,
+        channel: 'en-ligne',
+        baseUrl: portalBaseUrl(request),
+      });
+      if (!result.ok) {
+        const d = await loadOnlineForm(services, ctx.tenant, request.params.slug);
+        return reply
+          .code(400)
+          .type('text/html; charset=utf-8')
+          .send(
+            formPage(
+              ctx,
+              d,
+              { values: answers, errors: result.errors, filesToReattach: result.filesToReattach, locked: who.locked },
+              maxUploadMb,
+            ).toString(),
+          );
+      }
+      const { reference, secret } = result.request;
+      return reply.redirect(
+        `${request.base}/demandes/${reference}/confirmation?cle=${encodeURIComponent(secret)}`,
+        303,
+      );
+    },
+  );
 
   app.get<{ Params: RefParams; Querystring: KeyQuery }>(
     '/demandes/:reference/confirmation',
@@ -138,29 +152,41 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
     },
   );
 
-  app.post<{ Params: RefParams }>('/suivi/:reference/messages', { config: lookupLimit }, async (request, reply) => {
-    const ctx = pageContext(request);
-    const body = readFormBody(request);
-    const secret = fieldValue(body, 'cle');
-    const message = fieldValue(body, 'message');
-    const result = await addCitizenMessage(services, ctx.tenant, {
-      reference: request.params.reference,
-      secret,
-      message,
-      files: body.files.filter((f) => f.fieldName === 'documents'),
-    });
-    if (!result.ok) {
-      const r = await findTrackedRequest(services, ctx.tenant, request.params.reference, secret);
-      return reply
-        .code(400)
-        .type('text/html; charset=utf-8')
-        .send(trackingPage(ctx, r, secret, { message, errors: result.errors }).toString());
-    }
-    return reply.redirect(
-      `${request.base}/suivi/${request.params.reference}?cle=${encodeURIComponent(secret)}&envoye=1#ajouter`,
-      303,
-    );
-  });
+  // Documents are read only once the tracking code sent before them opens the request.
+  const messageFiles = {
+    maxFiles: 10,
+    beforeFiles: async (request: FastifyRequest, fields: FormFields) => {
+      const reference = (request.params as RefParams).reference;
+      await findTrackedRequest(services, requireTenant(request), reference, fieldValue({ fields }, 'cle'));
+    },
+  };
+  app.post<{ Params: RefParams }>(
+    '/suivi/:reference/messages',
+    { config: { ...lookupLimit, files: messageFiles } },
+    async (request, reply) => {
+      const ctx = pageContext(request);
+      const body = readFormBody(request);
+      const secret = fieldValue(body, 'cle');
+      const message = fieldValue(body, 'message');
+      const result = await addCitizenMessage(services, ctx.tenant, {
+        reference: request.params.reference,
+        secret,
+        message,
+        files: body.files.filter((f) => f.fieldName === 'documents'),
+      });
+      if (!result.ok) {
+        const r = await findTrackedRequest(services, ctx.tenant, request.params.reference, secret);
+        return reply
+          .code(400)
+          .type('text/html; charset=utf-8')
+          .send(trackingPage(ctx, r, secret, { message, errors: result.errors }).toString());
+      }
+      return reply.redirect(
+        `${request.base}/suivi/${request.params.reference}?cle=${encodeURIComponent(secret)}&envoye=1#ajouter`,
+        303,
+      );
+    },
+  );
 
   app.get<{ Params: RefParams; Querystring: KeyQuery }>(
     '/suivi/:reference/recepisse.pdf',
