@@ -27,7 +27,8 @@ export function nameForType(name: string, mimeType: string): string {
   const m = EXTENSION.exec(name);
   if (m && m.index > 0 && extensions.includes(m[1]!.toLowerCase())) return name;
   let base = m && m.index > 0 ? name.slice(0, m.index) : name;
-  base = base.replace(/[.\s]+$/u, '') || 'document';
+  // No hidden file (".exe" → "exe.pdf"), no dots left before the extension.
+  base = base.replace(/^[.\s]+|[.\s]+$/gu, '') || 'document';
   const suffix = extensions[0] ? `.${extensions[0]}` : '';
   const chars = Array.from(base);
   if (chars.length + suffix.length > MAX_NAME_LENGTH) {
