@@ -40,7 +40,6 @@ export interface UploadSettings {
 
 /** RFC 2046: 1 to 70 characters from this set, not ending with a space. */
 const BOUNDARY = /^[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]$/;
-const MULTIPART = /^\s*multipart\//i;
 
 const MALFORMED =
   'Le formulaire n’a pas été reçu en entier ou il est mal formé. Rechargez la page puis envoyez-le à nouveau.';
@@ -67,9 +66,10 @@ export async function registerUploads(app: FastifyInstance, settings: UploadSett
     limits: { fileSize: settings.maxBytes, files: 10, fields: 200, fieldSize: 100_000, parts: 1000 },
   });
 
-  // preValidation: the multipart content-type parser has only flagged the request, the body is unread.
+  // preValidation: the multipart content-type parser has only flagged the request, the body is
+  // unread. (Other multipart types, e.g. multipart/mixed, have no parser: Fastify answers 415.)
   app.addHook('preValidation', async (request) => {
-    if (!MULTIPART.test(request.headers['content-type'] ?? '')) return;
+    if (!request.isMultipart()) return;
     const files = request.routeOptions.config.files;
     if (!files) {
       throw new AppError(
