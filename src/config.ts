@@ -38,6 +38,11 @@ const schema = z
       .int()
       .min(1024)
       .default(10 * 1024 * 1024),
+    UPLOAD_MAX_TOTAL_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(30 * 1024 * 1024),
     TRUST_PROXY: z
       .enum(['true', 'false'])
       .default('false')
@@ -57,6 +62,7 @@ const schema = z
       .default('03:30'),
     LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
     FORM_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+    ANONYMOUS_POST_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
     LOGIN_DELAY_BASE_MS: z.coerce.number().int().min(0).default(1000),
     LOGIN_DELAY_MAX_MS: z.coerce.number().int().min(0).default(30_000),
     FRANCECONNECT_ISSUER: z.string().url().optional(),
@@ -106,6 +112,8 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   uploadMaxBytes: number;
+  /** All the files of one request together (a démarche form, a message on the tracking page). */
+  uploadMaxTotalBytes: number;
   trustProxy: boolean;
   trackingRateLimit: number;
   /** Send queued mail from this process; false when `npm run worker` runs beside web processes. */
@@ -118,6 +126,8 @@ export interface Config {
   loginRateLimit: number;
   /** Anonymous request submissions (form and API): per minute per client address. */
   formRateLimit: number;
+  /** Any other POST without a signed-in agent or citizen: per minute per client address. */
+  anonymousPostRateLimit: number;
   /** Progressive delay after the third failed login (doubled at each further failure); 0 turns it off. */
   loginDelayBaseMs: number;
   loginDelayMaxMs: number;
@@ -172,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    uploadMaxTotalBytes: e.UPLOAD_MAX_TOTAL_BYTES,
     trustProxy: e.TRUST_PROXY,
     trackingRateLimit: e.TRACKING_RATE_LIMIT,
     mailWorkerEnabled: e.MAIL_WORKER_ENABLED,
@@ -179,6 +190,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobsDailyAt: e.JOBS_DAILY_AT,
     loginRateLimit: e.LOGIN_RATE_LIMIT,
     formRateLimit: e.FORM_RATE_LIMIT,
+    anonymousPostRateLimit: e.ANONYMOUS_POST_RATE_LIMIT,
     loginDelayBaseMs: e.LOGIN_DELAY_BASE_MS,
     loginDelayMaxMs: e.LOGIN_DELAY_MAX_MS,
     franceconnect: {

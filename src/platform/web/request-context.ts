@@ -3,6 +3,7 @@ import type { Config } from '../../config.ts';
 import { AppError } from '../errors.ts';
 import type { Tenant } from '../tenant.ts';
 import { CSRF_COOKIE, CSRF_FIELD, csrfTokenFor, isValidCsrfToken, newCsrfCookieValue } from './csrf.ts';
+import { fieldValue, readFormBody, type FormFields } from './form-body.ts';
 import type { PageContext } from './layout.ts';
 import { checkRequestHost } from './public-url.ts';
 
@@ -90,18 +91,21 @@ export function registerRequestContext(app: FastifyInstance, deps: { config: Con
     request.csrfState = { reply, token: null };
   });
 
+  // Urlencoded forms here; multipart ones were checked before their first file (uploads.ts), and again here.
   app.addHook('preHandler', async (request) => {
-    if (request.method !== 'POST' || request.url.startsWith('/api/') || request.routeOptions.config.platform) return;
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const raw = body[CSRF_FIELD];
-    const token = request.isMultipart() ? (raw as { value?: unknown } | undefined)?.value : raw;
-    if (!isValidCsrfToken(config.sessionSecret, request.cookies[CSRF_COOKIE], token)) {
-      throw new AppError(
-        'invalid_csrf_token',
-        'Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page puis envoyez-le à nouveau.',
-      );
-    }
+    if (request.method === 'POST') checkCsrf(config, request, readFormBody(request).fields);
   });
+}
+
+/** Every state-changing form carries the CSRF token; the JSON API does not use cookies. */
+export function checkCsrf(config: Pick<Config, 'sessionSecret'>, request: FastifyRequest, fields: FormFields): void {
+  if (request.method !== 'POST' || request.url.startsWith('/api/') || request.routeOptions.config.platform) return;
+  if (!isValidCsrfToken(config.sessionSecret, request.cookies[CSRF_COOKIE], fieldValue({ fields }, CSRF_FIELD))) {
+    throw new AppError(
+      'invalid_csrf_token',
+      'Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page puis envoyez-le à nouveau.',
+    );
+  }
 }
 
 /** The CSRF token for the request's forms; sets the cookie it is derived from when missing. */
