@@ -156,13 +156,13 @@ describe('checkUploadedFile', () => {
     assert.equal(one.ok, false);
     assert.match(
       plain((one as { message: string }).message),
-      /« grosse\.pdf » est trop lourd : la taille maximale est de 10,0 Mo par fichier/,
+      /« grosse\.pdf » est trop lourd : la taille maximale est de 10 Mo par fichier/,
     );
     const all = await checkUploadedFile({
       ...file('de-trop.pdf', Buffer.alloc(0)),
       tooLarge: { scope: 'total', limitBytes: 30 * 1024 * 1024 },
     });
-    assert.match(plain((all as { message: string }).message), /« de-trop\.pdf » n'a pas été reçu .* 30,0 Mo au total/);
+    assert.match(plain((all as { message: string }).message), /« de-trop\.pdf » n'a pas été reçu .* 30 Mo au total/);
   });
 
   test('a file too short to be recognised is refused, not a crash', async () => {

@@ -43,9 +43,14 @@ export function readFormBody(request: FastifyRequest): FormBody {
   const fields: FormFields = {};
   if (request.isMultipart()) return { fields, files: [] };
   const body = request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
+  // A form field is text; a JSON body posted here may nest objects and arrays at any depth, which
+  // are not form values (and stringifying them could recurse past the stack): they are dropped.
+  const scalar = (v: unknown): v is string | number | boolean =>
+    typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
   for (const [name, value] of Object.entries(body)) {
-    if (Array.isArray(value)) for (const v of value) addField(fields, name, String(v));
-    else if (value !== undefined && value !== null) addField(fields, name, String(value));
+    if (Array.isArray(value)) {
+      for (const v of value) if (scalar(v)) addField(fields, name, String(v));
+    } else if (scalar(value)) addField(fields, name, String(value));
   }
   return { fields, files: [] };
 }
