@@ -82,7 +82,6 @@ try {
   console.error(`Cannot create the tenant: ${(err as Error).message}`);
   process.exit(1);
 }
-const port = config.port;
 try {
   const r = await setUpCommune(database, {
     inseeCode: values.insee,
@@ -91,8 +90,7 @@ try {
     referencePrefix: values.prefix,
     admin: { email: values['admin-email'], name: values['admin-name'] },
     contact: { phone: values.phone, email: values.email, address: values.address, website: values.website },
-    // Point publicBaseUrl at the platform's PUBLIC_BASE_URL once the configuration has it.
-    siteUrl: (tenant) => tenantSiteUrl(tenant, { port }),
+    siteUrl: (tenant) => tenantSiteUrl(tenant, config),
     now: new Date(),
   });
   const c = r.contact;

@@ -69,6 +69,7 @@ import {
   recoveryCodesPage,
   secondFactorPage,
 } from './views/identity-pages.ts';
+import { requestBaseUrl } from '../../platform/web/public-url.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const WRONG_CODE = 'Ce code est incorrect ou a déjà servi. Saisissez le code affiché en ce moment par l’application.';
@@ -117,10 +118,6 @@ export function setSessionCookie(reply: FastifyReply, token: string, secure: boo
     secure,
     maxAge: SESSION_ABSOLUTE_MS / 1000,
   });
-}
-
-function baseUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}${request.base}`;
 }
 
 /**
@@ -329,7 +326,7 @@ export function registerAgentLoginRoutes(scope: FastifyInstance, services: Servi
         tenantId: tenant.id,
         tenantName: tenant.name,
         email: loginEmail(email),
-        baseUrl: baseUrl(request),
+        baseUrl: requestBaseUrl(services.config, request),
         now: services.clock.now(),
       }),
     );
@@ -454,7 +451,7 @@ export function registerAgentLoginRoutes(scope: FastifyInstance, services: Servi
           name: values.name,
           role: values.role,
           serviceIds: values.services,
-          baseUrl: baseUrl(request),
+          baseUrl: requestBaseUrl(services.config, request),
           now: services.clock.now(),
         }),
       );
@@ -505,7 +502,7 @@ export function registerAgentLoginRoutes(scope: FastifyInstance, services: Servi
         tenantName: tenant.name,
         agentId: id,
         adminId: admin.id,
-        baseUrl: baseUrl(request),
+        baseUrl: requestBaseUrl(services.config, request),
         now: services.clock.now(),
       }),
     );
@@ -557,7 +554,7 @@ export function registerAgentLoginRoutes(scope: FastifyInstance, services: Servi
     : null;
 
   function redirectUri(request: FastifyRequest): string {
-    return `${baseUrl(request)}/agent/connexion/proconnect/retour`;
+    return `${requestBaseUrl(services.config, request)}/agent/connexion/proconnect/retour`;
   }
 
   scope.get('/agent/connexion/proconnect', async (request, reply) => {

@@ -45,6 +45,7 @@ import { parisDay } from '../../platform/format.ts';
 import { loginPage } from './views/login-page.ts';
 import { requestDetailPage, type FieldError, type RequestDetailPageInput } from './views/request-detail-page.ts';
 import { requestListPage } from './views/request-list-page.ts';
+import { requestBaseUrl } from '../../platform/web/public-url.ts';
 
 const LOGIN_FAILED = 'Adresse électronique ou mot de passe incorrect.';
 /** The state of a logout through ProConnect, checked when the provider sends the browser back. */
@@ -89,10 +90,6 @@ function referenceParam(request: FastifyRequest): string {
   const reference = (request.params as { reference?: string }).reference ?? '';
   if (!REFERENCE.test(reference)) throw notFound();
   return reference;
-}
-
-function baseUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}${request.base}`;
 }
 
 export function registerAgentRoutes(app: FastifyInstance, services: Services): void {
@@ -219,7 +216,11 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
         try {
           target = await logoutUrl(
             { ...proconnect, allowHttp: services.config.env !== 'production' },
-            { idToken, state, postLogoutRedirectUri: `${baseUrl(request)}/agent/deconnexion/retour` },
+            {
+              idToken,
+              state,
+              postLogoutRedirectUri: `${requestBaseUrl(services.config, request)}/agent/deconnexion/retour`,
+            },
           );
         } catch (err) {
           request.log.warn({ err }, 'ProConnect discovery failed at logout');
@@ -329,7 +330,7 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
             agentId: agent.id,
             to: values.statut,
             message: values.message,
-            baseUrl: baseUrl(request),
+            baseUrl: requestBaseUrl(services.config, request),
             sessionSecret: services.config.sessionSecret,
             now: services.clock.now(),
           });

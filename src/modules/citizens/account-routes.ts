@@ -43,6 +43,7 @@ import {
   newPasswordPage,
   registrationPage,
 } from './views/auth-pages.ts';
+import { requestBaseUrl } from '../../platform/web/public-url.ts';
 
 const LOGIN_FAILED = 'Adresse électronique ou mot de passe incorrect.';
 
@@ -58,10 +59,6 @@ const CHECK_MAIL_RESEND = {
   title: 'Vérifiez votre messagerie',
   text: 'Si un compte non confirmé existe avec cette adresse, nous venons de lui envoyer un nouveau lien de confirmation.',
 };
-
-function siteUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}${request.base}`;
-}
 
 /**
  * The account pages, for anyone: registration and email confirmation, login and logout,
@@ -99,7 +96,7 @@ export function registerAccountRoutes(scope: FastifyInstance, services: Services
       registerCitizen(trx, tenant, {
         ...form.value,
         now: now(),
-        siteUrl: siteUrl(request),
+        siteUrl: requestBaseUrl(services.config, request),
         browserHash: browser.hash,
       }),
     );
@@ -196,7 +193,12 @@ export function registerAccountRoutes(scope: FastifyInstance, services: Services
     if (email) {
       const browserHash = bindRegistrationBrowser(request, reply, services.config);
       await inTenant(services.db, tenant.id, (trx) =>
-        resendVerificationLink(trx, tenant, { email, now: now(), siteUrl: siteUrl(request), browserHash }),
+        resendVerificationLink(trx, tenant, {
+          email,
+          now: now(),
+          siteUrl: requestBaseUrl(services.config, request),
+          browserHash,
+        }),
       );
       services.mail.kick();
     }
@@ -284,7 +286,11 @@ export function registerAccountRoutes(scope: FastifyInstance, services: Services
       );
     }
     await inTenant(services.db, tenant.id, (trx) =>
-      requestPasswordReset(trx, tenant, { email: form.value.email, now: now(), siteUrl: siteUrl(request) }),
+      requestPasswordReset(trx, tenant, {
+        email: form.value.email,
+        now: now(),
+        siteUrl: requestBaseUrl(services.config, request),
+      }),
     );
     services.mail.kick();
     return reply.redirect(url(request, '/mot-de-passe-oublie/courriel-envoye'), 303);

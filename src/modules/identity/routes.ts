@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Services } from '../../services.ts';
-import { pageContext, portalBaseUrl } from '../../platform/web/request-context.ts';
+import { pageContext } from '../../platform/web/request-context.ts';
 import type { SafeHtml } from '../../platform/html.ts';
 import { queryParam, sendHtml } from '../../platform/web/reply.ts';
 import { logoutCitizen, useCitizenSession } from '../citizens/session-cookie.ts';
@@ -16,6 +16,7 @@ import {
 import { franceConnectFor, FranceConnectUnavailable, type FlowSecrets } from './franceconnect.ts';
 import { signInWithFranceConnect } from './sign-in-with-franceconnect.ts';
 import { loggedOutPage, loginCancelledPage, loginFailedPage, logoutUnverifiedPage, unavailablePage } from './views.ts';
+import { requestBaseUrl } from '../../platform/web/public-url.ts';
 
 /** Login and logout pages carry the outcome of one flow: never cached. */
 function send(reply: FastifyReply, status: number, page: SafeHtml) {
@@ -37,7 +38,9 @@ export function registerFranceConnectRoutes(app: FastifyInstance, services: Serv
     if (!rp) return send(reply, 503, unavailablePage(ctx));
     const retour = safeReturnPath(queryParam(request, 'retour'));
     try {
-      const { url, secrets } = await rp.start(`${portalBaseUrl(request)}/connexion/franceconnect/retour`);
+      const { url, secrets } = await rp.start(
+        `${requestBaseUrl(services.config, request)}/connexion/franceconnect/retour`,
+      );
       setFlowCookie(reply, config, LOGIN_FLOW_COOKIE, { t: ctx.tenant.id, ...secrets, retour }, services.clock.now());
       return reply.redirect(url, 303);
     } catch (err) {

@@ -2,13 +2,13 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Services } from '../../services.ts';
 import { pageContext, requireTenant } from '../../platform/web/request-context.ts';
 import type { SafeHtml } from '../../platform/html.ts';
-import { url } from '../../platform/web/layout.ts';
 import { listPublicCatalogue } from './list-public-catalogue.ts';
 import { accessibilityPage } from './views/accessibility-page.ts';
 import { contactPage } from './views/contact-page.ts';
 import { legalNoticePage } from './views/legal-notice-page.ts';
 import { privacyPage } from './views/privacy-page.ts';
 import { sitemapPage } from './views/sitemap-page.ts';
+import { requestBaseUrl } from '../../platform/web/public-url.ts';
 
 function sendPage(reply: FastifyReply, page: SafeHtml) {
   return reply.type('text/html; charset=utf-8').send(page.toString());
@@ -24,7 +24,7 @@ export function registerPortalPages(app: FastifyInstance, services: Services): v
 
   app.get('/accessibilite', async (request, reply) => {
     const ctx = pageContext(request);
-    const siteUrl = `${request.protocol}://${request.host}${url(ctx, '/')}`;
+    const siteUrl = `${requestBaseUrl(services.config, request)}/`;
     return sendPage(reply, accessibilityPage(ctx, { siteUrl, today: services.clock.now() }));
   });
 

@@ -39,6 +39,7 @@ import {
   type ErasureListItem,
   type FieldError,
 } from './views/pages.ts';
+import { requestBaseUrl } from '../../platform/web/public-url.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -55,10 +56,6 @@ function sendHtml(reply: FastifyReply, page: { toString(): string }, status = 20
 
 function agentContext(request: FastifyRequest, agent: SessionAgent): PageContext {
   return { ...pageContext(request), agent: { name: agent.name } };
-}
-
-function baseUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}${request.base}`;
 }
 
 function attachment(name: string): string {
@@ -294,7 +291,7 @@ export function registerPrivacyRoutes(app: FastifyInstance, services: Services):
           },
           assessment,
           now,
-          baseUrl: baseUrl(request),
+          baseUrl: requestBaseUrl(services.config, request),
         });
         return { kind: 'requested' as const };
       });
