@@ -11,11 +11,19 @@ const layers = [
   { target: './src/db', from: ['./src/platform', './src/modules', './src/demo', './src/cli'] },
   {
     target: './src/platform',
-    from: ['./src/modules', './src/demo', './src/cli', './src/app.ts', './src/services.ts', './src/main.ts'],
+    from: [
+      './src/modules',
+      './src/demo',
+      './src/cli',
+      './src/app.ts',
+      './src/services.ts',
+      './src/main.ts',
+      './src/startup.ts',
+    ],
   },
   {
     target: './src/modules',
-    from: ['./src/demo', './src/cli', './src/app.ts', './src/main.ts', './src/worker.ts'],
+    from: ['./src/demo', './src/cli', './src/app.ts', './src/main.ts', './src/worker.ts', './src/startup.ts'],
   },
   { target: './src/db', from: ['./src/app.ts', './src/services.ts', './src/main.ts'] },
 ];

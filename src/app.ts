@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -16,6 +15,8 @@ import { registerApiRoutes } from './modules/api/routes.ts';
 import { registerCatalogueAdminRoutes } from './modules/catalogue/admin-routes.ts';
 import { registerCatalogueRoutes } from './modules/catalogue/routes.ts';
 import { registerCitizenRoutes } from './modules/citizens/routes.ts';
+import { currentSession } from './modules/agents/require-agent.ts';
+import { currentCitizen } from './modules/citizens/sessions.ts';
 import { registerFranceConnectRoutes } from './modules/identity/routes.ts';
 import { registerPortalPages } from './modules/portal/routes.ts';
 import { registerPrivacyRoutes } from './modules/privacy/routes.ts';
@@ -24,8 +25,9 @@ import { AppError } from './platform/errors.ts';
 import { serializeRequest } from './platform/logging.ts';
 import { registerSecurity } from './platform/security/index.ts';
 import { frameworkErrorHandler, registerErrorHandling } from './platform/web/error-handler.ts';
-import { registerRequestContext, stripTenantPrefix } from './platform/web/request-context.ts';
+import { checkCsrf, registerRequestContext, stripTenantPrefix } from './platform/web/request-context.ts';
 import type { Services } from './services.ts';
+import { registerUploads } from './platform/web/uploads.ts';
 
 const ASSETS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'platform', 'assets');
 
@@ -68,11 +70,18 @@ export async function createApp(
   await app.register(cookie);
   // After the cookie plugin (its onSend writes Set-Cookie, which ours then checks) and before
   // @fastify/rate-limit (its onRoute hook reads the limits the security rules add).
-  registerSecurity(app, config);
+  registerSecurity(
+    app,
+    config,
+    async (request) =>
+      (await currentSession(request, services)) !== null || (await currentCitizen(request, services)) !== null,
+  );
   await app.register(formbody, { bodyLimit: 1024 * 1024 });
-  await app.register(multipart, {
-    attachFieldsToBody: true,
-    limits: { fileSize: config.uploadMaxBytes, files: 10, fields: 200, fieldSize: 100_000 },
+  // Multipart only on routes declaring `config.files`, read after the CSRF check (see uploads.ts).
+  await registerUploads(app, {
+    maxBytes: config.uploadMaxBytes,
+    maxTotalBytes: config.uploadMaxTotalBytes,
+    verifyForm: (request, fields) => checkCsrf(config, request, fields),
   });
   await app.register(rateLimit, {
     global: false,

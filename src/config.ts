@@ -9,6 +9,11 @@ const schema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     HOST: z.string().default('localhost'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_BASE_URL: z
+      .string()
+      .url()
+      .refine((v) => isOrigin(v), 'doit être une origine http(s)://nom[:port], sans chemin ni identifiants')
+      .optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
     DATABASE_URL: z
@@ -33,6 +38,11 @@ const schema = z
       .int()
       .min(1024)
       .default(10 * 1024 * 1024),
+    UPLOAD_MAX_TOTAL_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(30 * 1024 * 1024),
     TRUST_PROXY: z
       .enum(['true', 'false'])
       .default('false')
@@ -52,6 +62,7 @@ const schema = z
       .default('03:30'),
     LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
     FORM_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+    ANONYMOUS_POST_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
     LOGIN_DELAY_BASE_MS: z.coerce.number().int().min(0).default(1000),
     LOGIN_DELAY_MAX_MS: z.coerce.number().int().min(0).default(30_000),
     FRANCECONNECT_ISSUER: z.string().url().optional(),
@@ -70,6 +81,9 @@ const schema = z
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
     }
+    if (env.NODE_ENV === 'production' && !env.PUBLIC_BASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'is required in production' });
+    }
   });
 
 export type Env = z.input<typeof schema>;
@@ -78,6 +92,12 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   host: string;
   port: number;
+  /**
+   * The platform's public origin (scheme, host name, port; no path), e.g. https://guichet.example.org.
+   * Every absolute link (mails, PDFs, OpenID Connect redirect URIs) is built from it and the
+   * tenants' host names, never from the request's Host header (platform/web/public-url.ts).
+   */
+  publicBaseUrl: string;
   logLevel: string;
   /** 'pretty': readable lines (pino-pretty); 'json': one JSON object a line; 'auto': pretty in development on a terminal. */
   logFormat: 'auto' | 'pretty' | 'json';
@@ -92,6 +112,8 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   uploadMaxBytes: number;
+  /** All the files of one request together (a démarche form, a message on the tracking page). */
+  uploadMaxTotalBytes: number;
   trustProxy: boolean;
   trackingRateLimit: number;
   /** Send queued mail from this process; false when `npm run worker` runs beside web processes. */
@@ -104,6 +126,8 @@ export interface Config {
   loginRateLimit: number;
   /** Anonymous request submissions (form and API): per minute per client address. */
   formRateLimit: number;
+  /** Any other POST without a signed-in agent or citizen: per minute per client address. */
+  anonymousPostRateLimit: number;
   /** Progressive delay after the third failed login (doubled at each further failure); 0 turns it off. */
   loginDelayBaseMs: number;
   loginDelayMaxMs: number;
@@ -118,6 +142,22 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+/** An http(s) origin: no user name or password, no path beyond '/', no query, no fragment. */
+function isOrigin(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const u = new URL(value);
+  return (
+    (u.protocol === 'http:' || u.protocol === 'https:') &&
+    u.username === '' &&
+    u.password === '' &&
+    u.pathname === '/' &&
+    u.search === '' &&
+    u.hash === '' &&
+    !value.endsWith('?') &&
+    !value.endsWith('#')
+  );
+}
+
 /** Parses the environment; throws a ConfigError listing every invalid variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -130,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
+    publicBaseUrl: e.PUBLIC_BASE_URL ? new URL(e.PUBLIC_BASE_URL).origin : `http://localhost:${e.PORT}`,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     databaseUrl: e.DATABASE_URL,
@@ -141,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    uploadMaxTotalBytes: e.UPLOAD_MAX_TOTAL_BYTES,
     trustProxy: e.TRUST_PROXY,
     trackingRateLimit: e.TRACKING_RATE_LIMIT,
     mailWorkerEnabled: e.MAIL_WORKER_ENABLED,
@@ -148,6 +190,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobsDailyAt: e.JOBS_DAILY_AT,
     loginRateLimit: e.LOGIN_RATE_LIMIT,
     formRateLimit: e.FORM_RATE_LIMIT,
+    anonymousPostRateLimit: e.ANONYMOUS_POST_RATE_LIMIT,
     loginDelayBaseMs: e.LOGIN_DELAY_BASE_MS,
     loginDelayMaxMs: e.LOGIN_DELAY_MAX_MS,
     franceconnect: {

@@ -1,12 +1,10 @@
 import { sql } from 'kysely';
 import { createApp } from './app.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
-import { openDatabase, type DatabaseHandle } from './db/database.ts';
 import { seedDemo } from './demo/seed-demo.ts';
-import { isDatabaseUnavailable } from './platform/errors.ts';
 import { privacyJobs } from './modules/privacy/jobs.ts';
 import { DailyJobScheduler } from './platform/jobs.ts';
 import { buildServices } from './services.ts';
+import { loadConfigOrExit, openDatabaseOrExit } from './startup.ts';
 import { createLogger } from './platform/logging.ts';
 
 /**
@@ -14,39 +12,10 @@ import { createLogger } from './platform/logging.ts';
  * commune on an empty database, serves HTTP and sends queued mail until SIGTERM or SIGINT.
  */
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config);
 
-  let database: DatabaseHandle;
-  try {
-    database = await openDatabase({
-      url: config.databaseUrl,
-      ownerUrl: config.databaseOwnerUrl,
-      dataDir: config.dataDir,
-      poolSize: config.databasePoolSize,
-    });
-  } catch (err) {
-    // Say "reach" only for network failures: an authentication or migration error is a different fix.
-    const where = config.databaseUrl
-      ? `${isDatabaseUnavailable(err) ? 'reach' : 'open'} the database server at ${redact(config.databaseUrl)}`
-      : `open the embedded database in ${config.dataDir}`;
-    console.error(`Guichet cannot ${where}: ${(err as Error).message || String(err)}`);
-    console.error(
-      config.databaseUrl
-        ? 'Check that the PostgreSQL server is running and that DATABASE_URL is right, or unset DATABASE_URL to use the embedded database.'
-        : 'Check that GUICHET_DATA_DIR is writable and not used by another Guichet process.',
-    );
-    process.exit(1);
-  }
+  const database = await openDatabaseOrExit(config, { poolSize: config.databasePoolSize, who: 'Guichet' });
 
   const tenants = await sql<{ n: number }>`select count(*)::int as n from guichet_tenant_ids()`.execute(database.db);
   if ((tenants.rows[0]?.n ?? 0) === 0 && config.demo) {
@@ -127,10 +96,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
 await main();

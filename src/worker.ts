@@ -1,16 +1,15 @@
-import { loadConfig } from './config.ts';
-import { openDatabase } from './db/database.ts';
 import { privacyJobs } from './modules/privacy/jobs.ts';
 import { DailyJobScheduler } from './platform/jobs.ts';
 import { buildServices } from './services.ts';
 import { createLogger } from './platform/logging.ts';
+import { loadConfigOrExit, openDatabaseOrExit } from './startup.ts';
 
 /**
  * `npm run worker`: sends queued mail and runs the daily jobs, without serving HTTP. Run it beside
  * web processes started with MAIL_WORKER_ENABLED=false (and JOBS_ENABLED=false), so that sending
  * mail does not take CPU from answering pages.
  */
-const config = loadConfig();
+const config = loadConfigOrExit();
 const logger = createLogger(config);
 if (!config.databaseUrl) {
   // The embedded database belongs to one process: there, the web process sends mail itself.
@@ -19,19 +18,7 @@ if (!config.databaseUrl) {
   );
   process.exit(1);
 }
-let database;
-try {
-  database = await openDatabase({
-    url: config.databaseUrl,
-    ownerUrl: config.databaseOwnerUrl,
-    dataDir: config.dataDir,
-    poolSize: 2,
-  });
-} catch (err) {
-  console.error(`The worker cannot open the database: ${(err as Error).message}`);
-  process.exit(1);
-}
-const db = database;
+const db = await openDatabaseOrExit(config, { poolSize: 2, who: 'The worker' });
 const services = buildServices(config, db, logger, { mailWorker: true });
 const jobs = new DailyJobScheduler(privacyJobs(db.db, logger), {
   dailyAt: config.jobsDailyAt,

@@ -2,24 +2,15 @@
  * `npm run job -- <name>`: runs one daily job now, against the configured database, and prints
  * its summary. `npm run job` alone lists the jobs.
  */
-import { loadConfig } from '../config.ts';
-import { openDatabase } from '../db/database.ts';
 import { privacyJobs } from '../modules/privacy/jobs.ts';
 import { runJob } from '../platform/jobs.ts';
 import { createLogger } from '../platform/logging.ts';
+import { loadConfigOrExit, openDatabaseOrExit } from '../startup.ts';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const logger = createLogger(config);
 const name = process.argv[2];
-const database = await openDatabase({
-  url: config.databaseUrl,
-  ownerUrl: config.databaseOwnerUrl,
-  dataDir: config.dataDir,
-  poolSize: 2,
-}).catch((err: unknown) => {
-  console.error(`Cannot open the database: ${(err as Error).message}`);
-  process.exit(1);
-});
+const database = await openDatabaseOrExit(config, { poolSize: 2, who: 'The job' });
 const jobs = privacyJobs(database.db, logger);
 let code = 0;
 try {

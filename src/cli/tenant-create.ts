@@ -1,10 +1,9 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.ts';
-import { openDatabase } from '../db/database.ts';
 import { AppError } from '../platform/errors.ts';
 import { setUpCommune } from '../modules/tenants/set-up-commune.ts';
 import { tenantSiteUrl } from '../modules/tenants/tenant-url.ts';
+import { loadConfigOrExit, openDatabaseOrExit } from '../startup.ts';
 
 /**
  * `npm run tenant:create -- --insee 35238 --host rennes.localhost --admin-email dsi@rennes.fr
@@ -60,29 +59,8 @@ if (!values.insee || !values['admin-email']) {
   process.exit(2);
 }
 
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(1);
-  }
-  throw err;
-}
-let database;
-try {
-  database = await openDatabase({
-    url: config.databaseUrl,
-    ownerUrl: config.databaseOwnerUrl,
-    dataDir: config.dataDir,
-    poolSize: 1,
-  });
-} catch (err) {
-  console.error(`Cannot create the tenant: ${(err as Error).message}`);
-  process.exit(1);
-}
-const port = config.port;
+const config = loadConfigOrExit();
+const database = await openDatabaseOrExit(config, { poolSize: 1, who: 'tenant:create' });
 try {
   const r = await setUpCommune(database, {
     inseeCode: values.insee,
@@ -91,8 +69,7 @@ try {
     referencePrefix: values.prefix,
     admin: { email: values['admin-email'], name: values['admin-name'] },
     contact: { phone: values.phone, email: values.email, address: values.address, website: values.website },
-    // Point publicBaseUrl at the platform's PUBLIC_BASE_URL once the configuration has it.
-    siteUrl: (tenant) => tenantSiteUrl(tenant, { port }),
+    siteUrl: (tenant) => tenantSiteUrl(tenant, config),
     now: new Date(),
   });
   const c = r.contact;

@@ -53,7 +53,9 @@ describe(`the demo commune starts with sample requests (${TEST_DB})`, () => {
     const [passport] = await sql(
       `select d.slug, s.slug as service from requests r join demarches d on d.id = r.demarche_id
          join services s on s.id = r.service_id
-        where r.tenant_id = $1 and r.data::text like '%Mexique%'`,
+        where r.tenant_id = $1
+          and (r.data::text like '%Mexique%'
+               or exists (select from request_events e where e.request_id = r.id and e.body like '%Mexique%'))`,
       [demo.tenantId],
     );
     assert.deepEqual(passport, { slug: 'passeport', service: 'etat-civil' });

@@ -135,17 +135,23 @@ export async function seedSampleRequests(
         .replace(/[\u0300-\u036f]/g, '')
         .toLowerCase();
       const form = demarche.form ? formDefinitionSchema.safeParse(demarche.form) : null;
+      // The citizen's words go in the form's free-text field when it has one meant for them (a
+      // description, a message); otherwise they arrive as the citizen's first message.
       const textField = form?.success
-        ? form.data.sections.flatMap((s) => s.fields).find((f) => f.type === 'textarea')?.name
+        ? form.data.sections
+            .flatMap((s) => s.fields)
+            .find(
+              (f) =>
+                f.type === 'textarea' &&
+                /message|descri|pr[ée]cis|comment|objet|d[ée]tail|motif|explic|situation/i.test(`${f.name} ${f.label}`),
+            )?.name
         : undefined;
       const data: Record<string, unknown> = {
         applicant_given_name: given,
         applicant_family_name: family,
-        ...(line.channel === 'telephone'
-          ? { applicant_phone: `06 00 00 ${String(i).padStart(2, '0').slice(-2)} 00` }
-          : {}),
+        ...(line.channel === 'telephone' ? { applicant_phone: `060000${String(i).padStart(2, '0').slice(-2)}00` } : {}),
         ...(line.channel !== 'telephone' ? { applicant_email: `${email}@example.org` } : {}),
-        [textField ?? 'Message']: line.text,
+        ...(textField ? { [textField]: line.text } : {}),
       };
 
       const events: Event[] = [
@@ -158,6 +164,16 @@ export async function seedSampleRequests(
           at: submitted,
         },
       ];
+      if (!textField) {
+        events.push({
+          kind: 'citizen_message',
+          from: null,
+          to: null,
+          body: line.text,
+          author: 'citizen',
+          at: new Date(submitted.getTime() + 60_000),
+        });
+      }
       const at = (days: number) => new Date(Math.min(submitted.getTime() + days * DAY, today.getTime() - 60_000));
       if (status !== 'recue') {
         events.push({ kind: 'status_changed', from: 'recue', to: 'en_cours', body: '', author: 'agent', at: at(1) });

@@ -5,6 +5,7 @@
 export const ERROR_CODES = {
   validation_failed: 400,
   invalid_input: 400,
+  invalid_host: 400,
   invalid_csrf_token: 403,
   unauthenticated: 401,
   forbidden: 403,

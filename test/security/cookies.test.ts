@@ -22,7 +22,7 @@ describe(`cookies in production (${TEST_DB})`, () => {
   let ctx: TestContext;
 
   before(async () => {
-    ctx = await createTestContext({ env: { NODE_ENV: 'production' } });
+    ctx = await createTestContext({ env: { NODE_ENV: 'production', PUBLIC_BASE_URL: 'http://localhost' } });
     await insertAgent(ctx.database, ctx.tenantId, {
       email: 'biscuit@villebelle.example',
       password: PASSWORD,

@@ -185,7 +185,7 @@ describe(`security headers (${TEST_DB})`, () => {
 describe(`security headers in production (${TEST_DB})`, () => {
   let ctx: TestContext;
   before(async () => {
-    ctx = await createTestContext({ env: { NODE_ENV: 'production' } });
+    ctx = await createTestContext({ env: { NODE_ENV: 'production', PUBLIC_BASE_URL: 'http://localhost' } });
   });
   after(async () => ctx.close());
 

@@ -61,6 +61,8 @@ export function spawnServer(options: {
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
       PORT: String(port),
+      // Links in mails are built from it: the address the tests reach the server at.
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
       GUICHET_DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       SESSION_SECRET: 'ops-test-secret-ops-test-secret-0123456',

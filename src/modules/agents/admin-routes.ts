@@ -22,9 +22,10 @@ import {
 import { listServices } from './repository.ts';
 import { requireAdmin } from './require-agent.ts';
 import { sendAgentPasswordReset } from './reset-agent-password.ts';
-import { agentContext, baseUrl, UUID } from './route-support.ts';
+import { agentContext, UUID } from './route-support.ts';
 import type { SessionAgent } from './sessions.ts';
 import { adminAgentsPage, type InviteValues } from './views/admin-agents-page.ts';
+import { requestBaseUrl } from '../../platform/web/public-url.ts';
 
 const ADMIN_NOTICES: Record<string, string> = {
   invitation: 'L’invitation est envoyée.',
@@ -108,7 +109,7 @@ export function registerAgentAdminRoutes(scope: FastifyInstance, services: Servi
         name: form.value.name,
         role: form.value.role,
         serviceIds: form.value.services,
-        baseUrl: baseUrl(request),
+        baseUrl: requestBaseUrl(services.config, request),
         now: services.clock.now(),
       }),
     );
@@ -154,7 +155,7 @@ export function registerAgentAdminRoutes(scope: FastifyInstance, services: Servi
         tenantName: tenant.name,
         agentId: id,
         adminId: admin.id,
-        baseUrl: baseUrl(request),
+        baseUrl: requestBaseUrl(services.config, request),
         now: services.clock.now(),
       }),
     );

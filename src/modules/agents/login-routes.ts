@@ -49,7 +49,7 @@ import {
   requestAgentPasswordReset,
   resetAgentPassword,
 } from './reset-agent-password.ts';
-import { agentContext, baseUrl, pathForStage, setSessionCookie } from './route-support.ts';
+import { agentContext, pathForStage, setSessionCookie } from './route-support.ts';
 import { confirmEnrolment, startEnrolment } from './second-factor.ts';
 import { AGENT_COOKIE } from './sessions.ts';
 import { otpauthUri, qrCodeSvg } from './totp.ts';
@@ -64,6 +64,7 @@ import {
   secondFactorPage,
 } from './views/identity-pages.ts';
 import { loginPage } from './views/login-page.ts';
+import { requestBaseUrl } from '../../platform/web/public-url.ts';
 
 const LOGIN_FAILED = 'Adresse électronique ou mot de passe incorrect.';
 /** The state of a logout through ProConnect, checked when the provider sends the browser back. */
@@ -173,7 +174,7 @@ export function registerAgentLoginRoutes(scope: FastifyInstance, services: Servi
         target = await logoutUrl(proconnect, {
           idToken,
           state,
-          postLogoutRedirectUri: `${baseUrl(request)}/agent/deconnexion/retour`,
+          postLogoutRedirectUri: `${requestBaseUrl(services.config, request)}/agent/deconnexion/retour`,
         });
       } catch (err) {
         request.log.warn({ err }, 'ProConnect discovery failed at logout');
@@ -376,7 +377,7 @@ export function registerAgentLoginRoutes(scope: FastifyInstance, services: Servi
         tenantId: tenant.id,
         tenantName: tenant.name,
         email: loginEmail(form.value.email),
-        baseUrl: baseUrl(request),
+        baseUrl: requestBaseUrl(services.config, request),
         now: services.clock.now(),
       }),
     );
@@ -429,7 +430,7 @@ export function registerAgentLoginRoutes(scope: FastifyInstance, services: Servi
   // --- ProConnect -------------------------------------------------------------------------
 
   function redirectUri(request: FastifyRequest): string {
-    return `${baseUrl(request)}/agent/connexion/proconnect/retour`;
+    return `${requestBaseUrl(services.config, request)}/agent/connexion/proconnect/retour`;
   }
 
   scope.get('/agent/connexion/proconnect', async (request, reply) => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
+import { freePort } from '../../../test/support/server-process.ts';
 import { after, before, describe, test } from 'node:test';
 import { createTestContext, TEST_DB, type TestContext } from '../../../test/support/test-app.ts';
 import { csrfFrom, insertAgent } from '../../../test/support/factories.ts';
@@ -78,15 +78,18 @@ describe(`agent logout through ProConnect (${TEST_DB})`, () => {
 
   before(async () => {
     provider = await startProConnectProvider();
+    // Redirect URIs are built from PUBLIC_BASE_URL: the app listens on the port it names.
+    const port = await freePort();
+    app = `http://127.0.0.1:${port}`;
     ctx = await createTestContext({
       env: {
+        PUBLIC_BASE_URL: app,
         PROCONNECT_ISSUER: provider.issuer,
         PROCONNECT_CLIENT_ID: provider.clientId,
         PROCONNECT_CLIENT_SECRET: provider.clientSecret,
       },
     });
-    await ctx.app.listen({ host: '127.0.0.1', port: 0 });
-    app = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
+    await ctx.app.listen({ host: '127.0.0.1', port });
     provider.configure([`${app}/agent/connexion/proconnect/retour`], [`${app}/agent/deconnexion/retour`]);
     await ctx.database.ownerQuery(`update tenants set proconnect_domains = $2 where id = $1`, [
       ctx.tenantId,

@@ -22,10 +22,11 @@ import { agentActor } from './policy.ts';
 import { findRequestByReference } from './repository.ts';
 import { authorisedRequest, requestNotFound } from './request-access.ts';
 import { requireAgent } from './require-agent.ts';
-import { agentContext, baseUrl } from './route-support.ts';
+import { agentContext } from './route-support.ts';
 import type { SessionAgent } from './sessions.ts';
 import { requestDetailPage, type RequestDetailPageInput } from './views/request-detail-page.ts';
 import { requestListPage } from './views/request-list-page.ts';
+import { requestBaseUrl } from '../../platform/web/public-url.ts';
 
 const REFERENCE = /^[A-Z]{2,4}-\d{4}-[A-Z0-9]{3,12}$/;
 const NOTICES: Record<string, string> = {
@@ -145,7 +146,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
           agentId: agent.id,
           to: form.value.statut,
           message: form.value.message,
-          baseUrl: baseUrl(request),
+          baseUrl: requestBaseUrl(services.config, request),
           sessionSecret: services.config.sessionSecret,
           now: services.clock.now(),
         });

@@ -12,11 +12,6 @@ export function agentContext(request: FastifyRequest, agent: SessionAgent | null
   return { ...pageContext(request), agent: agent ? { name: agent.name } : null };
 }
 
-/** Moved unchanged from the route files (the configured public base URL replaces it elsewhere). */
-export function baseUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}${request.base}`;
-}
-
 /** Where a session at this stage goes next. */
 export function pathForStage(stage: AgentSessionStage, retour: string): string {
   if (stage === 'second_factor') return `${SECOND_FACTOR_PATH}?retour=${encodeURIComponent(retour)}`;

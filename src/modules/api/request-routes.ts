@@ -21,6 +21,7 @@ import {
   trackingHeadersSchema,
   validationErrorResponse,
 } from './schemas.ts';
+import { requestBaseUrl } from '../../platform/web/public-url.ts';
 
 type Answers = z.infer<typeof submitBodySchema>['answers'];
 
@@ -70,7 +71,7 @@ export function registerApiRequestRoutes(app: FastifyInstance, services: Service
     async (request, reply) => {
       rejectInvalid(request);
       const tenant = requireTenant(request);
-      const baseUrl = `${request.protocol}://${request.host}${request.base}`;
+      const baseUrl = requestBaseUrl(services.config, request);
       const result = await submitRequest(services, tenant, {
         demarcheSlug: request.params.slug,
         answers: flattenAnswers(request.body.answers),

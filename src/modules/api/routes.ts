@@ -17,6 +17,7 @@ import {
 import { registerApiRequestRoutes } from './request-routes.ts';
 import { rejectInvalid } from './validation.ts';
 import { renderApiDocs } from './views/docs-page.ts';
+import { requestBaseUrl } from '../../platform/web/public-url.ts';
 
 const tenantNotFound = notFoundResponse('Collectivité inconnue (code « tenant_not_found »).');
 
@@ -91,8 +92,7 @@ export async function registerApiRoutes(app: FastifyInstance, services: Services
 
   app.get('/api/docs', { schema: { hide: true } }, async (request, reply) => {
     const ctx = pageContext(request);
-    const origin = `${request.protocol}://${request.host}`;
-    const page = renderApiDocs(ctx, apiDocument(app, request), origin);
+    const page = renderApiDocs(ctx, apiDocument(app, request), requestBaseUrl(services.config, request));
     return reply.type('text/html; charset=utf-8').send(page.toString());
   });
 }

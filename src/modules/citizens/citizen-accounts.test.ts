@@ -688,6 +688,78 @@ describe(`citizen accounts and space (${TEST_DB})`, () => {
     assert.equal(anon.statusCode, 303);
   });
 
+  test('forms answer 400 with the summary and what was typed; refusals write nothing', async () => {
+    // Login: empty fields are asked for, no session opens.
+    const empty = await login(browser(), '  ', '');
+    assert.equal(empty.statusCode, 400);
+    assert.match(empty.body, /<title>Erreur – /);
+    assert.match(empty.body, /href="#email">Indiquez votre adresse électronique\./);
+    assert.match(empty.body, /href="#password">Indiquez votre mot de passe\./);
+    assert.equal(cookiesFrom(empty.headers['set-cookie']).guichet_citoyen, undefined);
+
+    // Registration refused by the password policy: no account, no registration cookie, no mail.
+    const b = browser();
+    const weak = await b.submit(`${BASE}/inscription`, `${BASE}/inscription`, {
+      email: 'Refus.Politique@Example.org',
+      password: 'refuspolitique',
+      confirmation: 'refuspolitique',
+    });
+    assert.equal(weak.statusCode, 400);
+    assert.match(weak.body, /votre adresse électronique ou votre nom/);
+    assert.match(weak.body, /value="Refus.Politique@Example.org"/);
+    assert.doesNotMatch(weak.body, /value="refuspolitique"/);
+    assert.equal(b.cookies[REGISTRATION_COOKIE], undefined);
+    const accounts = await ctx.database.ownerQuery(
+      `select count(*)::int as n from citizens where email = 'refus.politique@example.org'`,
+    );
+    assert.equal(accounts.rows[0]!.n, 0);
+    assert.equal((await mailsTo('refus.politique@example.org')).length, 0);
+
+    // A reset link with a refused password: the link still works afterwards.
+    await createCitizen('reset.refus@example.org');
+    await b.submit(`${BASE}/mot-de-passe-oublie`, `${BASE}/mot-de-passe-oublie`, { email: 'reset.refus@example.org' });
+    const link = await lastLink('reset.refus@example.org', '/mot-de-passe/nouveau');
+    const mismatch = await b.submit(link, `${BASE}/mot-de-passe/nouveau`, {
+      jeton: link.split('jeton=')[1]!,
+      password: PASSWORD,
+      confirmation: `${PASSWORD} !`,
+    });
+    assert.equal(mismatch.statusCode, 400);
+    assert.match(mismatch.body, /href="#confirmation">Les deux mots de passe ne sont pas identiques\./);
+    const used = await ctx.database.ownerQuery(
+      `select count(*)::int as n from citizen_tokens t join citizens c on c.id = t.citizen_id
+       where c.email = 'reset.refus@example.org' and t.purpose = 'reset_password' and t.used_at is null`,
+    );
+    assert.equal(used.rows[0]!.n, 1);
+
+    // Preferences: the summary leads to the first radio of the group; nothing is saved.
+    await createCitizen('prefs.refus@example.org');
+    const c = browser();
+    await login(c, 'prefs.refus@example.org');
+    const prefs = await c.submit(`${BASE}/mon-espace/preferences`, `${BASE}/mon-espace/preferences`, {
+      channel: 'pigeon',
+      language: 'fr',
+      needs: ['gros_caracteres', 'telepathie'],
+      needsText: 'x'.repeat(1001),
+    });
+    assert.equal(prefs.statusCode, 400);
+    assert.match(prefs.body, /href="#channel-email">Choisissez comment être contacté\./);
+    assert.match(prefs.body, /href="#need-gros_caracteres">Un des besoins cochés est inconnu\./);
+    assert.match(prefs.body, /id="need-gros_caracteres"[^>]*checked/);
+    assert.match(prefs.body, /aria-invalid="true"\s*>x{1001}<\/textarea>/);
+    const stored = await ctx.database.ownerQuery(
+      `select preferences from citizens where email = 'prefs.refus@example.org'`,
+    );
+    assert.deepEqual(stored.rows[0]!.preferences, {});
+
+    // Revoking a connection that cannot exist: a French 400 page.
+    const revoke = await c.submit(`${BASE}/mon-espace/sessions`, `${BASE}/mon-espace/sessions/revoquer`, {
+      session: 'pas-une-session',
+    });
+    assert.equal(revoke.statusCode, 400);
+    assert.match(revoke.body, /Cette connexion n’existe pas ou est déjà fermée\./);
+  });
+
   test('names are shown escaped', async () => {
     await createCitizen('html@example.org', { givenName: '<img src=x onerror=alert(1)>' });
     const b = browser();

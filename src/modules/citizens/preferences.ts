@@ -1,5 +1,3 @@
-import { formatCharactersFr } from '../../platform/format.ts';
-
 /** What the citizen can choose in "Mes préférences", stored in citizens.preferences. */
 
 export const CHANNELS = { email: 'Courriel', sms: 'SMS', courrier: 'Courrier postal' } as const;
@@ -32,35 +30,6 @@ export function readPreferences(raw: Record<string, unknown>): CitizenPreference
   const needs = Array.isArray(raw.needs) ? raw.needs.filter((n): n is Need => typeof n === 'string' && n in NEEDS) : [];
   const needsText = typeof raw.needsText === 'string' ? raw.needsText.slice(0, NEEDS_TEXT_MAX) : '';
   return { channel, language, needs, needsText };
-}
-
-export type PreferencesInput = { channel: string; language: string; needs: string[]; needsText: string };
-
-export function validatePreferences(
-  input: PreferencesInput,
-): { ok: true; value: CitizenPreferences } | { ok: false; errors: { field: string; message: string }[] } {
-  const errors: { field: string; message: string }[] = [];
-  if (!(input.channel in CHANNELS))
-    errors.push({ field: 'channel-email', message: 'Choisissez comment être contacté.' });
-  if (!(input.language in LANGUAGES)) errors.push({ field: 'language', message: 'Choisissez une langue de la liste.' });
-  if (input.needsText.length > NEEDS_TEXT_MAX) {
-    errors.push({
-      field: 'needsText',
-      message: `Votre précision ne doit pas dépasser ${formatCharactersFr(NEEDS_TEXT_MAX)}.`,
-    });
-  }
-  const unknown = input.needs.filter((n) => !(n in NEEDS));
-  if (unknown.length) errors.push({ field: 'need-gros_caracteres', message: 'Un des besoins cochés est inconnu.' });
-  if (errors.length) return { ok: false, errors };
-  return {
-    ok: true,
-    value: {
-      channel: input.channel as Channel,
-      language: input.language as Language,
-      needs: [...new Set(input.needs as Need[])],
-      needsText: input.needsText.trim(),
-    },
-  };
 }
 
 /** "Mozilla/5.0 (Windows NT 10.0; …) Chrome/120…" → "Chrome sur Windows". */

@@ -18,16 +18,18 @@ function hashOf(value: string): string {
 }
 
 /**
- * The hash of this browser's registration value, creating the value (and its cookie) when the
- * browser has none. The cookie lasts as long as a confirmation link.
+ * This browser's registration value and its hash, creating the value when the browser has none.
+ * Nothing is sent yet: `rememberRegistrationBrowser` sets the cookie once the registration went
+ * through, so that a refused form leaves no cookie behind.
  */
-export function bindRegistrationBrowser(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  config: Pick<Config, 'env'>,
-): string {
+export function registrationBrowser(request: FastifyRequest): { value: string; hash: string } {
   const sent = request.cookies[REGISTRATION_COOKIE];
   const value = sent && FORMAT.test(sent) ? sent : randomBytes(32).toString('base64url');
+  return { value, hash: hashOf(value) };
+}
+
+/** Leaves the registration value in this browser, for as long as a confirmation link lasts. */
+export function rememberRegistrationBrowser(reply: FastifyReply, config: Pick<Config, 'env'>, value: string): void {
   reply.setCookie(REGISTRATION_COOKIE, value, {
     path: '/',
     httpOnly: true,
@@ -36,7 +38,20 @@ export function bindRegistrationBrowser(
     secure: config.env === 'production',
     maxAge: TOKEN_LIFETIME_MS.verify_email / 1000,
   });
-  return hashOf(value);
+}
+
+/**
+ * The hash of this browser's registration value, creating the value (and its cookie) when the
+ * browser has none.
+ */
+export function bindRegistrationBrowser(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  config: Pick<Config, 'env'>,
+): string {
+  const browser = registrationBrowser(request);
+  rememberRegistrationBrowser(reply, config, browser.value);
+  return browser.hash;
 }
 
 /** The hash of the registration value this browser sent, or null when it sent none. */

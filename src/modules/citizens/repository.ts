@@ -120,3 +120,15 @@ export async function savePreferences(
     .where('id', '=', citizenId)
     .execute();
 }
+
+/** The account an address belongs to, if any, with what registration and new links look at. */
+export async function findAccountByEmail(
+  trx: Tx,
+  email: string,
+): Promise<{ id: string; email_verified_at: Date | null; password_hash: string | null } | undefined> {
+  return trx
+    .selectFrom('citizens')
+    .select(['id', 'email_verified_at', 'password_hash'])
+    .where('email', '=', email)
+    .executeTakeFirst();
+}

@@ -1,9 +1,11 @@
 import type { Tx } from '../../db/tenant-scope.ts';
 import { queueMail } from '../../platform/mail.ts';
+import type { FieldError } from '../../platform/web/form.ts';
 import { hashPassword } from '../agents/password.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { resetPasswordMail } from './mails.ts';
-import { consumeToken, issueToken, voidTokens } from './tokens.ts';
+import { newPasswordErrors } from './password-choice.ts';
+import { consumeToken, inspectToken, issueToken, voidTokens } from './tokens.ts';
 
 /**
  * Sends a reset link when the address has an account. The caller answers the same way whether
@@ -38,12 +40,20 @@ export async function requestPasswordReset(
  * Sets a new password with a reset link. The link proves access to the mailbox, so it also
  * confirms the address. Every session of the citizen is closed and pending confirmation links
  * are voided: whoever knew the old password (perhaps someone who registered this address
- * before its owner) is logged out everywhere and keeps no way in. Returns false when the link is unknown, expired or already used.
+ * before its owner) is logged out everywhere and keeps no way in. Returns null when the link is
+ * unknown, expired or already used; `{ ok: false, errors }` when the password policy refuses the
+ * password or the confirmation differs (the link stays usable).
  */
 export async function resetPassword(
   trx: Tx,
-  input: { token: string; password: string; now: Date },
-): Promise<{ citizenId: string } | null> {
+  tenant: Tenant,
+  input: { token: string; password: string; confirmation: string; now: Date },
+): Promise<{ ok: true; citizenId: string } | { ok: false; errors: FieldError[] } | null> {
+  const state = await inspectToken(trx, input.token, 'reset_password', input.now);
+  if (state.state !== 'valid') return null;
+  const account = await trx.selectFrom('citizens').select('email').where('id', '=', state.citizenId).executeTakeFirst();
+  const errors = newPasswordErrors({ ...input, email: account?.email ?? '', tenantName: tenant.name });
+  if (errors.length) return { ok: false, errors };
   const citizenId = await consumeToken(trx, input.token, 'reset_password', input.now);
   if (!citizenId) return null;
   const passwordHash = await hashPassword(input.password);
@@ -65,11 +75,5 @@ export async function resetPassword(
   // Confirmation links issued to whoever registered before are worth nothing any more.
   await voidTokens(trx, citizenId, 'verify_email', input.now);
   await trx.deleteFrom('citizen_sessions').where('citizen_id', '=', citizenId).execute();
-  return { citizenId };
-}
-
-/** The email of the account a reset link is for, to check the new password against it. */
-export async function citizenEmail(trx: Tx, citizenId: string): Promise<string> {
-  const row = await trx.selectFrom('citizens').select('email').where('id', '=', citizenId).executeTakeFirst();
-  return row?.email ?? '';
+  return { ok: true, citizenId };
 }

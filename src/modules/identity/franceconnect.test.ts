@@ -5,7 +5,6 @@
  * no session opened.
  */
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../../test/support/server-process.ts';
 import { startTestFranceConnect, type TestFranceConnect } from '../../../test/support/oidc-provider.ts';
@@ -91,16 +90,19 @@ describe('FranceConnect login', { timeout: 120_000 }, () => {
 
   before(async () => {
     const fcPort = await freePort();
+    // Redirect URIs are built from PUBLIC_BASE_URL: the app listens on the port it names.
+    const appPort = await freePort();
+    origin = `http://127.0.0.1:${appPort}`;
     ctx = await createTestContext({
       env: {
+        PUBLIC_BASE_URL: origin,
         FRANCECONNECT_ISSUER: `http://127.0.0.1:${fcPort}`,
         FRANCECONNECT_CLIENT_ID: 'guichet-test',
         FRANCECONNECT_CLIENT_SECRET: 'test-client-secret-0123456789abcdef',
         TRACKING_RATE_LIMIT: '1000',
       },
     });
-    await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-    origin = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
+    await ctx.app.listen({ port: appPort, host: '127.0.0.1' });
     fc = await startTestFranceConnect({ port: fcPort, rpOrigins: [origin] });
   });
   after(async () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { pageContext, portalBaseUrl } from '../../platform/web/request-context.ts';
+import { pageContext } from '../../platform/web/request-context.ts';
+import { requestBaseUrl } from '../../platform/web/public-url.ts';
 import type { Services } from '../../services.ts';
 import { currentCitizen } from '../citizens/sessions.ts';
 import { LOGOUT_FLOW_COOKIE, setFlowCookie } from './flow-cookie.ts';
@@ -27,7 +28,7 @@ export async function logoutThroughFranceConnect(
     const target = await rp.endSessionUrl({
       idToken: session.idToken,
       state,
-      postLogoutRedirectUri: `${portalBaseUrl(request)}/deconnexion/retour`,
+      postLogoutRedirectUri: `${requestBaseUrl(services.config, request)}/deconnexion/retour`,
     });
     setFlowCookie(reply, services.config, LOGOUT_FLOW_COOKIE, { t: ctx.tenant.id, state }, services.clock.now());
     reply.redirect(target, 303);

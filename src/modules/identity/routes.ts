@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Services } from '../../services.ts';
-import { pageContext, portalBaseUrl } from '../../platform/web/request-context.ts';
+import { pageContext } from '../../platform/web/request-context.ts';
 import type { SafeHtml } from '../../platform/html.ts';
+import { queryParam, sendHtml } from '../../platform/web/reply.ts';
 import { logoutCitizen, useCitizenSession } from '../citizens/session-cookie.ts';
 import { CITIZEN_COOKIE } from '../citizens/sessions.ts';
 import {
@@ -15,9 +16,11 @@ import {
 import { franceConnectFor, FranceConnectUnavailable, type FlowSecrets } from './franceconnect.ts';
 import { signInWithFranceConnect } from './sign-in-with-franceconnect.ts';
 import { loggedOutPage, loginCancelledPage, loginFailedPage, logoutUnverifiedPage, unavailablePage } from './views.ts';
+import { requestBaseUrl } from '../../platform/web/public-url.ts';
 
+/** Login and logout pages carry the outcome of one flow: never cached. */
 function send(reply: FastifyReply, status: number, page: SafeHtml) {
-  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page.toString());
+  return sendHtml(reply.header('cache-control', 'no-store'), page, status);
 }
 
 /**
@@ -29,25 +32,23 @@ export function registerFranceConnectRoutes(app: FastifyInstance, services: Serv
   // Starting flows is cheap for us but not for the provider: bound it per address.
   const flowLimit = { rateLimit: { max: 30, timeWindow: '1 minute' } };
 
-  app.get<{ Querystring: { retour?: string } }>(
-    '/connexion/franceconnect',
-    { config: flowLimit },
-    async (request, reply) => {
-      const ctx = pageContext(request);
-      const rp = franceConnectFor(config);
-      if (!rp) return send(reply, 503, unavailablePage(ctx));
-      const retour = safeReturnPath(request.query.retour);
-      try {
-        const { url, secrets } = await rp.start(`${portalBaseUrl(request)}/connexion/franceconnect/retour`);
-        setFlowCookie(reply, config, LOGIN_FLOW_COOKIE, { t: ctx.tenant.id, ...secrets, retour }, services.clock.now());
-        return reply.redirect(url, 303);
-      } catch (err) {
-        if (!(err instanceof FranceConnectUnavailable)) throw err;
-        request.log.warn({ err }, 'FranceConnect unavailable');
-        return send(reply, 503, unavailablePage(ctx));
-      }
-    },
-  );
+  app.get('/connexion/franceconnect', { config: flowLimit }, async (request, reply) => {
+    const ctx = pageContext(request);
+    const rp = franceConnectFor(config);
+    if (!rp) return send(reply, 503, unavailablePage(ctx));
+    const retour = safeReturnPath(queryParam(request, 'retour'));
+    try {
+      const { url, secrets } = await rp.start(
+        `${requestBaseUrl(services.config, request)}/connexion/franceconnect/retour`,
+      );
+      setFlowCookie(reply, config, LOGIN_FLOW_COOKIE, { t: ctx.tenant.id, ...secrets, retour }, services.clock.now());
+      return reply.redirect(url, 303);
+    } catch (err) {
+      if (!(err instanceof FranceConnectUnavailable)) throw err;
+      request.log.warn({ err }, 'FranceConnect unavailable');
+      return send(reply, 503, unavailablePage(ctx));
+    }
+  });
 
   app.get('/connexion/franceconnect/retour', { config: flowLimit }, async (request, reply) => {
     const ctx = pageContext(request);
@@ -87,12 +88,12 @@ export function registerFranceConnectRoutes(app: FastifyInstance, services: Serv
     }
   });
 
-  app.get<{ Querystring: { state?: string } }>('/deconnexion/retour', async (request, reply) => {
+  app.get('/deconnexion/retour', async (request, reply) => {
     const ctx = pageContext(request);
     const flow = readFlowCookie(request, config, LOGOUT_FLOW_COOKIE, services.clock.now());
     clearFlowCookie(reply, LOGOUT_FLOW_COOKIE);
-    const state = request.query.state;
-    if (!flow || flow.t !== ctx.tenant.id || typeof state !== 'string' || state !== flow.state) {
+    const state = queryParam(request, 'state');
+    if (!flow || flow.t !== ctx.tenant.id || state === '' || state !== flow.state) {
       return send(reply, 400, logoutUnverifiedPage(ctx));
     }
     await logoutCitizen(request, reply, services);

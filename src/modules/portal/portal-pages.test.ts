@@ -177,7 +177,8 @@ describe(`portal institutional pages (${TEST_DB})`, () => {
     assert.match(text, /produire des PDF balisés/);
     assert.match(text, /Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07/);
     assert.match(body, /<a href="tel:0969390000">09 69 39 00 00<\/a>/);
-    assert.match(body, /<a href="http:\/\/localhost(:80)?\/t\/villebelle\/">/);
+    // The configured address (PUBLIC_BASE_URL), not the request's Host.
+    assert.match(body, /<a href="http:\/\/localhost:3000\/t\/villebelle\/">/);
 
     await setContact(ctx, petiteville, {
       accessibilityStatus: 'partiellement conforme',

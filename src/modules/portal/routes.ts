@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.ts';
 import { pageContext, requireTenant } from '../../platform/web/request-context.ts';
-import { url } from '../../platform/web/layout.ts';
 import { sendHtml } from '../../platform/web/reply.ts';
 import { listPublicCatalogue } from './list-public-catalogue.ts';
 import { accessibilityPage } from './views/accessibility-page.ts';
@@ -9,6 +8,7 @@ import { contactPage } from './views/contact-page.ts';
 import { legalNoticePage } from './views/legal-notice-page.ts';
 import { privacyPage } from './views/privacy-page.ts';
 import { sitemapPage } from './views/sitemap-page.ts';
+import { requestBaseUrl } from '../../platform/web/public-url.ts';
 
 /** The portal's institutional pages: contact, legal notice, privacy, accessibility, site map. */
 export function registerPortalPages(app: FastifyInstance, services: Services): void {
@@ -20,7 +20,7 @@ export function registerPortalPages(app: FastifyInstance, services: Services): v
 
   app.get('/accessibilite', async (request, reply) => {
     const ctx = pageContext(request);
-    const siteUrl = `${request.protocol}://${request.host}${url(ctx, '/')}`;
+    const siteUrl = `${requestBaseUrl(services.config, request)}/`;
     return sendHtml(reply, accessibilityPage(ctx, { siteUrl, today: services.clock.now() }));
   });
 

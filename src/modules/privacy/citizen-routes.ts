@@ -21,9 +21,10 @@ import { collectCitizenData } from './export-data.ts';
 import { erasureConfirmationForm } from './forms.ts';
 import { findDocumentForDownload, listMyDocuments } from './my-documents.ts';
 import { findPendingErasure } from './repository.ts';
-import { attachment, baseUrl, CitizenLoginRequired, UUID } from './route-support.ts';
+import { attachment, CitizenLoginRequired, UUID } from './route-support.ts';
 import { erasedPage, erasureConfirmPage, myDataPage } from './views/pages.ts';
 import { withdrawConsent } from './withdraw-consent.ts';
+import { requestBaseUrl } from '../../platform/web/public-url.ts';
 
 const DONE_NOTICES: Record<string, string> = {
   effacement: 'Votre demande d’effacement est enregistrée.',
@@ -181,7 +182,7 @@ export function registerCitizenDataRoutes(scope: FastifyInstance, services: Serv
         },
         assessment,
         now,
-        baseUrl: baseUrl(request),
+        baseUrl: requestBaseUrl(services.config, request),
       });
       return { kind: 'requested' as const };
     });

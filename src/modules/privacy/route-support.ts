@@ -18,11 +18,6 @@ export function agentContext(request: FastifyRequest, agent: SessionAgent): Page
   return { ...pageContext(request), agent: { name: agent.name } };
 }
 
-/** Moved unchanged from routes.ts (the configured public base URL replaces it elsewhere). */
-export function baseUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}${request.base}`;
-}
-
 export function attachment(name: string): string {
   return `attachment; filename="${name}"`;
 }

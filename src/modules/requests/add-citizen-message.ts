@@ -4,7 +4,7 @@ import { inTenant } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { UploadedFile } from '../../platform/web/form-body.ts';
 import type { Tenant } from '../tenants/tenant.ts';
-import { checkUploadedFile, safeFilename } from './file-check.ts';
+import { checkUploadedFile, storedFilename } from './file-check.ts';
 import { findTrackedRequest } from './find-tracked-request.ts';
 import { insertDocument, insertEvent, setStatus } from './repository.ts';
 import { isOpen } from './status.ts';
@@ -42,7 +42,12 @@ export async function addCitizenMessage(
   const accepted: { filename: string; mimeType: string; data: Buffer }[] = [];
   for (const file of input.files) {
     const check = await checkUploadedFile(file);
-    if (check.ok) accepted.push({ filename: safeFilename(file.filename), mimeType: check.mimeType, data: file.data });
+    if (check.ok)
+      accepted.push({
+        filename: storedFilename(file.filename, check.mimeType),
+        mimeType: check.mimeType,
+        data: file.data,
+      });
     else errors.push({ field: 'documents', message: check.message });
   }
   if (errors.length > 0) return { ok: false, errors };

@@ -262,13 +262,19 @@ describe(`citizen request journey (${TEST_DB})`, () => {
     assert.match(res.body, /value="12 rue des Lilas"/);
   });
 
-  test('an upload over the size limit gets a 413 page that explains', async () => {
+  test('an upload over the size limit brings the form back with the limit, keeping what was typed', async () => {
     const res = await submit(validAnswers(), [
       { field: 'photo', filename: 'grosse.png', type: 'image/png', data: Buffer.alloc(300_000, 1) },
     ]);
-    assert.equal(res.statusCode, 413);
-    assert.match(res.body, /Fichier trop lourd/);
-    assert.match(res.body, /0,2 Mo|0\.2 Mo/);
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /class="error-summary"/);
+    assert.match(res.body, /grosse\.png[^<]*est trop lourd/);
+    assert.match(res.body, /195 Ko par fichier/);
+    assert.match(res.body, /value="12 rue des Lilas"/);
+    const stored = await ctx.database.ownerQuery(
+      `select count(*)::int as n from request_documents where filename like 'grosse%'`,
+    );
+    assert.equal(stored.rows[0]!.n, 0);
   });
 
   test('the tracking look-up form leads to the request, or explains what is missing', async () => {

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { crc32, deflateSync } from 'node:zlib';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import type { UploadedFile } from '../../platform/web/form-body.ts';
-import { checkUploadedFile, safeFilename } from './file-check.ts';
+import { checkUploadedFile, safeFilename, storedFilename } from './file-check.ts';
 
 /** A real PNG (2×2, RGB), with its chunks' CRCs, written by hand rather than trusted from a string. */
 function tinyPng(): Buffer {
@@ -148,9 +148,34 @@ describe('checkUploadedFile', () => {
     assert.match(plain(r.ok ? '' : r.message), /^Le fichier « évier\.pdf » n'est pas un vrai fichier PDF/);
   });
 
+  test('a file dropped over a size limit is refused with that limit, whatever its bytes', async () => {
+    const one = await checkUploadedFile({
+      ...file('grosse.pdf', Buffer.alloc(0)),
+      tooLarge: { scope: 'file', limitBytes: 10 * 1024 * 1024 },
+    });
+    assert.equal(one.ok, false);
+    assert.match(
+      plain((one as { message: string }).message),
+      /« grosse\.pdf » est trop lourd : la taille maximale est de 10 Mo par fichier/,
+    );
+    const all = await checkUploadedFile({
+      ...file('de-trop.pdf', Buffer.alloc(0)),
+      tooLarge: { scope: 'total', limitBytes: 30 * 1024 * 1024 },
+    });
+    assert.match(plain((all as { message: string }).message), /« de-trop\.pdf » n'a pas été reçu .* 30 Mo au total/);
+  });
+
   test('a file too short to be recognised is refused, not a crash', async () => {
     const r = await checkUploadedFile(file('coupé.png', tinyPng().subarray(0, 6)));
     assert.equal(r.ok, false);
+  });
+});
+
+describe('storedFilename', () => {
+  test('safe name, extension of the detected type', () => {
+    assert.equal(storedFilename('C:\\Users\\scan.hta', 'application/pdf'), 'scan.pdf');
+    assert.equal(storedFilename('photo\u202egnp.exe', 'image/png'), 'photognp.png');
+    assert.equal(storedFilename('..', 'image/jpeg'), 'document.jpg');
   });
 });
 

@@ -1,4 +1,6 @@
 import { fileTypeFromBuffer } from 'file-type';
+import { nameForType } from '../../platform/files.ts';
+import { formatBytes } from '../../platform/format.ts';
 import type { UploadedFile } from '../../platform/web/form-body.ts';
 import { FILE_TYPES, type AcceptedFileType } from '../catalogue/form-definition.ts';
 
@@ -61,6 +63,18 @@ export async function checkUploadedFile(
   const name = quote(safeFilename(file.filename));
   const formats = `Formats acceptés${NBSP}: ${allowed.map((t) => LABELS[t]).join(', ')}.`;
 
+  if (file.tooLarge?.scope === 'file') {
+    return {
+      ok: false,
+      message: `Le fichier ${name} est trop lourd${NBSP}: la taille maximale est de ${formatBytes(file.tooLarge.limitBytes)} par fichier. Réduisez-le (par exemple en le scannant en noir et blanc) puis ajoutez-le à nouveau.`,
+    };
+  }
+  if (file.tooLarge) {
+    return {
+      ok: false,
+      message: `Le fichier ${name} n'a pas été reçu${NBSP}: les fichiers envoyés en une fois ne peuvent pas dépasser ${formatBytes(file.tooLarge.limitBytes)} au total. Envoyez des fichiers plus légers ou moins de fichiers.`,
+    };
+  }
   if (file.data.length === 0) {
     return { ok: false, message: `Le fichier ${name} est vide. Choisissez un fichier qui contient votre document.` };
   }
@@ -84,6 +98,14 @@ export async function checkUploadedFile(
     };
   }
   return { ok: false, message: `Le fichier ${name} n'est pas dans un format accepté. ${formats}` };
+}
+
+/**
+ * The name a checked file is stored and served under: made safe, with the extension of the
+ * type detected from its content ("scan.hta" that is a PDF is stored as "scan.pdf").
+ */
+export function storedFilename(filename: string, detectedType: AcceptedFileType): string {
+  return nameForType(safeFilename(filename), detectedType);
 }
 
 function extensionOf(filename: string): string {

@@ -206,14 +206,12 @@ describe('receipt PDF', () => {
 
   test('a very long word (a pasted link) is cut across lines, not lost', async () => {
     const word = 'https://exemple.fr/' + 'abcdefghij'.repeat(300);
-    const started = Date.now();
     const pages = await pagesOf(await renderReceiptPdf(receipt({ answers: [{ label: 'Lien', value: word }] })));
     // The word may go on over a page break: read the pages without their footers.
     const text = pages
       .map((page) => page.replace(/Villebelle-sur-Évreuse – récépissé VB-2026-4F7K2\s*Page \d+ sur \d+/, ''))
       .join('');
     assert.ok(text.replace(/\n/g, '').includes(word));
-    assert.ok(Date.now() - started < 5000);
   });
 
   test('HTML in an answer is shown as plain text', async () => {

@@ -1,10 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../../services.ts';
-import { pageContext, portalBaseUrl, requireTenant } from '../../platform/web/request-context.ts';
+import { pageContext, requireTenant } from '../../platform/web/request-context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { currentCitizen } from '../citizens/sessions.ts';
 import { formIdentity } from '../identity/form-identity.ts';
-import { fieldValue, readFormBody } from '../../platform/web/form-body.ts';
+import { fieldValue, readFormBody, type FormFields } from '../../platform/web/form-body.ts';
 import { addCitizenMessage } from './add-citizen-message.ts';
 import { findTrackedRequest, NOT_FOUND_MESSAGE } from './find-tracked-request.ts';
 import { presentAnswers } from './form-engine/present.ts';
@@ -13,8 +13,7 @@ import { trackingUrl } from './notifications.ts';
 import { displayTrackingSecret, normalizeReference } from './reference.ts';
 import { loadOnlineForm, submitRequest } from './submit-request.ts';
 import { confirmationPage, formPage, lookupPage, trackingPage } from './views.ts';
-
-/** Absolute URL of the tenant's portal as the citizen reached it (for links in mails and PDFs). */
+import { requestBaseUrl } from '../../platform/web/public-url.ts';
 
 interface RefParams {
   reference: string;
@@ -47,36 +46,50 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
       );
   });
 
-  app.post<{ Params: { slug: string } }>('/demarches/:slug/demande', async (request, reply) => {
-    const ctx = pageContext(request);
-    const body = readFormBody(request);
-    const { _csrf: _ignored, ...answers } = body.fields as RawAnswers;
-    const who = formIdentity(await currentCitizen(request, services));
-    const result = await submitRequest(services, ctx.tenant, {
-      citizen: who.citizen,
-      demarcheSlug: request.params.slug,
-      answers,
-      files: body.files,
-      channel: 'en-ligne',
-      baseUrl: portalBaseUrl(request),
-    });
-    if (!result.ok) {
-      const d = await loadOnlineForm(services, ctx.tenant, request.params.slug);
-      return reply
-        .code(400)
-        .type('text/html; charset=utf-8')
-        .send(
-          formPage(
-            ctx,
-            d,
-            { values: answers, errors: result.errors, filesToReattach: result.filesToReattach, locked: who.locked },
-            maxUploadMb,
-          ).toString(),
-        );
-    }
-    const { reference, secret } = result.request;
-    return reply.redirect(`${request.base}/demandes/${reference}/confirmation?cle=${encodeURIComponent(secret)}`, 303);
-  });
+  // Files are read only after the CSRF token, and only for a démarche that exists.
+  const formFiles = {
+    maxFiles: 10,
+    beforeFiles: async (request: FastifyRequest) => {
+      await loadOnlineForm(services, requireTenant(request), (request.params as { slug: string }).slug);
+    },
+  };
+  app.post<{ Params: { slug: string } }>(
+    '/demarches/:slug/demande',
+    { config: { files: formFiles } },
+    async (request, reply) => {
+      const ctx = pageContext(request);
+      const body = readFormBody(request);
+      const { _csrf: _ignored, ...answers } = body.fields as RawAnswers;
+      const who = formIdentity(await currentCitizen(request, services));
+      const result = await submitRequest(services, ctx.tenant, {
+        citizen: who.citizen,
+        demarcheSlug: request.params.slug,
+        answers,
+        files: body.files,
+        channel: 'en-ligne',
+        baseUrl: requestBaseUrl(services.config, request),
+      });
+      if (!result.ok) {
+        const d = await loadOnlineForm(services, ctx.tenant, request.params.slug);
+        return reply
+          .code(400)
+          .type('text/html; charset=utf-8')
+          .send(
+            formPage(
+              ctx,
+              d,
+              { values: answers, errors: result.errors, filesToReattach: result.filesToReattach, locked: who.locked },
+              maxUploadMb,
+            ).toString(),
+          );
+      }
+      const { reference, secret } = result.request;
+      return reply.redirect(
+        `${request.base}/demandes/${reference}/confirmation?cle=${encodeURIComponent(secret)}`,
+        303,
+      );
+    },
+  );
 
   app.get<{ Params: RefParams; Querystring: KeyQuery }>(
     '/demandes/:reference/confirmation',
@@ -138,30 +151,45 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
     },
   );
 
-  app.post<{ Params: RefParams }>('/suivi/:reference/messages', { config: lookupLimit }, async (request, reply) => {
-    const ctx = pageContext(request);
-    // The canonical reference (a fullwidth spelling is the same request; a line break is none):
-    // what is looked up and what the redirect below carries.
-    const reference = normalizeReference(request.params.reference);
-    if (!reference) throw new AppError('request_not_found', NOT_FOUND_MESSAGE);
-    const body = readFormBody(request);
-    const secret = fieldValue(body, 'cle');
-    const message = fieldValue(body, 'message');
-    const result = await addCitizenMessage(services, ctx.tenant, {
-      reference,
-      secret,
-      message,
-      files: body.files.filter((f) => f.fieldName === 'documents'),
-    });
-    if (!result.ok) {
-      const r = await findTrackedRequest(services, ctx.tenant, reference, secret);
-      return reply
-        .code(400)
-        .type('text/html; charset=utf-8')
-        .send(trackingPage(ctx, r, secret, { message, errors: result.errors }).toString());
-    }
-    return reply.redirect(`${request.base}/suivi/${reference}?cle=${encodeURIComponent(secret)}&envoye=1#ajouter`, 303);
-  });
+  // Documents are read only once the tracking code sent before them opens the request.
+  const messageFiles = {
+    maxFiles: 10,
+    beforeFiles: async (request: FastifyRequest, fields: FormFields) => {
+      const reference = (request.params as RefParams).reference;
+      await findTrackedRequest(services, requireTenant(request), reference, fieldValue({ fields }, 'cle'));
+    },
+  };
+  app.post<{ Params: RefParams }>(
+    '/suivi/:reference/messages',
+    { config: { ...lookupLimit, files: messageFiles } },
+    async (request, reply) => {
+      const ctx = pageContext(request);
+      // The canonical reference (a fullwidth spelling is the same request; a line break is none):
+      // what is looked up and what the redirect below carries.
+      const reference = normalizeReference(request.params.reference);
+      if (!reference) throw new AppError('request_not_found', NOT_FOUND_MESSAGE);
+      const body = readFormBody(request);
+      const secret = fieldValue(body, 'cle');
+      const message = fieldValue(body, 'message');
+      const result = await addCitizenMessage(services, ctx.tenant, {
+        reference,
+        secret,
+        message,
+        files: body.files.filter((f) => f.fieldName === 'documents'),
+      });
+      if (!result.ok) {
+        const r = await findTrackedRequest(services, ctx.tenant, reference, secret);
+        return reply
+          .code(400)
+          .type('text/html; charset=utf-8')
+          .send(trackingPage(ctx, r, secret, { message, errors: result.errors }).toString());
+      }
+      return reply.redirect(
+        `${request.base}/suivi/${reference}?cle=${encodeURIComponent(secret)}&envoye=1#ajouter`,
+        303,
+      );
+    },
+  );
 
   app.get<{ Params: RefParams; Querystring: KeyQuery }>(
     '/suivi/:reference/recepisse.pdf',
@@ -180,7 +208,7 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
         reference: r.reference,
         // findTrackedRequest accepted it, so it is a valid code, shown as the lookup page asks for it.
         trackingCode: displayTrackingSecret(secret) ?? secret,
-        lookupUrl: `${portalBaseUrl(request)}/suivi`,
+        lookupUrl: `${requestBaseUrl(services.config, request)}/suivi`,
         demarcheTitle: r.demarcheTitle,
         submittedAt: r.submittedAt,
         dueOn: r.dueOn,
@@ -190,7 +218,7 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
         documents: r.documents
           .filter((d) => d.fieldName !== null)
           .map((d) => ({ filename: d.filename, sizeBytes: d.sizeBytes })),
-        trackingUrl: trackingUrl(portalBaseUrl(request), r.reference, secret),
+        trackingUrl: trackingUrl(requestBaseUrl(services.config, request), r.reference, secret),
       });
       return reply
         .type('application/pdf')

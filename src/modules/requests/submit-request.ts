@@ -6,7 +6,7 @@ import type { FormDefinition } from '../catalogue/form-definition.ts';
 import { cachedFormDefinition } from './form-engine/definition-cache.ts';
 import { consentsGivenOnForm } from '../privacy/consents.ts';
 import type { Tenant } from '../tenants/tenant.ts';
-import { checkUploadedFile, safeFilename } from './file-check.ts';
+import { checkUploadedFile, storedFilename } from './file-check.ts';
 import { anchorOf, validateAnswers, type FieldError, type RawAnswers } from './form-engine/validate.ts';
 import { submissionMail } from './notifications.ts';
 import { generateReference, generateTrackingSecret, hashTrackingSecret } from './reference.ts';
@@ -108,7 +108,7 @@ export async function submitRequest(
       if (check.ok)
         accepted.push({
           fieldName: field.name,
-          filename: safeFilename(file.filename),
+          filename: storedFilename(file.filename, check.mimeType),
           mimeType: check.mimeType,
           data: file.data,
         });

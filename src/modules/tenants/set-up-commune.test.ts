@@ -38,7 +38,7 @@ describe(`a new commune from tenant:create can start (${TEST_DB})`, () => {
       inseeCode: '35238',
       admin: { email: 'DSI@Rennes.example' },
       contact: { phone: '02 23 62 10 10', address: 'Place de la Mairie' },
-      siteUrl: (t) => tenantSiteUrl(t, { port: 3000 }),
+      siteUrl: (t) => tenantSiteUrl(t, { publicBaseUrl: 'http://localhost:3000' }),
       now: new Date(),
     });
   });
@@ -183,7 +183,7 @@ describe(`a new commune from tenant:create can start (${TEST_DB})`, () => {
         inseeCode: '35288',
         slug: 'saint-malo',
         admin: { email: 'pas-une-adresse' },
-        siteUrl: (t) => tenantSiteUrl(t, { port: 3000 }),
+        siteUrl: (t) => tenantSiteUrl(t, { publicBaseUrl: 'http://localhost:3000' }),
         now: new Date(),
       }),
       /n’est pas valide/,
@@ -192,7 +192,7 @@ describe(`a new commune from tenant:create can start (${TEST_DB})`, () => {
       setUpCommune(ctx.database, {
         inseeCode: '35238',
         admin: { email: 'autre@rennes.example' },
-        siteUrl: (t) => tenantSiteUrl(t, { port: 3000 }),
+        siteUrl: (t) => tenantSiteUrl(t, { publicBaseUrl: 'http://localhost:3000' }),
         now: new Date(),
       }),
       /déjà/,
@@ -202,18 +202,16 @@ describe(`a new commune from tenant:create can start (${TEST_DB})`, () => {
 });
 
 describe('tenantSiteUrl', () => {
-  test('local host names keep the port, others are https, no host uses the /t/ prefix', () => {
+  test('a host name takes PUBLIC_BASE_URL’s scheme and port; no host uses the /t/ prefix', () => {
+    const local = { publicBaseUrl: 'http://localhost:3000' };
+    assert.equal(tenantSiteUrl({ slug: 'rennes', hosts: ['rennes.localhost'] }, local), 'http://rennes.localhost:3000');
     assert.equal(
-      tenantSiteUrl({ slug: 'rennes', hosts: ['rennes.localhost'] }, { port: 3000 }),
-      'http://rennes.localhost:3000',
-    );
-    assert.equal(
-      tenantSiteUrl({ slug: 'rennes', hosts: ['guichet.rennes.fr'] }, { port: 3000 }),
+      tenantSiteUrl({ slug: 'rennes', hosts: ['guichet.rennes.fr'] }, { publicBaseUrl: 'https://guichet.example' }),
       'https://guichet.rennes.fr',
     );
-    assert.equal(tenantSiteUrl({ slug: 'rennes', hosts: [] }, { port: 8080 }), 'http://localhost:8080/t/rennes');
+    assert.equal(tenantSiteUrl({ slug: 'rennes', hosts: [] }, local), 'http://localhost:3000/t/rennes');
     assert.equal(
-      tenantSiteUrl({ slug: 'rennes', hosts: [] }, { port: 8080, publicBaseUrl: 'https://guichet.example/' }),
+      tenantSiteUrl({ slug: 'rennes', hosts: [] }, { publicBaseUrl: 'https://guichet.example' }),
       'https://guichet.example/t/rennes',
     );
   });

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
 import { originOf, registerSecurityHeaders } from './headers.ts';
 import { LoginThrottle } from './login-throttle.ts';
@@ -26,13 +26,23 @@ export function providerOrigins(config: Config): string[] {
 /**
  * Headers, rate-limit rules and budgets, the input guard and the login throttle. Call before
  * registering @fastify/rate-limit (its onRoute hook reads what the rules add) and before any route.
+ * `isSignedIn` (a valid agent or citizen session) exempts a request from the limit on anonymous POSTs.
  */
-export function registerSecurity(app: FastifyInstance, config: Config): void {
-  registerRateLimitRules(app, {
-    loginPerMinute: config.loginRateLimit,
-    formPerMinute: config.formRateLimit,
-    trackingPerMinute: config.trackingRateLimit,
-  });
+export function registerSecurity(
+  app: FastifyInstance,
+  config: Config,
+  isSignedIn: (request: FastifyRequest) => Promise<boolean>,
+): void {
+  registerRateLimitRules(
+    app,
+    {
+      loginPerMinute: config.loginRateLimit,
+      formPerMinute: config.formRateLimit,
+      trackingPerMinute: config.trackingRateLimit,
+      anonymousPostPerMinute: config.anonymousPostRateLimit,
+    },
+    isSignedIn,
+  );
   // NUL bytes and lone surrogates anywhere in the input: 400 before any validation or handler.
   registerInputGuard(app);
   registerSecurityHeaders(app, {

@@ -18,6 +18,8 @@ export interface RateLimitSettings {
   formPerMinute: number;
   /** Look-ups of a request by reference and tracking code, all routes together: per minute and address. */
   trackingPerMinute: number;
+  /** Any other POST from someone not signed in: per minute and client address. */
+  anonymousPostPerMinute: number;
 }
 
 interface Rule {
@@ -25,6 +27,8 @@ interface Rule {
   url: RegExp;
   max: (s: RateLimitSettings) => number;
   why: string;
+  /** Requests of a signed-in agent or citizen are not counted. */
+  anonymousOnly?: boolean;
 }
 
 /**
@@ -50,6 +54,13 @@ export const RATE_LIMIT_RULES: readonly Rule[] = [
     url: /^\/api\/v1\/demarches\/:slug\/requests$/,
     max: (s) => s.formPerMinute,
     why: 'the same through the API',
+  },
+  {
+    method: 'POST',
+    url: /^\//,
+    max: (s) => s.anonymousPostPerMinute,
+    why: 'any other form posted in bulk by someone not signed in (bodies to read, sessions to look up)',
+    anonymousOnly: true,
   },
 ];
 
@@ -105,17 +116,26 @@ function methods(route: RouteOptions): string[] {
   return [route.method].flat().map((m) => String(m).toUpperCase());
 }
 
+function ruleFor(method: string, url: string): Rule | undefined {
+  return RATE_LIMIT_RULES.find((r) => r.method === method && r.url.test(url));
+}
+
 /** The limit a route gets from the table, or null. */
 export function rateLimitFor(method: string, url: string, settings: RateLimitSettings): number | null {
-  const rule = RATE_LIMIT_RULES.find((r) => r.method === method && r.url.test(url));
+  const rule = ruleFor(method, url);
   return rule ? rule.max(settings) : null;
 }
 
 /**
  * Adds the table's limits to routes as they are declared. Must be registered before
  * @fastify/rate-limit, whose own onRoute hook reads `config.rateLimit` right after this one.
+ * `isSignedIn` tells the requests that `anonymousOnly` rules do not count.
  */
-export function registerRateLimitRules(app: FastifyInstance, settings: RateLimitSettings): void {
+export function registerRateLimitRules(
+  app: FastifyInstance,
+  settings: RateLimitSettings,
+  isSignedIn: (request: FastifyRequest) => Promise<boolean>,
+): void {
   const limiters = new Map<RateLimitBudget, Limiter>();
   app.addHook('onRoute', (route) => {
     const config = (route.config ?? {}) as { rateLimit?: unknown; rateLimitBudget?: RateLimitBudget };
@@ -128,9 +148,14 @@ export function registerRateLimitRules(app: FastifyInstance, settings: RateLimit
     }
     if (config.rateLimit !== undefined) return;
     for (const method of methods(route)) {
-      const max = rateLimitFor(method, route.url ?? route.path ?? '', settings);
-      if (max !== null) {
-        route.config = { ...config, rateLimit: { max, timeWindow: '1 minute' } } as RouteOptions['config'];
+      const rule = ruleFor(method, route.url ?? route.path ?? '');
+      if (rule) {
+        const rateLimit = {
+          max: rule.max(settings),
+          timeWindow: '1 minute',
+          ...(rule.anonymousOnly ? { allowList: (request: FastifyRequest) => isSignedIn(request) } : {}),
+        };
+        route.config = { ...config, rateLimit } as RouteOptions['config'];
         return;
       }
     }

@@ -9,6 +9,7 @@ const TITLES: Partial<Record<AppError['code'], string>> = {
   request_not_found: 'Demande introuvable',
   demarche_not_found: 'Démarche introuvable',
   tenant_not_found: 'Collectivité inconnue',
+  invalid_host: 'Adresse refusée',
   payload_too_large: 'Fichier trop lourd',
   unsupported_file_type: 'Type de fichier refusé',
   invalid_csrf_token: 'Formulaire expiré',

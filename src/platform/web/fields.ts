@@ -1,6 +1,8 @@
 import { html, type SafeHtml } from '../html.ts';
+import type { FieldError } from './form.ts';
 
-export type FieldErrors = { field: string; message: string }[];
+/** The errors of a form (the one FieldError type of platform/web/form.ts). */
+export type FieldErrors = readonly FieldError[];
 
 function errorOf(errors: FieldErrors, field: string): string {
   return errors

@@ -3,63 +3,59 @@ import type { FastifyRequest } from 'fastify';
 export interface UploadedFile {
   fieldName: string;
   filename: string;
-  /** What the browser claimed; never trusted (see platform/files.ts). */
+  /** What the browser claimed; never trusted (the type is detected from the content). */
   declaredType: string;
+  /** Empty when the file went over a limit: its bytes were read and dropped, never kept. */
   data: Buffer;
+  /** Set when the file went over the size limit of one file, or of all the request's files. */
+  tooLarge?: { scope: 'file' | 'total'; limitBytes: number };
 }
 
+export type FormFields = Record<string, string | string[]>;
+
 export interface FormBody {
-  fields: Record<string, string | string[]>;
+  fields: FormFields;
   files: UploadedFile[];
 }
 
-interface MultipartPart {
-  type?: 'file' | 'field';
-  fieldname: string;
-  value?: unknown;
-  filename?: string;
-  mimetype?: string;
-  _buf?: Buffer;
-}
-
-function addField(fields: Record<string, string | string[]>, name: string, value: string): void {
+export function addField(fields: FormFields, name: string, value: string): void {
   const prev = fields[name];
   if (prev === undefined) fields[name] = value;
   else if (Array.isArray(prev)) prev.push(value);
   else fields[name] = [prev, value];
 }
 
-/**
- * The submitted form, whether urlencoded or multipart (files buffered in memory by the
- * multipart plugin, within UPLOAD_MAX_BYTES each). Empty file inputs are dropped.
- */
-export function readFormBody(request: FastifyRequest): FormBody {
-  const body = (request.body ?? {}) as Record<string, unknown>;
-  const fields: Record<string, string | string[]> = {};
-  const files: UploadedFile[] = [];
-  if (!request.isMultipart()) {
-    for (const [name, value] of Object.entries(body)) {
-      if (Array.isArray(value)) for (const v of value) addField(fields, name, String(v));
-      else if (value !== undefined && value !== null) addField(fields, name, String(value));
-    }
-    return { fields, files };
-  }
-  for (const [name, raw] of Object.entries(body)) {
-    const parts = (Array.isArray(raw) ? raw : [raw]) as MultipartPart[];
-    for (const part of parts) {
-      if (part && part.type === 'file') {
-        const data = part._buf ?? Buffer.alloc(0);
-        if (data.length === 0 && !part.filename) continue;
-        files.push({ fieldName: name, filename: part.filename ?? 'document', declaredType: part.mimetype ?? '', data });
-      } else if (part && part.type === 'field') {
-        addField(fields, name, String(part.value ?? ''));
-      }
-    }
-  }
-  return { fields, files };
+/** Multipart forms, once read by the upload hook (platform/web/uploads.ts). */
+const multipartForms = new WeakMap<FastifyRequest, FormBody>();
+
+export function keepMultipartForm(request: FastifyRequest, form: FormBody): void {
+  multipartForms.set(request, form);
 }
 
-export function fieldValue(body: FormBody, name: string): string {
+/**
+ * The submitted form, whether urlencoded or multipart. Multipart is accepted only on routes
+ * declaring `config.files`, and read (streamed, within the route's limits) before the handler
+ * runs; empty file inputs are dropped.
+ */
+export function readFormBody(request: FastifyRequest): FormBody {
+  const multipart = multipartForms.get(request);
+  if (multipart) return multipart;
+  const fields: FormFields = {};
+  if (request.isMultipart()) return { fields, files: [] };
+  const body = request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
+  // A form field is text; a JSON body posted here may nest objects and arrays at any depth, which
+  // are not form values (and stringifying them could recurse past the stack): they are dropped.
+  const scalar = (v: unknown): v is string | number | boolean =>
+    typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+  for (const [name, value] of Object.entries(body)) {
+    if (Array.isArray(value)) {
+      for (const v of value) if (scalar(v)) addField(fields, name, String(v));
+    } else if (scalar(value)) addField(fields, name, String(value));
+  }
+  return { fields, files: [] };
+}
+
+export function fieldValue(body: Pick<FormBody, 'fields'>, name: string): string {
   const v = body.fields[name];
   return (Array.isArray(v) ? v[0] : v) ?? '';
 }

@@ -1,6 +1,7 @@
 import type { Tenant } from '../tenant.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { CSRF_FIELD } from './csrf.ts';
+import type { FieldError } from './form.ts';
 import { isReadableOnWhite } from './contrast.ts';
 
 /** What every page needs from the request: the tenant, the URL prefix, the CSRF token. */
@@ -144,7 +145,7 @@ function safeColor(value: string | undefined): string | null {
 }
 
 /** The accessible error summary shown at the top of a form that came back with errors. */
-export function errorSummary(errors: { field: string; message: string }[]): SafeHtml {
+export function errorSummary(errors: readonly FieldError[]): SafeHtml {
   if (errors.length === 0) return html``;
   return html`<div
     class="error-summary"
@@ -157,7 +158,7 @@ export function errorSummary(errors: { field: string; message: string }[]): Safe
       ${errors.length === 1 ? 'Il y a une erreur dans le formulaire' : `Il y a ${errors.length} erreurs dans le formulaire`}
     </h2>
     <ul>
-      ${errors.map((e) => html`<li><a href="#${e.field}">${e.message}</a></li>`)}
+      ${errors.map((e) => html`<li><a href="#${e.anchor ?? e.field}">${e.message}</a></li>`)}
     </ul>
   </div>`;
 }

@@ -3,7 +3,9 @@ import type { Config } from '../../config.ts';
 import { AppError } from '../errors.ts';
 import type { Tenant } from '../tenant.ts';
 import { CSRF_COOKIE, CSRF_FIELD, csrfTokenFor, isValidCsrfToken, newCsrfCookieValue } from './csrf.ts';
+import { fieldValue, readFormBody, type FormFields } from './form-body.ts';
 import type { PageContext } from './layout.ts';
+import { checkRequestHost } from './public-url.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -33,6 +35,7 @@ export interface TenantLookup {
   bySlug(slug: string): Promise<Tenant | null>;
 }
 
+const HOST_REFUSED = 'Ce site n’est pas servi à cette adresse. Vérifiez l’adresse saisie dans votre navigateur.';
 const TENANT_PREFIX = /^\/t\/([a-z0-9][a-z0-9-]*)(?=\/|\?|$)/;
 
 /**
@@ -67,28 +70,42 @@ export function registerRequestContext(app: FastifyInstance, deps: { config: Con
     },
   });
 
+  app.decorateRequest('tenantEntry', null);
   app.addHook('onRequest', async (request, reply) => {
     if (request.routeOptions.config.platform || request.url.startsWith('/static/')) return;
+    // The host must be the tenant's or the platform's: links are never built from it
+    // (platform/web/public-url.ts), and a host nobody configured is refused outright.
+    const host = checkRequestHost(config, request.host);
+    if (!host) throw new AppError('invalid_host', HOST_REFUSED);
     const slug = (request.raw as { tenantSlug?: string }).tenantSlug;
-    const tenant = slug ? await tenants.bySlug(slug) : await tenants.byHost(request.hostname);
+    const tenant = slug ? await tenants.bySlug(slug) : await tenants.byHost(host.name);
+    if (!tenant && !slug && !host.platform) throw new AppError('invalid_host', HOST_REFUSED);
     if (!tenant) throw new AppError('tenant_not_found', "Aucune collectivité n'est servie à cette adresse.");
+    if (slug && !host.platform && (await tenants.byHost(host.name))?.id !== tenant.id) {
+      throw new AppError('invalid_host', HOST_REFUSED);
+    }
     request.tenant = tenant;
     request.base = slug ? `/t/${tenant.slug}` : '';
+    // By host, host.name equals the tenant_hosts row it was found as.
+    request.tenantEntry = slug ? { slug: tenant.slug } : { host: host.name };
     request.csrfState = { reply, token: null };
   });
 
+  // Urlencoded forms here; multipart ones were checked before their first file (uploads.ts), and again here.
   app.addHook('preHandler', async (request) => {
-    if (request.method !== 'POST' || request.url.startsWith('/api/') || request.routeOptions.config.platform) return;
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const raw = body[CSRF_FIELD];
-    const token = request.isMultipart() ? (raw as { value?: unknown } | undefined)?.value : raw;
-    if (!isValidCsrfToken(config.sessionSecret, request.cookies[CSRF_COOKIE], token)) {
-      throw new AppError(
-        'invalid_csrf_token',
-        'Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page puis envoyez-le à nouveau.',
-      );
-    }
+    if (request.method === 'POST') checkCsrf(config, request, readFormBody(request).fields);
   });
+}
+
+/** Every state-changing form carries the CSRF token; the JSON API does not use cookies. */
+export function checkCsrf(config: Pick<Config, 'sessionSecret'>, request: FastifyRequest, fields: FormFields): void {
+  if (request.method !== 'POST' || request.url.startsWith('/api/') || request.routeOptions.config.platform) return;
+  if (!isValidCsrfToken(config.sessionSecret, request.cookies[CSRF_COOKIE], fieldValue({ fields }, CSRF_FIELD))) {
+    throw new AppError(
+      'invalid_csrf_token',
+      'Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page puis envoyez-le à nouveau.',
+    );
+  }
 }
 
 /** The CSRF token for the request's forms; sets the cookie it is derived from when missing. */
@@ -124,9 +141,4 @@ export function pageContext(request: FastifyRequest): PageContext {
 export function requireTenant(request: FastifyRequest): Tenant {
   if (!request.tenant) throw new AppError('tenant_not_found', 'Collectivité inconnue.');
   return request.tenant;
-}
-
-/** Absolute URL of the tenant's portal as this request reached it (links in mails, OIDC redirects). */
-export function portalBaseUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}${request.base}`;
 }

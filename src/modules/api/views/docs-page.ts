@@ -26,7 +26,8 @@ const IN_LABELS: Record<OpenApiParameter['in'], string> = {
  * The API reference as a plain page, generated from the OpenAPI document itself so that both
  * always say the same thing. No JavaScript: schemas are shown as nested lists.
  */
-export function renderApiDocs(ctx: PageContext, doc: OpenApiDocument, origin: string): SafeHtml {
+/** `apiBase`: the tenant's configured absolute address (platform/web/public-url.ts). */
+export function renderApiDocs(ctx: PageContext, doc: OpenApiDocument, apiBase: string): SafeHtml {
   const operations: Operation[] = [];
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const method of HTTP_METHODS) {
@@ -44,7 +45,6 @@ export function renderApiDocs(ctx: PageContext, doc: OpenApiDocument, origin: st
     })),
     ...(untagged.length > 0 ? [{ name: 'Autres', description: undefined, ops: untagged }] : []),
   ];
-  const apiBase = `${origin}${ctx.base}`;
 
   const main = html`<h1>${doc.info.title} : documentation</h1>
     <p>Version ${doc.info.version}.</p>

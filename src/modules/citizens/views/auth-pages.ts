@@ -1,7 +1,8 @@
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import { franceConnectButton } from '../../identity/views.ts';
-import { inputField, type FieldErrors } from '../../../platform/web/fields.ts';
+import type { FieldError } from '../../../platform/web/form.ts';
+import { inputField } from '../../../platform/web/fields.ts';
 
 const PASSWORD_HINT =
   'Au moins 12 caractères. Une phrase de plusieurs mots est facile à retenir, par exemple « lavande moulin piano 27 ».';
@@ -19,7 +20,7 @@ function page(
   ctx: PageContext,
   title: string,
   main: SafeHtml,
-  options: { errors?: FieldErrors; notice?: string } = {},
+  options: { errors?: FieldError[]; notice?: string } = {},
 ) {
   return layout(ctx, {
     title,
@@ -30,7 +31,7 @@ function page(
   });
 }
 
-export function registrationPage(ctx: PageContext, state: { email: string; errors: FieldErrors }): SafeHtml {
+export function registrationPage(ctx: PageContext, state: { email: string; errors: FieldError[] }): SafeHtml {
   return page(
     ctx,
     'Créer un compte',
@@ -81,7 +82,7 @@ export function messagePage(
 export interface LoginState {
   email: string;
   retour: string;
-  errors: FieldErrors;
+  errors: FieldError[];
   notice?: string;
   /** The password was right but the address was never confirmed. */
   unverified?: boolean;
@@ -113,7 +114,7 @@ export function loginPage(ctx: PageContext, state: LoginState): SafeHtml {
         ${csrfField(ctx)}
         <input type="hidden" name="retour" value="${state.retour}" />
         ${inputField({ name: 'email', label: 'Adresse électronique', type: 'email', value: state.email, autocomplete: 'username', errors: state.errors })}
-        ${inputField({ name: 'password', label: 'Mot de passe', type: 'password', autocomplete: 'current-password', errors: [] })}
+        ${inputField({ name: 'password', label: 'Mot de passe', type: 'password', autocomplete: 'current-password', errors: state.errors })}
         <button type="submit" class="button">Se connecter</button>
       </form>
       <p><a href="${url(ctx, '/mot-de-passe-oublie')}">Mot de passe oublié ?</a></p>
@@ -123,7 +124,7 @@ export function loginPage(ctx: PageContext, state: LoginState): SafeHtml {
   );
 }
 
-export function forgotPasswordPage(ctx: PageContext, state: { email: string; errors: FieldErrors }): SafeHtml {
+export function forgotPasswordPage(ctx: PageContext, state: { email: string; errors: FieldError[] }): SafeHtml {
   return page(
     ctx,
     'Mot de passe oublié',
@@ -139,7 +140,7 @@ export function forgotPasswordPage(ctx: PageContext, state: { email: string; err
   );
 }
 
-export function newPasswordPage(ctx: PageContext, state: { token: string; errors: FieldErrors }): SafeHtml {
+export function newPasswordPage(ctx: PageContext, state: { token: string; errors: FieldError[] }): SafeHtml {
   return page(
     ctx,
     'Choisir un nouveau mot de passe',
@@ -162,7 +163,7 @@ export function newPasswordPage(ctx: PageContext, state: { token: string; errors
  * password is asked, so that a person who receives a mail for an account someone else created
  * with their address does not confirm that account by clicking.
  */
-export function confirmEmailPage(ctx: PageContext, state: { token: string; errors: FieldErrors }): SafeHtml {
+export function confirmEmailPage(ctx: PageContext, state: { token: string; errors: FieldError[] }): SafeHtml {
   return page(
     ctx,
     'Confirmer votre adresse électronique',

@@ -14,7 +14,8 @@ import {
 } from '../preferences.ts';
 import type { MyMessage, MyRequest, MySession } from '../repository.ts';
 import type { SessionCitizen } from '../sessions.ts';
-import { inputField, type FieldErrors } from '../../../platform/web/fields.ts';
+import { errorOf, type FieldError } from '../../../platform/web/form.ts';
+import { inputField } from '../../../platform/web/fields.ts';
 
 const SECTIONS = [
   { path: '/mon-espace', label: 'Accueil de mon espace' },
@@ -35,7 +36,7 @@ function spacePage(
   current: string,
   title: string,
   main: SafeHtml,
-  options: { notice?: string; errors?: FieldErrors; crumbs?: { label: string; href?: string }[] } = {},
+  options: { notice?: string; errors?: FieldError[]; crumbs?: { label: string; href?: string }[] } = {},
 ): SafeHtml {
   const nav = html`<nav class="space-nav" aria-label="Mon espace">
     <ul>
@@ -146,7 +147,7 @@ export function myRequestsPage(ctx: PageContext, requests: MyRequest[], notice?:
 /** Attaching a request filed without an account, with its reference and tracking code. */
 export function linkRequestPage(
   ctx: PageContext,
-  state: { reference: string; code: string; errors: FieldErrors },
+  state: { reference: string; code: string; errors: FieldError[] },
 ): SafeHtml {
   return spacePage(
     ctx,
@@ -247,21 +248,38 @@ export function myMessagesPage(ctx: PageContext, messages: MyMessage[]): SafeHtm
   );
 }
 
+/**
+ * Where the error summary sends the reader for a group of radios or checkboxes: its first input
+ * (no input carries the group's name as its id).
+ */
+const PREFERENCE_ANCHORS: Record<string, string> = {
+  channel: `channel-${Object.keys(CHANNELS)[0]}`,
+  needs: `need-${Object.keys(NEEDS)[0]}`,
+};
+
+function fieldMessage(errors: FieldError[], field: string): SafeHtml | '' {
+  const message = errorOf(errors, field);
+  return message ? html`<span class="error-message" id="${field}-error">${message}</span>` : '';
+}
+
 export function preferencesPage(
   ctx: PageContext,
-  state: { value: CitizenPreferences; errors: FieldErrors; notice?: string },
+  state: { value: CitizenPreferences; errors: FieldError[]; notice?: string },
 ): SafeHtml {
   const v = state.value;
+  const summary = state.errors.map((e) => ({ ...e, field: e.anchor ?? PREFERENCE_ANCHORS[e.field] ?? e.field }));
+  const invalid = (field: string) => state.errors.some((e) => e.field === field);
   return spacePage(
     ctx,
     '/mon-espace/preferences',
     'Mes préférences',
     html`<h1>Mes préférences</h1>
-      ${errorSummary(state.errors)}
+      ${errorSummary(summary)}
       <form method="post" action="${url(ctx, '/mon-espace/preferences')}" novalidate>
         ${csrfField(ctx)}
-        <fieldset class="field">
+        <fieldset class="field${invalid('channel') ? ' field-error' : ''}">
           <legend>Comment préférez-vous être contacté ?</legend>
+          ${fieldMessage(state.errors, 'channel')}
           ${Object.entries(CHANNELS).map(
             ([key, label]) =>
               html`<div class="choice">
@@ -270,17 +288,19 @@ export function preferencesPage(
               </div>`,
           )}
         </fieldset>
-        <div class="field">
+        <div class="field${invalid('language') ? ' field-error' : ''}">
           <label for="language">Langue</label>
           <span class="hint" id="language-hint">Le site n'existe pour l'instant qu'en français.</span>
+          ${fieldMessage(state.errors, 'language')}
           <select id="language" name="language" aria-describedby="language-hint">
             ${Object.entries(LANGUAGES).map(
               ([key, label]) => html`<option value="${key}" ${attr('selected', v.language === key)}>${label}</option>`,
             )}
           </select>
         </div>
-        <fieldset class="field">
+        <fieldset class="field${invalid('needs') ? ' field-error' : ''}">
           <legend>Besoins d'accessibilité <span class="optional">(facultatif)</span></legend>
+          ${fieldMessage(state.errors, 'needs')}
           ${Object.entries(NEEDS).map(
             ([key, label]) =>
               html`<div class="choice">
@@ -295,10 +315,17 @@ export function preferencesPage(
               </div>`,
           )}
         </fieldset>
-        <div class="field${state.errors.some((e) => e.field === 'needsText') ? ' field-error' : ''}">
+        <div class="field${invalid('needsText') ? ' field-error' : ''}">
           <label for="needsText">Autre besoin, ou précision <span class="optional">(facultatif)</span></label>
           <span class="hint" id="needsText-hint">${formatCharactersFr(NEEDS_TEXT_MAX)} au plus.</span>
-          <textarea id="needsText" name="needsText" rows="4" aria-describedby="needsText-hint">${v.needsText}</textarea>
+          ${fieldMessage(state.errors, 'needsText')}
+          <textarea
+            id="needsText"
+            name="needsText"
+            rows="4"
+            aria-describedby="needsText-hint${invalid('needsText') ? ' needsText-error' : ''}"
+            ${invalid('needsText') ? html`aria-invalid="true"` : ''}
+          >${v.needsText}</textarea>
         </div>
         <button type="submit" class="button">Enregistrer mes préférences</button>
       </form>`,
