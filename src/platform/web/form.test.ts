@@ -55,3 +55,9 @@ test('an empty required field and a forged value get readable messages, never zo
   );
   for (const e of r.errors) assert.doesNotMatch(e.message, /Invalid|Expected|received/);
 });
+
+test('a message starting with an accented capital is kept as written', () => {
+  const schema = z.object({ note: text({ max: 10, required: 'Écrivez une note.' }) });
+  const r = parseForm(schema, { note: '' });
+  assert.deepEqual(r, { ok: false, errors: [{ field: 'note', message: 'Écrivez une note.' }] });
+});

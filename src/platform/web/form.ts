@@ -120,7 +120,7 @@ export function parseForm<S extends z.ZodObject>(schema: S, fields: SubmittedFie
 /** A message the schema did not word itself (a type error on a forged post) stays readable. */
 function frenchMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type') return 'Cette valeur n’est pas valide.';
-  if (/^[A-Z]/.test(issue.message) && !/^(Invalid|Expected|Too)/.test(issue.message)) return issue.message;
+  if (/^\p{Lu}/u.test(issue.message) && !/^(Invalid|Expected|Too)/.test(issue.message)) return issue.message;
   return 'Cette valeur n’est pas valide.';
 }
 
