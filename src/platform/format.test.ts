@@ -92,3 +92,41 @@ describe('French formatting', () => {
     );
   });
 });
+
+test('dates and times read in Paris agree with Intl on every hour around the clock changes, 1990–2100', () => {
+  const reference = new Intl.DateTimeFormat('fr-FR', {
+    timeZone: 'Europe/Paris',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const expected = (d: Date) => {
+    const p = Object.fromEntries(reference.formatToParts(d).map((x) => [x.type, x.value]));
+    return `${p.year}-${Number(p.month)}-${Number(p.day)} ${Number(p.hour)}:${p.minute}`;
+  };
+  const months = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+  const ours = (d: Date) => {
+    const m = /^(1er|\d+) (\S+) (\d+) à (\d+) h (\d\d)$/.exec(formatDateTimeFr(d))!;
+    return `${m[3]}-${months.indexOf(m[2]!) + 1}-${m[1] === '1er' ? 1 : Number(m[1])} ${m[4]}:${m[5]}`;
+  };
+  let checked = 0;
+  for (let year = 1990; year <= 2100; year += 1) {
+    for (const month of [2, 9]) {
+      // Every 7 minutes through the last ten days of March and October: both clock changes.
+      const start = Date.UTC(year, month, 21);
+      for (let t = start; t < start + 11 * 86_400_000; t += 7 * 60_000 + 13_000) {
+        const d = new Date(t);
+        assert.equal(ours(d), expected(d), d.toISOString());
+        checked++;
+      }
+    }
+  }
+  // Instants before 1970 and odd seconds too.
+  for (const iso of ['1969-12-31T23:59:59.999Z', '1950-06-01T12:00:30Z', '2026-03-29T00:59:59Z', '2026-03-29T01:00:00Z', '2026-10-25T00:59:59Z', '2026-10-25T01:00:00Z']) {
+    assert.equal(ours(new Date(iso)), expected(new Date(iso)), iso);
+  }
+  assert.ok(checked > 100_000);
+});

@@ -53,10 +53,39 @@ interface ParisParts {
   minute: number;
 }
 
-function parisParts(instant: Date): ParisParts {
+function slowParisParts(instant: Date): ParisParts {
   const parts = PARIS_PARTS.formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute') };
+}
+
+/**
+ * Paris's offset from UTC, in milliseconds, for each UTC hour already seen. The offset only
+ * changes on a whole UTC hour (01:00 UTC, last Sundays of March and October), so it is constant
+ * within one: Intl, slow, is asked once per hour instead of once per date shown.
+ */
+const OFFSET_BY_UTC_HOUR = new Map<number, number>();
+const HOUR = 3_600_000;
+
+function parisParts(instant: Date): ParisParts {
+  const ms = instant.getTime();
+  const hourKey = Math.floor(ms / HOUR);
+  let offset = OFFSET_BY_UTC_HOUR.get(hourKey);
+  if (offset === undefined) {
+    const p = slowParisParts(instant);
+    if (p.year < 100) return p;
+    offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - (ms - (((ms % 60_000) + 60_000) % 60_000));
+    if (OFFSET_BY_UTC_HOUR.size >= 50_000) OFFSET_BY_UTC_HOUR.clear();
+    OFFSET_BY_UTC_HOUR.set(hourKey, offset);
+  }
+  const local = new Date(ms + offset);
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+  };
 }
 
 function day(year: number, month: number, dayOfMonth: number): string {

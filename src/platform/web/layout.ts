@@ -140,8 +140,18 @@ export function layout(ctx: PageContext, page: PageOptions): SafeHtml {
  * Only a plain hex colour can reach the style sheet, and only if links and white button text
  * stay readable with it (4.5:1 on white); otherwise the default colour is kept.
  */
+const checkedColors = new Map<string, string | null>();
+
+/** A tenant's colour if it is one and reads on white; checked once per colour, not per page. */
 function safeColor(value: string | undefined): string | null {
-  return value && /^#[0-9a-fA-F]{6}$/.test(value) && isReadableOnWhite(value) ? value : null;
+  if (!value) return null;
+  let checked = checkedColors.get(value);
+  if (checked === undefined) {
+    checked = /^#[0-9a-fA-F]{6}$/.test(value) && isReadableOnWhite(value) ? value : null;
+    if (checkedColors.size > 1000) checkedColors.clear();
+    checkedColors.set(value, checked);
+  }
+  return checked;
 }
 
 /** The accessible error summary shown at the top of a form that came back with errors. */

@@ -35,8 +35,16 @@ export function allSections(definition: FormDefinition): FormSection[] {
   return [...definition.sections, APPLICANT_SECTION];
 }
 
-export function allFields(definition: FormDefinition): FormField[] {
-  return allSections(definition).flatMap((s) => s.fields);
+const fieldsOf = new WeakMap<FormDefinition, readonly FormField[]>();
+
+/** Every field of a form, the applicant's section included: worked out once per definition. */
+export function allFields(definition: FormDefinition): readonly FormField[] {
+  let fields = fieldsOf.get(definition);
+  if (!fields) {
+    fields = Object.freeze(allSections(definition).flatMap((s) => s.fields));
+    fieldsOf.set(definition, fields);
+  }
+  return fields;
 }
 
 export function first(raw: RawAnswers, name: string): string {
