@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { runMigrations, APP_ROLE } from './migrate.ts';
@@ -12,7 +12,7 @@ import {
   type Notifications,
 } from './notifications.ts';
 import type { Database } from './schema.ts';
-import { TenantScopedPostgresDialect } from './tenant-scope.ts';
+import { createTenantScopedDb } from './tenant-scope.ts';
 
 // Keep `date` as 'YYYY-MM-DD' (no time-zone shift) and counts as numbers.
 pg.types.setTypeParser(1082, (v: string) => v);
@@ -82,7 +82,7 @@ async function openServer(url: string, ownerUrl: string, poolSize: number, migra
     await pool.query('discard all');
     await pool.query(`set role ${APP_ROLE}; ${LISTEN_SELF_DELIVERED}`);
   }
-  const db = new Kysely<Database>({ dialect: new TenantScopedPostgresDialect({ pool }) });
+  const db = createTenantScopedDb({ pool });
   return {
     kind: 'postgres',
     db,
@@ -140,7 +140,7 @@ async function openEmbeddedLocked(dir: string, migrate: boolean, lock: DataDirLo
   pool.on('connect', (client) => {
     client.query(`set role ${APP_ROLE}`).catch(() => {});
   });
-  const db = new Kysely<Database>({ dialect: new TenantScopedPostgresDialect({ pool }) });
+  const db = createTenantScopedDb({ pool });
   // PGlite has a single session: the owner's queries take the pool's one connection like any
   // other, so they wait for an application transaction in progress instead of running inside it.
   const ownerQuery = async (text: string, params?: unknown[]) => {

@@ -1,11 +1,13 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   CompiledQuery,
-  PostgresDialect,
+  Kysely,
+  PostgresAdapter,
   PostgresDriver,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type Dialect,
   type DatabaseConnection,
   type Driver,
-  type Kysely,
   type PostgresDialectConfig,
   type TransactionSettings,
   type Transaction,
@@ -25,7 +27,6 @@ interface TenantScope {
   mode: 'transaction' | 'statements';
 }
 
-const currentScope = new AsyncLocalStorage<TenantScope>();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -35,7 +36,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export async function inTenant<T>(db: Db, tenantId: string, fn: (trx: Tx) => Promise<T>): Promise<T> {
   if (!UUID.test(tenantId)) throw new Error('inTenant: not a tenant id');
-  return currentScope.run({ tenantId, mode: 'transaction' }, () => db.transaction().execute(fn));
+  return scopedDb(db, { tenantId, mode: 'transaction' }).transaction().execute(fn);
 }
 
 /**
@@ -49,7 +50,81 @@ export async function inTenant<T>(db: Db, tenantId: string, fn: (trx: Tx) => Pro
  */
 export async function withTenantConnection<T>(db: Db, tenantId: string, fn: (conn: Db) => Promise<T>): Promise<T> {
   if (!UUID.test(tenantId)) throw new Error('withTenantConnection: not a tenant id');
-  return currentScope.run({ tenantId, mode: 'statements' }, () => db.connection().execute(fn));
+  return scopedDb(db, { tenantId, mode: 'statements' }).connection().execute(fn);
+}
+
+/**
+ * The scope travels with the Kysely instance, not in an AsyncLocalStorage: each (tenant, mode)
+ * has its own small Kysely instance over the one shared driver and pool, made once. (An
+ * AsyncLocalStorage costs a hook on every promise of the process: about a tenth of the CPU of
+ * the tracking page, docs/performance.md.)
+ */
+const scopes = new WeakMap<Db, { driver: TenantScopedDriver; byKey: Map<string, Db> }>();
+
+function scopedDb(db: Db, scope: TenantScope): Db {
+  const entry = scopes.get(db);
+  if (!entry) throw new Error('not a Guichet database (openDatabase makes it)');
+  const key = `${scope.mode}:${scope.tenantId}`;
+  let scoped = entry.byKey.get(key);
+  if (!scoped) {
+    scoped = new Kysely<Database>({ dialect: scopedDialect(entry.driver, scope) });
+    entry.byKey.set(key, scoped);
+  }
+  return scoped;
+}
+
+/** The application's database: queries made on it directly run outside any tenant (they see no tenant's rows). */
+export function createTenantScopedDb(config: PostgresDialectConfig): Db {
+  const driver = new TenantScopedDriver(config);
+  const db = new Kysely<Database>({ dialect: scopedDialect(driver, null) });
+  scopes.set(db, { driver, byKey: new Map() });
+  return db;
+}
+
+function scopedDialect(driver: TenantScopedDriver, scope: TenantScope | null): Dialect {
+  return {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new ScopedDriver(driver, scope),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  };
+}
+
+/**
+ * One view of the shared driver with a fixed scope. Only the unscoped one (the application's
+ * database) owns the pool: destroying a scoped instance would leave the pool open.
+ */
+type PgConnection = Parameters<PostgresDriver['releaseConnection']>[0];
+
+class ScopedDriver implements Driver {
+  constructor(
+    private readonly shared: TenantScopedDriver,
+    private readonly scope: TenantScope | null,
+  ) {}
+  init(): Promise<void> {
+    return this.shared.ensureInit();
+  }
+  acquireConnection(): Promise<DatabaseConnection> {
+    return this.shared.acquireFor(this.scope);
+  }
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    return this.shared.beginFor(connection, settings, this.scope);
+  }
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.shared.commitTransaction(connection);
+  }
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.shared.rollbackTransaction(connection as PgConnection);
+  }
+  savepoint: Driver['savepoint'] = (...args) => this.shared.savepoint(...args);
+  rollbackToSavepoint: Driver['rollbackToSavepoint'] = (...args) => this.shared.rollbackToSavepoint(...args);
+  releaseSavepoint: Driver['releaseSavepoint'] = (...args) => this.shared.releaseSavepoint(...args);
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    return this.shared.releaseConnection(connection as PgConnection);
+  }
+  async destroy(): Promise<void> {
+    if (this.scope === null) await this.shared.destroy();
+  }
 }
 
 /** The session-level tenant setting each connection is known to have ('' for none). */
@@ -71,9 +146,15 @@ const sessionTenant = new WeakMap<DatabaseConnection, string>();
  * every client shares one backend) is set again, whatever it is believed to hold.
  */
 class TenantScopedDriver extends PostgresDriver {
-  override async acquireConnection(): Promise<DatabaseConnection> {
+  #initialised: Promise<void> | null = null;
+
+  ensureInit(): Promise<void> {
+    this.#initialised ??= this.init();
+    return this.#initialised;
+  }
+
+  async acquireFor(scope: TenantScope | null): Promise<DatabaseConnection> {
     const connection = await super.acquireConnection();
-    const scope = currentScope.getStore();
     // In a transaction, `beginTransaction` sets the tenant locally, over any session value.
     if (scope?.mode === 'transaction') return connection;
     const wanted = scope?.tenantId ?? '';
@@ -90,22 +171,12 @@ class TenantScopedDriver extends PostgresDriver {
     return connection;
   }
 
-  override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    const scope = currentScope.getStore();
+  async beginFor(connection: DatabaseConnection, settings: TransactionSettings, scope: TenantScope | null): Promise<void> {
     const tenantId = scope?.mode === 'transaction' ? scope.tenantId : undefined;
     if (!tenantId || settings.isolationLevel || settings.accessMode)
       return super.beginTransaction(connection, settings);
     await connection.executeQuery(
       CompiledQuery.raw(`begin; select set_config('guichet.tenant_id', '${tenantId}', true)`),
     );
-  }
-}
-
-export class TenantScopedPostgresDialect extends PostgresDialect {
-  constructor(private readonly dialectConfig: PostgresDialectConfig) {
-    super(dialectConfig);
-  }
-  override createDriver(): Driver {
-    return new TenantScopedDriver(this.dialectConfig);
   }
 }

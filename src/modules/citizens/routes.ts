@@ -14,9 +14,15 @@ import { registerSpaceRoutes } from './space-routes.ts';
 export function registerCitizenRoutes(app: FastifyInstance, services: Services): void {
   // Pages show "Mon espace" in the header to a signed-in citizen: the session is looked up once
   // per page when the cookie is there (anonymous visitors cost nothing), before the view runs.
-  app.addHook('preHandler', async (request) => {
-    if (request.method !== 'GET' || !request.tenant || !request.cookies[CITIZEN_COOKIE]) return;
-    await currentCitizen(request, services);
+  app.addHook('preHandler', (request, _reply, done) => {
+    if (request.method !== 'GET' || !request.tenant || !request.cookies[CITIZEN_COOKIE]) {
+      done();
+      return;
+    }
+    currentCitizen(request, services).then(
+      () => done(),
+      (err: Error) => done(err),
+    );
   });
 
   void app.register(async (scope) => {

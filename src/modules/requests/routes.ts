@@ -161,7 +161,8 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
   };
   app.post<{ Params: RefParams }>(
     '/suivi/:reference/messages',
-    { config: { ...lookupLimit, files: messageFiles } },
+    // The tracking code in the form authorises the post: no CSRF token, no cookie (decision 15).
+    { config: { ...lookupLimit, files: messageFiles, authorisedByFormSecret: true } },
     async (request, reply) => {
       const ctx = pageContext(request);
       // The canonical reference (a fullwidth spelling is the same request; a line break is none):

@@ -1,6 +1,6 @@
 import { formatDateFr, formatDateTimeFr } from '../../platform/format.ts';
 import { html, type SafeHtml } from '../../platform/html.ts';
-import { csrfField, errorSummary, layout, url, type PageContext } from '../../platform/web/layout.ts';
+import { errorSummary, layout, url, type PageContext } from '../../platform/web/layout.ts';
 import type { TrackedRequest } from './find-tracked-request.ts';
 import { presentAnswers } from './form-engine/present.ts';
 import { renderForm, type FormState } from './form-engine/render.ts';
@@ -190,7 +190,6 @@ export function trackingPage(
                 enctype="multipart/form-data"
                 novalidate
               >
-                ${csrfField(ctx)}
                 <input type="hidden" name="cle" value="${secret}" />
                 <div class="field${state.errors.some((e) => e.field === 'message') ? ' field-error' : ''}">
                   <label for="message"

@@ -72,12 +72,15 @@ function pathOf(request: FastifyRequest): string {
   return q === -1 ? url : url.slice(0, q);
 }
 
+const SECURE_ATTRIBUTE = /;\s*secure\s*(;|$)/i;
+
 /** Adds `Secure` to every cookie the app sets, should a route have forgotten it (production only). */
 function secureCookies(reply: FastifyReply): void {
   const current = reply.getHeader('set-cookie');
   if (current === undefined) return;
   const list = [current].flat().map(String);
-  const fixed = list.map((c) => (/;\s*secure\s*(;|$)/i.test(c) ? c : `${c}; Secure`));
+  if (list.every((c) => SECURE_ATTRIBUTE.test(c))) return;
+  const fixed = list.map((c) => (SECURE_ATTRIBUTE.test(c) ? c : `${c}; Secure`));
   // Fastify appends to set-cookie: remove first, or both versions would be sent.
   reply.removeHeader('set-cookie');
   reply.header('set-cookie', fixed);
@@ -99,11 +102,14 @@ export function registerSecurityHeaders(app: FastifyInstance, options: SecurityH
   const sessionCookies = options.sessionCookies ?? [];
   app.decorateRequest('cspNonce', '');
 
-  app.addHook('onRequest', async (request) => {
+  // Hooks in callback form: they do no I/O, and a promise per hook per request is measurable on
+  // the hot pages (docs/performance.md).
+  app.addHook('onRequest', (request, _reply, done) => {
     request.cspNonce = newCspNonce();
+    done();
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const path = pathOf(request);
     if (!reply.hasHeader('content-security-policy')) {
       reply.header('content-security-policy', contentSecurityPolicy(request.cspNonce, formActionOrigins));
@@ -126,6 +132,6 @@ export function registerSecurityHeaders(app: FastifyInstance, options: SecurityH
       reply.header('strict-transport-security', 'max-age=63072000; includeSubDomains');
       secureCookies(reply);
     }
-    return payload;
+    done(null, payload);
   });
 }

@@ -66,5 +66,13 @@ export function assertWellFormedInput(request: FastifyRequest): void {
  * before validation, so that no handler half-runs on it and the database never sees it.
  */
 export function registerInputGuard(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => assertWellFormedInput(request));
+  app.addHook('preValidation', (request, _reply, done) => {
+    try {
+      assertWellFormedInput(request);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    done();
+  });
 }

@@ -26,6 +26,13 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Platform routes are served without a tenant. */
     platform?: boolean;
+    /**
+     * The form is authorised by a secret it carries itself (the tracking code), not by a cookie:
+     * a forged post has no ambient authority to borrow, so it needs no CSRF token and its page
+     * sets no cookie. A post the browser marks as cross-site is refused all the same.
+     * Decision 15.
+     */
+    authorisedByFormSecret?: boolean;
   }
 }
 
@@ -92,19 +99,47 @@ export function registerRequestContext(app: FastifyInstance, deps: { config: Con
   });
 
   // Urlencoded forms here; multipart ones were checked before their first file (uploads.ts), and again here.
-  app.addHook('preHandler', async (request) => {
-    if (request.method === 'POST') checkCsrf(config, request, readFormBody(request).fields);
+  app.addHook('preHandler', (request, _reply, done) => {
+    if (request.method === 'POST') {
+      try {
+        checkCsrf(config, request, readFormBody(request).fields);
+      } catch (err) {
+        done(err as Error);
+        return;
+      }
+    }
+    done();
   });
 }
 
 /** Every state-changing form carries the CSRF token; the JSON API does not use cookies. */
 export function checkCsrf(config: Pick<Config, 'sessionSecret'>, request: FastifyRequest, fields: FormFields): void {
   if (request.method !== 'POST' || request.url.startsWith('/api/') || request.routeOptions.config.platform) return;
+  if (request.routeOptions.config.authorisedByFormSecret) {
+    if (isCrossSitePost(request)) throw new AppError('invalid_csrf_token', CSRF_REFUSED);
+    return;
+  }
   if (!isValidCsrfToken(config.sessionSecret, request.cookies[CSRF_COOKIE], fieldValue({ fields }, CSRF_FIELD))) {
-    throw new AppError(
-      'invalid_csrf_token',
-      'Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page puis envoyez-le à nouveau.',
-    );
+    throw new AppError('invalid_csrf_token', CSRF_REFUSED);
+  }
+}
+
+const CSRF_REFUSED = 'Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page puis envoyez-le à nouveau.';
+
+/**
+ * A post sent from another site, as the browser tells: `Sec-Fetch-Site` (every current browser),
+ * else an `Origin` whose host is not the one the post was sent to. Clients that send neither
+ * (old browsers, scripts) are not browsers carrying someone else's authority.
+ */
+function isCrossSitePost(request: FastifyRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined) return site !== 'same-origin' && site !== 'none';
+  const origin = request.headers.origin;
+  if (origin === undefined) return false;
+  try {
+    return new URL(origin).host !== request.host;
+  } catch {
+    return true;
   }
 }
 

@@ -68,16 +68,29 @@ export async function registerUploads(app: FastifyInstance, settings: UploadSett
 
   // preValidation: the multipart content-type parser has only flagged the request, the body is
   // unread. (Other multipart types, e.g. multipart/mixed, have no parser: Fastify answers 415.)
-  app.addHook('preValidation', async (request) => {
-    if (!request.isMultipart()) return;
+  app.addHook('preValidation', (request, _reply, done) => {
+    // Callback form: most requests are not multipart and leave at once, without a promise.
+    if (!request.isMultipart()) {
+      done();
+      return;
+    }
     const files = request.routeOptions.config.files;
     if (!files) {
-      throw new AppError(
-        'unsupported_file_type',
-        'Ce formulaire ne prend pas de fichiers : la demande n’a pas été lue. Rechargez la page puis envoyez le formulaire à nouveau.',
+      done(
+        new AppError(
+          'unsupported_file_type',
+          'Ce formulaire ne prend pas de fichiers : la demande n’a pas été lue. Rechargez la page puis envoyez le formulaire à nouveau.',
+        ),
       );
+      return;
     }
-    keepMultipartForm(request, await readMultipartForm(request, files, settings));
+    readMultipartForm(request, files, settings).then(
+      (form) => {
+        keepMultipartForm(request, form);
+        done();
+      },
+      (err: Error) => done(err),
+    );
   });
 }
 
