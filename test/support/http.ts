@@ -16,8 +16,9 @@ export async function openForm(
   if (res.statusCode !== 200) throw new Error(`GET ${url} answered ${res.statusCode}`);
   const setCookie = [res.headers['set-cookie'] ?? []].flat().find((c) => c.startsWith('guichet_csrf='));
   const cookie = setCookie ? setCookie.split(';')[0]! : (headers.cookie ?? '');
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
-  if (!csrf) throw new Error(`no CSRF field on ${url}`);
+  // A form authorised by a secret it carries (the tracking page's) has no CSRF field: its post
+  // then goes without one, and any other form without the field is refused 403 when posted.
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1] ?? '';
   return { cookie, csrf, html: res.body };
 }
 

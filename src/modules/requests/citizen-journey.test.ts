@@ -211,6 +211,43 @@ describe(`citizen request journey (${TEST_DB})`, () => {
     assert.equal(pdf.statusCode, 404);
   });
 
+  test('the tracking page sets no cookie: its message form is authorised by the tracking code, cross-site posts are refused', async () => {
+    const res = await submit(validAnswers());
+    const [, reference, secret] = /demandes\/([^/]+)\/confirmation\?cle=(.+)$/.exec(String(res.headers.location))!;
+    const page = await ctx.app.inject({ method: 'GET', url: `/t/villebelle/suivi/${reference}?cle=${secret}` });
+    assert.equal(page.statusCode, 200);
+    assert.equal(page.headers['set-cookie'], undefined);
+    assert.doesNotMatch(page.body, /name="_csrf"/);
+    const post = (headers: Record<string, string>, message: string) =>
+      postForm(
+        ctx.app,
+        `/t/villebelle/suivi/${reference}/messages`,
+        { cookie: '', csrf: '' },
+        { cle: decodeURIComponent(secret!), message },
+        [],
+        headers,
+      );
+    assert.equal((await post({ 'sec-fetch-site': 'cross-site' }, 'Depuis un autre site')).statusCode, 403);
+    assert.equal((await post({ 'sec-fetch-site': 'same-site' }, 'Depuis une autre commune')).statusCode, 403);
+    assert.equal((await post({ origin: 'https://evil.example' }, 'Origine étrangère')).statusCode, 403);
+    assert.equal((await post({ 'sec-fetch-site': 'same-origin' }, 'Depuis la page')).statusCode, 303);
+    assert.equal((await post({ origin: 'http://localhost' }, 'Même origine')).statusCode, 303);
+    const wrongCode = await postForm(
+      ctx.app,
+      `/t/villebelle/suivi/${reference}/messages`,
+      { cookie: '', csrf: '' },
+      { cle: 'ZZZZZZZZZZZZ', message: 'Sans le code' },
+    );
+    assert.equal(wrongCode.statusCode, 404);
+    const bodies = (
+      await ctx.database.ownerQuery(
+        `select e.body from request_events e join requests r on r.id = e.request_id where r.reference = $1 and e.kind = 'citizen_message' order by e.created_at`,
+        [reference],
+      )
+    ).rows.map((r) => r.body);
+    assert.deepEqual(bodies, ['Depuis la page', 'Même origine']);
+  });
+
   test('the citizen adds a message and a document; a request waiting for them goes back to "en cours"', async () => {
     const res = await submit(validAnswers());
     const [, reference, secret] = /demandes\/([^/]+)\/confirmation\?cle=(.+)$/.exec(String(res.headers.location))!;

@@ -137,7 +137,8 @@ function isCrossSitePost(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
   if (origin === undefined) return false;
   try {
-    return new URL(origin).host !== request.host;
+    // Through URL both sides drop a default port (`localhost:80` is `localhost`).
+    return new URL(origin).host !== new URL(`${request.protocol}://${request.host}`).host;
   } catch {
     return true;
   }
