@@ -43,22 +43,31 @@ type PublishedPage = { demarche: DemarcheRow; service: ServiceRow | undefined } 
 export function registerCatalogueRoutes(app: FastifyInstance, services: Services): void {
   app.get('/', async (request, reply) => {
     const ctx = pageContext(request);
-    const data = await inTenant(services.db, ctx.tenant.id, async (trx) => {
-      // One connection per transaction: queries run one after the other.
-      const popular = await listMostRequested(trx, 6);
-      const all = await listPublicDemarches(trx);
-      const serviceRows = await listServices(trx);
-      const lifeEvents = LIFE_EVENTS.filter((e) => all.some((d) => d.life_events.includes(e.slug)));
-      const withPages = groupByService(serviceRows, all).map((g) => g.service);
-      return { popular, lifeEvents, services: withPages };
-    });
+    // The home page is the most visited and the same for every visitor of a commune: its rows
+    // (every public page, read whole) are kept a minute, like the démarche pages'. Publishing a
+    // page clears the caches (admin-routes.ts).
+    const homes = services.caches.named<Parameters<typeof homePage>[1]>('portal-home', { ttlMs: 60_000 });
+    const data = await homes.getOrLoad(ctx.tenant.id, () =>
+      inTenant(services.db, ctx.tenant.id, async (trx) => {
+        // One connection per transaction: queries run one after the other.
+        const popular = await listMostRequested(trx, 6);
+        const all = await listPublicDemarches(trx);
+        const serviceRows = await listServices(trx);
+        const lifeEvents = LIFE_EVENTS.filter((e) => all.some((d) => d.life_events.includes(e.slug)));
+        const withPages = groupByService(serviceRows, all).map((g) => g.service);
+        return { popular, lifeEvents, services: withPages };
+      }),
+    );
     return sendHtml(reply, homePage(ctx, data));
   });
 
   app.get('/demarches', async (request, reply) => {
     const ctx = pageContext(request);
-    const groups = await inTenant(services.db, ctx.tenant.id, async (trx) =>
-      groupByService(await listServices(trx), await listPublicDemarches(trx)),
+    const catalogues = services.caches.named<ReturnType<typeof groupByService>>('portal-catalogue', { ttlMs: 60_000 });
+    const groups = await catalogues.getOrLoad(ctx.tenant.id, () =>
+      inTenant(services.db, ctx.tenant.id, async (trx) =>
+        groupByService(await listServices(trx), await listPublicDemarches(trx)),
+      ),
     );
     return sendHtml(reply, cataloguePage(ctx, groups));
   });
