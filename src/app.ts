@@ -37,7 +37,7 @@ export async function createApp(
   options: {
     logger?: Logger | false;
     /** Told of every route as it is registered (the route matrix test lists them this way). */
-    onRoute?: (route: { method: string | string[]; url: string }) => void;
+    onRoute?: (route: { method: string | string[]; url: string; config?: unknown }) => void;
   } = {},
 ): Promise<FastifyInstance> {
   const { config } = services;
@@ -62,7 +62,7 @@ export async function createApp(
   });
   if (options.onRoute) {
     const listener = options.onRoute;
-    app.addHook('onRoute', (route) => listener({ method: route.method, url: route.url }));
+    app.addHook('onRoute', (route) => listener({ method: route.method, url: route.url, config: route.config }));
   }
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

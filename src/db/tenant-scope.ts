@@ -171,7 +171,11 @@ class TenantScopedDriver extends PostgresDriver {
     return connection;
   }
 
-  async beginFor(connection: DatabaseConnection, settings: TransactionSettings, scope: TenantScope | null): Promise<void> {
+  async beginFor(
+    connection: DatabaseConnection,
+    settings: TransactionSettings,
+    scope: TenantScope | null,
+  ): Promise<void> {
     const tenantId = scope?.mode === 'transaction' ? scope.tenantId : undefined;
     if (!tenantId || settings.isolationLevel || settings.accessMode)
       return super.beginTransaction(connection, settings);

@@ -107,7 +107,20 @@ test('dates and times read in Paris agree with Intl on every hour around the clo
     const p = Object.fromEntries(reference.formatToParts(d).map((x) => [x.type, x.value]));
     return `${p.year}-${Number(p.month)}-${Number(p.day)} ${Number(p.hour)}:${p.minute}`;
   };
-  const months = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+  const months = [
+    'janvier',
+    'février',
+    'mars',
+    'avril',
+    'mai',
+    'juin',
+    'juillet',
+    'août',
+    'septembre',
+    'octobre',
+    'novembre',
+    'décembre',
+  ];
   const ours = (d: Date) => {
     const m = /^(1er|\d+) (\S+) (\d+) à (\d+) h (\d\d)$/.exec(formatDateTimeFr(d))!;
     return `${m[3]}-${months.indexOf(m[2]!) + 1}-${m[1] === '1er' ? 1 : Number(m[1])} ${m[4]}:${m[5]}`;
@@ -125,7 +138,14 @@ test('dates and times read in Paris agree with Intl on every hour around the clo
     }
   }
   // Instants before 1970 and odd seconds too.
-  for (const iso of ['1969-12-31T23:59:59.999Z', '1950-06-01T12:00:30Z', '2026-03-29T00:59:59Z', '2026-03-29T01:00:00Z', '2026-10-25T00:59:59Z', '2026-10-25T01:00:00Z']) {
+  for (const iso of [
+    '1969-12-31T23:59:59.999Z',
+    '1950-06-01T12:00:30Z',
+    '2026-03-29T00:59:59Z',
+    '2026-03-29T01:00:00Z',
+    '2026-10-25T00:59:59Z',
+    '2026-10-25T01:00:00Z',
+  ]) {
     assert.equal(ours(new Date(iso)), expected(new Date(iso)), iso);
   }
   assert.ok(checked > 100_000);

@@ -1,32 +1,54 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { rateLimitFor } from '../../src/platform/security/rate-limits.ts';
 import { citizenSessionCookie, insertCitizen } from '../support/factories.ts';
 import { openForm, postForm } from '../support/http.ts';
 import { createTestContext, TEST_DB, type TestContext } from '../support/test-app.ts';
 
 const BASE = '/t/villebelle';
-const SETTINGS = { loginPerMinute: 7, formPerMinute: 9, trackingPerMinute: 11, anonymousPostPerMinute: 13 };
 
-describe('rate-limit table', () => {
-  test('logins, registration, reset and submissions fall under a rule; pages do not', () => {
-    for (const u of [
-      '/agent/connexion',
-      '/connexion',
-      '/inscription',
-      '/inscription/confirmer',
-      '/mot-de-passe-oublie',
-      '/mot-de-passe-oublie/:token',
-      '/agent/connexion/second-facteur',
-      '/agent/double-authentification',
-    ]) {
-      assert.equal(rateLimitFor('POST', u, SETTINGS), 7, u);
+describe('rate limits are declared on the routes', () => {
+  test('every route that checks a password, a code or a mailed link, or that files a request, names its budget', async () => {
+    const routes = new Map<string, unknown>();
+    const ctx = await createTestContext({
+      onRoute: (r) => {
+        for (const m of [r.method].flat())
+          routes.set(`${m} ${r.url}`, (r.config as { rateLimitBudget?: string } | undefined)?.rateLimitBudget);
+      },
+    });
+    await ctx.close();
+    const expected: Record<string, string> = {
+      'POST /connexion': 'login',
+      'POST /inscription': 'login',
+      'GET /inscription/confirmer': 'login',
+      'POST /inscription/confirmer': 'login',
+      'POST /inscription/renvoyer': 'login',
+      'POST /mot-de-passe-oublie': 'login',
+      'GET /mot-de-passe/nouveau': 'login',
+      'POST /mot-de-passe/nouveau': 'login',
+      'POST /agent/connexion': 'login',
+      'POST /agent/connexion/code': 'login',
+      'POST /agent/double-authentification': 'login',
+      'POST /agent/invitation': 'login',
+      'POST /agent/mot-de-passe-oublie': 'login',
+      'GET /agent/mot-de-passe/nouveau': 'login',
+      'POST /agent/mot-de-passe/nouveau': 'login',
+      'POST /demarches/:slug/demande': 'submission',
+      'POST /api/v1/demarches/:slug/requests': 'submission',
+      'GET /suivi': 'tracking',
+      'GET /suivi/:reference': 'tracking',
+      'POST /suivi/:reference/messages': 'tracking',
+      'GET /suivi/:reference/recepisse.pdf': 'tracking',
+      'GET /demandes/:reference/confirmation': 'tracking',
+      'POST /mon-espace/demandes/rattacher': 'tracking',
+    };
+    for (const [route, budget] of Object.entries(expected)) {
+      assert.ok(routes.has(route), `${route} is not a route`);
+      assert.equal(routes.get(route), budget, route);
     }
-    assert.equal(rateLimitFor('POST', '/demarches/:slug/demande', SETTINGS), 9);
-    assert.equal(rateLimitFor('POST', '/api/v1/demarches/:slug/requests', SETTINGS), 9);
-    assert.equal(rateLimitFor('GET', '/connexion', SETTINGS), null);
-    assert.equal(rateLimitFor('GET', '/demarches/:slug/demande', SETTINGS), null);
-    assert.equal(rateLimitFor('POST', '/agent/deconnexion', SETTINGS), 13); // anonymous only: see below
+    // Pages that check nothing spend nothing.
+    for (const route of ['GET /', 'GET /connexion', 'GET /demarches/:slug/demande', 'POST /deconnexion']) {
+      assert.equal(routes.get(route), undefined, route);
+    }
   });
 });
 

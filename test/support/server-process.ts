@@ -68,6 +68,8 @@ export function spawnServer(options: {
       SESSION_SECRET: 'ops-test-secret-ops-test-secret-0123456',
       // Bursts of submissions from one address are what these tests and the benchmark do.
       FORM_RATE_LIMIT: '1000000',
+      // Browser tests sign agents and citizens in many times a minute from 127.0.0.1.
+      LOGIN_RATE_LIMIT: '1000',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

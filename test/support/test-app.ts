@@ -75,7 +75,13 @@ export async function createTestDatabase(): Promise<{
 }
 
 export async function createTestContext(
-  options: { seed?: boolean; env?: Record<string, string>; clock?: Clock; logger?: Logger } = {},
+  options: {
+    seed?: boolean;
+    env?: Record<string, string>;
+    clock?: Clock;
+    logger?: Logger;
+    onRoute?: Parameters<typeof createApp>[1] extends infer O ? (O extends { onRoute?: infer F } ? F : never) : never;
+  } = {},
 ): Promise<TestContext> {
   const { database, drop } = await createTestDatabase();
   const config = loadConfig({
@@ -85,6 +91,9 @@ export async function createTestContext(
     SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',
     // Tests sign in wrongly on purpose and often; test/security sets the real delays back.
     LOGIN_DELAY_BASE_MS: '0',
+    // Every login, second factor, registration and reset from one address shares one budget
+    // (10 a minute by default), and a test file signs in many times: tests of the limit set it.
+    LOGIN_RATE_LIMIT: '100',
     ...options.env,
   });
   let tenantId = '';
@@ -93,7 +102,7 @@ export async function createTestContext(
     clock: options.clock,
     mailIntervalMs: 100,
   });
-  const app = await createApp(services, { logger: options.logger ?? false });
+  const app = await createApp(services, { logger: options.logger ?? false, onRoute: options.onRoute });
   await app.ready();
   return {
     app,

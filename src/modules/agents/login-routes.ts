@@ -77,7 +77,9 @@ const LOGOUT_COOKIE = 'guichet_proconnect_logout';
  */
 export function registerAgentLoginRoutes(scope: FastifyInstance, services: Services): void {
   const secure = services.config.env === 'production';
-  const loginLimit = { config: { rateLimit: { max: services.config.loginRateLimit, timeWindow: '1 minute' } } };
+  // Everything that checks a password, a code or a mailed link, or mails an address typed by
+  // anyone, spends the login budget (LOGIN_RATE_LIMIT, security/rate-limits.ts).
+  const loginLimit = { config: { rateLimitBudget: 'login' } } as const;
   const proconnect: ProConnectSettings | null = services.config.proconnect
     ? { ...services.config.proconnect, allowHttp: services.config.env !== 'production' }
     : null;
@@ -359,7 +361,7 @@ export function registerAgentLoginRoutes(scope: FastifyInstance, services: Servi
     ),
   );
 
-  scope.post('/agent/mot-de-passe-oublie', async (request, reply) => {
+  scope.post('/agent/mot-de-passe-oublie', loginLimit, async (request, reply) => {
     const tenant = requireTenant(request);
     const { fields } = readFormBody(request);
     const form = parseForm(forgotPasswordForm, fields);
@@ -404,11 +406,11 @@ export function registerAgentLoginRoutes(scope: FastifyInstance, services: Servi
     return sendHtml(reply, page, errors.length > 0 ? 400 : 200);
   }
 
-  scope.get('/agent/mot-de-passe/nouveau', async (request, reply) =>
+  scope.get('/agent/mot-de-passe/nouveau', loginLimit, async (request, reply) =>
     renderNewPassword(request, reply, queryParam(request, 'jeton')),
   );
 
-  scope.post('/agent/mot-de-passe/nouveau', async (request, reply) => {
+  scope.post('/agent/mot-de-passe/nouveau', loginLimit, async (request, reply) => {
     const tenant = requireTenant(request);
     const { fields } = readFormBody(request);
     const form = parseForm(newPasswordForm, fields);

@@ -46,6 +46,7 @@ export function registerApiRequestRoutes(app: FastifyInstance, services: Service
   api.post(
     `${API_PREFIX}/demarches/:slug/requests`,
     {
+      config: { rateLimitBudget: 'submission' },
       attachValidation: true,
       schema: {
         operationId: 'submitRequest',
@@ -106,7 +107,7 @@ export function registerApiRequestRoutes(app: FastifyInstance, services: Service
     {
       attachValidation: true,
       // The tracking pages' budget: guesses spread over the API and the pages count together.
-      config: { rateLimitBudget: 'tracking' },
+      config: { rateLimitBudget: 'tracking', personalData: true },
       schema: {
         operationId: 'getRequest',
         summary: 'Suivre une demande',

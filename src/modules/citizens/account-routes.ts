@@ -67,9 +67,10 @@ const CHECK_MAIL_RESEND = {
  */
 export function registerAccountRoutes(scope: FastifyInstance, services: Services): void {
   const now = () => services.clock.now();
-  // POST routes get LOGIN_RATE_LIMIT from the platform's rule table (security/rate-limits.ts);
-  // the table covers POST only, so the GET pages that consume one-time links say it here.
-  const linkLimit = { config: { rateLimit: { max: services.config.loginRateLimit, timeWindow: '1 minute' } } };
+  // Everything that checks a password, a mailed link or sends mail to an address typed by
+  // anyone spends the login budget (LOGIN_RATE_LIMIT, security/rate-limits.ts), the pages that
+  // consume one-time links included.
+  const loginLimit = { config: { rateLimitBudget: 'login' } } as const;
 
   // ---- Registration and email verification ----
 
@@ -79,7 +80,7 @@ export function registerAccountRoutes(scope: FastifyInstance, services: Services
     return sendHtml(reply, registrationPage(citizenContext(request, null), { email: '', errors: [] }));
   });
 
-  scope.post('/inscription', async (request, reply) => {
+  scope.post('/inscription', loginLimit, async (request, reply) => {
     const tenant = requireTenant(request);
     const body = readFormBody(request);
     const again = (errors: FieldError[]) =>
@@ -134,7 +135,7 @@ export function registerAccountRoutes(scope: FastifyInstance, services: Services
   };
 
   // Confirms at once in the browser that registered; anywhere else, asks for the password.
-  scope.get('/inscription/confirmer', linkLimit, async (request, reply) => {
+  scope.get('/inscription/confirmer', loginLimit, async (request, reply) => {
     const tenant = requireTenant(request);
     const token = queryParam(request, 'jeton');
     const browserHash = registrationBrowserHash(request);
@@ -148,7 +149,7 @@ export function registerAccountRoutes(scope: FastifyInstance, services: Services
     return confirmationEnd(request, reply, result);
   });
 
-  scope.post('/inscription/confirmer', async (request, reply) => {
+  scope.post('/inscription/confirmer', loginLimit, async (request, reply) => {
     const tenant = requireTenant(request);
     const body = readFormBody(request);
     const form = parseForm(confirmEmailForm, body.fields);
@@ -186,7 +187,7 @@ export function registerAccountRoutes(scope: FastifyInstance, services: Services
   });
 
   // Sends a new verification link to an unconfirmed account; the same answer for any address.
-  scope.post('/inscription/renvoyer', async (request, reply) => {
+  scope.post('/inscription/renvoyer', loginLimit, async (request, reply) => {
     const tenant = requireTenant(request);
     const form = parseForm(resendLinkForm, readFormBody(request).fields);
     const email = form.ok ? loginEmail(form.value.email) : null;
@@ -225,7 +226,7 @@ export function registerAccountRoutes(scope: FastifyInstance, services: Services
     return sendHtml(reply, loginPage(citizenContext(request, null), { email: '', retour, errors: [], notice }));
   });
 
-  scope.post('/connexion', async (request, reply) => {
+  scope.post('/connexion', loginLimit, async (request, reply) => {
     const tenant = requireTenant(request);
     const body = readFormBody(request);
     const ctx = citizenContext(request, null);
@@ -270,7 +271,7 @@ export function registerAccountRoutes(scope: FastifyInstance, services: Services
     sendHtml(reply, forgotPasswordPage(citizenContext(request, null), { email: '', errors: [] })),
   );
 
-  scope.post('/mot-de-passe-oublie', async (request, reply) => {
+  scope.post('/mot-de-passe-oublie', loginLimit, async (request, reply) => {
     const tenant = requireTenant(request);
     const body = readFormBody(request);
     const form = parseForm(forgotPasswordForm, body.fields);
@@ -310,7 +311,7 @@ export function registerAccountRoutes(scope: FastifyInstance, services: Services
       400,
     );
 
-  scope.get('/mot-de-passe/nouveau', linkLimit, async (request, reply) => {
+  scope.get('/mot-de-passe/nouveau', loginLimit, async (request, reply) => {
     const tenant = requireTenant(request);
     const token = queryParam(request, 'jeton');
     const state = await inTenant(services.db, tenant.id, (trx) => inspectToken(trx, token, 'reset_password', now()));
@@ -318,7 +319,7 @@ export function registerAccountRoutes(scope: FastifyInstance, services: Services
     return sendHtml(reply, newPasswordPage(citizenContext(request, null), { token, errors: [] }));
   });
 
-  scope.post('/mot-de-passe/nouveau', async (request, reply) => {
+  scope.post('/mot-de-passe/nouveau', loginLimit, async (request, reply) => {
     const tenant = requireTenant(request);
     const body = readFormBody(request);
     const again = (errors: FieldError[]) =>

@@ -69,7 +69,8 @@ export function registerSpaceRoutes(scope: FastifyInstance, services: Services):
   });
 
   // A request filed without an account joins the space only with its tracking code (decision 10).
-  const lookupLimit = { config: { rateLimit: { max: services.config.trackingRateLimit, timeWindow: '1 minute' } } };
+  // A reference and its tracking code are checked: the tracking budget, shared with every route that checks one.
+  const lookupLimit = { config: { rateLimitBudget: 'tracking' } } as const;
 
   scope.get('/mon-espace/demandes/rattacher', async (request, reply) => {
     const session = await requireCitizen(request, services);

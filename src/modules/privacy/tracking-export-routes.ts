@@ -16,7 +16,7 @@ import { attachment } from './route-support.ts';
  * unknown reference, and the same rate-limit budget: one per address for every look-up route).
  */
 export function registerTrackingExportRoutes(scope: FastifyInstance, services: Services): void {
-  const lookupLimit = { rateLimitBudget: 'tracking' } as const;
+  const lookupLimit = { rateLimitBudget: 'tracking', personalData: true } as const;
 
   async function trackedExport(request: FastifyRequest, format: 'json' | 'pdf') {
     const tenant = requireTenant(request);

@@ -28,7 +28,8 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
   const maxUploadMb = Math.round((services.config.uploadMaxBytes / 1024 / 1024) * 10) / 10;
   // Look-ups by reference and code share one budget per address (TRACKING_RATE_LIMIT) across every
   // route, this module's and the others': codes cannot be guessed by brute force (security/rate-limits.ts).
-  const lookupLimit = { rateLimitBudget: 'tracking' } as const;
+  // They show a request, by a URL that holds its tracking code: no cache, no Referer.
+  const lookupLimit = { rateLimitBudget: 'tracking', personalData: true } as const;
 
   app.get<{ Params: { slug: string } }>('/demarches/:slug/demande', async (request, reply) => {
     const ctx = pageContext(request);
@@ -55,7 +56,7 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
   };
   app.post<{ Params: { slug: string } }>(
     '/demarches/:slug/demande',
-    { config: { files: formFiles } },
+    { config: { files: formFiles, rateLimitBudget: 'submission' } },
     async (request, reply) => {
       const ctx = pageContext(request);
       const body = readFormBody(request);

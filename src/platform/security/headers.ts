@@ -1,10 +1,17 @@
 import { randomString } from './random.ts';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** Fresh for every request: the only inline style or script element the browser will apply carries it. */
     cspNonce: string;
+  }
+  interface FastifyContextConfig {
+    /**
+     * The route shows personal data, or its URL holds a secret (a tracking code): neither a
+     * shared cache nor the browser's history keeps its answers, and no Referer carries its URL.
+     */
+    personalData?: boolean;
   }
 }
 
@@ -20,13 +27,8 @@ export interface SecurityHeadersOptions {
   sessionCookies?: string[];
 }
 
-/** Pages whose URL carries a tracking code, or that show a request: the code must not leave in Referer. */
-const SECRET_IN_URL = /^\/(?:suivi(?:[/?]|$)|demandes\/[^/?]+\/confirmation(?:[/?]|$))/;
 /** Query parameters that hold a secret (tracking code, mailed token, OpenID Connect code and state). */
 const SECRET_PARAMS = /(?:^|[?&])(?:cle|code|state|jeton|token)=/;
-/** Pages and API answers showing personal data, whatever cookie comes with them. */
-const PERSONAL_PAGES =
-  /^\/(?:suivi(?:[/?]|$)|demandes\/[^/?]+\/(?:confirmation|recepisse)|agent(?:[/?]|$)|mon-espace(?:[/?]|$)|espace(?:[/?]|$)|compte(?:[/?]|$)|api\/v1\/requests\/)/;
 
 const PERMISSIONS_POLICY = [
   'accelerometer=()',
@@ -64,12 +66,6 @@ export function contentSecurityPolicy(nonce: string, formActionOrigins: string[]
     "base-uri 'self'",
     "object-src 'none'",
   ].join('; ');
-}
-
-function pathOf(request: FastifyRequest): string {
-  const url = request.url;
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
 }
 
 const SECURE_ATTRIBUTE = /;\s*secure\s*(;|$)/i;
@@ -110,7 +106,7 @@ export function registerSecurityHeaders(app: FastifyInstance, options: SecurityH
   });
 
   app.addHook('onSend', (request, reply, payload, done) => {
-    const path = pathOf(request);
+    const personal = request.routeOptions.config?.personalData === true;
     if (!reply.hasHeader('content-security-policy')) {
       reply.header('content-security-policy', contentSecurityPolicy(request.cspNonce, formActionOrigins));
     }
@@ -120,11 +116,11 @@ export function registerSecurityHeaders(app: FastifyInstance, options: SecurityH
     reply.header('cross-origin-resource-policy', 'same-origin');
     reply.header('permissions-policy', PERMISSIONS_POLICY);
     if (!reply.hasHeader('referrer-policy')) {
-      const secret = SECRET_IN_URL.test(path) || SECRET_PARAMS.test(request.url);
+      const secret = personal || SECRET_PARAMS.test(request.url);
       reply.header('referrer-policy', secret ? 'no-referrer' : 'strict-origin-when-cross-origin');
     }
     const signedIn = sessionCookies.some((name) => request.cookies?.[name]);
-    if (signedIn || PERSONAL_PAGES.test(path)) {
+    if (signedIn || personal) {
       // Neither a shared cache nor the browser's history keeps a page with personal data.
       if (!/no-store/.test(String(reply.getHeader('cache-control') ?? ''))) reply.header('cache-control', 'no-store');
     }

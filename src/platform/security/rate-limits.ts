@@ -22,60 +22,37 @@ export interface RateLimitSettings {
   anonymousPostPerMinute: number;
 }
 
-interface Rule {
-  method: string;
-  url: RegExp;
-  max: (s: RateLimitSettings) => number;
-  why: string;
-  /** Requests of a signed-in agent or citizen are not counted. */
-  anonymousOnly?: boolean;
-}
-
 /**
- * Which routes are rate-limited, in one table, so that a route added later by any module falls
- * under the rule of its kind. Tracking look-ups declare the budget they share (`rateLimitBudget`,
- * see SHARED_BUDGETS). A route that declares its own `rateLimit` keeps it.
- */
-export const RATE_LIMIT_RULES: readonly Rule[] = [
-  {
-    method: 'POST',
-    url: /^\/(?:agent\/)?(?:connexion|inscription|mot-de-passe-oublie|mot-de-passe|reinitialisation|invitation|double-authentification|verification)(?:\/|$)/,
-    max: (s) => s.loginPerMinute,
-    why: 'password and code guessing, account creation in bulk, mail flooding',
-  },
-  {
-    method: 'POST',
-    url: /^\/demarches\/:slug\/demande$/,
-    max: (s) => s.formPerMinute,
-    why: 'anonymous submissions in bulk fill the agents’ queue and send mail',
-  },
-  {
-    method: 'POST',
-    url: /^\/api\/v1\/demarches\/:slug\/requests$/,
-    max: (s) => s.formPerMinute,
-    why: 'the same through the API',
-  },
-  {
-    method: 'POST',
-    url: /^\//,
-    max: (s) => s.anonymousPostPerMinute,
-    why: 'any other form posted in bulk by someone not signed in (bodies to read, sessions to look up)',
-    anonymousOnly: true,
-  },
-];
-
-/**
- * Budgets several routes share, per client address. @fastify/rate-limit counts each route in a
- * store of its own, so each budget goes through one limiter made with `createRateLimit`.
+ * Budgets per client address and minute, each shared by every route that names it in its
+ * `config.rateLimitBudget`: a request to any of them spends it, so spreading attempts over
+ * several routes gains nothing. @fastify/rate-limit counts each route in a store of its own, so
+ * each budget goes through one limiter made with `createRateLimit`.
  */
 export const SHARED_BUDGETS = {
+  login: {
+    max: (s: RateLimitSettings) => s.loginPerMinute,
+    why: 'password and code guessing, account creation in bulk, mail flooding: logins, second factor, registration and its confirmation, password reset and its link, invitations (citizens and agents)',
+  },
+  submission: {
+    max: (s: RateLimitSettings) => s.formPerMinute,
+    why: 'anonymous submissions in bulk fill the agents’ queue and send mail: the démarche forms and the API',
+  },
   tracking: {
     max: (s: RateLimitSettings) => s.trackingPerMinute,
-    why: 'tracking codes guessed by brute force: the tracking page and its look-up form, the confirmation page, messages, receipt, data export and the API look-up all check a code',
+    why: 'tracking codes guessed by brute force: the tracking page and its look-up form, the confirmation page, messages, receipt, data export, attaching a request to an account and the API look-up all check a code',
   },
 } as const;
 
 export type RateLimitBudget = keyof typeof SHARED_BUDGETS;
+
+/**
+ * Every other POST from someone not signed in, per route: bodies to read and sessions to look up
+ * cost the server, whoever sends them.
+ */
+export const ANONYMOUS_POST_LIMIT = {
+  max: (s: RateLimitSettings) => s.anonymousPostPerMinute,
+  why: 'any other form posted in bulk by someone not signed in (bodies to read, sessions to look up)',
+};
 
 /** The refusal past a limit: the wording of @fastify/rate-limit's refusals (app.ts). */
 export function rateLimitedError(ttlMs: number): AppError {
@@ -112,24 +89,12 @@ function budgetHook(
   return hook as onRequestHookHandler;
 }
 
-function methods(route: RouteOptions): string[] {
-  return [route.method].flat().map((m) => String(m).toUpperCase());
-}
-
-function ruleFor(method: string, url: string): Rule | undefined {
-  return RATE_LIMIT_RULES.find((r) => r.method === method && r.url.test(url));
-}
-
-/** The limit a route gets from the table, or null. */
-export function rateLimitFor(method: string, url: string, settings: RateLimitSettings): number | null {
-  const rule = ruleFor(method, url);
-  return rule ? rule.max(settings) : null;
-}
-
 /**
- * Adds the table's limits to routes as they are declared. Must be registered before
- * @fastify/rate-limit, whose own onRoute hook reads `config.rateLimit` right after this one.
- * `isSignedIn` tells the requests that `anonymousOnly` rules do not count.
+ * Applies the limits routes declare: `config.rateLimitBudget` spends a shared budget; any other
+ * POST gets the per-route limit on anonymous posts; a route that declares its own `rateLimit`
+ * (OpenID Connect returns) keeps it. Must be registered before @fastify/rate-limit, whose own
+ * onRoute hook reads `config.rateLimit` right after this one. `isSignedIn` tells the requests the
+ * anonymous-post limit does not count.
  */
 export function registerRateLimitRules(
   app: FastifyInstance,
@@ -147,17 +112,13 @@ export function registerRateLimitRules(
       return;
     }
     if (config.rateLimit !== undefined) return;
-    for (const method of methods(route)) {
-      const rule = ruleFor(method, route.url ?? route.path ?? '');
-      if (rule) {
-        const rateLimit = {
-          max: rule.max(settings),
-          timeWindow: '1 minute',
-          ...(rule.anonymousOnly ? { allowList: (request: FastifyRequest) => isSignedIn(request) } : {}),
-        };
-        route.config = { ...config, rateLimit } as RouteOptions['config'];
-        return;
-      }
+    if ([route.method].flat().some((m) => String(m).toUpperCase() === 'POST')) {
+      const rateLimit = {
+        max: ANONYMOUS_POST_LIMIT.max(settings),
+        timeWindow: '1 minute',
+        allowList: (request: FastifyRequest) => isSignedIn(request),
+      };
+      route.config = { ...config, rateLimit } as RouteOptions['config'];
     }
   });
 }
