@@ -35,7 +35,7 @@ describe(`agent sign-in (${TEST_DB})`, () => {
   }
 
   before(async () => {
-    ctx = await createTestContext();
+    ctx = await createTestContext({ env: { LOGIN_RATE_LIMIT: '10' } });
     await insertAgent(ctx.database, ctx.tenantId, {
       email: 'camille@villebelle.example',
       name: 'Camille Agent',

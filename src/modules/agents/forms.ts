@@ -120,14 +120,10 @@ export const statusChangeForm = z.object({
   }),
 });
 
-/**
- * An empty note is refused by addInternalNote (« Écrivez le texte de la note. »): parseForm
- * replaces messages that start with an accented capital, so that check stays there for now.
- */
 export const internalNoteForm = z.object({
   note: text({
     max: LONG_TEXT_BOUND,
-    required: false,
+    required: 'Écrivez le texte de la note.',
     tooLong: `La note est trop longue : ${formatCharactersFr(MESSAGE_MAX_LENGTH)} au maximum.`,
   }),
 });

@@ -40,15 +40,6 @@ function referenceParam(request: FastifyRequest): string {
   return reference;
 }
 
-/**
- * The business checks of the requests module's use cases (a transition that is not allowed, a
- * refusal without a message) still come back as thrown errors with field details.
- */
-function fieldErrorsOf(err: unknown, codes: string[], field: string): FieldError[] | null {
-  if (!(err instanceof AppError) || !codes.includes(err.code)) return null;
-  return (err.details as FieldError[] | undefined) ?? [{ field, message: err.message }];
-}
-
 /** The agents' work on requests: the list, a request's page and documents, status and notes. */
 export function registerAgentRequestRoutes(scope: FastifyInstance, services: Services): void {
   async function renderDetail(
@@ -137,25 +128,20 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       renderDetail(request, reply, agent, reference, { form: { kind: 'statut', errors, values } }, 400);
     const form = parseForm(statusChangeForm, fields);
     if (!form.ok) return again(form.errors);
-    try {
-      await inTenant(services.db, tenant.id, async (trx) => {
-        const row = authorisedRequest(tenant.id, agent, 'change_status', await findRequestByReference(trx, reference));
-        await changeRequestStatus(trx, {
-          tenant,
-          requestId: row.id,
-          agentId: agent.id,
-          to: form.value.statut,
-          message: form.value.message,
-          baseUrl: requestBaseUrl(services.config, request),
-          sessionSecret: services.config.sessionSecret,
-          now: services.clock.now(),
-        });
+    const result = await inTenant(services.db, tenant.id, async (trx) => {
+      const row = authorisedRequest(tenant.id, agent, 'change_status', await findRequestByReference(trx, reference));
+      return changeRequestStatus(trx, {
+        tenant,
+        requestId: row.id,
+        agentId: agent.id,
+        to: form.value.statut,
+        message: form.value.message,
+        baseUrl: requestBaseUrl(services.config, request),
+        sessionSecret: services.config.sessionSecret,
+        now: services.clock.now(),
       });
-    } catch (err) {
-      const errors = fieldErrorsOf(err, ['validation_failed', 'invalid_transition'], 'statut');
-      if (errors) return again(errors);
-      throw err;
-    }
+    });
+    if (!result.ok) return again(result.errors);
     services.mail.kick();
     return reply.redirect(url(request, `/agent/demandes/${encodeURIComponent(reference)}?fait=statut`), 303);
   });
@@ -170,21 +156,11 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       renderDetail(request, reply, agent, reference, { form: { kind: 'note', errors, values } }, 400);
     const form = parseForm(internalNoteForm, fields);
     if (!form.ok) return again(form.errors);
-    try {
-      await inTenant(services.db, tenant.id, async (trx) => {
-        const row = authorisedRequest(tenant.id, agent, 'add_note', await findRequestByReference(trx, reference));
-        await addInternalNote(trx, {
-          tenantId: tenant.id,
-          requestId: row.id,
-          agentId: agent.id,
-          body: form.value.note,
-        });
-      });
-    } catch (err) {
-      const errors = fieldErrorsOf(err, ['validation_failed'], 'note');
-      if (errors) return again(errors);
-      throw err;
-    }
+    const result = await inTenant(services.db, tenant.id, async (trx) => {
+      const row = authorisedRequest(tenant.id, agent, 'add_note', await findRequestByReference(trx, reference));
+      return addInternalNote(trx, { tenantId: tenant.id, requestId: row.id, agentId: agent.id, body: form.value.note });
+    });
+    if (!result.ok) return again(result.errors);
     return reply.redirect(url(request, `/agent/demandes/${encodeURIComponent(reference)}?fait=note`), 303);
   });
 }

@@ -168,7 +168,7 @@ describe(`citizen accounts and space (${TEST_DB})`, () => {
     b.submit(`${BASE}/mon-espace/demandes/rattacher`, `${BASE}/mon-espace/demandes/rattacher`, fields);
 
   before(async () => {
-    ctx = await createTestContext({ clock });
+    ctx = await createTestContext({ clock, env: { LOGIN_RATE_LIMIT: '10' } });
   });
   after(async () => ctx.close());
 

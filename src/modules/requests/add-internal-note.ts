@@ -1,6 +1,6 @@
 import { formatCharactersFr } from '../../platform/format.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
-import { AppError } from '../../platform/errors.ts';
+import type { FormResult } from '../../platform/web/form.ts';
 import { MESSAGE_MAX_LENGTH } from './change-request-status.ts';
 
 export interface AddInternalNoteInput {
@@ -10,16 +10,16 @@ export interface AddInternalNoteInput {
   body: string;
 }
 
-/** Adds a note for colleagues to a request's timeline. Never shown to the citizen, never mailed. */
-export async function addInternalNote(trx: Tx, input: AddInternalNoteInput): Promise<void> {
+/**
+ * Adds a note for colleagues to a request's timeline. Never shown to the citizen, never mailed.
+ * An empty or too long note comes back as a field error, nothing stored.
+ */
+export async function addInternalNote(trx: Tx, input: AddInternalNoteInput): Promise<FormResult<null>> {
   const body = input.body.replace(/\r\n/g, '\n').trim();
-  if (body === '') {
-    const msg = 'Écrivez le texte de la note.';
-    throw new AppError('validation_failed', msg, [{ field: 'note', message: msg }]);
-  }
+  if (body === '') return { ok: false, errors: [{ field: 'note', message: 'Écrivez le texte de la note.' }] };
   if (body.length > MESSAGE_MAX_LENGTH) {
-    const msg = `La note est trop longue : ${formatCharactersFr(MESSAGE_MAX_LENGTH)} au maximum.`;
-    throw new AppError('validation_failed', msg, [{ field: 'note', message: msg }]);
+    const message = `La note est trop longue : ${formatCharactersFr(MESSAGE_MAX_LENGTH)} au maximum.`;
+    return { ok: false, errors: [{ field: 'note', message }] };
   }
   await trx
     .insertInto('request_events')
@@ -33,4 +33,5 @@ export async function addInternalNote(trx: Tx, input: AddInternalNoteInput): Pro
       visible_to_citizen: false,
     })
     .execute();
+  return { ok: true, value: null };
 }

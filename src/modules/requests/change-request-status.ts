@@ -3,6 +3,7 @@ import type { RequestStatus, TenantContact } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import { queueMail } from '../../platform/mail.ts';
+import type { FormResult } from '../../platform/web/form.ts';
 import { buildStatusNotification } from './status-notification.ts';
 import { AGENT_STATUS_LABELS as STATUS_LABELS } from './status.ts';
 import { openTrackingSecret } from './tracking-seal.ts';
@@ -43,19 +44,16 @@ export interface ChangeRequestStatusInput {
 /**
  * Moves a request to a new status, records it in the timeline (visible to the citizen) and
  * queues the mail that tells the applicant, all in the caller's transaction. The caller kicks
- * the mail worker after commit. Throws `validation_failed` (details: field errors) or
- * `invalid_transition`.
+ * the mail worker after commit. A change the rules refuse (a closed request, a transition that
+ * does not exist, a refusal without a message) comes back as field errors, nothing stored.
  */
 export async function changeRequestStatus(
   trx: Tx,
   input: ChangeRequestStatusInput,
-): Promise<{ from: RequestStatus; to: RequestStatus }> {
+): Promise<FormResult<{ from: RequestStatus; to: RequestStatus }>> {
   const message = input.message.replace(/\r\n/g, '\n').trim();
-  if (!isRequestStatus(input.to)) {
-    throw new AppError('validation_failed', 'Choisissez le nouveau statut.', [
-      { field: 'statut', message: 'Choisissez le nouveau statut.' },
-    ]);
-  }
+  const refused = (field: string, text: string) => ({ ok: false as const, errors: [{ field, message: text }] });
+  if (!isRequestStatus(input.to)) return refused('statut', 'Choisissez le nouveau statut.');
   const to = input.to;
   // Locked: two agents changing the same request at once are applied one after the other.
   const request = await trx
@@ -76,24 +74,23 @@ export async function changeRequestStatus(
   if (!request) throw new AppError('request_not_found', 'Cette demande est introuvable.');
   const from = request.status;
   if (!TRANSITIONS[from].includes(to)) {
-    throw new AppError(
-      'invalid_transition',
+    return refused(
+      'statut',
       FINAL.includes(from)
-        ? `Cette demande est close (${STATUS_LABELS[from].toLowerCase()}). Son statut ne peut plus changer.`
+        ? `Cette demande est close (${STATUS_LABELS[from].toLowerCase()}) : son statut ne peut plus changer.`
         : `Une demande « ${STATUS_LABELS[from]} » ne peut pas passer au statut « ${STATUS_LABELS[to]} ».`,
-      [{ field: 'statut', message: `Ce changement de statut n’est pas possible.` }],
     );
   }
   if (MESSAGE_REQUIRED.includes(to) && message === '') {
-    const why =
+    return refused(
+      'message',
       to === 'refusee'
         ? 'Écrivez à l’usager pourquoi la demande est refusée.'
-        : 'Écrivez à l’usager ce que vous attendez de lui.';
-    throw new AppError('validation_failed', why, [{ field: 'message', message: why }]);
+        : 'Écrivez à l’usager ce que vous attendez de lui.',
+    );
   }
   if (message.length > MESSAGE_MAX_LENGTH) {
-    const tooLong = `Le message est trop long : ${formatCharactersFr(MESSAGE_MAX_LENGTH)} au maximum.`;
-    throw new AppError('validation_failed', tooLong, [{ field: 'message', message: tooLong }]);
+    return refused('message', `Le message est trop long : ${formatCharactersFr(MESSAGE_MAX_LENGTH)} au maximum.`);
   }
 
   await trx
@@ -137,5 +134,5 @@ export async function changeRequestStatus(
       }),
     );
   }
-  return { from, to };
+  return { ok: true, value: { from, to } };
 }
