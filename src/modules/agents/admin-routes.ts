@@ -9,16 +9,14 @@ import { queryParam, sendHtml } from '../../platform/web/reply.ts';
 import { requireTenant } from '../../platform/web/request-context.ts';
 import { typedValue, typedValues } from '../../platform/web/typed-values.ts';
 import { agentServicesForm, inviteForm, proConnectForm, requireSecondFactorForm } from './forms.ts';
-import {
-  inviteAgent,
-  listAgents,
-  resetSecondFactor,
-  setAgentActive,
-  setAgentServices,
-  setProConnectMapping,
-  setRequireAgent2fa,
-  tenantSecuritySettings,
-} from './manage-agents.ts';
+import { inviteAgent } from './invite-agent.ts';
+import { listAgents } from './list-agents.ts';
+import { resetSecondFactor } from './reset-second-factor.ts';
+import { setAgentActive } from './set-agent-active.ts';
+import { setAgentServices } from './set-agent-services.ts';
+import { setProConnectMapping } from './set-proconnect-mapping.ts';
+import { setRequireAgent2fa } from './set-require-agent-2fa.ts';
+import { tenantSecuritySettings } from './tenant-security-settings.ts';
 import { listServices } from './repository.ts';
 import { requireAdmin } from './require-agent.ts';
 import { sendAgentPasswordReset } from './reset-agent-password.ts';

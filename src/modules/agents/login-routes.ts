@@ -22,7 +22,7 @@ import {
 } from './forms.ts';
 import { logInAgent, openAgentSession } from './log-in-agent.ts';
 import { logOutAgent } from './log-out-agent.ts';
-import { acceptInvitation, findInvitation, invalidInvitation } from './manage-agents.ts';
+import { acceptInvitation, findInvitation, invalidInvitation } from './accept-invitation.ts';
 import {
   findAgentForIdentity,
   finishLogin,

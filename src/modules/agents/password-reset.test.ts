@@ -52,7 +52,10 @@ describe(`agent password reset (${TEST_DB})`, () => {
   async function choose(token: string, password: string, confirmation = password) {
     // The link's page spends the login budget too: page and post from one fresh address.
     const from = remote();
-    const page = await ctx.app.inject({ url: `${BASE}/agent/mot-de-passe/nouveau?jeton=${token}`, remoteAddress: from });
+    const page = await ctx.app.inject({
+      url: `${BASE}/agent/mot-de-passe/nouveau?jeton=${token}`,
+      remoteAddress: from,
+    });
     assert.equal(page.statusCode, 200);
     const form = {
       cookie: String([page.headers['set-cookie']].flat()[0] ?? '').split(';')[0]!,

@@ -2,7 +2,7 @@ import type { DatabaseHandle } from '../../db/database.ts';
 import type { TenantContact } from '../../db/schema.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
-import { inviteAgent } from '../agents/manage-agents.ts';
+import { inviteAgent } from '../agents/invite-agent.ts';
 import { copyModelCatalogue } from '../catalogue/copy-model-catalogue.ts';
 import { createTenant, findCommune, slugify } from './create-tenant.ts';
 

@@ -2,7 +2,7 @@ import type { AgentRole } from '../../../db/schema.ts';
 import { attr, html, type SafeHtml } from '../../../platform/html.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import type { FieldError } from '../../../platform/web/form.ts';
-import { ROLE_LABELS, type AgentListItem } from '../manage-agents.ts';
+import { ROLE_LABELS, type AgentListItem } from '../list-agents.ts';
 
 export interface InviteValues {
   email: string;
