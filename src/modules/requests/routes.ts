@@ -14,6 +14,10 @@ import { displayTrackingSecret, normalizeReference } from './reference.ts';
 import { loadOnlineForm, submitRequest } from './submit-request.ts';
 import { confirmationPage, formPage, lookupPage, trackingPage } from './views.ts';
 import { requestBaseUrl } from '../../platform/web/public-url.ts';
+import { parseForm, type FieldError } from '../../platform/web/form.ts';
+import { sendHtml } from '../../platform/web/reply.ts';
+import { typedValue } from '../../platform/web/typed-values.ts';
+import { trackingMessageForm } from './forms.ts';
 
 interface RefParams {
   reference: string;
@@ -171,21 +175,21 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
       const reference = normalizeReference(request.params.reference);
       if (!reference) throw new AppError('request_not_found', NOT_FOUND_MESSAGE);
       const body = readFormBody(request);
-      const secret = fieldValue(body, 'cle');
-      const message = fieldValue(body, 'message');
+      const secret = typedValue(body.fields, 'cle', 100);
+      const message = typedValue(body.fields, 'message', 20_000);
+      const again = async (errors: FieldError[]) => {
+        const r = await findTrackedRequest(services, ctx.tenant, reference, secret);
+        return sendHtml(reply, trackingPage(ctx, r, secret, { message, errors }), 400);
+      };
+      const form = parseForm(trackingMessageForm, body.fields);
+      if (!form.ok) return again(form.errors);
       const result = await addCitizenMessage(services, ctx.tenant, {
         reference,
-        secret,
-        message,
+        secret: form.value.cle,
+        message: form.value.message,
         files: body.files.filter((f) => f.fieldName === 'documents'),
       });
-      if (!result.ok) {
-        const r = await findTrackedRequest(services, ctx.tenant, reference, secret);
-        return reply
-          .code(400)
-          .type('text/html; charset=utf-8')
-          .send(trackingPage(ctx, r, secret, { message, errors: result.errors }).toString());
-      }
+      if (!result.ok) return again(result.errors);
       return reply.redirect(
         `${request.base}/suivi/${reference}?cle=${encodeURIComponent(secret)}&envoye=1#ajouter`,
         303,
