@@ -6,7 +6,8 @@ type Json<T> = ColumnType<T, string, string>;
 
 export type RequestStatus = 'recue' | 'en_cours' | 'en_attente_usager' | 'traitee' | 'refusee';
 export type AgentRole = 'agent' | 'supervisor' | 'admin';
-export type RequestEventKind = 'submitted' | 'status_changed' | 'citizen_message' | 'agent_message' | 'internal_note';
+export type RequestEventKind =
+  'submitted' | 'status_changed' | 'citizen_message' | 'agent_message' | 'internal_note' | 'assigned';
 
 export interface TenantContact {
   address?: string;
@@ -184,6 +185,20 @@ export interface RequestsTable {
   anonymised_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   citizen_id: ColumnType<string | null, string | null | undefined, string | null>;
   identity_source: ColumnType<'franceconnect' | null, 'franceconnect' | null | undefined, 'franceconnect' | null>;
+  /** The agent who has the item in hand; null: nobody yet. */
+  assigned_agent_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Bumped by every timeline event (trigger) and every change of assignment: against silent overwrites. */
+  revision: Generated<number>;
+  /** When the citizen last wrote (trigger on request_events). */
+  citizen_activity_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+/** When each agent last opened each item: what makes an item unread for them. */
+export interface RequestReadsTable {
+  tenant_id: string;
+  request_id: string;
+  agent_id: string;
+  read_at: Date;
 }
 
 export interface RequestEventsTable {
@@ -293,6 +308,7 @@ export interface Database {
   agent_invitations: AgentInvitationsTable;
   requests: RequestsTable;
   request_events: RequestEventsTable;
+  request_reads: RequestReadsTable;
   request_documents: RequestDocumentsTable;
   mail_outbox: MailOutboxTable;
   consents: ConsentsTable;

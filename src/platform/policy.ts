@@ -70,6 +70,9 @@ export interface Permissions {
   view: RequestResource;
   change_status: RequestResource;
   add_note: RequestResource;
+  reply: RequestResource;
+  take: RequestResource;
+  assign: RequestResource;
   download_document: RequestResource;
   view_as_citizen: RequestResource;
   list_requests: TenantResource;

@@ -38,7 +38,7 @@ const accountA = { kind: 'citizen_account', tenantId: T, citizenId: 'a' } as con
 
 describe('authorisation rules', () => {
   test('requests: staff of the request’s service and admins; never another service or tenant', () => {
-    for (const action of ['view', 'change_status', 'add_note', 'download_document'] as const) {
+    for (const action of ['view', 'change_status', 'add_note', 'download_document', 'reply', 'take'] as const) {
       assert.equal(can(agentX, action, requestOfA), true, `agent X ${action}`);
       assert.equal(can(supervisorX, action, requestOfA), true, `supervisor X ${action}`);
       assert.equal(can(admin, action, requestOfA), true, `admin ${action}`);
@@ -50,6 +50,14 @@ describe('authorisation rules', () => {
         const allowed: boolean = can(nobody, action, requestOfA);
         assert.equal(allowed, false, `${nobody.kind} ${action}`);
       }
+    }
+  });
+
+  test('requests: a supervisor of the service or an admin gives an item to someone else; an agent does not', () => {
+    assert.equal(can(supervisorX, 'assign', requestOfA), true);
+    assert.equal(can(admin, 'assign', requestOfA), true);
+    for (const other of [agentX, agentY, agent('supervisor', [Y]), otherAdmin, citizenA, anonymous, operator]) {
+      assert.equal(can(other, 'assign', requestOfA), false, `${other.kind} assigns`);
     }
   });
 

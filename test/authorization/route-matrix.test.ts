@@ -502,6 +502,25 @@ const MATRIX: Row[] = [
   },
   {
     method: 'POST',
+    route: '/agent/demandes/:reference/reponse',
+    url: (f) => `/agent/demandes/${f.reference}/reponse`,
+    form: (_f, _a, accepted) => ({ reponse: accepted ? 'Votre dossier est complet.' : '' }),
+    expect: SERVICE_X('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/demandes/' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/demandes/:reference/prise-en-charge',
+    url: (f) => `/agent/demandes/${f.reference}/prise-en-charge`,
+    // Giving an item to someone else is a supervisor's (or an admin's): an agent of the service
+    // is answered like a stranger; an unknown agent is a form error for those allowed.
+    form: (_f, _a, accepted) => ({ agent: accepted ? '' : 'inconnu' }),
+    expect: staffOnly({ agentX: '404', agentY: '404', supervisor: '400', admin: '400' }),
+    accept: { actor: 'supervisor', outcome: '303 /agent/demandes/' },
+    note: 'taking an item oneself is any agent of the service’s (tested in the workspace tests)',
+  },
+  {
+    method: 'POST',
     route: '/agent/demandes/:reference/notes',
     url: (f) => `/agent/demandes/${f.reference}/notes`,
     form: (_f, _a, accepted) => ({ note: accepted ? 'Pièce vérifiée.' : '' }),

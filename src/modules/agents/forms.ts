@@ -112,6 +112,7 @@ const LONG_TEXT_BOUND = 2 * MESSAGE_MAX_LENGTH;
 
 export const statusChangeForm = z.object({
   statut: choice(STATUSES, 'Choisissez le nouveau statut.'),
+  revision: hidden(20),
   message: text({
     max: LONG_TEXT_BOUND,
     required: false,
@@ -126,4 +127,23 @@ export const internalNoteForm = z.object({
     required: 'Écrivez le texte de la note.',
     tooLong: `La note est trop longue : ${formatCharactersFr(MESSAGE_MAX_LENGTH)} au maximum.`,
   }),
+});
+
+/** The item's revision when the page was opened (requests/revision.ts). */
+const revision = () => hidden(20);
+
+export const replyForm = z.object({
+  reponse: text({
+    max: LONG_TEXT_BOUND,
+    required: 'Écrivez votre réponse à l’usager.',
+    trim: false,
+    tooLong: `La réponse est trop longue : ${formatCharactersFr(MESSAGE_MAX_LENGTH)} au maximum.`,
+  }),
+  revision: revision(),
+});
+
+/** Who has the item in hand: an agent's id, or '' for the service's queue. */
+export const assignForm = z.object({
+  agent: hidden(100),
+  revision: revision(),
 });

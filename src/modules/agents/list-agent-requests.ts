@@ -1,22 +1,41 @@
 import type { RequestStatus } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
-import { listRequests, listServices } from './repository.ts';
+import { addWorkingDays } from '../requests/working-days.ts';
+import { listRequests, listServices, type InboxView } from './repository.ts';
+
+/** "Due soon": within this many working days (the item is shown in the « À échéance » view). */
+export const DUE_SOON_WORKING_DAYS = 2;
 
 /**
- * One page of the requests an agent may see, with the services offered as filters. A service
- * outside the agent's own is ignored rather than trusted.
+ * One page of an inbox view of the requests an agent may see, with the count of every view and
+ * the services offered as filters. A service outside the agent's own is ignored rather than trusted.
  */
 export async function listAgentRequests(
   trx: Tx,
-  input: { scopeIds: string[] | null; status: RequestStatus | null; serviceParam: string; page: number },
+  input: {
+    scopeIds: string[] | null;
+    agentId: string;
+    view: InboxView;
+    status: RequestStatus | null;
+    serviceParam: string;
+    sort: 'echeance' | 'activite';
+    now: Date;
+    /** The tenant's département, for its public holidays (Alsace-Moselle, overseas). */
+    departement: string | null;
+    page: number;
+  },
 ) {
   const visibleServices = await listServices(trx, input.scopeIds);
   const serviceId = visibleServices.some((s) => s.id === input.serviceParam) ? input.serviceParam : null;
-  const { items, total } = await listRequests(trx, {
+  const found = await listRequests(trx, {
     serviceIds: input.scopeIds,
+    agentId: input.agentId,
+    view: input.view,
     status: input.status,
     serviceId,
+    sort: input.sort,
+    soonUntil: addWorkingDays(input.now, DUE_SOON_WORKING_DAYS, { departement: input.departement }),
     page: input.page,
   });
-  return { items, total, services: visibleServices, serviceId };
+  return { ...found, services: visibleServices, serviceId };
 }

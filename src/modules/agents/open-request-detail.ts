@@ -2,6 +2,7 @@ import type { Tx } from '../../db/tenant-scope.ts';
 import { can } from '../authorization.ts';
 import { logPersonalDataAccess } from '../privacy/access-log.ts';
 import { listRequestConsents } from '../privacy/consents.ts';
+import { listAssignableAgents } from '../requests/assign-request.ts';
 import { requestResource } from '../requests/policy.ts';
 import { agentActor } from './policy.ts';
 import { findDocument, findRequestByReference, listDocuments, listEvents } from './repository.ts';
@@ -33,20 +34,31 @@ export async function openRequestDetail(
     ip: input.ip,
     now: input.now,
   });
-  const [documents, events, consents] = await Promise.all([
-    listDocuments(trx, row.id),
-    listEvents(trx, row.id),
-    listRequestConsents(trx, row.id),
-  ]);
+  // Opened: what the citizen wrote until now is read by this agent.
+  await trx
+    .insertInto('request_reads')
+    .values({ tenant_id: input.tenantId, request_id: row.id, agent_id: input.agent.id, read_at: input.now })
+    .onConflict((oc) => oc.columns(['tenant_id', 'request_id', 'agent_id']).doUpdateSet({ read_at: input.now }))
+    .execute();
   const actor = agentActor(input.tenantId, input.agent);
   const resource = requestResource(input.tenantId, row);
+  const canAssign = can(actor, 'assign', resource);
+  // One connection per transaction: the queries run one after the other.
+  const documents = await listDocuments(trx, row.id);
+  const events = await listEvents(trx, row.id);
+  const consents = await listRequestConsents(trx, row.id);
+  const assignable = canAssign ? await listAssignableAgents(trx, row.service_id) : [];
   return {
     request: row,
     documents,
     events,
     consents,
+    assignable,
     canChangeStatus: can(actor, 'change_status', resource),
     canAddNote: can(actor, 'add_note', resource),
+    canReply: can(actor, 'reply', resource),
+    canTake: can(actor, 'take', resource),
+    canAssign,
   };
 }
 

@@ -5,11 +5,22 @@ import { sortFr } from '../../platform/format.ts';
 
 export const PAGE_SIZE = 50;
 
+/** The inbox's views: each a question an agent asks at the start of the day. */
+export const INBOX_VIEWS = ['ouvertes', 'mes', 'non-attribuees', 'attente', 'echeance', 'toutes'] as const;
+export type InboxView = (typeof INBOX_VIEWS)[number];
+
 export interface RequestListFilters {
   /** null: every service of the tenant (admins). */
   serviceIds: string[] | null;
+  /** The agent looking: "mine" and unread are theirs. */
+  agentId: string;
+  view: InboxView;
   status: RequestStatus | null;
   serviceId: string | null;
+  /** 'echeance': nearest due date first; 'activite': latest citizen message first. */
+  sort: 'echeance' | 'activite';
+  /** The last day ('YYYY-MM-DD') counted as "due soon". */
+  soonUntil: string;
   page: number;
 }
 
@@ -21,6 +32,9 @@ export interface RequestListItem {
   submitted_at: Date;
   due_on: string;
   service_name: string;
+  assignee_name: string | null;
+  /** The citizen wrote since this agent last opened the item. */
+  unread: boolean;
 }
 
 export async function listServices(trx: Tx, serviceIds: string[] | null) {
@@ -32,20 +46,48 @@ export async function listServices(trx: Tx, serviceIds: string[] | null) {
   return sortFr(await q.execute(), (s) => s.name);
 }
 
+/**
+ * One page of an inbox view, with the number of items in every view (same services and
+ * filters), in two statements.
+ */
 export async function listRequests(
   trx: Tx,
   filters: RequestListFilters,
-): Promise<{ items: RequestListItem[]; total: number }> {
-  if (filters.serviceIds !== null && filters.serviceIds.length === 0) return { items: [], total: 0 };
-  let q = trx
+): Promise<{ items: RequestListItem[]; total: number; counts: Record<InboxView, number> }> {
+  const none = { ouvertes: 0, mes: 0, 'non-attribuees': 0, attente: 0, echeance: 0, toutes: 0 };
+  if (filters.serviceIds !== null && filters.serviceIds.length === 0) return { items: [], total: 0, counts: none };
+  let base = trx
     .selectFrom('requests as r')
     .innerJoin('demarches as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.id', '=', 'r.demarche_id'))
     .innerJoin('services as s', (j) => j.onRef('s.tenant_id', '=', 'r.tenant_id').onRef('s.id', '=', 'r.service_id'));
-  if (filters.serviceIds !== null) q = q.where('r.service_id', 'in', filters.serviceIds);
-  if (filters.serviceId) q = q.where('r.service_id', '=', filters.serviceId);
-  if (filters.status) q = q.where('r.status', '=', filters.status);
-  const count = await q.select(sql<number>`count(*)::int`.as('n')).executeTakeFirst();
-  const items = await q
+  if (filters.serviceIds !== null) base = base.where('r.service_id', 'in', filters.serviceIds);
+  if (filters.serviceId) base = base.where('r.service_id', '=', filters.serviceId);
+  if (filters.status) base = base.where('r.status', '=', filters.status);
+  const open = sql<boolean>`r.closed_at is null`;
+  const inView: Record<InboxView, ReturnType<typeof sql<boolean>>> = {
+    ouvertes: open,
+    mes: sql<boolean>`r.closed_at is null and r.assigned_agent_id = ${filters.agentId}`,
+    'non-attribuees': sql<boolean>`r.closed_at is null and r.assigned_agent_id is null`,
+    attente: sql<boolean>`r.closed_at is null and r.status = 'en_attente_usager'`,
+    // The clock stops while the service waits for the citizen.
+    echeance: sql<boolean>`r.closed_at is null and r.status <> 'en_attente_usager' and r.due_on <= ${filters.soonUntil}`,
+    toutes: sql<boolean>`true`,
+  };
+  const countRow = await base
+    .select(INBOX_VIEWS.map((v) => sql<number>`(count(*) filter (where ${inView[v]}))::int`.as(v)))
+    .executeTakeFirstOrThrow();
+  const counts = Object.fromEntries(INBOX_VIEWS.map((v) => [v, Number(countRow[v] ?? 0)])) as Record<InboxView, number>;
+  let q = base
+    .leftJoin('agents as assignee', (j) =>
+      j.onRef('assignee.tenant_id', '=', 'r.tenant_id').onRef('assignee.id', '=', 'r.assigned_agent_id'),
+    )
+    .leftJoin('request_reads as seen', (j) =>
+      j
+        .onRef('seen.tenant_id', '=', 'r.tenant_id')
+        .onRef('seen.request_id', '=', 'r.id')
+        .on('seen.agent_id', '=', filters.agentId),
+    )
+    .where(inView[filters.view])
     .select([
       'r.reference',
       'r.status',
@@ -54,14 +96,21 @@ export async function listRequests(
       'r.submitted_at',
       'r.due_on',
       's.name as service_name',
-    ])
-    .orderBy('r.due_on')
-    .orderBy('r.submitted_at')
+      'assignee.display_name as assignee_name',
+      sql<boolean>`coalesce(r.citizen_activity_at > coalesce(seen.read_at, '-infinity'::timestamptz), false)`.as(
+        'unread',
+      ),
+    ]);
+  q =
+    filters.sort === 'activite'
+      ? q.orderBy(sql`r.citizen_activity_at desc nulls last`).orderBy('r.submitted_at', 'desc')
+      : q.orderBy('r.due_on').orderBy('r.submitted_at');
+  const items = await q
     .orderBy('r.reference')
     .limit(PAGE_SIZE)
     .offset((filters.page - 1) * PAGE_SIZE)
     .execute();
-  return { items, total: Number(count?.n ?? 0) };
+  return { items, total: counts[filters.view], counts };
 }
 
 export async function findRequestByReference(trx: Tx, reference: string) {
@@ -69,7 +118,13 @@ export async function findRequestByReference(trx: Tx, reference: string) {
     .selectFrom('requests as r')
     .innerJoin('demarches as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.id', '=', 'r.demarche_id'))
     .innerJoin('services as s', (j) => j.onRef('s.tenant_id', '=', 'r.tenant_id').onRef('s.id', '=', 'r.service_id'))
+    .leftJoin('agents as assignee', (j) =>
+      j.onRef('assignee.tenant_id', '=', 'r.tenant_id').onRef('assignee.id', '=', 'r.assigned_agent_id'),
+    )
     .select([
+      'r.revision',
+      'r.assigned_agent_id',
+      'assignee.display_name as assignee_name',
       'r.id',
       'r.reference',
       'r.status',

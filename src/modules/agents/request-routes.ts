@@ -15,8 +15,13 @@ import { can } from '../authorization.ts';
 import { addInternalNote } from '../requests/add-internal-note.ts';
 import { changeRequestStatus, isRequestStatus } from '../requests/change-request-status.ts';
 import { requestScope } from '../requests/policy.ts';
-import { internalNoteForm, statusChangeForm } from './forms.ts';
+import { assignForm, internalNoteForm, replyForm, statusChangeForm } from './forms.ts';
+import { assignRequest } from '../requests/assign-request.ts';
+import { replyToCitizen } from '../requests/reply-to-citizen.ts';
+import { isStale, parseRevision } from '../requests/revision.ts';
 import { listAgentRequests } from './list-agent-requests.ts';
+import { INBOX_VIEWS, type InboxView } from './repository.ts';
+import { departementOfInsee } from '../requests/working-days.ts';
 import { openRequestDetail, openRequestDocument } from './open-request-detail.ts';
 import { agentActor } from './policy.ts';
 import { findRequestByReference } from './repository.ts';
@@ -32,6 +37,8 @@ const REFERENCE = /^[A-Z]{2,4}-\d{4}-[A-Z0-9]{3,12}$/;
 const NOTICES: Record<string, string> = {
   statut: 'Le statut de la demande est changé.',
   note: 'La note interne est ajoutée.',
+  reponse: 'Votre réponse est envoyée à l’usager. Le statut n’a pas changé.',
+  agent: 'La prise en charge est enregistrée.',
 };
 
 function referenceParam(request: FastifyRequest): string {
@@ -55,7 +62,12 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     const detail = await inTenant(services.db, tenant.id, (trx) =>
       openRequestDetail(trx, { tenantId: tenant.id, agent, reference, ip: request.ip, now }),
     );
-    const page = requestDetailPage(agentContext(request, agent), { ...detail, today: parisDay(now), ...extra });
+    const page = requestDetailPage(agentContext(request, agent), {
+      ...detail,
+      viewerId: agent.id,
+      today: parisDay(now),
+      ...extra,
+    });
     return sendHtml(reply, page, status);
   }
 
@@ -66,13 +78,27 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     const status: RequestStatus | null = isRequestStatus(statusParam) ? statusParam : null;
     const pageParam = Number(queryParam(request, 'page') || '1');
     const page = Number.isInteger(pageParam) && pageParam >= 1 && pageParam <= 100_000 ? pageParam : 1;
+    const viewParam = queryParam(request, 'vue');
+    // Without a view, the open items; a status asked for alone is looked for among all items.
+    const view: InboxView = (INBOX_VIEWS as readonly string[]).includes(viewParam)
+      ? (viewParam as InboxView)
+      : status
+        ? 'toutes'
+        : 'ouvertes';
+    const sort = queryParam(request, 'tri') === 'activite' ? 'activite' : 'echeance';
     const actor = agentActor(tenant.id, agent);
     if (!can(actor, 'list_requests', { kind: 'tenant', tenantId: tenant.id })) throw requestNotFound();
+    const now = services.clock.now();
     const found = await inTenant(services.db, tenant.id, (trx) =>
       listAgentRequests(trx, {
         scopeIds: requestScope(actor),
+        agentId: agent.id,
+        view,
         status,
         serviceParam: queryParam(request, 'service'),
+        sort,
+        now,
+        departement: departementOfInsee(tenant.inseeCode),
         page,
       }),
     );
@@ -82,7 +108,9 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         ...found,
         page,
         status,
-        today: parisDay(services.clock.now()),
+        view,
+        sort,
+        today: parisDay(now),
         // The link to the agents page is shown to whoever the policy lets manage agents.
         isAdmin: can(actor, 'manage_agents', { kind: 'tenant', tenantId: tenant.id }),
       }),
@@ -123,9 +151,12 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     const tenant = requireTenant(request);
     const reference = referenceParam(request);
     const { fields } = readFormBody(request);
-    const values = { statut: typedValue(fields, 'statut', 40), message: typedValue(fields, 'message', 20_000) };
-    const again = (errors: FieldError[]) =>
-      renderDetail(request, reply, agent, reference, { form: { kind: 'statut', errors, values } }, 400);
+    const values = {
+      statut: typedValue(fields, 'statut', 40),
+      message: typedValue(fields, 'message', 20_000),
+    };
+    const again = (errors: FieldError[], status = 400) =>
+      renderDetail(request, reply, agent, reference, { form: { kind: 'statut', errors, values } }, status);
     const form = parseForm(statusChangeForm, fields);
     if (!form.ok) return again(form.errors);
     const result = await inTenant(services.db, tenant.id, async (trx) => {
@@ -136,14 +167,70 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         agentId: agent.id,
         to: form.value.statut,
         message: form.value.message,
+        revision: parseRevision(form.value.revision),
         baseUrl: requestBaseUrl(services.config, request),
         sessionSecret: services.config.sessionSecret,
         now: services.clock.now(),
       });
     });
-    if (!result.ok) return again(result.errors);
+    if (!result.ok) return again(result.errors, isStale(result.errors) ? 409 : 400);
     services.mail.kick();
     return reply.redirect(url(request, `/agent/demandes/${encodeURIComponent(reference)}?fait=statut`), 303);
+  });
+
+  scope.post('/agent/demandes/:reference/reponse', async (request, reply) => {
+    const agent = await requireAgent(request, services);
+    const tenant = requireTenant(request);
+    const reference = referenceParam(request);
+    const { fields } = readFormBody(request);
+    const values = { reponse: typedValue(fields, 'reponse', 20_000) };
+    const again = (errors: FieldError[], status = 400) =>
+      renderDetail(request, reply, agent, reference, { form: { kind: 'reponse', errors, values } }, status);
+    const form = parseForm(replyForm, fields);
+    if (!form.ok) return again(form.errors);
+    const result = await inTenant(services.db, tenant.id, async (trx) => {
+      const row = authorisedRequest(tenant.id, agent, 'reply', await findRequestByReference(trx, reference));
+      return replyToCitizen(trx, {
+        tenant,
+        requestId: row.id,
+        agentId: agent.id,
+        message: form.value.reponse,
+        revision: parseRevision(form.value.revision),
+        baseUrl: requestBaseUrl(services.config, request),
+        sessionSecret: services.config.sessionSecret,
+      });
+    });
+    if (!result.ok) return again(result.errors, isStale(result.errors) ? 409 : 400);
+    services.mail.kick();
+    return reply.redirect(url(request, `/agent/demandes/${encodeURIComponent(reference)}?fait=reponse`), 303);
+  });
+
+  scope.post('/agent/demandes/:reference/prise-en-charge', async (request, reply) => {
+    const agent = await requireAgent(request, services);
+    const tenant = requireTenant(request);
+    const reference = referenceParam(request);
+    const { fields } = readFormBody(request);
+    const again = (errors: FieldError[], status = 400) =>
+      renderDetail(request, reply, agent, reference, { form: { kind: 'agent', errors, values: {} } }, status);
+    const form = parseForm(assignForm, fields);
+    if (!form.ok) return again(form.errors);
+    const assigneeId = form.value.agent === '' ? null : form.value.agent;
+    const result = await inTenant(services.db, tenant.id, async (trx) => {
+      const found = await findRequestByReference(trx, reference);
+      // Taking it oneself, or putting back one's own item, is any agent's; anything else a supervisor's.
+      const own = assigneeId === agent.id || (assigneeId === null && found?.assigned_agent_id === agent.id);
+      const row = authorisedRequest(tenant.id, agent, own ? 'take' : 'assign', found);
+      return assignRequest(trx, {
+        tenantId: tenant.id,
+        requestId: row.id,
+        agentId: agent.id,
+        agentName: agent.name,
+        assigneeId,
+        revision: parseRevision(form.value.revision),
+      });
+    });
+    if (!result.ok) return again(result.errors, isStale(result.errors) ? 409 : 400);
+    return reply.redirect(url(request, `/agent/demandes/${encodeURIComponent(reference)}?fait=agent`), 303);
   });
 
   scope.post('/agent/demandes/:reference/notes', async (request, reply) => {

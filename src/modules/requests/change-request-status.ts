@@ -7,6 +7,7 @@ import type { FormResult } from '../../platform/web/form.ts';
 import { buildStatusNotification } from './status-notification.ts';
 import { AGENT_STATUS_LABELS as STATUS_LABELS } from './status.ts';
 import { openTrackingSecret } from './tracking-seal.ts';
+import { staleRevision } from './revision.ts';
 
 export const MESSAGE_MAX_LENGTH = 5000;
 
@@ -34,6 +35,8 @@ export interface ChangeRequestStatusInput {
   agentId: string;
   to: string;
   message: string;
+  /** The revision of the page the form came from (null: not sent): a change on an item changed since is refused. */
+  revision: number | null;
   /** The tenant's public address, for the tracking link in the mail. */
   baseUrl: string;
   /** SESSION_SECRET, to unseal the tracking code for the mail's direct link (requests/tracking-seal.ts). */
@@ -63,6 +66,7 @@ export async function changeRequestStatus(
       'r.id',
       'r.reference',
       'r.status',
+      'r.revision',
       'r.applicant_email',
       'r.applicant_name',
       'r.tracking_secret_sealed',
@@ -73,6 +77,9 @@ export async function changeRequestStatus(
     .executeTakeFirst();
   if (!request) throw new AppError('request_not_found', 'Cette demande est introuvable.');
   const from = request.status;
+  if (input.revision !== null && request.revision !== input.revision) {
+    return { ok: false, errors: [staleRevision('statut')] };
+  }
   if (!TRANSITIONS[from].includes(to)) {
     return refused(
       'statut',

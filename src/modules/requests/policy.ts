@@ -7,7 +7,7 @@ import {
   type Rules,
 } from '../../platform/policy.ts';
 
-export type RequestAction = 'view' | 'change_status' | 'add_note' | 'download_document';
+export type RequestAction = 'view' | 'change_status' | 'add_note' | 'download_document' | 'reply' | 'take' | 'assign';
 
 /** An agent works on the requests of the services it belongs to; an admin on all of them. */
 function staffOnItsServices(actor: Actor, request: RequestResource): boolean {
@@ -18,8 +18,9 @@ function staffOnItsServices(actor: Actor, request: RequestResource): boolean {
  * Who may do what on a citizen request.
  *
  * - Agents, supervisors and admins of the request's tenant, when the request belongs to one of
- *   their services (admins: any service), view it, download its documents, change its status
- *   and add internal notes. A supervisor's extra power is over agents, not over requests.
+ *   their services (admins: any service), view it, download its documents, change its status,
+ *   answer the citizen, add internal notes and take it in hand. A supervisor of the service (or an
+ *   admin) also gives it to another agent of the service.
  * - The citizen who owns it (filed signed in, or linked later by a verified address) sees it in
  *   their space.
  * - Nobody else: not another tenant's staff, not another citizen, not the platform operator.
@@ -30,6 +31,14 @@ export const requestRules: Rules<RequestAction | 'view_as_citizen' | 'list_reque
   download_document: staffOnItsServices,
   change_status: staffOnItsServices,
   add_note: staffOnItsServices,
+  reply: staffOnItsServices,
+  // Any agent of the service takes an item in hand (or puts it back in the queue)...
+  take: staffOnItsServices,
+  // ...a supervisor of the service or an administrator gives it to someone else.
+  assign: (actor, request) =>
+    staffOnItsServices(actor, request) &&
+    actor.kind === 'agent' &&
+    (actor.role === 'supervisor' || actor.role === 'admin'),
   view_as_citizen: (actor, request) =>
     request.citizenId !== null && isAccountOwner(actor, request.tenantId, request.citizenId),
   // Any agent of the tenant has a request list; what it lists is `requestScope`.

@@ -8,7 +8,7 @@ export type TimelineReader = 'citizen' | 'agent';
 
 export interface TimelineEvent {
   id: string;
-  /** A request event kind ('submitted', 'status_changed', 'citizen_message', 'agent_message', 'internal_note'). */
+  /** A request event kind ('submitted', 'status_changed', 'citizen_message', 'agent_message', 'internal_note', 'assigned'). */
   kind: string;
   at: Date | string;
   statusTo: string | null;
@@ -61,6 +61,9 @@ export function eventTitle(
       return forAgent ? "Message envoyé à l'usager" : 'Message de la commune';
     case 'internal_note':
       return "Note interne – non visible par l'usager";
+    case 'assigned':
+      // The body says who has it in hand now (« Prise en charge par Camille Martin »).
+      return 'Prise en charge';
     default:
       return e.kind;
   }
@@ -81,7 +84,7 @@ export function timeline(events: TimelineEvent[], documents: TimelineDocument[],
   return html`<ol class="timeline">
     ${events.map((e) => {
       const docs = documents.filter((d) => d.eventId === e.id);
-      return html`<li${e.kind === 'internal_note' ? html` class="note-internal"` : ''}>
+      return html`<li${e.kind === 'internal_note' || e.kind === 'assigned' ? html` class="note-internal"` : ''}>
         <h3>${eventTitle(e, reader, docs.length)}</h3>
         <p class="meta">${formatDateTimeFr(e.at)} · ${eventAuthor(e, reader)}</p>
         ${e.body ? html`<p class="message-body">${e.body}</p>` : ''}

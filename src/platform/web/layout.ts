@@ -63,7 +63,7 @@ export function layout(ctx: PageContext, page: PageOptions): SafeHtml {
             : ''
         }
       </head>
-      <body>
+      <body class="area-${area}">
         <a class="skip-link" href="#contenu">Aller au contenu</a>
         <header class="site-header">
           <div class="container header-inner">

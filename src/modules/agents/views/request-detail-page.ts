@@ -16,11 +16,18 @@ export interface RequestDetailPageInput {
   events: EventRow[];
   canChangeStatus: boolean;
   canAddNote: boolean;
+  canReply?: boolean;
+  canTake?: boolean;
+  canAssign?: boolean;
+  /** The agents the item may be given to (for those who may assign). */
+  assignable?: { id: string; display_name: string }[];
+  /** The agent looking at the page. */
+  viewerId?: string;
   today: string;
   /** Consents given on the request, with their withdrawal if the citizen withdrew one. */
   consents?: { wording: string; given_at: Date; withdrawn_at: Date | null }[];
   /** Errors of the form that was sent, if any, and what was typed in it. */
-  form?: { kind: 'statut' | 'note'; errors: FieldError[]; values: Record<string, string> };
+  form?: { kind: 'statut' | 'note' | 'reponse' | 'agent'; errors: FieldError[]; values: Record<string, string> };
   notice?: string;
 }
 
@@ -40,7 +47,7 @@ function statusForm(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
   const messageError = fieldError(errors, 'message');
   const chosen = values.statut ?? '';
   return html`<form method="post" action="${url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}/statut`)}">
-    ${csrfField(ctx)}
+    ${csrfField(ctx)}${revisionField(r.revision)}
     <div class="field${statusError ? ' field-error' : ''}">
       <label for="statut">Nouveau statut</label>
       ${statusError ? html`<span class="error-message" id="statut-error">${statusError.message}</span>` : ''}
@@ -69,6 +76,87 @@ ${values.message ?? ''}</textarea>
     </div>
     <button type="submit" class="button">Changer le statut</button>
   </form>`;
+}
+
+function revisionField(revision: number): SafeHtml {
+  return html`<input type="hidden" name="revision" value="${revision}" />`;
+}
+
+function replyForm(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
+  const r = input.request;
+  const errors = input.form?.kind === 'reponse' ? input.form.errors : [];
+  const values = input.form?.kind === 'reponse' ? input.form.values : {};
+  const error = fieldError(errors, 'reponse');
+  const mailed = r.applicant_email
+    ? 'L’usager la reçoit par courriel et la voit sur sa page de suivi.'
+    : 'L’usager n’a pas donné d’adresse électronique : il la verra sur sa page de suivi. Pensez à l’appeler si besoin.';
+  return html`<form method="post" action="${url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}/reponse`)}">
+    ${csrfField(ctx)}${revisionField(r.revision)}
+    <div class="field${error ? ' field-error' : ''}">
+      <label for="reponse">Votre réponse</label>
+      <span class="hint" id="reponse-hint"
+        >${mailed} Le statut ne change pas. ${formatCharactersFr(MESSAGE_MAX_LENGTH)} au maximum.</span
+      >
+      ${error ? html`<span class="error-message" id="reponse-error">${error.message}</span>` : ''}
+      <textarea
+        id="reponse"
+        name="reponse"
+        rows="6"
+        aria-describedby="reponse-hint${error ? ' reponse-error' : ''}"
+        ${error ? html`aria-invalid="true"` : ''}
+      >
+${values.reponse ?? ''}</textarea>
+    </div>
+    <button type="submit" class="button">Envoyer la réponse</button>
+  </form>`;
+}
+
+function assignmentForms(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
+  const r = input.request;
+  const action = url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}/prise-en-charge`);
+  const errors = input.form?.kind === 'agent' ? input.form.errors : [];
+  const error = fieldError(errors, 'agent');
+  const mine = r.assigned_agent_id !== null && r.assigned_agent_id === input.viewerId;
+  const quick =
+    input.canTake && !mine
+      ? html`<form method="post" action="${action}" class="inline-form">
+          ${csrfField(ctx)}${revisionField(r.revision)}
+          <input type="hidden" name="agent" value="${input.viewerId ?? ''}" />
+          <button type="submit" class="button">Prendre en charge</button>
+        </form>`
+      : input.canTake && mine
+        ? html`<form method="post" action="${action}" class="inline-form">
+            ${csrfField(ctx)}${revisionField(r.revision)}
+            <input type="hidden" name="agent" value="" />
+            <button type="submit" class="button secondary">Remettre dans la file du service</button>
+          </form>`
+        : '';
+  const choose =
+    input.canAssign && input.assignable && input.assignable.length > 0
+      ? html`<form method="post" action="${action}">
+          ${csrfField(ctx)}${revisionField(r.revision)}
+          <div class="field${error ? ' field-error' : ''}">
+            <label for="agent">Confier à</label>
+            ${error ? html`<span class="error-message" id="agent-error">${error.message}</span>` : ''}
+            <select id="agent" name="agent" ${error ? html`aria-describedby="agent-error" aria-invalid="true"` : ''}>
+              <option value="">Personne (file du service)</option>
+              ${input.assignable.map(
+                (a) =>
+                  html`<option value="${a.id}" ${a.id === r.assigned_agent_id ? html` selected` : ''}>
+                    ${a.display_name}
+                  </option>`,
+              )}
+            </select>
+          </div>
+          <button type="submit" class="button secondary">Confier</button>
+        </form>`
+      : error
+        ? html`<p class="error-message" id="agent-error">${error.message}</p>`
+        : '';
+  return html`<p>
+      ${r.assignee_name ? html`Prise en charge par <strong>${r.assignee_name}</strong>.` : 'Personne ne l’a encore prise en charge.'}
+    </p>
+    ${quick}${choose}`;
 }
 
 function noteForm(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
@@ -111,6 +199,8 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
       <dd>${statusBadge(r.status)}</dd>
       <dt>Service</dt>
       <dd>${r.service_name}</dd>
+      <dt>Prise en charge</dt>
+      <dd>${r.assignee_name ?? 'Personne pour le moment'}</dd>
       <dt>Déposée le</dt>
       <dd>${formatDateTimeFr(r.submitted_at)}</dd>
       <dt>À traiter avant le</dt>
@@ -123,86 +213,100 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
       }
     </dl>
 
+    <div class="workspace">
+      <aside class="workspace-actions" aria-labelledby="actions-title">
+        <h2 id="actions-title">Traiter la demande</h2>
+        <h3>Prise en charge</h3>
+        ${assignmentForms(ctx, input)}
+        ${
+          input.canReply
+            ? html`<h3>Répondre à l'usager</h3>
+                ${replyForm(ctx, input)}`
+            : ''
+        }
+        ${
+          input.canChangeStatus
+            ? html`<h3>Changer le statut</h3>
+                ${statusForm(ctx, input)}`
+            : ''
+        }
+        ${
+          input.canAddNote
+            ? html`<h3>Ajouter une note interne</h3>
+                ${noteForm(ctx, input)}`
+            : ''
+        }
+      </aside>
+      <div class="workspace-main">
     <h2>Réponses de l'usager</h2>
-    ${
-      answers.length === 0
-        ? html`<p>Aucune réponse enregistrée.</p>`
-        : html`<dl class="facts answers">
-            ${answers.map(
-              (a) =>
-                html`<dt>${a.label}</dt>
-                  <dd class="keep-lines">${a.value}</dd>`,
-            )}
-          </dl>`
-    }
+        ${
+          answers.length === 0
+            ? html`<p>Aucune réponse enregistrée.</p>`
+            : html`<dl class="facts answers">
+                ${answers.map(
+                  (a) =>
+                    html`<dt>${a.label}</dt>
+                      <dd class="keep-lines">${a.value}</dd>`,
+                )}
+              </dl>`
+        }
 
-    ${
-      input.consents && input.consents.length > 0
-        ? html`<h2>Accords de l'usager</h2>
-            <ul>
-              ${input.consents.map(
-                (c) =>
-                  html`<li>
-                    « ${c.wording} » – donné le ${formatDateTimeFr(c.given_at)}${
-                      c.withdrawn_at
-                        ? html` <strong class="tag">Retiré le ${formatDateTimeFr(c.withdrawn_at)} : ne plus l'utiliser</strong>`
-                        : ''
-                    }
-                  </li>`,
-              )}
-            </ul>`
-        : ''
-    }
+        ${
+          input.consents && input.consents.length > 0
+            ? html`<h2>Accords de l'usager</h2>
+                <ul>
+                  ${input.consents.map(
+                    (c) =>
+                      html`<li>
+                        « ${c.wording} » – donné le ${formatDateTimeFr(c.given_at)}${
+                          c.withdrawn_at
+                            ? html` <strong class="tag">Retiré le ${formatDateTimeFr(c.withdrawn_at)} : ne plus l'utiliser</strong>`
+                            : ''
+                        }
+                      </li>`,
+                  )}
+                </ul>`
+            : ''
+        }
 
-    <h2>Pièces jointes</h2>
-    ${
-      input.documents.length === 0
-        ? html`<p>Aucune pièce jointe.</p>`
-        : html`<ul>
-            ${input.documents.map(
-              (d) =>
-                html`<li>
-                  <a href="${url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}/documents/${d.id}`)}" download
-                    >Télécharger ${d.filename}</a
-                  >
-                  (${formatBytes(d.size_bytes)})
-                </li>`,
-            )}
-          </ul>`
-    }
+        <h2>Pièces jointes</h2>
+        ${
+          input.documents.length === 0
+            ? html`<p>Aucune pièce jointe.</p>`
+            : html`<ul>
+                ${input.documents.map(
+                  (d) =>
+                    html`<li>
+                      <a href="${url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}/documents/${d.id}`)}" download
+                        >Télécharger ${d.filename}</a
+                      >
+                      (${formatBytes(d.size_bytes)})
+                    </li>`,
+                )}
+              </ul>`
+        }
 
-    <h2>Historique</h2>
-    ${timeline(
-      input.events.map((e) => ({
-        id: e.id,
-        kind: e.kind,
-        at: e.created_at,
-        statusTo: e.status_to,
-        body: e.body,
-        authorKind: e.author_kind,
-        agentName: e.agent_name,
-      })),
-      input.documents.map((d) => ({
-        eventId: d.event_id,
-        filename: d.filename,
-        sizeBytes: d.size_bytes,
-        href: url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}/documents/${d.id}`),
-      })),
-      'agent',
-    )}
-
-    ${
-      input.canChangeStatus
-        ? html`<h2>Changer le statut</h2>
-            ${statusForm(ctx, input)}`
-        : ''
-    }
-    ${
-      input.canAddNote
-        ? html`<h2>Ajouter une note interne</h2>
-            ${noteForm(ctx, input)}`
-        : ''
-    }`;
+        <h2>Historique</h2>
+        ${timeline(
+          input.events.map((e) => ({
+            id: e.id,
+            kind: e.kind,
+            at: e.created_at,
+            statusTo: e.status_to,
+            body: e.body,
+            authorKind: e.author_kind,
+            agentName: e.agent_name,
+          })),
+          input.documents.map((d) => ({
+            eventId: d.event_id,
+            filename: d.filename,
+            sizeBytes: d.size_bytes,
+            href: url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}/documents/${d.id}`),
+          })),
+          'agent',
+        )}
+      </div>
+    </div>`;
   return layout(ctx, {
     title,
     errors: input.form?.errors,

@@ -2,8 +2,8 @@ import type { RequestStatus } from '../../../db/schema.ts';
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import { AGENT_STATUS_LABELS as STATUS_LABELS } from '../../requests/status.ts';
-import { PAGE_SIZE, type RequestListItem } from '../repository.ts';
-import { formatDateFr } from '../../../platform/format.ts';
+import { INBOX_VIEWS, PAGE_SIZE, type InboxView, type RequestListItem } from '../repository.ts';
+import { formatDateFr, formatDeadlineFr, formatNumberFr } from '../../../platform/format.ts';
 import { isLate, statusBadge } from './status-badge.ts';
 
 export interface RequestListPageInput {
@@ -13,13 +13,34 @@ export interface RequestListPageInput {
   services: { id: string; name: string }[];
   status: RequestStatus | null;
   serviceId: string | null;
+  view: InboxView;
+  sort: 'echeance' | 'activite';
+  counts: Record<InboxView, number>;
   today: string;
   /** Administrators see the way to the agents page (invitations, deactivation, second factor). */
   isAdmin?: boolean;
 }
 
-function listHref(ctx: PageContext, input: RequestListPageInput, page: number): string {
+const VIEW_LABELS: Record<InboxView, string> = {
+  ouvertes: 'À traiter',
+  mes: 'Mes demandes',
+  'non-attribuees': 'Non prises en charge',
+  attente: 'En attente de l’usager',
+  echeance: 'En retard ou à échéance',
+  toutes: 'Toutes, closes comprises',
+};
+
+function listHref(
+  ctx: PageContext,
+  input: RequestListPageInput,
+  page: number,
+  change: { view?: InboxView; sort?: 'echeance' | 'activite' } = {},
+): string {
   const params = new URLSearchParams();
+  const view = change.view ?? input.view;
+  const sort = change.sort ?? input.sort;
+  if (view !== 'ouvertes') params.set('vue', view);
+  if (sort !== 'echeance') params.set('tri', sort);
   if (input.status) params.set('statut', input.status);
   if (input.serviceId) params.set('service', input.serviceId);
   if (page > 1) params.set('page', String(page));
@@ -34,7 +55,29 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
   const filtered = input.status !== null || input.serviceId !== null;
   const main = html`<h1>Demandes</h1>
     ${input.isAdmin ? html`<p><a href="${url(ctx, '/agent/admin/agents')}">Gérer les agents et la double authentification</a></p>` : ''}
+    <nav aria-label="Vues de la boîte de réception">
+      <ul class="inbox-views">
+        ${INBOX_VIEWS.map(
+          (v) =>
+            html`<li>
+              <a href="${listHref(ctx, input, 1, { view: v })}" ${v === input.view ? html`aria-current="page"` : ''}
+                >${VIEW_LABELS[v]} (${formatNumberFr(input.counts[v])})</a
+              >
+            </li>`,
+        )}
+      </ul>
+    </nav>
     <form method="get" action="${url(ctx, '/agent/demandes')}" class="filters" aria-label="Filtrer les demandes">
+      ${input.view !== 'ouvertes' ? html`<input type="hidden" name="vue" value="${input.view}" />` : ''}
+      <div class="field">
+        <label for="tri">Trier par</label>
+        <select id="tri" name="tri">
+          <option value="echeance" ${input.sort === 'echeance' ? html` selected` : ''}>Date limite la plus proche</option>
+          <option value="activite" ${input.sort === 'activite' ? html` selected` : ''}>
+            Dernier message de l’usager
+          </option>
+        </select>
+      </div>
       <div class="field">
         <label for="statut">Statut</label>
         <select id="statut" name="statut">
@@ -62,18 +105,25 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
     </form>
     ${
       input.items.length === 0
-        ? html`<p>${filtered ? 'Aucune demande ne correspond à ces filtres.' : 'Aucune demande pour vos services.'}</p>`
+        ? html`<p>${
+            filtered
+              ? 'Aucune demande ne correspond à ces filtres.'
+              : input.view !== 'ouvertes'
+                ? 'Aucune demande dans cette vue.'
+                : 'Aucune demande à traiter pour vos services.'
+          }</p>`
         : html`<div class="table-wrap">
-            <table>
+            <table class="inbox">
               <caption>
-                Demandes ${first} à ${last} sur ${input.total}, de la date limite la plus proche à la plus lointaine
+                ${VIEW_LABELS[input.view]} : demandes ${first} à ${last} sur ${formatNumberFr(input.total)},
+                ${input.sort === 'activite' ? 'du dernier message de l’usager au plus ancien' : 'de la date limite la plus proche à la plus lointaine'}
               </caption>
               <thead>
                 <tr>
                   <th scope="col">Référence</th>
                   <th scope="col">Démarche</th>
                   <th scope="col">Demandeur</th>
-                  <th scope="col">Déposée le</th>
+                  <th scope="col">Prise en charge</th>
                   <th scope="col">Statut</th>
                   <th scope="col">À traiter avant le</th>
                 </tr>
@@ -81,15 +131,23 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
               <tbody>
                 ${input.items.map((r) => {
                   const late = isLate(r.status, r.due_on, input.today);
-                  return html`<tr>
-                    <th scope="row">
+                  const open = r.status !== 'traitee' && r.status !== 'refusee';
+                  return html`<tr${r.unread ? html` class="unread"` : ''}>
+                    <th scope="row" class="reference">
                       <a href="${url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}`)}">${r.reference}</a>
+                      ${r.unread ? html` <strong class="tag">Nouveau message</strong>` : ''}
                     </th>
-                    <td>${r.demarche_title}</td>
-                    <td>${r.applicant_name ?? 'Non renseigné'}</td>
-                    <td>${formatDateFr(r.submitted_at)}</td>
-                    <td>${statusBadge(r.status)}</td>
-                    <td>${formatDateFr(r.due_on)}${late ? html` <strong class="tag late">En retard</strong>` : ''}</td>
+                    <td data-label="Démarche">${r.demarche_title}</td>
+                    <td data-label="Demandeur">${r.applicant_name ?? 'Non renseigné'}</td>
+                    <td data-label="Prise en charge">${r.assignee_name ?? 'Personne'}</td>
+                    <td data-label="Statut">${statusBadge(r.status)}</td>
+                    <td data-label="À traiter avant le" class="due">
+                      ${formatDateFr(r.due_on)}${
+                        open && r.status !== 'en_attente_usager'
+                          ? html`<br /><span class="${late ? 'tag late' : 'hint'}">${formatDeadlineFr(r.due_on, input.today)}</span>`
+                          : ''
+                      }
+                    </td>
                   </tr>`;
                 })}
               </tbody>
