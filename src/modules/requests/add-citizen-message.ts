@@ -8,6 +8,7 @@ import { checkUploadedFile, storedFilename } from './file-check.ts';
 import { findTrackedRequest } from './find-tracked-request.ts';
 import { insertDocument, insertEvent, setStatus } from './repository.ts';
 import { isOpen } from './status.ts';
+import { notifyAgentsOfCitizenMessage } from './notify-agents-of-citizen-message.ts';
 
 export const MESSAGE_MAX_LENGTH = 5000;
 
@@ -20,7 +21,14 @@ export type AddCitizenMessageResult = { ok: true } | { ok: false; errors: { fiel
 export async function addCitizenMessage(
   services: Services,
   tenant: Tenant,
-  input: { reference: string; secret: string; message: string; files: UploadedFile[] },
+  input: {
+    reference: string;
+    secret: string;
+    message: string;
+    files: UploadedFile[];
+    /** The tenant's public address, for the link in the agents' notification. */
+    baseUrl: string;
+  },
 ): Promise<AddCitizenMessageResult> {
   const request = await findTrackedRequest(services, tenant, input.reference, input.secret);
   if (!isOpen(request.status)) {
@@ -83,6 +91,16 @@ export async function addCitizenMessage(
         authorKind: 'system',
       });
     }
+    await notifyAgentsOfCitizenMessage(trx, {
+      tenantId: tenant.id,
+      tenantName: tenant.name,
+      requestId: request.id,
+      reference: request.reference,
+      demarcheTitle: request.demarcheTitle,
+      withDocuments: accepted.length > 0,
+      baseUrl: input.baseUrl,
+    });
   });
+  services.mail.kick();
   return { ok: true };
 }

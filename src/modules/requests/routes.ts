@@ -188,6 +188,7 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
         secret: form.value.cle,
         message: form.value.message,
         files: body.files.filter((f) => f.fieldName === 'documents'),
+        baseUrl: requestBaseUrl(services.config, request),
       });
       if (!result.ok) return again(result.errors);
       return reply.redirect(

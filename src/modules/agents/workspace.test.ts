@@ -1,0 +1,278 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createTestContext, TEST_DB, type TestContext } from '../../../test/support/test-app.ts';
+import { csrfFrom, insertAgent, insertRequest, loginAgent } from '../../../test/support/factories.ts';
+import { postForm } from '../../../test/support/http.ts';
+import { generateTrackingSecret, hashTrackingSecret } from '../requests/reference.ts';
+
+const BASE = '/t/villebelle';
+const PASSWORD = 'sapin-radis-olive-11';
+
+describe(`the agents' workspace: take, assign, reply, conflicts, unread (${TEST_DB})`, () => {
+  let ctx: TestContext;
+  let camille: string; // agent of voirie-propreté
+  let dominique: string; // another agent of voirie-propreté
+  let sacha: string; // supervisor of voirie-propreté
+  let ec: string; // agent of état civil
+  let camilleId = '';
+  let ecId = '';
+
+  async function get(path: string, cookie: string) {
+    return ctx.app.inject({ method: 'GET', url: `${BASE}${path}`, headers: { cookie } });
+  }
+
+  /** Posts a form of a request's page, with the revision and token of the page `page` as it was. */
+  async function post(
+    reference: string,
+    action: string,
+    cookie: string,
+    fields: Record<string, string>,
+    page?: string,
+  ) {
+    const body = page ?? (await get(`/agent/demandes/${reference}`, cookie)).body;
+    const revision = /name="revision" value="(\d+)"/.exec(body)?.[1] ?? '';
+    return ctx.app.inject({
+      method: 'POST',
+      url: `${BASE}/agent/demandes/${reference}/${action}`,
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: csrfFrom(body), revision, ...fields }).toString(),
+    });
+  }
+
+  async function events(reference: string) {
+    return (
+      await ctx.database.ownerQuery(
+        `select e.kind, e.body, e.visible_to_citizen from request_events e join requests r on r.id = e.request_id
+          where r.reference = $1 order by e.created_at, e.id`,
+        [reference],
+      )
+    ).rows as { kind: string; body: string; visible_to_citizen: boolean }[];
+  }
+
+  async function mailsTo(address: string) {
+    return (
+      await ctx.database.ownerQuery(
+        `select subject, text_body from mail_outbox where to_address = $1 order by created_at`,
+        [address],
+      )
+    ).rows as { subject: string; text_body: string }[];
+  }
+
+  /** A request of voirie-propreté whose tracking code we know, as its citizen would. */
+  async function trackedRequest(email = 'usager@example.org') {
+    const r = await insertRequest(ctx.database, ctx.tenantId, {
+      demarcheSlug: 'signaler-probleme-voirie',
+      applicantEmail: email,
+    });
+    const secret = generateTrackingSecret();
+    await ctx.database.ownerQuery('update requests set tracking_secret_hash = $1 where id = $2', [
+      hashTrackingSecret(secret),
+      r.id,
+    ]);
+    return { ...r, secret };
+  }
+
+  async function citizenWrites(r: { reference: string; secret: string }, message: string) {
+    const res = await postForm(
+      ctx.app,
+      `${BASE}/suivi/${r.reference}/messages`,
+      { cookie: '', csrf: '' },
+      {
+        cle: r.secret,
+        message,
+      },
+    );
+    assert.equal(res.statusCode, 303, res.body.slice(0, 500));
+  }
+
+  before(async () => {
+    ctx = await createTestContext();
+    camilleId = await insertAgent(ctx.database, ctx.tenantId, {
+      email: 'camille.voirie@villebelle.example',
+      name: 'Camille Voirie',
+      password: PASSWORD,
+      serviceSlugs: ['voirie-proprete'],
+    });
+    await insertAgent(ctx.database, ctx.tenantId, {
+      email: 'dominique.voirie@villebelle.example',
+      name: 'Dominique Voirie',
+      password: PASSWORD,
+      serviceSlugs: ['voirie-proprete'],
+    });
+    await insertAgent(ctx.database, ctx.tenantId, {
+      email: 'sacha.chef@villebelle.example',
+      name: 'Sacha Chef',
+      password: PASSWORD,
+      role: 'supervisor',
+      serviceSlugs: ['voirie-proprete'],
+    });
+    ecId = await insertAgent(ctx.database, ctx.tenantId, {
+      email: 'eve.etatcivil@villebelle.example',
+      name: 'Ève État-civil',
+      password: PASSWORD,
+      serviceSlugs: ['etat-civil'],
+    });
+    camille = await loginAgent(ctx.app, 'camille.voirie@villebelle.example', PASSWORD);
+    dominique = await loginAgent(ctx.app, 'dominique.voirie@villebelle.example', PASSWORD);
+    sacha = await loginAgent(ctx.app, 'sacha.chef@villebelle.example', PASSWORD);
+    ec = await loginAgent(ctx.app, 'eve.etatcivil@villebelle.example', PASSWORD);
+  });
+  after(async () => ctx.close());
+
+  test('an agent takes an item in hand: on the timeline, in « Mes demandes », out of « Non prises en charge »', async () => {
+    const r = await trackedRequest();
+    const before = await get('/agent/demandes?vue=non-attribuees', camille);
+    assert.match(before.body, new RegExp(r.reference));
+    const took = await post(r.reference, 'prise-en-charge', camille, { agent: camilleId });
+    assert.equal(took.statusCode, 303);
+    const page = await get(`/agent/demandes/${r.reference}`, camille);
+    assert.match(page.body, /Prise en charge par <strong>Camille Voirie<\/strong>/);
+    assert.match(page.body, /Remettre dans la file du service/);
+    const mine = await get('/agent/demandes?vue=mes', camille);
+    assert.match(mine.body, new RegExp(r.reference));
+    assert.match(mine.body, /aria-current="page"\s*>Mes demandes \(\d+\)/);
+    assert.doesNotMatch((await get('/agent/demandes?vue=non-attribuees', camille)).body, new RegExp(r.reference));
+    assert.doesNotMatch((await get('/agent/demandes?vue=mes', dominique)).body, new RegExp(r.reference));
+    const last = (await events(r.reference)).at(-1)!;
+    assert.deepEqual(last, {
+      kind: 'assigned',
+      body: 'Prise en charge par Camille Voirie.',
+      visible_to_citizen: false,
+    });
+    // The citizen sees nothing of it.
+    const tracking = await ctx.app.inject({ url: `${BASE}/suivi/${r.reference}?cle=${r.secret}` });
+    assert.doesNotMatch(tracking.body, /Camille|Prise en charge/);
+  });
+
+  test('giving an item to someone else: the supervisor may, an agent may not, nor to an agent of another service', async () => {
+    const r = await trackedRequest();
+    const byAgent = await post(r.reference, 'prise-en-charge', dominique, { agent: camilleId });
+    assert.equal(byAgent.statusCode, 404);
+    const page = await get(`/agent/demandes/${r.reference}`, sacha);
+    assert.match(page.body, /<label for="agent">Confier à<\/label>/);
+    assert.doesNotMatch(page.body, /Ève État-civil/, 'only agents of the service are offered');
+    const outside = await post(r.reference, 'prise-en-charge', sacha, { agent: ecId }, page.body);
+    assert.equal(outside.statusCode, 400);
+    assert.match(outside.body, /Choisissez un agent actif du service de cette demande/);
+    const given = await post(r.reference, 'prise-en-charge', sacha, { agent: camilleId });
+    assert.equal(given.statusCode, 303);
+    assert.equal((await events(r.reference)).at(-1)!.body, 'Confiée à Camille Voirie par Sacha Chef.');
+    // Another service's agent does not even see it.
+    assert.equal((await get(`/agent/demandes/${r.reference}`, ec)).statusCode, 404);
+  });
+
+  test('a reply goes to the citizen by mail and on the tracking page, and the status does not change', async () => {
+    const r = await trackedRequest('reponse.usager@example.org');
+    const res = await post(r.reference, 'reponse', camille, { reponse: 'Bonjour, une équipe passe jeudi.' });
+    assert.equal(res.statusCode, 303);
+    const status = await ctx.database.ownerQuery('select status from requests where id = $1', [r.id]);
+    assert.equal(status.rows[0]!.status, 'recue');
+    await ctx.services.mail.flush();
+    const [mail] = await mailsTo('reponse.usager@example.org');
+    assert.ok(mail, 'the citizen is mailed');
+    assert.match(mail.subject, new RegExp(`Votre demande ${r.reference} : réponse de Mairie de Villebelle`));
+    assert.match(mail.text_body, /Bonjour, une équipe passe jeudi\./);
+    assert.match(mail.text_body, /\/suivi/);
+    const tracking = await ctx.app.inject({ url: `${BASE}/suivi/${r.reference}?cle=${r.secret}` });
+    assert.match(tracking.body, /Message de la commune/);
+    assert.match(tracking.body, /Bonjour, une équipe passe jeudi\./);
+    const empty = await post(r.reference, 'reponse', camille, { reponse: '   ' });
+    assert.equal(empty.statusCode, 400);
+    assert.match(empty.body, /Écrivez votre réponse à l’usager\./);
+  });
+
+  test('a form from a page older than the item: 409, the typed text kept, nothing written', async () => {
+    const r = await trackedRequest();
+    const opened = (await get(`/agent/demandes/${r.reference}`, camille)).body;
+    await citizenWrites(r, 'Finalement le trou est rebouché.');
+    const before = (await events(r.reference)).length;
+    const stale = await post(r.reference, 'reponse', camille, { reponse: 'Nous passons demain.' }, opened);
+    assert.equal(stale.statusCode, 409);
+    assert.match(stale.body, /Cette demande a changé depuis que vous l’avez ouverte/);
+    assert.match(stale.body, />\s*Nous passons demain\.<\/textarea>/, 'what was typed is kept');
+    assert.match(stale.body, /Finalement le trou est rebouché\./, 'the page shows what changed');
+    assert.equal((await events(r.reference)).length, before);
+    const staleStatus = await post(r.reference, 'statut', camille, { statut: 'traitee', message: '' }, opened);
+    assert.equal(staleStatus.statusCode, 409);
+    const staleTake = await post(r.reference, 'prise-en-charge', camille, { agent: camilleId }, opened);
+    assert.equal(staleTake.statusCode, 409);
+    assert.equal((await events(r.reference)).length, before);
+    // Sent again from the page as it is now: accepted.
+    assert.equal(
+      (await post(r.reference, 'reponse', camille, { reponse: 'Bien noté, merci.' }, stale.body)).statusCode,
+      303,
+    );
+  });
+
+  test('two agents change the same item at once: one wins, the other is told, nothing overwritten', async () => {
+    const r = await trackedRequest();
+    const [pageA, pageB] = [
+      (await get(`/agent/demandes/${r.reference}`, camille)).body,
+      (await get(`/agent/demandes/${r.reference}`, dominique)).body,
+    ];
+    const [a, b] = await Promise.all([
+      post(r.reference, 'statut', camille, { statut: 'traitee', message: 'Réparé.' }, pageA),
+      post(r.reference, 'statut', dominique, { statut: 'refusee', message: 'Hors de notre ressort.' }, pageB),
+    ]);
+    assert.deepEqual([a.statusCode, b.statusCode].sort(), [303, 409]);
+    const changes = (await events(r.reference)).filter((e) => e.kind === 'status_changed');
+    assert.equal(changes.length, 1);
+  });
+
+  test('a citizen message: unread for the agents until opened, and mailed to whoever has the item in hand', async () => {
+    const r = await trackedRequest();
+    await get(`/agent/demandes/${r.reference}`, camille);
+    await post(r.reference, 'prise-en-charge', camille, { agent: camilleId });
+    const unreadRow = (html: string) =>
+      new RegExp(`<tr class="unread">\\s*<th scope="row" class="reference">\\s*<a[^>]*>${r.reference}`).test(html);
+    assert.equal(unreadRow((await get('/agent/demandes?vue=mes', camille)).body), false);
+    await citizenWrites(r, 'Il y a aussi un lampadaire cassé.');
+    const list = await get('/agent/demandes?vue=mes&tri=activite', camille);
+    assert.equal(unreadRow(list.body), true);
+    assert.match(list.body, /Nouveau message/);
+    await ctx.services.mail.flush();
+    const mails = await mailsTo('camille.voirie@villebelle.example');
+    assert.ok(mails.some((m) => m.subject === `Nouveau message de l’usager – demande ${r.reference}`));
+    assert.ok(!mails.some((m) => /lampadaire/.test(m.text_body)), 'the message itself stays in the workspace');
+    assert.ok(
+      !(await mailsTo('dominique.voirie@villebelle.example')).some((m) => m.subject.includes(r.reference)),
+      'only the agent in charge',
+    );
+    await get(`/agent/demandes/${r.reference}`, camille);
+    assert.equal(unreadRow((await get('/agent/demandes?vue=mes', camille)).body), false, 'read once opened');
+    // Nobody in charge: the service's agents are told.
+    const other = await trackedRequest();
+    await citizenWrites(other, 'Bonjour ?');
+    await ctx.services.mail.flush();
+    assert.ok((await mailsTo('dominique.voirie@villebelle.example')).some((m) => m.subject.includes(other.reference)));
+    assert.ok(!(await mailsTo('eve.etatcivil@villebelle.example')).some((m) => m.subject.includes(other.reference)));
+  });
+
+  test('views and their counts: waiting for the citizen, late or due soon, all', async () => {
+    const waiting = await insertRequest(ctx.database, ctx.tenantId, {
+      demarcheSlug: 'signaler-probleme-voirie',
+      status: 'en_attente_usager',
+    });
+    const late = await insertRequest(ctx.database, ctx.tenantId, {
+      demarcheSlug: 'signaler-probleme-voirie',
+      dueOn: '2020-01-02',
+    });
+    const closed = await insertRequest(ctx.database, ctx.tenantId, { demarcheSlug: 'signaler-probleme-voirie' });
+    await ctx.database.ownerQuery(`update requests set status = 'traitee', closed_at = now() where id = $1`, [
+      closed.id,
+    ]);
+    const view = async (v: string) => (await get(`/agent/demandes?vue=${v}`, camille)).body;
+    assert.match(await view('attente'), new RegExp(waiting.reference));
+    assert.doesNotMatch(await view('attente'), new RegExp(late.reference));
+    const due = await view('echeance');
+    assert.match(due, new RegExp(late.reference));
+    assert.match(due, /dépassé de/);
+    assert.doesNotMatch(due, new RegExp(waiting.reference), 'the clock stops while waiting for the citizen');
+    assert.doesNotMatch(await view('ouvertes'), new RegExp(closed.reference));
+    assert.match(await view('toutes'), new RegExp(closed.reference));
+    const counts = await view('ouvertes');
+    const count = (label: string) => Number(new RegExp(`${label} \\((\\d+)\\)`).exec(counts)?.[1]);
+    assert.ok(count('Toutes, closes comprises') > count('À traiter'));
+    assert.ok(count('En attente de l’usager') >= 1);
+  });
+});
