@@ -36,7 +36,9 @@ export async function notifyAgentsOfCitizenMessage(
     ? [{ email: request.assignee_email, display_name: request.assignee_name ?? '' }]
     : await trx
         .selectFrom('agents as a')
-        .innerJoin('agent_services as x', (j) => j.onRef('x.tenant_id', '=', 'a.tenant_id').onRef('x.agent_id', '=', 'a.id'))
+        .innerJoin('agent_services as x', (j) =>
+          j.onRef('x.tenant_id', '=', 'a.tenant_id').onRef('x.agent_id', '=', 'a.id'),
+        )
         .select(['a.email', 'a.display_name'])
         .where('x.service_id', '=', request.service_id)
         .where('a.active', '=', true)
