@@ -18,6 +18,7 @@ import { registerCitizenRoutes } from './modules/citizens/routes.ts';
 import { currentSession } from './modules/agents/require-agent.ts';
 import { currentCitizen } from './modules/citizens/sessions.ts';
 import { registerFranceConnectRoutes } from './modules/identity/routes.ts';
+import { registerJobAdminRoutes } from './modules/jobs/routes.ts';
 import { registerPortalPages } from './modules/portal/routes.ts';
 import { registerPrivacyRoutes } from './modules/privacy/routes.ts';
 import { registerRequestRoutes } from './modules/requests/routes.ts';
@@ -116,6 +117,7 @@ export async function createApp(
   registerRequestRoutes(app, services);
   registerAgentRoutes(app, services);
   agentArea(app, (scope) => registerCatalogueAdminRoutes(scope, services));
+  agentArea(app, (scope) => registerJobAdminRoutes(scope, services));
   registerCitizenRoutes(app, services);
   registerFranceConnectRoutes(app, services);
   registerPrivacyRoutes(app, services);

@@ -60,6 +60,9 @@ const schema = z
       .string()
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'doit être une heure HH:MM')
       .default('03:30'),
+    JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    JOBS_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(2000),
+    JOBS_LEASE_SECONDS: z.coerce.number().int().min(5).default(300),
     LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
     FORM_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
     ANONYMOUS_POST_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
@@ -118,8 +121,17 @@ export interface Config {
   trackingRateLimit: number;
   /** Send queued mail from this process; false when `npm run worker` runs beside web processes. */
   mailWorkerEnabled: boolean;
-  /** Run the daily jobs (retention) in this process; turn off on all but one instance if you like. */
+  /**
+   * Work on the job queue (platform/jobs/queue.ts) in this process: background jobs and the daily
+   * jobs. Several instances may: each job runs once.
+   */
   jobsEnabled: boolean;
+  /** Jobs run at once by this process. */
+  jobsConcurrency: number;
+  /** How often the queue is looked at when no notification woke the worker. */
+  jobsPollIntervalMs: number;
+  /** How long a claimed job is kept from other workers; past it (a crashed worker), it runs again. */
+  jobsLeaseSeconds: number;
   /** Server local time (HH:MM) of the daily jobs. */
   jobsDailyAt: string;
   /** Login, registration, password reset, second factor: POSTs per minute per client address. */
@@ -188,6 +200,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailWorkerEnabled: e.MAIL_WORKER_ENABLED,
     jobsEnabled: e.JOBS_ENABLED,
     jobsDailyAt: e.JOBS_DAILY_AT,
+    jobsConcurrency: e.JOBS_CONCURRENCY,
+    jobsPollIntervalMs: e.JOBS_POLL_INTERVAL_MS,
+    jobsLeaseSeconds: e.JOBS_LEASE_SECONDS,
     loginRateLimit: e.LOGIN_RATE_LIMIT,
     formRateLimit: e.FORM_RATE_LIMIT,
     anonymousPostRateLimit: e.ANONYMOUS_POST_RATE_LIMIT,

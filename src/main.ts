@@ -1,15 +1,13 @@
 import { sql } from 'kysely';
 import { createApp } from './app.ts';
 import { seedDemo } from './demo/seed-demo.ts';
-import { privacyJobs } from './modules/privacy/jobs.ts';
-import { DailyJobScheduler } from './platform/jobs.ts';
 import { buildServices } from './services.ts';
 import { loadConfigOrExit, openDatabaseOrExit } from './startup.ts';
 import { createLogger } from './platform/logging.ts';
 
 /**
  * Starts Guichet: reads the configuration, opens and migrates the database, seeds the demo
- * commune on an empty database, serves HTTP and sends queued mail until SIGTERM or SIGINT.
+ * commune on an empty database, serves HTTP, sends queued mail and runs background jobs until SIGTERM or SIGINT.
  */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -56,12 +54,10 @@ async function main(): Promise<void> {
   const services = buildServices(config, database, logger);
   const app = await createApp(services, { logger });
   services.mail.start();
-  const jobs = new DailyJobScheduler(privacyJobs(database.db, logger), {
-    dailyAt: config.jobsDailyAt,
-    clock: services.clock,
-    logger,
-  });
-  if (config.jobsEnabled) jobs.start();
+  // Every instance queues the daily jobs' next runs; the queue runs each once, somewhere.
+  services.dailyJobs.start();
+  // Background jobs, unless JOBS_ENABLED=false (then another instance or `npm run worker` runs them).
+  services.jobs.start();
   await app.listen({ host: config.host, port: config.port });
   console.log(`Guichet is running: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`);
 
@@ -83,7 +79,9 @@ async function main(): Promise<void> {
     try {
       await app.close();
       clearInterval(idleSweep);
-      await jobs.stop();
+      // Claims no more jobs and waits for the handlers running now.
+      services.dailyJobs.stop();
+      await services.jobs.stop();
       await services.mail.stop();
       await services.sessionCache.close();
       await database.close();

@@ -6,6 +6,9 @@ import type { Db } from './db/tenant-scope.ts';
 import { TenantResolver } from './modules/tenants/resolve-tenant.ts';
 import { CacheRegistry } from './platform/cache.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
+import { privacyJobs } from './modules/privacy/jobs.ts';
+import { DailyJobScheduler, type Job } from './platform/jobs/daily.ts';
+import { JobQueue, purgeFinishedJobs } from './platform/jobs/queue.ts';
 import { createMailTransport, MailOutboxWorker } from './platform/mail.ts';
 import { SessionCache } from './platform/session-cache.ts';
 
@@ -19,6 +22,10 @@ export interface Services {
   db: Db;
   tenants: TenantResolver;
   mail: MailOutboxWorker;
+  /** The job queue's worker in this process; `enqueueJob` (platform/jobs/queue.ts) queues work for it. */
+  jobs: JobQueue;
+  /** Queues the daily jobs' next runs (retention, queue purge) on the job queue. */
+  dailyJobs: DailyJobScheduler;
   clock: Clock;
   /** In-process caches of rarely changing data (catalogue pages, stored forms), by name. */
   caches: CacheRegistry;
@@ -31,10 +38,31 @@ export function buildServices(
   config: Config,
   database: DatabaseHandle,
   logger: Logger,
-  options: { clock?: Clock; mailIntervalMs?: number; mailWorker?: boolean } = {},
+  options: {
+    clock?: Clock;
+    mailIntervalMs?: number;
+    mailWorker?: boolean;
+    /** Overrides of the queue's settings (tests: short backoff). */
+    jobs?: Partial<ConstructorParameters<typeof JobQueue>[3]>;
+  } = {},
 ): Services {
   const transport = createMailTransport({ smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox') });
   const clock = options.clock ?? systemClock;
+  const jobs = new JobQueue(database.db, database.notifications, logger, {
+    enabled: config.jobsEnabled,
+    concurrency: config.jobsConcurrency,
+    pollIntervalMs: config.jobsPollIntervalMs,
+    leaseSeconds: config.jobsLeaseSeconds,
+    ...options.jobs,
+  });
+  // Handlers of background work are registered here, before the queue starts.
+  const dailyJobs = new DailyJobScheduler([...privacyJobs(database.db, logger), ...platformJobs(database.db)], {
+    dailyAt: config.jobsDailyAt,
+    clock,
+    logger,
+    db: database.db,
+    queue: jobs,
+  });
   return {
     config,
     database,
@@ -48,6 +76,8 @@ export function buildServices(
       options.mailIntervalMs,
       options.mailWorker ?? config.mailWorkerEnabled,
     ),
+    jobs,
+    dailyJobs,
     clock,
     caches: new CacheRegistry(clock),
     // Listens (one connection) from its first session check: the worker, which checks none, does not.
@@ -55,4 +85,15 @@ export function buildServices(
       onTouchError: (err) => logger.warn({ err }, 'session activity not recorded'),
     }),
   };
+}
+
+/** The platform's own daily jobs. */
+function platformJobs(db: Db): Job[] {
+  return [
+    {
+      name: 'jobs-purge',
+      description: 'Delete background jobs done or abandoned more than 30 days ago.',
+      run: async () => ({ deleted: await purgeFinishedJobs(db, 30) }),
+    },
+  ];
 }

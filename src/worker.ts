@@ -1,11 +1,9 @@
-import { privacyJobs } from './modules/privacy/jobs.ts';
-import { DailyJobScheduler } from './platform/jobs.ts';
 import { buildServices } from './services.ts';
 import { createLogger } from './platform/logging.ts';
 import { loadConfigOrExit, openDatabaseOrExit } from './startup.ts';
 
 /**
- * `npm run worker`: sends queued mail and runs the daily jobs, without serving HTTP. Run it beside
+ * `npm run worker`: sends queued mail and runs background and daily jobs (the job queue), without serving HTTP. Run it beside
  * web processes started with MAIL_WORKER_ENABLED=false (and JOBS_ENABLED=false), so that sending
  * mail does not take CPU from answering pages.
  */
@@ -19,18 +17,16 @@ if (!config.databaseUrl) {
   process.exit(1);
 }
 const db = await openDatabaseOrExit(config, { poolSize: 2, who: 'The worker' });
-const services = buildServices(config, db, logger, { mailWorker: true });
-const jobs = new DailyJobScheduler(privacyJobs(db.db, logger), {
-  dailyAt: config.jobsDailyAt,
-  clock: services.clock,
-  logger,
-});
+// The worker process exists to do this work: JOBS_ENABLED=false is meant for the web processes.
+const services = buildServices({ ...config, jobsEnabled: true }, db, logger, { mailWorker: true });
 services.mail.start();
-jobs.start();
-console.log('Guichet worker is running: sending mail and running daily jobs.');
+services.dailyJobs.start();
+services.jobs.start();
+console.log('Guichet worker is running: sending mail and running background and daily jobs.');
 
 const stop = async () => {
-  await jobs.stop();
+  services.dailyJobs.stop();
+  await services.jobs.stop();
   await services.mail.stop();
   await db.close();
   process.exit(0);

@@ -2,16 +2,16 @@
  * `npm run job -- <name>`: runs one daily job now, against the configured database, and prints
  * its summary. `npm run job` alone lists the jobs.
  */
-import { privacyJobs } from '../modules/privacy/jobs.ts';
-import { runJob } from '../platform/jobs.ts';
+import { runJob } from '../platform/jobs/daily.ts';
 import { createLogger } from '../platform/logging.ts';
+import { buildServices } from '../services.ts';
 import { loadConfigOrExit, openDatabaseOrExit } from '../startup.ts';
 
 const config = loadConfigOrExit();
 const logger = createLogger(config);
 const name = process.argv[2];
 const database = await openDatabaseOrExit(config, { poolSize: 2, who: 'The job' });
-const jobs = privacyJobs(database.db, logger);
+const jobs = buildServices(config, database, logger, { mailWorker: false }).dailyJobs.jobs;
 let code = 0;
 try {
   const job = jobs.find((j) => j.name === name);

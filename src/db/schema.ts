@@ -314,6 +314,26 @@ export interface Database {
   consents: ConsentsTable;
   erasure_requests: ErasureRequestsTable;
   personal_data_access_log: PersonalDataAccessLogTable;
+  jobs: JobsTable;
+}
+
+/** The job queue (migration 20261203120000_job_queue.sql, platform/jobs/queue.ts). */
+export interface JobsTable {
+  id: Generated<string>;
+  /** Null for platform jobs (the daily jobs). */
+  tenant_id: string | null;
+  queue: string;
+  payload: Json<unknown>;
+  status: Generated<'pending' | 'running' | 'done' | 'failed' | 'abandoned'>;
+  unique_key: string | null;
+  run_at: Generated<Date>;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  /** The lease of the worker running it; past it, another worker may run the job again. */
+  locked_until: Date | null;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  finished_at: Date | null;
 }
 
 export interface ConsentsTable {

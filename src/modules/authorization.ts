@@ -2,6 +2,7 @@ import type { Action, Actor, Permissions, RuleTable } from '../platform/policy.t
 import { agentRules } from './agents/policy.ts';
 import { catalogueRules } from './catalogue/policy.ts';
 import { citizenRules } from './citizens/policy.ts';
+import { jobRules } from './jobs/policy.ts';
 import { privacyRules } from './privacy/policy.ts';
 import { requestRules } from './requests/policy.ts';
 
@@ -10,7 +11,14 @@ import { requestRules } from './requests/policy.ts';
  * platform (actors, resources, helpers in platform/policy.ts) never imports a module; the type
  * checker fails here if an action of `Permissions` has no rule.
  */
-const rules: RuleTable = { ...requestRules, ...agentRules, ...catalogueRules, ...privacyRules, ...citizenRules };
+const rules: RuleTable = {
+  ...requestRules,
+  ...agentRules,
+  ...catalogueRules,
+  ...privacyRules,
+  ...citizenRules,
+  ...jobRules,
+};
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */
 export function can<A extends Action>(actor: Actor, action: A, resource: Permissions[A]): boolean {

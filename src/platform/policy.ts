@@ -93,6 +93,8 @@ export interface Permissions {
   // citizens (src/modules/citizens/policy.ts)
   view_own_space: CitizenAccountResource;
   manage_own_account: CitizenAccountResource;
+  // background jobs (src/modules/jobs/policy.ts)
+  manage_jobs: TenantResource;
 }
 
 export type Action = keyof Permissions;

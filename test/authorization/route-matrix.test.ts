@@ -595,6 +595,22 @@ const MATRIX: Row[] = [
     expect: ADMIN_ONLY('404'),
     note: 'publishes a page « à vérifier »',
   },
+  { method: 'GET', route: '/agent/admin/taches', expect: ADMIN_ONLY('200'), note: 'failed background jobs' },
+  {
+    method: 'POST',
+    route: '/agent/admin/taches/:id/relancer',
+    // No failed job in the demo: an admin gets "not found", the others are refused first.
+    url: () => '/agent/admin/taches/00000000-0000-4000-8000-000000000000/relancer',
+    expect: ADMIN_ONLY('404'),
+    note: 'relaunches a failed job',
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/taches/:id/abandonner',
+    url: () => '/agent/admin/taches/00000000-0000-4000-8000-000000000000/abandonner',
+    expect: ADMIN_ONLY('404'),
+    note: 'abandons a failed job',
+  },
 
   // --- Personal data (RGPD), agent side ---
   {

@@ -32,6 +32,7 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     manage_privacy_settings: 'tenant',
     view_own_space: 'citizen_account',
     manage_own_account: 'citizen_account',
+    manage_jobs: 'tenant',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }

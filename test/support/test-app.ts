@@ -112,6 +112,8 @@ export async function createTestContext(
     tenantId,
     close: async () => {
       await app.close();
+      services.dailyJobs.stop();
+      await services.jobs.stop();
       await services.mail.stop();
       await database.close();
       await drop();

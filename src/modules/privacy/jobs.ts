@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/tenant-scope.ts';
-import type { Job } from '../../platform/jobs.ts';
+import type { Job } from '../../platform/jobs/daily.ts';
 import { runRetention } from './retention.ts';
 
 /** The privacy module's daily jobs. */

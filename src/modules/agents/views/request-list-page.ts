@@ -54,7 +54,14 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
   const last = Math.min(input.total, input.page * PAGE_SIZE);
   const filtered = input.status !== null || input.serviceId !== null;
   const main = html`<h1>Demandes</h1>
-    ${input.isAdmin ? html`<p><a href="${url(ctx, '/agent/admin/agents')}">Gérer les agents et la double authentification</a></p>` : ''}
+    ${
+      input.isAdmin
+        ? html`<p>
+            <a href="${url(ctx, '/agent/admin/agents')}">Gérer les agents et la double authentification</a> ·
+            <a href="${url(ctx, '/agent/admin/taches')}">Tâches en échec</a>
+          </p>`
+        : ''
+    }
     <nav aria-label="Vues de la boîte de réception">
       <ul class="inbox-views">
         ${INBOX_VIEWS.map(
