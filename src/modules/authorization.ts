@@ -4,13 +4,21 @@ import { catalogueRules } from './catalogue/policy.ts';
 import { citizenRules } from './citizens/policy.ts';
 import { privacyRules } from './privacy/policy.ts';
 import { requestRules } from './requests/policy.ts';
+import { tenantRules } from './tenants/policy.ts';
 
 /**
  * The rule table, assembled from each module's policy. It lives on the modules' side so that the
  * platform (actors, resources, helpers in platform/policy.ts) never imports a module; the type
  * checker fails here if an action of `Permissions` has no rule.
  */
-const rules: RuleTable = { ...requestRules, ...agentRules, ...catalogueRules, ...privacyRules, ...citizenRules };
+const rules: RuleTable = {
+  ...requestRules,
+  ...agentRules,
+  ...catalogueRules,
+  ...privacyRules,
+  ...citizenRules,
+  ...tenantRules,
+};
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */
 export function can<A extends Action>(actor: Actor, action: A, resource: Permissions[A]): boolean {

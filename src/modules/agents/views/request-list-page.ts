@@ -4,6 +4,7 @@ import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import { AGENT_STATUS_LABELS as STATUS_LABELS } from '../../requests/status.ts';
 import { PAGE_SIZE, type RequestListItem } from '../repository.ts';
 import { formatDateFr } from '../../../platform/format.ts';
+import { adminNav } from './admin-nav.ts';
 import { isLate, statusBadge } from './status-badge.ts';
 
 export interface RequestListPageInput {
@@ -14,7 +15,7 @@ export interface RequestListPageInput {
   status: RequestStatus | null;
   serviceId: string | null;
   today: string;
-  /** Administrators see the way to the agents page (invitations, deactivation, second factor). */
+  /** Administrators see the menu of the administration pages. */
   isAdmin?: boolean;
 }
 
@@ -33,7 +34,7 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
   const last = Math.min(input.total, input.page * PAGE_SIZE);
   const filtered = input.status !== null || input.serviceId !== null;
   const main = html`<h1>Demandes</h1>
-    ${input.isAdmin ? html`<p><a href="${url(ctx, '/agent/admin/agents')}">Gérer les agents et la double authentification</a></p>` : ''}
+    ${input.isAdmin ? adminNav(ctx) : ''}
     <form method="get" action="${url(ctx, '/agent/demandes')}" class="filters" aria-label="Filtrer les demandes">
       <div class="field">
         <label for="statut">Statut</label>
