@@ -22,6 +22,7 @@ import { registerJobAdminRoutes } from './modules/jobs/routes.ts';
 import { registerPortalPages } from './modules/portal/routes.ts';
 import { registerPrivacyRoutes } from './modules/privacy/routes.ts';
 import { registerRequestRoutes } from './modules/requests/routes.ts';
+import { registerTenantAdminRoutes } from './modules/tenants/admin-routes.ts';
 import { AppError } from './platform/errors.ts';
 import { serializeRequest } from './platform/logging.ts';
 import { registerSecurity } from './platform/security/index.ts';
@@ -118,6 +119,7 @@ export async function createApp(
   registerAgentRoutes(app, services);
   agentArea(app, (scope) => registerCatalogueAdminRoutes(scope, services));
   agentArea(app, (scope) => registerJobAdminRoutes(scope, services));
+  agentArea(app, (scope) => registerTenantAdminRoutes(scope, services));
   registerCitizenRoutes(app, services);
   registerFranceConnectRoutes(app, services);
   registerPrivacyRoutes(app, services);

@@ -86,6 +86,7 @@ try {
       `  ${r.invitationLink}`,
       'The mail is queued: the server sends it (npm start, or npm run worker with DATABASE_URL).',
       `After choosing a password and a second factor, publish the démarches at ${r.siteUrl}/agent/admin/demarches.`,
+      `Contact details, mail sender and colour: ${r.siteUrl}/agent/admin/commune.`,
     ].join('\n'),
   );
 } catch (err) {

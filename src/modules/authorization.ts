@@ -5,6 +5,7 @@ import { citizenRules } from './citizens/policy.ts';
 import { jobRules } from './jobs/policy.ts';
 import { privacyRules } from './privacy/policy.ts';
 import { requestRules } from './requests/policy.ts';
+import { tenantRules } from './tenants/policy.ts';
 
 /**
  * The rule table, assembled from each module's policy. It lives on the modules' side so that the
@@ -18,6 +19,7 @@ const rules: RuleTable = {
   ...privacyRules,
   ...citizenRules,
   ...jobRules,
+  ...tenantRules,
 };
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */

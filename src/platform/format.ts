@@ -2,6 +2,7 @@
  * Everything Guichet writes for people in French goes through here: dates, times, numbers, file
  * sizes, phone numbers, deadlines, and the French alphabetical order. Pages, mails, PDFs and
  * exports use these functions, so that a citizen and an agent read the same thing everywhere.
+ * Phone numbers typed by people are read here too (`parsePhone`), next to their formatter.
  *
  * Choices, made once:
  * - Times are written as French administrative texts write them: « 0 h 25 », « 17 h 42 ».
@@ -161,6 +162,21 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${formatNumberFr(bytes)} octet${bytes >= 2 ? 's' : ''}`;
   if (bytes < 1024 * 1024) return `${formatNumberFr(Math.round(bytes / 1024))} Ko`;
   return `${ONE_DECIMAL.format(bytes / 1024 / 1024).replace(/[\u202f\u00a0]/g, NBSP)} Mo`;
+}
+
+/**
+ * French numbers (06 12 34 56 78) and international ones (+CC…, 00CC…). Returns the number
+ * without spaces, as it is stored: '0612345678', or '+33612345678' for « +33 6 12 34 56 78 »
+ * (and « +33 (0)6 … », the trunk 0 that people often keep). `formatPhoneFr` writes it back in pairs.
+ */
+export function parsePhone(value: string): string | null {
+  let compact = value.replace(/[\s.()-]/g, '');
+  if (/^0[1-9]\d{8}$/.test(compact)) return compact;
+  if (compact.startsWith('00')) compact = `+${compact.slice(2)}`;
+  if (/^\+330[1-9]\d{8}$/.test(compact)) compact = `+33${compact.slice(4)}`;
+  if (/^\+33/.test(compact) && !/^\+33[1-9]\d{8}$/.test(compact)) return null;
+  if (/^\+[1-9]\d{7,14}$/.test(compact)) return compact;
+  return null;
 }
 
 /**

@@ -90,6 +90,8 @@ export interface Permissions {
   withdraw_consent: CitizenAccountResource;
   download_own_document: RequestResource;
   manage_privacy_settings: TenantResource;
+  // tenants (src/modules/tenants/policy.ts)
+  manage_commune_settings: TenantResource;
   // citizens (src/modules/citizens/policy.ts)
   view_own_space: CitizenAccountResource;
   manage_own_account: CitizenAccountResource;

@@ -136,6 +136,13 @@ describe('authorisation rules', () => {
     }
   });
 
+  test('commune settings (contact details, mail sender, colour): the tenant’s administrators only', () => {
+    assert.equal(can(admin, 'manage_commune_settings', tenant), true);
+    for (const other of [agentX, supervisorX, otherAdmin, citizenA, anonymous, operator]) {
+      assert.equal(can(other, 'manage_commune_settings', tenant), false, `${other.kind} changes the settings`);
+    }
+  });
+
   test('citizen space: the owner only', () => {
     assert.equal(can(citizenA, 'view_own_space', accountA), true);
     assert.equal(can(citizenA, 'manage_own_account', accountA), true);

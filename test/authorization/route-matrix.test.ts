@@ -611,6 +611,30 @@ const MATRIX: Row[] = [
     expect: ADMIN_ONLY('404'),
     note: 'abandons a failed job',
   },
+  { method: 'GET', route: '/agent/admin/commune', expect: ADMIN_ONLY('200') },
+  {
+    method: 'POST',
+    route: '/agent/admin/commune',
+    // The demo's own values: the rows after this one see Villebelle unchanged.
+    form: (_f, _a, accepted) => ({
+      adresse: '1 place de la République',
+      code_postal: '00000',
+      ville: 'Villebelle',
+      telephone: '01 00 00 00 00',
+      courriel: 'contact@villebelle.example',
+      horaires:
+        'Du lundi au vendredi : de 8 h 30 à 12 h et de 13 h 30 à 17 h 30\nLe samedi : de 9 h à 12 h (état civil uniquement)',
+      adresse_postale: 'Mairie de Villebelle, 1 place de la République, 00000 Villebelle',
+      site_internet: 'https://villebelle.example',
+      expediteur_nom: '',
+      expediteur_adresse: '',
+      reponse_a: '',
+      couleur: accepted ? '#1f4e8c' : '#ffff00',
+    }),
+    expect: ADMIN_ONLY('400'),
+    accept: { actor: 'admin', outcome: '303 /agent/admin/commune' },
+    note: 'contact details, mail sender, colour',
+  },
 
   // --- Personal data (RGPD), agent side ---
   {

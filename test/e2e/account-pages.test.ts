@@ -2,7 +2,8 @@
  * The citizen account pages and the agent identity and administration pages in Chromium against
  * a real server process, each checked with axe-core (WCAG 2.1 A and AA rules): login and
  * registration (also with errors), registration confirmed through the mail's link, the citizen
- * space, then the demo admin's first login with the second-factor enrolment.
+ * space, then the demo admin's first login with the second-factor enrolment and the administration
+ * pages (the commune's settings also with an error).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -141,9 +142,24 @@ describe('account pages in a browser', { timeout: 240_000 }, () => {
     await page.getByRole('link', { name: /J'ai noté mes codes/ }).click();
     await page.waitForLoadState('load');
 
-    for (const path of ['/agent/admin/agents', '/agent/rgpd/registre', '/agent/rgpd/effacements']) {
+    for (const path of [
+      '/agent/admin/agents',
+      '/agent/admin/demarches',
+      '/agent/admin/commune',
+      '/agent/admin/protection-des-donnees',
+      '/agent/rgpd/registre',
+      '/agent/rgpd/effacements',
+    ]) {
       await s.goto(path);
       await s.assertAccessible(path);
     }
+
+    // The commune's settings, sent back with a colour too pale to read on white.
+    await s.goto('/agent/admin/commune');
+    await page.getByLabel(/Couleur principale/).fill('#777777');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.locator('.error-summary').waitFor();
+    assert.equal(await page.getByLabel(/Couleur principale/).inputValue(), '#777777');
+    await s.assertAccessible('commune settings with an error');
   });
 });

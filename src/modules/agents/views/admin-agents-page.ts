@@ -3,6 +3,7 @@ import { attr, html, type SafeHtml } from '../../../platform/html.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import type { FieldError } from '../../../platform/web/form.ts';
 import { ROLE_LABELS, type AgentListItem } from '../list-agents.ts';
+import { adminNav } from './admin-nav.ts';
 
 export interface InviteValues {
   email: string;
@@ -156,7 +157,8 @@ export function adminAgentsPage(ctx: PageContext, input: AdminAgentsPageInput): 
   const message = (f: string) =>
     err(f) ? html`<span class="error-message" id="${f}-error">${err(f)!.message}</span>` : '';
   const aria = (f: string) => (err(f) ? html`aria-describedby="${f}-error" aria-invalid="true"` : '');
-  const main = html`<h1>Agents</h1>
+  const main = html`${adminNav(ctx, '/agent/admin/agents')}
+    <h1>Agents</h1>
     ${errorSummary([...errors, ...input.proconnect.errors])}
     <h2>Inviter un agent</h2>
     <p>La personne reçoit un courriel avec un lien pour choisir son mot de passe. Le lien vaut 72 heures.</p>
@@ -224,6 +226,6 @@ export function adminAgentsPage(ctx: PageContext, input: AdminAgentsPageInput): 
     area: 'agent',
     notice: input.notice,
     errors: [...input.invite.errors, ...input.proconnect.errors],
-    breadcrumbs: [{ label: 'Demandes', href: url(ctx, '/agent/demandes') }, { label: 'Agents' }],
+    breadcrumbs: [{ label: 'Demandes', href: '/agent/demandes' }, { label: 'Agents' }],
   });
 }

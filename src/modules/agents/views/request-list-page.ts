@@ -4,6 +4,7 @@ import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import { AGENT_STATUS_LABELS as STATUS_LABELS } from '../../requests/status.ts';
 import { INBOX_VIEWS, PAGE_SIZE, type InboxView, type RequestListItem } from '../repository.ts';
 import { formatDateFr, formatDeadlineFr, formatNumberFr } from '../../../platform/format.ts';
+import { adminNav } from './admin-nav.ts';
 import { isLate, statusBadge } from './status-badge.ts';
 
 export interface RequestListPageInput {
@@ -17,7 +18,7 @@ export interface RequestListPageInput {
   sort: 'echeance' | 'activite';
   counts: Record<InboxView, number>;
   today: string;
-  /** Administrators see the way to the agents page (invitations, deactivation, second factor). */
+  /** Administrators see the menu of the administration pages. */
   isAdmin?: boolean;
 }
 
@@ -54,14 +55,7 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
   const last = Math.min(input.total, input.page * PAGE_SIZE);
   const filtered = input.status !== null || input.serviceId !== null;
   const main = html`<h1>Demandes</h1>
-    ${
-      input.isAdmin
-        ? html`<p>
-            <a href="${url(ctx, '/agent/admin/agents')}">Gérer les agents et la double authentification</a> ·
-            <a href="${url(ctx, '/agent/admin/taches')}">Tâches en échec</a>
-          </p>`
-        : ''
-    }
+    ${input.isAdmin ? adminNav(ctx) : ''}
     <nav aria-label="Vues de la boîte de réception">
       <ul class="inbox-views">
         ${INBOX_VIEWS.map(

@@ -1,10 +1,12 @@
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { csrfField, layout, url, type PageContext } from '../../../platform/web/layout.ts';
+import { adminNav } from '../../agents/views/admin-nav.ts';
 import type { DemarcheToReview } from '../publish-demarche.ts';
 
 /** The administrators' list of pages « à vérifier », each with its button to publish it. */
 export function reviewPage(ctx: PageContext, input: { pages: DemarcheToReview[]; notice?: string }): SafeHtml {
-  const main = html`<h1>Démarches à vérifier</h1>
+  const main = html`${adminNav(ctx, '/agent/admin/demarches')}
+    <h1>Démarches à vérifier</h1>
     <p>
       Ces pages viennent du catalogue modèle de Guichet. Les habitants ne les voient pas encore. Lisez chacune,
       vérifiez ce qui dépend de la commune (lieux, tarifs, délais, pièces demandées), puis publiez-la.
@@ -54,6 +56,6 @@ export function reviewPage(ctx: PageContext, input: { pages: DemarcheToReview[];
     main,
     area: 'agent',
     notice: input.notice,
-    breadcrumbs: [{ label: 'Demandes', href: url(ctx, '/agent/demandes') }, { label: 'Démarches à vérifier' }],
+    breadcrumbs: [{ label: 'Demandes', href: '/agent/demandes' }, { label: 'Démarches à vérifier' }],
   });
 }

@@ -2,6 +2,7 @@ import { formatDateTimeFr, formatNumberFr } from '../../../platform/format.ts';
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { csrfField, layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import type { FailedJob } from '../list-failed-jobs.ts';
+import { adminNav } from '../../agents/views/admin-nav.ts';
 
 /** What each kind of job does, in words an administrator knows; the queue's name otherwise. */
 const QUEUE_LABELS: Record<string, string> = {
@@ -20,7 +21,8 @@ export function failedJobsPage(
   ctx: PageContext,
   input: { jobs: FailedJob[]; total: number; notice?: string },
 ): SafeHtml {
-  const main = html`<h1>Tâches en échec</h1>
+  const main = html`${adminNav(ctx, '/agent/admin/taches')}
+    <h1>Tâches en échec</h1>
     <p>
       Guichet fait certaines tâches en arrière-plan : envoi des courriels, alertes, traitement des messages reçus.
       Une tâche est réessayée plusieurs fois, à intervalles croissants. Celles qui ont échoué à chaque essai sont

@@ -2,6 +2,7 @@ import { html, type SafeHtml } from '../../../platform/html.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import type { FieldError } from '../../../platform/web/form.ts';
 import { formatBytes, formatDateTimeFr } from '../../../platform/format.ts';
+import { adminNav } from '../../agents/views/admin-nav.ts';
 import { accessLogSentence, type AccessLogRow } from '../access-log.ts';
 import type { ConsentRow } from '../consents.ts';
 import type { DpoContact, DpoFormValues } from '../dpo.ts';
@@ -306,7 +307,8 @@ export function erasureListPage(
 }
 
 export function processingRegisterPage(ctx: PageContext, register: ProcessingRegister): SafeHtml {
-  const main = html`<h1>Registre des activités de traitement</h1>
+  const main = html`${adminNav(ctx, '/agent/rgpd/registre')}
+    <h1>Registre des activités de traitement</h1>
     <p>
       Établi à partir du catalogue des démarches (article 30 du RGPD). Responsable du traitement :
       ${register.controller.name}${register.controller.address ? html`, ${register.controller.address}` : ''}.
@@ -371,7 +373,7 @@ export function dpoSettingsPage(
   const described = (f: string) =>
     html`aria-describedby="${f}-hint${err(f) ? ` ${f}-error` : ''}" ${err(f) ? html`aria-invalid="true"` : ''}`;
   const fb = input.fallback;
-  const main = html`${errorSummary(input.errors)}
+  const main = html`${adminNav(ctx, '/agent/admin/protection-des-donnees')} ${errorSummary(input.errors)}
     <h1>Protection des données</h1>
     <p>
       Indiquez le délégué à la protection des données (DPO) que la collectivité a désigné. Ses coordonnées figurent sur

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseFormDefinition, type FormDefinition } from '../../catalogue/form-definition.ts';
-import { isShown, parseDate, parsePhone, validateAnswers, type RawAnswers } from './validate.ts';
+import { parsePhone } from '../../../platform/format.ts';
+import { isShown, parseDate, validateAnswers, type RawAnswers } from './validate.ts';
 
 const definition: FormDefinition = parseFormDefinition({
   version: 1,

@@ -1,5 +1,5 @@
 import type { FormDefinition, FormField, FormSection } from '../../catalogue/form-definition.ts';
-import { formatCharactersFr, formatNumberFr } from '../../../platform/format.ts';
+import { formatCharactersFr, formatNumberFr, parsePhone } from '../../../platform/format.ts';
 import { APPLICANT_SECTION } from './applicant.ts';
 
 /** Raw answers as the browser sent them (re-shown as typed when the form comes back). */
@@ -102,21 +102,6 @@ export function parseDate(value: string): string | null {
 }
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/;
-
-/**
- * French numbers (06 12 34 56 78) and international ones (+CC…, 00CC…). Returns the number
- * without spaces, as it is stored: '0612345678', or '+33612345678' for « +33 6 12 34 56 78 »
- * (and « +33 (0)6 … », the trunk 0 that people often keep). `formatPhoneFr` writes it back in pairs.
- */
-export function parsePhone(value: string): string | null {
-  let compact = value.replace(/[\s.()-]/g, '');
-  if (/^0[1-9]\d{8}$/.test(compact)) return compact;
-  if (compact.startsWith('00')) compact = `+${compact.slice(2)}`;
-  if (/^\+330[1-9]\d{8}$/.test(compact)) compact = `+33${compact.slice(4)}`;
-  if (/^\+33/.test(compact) && !/^\+33[1-9]\d{8}$/.test(compact)) return null;
-  if (/^\+[1-9]\d{7,14}$/.test(compact)) return compact;
-  return null;
-}
 
 /**
  * Checks answers against a form definition. Fields hidden by their condition are neither
