@@ -33,8 +33,10 @@ export interface RequestListItem {
   due_on: string;
   service_name: string;
   assignee_name: string | null;
-  /** The citizen wrote since this agent last opened the item. */
+  /** The citizen wrote since this agent last opened the item (or the agent never opened it). */
   unread: boolean;
+  /** This agent has opened the item before. */
+  opened: boolean;
 }
 
 export async function listServices(trx: Tx, serviceIds: string[] | null) {
@@ -100,6 +102,7 @@ export async function listRequests(
       sql<boolean>`coalesce(r.citizen_activity_at > coalesce(seen.read_at, '-infinity'::timestamptz), false)`.as(
         'unread',
       ),
+      sql<boolean>`seen.read_at is not null`.as('opened'),
     ]);
   q =
     filters.sort === 'activite'

@@ -136,7 +136,7 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
                   return html`<tr${r.unread ? html` class="unread"` : ''}>
                     <th scope="row" class="reference">
                       <a href="${url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}`)}">${r.reference}</a>
-                      ${r.unread ? html` <strong class="tag">Nouveau message</strong>` : ''}
+                      ${r.unread ? html` <strong class="tag">${r.opened ? 'Nouveau message' : 'Nouvelle'}</strong>` : ''}
                     </th>
                     <td data-label="Démarche">${r.demarche_title}</td>
                     <td data-label="Demandeur">${r.applicant_name ?? 'Non renseigné'}</td>
