@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { createApp } from './app.ts';
 import { seedDemo } from './demo/seed-demo.ts';
+import { startInboundSmtp, type InboundSmtpServer } from './modules/inbound-mail/smtp-listener.ts';
 import { privacyJobs } from './modules/privacy/jobs.ts';
 import { DailyJobScheduler } from './platform/jobs.ts';
 import { buildServices } from './services.ts';
@@ -64,6 +65,17 @@ async function main(): Promise<void> {
   if (config.jobsEnabled) jobs.start();
   await app.listen({ host: config.host, port: config.port });
   console.log(`Guichet is running: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`);
+  let inbound: InboundSmtpServer | null = null;
+  if (config.inbound.smtpPort !== 0) {
+    inbound = await startInboundSmtp(services, {
+      host: config.inbound.smtpHost,
+      port: config.inbound.smtpPort,
+      logger,
+    });
+    console.log(
+      `Inbound mail: smtp://${config.inbound.smtpHost}:${inbound.port} (addresses <commune>@${config.inbound.domain})`,
+    );
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -81,6 +93,7 @@ async function main(): Promise<void> {
     const idleSweep = setInterval(() => app.server.closeIdleConnections(), 100);
     idleSweep.unref();
     try {
+      await inbound?.close();
       await app.close();
       clearInterval(idleSweep);
       await jobs.stop();
