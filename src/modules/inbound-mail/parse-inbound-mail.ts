@@ -74,6 +74,28 @@ export function sanitiseMailHtml(html: string): string {
   return sanitizeHtml(html, SANITISE).trim();
 }
 
+/** Plain text of sanitised HTML: blocks and <br> as line breaks, links as « text (address) ». */
+export function textOfHtml(html: string): string {
+  const marked = html
+    .replace(/<a href="([^"]*)">([\s\S]*?)<\/a>/gi, (_m, href: string, label: string) =>
+      label.includes(href) || href === '' ? label : `${label} (${href})`,
+    )
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li|tr|h[1-6]|blockquote|pre|table)>/gi, '\n')
+    .replace(/<li>/gi, '- ');
+  const text = sanitizeHtml(marked, { allowedTags: [], allowedAttributes: {} });
+  return text
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
 /** Header values by lower-case name, unfolded, from the raw header lines. */
 function headerReader(parsed: ParsedMail): (name: string) => string[] {
   const byName = new Map<string, string[]>();
@@ -167,8 +189,12 @@ export async function parseInboundMail(raw: Buffer): Promise<InboundMessage> {
   const reportType = contentTypeHeader?.params?.['report-type']?.toLowerCase() ?? null;
   const htmlSanitised =
     typeof parsed.html === 'string' && parsed.html.trim() !== '' ? sanitiseMailHtml(parsed.html) : null;
-  // The text part, or the text of the HTML part (mailparser derives it), never the HTML itself.
-  const text = (parsed.text ?? '').replace(/\r\n?/g, '\n');
+  // The text part; without one, the text of the sanitised HTML (links written out, nothing else).
+  const hasTextPart = contentType === 'text/plain' || /^content-type:\s*text\/plain/im.test(raw.toString('latin1'));
+  const text = (htmlSanitised !== null && !hasTextPart ? textOfHtml(htmlSanitised) : (parsed.text ?? '')).replace(
+    /\r\n?/g,
+    '\n',
+  );
   const { newText, quoted } = splitQuotedHistory(text);
   const attachments = parsed.attachments
     // Parts of a report and pictures inside an HTML signature are not documents.

@@ -22,9 +22,9 @@ function smtpError(code: number, message: string): Error & { responseCode: numbe
  */
 export async function startInboundSmtp(
   services: Services,
-  options: { host: string; port: number; logger: Logger },
+  options: { host: string; port: number; logger: Logger; maxBytes?: number },
 ): Promise<InboundSmtpServer> {
-  const maxBytes = services.config.inbound.maxBytes;
+  const maxBytes = options.maxBytes ?? services.config.inbound.maxBytes;
   const server = new SMTPServer({
     name: services.config.inbound.domain,
     banner: 'Guichet',
