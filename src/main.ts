@@ -67,11 +67,19 @@ async function main(): Promise<void> {
   console.log(`Guichet is running: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`);
   let inbound: InboundSmtpServer | null = null;
   if (config.inbound.smtpPort !== 0) {
-    inbound = await startInboundSmtp(services, {
-      host: config.inbound.smtpHost,
-      port: config.inbound.smtpPort,
-      logger,
-    });
+    try {
+      inbound = await startInboundSmtp(services, {
+        host: config.inbound.smtpHost,
+        port: config.inbound.smtpPort,
+        logger,
+      });
+    } catch (err) {
+      console.error(
+        `Guichet cannot receive mail on ${config.inbound.smtpHost}:${config.inbound.smtpPort}: ${(err as Error).message}. ` +
+          'Set INBOUND_SMTP_PORT to a free port, or to 0 to receive no mail.',
+      );
+      process.exit(1);
+    }
     console.log(
       `Inbound mail: smtp://${config.inbound.smtpHost}:${inbound.port} (addresses <commune>@${config.inbound.domain})`,
     );
