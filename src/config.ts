@@ -79,6 +79,17 @@ const schema = z
     PROCONNECT_ISSUER: z.string().url().optional(),
     PROCONNECT_CLIENT_ID: z.string().min(1).optional(),
     PROCONNECT_CLIENT_SECRET: z.string().min(1).optional(),
+    INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+    INBOUND_SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+    INBOUND_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(25 * 1024 * 1024),
+    INBOUND_DOMAIN: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, 'doit être un nom de domaine')
+      .default('guichet.localhost'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -150,6 +161,11 @@ export interface Config {
   demoFranceconnectPort: number;
   /** ProConnect for agents; null when not fully configured (no button on the agent login page). */
   proconnect: { issuer: string; clientId: string; clientSecret: string } | null;
+  /**
+   * Inbound mail (modules/inbound-mail): the SMTP listener `npm start` opens (port 0: none), the
+   * largest message accepted, and the domain of the tenants' default addresses (<slug>@domain).
+   */
+  inbound: { smtpPort: number; smtpHost: string; maxBytes: number; domain: string };
 }
 
 export class ConfigError extends Error {}
@@ -219,5 +235,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.PROCONNECT_ISSUER && e.PROCONNECT_CLIENT_ID && e.PROCONNECT_CLIENT_SECRET
         ? { issuer: e.PROCONNECT_ISSUER, clientId: e.PROCONNECT_CLIENT_ID, clientSecret: e.PROCONNECT_CLIENT_SECRET }
         : null,
+    inbound: {
+      smtpPort: e.INBOUND_SMTP_PORT,
+      smtpHost: e.INBOUND_SMTP_HOST,
+      maxBytes: e.INBOUND_MAX_BYTES,
+      domain: e.INBOUND_DOMAIN.toLowerCase(),
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { createApp } from './app.ts';
 import { seedDemo } from './demo/seed-demo.ts';
+import { startInboundSmtp, type InboundSmtpServer } from './modules/inbound-mail/smtp-listener.ts';
 import { buildServices } from './services.ts';
 import { loadConfigOrExit, openDatabaseOrExit } from './startup.ts';
 import { createLogger } from './platform/logging.ts';
@@ -60,6 +61,25 @@ async function main(): Promise<void> {
   services.jobs.start();
   await app.listen({ host: config.host, port: config.port });
   console.log(`Guichet is running: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`);
+  let inbound: InboundSmtpServer | null = null;
+  if (config.inbound.smtpPort !== 0) {
+    try {
+      inbound = await startInboundSmtp(services, {
+        host: config.inbound.smtpHost,
+        port: config.inbound.smtpPort,
+        logger,
+      });
+    } catch (err) {
+      console.error(
+        `Guichet cannot receive mail on ${config.inbound.smtpHost}:${config.inbound.smtpPort}: ${(err as Error).message}. ` +
+          'Set INBOUND_SMTP_PORT to a free port, or to 0 to receive no mail.',
+      );
+      process.exit(1);
+    }
+    console.log(
+      `Inbound mail: smtp://${config.inbound.smtpHost}:${inbound.port} (addresses <commune>@${config.inbound.domain})`,
+    );
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -77,6 +97,7 @@ async function main(): Promise<void> {
     const idleSweep = setInterval(() => app.server.closeIdleConnections(), 100);
     idleSweep.unref();
     try {
+      await inbound?.close();
       await app.close();
       clearInterval(idleSweep);
       // Claims no more jobs and waits for the handlers running now.

@@ -7,7 +7,15 @@ type Json<T> = ColumnType<T, string, string>;
 export type RequestStatus = 'recue' | 'en_cours' | 'en_attente_usager' | 'traitee' | 'refusee';
 export type AgentRole = 'agent' | 'supervisor' | 'admin';
 export type RequestEventKind =
-  'submitted' | 'status_changed' | 'citizen_message' | 'agent_message' | 'internal_note' | 'assigned';
+  | 'submitted'
+  | 'status_changed'
+  | 'citizen_message'
+  | 'agent_message'
+  | 'internal_note'
+  /** The first event of an item opened by an email: the message (modules/inbound-mail). */
+  | 'email_received'
+  /** Taken in hand, given to someone, put back in the queue (agents only). */
+  | 'assigned';
 
 export interface TenantContact {
   address?: string;
@@ -66,6 +74,8 @@ export interface TenantsTable {
   mail_sender_address: Generated<string | null>;
   /** Null: the contact address, if any. */
   mail_reply_to: Generated<string | null>;
+  /** Null: <slug>@INBOUND_DOMAIN (inbound-mail/inbound-address.ts). */
+  inbound_address: Generated<string | null>;
 }
 
 export interface TenantHostsTable {
@@ -87,7 +97,8 @@ export interface DemarchesTable {
   id: Generated<string>;
   service_id: string;
   slug: string;
-  kind: 'demarche' | 'information';
+  /** 'contact': the internal démarche messages without a form land on (inbound mail). */
+  kind: 'demarche' | 'information' | 'contact';
   title: string;
   summary: Generated<string>;
   sections: Json<Record<string, string>>;
@@ -245,6 +256,45 @@ export interface MailOutboxTable {
   sent_at: Date | null;
   /** Set while a sender holds the row; an expired claim can be taken again. */
   claimed_until: Generated<Date | null>;
+  /** The local part of the mail's Message-ID, <message_id@domain> (threading, bounces). */
+  message_id: Generated<string>;
+  /** Null: the tenant's Reply-To (platform/mail-sender.ts). */
+  reply_to: Generated<string | null>;
+  /** Extra headers: Auto-Submitted, In-Reply-To, References. */
+  headers: ColumnType<Record<string, string>, string | undefined, string>;
+}
+
+export interface InboundMailsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  received_at: Generated<Date>;
+  message_id: string | null;
+  from_address: string | null;
+  from_name: string | null;
+  subject: Generated<string>;
+  subject_key: Generated<string>;
+  request_id: string | null;
+  event_id: string | null;
+  threaded_by: 'new' | 'subject_reference' | 'in_reply_to' | 'plus_address' | 'none';
+  from_other_address: Generated<boolean>;
+  related_request_id: string | null;
+  new_text: Generated<string>;
+  quoted_text: Generated<string>;
+  html_sanitised: string | null;
+  not_answered_reason: string | null;
+  acknowledged: Generated<boolean>;
+  size_bytes: Generated<number>;
+}
+
+export interface MailFailedAddressesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  address: string;
+  request_id: string | null;
+  outbox_id: string | null;
+  status: Generated<string>;
+  diagnostic: Generated<string>;
+  failed_at: Generated<Date>;
 }
 
 export interface CitizensTable {
@@ -311,6 +361,8 @@ export interface Database {
   request_reads: RequestReadsTable;
   request_documents: RequestDocumentsTable;
   mail_outbox: MailOutboxTable;
+  inbound_mails: InboundMailsTable;
+  mail_failed_addresses: MailFailedAddressesTable;
   consents: ConsentsTable;
   erasure_requests: ErasureRequestsTable;
   personal_data_access_log: PersonalDataAccessLogTable;

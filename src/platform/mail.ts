@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { MailOutboxTable } from '../db/schema.ts';
 import type { Db, Tx } from '../db/tenant-scope.ts';
 import { inTenant, withTenantConnection } from '../db/tenant-scope.ts';
-import { tenantMailSender, type MailSender } from './mail-sender.ts';
+import { addressOf, tenantMailSender, type MailSender } from './mail-sender.ts';
 
 export interface OutgoingMail {
   to: string;
@@ -14,14 +14,20 @@ export interface OutgoingMail {
   text: string;
   html?: string;
   requestId?: string;
+  /** This mail's Reply-To, instead of the tenant's (an item's own reply address). */
+  replyTo?: string;
+  /** Extra headers, e.g. In-Reply-To and References of an answer, Auto-Submitted of an acknowledgement. */
+  headers?: Record<string, string>;
 }
 
 /**
  * Queues a mail in the caller's transaction (transactional outbox): it is sent only if the
- * change it reports commits, and it survives a crash between commit and sending.
+ * change it reports commits, and it survives a crash between commit and sending. Returns the
+ * mail's Message-ID (`<uuid@domain>` once sent, see messageIdOf): its local part is stored with
+ * the mail, so that a reply or a bounce leads back to the request it was about.
  */
-export async function queueMail(trx: Tx, tenantId: string, mail: OutgoingMail): Promise<void> {
-  await trx
+export async function queueMail(trx: Tx, tenantId: string, mail: OutgoingMail): Promise<{ messageId: string }> {
+  const row = await trx
     .insertInto('mail_outbox')
     .values({
       tenant_id: tenantId,
@@ -30,8 +36,30 @@ export async function queueMail(trx: Tx, tenantId: string, mail: OutgoingMail): 
       text_body: mail.text,
       html_body: mail.html ?? null,
       request_id: mail.requestId ?? null,
+      reply_to: mail.replyTo ?? null,
+      headers: JSON.stringify(mail.headers ?? {}),
     })
-    .execute();
+    .returning('message_id')
+    .executeTakeFirstOrThrow();
+  return { messageId: row.message_id };
+}
+
+/** The right-hand side of every Message-ID Guichet writes: MAIL_FROM's domain. */
+export function messageIdDomain(mailFrom: string): string {
+  return (addressOf(mailFrom).split('@')[1] ?? 'guichet.localhost').toLowerCase();
+}
+
+/** `<uuid@domain>`: the Message-ID of the outbox row whose message_id is `localPart`. */
+export function messageIdOf(localPart: string, domain: string): string {
+  return `<${localPart}@${domain}>`;
+}
+
+/**
+ * The X-Loop value on every mail Guichet sends: a message that comes back with it (an
+ * auto-responder quoting our headers, a forward loop) is never answered (inbound-mail).
+ */
+export function loopToken(domain: string): string {
+  return `guichet@${domain}`;
 }
 
 /** One message as handed to the transport: From is the tenant's sender (tenants/mail-sender.ts). */
@@ -42,6 +70,8 @@ export interface TransportMessage {
   subject: string;
   text: string;
   html?: string;
+  messageId?: string;
+  headers?: Record<string, string>;
 }
 
 export interface MailTransport {
@@ -85,6 +115,9 @@ interface ClaimedMail {
   subject: string;
   text_body: string;
   html_body: string | null;
+  message_id: string;
+  reply_to: string | null;
+  headers: Record<string, string> | string | null;
   /** Counts this attempt. */
   attempts: number;
   created_at: Date;
@@ -176,7 +209,9 @@ export class MailOutboxWorker {
           order by created_at
           limit ${BATCH}
           for update skip locked)
-        returning id, to_address, subject, text_body, html_body, attempts, created_at`.execute(trx);
+        returning id, to_address, subject, text_body, html_body, message_id, reply_to, headers, attempts, created_at`.execute(
+        trx,
+      );
       if (claimed.rows.length === 0) return { mails: [], sender: null };
       // Row-level security shows this tenant's row only.
       const tenant = await trx
@@ -197,6 +232,7 @@ export class MailOutboxWorker {
       withTenantConnection(this.db, tenantId, (conn) =>
         conn.updateTable('mail_outbox').set(values).where('id', '=', id).where('status', '=', 'pending').execute(),
       );
+    const domain = messageIdDomain(this.from);
     for (const [i, m] of mails.entries()) {
       if (this.stopped || Date.now() - claimedAt > CLAIM_SAFETY_MS) {
         // Hands back the rest (attempts restored) rather than send on a claim about to expire.
@@ -212,12 +248,18 @@ export class MailOutboxWorker {
         return 0;
       }
       try {
+        const extra = typeof m.headers === 'string' ? (JSON.parse(m.headers) as Record<string, string>) : m.headers;
         await this.transport.send({
           ...sender,
+          ...(m.reply_to ? { replyTo: m.reply_to } : {}),
           to: m.to_address,
           subject: m.subject,
           text: m.text_body,
           html: m.html_body ?? undefined,
+          messageId: messageIdOf(m.message_id, domain),
+          // Auto-responders are asked not to answer (Exchange reads X-Auto-Response-Suppress), and
+          // X-Loop marks the mail as ours should it come back to the inbound address.
+          headers: { 'X-Auto-Response-Suppress': 'OOF, AutoReply', 'X-Loop': loopToken(domain), ...extra },
         });
       } catch (err) {
         await mark(m.id, {

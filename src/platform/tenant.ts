@@ -15,4 +15,6 @@ export interface Tenant {
   theme: TenantTheme;
   /** The data protection officer, as the tenant declared it (empty: see privacy/dpo.ts). */
   dpo: TenantDpo;
+  /** The address citizens write to, when set per tenant; else <slug>@INBOUND_DOMAIN (inbound-mail). */
+  inboundAddress?: string | null;
 }

@@ -70,6 +70,8 @@ export function spawnServer(options: {
       FORM_RATE_LIMIT: '1000000',
       // Browser tests sign agents and citizens in many times a minute from 127.0.0.1.
       LOGIN_RATE_LIMIT: '1000',
+      // Several servers run at once: no inbound SMTP listener unless a test asks for one (on a free port).
+      INBOUND_SMTP_PORT: '0',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

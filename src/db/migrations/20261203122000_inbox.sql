@@ -34,7 +34,7 @@ create policy tenant_isolation on request_reads
 -- Assignment changes are on the timeline (agents only).
 alter table request_events drop constraint request_events_kind_check;
 alter table request_events add constraint request_events_kind_check
-  check (kind in ('submitted', 'status_changed', 'citizen_message', 'agent_message', 'internal_note', 'assigned'));
+  check (kind in ('submitted', 'email_received', 'status_changed', 'citizen_message', 'agent_message', 'internal_note', 'assigned'));
 
 -- Every event is a change of the item: one place keeps the revision and the citizen's last
 -- activity right, whatever code path wrote the event.

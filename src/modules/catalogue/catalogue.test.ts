@@ -28,7 +28,7 @@ describe(`catalogue (${TEST_DB})`, () => {
     rows = (
       await ctx.database.ownerQuery(
         `select slug, kind, audience, form, channels, delay_days, sections, summary, life_events, search_text
-           from demarches where tenant_id = $1`,
+           from demarches where tenant_id = $1 and kind <> 'contact'`,
         [ctx.tenantId],
       )
     ).rows as unknown as StoredDemarche[];
@@ -66,13 +66,34 @@ describe(`catalogue (${TEST_DB})`, () => {
     assert.equal(rows.find((r) => r.slug === 'taxe-fonciere')?.kind, 'information');
   });
 
+  test('the contact démarche is internal, published, routed to the reception and never listed for citizens', async () => {
+    const contact = (
+      await ctx.database.ownerQuery(
+        `select d.kind, d.audience, d.published_at, s.slug as service from demarches d
+           join services s on s.tenant_id = d.tenant_id and s.id = d.service_id
+          where d.tenant_id = $1 and d.slug = 'message-courriel'`,
+        [ctx.tenantId],
+      )
+    ).rows[0] as { kind: string; audience: string; published_at: Date | null; service: string };
+    assert.equal(contact.kind, 'contact');
+    assert.equal(contact.audience, 'internal');
+    assert.ok(contact.published_at);
+    assert.equal(contact.service, 'citoyennete');
+    for (const path of ['/demarches', '/plan-du-site', '/recherche?q=message+courriel']) {
+      const res = await get(path);
+      assert.doesNotMatch(res.body, /message-courriel|Message reçu par courriel/, path);
+    }
+    assert.equal((await get('/demarches/message-courriel/demande')).statusCode, 404);
+  });
+
   test('seeding the same tenant again changes nothing', async () => {
     await seedCatalogue(ctx.services.db, ctx.tenantId, CORPUS_DIR);
     const counts = await ctx.database.ownerQuery(
       `select (select count(*) from demarches where tenant_id = $1) as d, (select count(*) from services where tenant_id = $1) as s`,
       [ctx.tenantId],
     );
-    assert.equal(Number(counts.rows[0]!.d), 45);
+    // The 45 articles and the contact démarche (catalogue/contact-demarche.ts).
+    assert.equal(Number(counts.rows[0]!.d), 46);
     assert.equal(Number(counts.rows[0]!.s), 15);
   });
 

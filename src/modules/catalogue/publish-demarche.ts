@@ -20,7 +20,7 @@ export async function listDemarchesToReview(trx: Tx): Promise<DemarcheToReview[]
     .where('d.published_at', 'is', null)
     .execute();
   return rows
-    .map(({ form, ...r }) => ({ ...r, online: form !== null }))
+    .flatMap(({ form, kind, ...r }) => (kind === 'contact' ? [] : [{ ...r, kind, online: form !== null }]))
     .sort((a, b) => compareFr(a.serviceName, b.serviceName) || compareFr(a.title, b.title));
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { inTenant, type Db } from '../../db/tenant-scope.ts';
+import { ensureContactDemarche } from './contact-demarche.ts';
 import { DEFAULT_DELAY_DAYS, FORMS_BY_SLUG } from './forms/index.ts';
 import { retentionMonthsFor } from '../privacy/processing-catalogue.ts';
 import { parseFormDefinition, type FormDefinition } from './form-definition.ts';
@@ -118,7 +119,10 @@ export interface SeedCatalogueOptions {
   adaptForm?: (form: FormDefinition) => FormDefinition;
 }
 
-/** Loads services, démarches and information pages from a folder of corpus articles. */
+/**
+ * Loads services, démarches and information pages from a folder of corpus articles, and the
+ * tenant's contact démarche (catalogue/contact-demarche.ts).
+ */
 export async function seedCatalogue(
   db: Db,
   tenantId: string,
@@ -183,5 +187,7 @@ export async function seedCatalogue(
         .onConflict((oc) => oc.columns(['tenant_id', 'slug']).doNothing())
         .execute();
     }
+    // Where messages written to the tenant's address land (inbound-mail).
+    await ensureContactDemarche(trx, tenantId);
   });
 }

@@ -53,6 +53,8 @@ export async function listPublicCatalogue(db: Db, tenantId: string): Promise<Pub
       service = { slug: r.serviceSlug, name: r.serviceName, entries: [] };
       services.set(r.serviceSlug, service);
     }
+    // Only public rows are read, and the contact démarche is internal: this never skips a page.
+    if (r.kind === 'contact') continue;
     service.entries.push({ slug: r.slug, title: r.title, kind: r.kind });
   }
   const list = [...services.values()].sort((a, b) => compareFr(a.name, b.name));

@@ -88,7 +88,9 @@ describe(`portal institutional pages (${TEST_DB})`, () => {
     assert.match(body, /<li>Du lundi au vendredi : de 8 h 30 à 12 h et de 13 h 30 à 17 h 30<\/li>/);
     assert.match(body, /<li>Le samedi : de 9 h à 12 h \(état civil uniquement\)<\/li>/);
     assert.match(body, /<a href="tel:0100000000">01 00 00 00 00<\/a>/);
-    assert.match(body, /<a href="mailto:contact@villebelle.example">contact@villebelle.example<\/a>/);
+    // The inbound address: a message written there becomes an item of the agents' inbox.
+    assert.match(body, /<a href="mailto:villebelle@guichet.localhost">villebelle@guichet.localhost<\/a>/);
+    assert.match(text, /Vous recevez aussitôt un courriel avec un numéro et un lien pour suivre votre message/);
     assert.match(text, /Mairie de Villebelle, 1 place de la République, 00000 Villebelle/);
     assert.match(body, /<a href="\/t\/villebelle\/demarches">Faire une démarche en ligne<\/a>/);
     assert.match(body, /<a href="\/t\/villebelle\/suivi">Suivre une demande<\/a>/);
@@ -107,10 +109,11 @@ describe(`portal institutional pages (${TEST_DB})`, () => {
     assert.match(text, /Vous pouvez joindre la mairie de Petiteville de plusieurs façons/);
     assert.match(text, /L’adresse de l’accueil n’est pas encore indiquée sur ce site\./);
     assert.match(text, /Le numéro de téléphone n’est pas encore indiqué sur ce site\./);
-    assert.match(text, /L’adresse de courriel n’est pas encore indiquée sur ce site\./);
+    // Every tenant has an inbound address, declared contact address or not.
+    assert.match(body, /<a href="mailto:petiteville@guichet.localhost">/);
     assert.match(text, /L’adresse postale n’est pas encore indiquée sur ce site\./);
     assert.match(body, /href="https:\/\/www.france-services.gouv.fr\/"/);
-    assert.doesNotMatch(body, /tel:|mailto:|Villebelle/);
+    assert.doesNotMatch(body.replace('mailto:petiteville@guichet.localhost', ''), /tel:|mailto:|Villebelle/);
   });
 
   test('the legal notice names the publisher, the director and the software; the host when declared', async () => {

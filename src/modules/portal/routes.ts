@@ -9,10 +9,18 @@ import { legalNoticePage } from './views/legal-notice-page.ts';
 import { privacyPage } from './views/privacy-page.ts';
 import { sitemapPage } from './views/sitemap-page.ts';
 import { requestBaseUrl } from '../../platform/web/public-url.ts';
+import { tenantInboundAddress } from '../inbound-mail/inbound-address.ts';
 
 /** The portal's institutional pages: contact, legal notice, privacy, accessibility, site map. */
 export function registerPortalPages(app: FastifyInstance, services: Services): void {
-  app.get('/contact', async (request, reply) => sendHtml(reply, contactPage(pageContext(request))));
+  app.get('/contact', async (request, reply) => {
+    const ctx = pageContext(request);
+    const inboundAddress =
+      services.config.inbound.smtpPort !== 0 || ctx.tenant.inboundAddress
+        ? tenantInboundAddress(ctx.tenant, services.config.inbound.domain)
+        : null;
+    return sendHtml(reply, contactPage(ctx, { inboundAddress }));
+  });
 
   app.get('/mentions-legales', async (request, reply) => sendHtml(reply, legalNoticePage(pageContext(request))));
 

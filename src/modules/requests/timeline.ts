@@ -8,7 +8,7 @@ export type TimelineReader = 'citizen' | 'agent';
 
 export interface TimelineEvent {
   id: string;
-  /** A request event kind ('submitted', 'status_changed', 'citizen_message', 'agent_message', 'internal_note', 'assigned'). */
+  /** A request event kind ('submitted', 'email_received', 'status_changed', 'citizen_message', 'agent_message', 'internal_note', 'assigned'). */
   kind: string;
   at: Date | string;
   statusTo: string | null;
@@ -46,6 +46,8 @@ export function eventTitle(
   switch (e.kind) {
     case 'submitted':
       return forAgent ? 'Demande déposée' : 'Demande envoyée';
+    case 'email_received':
+      return forAgent ? 'Courriel reçu' : 'Votre courriel';
     case 'status_changed': {
       const label = statusLabel(e.statusTo, reader);
       if (forAgent) return label ? `Statut changé : ${label}` : 'Statut changé';

@@ -66,5 +66,6 @@ export async function loadTenant(db: Db, id: string): Promise<Tenant | null> {
     contact: row.contact,
     theme: row.theme,
     dpo: row.dpo ?? {},
+    inboundAddress: row.inbound_address,
   };
 }

@@ -6,8 +6,15 @@ function lines(parts: string[]): SafeHtml {
   return html`${parts.map((p, i) => (i === 0 ? html`${p}` : html`<br />${p}`))}`;
 }
 
-/** "Nous contacter": every way to reach the collectivité, from its own contact data. */
-export function contactPage(ctx: PageContext): SafeHtml {
+/**
+ * "Nous contacter": every way to reach the collectivité, from its own contact data. `inboundAddress`:
+ * the address whose messages become items of the agents' inbox (null when inbound mail is off):
+ * shown first, since a message written there gets a number and an answer by a set date.
+ */
+export function contactPage(
+  ctx: PageContext,
+  options: { inboundAddress: string | null } = { inboundAddress: null },
+): SafeHtml {
   const t = ctx.tenant;
   const c = t.contact;
   const org = organisation(t);
@@ -46,13 +53,20 @@ export function contactPage(ctx: PageContext): SafeHtml {
 
     <h2>Par courriel</h2>
     ${
-      c.email?.trim()
-        ? html`<p>Écrivez à <a href="mailto:${c.email}">${c.email}</a>.</p>
+      options.inboundAddress
+        ? html`<p>Écrivez à <a href="mailto:${options.inboundAddress}">${options.inboundAddress}</a>.</p>
+            <p>
+              Vous recevez aussitôt un courriel avec un numéro et un lien pour suivre votre message. Un agent vous
+              répond par courriel.
+            </p>
+            <p>Pour une démarche, utilisez plutôt le formulaire en ligne : il vous demande tout ce qu’il faut.</p>`
+        : c.email?.trim()
+          ? html`<p>Écrivez à <a href="mailto:${c.email}">${c.email}</a>.</p>
             <p>
               Pour une démarche, utilisez plutôt le formulaire en ligne. Vous recevez alors un numéro pour suivre votre
               demande.
             </p>`
-        : html`<p>L’adresse de courriel n’est pas encore indiquée sur ce site.</p>`
+          : html`<p>L’adresse de courriel n’est pas encore indiquée sur ce site.</p>`
     }
 
     <h2>Par courrier</h2>

@@ -1,0 +1,93 @@
+import type { Tx } from '../../db/tenant-scope.ts';
+import { retentionMonthsFor } from '../privacy/processing-catalogue.ts';
+import type { FormDefinition } from './form-definition.ts';
+import { serviceInfo } from './taxonomy.ts';
+
+/**
+ * The contact démarche: where a message that comes without a form (an email today; later a
+ * phone call, the assistant's hand-off) becomes an item of the agents' inbox. Kind 'contact' and
+ * audience 'internal' keep it out of the catalogue, the search and the forms citizens can fill
+ * in; it is published from the start, so it is never « à vérifier ».
+ */
+export const CONTACT_DEMARCHE_SLUG = 'message-courriel';
+
+/**
+ * The service new messages go to: the reception (« Accueil et citoyenneté »), a standard service
+ * of every commune (catalogue/taxonomy.ts). A routing rule per tenant can change it later.
+ */
+export const RECEPTION_SERVICE_SLUG = 'citoyennete';
+
+/** Working days to answer a message, as for most démarches. */
+export const CONTACT_DELAY_DAYS = 15;
+
+/** What the request shows of the message besides the applicant: its subject. */
+const CONTACT_FORM: FormDefinition = {
+  version: 1,
+  sections: [
+    { title: 'Message', fields: [{ name: 'objet', type: 'text', label: 'Objet du message', required: false }] },
+  ],
+};
+
+export interface ContactDemarche {
+  id: string;
+  serviceId: string;
+  title: string;
+  delayDays: number;
+}
+
+/** The tenant's contact démarche, created (with the reception service) if it is missing. */
+export async function ensureContactDemarche(trx: Tx, tenantId: string): Promise<ContactDemarche> {
+  const existing = await findContactDemarche(trx);
+  if (existing) return existing;
+  const info = serviceInfo(RECEPTION_SERVICE_SLUG);
+  await trx
+    .insertInto('services')
+    .values({
+      tenant_id: tenantId,
+      slug: RECEPTION_SERVICE_SLUG,
+      name: info.name,
+      description: info.description,
+      email: null,
+    })
+    .onConflict((oc) => oc.columns(['tenant_id', 'slug']).doNothing())
+    .execute();
+  const service = await trx
+    .selectFrom('services')
+    .select('id')
+    .where('slug', '=', RECEPTION_SERVICE_SLUG)
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto('demarches')
+    .values({
+      tenant_id: tenantId,
+      service_id: service.id,
+      slug: CONTACT_DEMARCHE_SLUG,
+      kind: 'contact',
+      audience: 'internal',
+      title: 'Message reçu par courriel',
+      summary: 'Un message écrit à l’adresse de la mairie, sans passer par un formulaire.',
+      sections: JSON.stringify({}),
+      delay_days: CONTACT_DELAY_DAYS,
+      channels: ['courriel'],
+      form: JSON.stringify(CONTACT_FORM),
+      retention_months: retentionMonthsFor(CONTACT_DEMARCHE_SLUG),
+      search_text: '',
+    })
+    .onConflict((oc) => oc.columns(['tenant_id', 'slug']).doNothing())
+    .execute();
+  const created = await findContactDemarche(trx);
+  if (!created) throw new Error(`the slug ${CONTACT_DEMARCHE_SLUG} is taken by another page`);
+  return created;
+}
+
+async function findContactDemarche(trx: Tx): Promise<ContactDemarche | null> {
+  const row = await trx
+    .selectFrom('demarches')
+    .select(['id', 'service_id', 'title', 'delay_days'])
+    .where('slug', '=', CONTACT_DEMARCHE_SLUG)
+    .where('kind', '=', 'contact')
+    .executeTakeFirst();
+  return row
+    ? { id: row.id, serviceId: row.service_id, title: row.title, delayDays: row.delay_days ?? CONTACT_DELAY_DAYS }
+    : null;
+}

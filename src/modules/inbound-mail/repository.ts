@@ -1,0 +1,172 @@
+import { sql } from 'kysely';
+import type { Db, Tx } from '../../db/tenant-scope.ts';
+import type { InboundMailsTable } from '../../db/schema.ts';
+import type { Insertable } from 'kysely';
+
+/** SQL of inbound mail. No business rules here. */
+
+/** The tenant an inbound address (without its +tag) belongs to, before any tenant scope. */
+export async function resolveInboundAddress(db: Db, address: string, defaultDomain: string): Promise<string | null> {
+  const r = await sql<{
+    id: string | null;
+  }>`select guichet_resolve_inbound_address(${address}, ${defaultDomain}) as id`.execute(db);
+  return r.rows[0]?.id ?? null;
+}
+
+/** The tenant's host names, for the links of its mails. */
+export async function listTenantHosts(trx: Tx): Promise<string[]> {
+  const rows = await trx.selectFrom('tenant_hosts').select('host').execute();
+  return rows.map((r) => r.host);
+}
+
+/** A request an inbound message may be threaded onto, by reference. */
+export async function findItemByReference(trx: Tx, reference: string) {
+  return trx
+    .selectFrom('requests')
+    .select(['id', 'reference', 'applicant_email'])
+    .where('reference', '=', reference)
+    .where('anonymised_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/** The request an outbound mail (by the local part of its Message-ID) was about. */
+export async function findOutboxMail(trx: Tx, messageIdLocal: string) {
+  return trx
+    .selectFrom('mail_outbox')
+    .leftJoin('requests', (j) =>
+      j.onRef('requests.tenant_id', '=', 'mail_outbox.tenant_id').onRef('requests.id', '=', 'mail_outbox.request_id'),
+    )
+    .select([
+      'mail_outbox.id',
+      'mail_outbox.to_address',
+      'mail_outbox.request_id',
+      'requests.reference',
+      'requests.applicant_email',
+      'requests.anonymised_at',
+    ])
+    .where('mail_outbox.message_id', '=', messageIdLocal)
+    .executeTakeFirst();
+}
+
+/** Acknowledgements sent to an address since `since`: all, and those for the same subject. */
+export async function countAcknowledgements(
+  trx: Tx,
+  input: { address: string; subjectKey: string; since: Date },
+): Promise<{ all: number; sameSubject: number }> {
+  const row = await trx
+    .selectFrom('inbound_mails')
+    .select((eb) => [
+      eb.fn.countAll<string>().as('all'),
+      eb.fn.count<string>(sql`case when subject_key = ${input.subjectKey} then 1 end`).as('same'),
+    ])
+    .where('from_address', '=', input.address)
+    .where('acknowledged', '=', true)
+    .where('received_at', '>=', input.since)
+    .executeTakeFirst();
+  return { all: Number(row?.all ?? 0), sameSubject: Number(row?.same ?? 0) };
+}
+
+export async function insertInboundMail(trx: Tx, row: Insertable<InboundMailsTable>): Promise<void> {
+  await trx.insertInto('inbound_mails').values(row).execute();
+}
+
+export async function insertFailedAddress(
+  trx: Tx,
+  row: {
+    tenantId: string;
+    address: string;
+    requestId: string | null;
+    outboxId: string | null;
+    status: string;
+    diagnostic: string;
+    at: Date;
+  },
+): Promise<void> {
+  await trx
+    .insertInto('mail_failed_addresses')
+    .values({
+      tenant_id: row.tenantId,
+      address: row.address,
+      request_id: row.requestId,
+      outbox_id: row.outboxId,
+      status: row.status,
+      diagnostic: row.diagnostic,
+      failed_at: row.at,
+    })
+    .execute();
+}
+
+/** A new item: the request, without a timeline yet. Null when the reference is taken. */
+export async function insertItem(
+  trx: Tx,
+  row: {
+    tenantId: string;
+    reference: string;
+    demarcheId: string;
+    serviceId: string;
+    data: Record<string, unknown>;
+    applicantName: string | null;
+    applicantEmail: string | null;
+    trackingSecretHash: string;
+    trackingSecretSealed: string;
+    dueOn: string;
+    at: Date;
+  },
+): Promise<string | null> {
+  const r = await trx
+    .insertInto('requests')
+    .values({
+      tenant_id: row.tenantId,
+      reference: row.reference,
+      demarche_id: row.demarcheId,
+      service_id: row.serviceId,
+      channel: 'courriel',
+      data: JSON.stringify(row.data),
+      applicant_name: row.applicantName,
+      applicant_email: row.applicantEmail,
+      applicant_phone: null,
+      tracking_secret_hash: row.trackingSecretHash,
+      tracking_secret_sealed: row.trackingSecretSealed,
+      due_on: row.dueOn,
+      submitted_at: row.at,
+      updated_at: row.at,
+      closed_at: null,
+    })
+    .onConflict((oc) => oc.columns(['tenant_id', 'reference']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return r?.id ?? null;
+}
+
+export async function insertItemEvent(
+  trx: Tx,
+  event: {
+    tenantId: string;
+    requestId: string;
+    kind: 'email_received' | 'citizen_message' | 'internal_note';
+    body: string;
+    authorKind: 'citizen' | 'system';
+    visibleToCitizen: boolean;
+  },
+): Promise<string> {
+  const r = await trx
+    .insertInto('request_events')
+    .values({
+      tenant_id: event.tenantId,
+      request_id: event.requestId,
+      kind: event.kind,
+      body: event.body,
+      status_from: null,
+      status_to: event.kind === 'email_received' ? 'recue' : null,
+      author_kind: event.authorKind,
+      author_agent_id: null,
+      visible_to_citizen: event.visibleToCitizen,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return r.id;
+}
+
+export async function touchItem(trx: Tx, requestId: string, at: Date): Promise<void> {
+  await trx.updateTable('requests').set({ updated_at: at }).where('id', '=', requestId).execute();
+}
