@@ -500,6 +500,7 @@ const MATRIX: Row[] = [
     expect: SERVICE_X('400'),
     accept: { actor: 'agentX', outcome: '303 /agent/demandes/' },
   },
+  { method: 'GET', route: '/agent/demandes.csv', expect: ANY_STAFF('200'), note: 'the inbox view as CSV' },
   {
     method: 'POST',
     route: '/agent/demandes/:reference/reponse',

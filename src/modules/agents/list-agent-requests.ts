@@ -23,6 +23,7 @@ export async function listAgentRequests(
     /** The tenant's département, for its public holidays (Alsace-Moselle, overseas). */
     departement: string | null;
     page: number;
+    pageSize?: number;
   },
 ) {
   const visibleServices = await listServices(trx, input.scopeIds);
@@ -36,6 +37,7 @@ export async function listAgentRequests(
     sort: input.sort,
     soonUntil: addWorkingDays(input.now, DUE_SOON_WORKING_DAYS, { departement: input.departement }),
     page: input.page,
+    pageSize: input.pageSize,
   });
   return { ...found, services: visibleServices, serviceId };
 }

@@ -22,6 +22,8 @@ export interface RequestListFilters {
   /** The last day ('YYYY-MM-DD') counted as "due soon". */
   soonUntil: string;
   page: number;
+  /** Items per page: PAGE_SIZE on screen, more for an export. */
+  pageSize?: number;
 }
 
 export interface RequestListItem {
@@ -108,10 +110,11 @@ export async function listRequests(
     filters.sort === 'activite'
       ? q.orderBy(sql`r.citizen_activity_at desc nulls last`).orderBy('r.submitted_at', 'desc')
       : q.orderBy('r.due_on').orderBy('r.submitted_at');
+  const pageSize = filters.pageSize ?? PAGE_SIZE;
   const items = await q
     .orderBy('r.reference')
-    .limit(PAGE_SIZE)
-    .offset((filters.page - 1) * PAGE_SIZE)
+    .limit(pageSize)
+    .offset((filters.page - 1) * pageSize)
     .execute();
   return { items, total: counts[filters.view], counts };
 }

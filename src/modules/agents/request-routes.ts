@@ -4,7 +4,8 @@ import type { RequestStatus } from '../../db/schema.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import { parisDay } from '../../platform/format.ts';
-import { uploadedFileHeaders } from '../../platform/web/download.ts';
+import { attachmentDisposition, uploadedFileHeaders } from '../../platform/web/download.ts';
+import { EXPORT_MAX_ROWS, inboxToCsv } from './inbox-csv.ts';
 import { parseForm, type FieldError } from '../../platform/web/form.ts';
 import { readFormBody } from '../../platform/web/form-body.ts';
 import { url } from '../../platform/web/layout.ts';
@@ -71,9 +72,8 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     return sendHtml(reply, page, status);
   }
 
-  scope.get('/agent/demandes', async (request, reply) => {
-    const agent = await requireAgent(request, services);
-    const tenant = requireTenant(request);
+  /** What an inbox URL asks for: its view, filters, order and page. */
+  function inboxQuery(request: FastifyRequest) {
     const statusParam = queryParam(request, 'statut');
     const status: RequestStatus | null = isRequestStatus(statusParam) ? statusParam : null;
     const pageParam = Number(queryParam(request, 'page') || '1');
@@ -85,7 +85,13 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       : status
         ? 'toutes'
         : 'ouvertes';
-    const sort = queryParam(request, 'tri') === 'activite' ? 'activite' : 'echeance';
+    const sort: 'echeance' | 'activite' = queryParam(request, 'tri') === 'activite' ? 'activite' : 'echeance';
+    return { status, page, view, sort, serviceParam: queryParam(request, 'service') };
+  }
+
+  async function inbox(request: FastifyRequest, agent: SessionAgent, pageSize?: number) {
+    const tenant = requireTenant(request);
+    const query = inboxQuery(request);
     const actor = agentActor(tenant.id, agent);
     if (!can(actor, 'list_requests', { kind: 'tenant', tenantId: tenant.id })) throw requestNotFound();
     const now = services.clock.now();
@@ -93,28 +99,45 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       listAgentRequests(trx, {
         scopeIds: requestScope(actor),
         agentId: agent.id,
-        view,
-        status,
-        serviceParam: queryParam(request, 'service'),
-        sort,
+        view: query.view,
+        status: query.status,
+        serviceParam: query.serviceParam,
+        sort: query.sort,
         now,
         departement: departementOfInsee(tenant.inseeCode),
-        page,
+        page: pageSize ? 1 : query.page,
+        pageSize,
       }),
     );
+    return { ...found, ...query, now, actor, tenant };
+  }
+
+  scope.get('/agent/demandes', async (request, reply) => {
+    const agent = await requireAgent(request, services);
+    const found = await inbox(request, agent);
     return sendHtml(
       reply,
       requestListPage(agentContext(request, agent), {
         ...found,
-        page,
-        status,
-        view,
-        sort,
-        today: parisDay(now),
+        today: parisDay(found.now),
         // The link to the agents page is shown to whoever the policy lets manage agents.
-        isAdmin: can(actor, 'manage_agents', { kind: 'tenant', tenantId: tenant.id }),
+        isAdmin: can(found.actor, 'manage_agents', { kind: 'tenant', tenantId: found.tenant.id }),
       }),
     );
+  });
+
+  // The view as a spreadsheet: what the screen lists, every page (up to EXPORT_MAX_ROWS).
+  scope.get('/agent/demandes.csv', async (request, reply) => {
+    const agent = await requireAgent(request, services);
+    const found = await inbox(request, agent, EXPORT_MAX_ROWS);
+    request.log.info(
+      { agentId: agent.id, view: found.view, rows: found.items.length },
+      'inbox exported as CSV (references, démarches, applicants’ names)',
+    );
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', attachmentDisposition(`demandes-${found.view}-${parisDay(found.now)}.csv`))
+      .send(inboxToCsv(found.items));
   });
 
   scope.get('/agent/demandes/:reference', async (request, reply) => {

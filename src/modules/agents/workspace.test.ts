@@ -275,4 +275,28 @@ describe(`the agents' workspace: take, assign, reply, conflicts, unread (${TEST_
     assert.ok(count('Toutes, closes comprises') > count('À traiter'));
     assert.ok(count('En attente de l’usager') >= 1);
   });
+
+  test('a view downloads as CSV: the same items, French spreadsheet format, formulas neutralised', async () => {
+    const r = await insertRequest(ctx.database, ctx.tenantId, {
+      demarcheSlug: 'signaler-probleme-voirie',
+      applicantName: '=HYPERLINK("http://evil.example")',
+    });
+    const page = await get('/agent/demandes?vue=non-attribuees', camille);
+    assert.match(page.body, /href="\/t\/villebelle\/agent\/demandes\.csv\?vue=non-attribuees" download/);
+    const res = await get('/agent/demandes.csv?vue=non-attribuees', camille);
+    assert.equal(res.statusCode, 200);
+    assert.match(String(res.headers['content-type']), /^text\/csv; charset=utf-8/);
+    assert.match(
+      String(res.headers['content-disposition']),
+      /attachment; filename="demandes-non-attribuees-\d{4}-\d{2}-\d{2}\.csv"/,
+    );
+    assert.ok(res.body.startsWith('\ufeffRéférence;Démarche;Service;Demandeur;'));
+    const line = res.body.split('\r\n').find((l) => l.startsWith(r.reference))!;
+    assert.ok(line, 'the item is in the export');
+    assert.match(line, /;"'=HYPERLINK\(""http:\/\/evil\.example""\)";/);
+    // Another service's agent exports nothing of voirie-propreté.
+    const other = await get('/agent/demandes.csv?vue=toutes', ec);
+    assert.doesNotMatch(other.body, new RegExp(r.reference));
+    assert.equal((await ctx.app.inject({ url: `${BASE}/agent/demandes.csv` })).statusCode, 303);
+  });
 });

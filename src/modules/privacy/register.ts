@@ -1,3 +1,4 @@
+import { toCsv } from '../../platform/csv.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
 import { sortFr } from '../../platform/format.ts';
 import { formDefinitionSchema, type FormDefinition } from '../catalogue/form-definition.ts';
@@ -140,12 +141,6 @@ export async function buildRegister(trx: Tx, tenant: Tenant, now: Date): Promise
   };
 }
 
-function csvCell(value: string): string {
-  // A leading = + - @ would be run as a formula by spreadsheet programs.
-  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
-  return /[";\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 /** The register as CSV (semicolon-separated, with a BOM, as French spreadsheet programs expect). */
 export function registerToCsv(register: ProcessingRegister): string {
   const header = [
@@ -176,9 +171,7 @@ export function registerToCsv(register: ProcessingRegister): string {
       a.securityMeasures.join(' | '),
       register.controller.name,
       register.dpo.contact,
-    ]
-      .map(csvCell)
-      .join(';'),
+    ],
   );
-  return `\ufeff${[header.join(';'), ...lines].join('\r\n')}\r\n`;
+  return toCsv(header, lines);
 }

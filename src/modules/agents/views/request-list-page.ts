@@ -166,5 +166,12 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
           </nav>`
         : ''
     }`;
-  return layout(ctx, { title: input.page > 1 ? `Demandes – page ${input.page}` : 'Demandes', main, area: 'agent' });
+  const csv = listHref(ctx, input, 1).replace('/agent/demandes', '/agent/demandes.csv');
+  const withExport = html`${main}
+    ${input.total > 0 ? html`<p><a href="${csv}" download>Télécharger cette vue en tableur (CSV)</a></p>` : ''}`;
+  return layout(ctx, {
+    title: input.page > 1 ? `Demandes – page ${input.page}` : 'Demandes',
+    main: withExport,
+    area: 'agent',
+  });
 }
