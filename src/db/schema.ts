@@ -90,6 +90,8 @@ export interface ServicesTable {
   name: string;
   description: Generated<string>;
   email: string | null;
+  /** Appended to the service's replies to citizens; '' for none (migration 20261203125000). */
+  reply_signature: Generated<string>;
 }
 
 export interface DemarchesTable {
@@ -343,6 +345,17 @@ export interface CitizenTokensTable {
   browser_hash: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+export interface ReplyTemplatesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  /** null: a template for every service of the tenant. */
+  service_id: string | null;
+  title: string;
+  body: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
   citizens: CitizensTable;
   citizen_sessions: CitizenSessionsTable;
@@ -367,6 +380,7 @@ export interface Database {
   erasure_requests: ErasureRequestsTable;
   personal_data_access_log: PersonalDataAccessLogTable;
   jobs: JobsTable;
+  reply_templates: ReplyTemplatesTable;
 }
 
 /** The job queue (migration 20261203120000_job_queue.sql, platform/jobs/queue.ts). */

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { DatabaseHandle } from '../db/database.ts';
 import { seedDemoAgents, type DemoCredential } from '../modules/agents/seed-demo-agents.ts';
 import { seedCatalogue } from '../modules/catalogue/seed-catalogue.ts';
+import { seedReplyTemplates } from '../modules/replies/seed-reply-templates.ts';
 import { createTenant } from '../modules/tenants/create-tenant.ts';
 import { seedSampleRequests } from './seed-sample-requests.ts';
 
@@ -68,6 +69,7 @@ export async function seedDemo(
   });
   await seedCatalogue(database.db, tenantId, CORPUS_DIR);
   const credentials = await seedDemoAgents(database.db, tenantId);
+  await seedReplyTemplates(database.db, tenantId);
   const sampleRequests = options.sampleRequests
     ? await seedSampleRequests(database.db, tenantId, {
         file: SAMPLE_REQUESTS_FILE,

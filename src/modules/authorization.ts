@@ -4,6 +4,7 @@ import { catalogueRules } from './catalogue/policy.ts';
 import { citizenRules } from './citizens/policy.ts';
 import { jobRules } from './jobs/policy.ts';
 import { privacyRules } from './privacy/policy.ts';
+import { replyRules } from './replies/policy.ts';
 import { requestRules } from './requests/policy.ts';
 import { tenantRules } from './tenants/policy.ts';
 
@@ -20,6 +21,7 @@ const rules: RuleTable = {
   ...citizenRules,
   ...jobRules,
   ...tenantRules,
+  ...replyRules,
 };
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */

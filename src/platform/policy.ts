@@ -64,6 +64,13 @@ export interface ErasureResource {
   serviceIds: readonly string[];
 }
 
+/** What belongs to one service of a tenant, or (serviceId null) to all of them: reply templates, signatures. */
+export interface ServiceScopeResource {
+  kind: 'service_scope';
+  tenantId: string;
+  serviceId: string | null;
+}
+
 /** Every action, with the kind of resource it applies to. */
 export interface Permissions {
   // requests (src/modules/requests/policy.ts)
@@ -97,6 +104,9 @@ export interface Permissions {
   manage_own_account: CitizenAccountResource;
   // background jobs (src/modules/jobs/policy.ts)
   manage_jobs: TenantResource;
+  // replies (src/modules/replies/policy.ts)
+  open_reply_templates: TenantResource;
+  manage_reply_templates: ServiceScopeResource;
 }
 
 export type Action = keyof Permissions;

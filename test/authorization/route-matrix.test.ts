@@ -77,6 +77,8 @@ interface Fixtures {
   agentResetToken: string;
   agentXEmail: string;
   password: string;
+  templateX: string;
+  templateAll: string;
 }
 
 interface Row {
@@ -113,6 +115,8 @@ function staffOnly(staff: Pick<Expect, 'agentX' | 'agentY' | 'supervisor' | 'adm
 const ANY_STAFF = (o: Outcome) => staffOnly({ agentX: o, agentY: o, supervisor: o, admin: o });
 const ADMIN_ONLY = (o: Outcome, others = '403') =>
   staffOnly({ agentX: others, agentY: others, supervisor: others, admin: o });
+/** Supervisors (of service X) and admins; plain agents are refused. */
+const SUPERVISORS = (o: Outcome) => staffOnly({ agentX: '403', agentY: '403', supervisor: o, admin: o });
 /** The request fixture belongs to service X: agent Y gets "not found", like an unknown reference. */
 const SERVICE_X = (o: Outcome) => staffOnly({ agentX: o, agentY: '404', supervisor: o, admin: o });
 
@@ -612,6 +616,52 @@ const MATRIX: Row[] = [
     expect: ADMIN_ONLY('404'),
     note: 'abandons a failed job',
   },
+  // --- Reply templates and signatures: supervisors for their services, admins for all ---
+  { method: 'GET', route: '/agent/admin/modeles-de-reponse', expect: SUPERVISORS('200') },
+  { method: 'GET', route: '/agent/admin/modeles-de-reponse/nouveau', expect: SUPERVISORS('200') },
+  {
+    method: 'POST',
+    route: '/agent/admin/modeles-de-reponse/nouveau',
+    form: (f, _a, accepted) => ({ titre: accepted ? 'Nouveau modèle' : '', service: f.serviceX, texte: 'Bonjour,' }),
+    expect: SUPERVISORS('400'),
+    accept: { actor: 'supervisor', outcome: '303 /agent/admin/modeles-de-reponse' },
+  },
+  {
+    method: 'GET',
+    route: '/agent/admin/modeles-de-reponse/:id',
+    url: (f) => `/agent/admin/modeles-de-reponse/${f.templateX}`,
+    expect: SUPERVISORS('200'),
+    note: 'a template of service X',
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/modeles-de-reponse/:id',
+    url: (f) => `/agent/admin/modeles-de-reponse/${f.templateX}`,
+    form: (f, _a, accepted) => ({ titre: accepted ? 'Modèle revu' : '', service: f.serviceX, texte: 'Bonjour,' }),
+    expect: SUPERVISORS('400'),
+    accept: { actor: 'admin', outcome: '303 /agent/admin/modeles-de-reponse' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/modeles-de-reponse/:id/supprimer',
+    url: (f) => `/agent/admin/modeles-de-reponse/${f.templateAll}/supprimer`,
+    expect: staffOnly({
+      agentX: '403',
+      agentY: '403',
+      supervisor: '404',
+      admin: '303 /agent/admin/modeles-de-reponse',
+    }),
+    note: 'a template for all services: an admin’s only',
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/signatures/:serviceId',
+    url: (f) => `/agent/admin/signatures/${f.serviceX}`,
+    form: (_f, _a, accepted) => ({ signature: accepted ? '' : 'x'.repeat(1200) }),
+    expect: SUPERVISORS('400'),
+    accept: { actor: 'supervisor', outcome: '303 /agent/admin/modeles-de-reponse' },
+    note: 'service X’s signature',
+  },
   { method: 'GET', route: '/agent/admin/commune', expect: ADMIN_ONLY('200') },
   {
     method: 'POST',
@@ -870,7 +920,21 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
       openCitizenSession(trx, { tenantId, citizenId: citizenA, method: 'password', now: now() }),
     );
 
+    const template = async (serviceId: string | null) =>
+      String(
+        (
+          await q(
+            `insert into reply_templates (tenant_id, service_id, title, body) values ($1, $2, 'Modèle', 'Bonjour {{nom}},') returning id`,
+            [tenantId, serviceId],
+          )
+        ).rows[0]!.id,
+      );
+    const templateX = await template(serviceX);
+    const templateAll = await template(null);
+
     fx = {
+      templateX,
+      templateAll,
       reference,
       code,
       documentId,

@@ -8,6 +8,7 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     agent_account: { kind: 'agent_account', tenantId, agentId: 'a', serviceIds: ['s'] },
     citizen_account: { kind: 'citizen_account', tenantId, citizenId: 'c' },
     erasure_request: { kind: 'erasure_request', tenantId, serviceIds: ['s'] },
+    service_scope: { kind: 'service_scope', tenantId, serviceId: 's' },
   } as const;
   const kindOf: { [K in Action]: Permissions[K]['kind'] } = {
     view: 'request',
@@ -34,6 +35,8 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     view_own_space: 'citizen_account',
     manage_own_account: 'citizen_account',
     manage_jobs: 'tenant',
+    open_reply_templates: 'tenant',
+    manage_reply_templates: 'service_scope',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }

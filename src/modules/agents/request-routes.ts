@@ -33,6 +33,8 @@ import type { SessionAgent } from './sessions.ts';
 import { requestDetailPage, type RequestDetailPageInput } from './views/request-detail-page.ts';
 import { requestListPage } from './views/request-list-page.ts';
 import { requestBaseUrl } from '../../platform/web/public-url.ts';
+import { fillReplyTemplate } from '../replies/fill-reply-template.ts';
+import { serviceSignature, templatesForService } from '../replies/repository.ts';
 
 const REFERENCE = /^[A-Z]{2,4}-\d{4}-[A-Z0-9]{3,12}$/;
 const NOTICES: Record<string, string> = {
@@ -55,19 +57,51 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     reply: FastifyReply,
     agent: SessionAgent,
     reference: string,
-    extra: Pick<RequestDetailPageInput, 'form' | 'notice'>,
+    extra: Pick<RequestDetailPageInput, 'form' | 'notice'> & { templateId?: string },
     status = 200,
   ) {
     const tenant = requireTenant(request);
     const now = services.clock.now();
-    const detail = await inTenant(services.db, tenant.id, (trx) =>
-      openRequestDetail(trx, { tenantId: tenant.id, agent, reference, ip: request.ip, now }),
-    );
+    const { templateId, ...pageExtra } = extra;
+    const { detail, replies } = await inTenant(services.db, tenant.id, async (trx) => {
+      const opened = await openRequestDetail(trx, { tenantId: tenant.id, agent, reference, ip: request.ip, now });
+      if (!opened.canReply) return { detail: opened, replies: {} };
+      const r = opened.request;
+      // « Utiliser ce modèle »: the reply's textarea comes filled from the template (replies module).
+      const filled = templateId
+        ? await fillReplyTemplate(trx, {
+            templateId,
+            serviceId: r.service_id,
+            values: {
+              applicantName: r.applicant_name,
+              reference: r.reference,
+              dueOn: r.due_on,
+              demarcheTitle: r.demarche_title,
+              serviceName: r.service_name,
+              agentName: agent.name,
+            },
+          })
+        : null;
+      return {
+        detail: opened,
+        replies: {
+          replyTemplates: (await templatesForService(trx, r.service_id)).map((t) => ({ id: t.id, title: t.title })),
+          replySignature: await serviceSignature(trx, r.service_id),
+          ...(filled !== null
+            ? {
+                chosenTemplateId: templateId,
+                form: { kind: 'reponse' as const, errors: [], values: { reponse: filled } },
+              }
+            : {}),
+        },
+      };
+    });
     const page = requestDetailPage(agentContext(request, agent), {
       ...detail,
       viewerId: agent.id,
       today: parisDay(now),
-      ...extra,
+      ...replies,
+      ...pageExtra,
     });
     return sendHtml(reply, page, status);
   }
@@ -144,8 +178,10 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     const agent = await requireAgent(request, services);
     const reference = referenceParam(request);
     const done = queryParam(request, 'fait');
+    const templateId = queryParam(request, 'modele');
     return renderDetail(request, reply, agent, reference, {
       notice: Object.hasOwn(NOTICES, done) ? NOTICES[done] : undefined,
+      ...(templateId ? { templateId } : {}),
     });
   });
 
@@ -211,6 +247,8 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       renderDetail(request, reply, agent, reference, { form: { kind: 'reponse', errors, values } }, status);
     const form = parseForm(replyForm, fields);
     if (!form.ok) return again(form.errors);
+    // « Relire sans envoyer »: the page again, with the readability hint under the reply.
+    if (typedValue(fields, 'action', 20) === 'relire') return again([], 200);
     const result = await inTenant(services.db, tenant.id, async (trx) => {
       const row = authorisedRequest(tenant.id, agent, 'reply', await findRequestByReference(trx, reference));
       return replyToCitizen(trx, {
@@ -268,9 +306,21 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     if (!form.ok) return again(form.errors);
     const result = await inTenant(services.db, tenant.id, async (trx) => {
       const row = authorisedRequest(tenant.id, agent, 'add_note', await findRequestByReference(trx, reference));
-      return addInternalNote(trx, { tenantId: tenant.id, requestId: row.id, agentId: agent.id, body: form.value.note });
+      return addInternalNote(trx, {
+        tenantId: tenant.id,
+        requestId: row.id,
+        agentId: agent.id,
+        body: form.value.note,
+        mentions: {
+          tenantName: tenant.name,
+          reference,
+          authorName: agent.name,
+          baseUrl: requestBaseUrl(services.config, request),
+        },
+      });
     });
     if (!result.ok) return again(result.errors);
+    if (result.value.mentioned > 0) services.mail.kick();
     return reply.redirect(url(request, `/agent/demandes/${encodeURIComponent(reference)}?fait=note`), 303);
   });
 }

@@ -4,6 +4,8 @@ import { AppError } from '../../platform/errors.ts';
 import { formatCharactersFr } from '../../platform/format.ts';
 import { queueMail } from '../../platform/mail.ts';
 import type { FormResult } from '../../platform/web/form.ts';
+import { serviceSignature } from '../replies/repository.ts';
+import { withSignature } from '../replies/signature.ts';
 import { MESSAGE_MAX_LENGTH } from './change-request-status.ts';
 import { buildReplyNotification } from './reply-notification.ts';
 import { staleRevision } from './revision.ts';
@@ -23,7 +25,8 @@ export interface ReplyToCitizenInput {
 /**
  * An agent answers the citizen without changing the status: the message goes on the timeline
  * (the citizen sees it on the tracking page and in their space) and by mail when the citizen gave
- * an address. Refused, with nothing written, when the item changed since the agent opened it.
+ * an address, ended by the service's signature (replies/signature.ts). Refused, with nothing
+ * written, when the item changed since the agent opened it.
  */
 export async function replyToCitizen(trx: Tx, input: ReplyToCitizenInput): Promise<FormResult<null>> {
   const message = input.message.replace(/\r\n/g, '\n').trim();
@@ -45,6 +48,7 @@ export async function replyToCitizen(trx: Tx, input: ReplyToCitizenInput): Promi
       'r.applicant_email',
       'r.applicant_name',
       'r.tracking_secret_sealed',
+      'r.service_id',
       'd.title as demarche_title',
     ])
     .where('r.id', '=', input.requestId)
@@ -54,13 +58,15 @@ export async function replyToCitizen(trx: Tx, input: ReplyToCitizenInput): Promi
   if (input.revision !== null && request.revision !== input.revision) {
     return { ok: false, errors: [staleRevision('reponse')] };
   }
+  // The service's signature ends the reply, the same on the timeline and in the mail.
+  const signed = withSignature(message, await serviceSignature(trx, request.service_id));
   await trx
     .insertInto('request_events')
     .values({
       tenant_id: input.tenant.id,
       request_id: request.id,
       kind: 'agent_message',
-      body: message,
+      body: signed,
       author_kind: 'agent',
       author_agent_id: input.agentId,
       visible_to_citizen: true,
@@ -76,7 +82,7 @@ export async function replyToCitizen(trx: Tx, input: ReplyToCitizenInput): Promi
         reference: request.reference,
         demarcheTitle: request.demarche_title,
         applicantName: request.applicant_name,
-        message,
+        message: signed,
         tenant: input.tenant,
         baseUrl: input.baseUrl,
         trackingSecret: openTrackingSecret(

@@ -4,6 +4,7 @@ import { inTenant } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import { inviteAgent } from '../agents/invite-agent.ts';
 import { copyModelCatalogue } from '../catalogue/copy-model-catalogue.ts';
+import { seedReplyTemplates } from '../replies/seed-reply-templates.ts';
 import { createTenant, findCommune, slugify } from './create-tenant.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -83,6 +84,7 @@ export async function setUpCommune(
   const siteUrl = input.siteUrl({ slug, hosts });
   try {
     await copyModelCatalogue(database.db, tenantId);
+    await seedReplyTemplates(database.db, tenantId);
     return await inTenant(database.db, tenantId, async (trx) => {
       const invited = await inviteAgent(trx, {
         tenantId,

@@ -8,6 +8,7 @@ import type { DocumentRow, EventRow, RequestDetailRow } from '../repository.ts';
 import { presentAnswers } from '../../requests/form-engine/present.ts';
 import { timeline } from '../../requests/timeline.ts';
 import { isLate, statusBadge } from './status-badge.ts';
+import { readabilityHint } from '../../../platform/plain-language/readability-hint.ts';
 import { formatBytes, formatCharactersFr, formatDateFr, formatDateTimeFr } from '../../../platform/format.ts';
 
 export interface RequestDetailPageInput {
@@ -29,6 +30,12 @@ export interface RequestDetailPageInput {
   /** Errors of the form that was sent, if any, and what was typed in it. */
   form?: { kind: 'statut' | 'note' | 'reponse' | 'agent'; errors: FieldError[]; values: Record<string, string> };
   notice?: string;
+  /** Reply templates of the request's service and for all services (replies module). */
+  replyTemplates?: { id: string; title: string }[];
+  /** The template the reply was filled from, if any. */
+  chosenTemplateId?: string;
+  /** The service's signature, appended to the reply when it is sent. */
+  replySignature?: string;
 }
 
 function fieldError(errors: FieldError[], field: string): FieldError | undefined {
@@ -82,32 +89,61 @@ function revisionField(revision: number): SafeHtml {
   return html`<input type="hidden" name="revision" value="${revision}" />`;
 }
 
+/** The choice of a reply template: a GET form, so that it works without JavaScript. */
+function templateChoice(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
+  const templates = input.replyTemplates ?? [];
+  if (templates.length === 0) return html``;
+  return html`<form method="get" action="${url(ctx, `/agent/demandes/${encodeURIComponent(input.request.reference)}`)}">
+    <div class="field">
+      <label for="modele">Partir d’un modèle</label>
+      <span class="hint" id="modele-hint">Le texte remplace celui de votre réponse : relisez-le avant de l’envoyer.</span>
+      <select id="modele" name="modele" aria-describedby="modele-hint">
+        ${templates.map(
+          (t) =>
+            html`<option value="${t.id}" ${t.id === input.chosenTemplateId ? html` selected` : ''}>${t.title}</option>`,
+        )}
+      </select>
+    </div>
+    <button type="submit" class="button secondary">Utiliser ce modèle</button>
+  </form>`;
+}
+
 function replyForm(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
   const r = input.request;
   const errors = input.form?.kind === 'reponse' ? input.form.errors : [];
   const values = input.form?.kind === 'reponse' ? input.form.values : {};
   const error = fieldError(errors, 'reponse');
+  const typed = values.reponse ?? '';
   const mailed = r.applicant_email
     ? 'L’usager la reçoit par courriel et la voit sur sa page de suivi.'
     : 'L’usager n’a pas donné d’adresse électronique : il la verra sur sa page de suivi. Pensez à l’appeler si besoin.';
-  return html`<form method="post" action="${url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}/reponse`)}">
+  const signature = input.replySignature?.trim() ?? '';
+  return html`${templateChoice(ctx, input)}<form method="post" action="${url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}/reponse`)}">
     ${csrfField(ctx)}${revisionField(r.revision)}
     <div class="field${error ? ' field-error' : ''}">
       <label for="reponse">Votre réponse</label>
       <span class="hint" id="reponse-hint"
         >${mailed} Le statut ne change pas. ${formatCharactersFr(MESSAGE_MAX_LENGTH)} au maximum.</span
       >
+      ${
+        signature
+          ? html`<span class="hint keep-lines" id="reponse-signature">La signature du service est ajoutée à la fin :
+${signature}</span>`
+          : ''
+      }
       ${error ? html`<span class="error-message" id="reponse-error">${error.message}</span>` : ''}
       <textarea
         id="reponse"
         name="reponse"
-        rows="6"
-        aria-describedby="reponse-hint${error ? ' reponse-error' : ''}"
+        rows="${typed ? 12 : 6}"
+        aria-describedby="reponse-hint${signature ? ' reponse-signature' : ''}${error ? ' reponse-error' : ''}${typed.trim() ? ' reponse-lisibilite' : ''}"
         ${error ? html`aria-invalid="true"` : ''}
       >
-${values.reponse ?? ''}</textarea>
+${typed}</textarea>
+      ${readabilityHint(typed, 'reponse-lisibilite')}
     </div>
     <button type="submit" class="button">Envoyer la réponse</button>
+    <button type="submit" class="button secondary" name="action" value="relire">Relire sans envoyer</button>
   </form>`;
 }
 
@@ -170,7 +206,10 @@ function noteForm(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
     ${csrfField(ctx)}
     <div class="field${noteError ? ' field-error' : ''}">
       <label for="note">Note interne</label>
-      <span class="hint" id="note-hint">Seuls les agents voient cette note. L'usager ne la reçoit pas.</span>
+      <span class="hint" id="note-hint"
+        >Seuls les agents voient cette note. L'usager ne la reçoit pas. Pour prévenir un collègue, écrivez @ suivi de
+        son prénom ou du début de son adresse électronique (@camille.voirie) : il reçoit un courriel.</span
+      >
       ${noteError ? html`<span class="error-message" id="note-error">${noteError.message}</span>` : ''}
       <textarea
         id="note"
