@@ -7,7 +7,13 @@ type Json<T> = ColumnType<T, string, string>;
 export type RequestStatus = 'recue' | 'en_cours' | 'en_attente_usager' | 'traitee' | 'refusee';
 export type AgentRole = 'agent' | 'supervisor' | 'admin';
 export type RequestEventKind =
-  'submitted' | 'status_changed' | 'citizen_message' | 'agent_message' | 'internal_note' | 'assigned';
+  | 'submitted'
+  | 'status_changed'
+  | 'citizen_message'
+  | 'agent_message'
+  | 'internal_note'
+  | 'assigned'
+  | 'deadline_extended';
 
 export interface TenantContact {
   address?: string;
@@ -66,6 +72,25 @@ export interface TenantsTable {
   mail_sender_address: Generated<string | null>;
   /** Null: the contact address, if any. */
   mail_reply_to: Generated<string | null>;
+  /** Working days before a due date when the agents are warned (deadline.warning). */
+  deadline_warning_days: Generated<number>;
+}
+
+/** The tenant's own closing days, on top of public holidays: not working days in its deadlines. */
+export interface TenantClosingDaysTable {
+  tenant_id: string;
+  /** 'YYYY-MM-DD' */
+  day: string;
+  label: Generated<string>;
+}
+
+/** An item open past its due date, or closed after it: one row per item and due date. */
+export interface DeadlineBreachesTable {
+  tenant_id: string;
+  request_id: string;
+  due_on: string;
+  detected_at: Date;
+  kind: 'closed_late' | 'overdue';
 }
 
 export interface TenantHostsTable {
@@ -191,6 +216,8 @@ export interface RequestsTable {
   revision: Generated<number>;
   /** When the citizen last wrote (trigger on request_events). */
   citizen_activity_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Since when the item waits for the citizen: its deadline clock is paused (requests/deadline-clock.ts). */
+  waiting_since: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 /** When each agent last opened each item: what makes an item unread for them. */
@@ -309,6 +336,8 @@ export interface Database {
   requests: RequestsTable;
   request_events: RequestEventsTable;
   request_reads: RequestReadsTable;
+  tenant_closing_days: TenantClosingDaysTable;
+  deadline_breaches: DeadlineBreachesTable;
   request_documents: RequestDocumentsTable;
   mail_outbox: MailOutboxTable;
   consents: ConsentsTable;

@@ -22,6 +22,7 @@ import { isStale, parseRevision } from '../requests/revision.ts';
 import { listAgentRequests } from './list-agent-requests.ts';
 import { INBOX_VIEWS, type InboxView } from './repository.ts';
 import { departementOfInsee } from '../requests/working-days.ts';
+import { cachedTenantCalendar } from '../requests/tenant-calendar.ts';
 import { openRequestDetail, openRequestDocument } from './open-request-detail.ts';
 import { agentActor } from './policy.ts';
 import { findRequestByReference } from './repository.ts';
@@ -66,6 +67,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       ...detail,
       viewerId: agent.id,
       today: parisDay(now),
+      now,
       ...extra,
     });
     return sendHtml(reply, page, status);
@@ -89,6 +91,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     const actor = agentActor(tenant.id, agent);
     if (!can(actor, 'list_requests', { kind: 'tenant', tenantId: tenant.id })) throw requestNotFound();
     const now = services.clock.now();
+    const calendar = await cachedTenantCalendar(services, tenant.id);
     const found = await inTenant(services.db, tenant.id, (trx) =>
       listAgentRequests(trx, {
         scopeIds: requestScope(actor),
@@ -99,6 +102,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         sort,
         now,
         departement: departementOfInsee(tenant.inseeCode),
+        calendar,
         page,
       }),
     );
