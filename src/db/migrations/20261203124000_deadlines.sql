@@ -4,6 +4,8 @@
 -- Since when the item waits for the citizen (status en_attente_usager); null otherwise. When it
 -- leaves that status, its due date moves by the working days waited (requests/deadline-clock.ts).
 alter table requests add column waiting_since timestamptz;
+-- Items already waiting: since their last change, the best date there is.
+update requests set waiting_since = updated_at where status = 'en_attente_usager' and closed_at is null;
 
 -- How many working days before the due date the agents are warned (0: on the day itself).
 alter table tenants add column deadline_warning_days smallint not null default 2

@@ -34,14 +34,10 @@ const CACHE = 'tenant-calendars';
 
 /**
  * The same, kept a minute per process for hot paths (a submission, the inbox): closing days are
- * set weeks ahead, and `forgetTenantCalendar` drops this process's copy when they change.
+ * set weeks ahead, so a change showing a minute later is fine.
  */
 export function cachedTenantCalendar(services: Services, tenantId: string): Promise<TenantCalendar> {
   return services.caches
     .named<TenantCalendar>(CACHE, { ttlMs: 60_000, max: 1000 })
     .getOrLoad(tenantId, () => inTenant(services.db, tenantId, (trx) => loadTenantCalendar(trx, tenantId)));
-}
-
-export function forgetTenantCalendar(services: Services, tenantId: string): void {
-  services.caches.named<TenantCalendar>(CACHE, { ttlMs: 60_000, max: 1000 }).delete(tenantId);
 }
