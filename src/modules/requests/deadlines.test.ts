@@ -4,6 +4,7 @@ import { createTestContext, TEST_DB, type TestContext } from '../../../test/supp
 import { csrfFrom, ensureDemarche, insertAgent, insertRequest, loginAgent } from '../../../test/support/factories.ts';
 import { postForm } from '../../../test/support/http.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
+import { insertApiFixtures } from '../api/test-fixtures.ts';
 import { enqueueJob } from '../../platform/jobs/queue.ts';
 import { generateTrackingSecret, hashTrackingSecret } from './reference.ts';
 
@@ -77,6 +78,7 @@ describe(`deadlines: paused while waiting for the citizen, closing days, warning
 
   before(async () => {
     ctx = await createTestContext({ clock });
+    await insertApiFixtures(ctx);
     await ensureDemarche(ctx.database, ctx.tenantId, {
       slug: 'test-acte',
       serviceSlug: 'etat-civil',
@@ -180,6 +182,35 @@ describe(`deadlines: paused while waiting for the citizen, closing days, warning
       'deadline_extended',
     ]);
     assert.equal(extended.length, 1);
+  });
+
+  test('a submission’s due date skips the tenant’s closing days', async () => {
+    await ctx.database.ownerQuery(
+      `insert into tenant_closing_days (tenant_id, day, label) values ($1, '2026-07-10', 'Pont du 14 juillet')`,
+      [ctx.tenantId],
+    );
+    // Monday 29 June 2026, 9:00 in Paris; 10 working days. Without the closing day: 13 July.
+    // With Friday 10 July closed and 14 July a holiday: Wednesday 15 July.
+    clock.set('2026-06-29T07:00:00Z');
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: `${BASE}/api/v1/demarches/api-test-en-ligne/requests`,
+      payload: {
+        answers: {
+          applicant_given_name: 'Camille',
+          applicant_family_name: 'Martin',
+          applicant_email: 'camille.martin@example.org',
+          motif: 'Un acte',
+          adresse: { street: '3 rue des Lilas', postalCode: '00000', city: 'Villebelle' },
+        },
+      },
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    const { reference, dueOn: announced } = res.json() as { reference: string; dueOn: string };
+    await ctx.services.mail.flush();
+    const [row] = await q<{ due_on: string }>('select due_on::text from requests where reference = $1', [reference]);
+    assert.equal(row!.due_on, '2026-07-15');
+    assert.equal(announced, '2026-07-15');
   });
 
   test('warnings: once per item and due date, to the assignee or the service, never for closed or waiting items', async () => {
