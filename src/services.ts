@@ -7,6 +7,7 @@ import { TenantResolver } from './modules/tenants/resolve-tenant.ts';
 import { CacheRegistry } from './platform/cache.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { privacyJobs } from './modules/privacy/jobs.ts';
+import { registerRequestJobs, requestJobs } from './modules/requests/jobs.ts';
 import { DailyJobScheduler, type Job } from './platform/jobs/daily.ts';
 import { JobQueue, purgeFinishedJobs } from './platform/jobs/queue.ts';
 import { createMailTransport, MailOutboxWorker } from './platform/mail.ts';
@@ -56,26 +57,29 @@ export function buildServices(
     ...options.jobs,
   });
   // Handlers of background work are registered here, before the queue starts.
-  const dailyJobs = new DailyJobScheduler([...privacyJobs(database.db, logger), ...platformJobs(database.db)], {
+  const daily = [...privacyJobs(database.db, logger), ...requestJobs(database.db), ...platformJobs(database.db)];
+  const dailyJobs = new DailyJobScheduler(daily, {
     dailyAt: config.jobsDailyAt,
     clock,
     logger,
     db: database.db,
     queue: jobs,
   });
+  const mail = new MailOutboxWorker(
+    database.db,
+    transport,
+    config.mailFrom,
+    logger,
+    options.mailIntervalMs,
+    options.mailWorker ?? config.mailWorkerEnabled,
+  );
+  registerRequestJobs(jobs, { db: database.db, config, clock, mailQueued: () => mail.kick() });
   return {
     config,
     database,
     db: database.db,
     tenants: new TenantResolver(database.db, clock),
-    mail: new MailOutboxWorker(
-      database.db,
-      transport,
-      config.mailFrom,
-      logger,
-      options.mailIntervalMs,
-      options.mailWorker ?? config.mailWorkerEnabled,
-    ),
+    mail,
     jobs,
     dailyJobs,
     clock,

@@ -15,7 +15,9 @@ export type RequestEventKind =
   /** The first event of an item opened by an email: the message (modules/inbound-mail). */
   | 'email_received'
   /** Taken in hand, given to someone, put back in the queue (agents only). */
-  | 'assigned';
+  | 'assigned'
+  /** The due date moved by the time the item waited for the citizen (agents only). */
+  | 'deadline_extended';
 
 export interface TenantContact {
   address?: string;
@@ -76,6 +78,25 @@ export interface TenantsTable {
   mail_reply_to: Generated<string | null>;
   /** Null: <slug>@INBOUND_DOMAIN (inbound-mail/inbound-address.ts). */
   inbound_address: Generated<string | null>;
+  /** Working days before a due date when the agents are warned (deadline.warning). */
+  deadline_warning_days: Generated<number>;
+}
+
+/** The tenant's own closing days, on top of public holidays: not working days in its deadlines. */
+export interface TenantClosingDaysTable {
+  tenant_id: string;
+  /** 'YYYY-MM-DD' */
+  day: string;
+  label: Generated<string>;
+}
+
+/** An item open past its due date, or closed after it: one row per item and due date. */
+export interface DeadlineBreachesTable {
+  tenant_id: string;
+  request_id: string;
+  due_on: string;
+  detected_at: Date;
+  kind: 'closed_late' | 'overdue';
 }
 
 export interface TenantHostsTable {
@@ -204,6 +225,8 @@ export interface RequestsTable {
   revision: Generated<number>;
   /** When the citizen last wrote (trigger on request_events). */
   citizen_activity_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Since when the item waits for the citizen: its deadline clock is paused (requests/deadline-clock.ts). */
+  waiting_since: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 /** When each agent last opened each item: what makes an item unread for them. */
@@ -372,6 +395,8 @@ export interface Database {
   requests: RequestsTable;
   request_events: RequestEventsTable;
   request_reads: RequestReadsTable;
+  tenant_closing_days: TenantClosingDaysTable;
+  deadline_breaches: DeadlineBreachesTable;
   request_documents: RequestDocumentsTable;
   mail_outbox: MailOutboxTable;
   inbound_mails: InboundMailsTable;

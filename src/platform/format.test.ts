@@ -6,6 +6,7 @@ import {
   formatCharactersFr,
   formatDateFr,
   formatDateTimeFr,
+  formatAgoFr,
   formatDeadlineFr,
   formatNumberFr,
   formatPhoneFr,
@@ -149,4 +150,13 @@ test('dates and times read in Paris agree with Intl on every hour around the clo
     assert.equal(ours(new Date(iso)), expected(new Date(iso)), iso);
   }
   assert.ok(checked > 100_000);
+});
+
+test('how long ago, in words', () => {
+  const now = new Date('2026-06-23T08:19:00Z');
+  assert.equal(formatAgoFr(new Date('2026-06-23T08:18:30Z'), now), 'à l’instant');
+  assert.equal(formatAgoFr(new Date('2026-06-23T08:18:00Z'), now), 'il y a 1 minute');
+  assert.equal(formatAgoFr('2026-06-23T08:16:00Z', now), 'il y a 3 minutes');
+  assert.equal(formatAgoFr(new Date('2026-06-23T07:19:00Z'), now), 'il y a 1 heure');
+  assert.equal(formatAgoFr(new Date('2026-06-23T05:00:00Z'), now), 'il y a 3 heures');
 });

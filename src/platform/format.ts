@@ -147,6 +147,15 @@ export function formatDeadlineFr(dueOn: string, today: string): string {
   return `dépassé de ${formatNumberFr(-n)} jours`;
 }
 
+/** How long ago an instant was, from `now`: « à l’instant », « il y a 1 minute », « il y a 12 minutes », « il y a 2 heures ». */
+export function formatAgoFr(instant: Date | string, now: Date): string {
+  const minutes = Math.floor((now.getTime() - new Date(instant).getTime()) / 60_000);
+  if (minutes < 1) return 'à l’instant';
+  if (minutes < 60) return minutes === 1 ? 'il y a 1 minute' : `il y a ${formatNumberFr(minutes)} minutes`;
+  const hours = Math.floor(minutes / 60);
+  return hours === 1 ? 'il y a 1 heure' : `il y a ${formatNumberFr(hours)} heures`;
+}
+
 /** A number as French people write it: « 5 000 », « 2,5 », « -1 234,75 ». */
 export function formatNumberFr(n: number): string {
   return NUMBER.format(n).replace(/[\u202f\u00a0]/g, NBSP);

@@ -22,6 +22,11 @@ export async function listAgentRequests(
     now: Date;
     /** The tenant's département, for its public holidays (Alsace-Moselle, overseas). */
     departement: string | null;
+    /**
+     * The tenant's calendar (requests/tenant-calendar.ts): its closing days, and its warning days
+     * as the « à échéance » horizon. Without it, public holidays and DUE_SOON_WORKING_DAYS.
+     */
+    calendar?: { extraHolidays: string[]; warningDays: number };
     page: number;
     pageSize?: number;
   },
@@ -35,7 +40,10 @@ export async function listAgentRequests(
     status: input.status,
     serviceId,
     sort: input.sort,
-    soonUntil: addWorkingDays(input.now, DUE_SOON_WORKING_DAYS, { departement: input.departement }),
+    soonUntil: addWorkingDays(input.now, input.calendar?.warningDays ?? DUE_SOON_WORKING_DAYS, {
+      departement: input.departement,
+      extraHolidays: input.calendar?.extraHolidays,
+    }),
     page: input.page,
     pageSize: input.pageSize,
   });

@@ -5,9 +5,12 @@ import { listRequestConsents } from '../privacy/consents.ts';
 import { listAssignableAgents } from '../requests/assign-request.ts';
 import { requestResource } from '../requests/policy.ts';
 import { agentActor } from './policy.ts';
-import { findDocument, findRequestByReference, listDocuments, listEvents } from './repository.ts';
+import { findDocument, findRequestByReference, listDocuments, listEvents, listRecentReaders } from './repository.ts';
 import { authorisedRequest } from './request-access.ts';
 import type { SessionAgent } from './sessions.ts';
+
+/** Another agent who opened the item within this time is shown as having it open. */
+export const PRESENCE_WINDOW_MS = 15 * 60_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -34,6 +37,13 @@ export async function openRequestDetail(
     ip: input.ip,
     now: input.now,
   });
+  // Read before this agent's own opening is written, which the list leaves out anyway.
+  const presence = await listRecentReaders(
+    trx,
+    row.id,
+    input.agent.id,
+    new Date(input.now.getTime() - PRESENCE_WINDOW_MS),
+  );
   // Opened: what the citizen wrote until now is read by this agent.
   await trx
     .insertInto('request_reads')
@@ -54,6 +64,7 @@ export async function openRequestDetail(
     events,
     consents,
     assignable,
+    presence,
     canChangeStatus: can(actor, 'change_status', resource),
     canAddNote: can(actor, 'add_note', resource),
     canReply: can(actor, 'reply', resource),

@@ -192,3 +192,19 @@ export async function findDocument(trx: Tx, requestId: string, documentId: strin
     .where('id', '=', documentId)
     .executeTakeFirst();
 }
+
+/**
+ * The other agents who opened the item since `since` (request_reads), latest first: the page
+ * says who else may be working on it.
+ */
+export async function listRecentReaders(trx: Tx, requestId: string, exceptAgentId: string, since: Date) {
+  return trx
+    .selectFrom('request_reads as rr')
+    .innerJoin('agents as a', (j) => j.onRef('a.tenant_id', '=', 'rr.tenant_id').onRef('a.id', '=', 'rr.agent_id'))
+    .select(['a.display_name as name', 'rr.read_at'])
+    .where('rr.request_id', '=', requestId)
+    .where('rr.agent_id', '<>', exceptAgentId)
+    .where('rr.read_at', '>', since)
+    .orderBy('rr.read_at', 'desc')
+    .execute();
+}

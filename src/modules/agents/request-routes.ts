@@ -23,6 +23,7 @@ import { isStale, parseRevision } from '../requests/revision.ts';
 import { listAgentRequests } from './list-agent-requests.ts';
 import { INBOX_VIEWS, type InboxView } from './repository.ts';
 import { departementOfInsee } from '../requests/working-days.ts';
+import { cachedTenantCalendar } from '../requests/tenant-calendar.ts';
 import { openRequestDetail, openRequestDocument } from './open-request-detail.ts';
 import { agentActor } from './policy.ts';
 import { findRequestByReference } from './repository.ts';
@@ -100,6 +101,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       ...detail,
       viewerId: agent.id,
       today: parisDay(now),
+      now,
       ...replies,
       ...pageExtra,
     });
@@ -129,6 +131,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     const actor = agentActor(tenant.id, agent);
     if (!can(actor, 'list_requests', { kind: 'tenant', tenantId: tenant.id })) throw requestNotFound();
     const now = services.clock.now();
+    const calendar = await cachedTenantCalendar(services, tenant.id);
     const found = await inTenant(services.db, tenant.id, (trx) =>
       listAgentRequests(trx, {
         scopeIds: requestScope(actor),
@@ -139,6 +142,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         sort: query.sort,
         now,
         departement: departementOfInsee(tenant.inseeCode),
+        calendar,
         page: pageSize ? 1 : query.page,
         pageSize,
       }),

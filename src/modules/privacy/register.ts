@@ -156,22 +156,20 @@ export function registerToCsv(register: ProcessingRegister): string {
     'Responsable du traitement',
     'Contact DPO',
   ];
-  const lines = register.activities.map((a) =>
-    [
-      a.name,
-      a.service,
-      a.purposes.join(' | '),
-      a.legalBases.join(' | '),
-      a.dataCategories.join(' | '),
-      a.dataSubjects.join(' | '),
-      a.recipients.join(' | '),
-      a.retention.length
-        ? a.retention.map((r) => `${r.demarche} : ${r.months} mois après clôture`).join(' | ')
-        : 'Jusqu’à la suppression du compte',
-      a.securityMeasures.join(' | '),
-      register.controller.name,
-      register.dpo.contact,
-    ],
-  );
+  const lines = register.activities.map((a) => [
+    a.name,
+    a.service,
+    a.purposes.join(' | '),
+    a.legalBases.join(' | '),
+    a.dataCategories.join(' | '),
+    a.dataSubjects.join(' | '),
+    a.recipients.join(' | '),
+    a.retention.length
+      ? a.retention.map((r) => `${r.demarche} : ${r.months} mois après clôture`).join(' | ')
+      : 'Jusqu’à la suppression du compte',
+    a.securityMeasures.join(' | '),
+    register.controller.name,
+    register.dpo.contact,
+  ]);
   return toCsv(header, lines);
 }

@@ -9,6 +9,7 @@ import { findTrackedRequest } from './find-tracked-request.ts';
 import { insertDocument, insertEvent, setStatus } from './repository.ts';
 import { isOpen } from './status.ts';
 import { notifyAgentsOfCitizenMessage } from './notify-agents-of-citizen-message.ts';
+import { applyDeadlineClock } from './deadline-clock.ts';
 
 export const MESSAGE_MAX_LENGTH = 5000;
 
@@ -81,6 +82,14 @@ export async function addCitizenMessage(
     }
     if (request.status === 'en_attente_usager') {
       await setStatus(trx, request.id, 'en_cours');
+      const now = services.clock.now();
+      await applyDeadlineClock(trx, {
+        tenantId: tenant.id,
+        requestId: request.id,
+        from: 'en_attente_usager',
+        to: 'en_cours',
+        now,
+      });
       await insertEvent(trx, {
         tenantId: tenant.id,
         requestId: request.id,

@@ -8,6 +8,7 @@ import { buildStatusNotification } from './status-notification.ts';
 import { AGENT_STATUS_LABELS as STATUS_LABELS } from './status.ts';
 import { openTrackingSecret } from './tracking-seal.ts';
 import { staleRevision } from './revision.ts';
+import { applyDeadlineClock } from './deadline-clock.ts';
 
 export const MESSAGE_MAX_LENGTH = 5000;
 
@@ -119,6 +120,7 @@ export async function changeRequestStatus(
     .set({ status: to, updated_at: input.now, closed_at: FINAL.includes(to) ? input.now : null })
     .where('id', '=', request.id)
     .execute();
+  await applyDeadlineClock(trx, { tenantId: input.tenant.id, requestId: request.id, from, to, now: input.now });
   if (request.applicant_email) {
     await queueMail(
       trx,

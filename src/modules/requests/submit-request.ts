@@ -12,7 +12,8 @@ import { submissionMail } from './notifications.ts';
 import { generateReference, generateTrackingSecret, hashTrackingSecret } from './reference.ts';
 import { findOnlineDemarche, insertDocument, insertSubmission } from './repository.ts';
 import { sealTrackingSecret } from './tracking-seal.ts';
-import { addWorkingDays, departementOfInsee, DEFAULT_TIME_ZONE, localDateAndHour } from './working-days.ts';
+import { cachedTenantCalendar } from './tenant-calendar.ts';
+import { addWorkingDays, DEFAULT_TIME_ZONE, localDateAndHour } from './working-days.ts';
 
 /** Committed delay when a démarche with a form declares none (the confirmation always promises a date). */
 export const DEFAULT_DELAY_DAYS = 15;
@@ -133,7 +134,7 @@ export async function submitRequest(
   const familyName = String(result.answers.applicant_family_name ?? '');
   const email = typeof result.answers.applicant_email === 'string' ? result.answers.applicant_email : null;
   const phone = typeof result.answers.applicant_phone === 'string' ? result.answers.applicant_phone : null;
-  const dueOn = addWorkingDays(now, demarche.delayDays, { departement: departementOfInsee(tenant.inseeCode) });
+  const dueOn = addWorkingDays(now, demarche.delayDays, await cachedTenantCalendar(services, tenant.id));
   const secret = generateTrackingSecret();
 
   const applicantName = `${givenName} ${familyName}`.trim();

@@ -66,6 +66,9 @@ export function eventTitle(
     case 'assigned':
       // The body says who has it in hand now (« Prise en charge par Camille Martin »).
       return 'Prise en charge';
+    case 'deadline_extended':
+      // The body gives the new date and the working days waited.
+      return 'Échéance reportée';
     default:
       return e.kind;
   }
@@ -86,7 +89,7 @@ export function timeline(events: TimelineEvent[], documents: TimelineDocument[],
   return html`<ol class="timeline">
     ${events.map((e) => {
       const docs = documents.filter((d) => d.eventId === e.id);
-      return html`<li${e.kind === 'internal_note' || e.kind === 'assigned' ? html` class="note-internal"` : ''}>
+      return html`<li${e.kind === 'internal_note' || e.kind === 'assigned' || e.kind === 'deadline_extended' ? html` class="note-internal"` : ''}>
         <h3>${eventTitle(e, reader, docs.length)}</h3>
         <p class="meta">${formatDateTimeFr(e.at)} · ${eventAuthor(e, reader)}</p>
         ${e.body ? html`<p class="message-body">${e.body}</p>` : ''}

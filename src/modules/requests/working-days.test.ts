@@ -7,6 +7,8 @@ import {
   isWorkingDay,
   localDateAndHour,
   publicHolidays,
+  shiftWorkingDays,
+  workingDaysBetween,
 } from './working-days.ts';
 
 // Instants are written in UTC on purpose; Paris is UTC+1 in winter and UTC+2 in summer.
@@ -221,5 +223,25 @@ describe('public holidays against the date-holidays package, 1990–2100', () =>
     assert.equal(departementOfInsee('2A004'), '2A');
     assert.equal(departementOfInsee(null), null);
     assert.equal(departementOfInsee('xx'), null);
+  });
+});
+
+describe('pausing a deadline: working days waited, and a due date moved by them', () => {
+  test('working days after one day up to another: weekends, public holidays and closing days left out', () => {
+    // Tuesday 12 May 2026 → Monday 18 May: Wednesday 13, Friday 15, Monday 18 (14 is Ascension).
+    assert.equal(workingDaysBetween('2026-05-12', '2026-05-18'), 3);
+    assert.equal(workingDaysBetween('2026-05-12', '2026-05-18', { extraHolidays: ['2026-05-15'] }), 2);
+    assert.equal(workingDaysBetween('2026-05-15', '2026-05-18'), 1, 'Friday to Monday: one');
+    assert.equal(workingDaysBetween('2026-05-18', '2026-05-18'), 0);
+    assert.equal(workingDaysBetween('2026-05-18', '2026-05-12'), 0, 'an earlier day: none');
+  });
+
+  test('a due date moved by working days', () => {
+    assert.equal(shiftWorkingDays('2026-05-20', 3), '2026-05-26', 'Whit Monday 25 May skipped');
+    assert.equal(shiftWorkingDays('2026-05-20', 0), '2026-05-20');
+    // Friday 22 December 2028: Monday 25 is Christmas; Tuesday 26 is a holiday in Moselle only.
+    assert.equal(shiftWorkingDays('2028-12-22', 1), '2028-12-26');
+    assert.equal(shiftWorkingDays('2028-12-22', 1, { departement: '57' }), '2028-12-27');
+    assert.throws(() => shiftWorkingDays('2026-05-20', -1), RangeError);
   });
 });

@@ -203,3 +203,38 @@ export function addWorkingDays(from: Date, days: number, options: WorkingDayOpti
   }
   return day;
 }
+
+/**
+ * How many working days come after the calendar day `from` up to and including `to` (both
+ * 'YYYY-MM-DD'); 0 when `to` is not later. An item that waited from Friday to Monday waited one
+ * working day, as a filing on Friday due one working day later is due on Monday.
+ */
+export function workingDaysBetween(
+  from: string,
+  to: string,
+  options: Pick<WorkingDayOptions, 'extraHolidays' | 'departement'> = {},
+): number {
+  const isExtra = extraHolidayMatcher(options.extraHolidays);
+  let count = 0;
+  for (let day = nextDay(from); day <= to; day = nextDay(day)) {
+    if (isWorkingDayWith(day, isExtra, options.departement)) count += 1;
+  }
+  return count;
+}
+
+/** The day `days` working days after the calendar day `day` ('YYYY-MM-DD'); `day` itself when 0. */
+export function shiftWorkingDays(
+  day: string,
+  days: number,
+  options: Pick<WorkingDayOptions, 'extraHolidays' | 'departement'> = {},
+): string {
+  if (!Number.isInteger(days) || days < 0) throw new RangeError(`days must be a non-negative integer: ${days}`);
+  parseDate(day);
+  const isExtra = extraHolidayMatcher(options.extraHolidays);
+  let result = day;
+  for (let counted = 0; counted < days;) {
+    result = nextDay(result);
+    if (isWorkingDayWith(result, isExtra, options.departement)) counted += 1;
+  }
+  return result;
+}

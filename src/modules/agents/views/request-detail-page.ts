@@ -9,7 +9,13 @@ import { presentAnswers } from '../../requests/form-engine/present.ts';
 import { timeline } from '../../requests/timeline.ts';
 import { isLate, statusBadge } from './status-badge.ts';
 import { readabilityHint } from '../../../platform/plain-language/readability-hint.ts';
-import { formatBytes, formatCharactersFr, formatDateFr, formatDateTimeFr } from '../../../platform/format.ts';
+import {
+  formatAgoFr,
+  formatBytes,
+  formatCharactersFr,
+  formatDateFr,
+  formatDateTimeFr,
+} from '../../../platform/format.ts';
 
 export interface RequestDetailPageInput {
   request: RequestDetailRow;
@@ -36,6 +42,9 @@ export interface RequestDetailPageInput {
   chosenTemplateId?: string;
   /** The service's signature, appended to the reply when it is sent. */
   replySignature?: string;
+  /** Other agents who opened the item lately (the most recent first), and the time now. */
+  presence?: { name: string; read_at: Date }[];
+  now?: Date;
 }
 
 function fieldError(errors: FieldError[], field: string): FieldError | undefined {
@@ -224,6 +233,17 @@ ${values.note ?? ''}</textarea>
   </form>`;
 }
 
+/** « Dominique Martin a ouvert cette demande il y a 3 minutes. »: someone else may be on it. */
+function presenceLine(input: RequestDetailPageInput): SafeHtml | string {
+  const now = input.now;
+  if (!now || !input.presence || input.presence.length === 0) return '';
+  return html`<ul class="presence" aria-label="Autres agents sur cette demande">
+    ${input.presence.map(
+      (p) => html`<li><strong>${p.name}</strong> a ouvert cette demande ${formatAgoFr(p.read_at, now)}.</li>`,
+    )}
+  </ul>`;
+}
+
 export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
   const r = input.request;
   const late = isLate(r.status, r.due_on, input.today);
@@ -233,6 +253,7 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
   const main = html`<h1>${title}</h1>
     ${errorSummary(input.form?.errors ?? [])}
     <p class="lead">${r.demarche_title}</p>
+    ${presenceLine(input)}
     <dl class="facts">
       <dt>Statut</dt>
       <dd>${statusBadge(r.status)}</dd>
