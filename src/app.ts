@@ -22,6 +22,7 @@ import { registerJobAdminRoutes } from './modules/jobs/routes.ts';
 import { registerPortalPages } from './modules/portal/routes.ts';
 import { registerPrivacyRoutes } from './modules/privacy/routes.ts';
 import { registerRequestRoutes } from './modules/requests/routes.ts';
+import { registerSearchRoutes } from './modules/search/routes.ts';
 import { registerTenantAdminRoutes } from './modules/tenants/admin-routes.ts';
 import { AppError } from './platform/errors.ts';
 import { serializeRequest } from './platform/logging.ts';
@@ -120,6 +121,7 @@ export async function createApp(
   agentArea(app, (scope) => registerCatalogueAdminRoutes(scope, services));
   agentArea(app, (scope) => registerJobAdminRoutes(scope, services));
   agentArea(app, (scope) => registerTenantAdminRoutes(scope, services));
+  agentArea(app, (scope) => registerSearchRoutes(scope, services));
   registerCitizenRoutes(app, services);
   registerFranceConnectRoutes(app, services);
   registerPrivacyRoutes(app, services);
