@@ -23,6 +23,7 @@ import { registerPortalPages } from './modules/portal/routes.ts';
 import { registerPrivacyRoutes } from './modules/privacy/routes.ts';
 import { registerReplyAdminRoutes } from './modules/replies/routes.ts';
 import { registerRequestRoutes } from './modules/requests/routes.ts';
+import { registerSearchRoutes } from './modules/search/routes.ts';
 import { registerTenantAdminRoutes } from './modules/tenants/admin-routes.ts';
 import { AppError } from './platform/errors.ts';
 import { serializeRequest } from './platform/logging.ts';
@@ -122,6 +123,7 @@ export async function createApp(
   agentArea(app, (scope) => registerJobAdminRoutes(scope, services));
   agentArea(app, (scope) => registerTenantAdminRoutes(scope, services));
   agentArea(app, (scope) => registerReplyAdminRoutes(scope, services));
+  agentArea(app, (scope) => registerSearchRoutes(scope, services));
   registerCitizenRoutes(app, services);
   registerFranceConnectRoutes(app, services);
   registerPrivacyRoutes(app, services);

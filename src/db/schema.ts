@@ -227,6 +227,8 @@ export interface RequestsTable {
   citizen_activity_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** Since when the item waits for the citizen: its deadline clock is paused (requests/deadline-clock.ts). */
   waiting_since: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The request's words for the agents' search, kept by a trigger (migration 20261203123000). */
+  search_vector: ColumnType<string | null, never, never>;
 }
 
 /** When each agent last opened each item: what makes an item unread for them. */
@@ -249,6 +251,8 @@ export interface RequestEventsTable {
   author_agent_id: string | null;
   visible_to_citizen: boolean;
   created_at: Generated<Date>;
+  /** The body's words for the agents' search (generated column). */
+  search_vector: ColumnType<string | null, never, never>;
 }
 
 export interface RequestDocumentsTable {

@@ -486,6 +486,13 @@ const MATRIX: Row[] = [
   { method: 'GET', route: '/agent/demandes', expect: ANY_STAFF('200') },
   {
     method: 'GET',
+    route: '/agent/recherche',
+    url: (f) => `/agent/recherche?q=${f.reference}`,
+    expect: ANY_STAFF('200'),
+    note: 'search: results within the agent’s services',
+  },
+  {
+    method: 'GET',
     route: '/agent/demandes/:reference',
     url: (f) => `/agent/demandes/${f.reference}`,
     expect: SERVICE_X('200'),

@@ -4,6 +4,7 @@ import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import { AGENT_STATUS_LABELS as STATUS_LABELS } from '../../requests/status.ts';
 import { INBOX_VIEWS, PAGE_SIZE, type InboxView, type RequestListItem } from '../repository.ts';
 import { formatDateFr, formatDeadlineFr, formatNumberFr } from '../../../platform/format.ts';
+import { agentSearchBox } from '../../search/views/search-box.ts';
 import { adminNav } from './admin-nav.ts';
 import { isLate, statusBadge } from './status-badge.ts';
 
@@ -55,7 +56,7 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
   const last = Math.min(input.total, input.page * PAGE_SIZE);
   const filtered = input.status !== null || input.serviceId !== null;
   const main = html`<h1>Demandes</h1>
-    ${input.isAdmin ? adminNav(ctx) : ''}
+    ${input.isAdmin ? adminNav(ctx) : ''} ${agentSearchBox(ctx, '')}
     <nav aria-label="Vues de la boîte de réception">
       <ul class="inbox-views">
         ${INBOX_VIEWS.map(

@@ -1,0 +1,281 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createTestContext, TEST_DB, type TestContext } from '../../../test/support/test-app.ts';
+import {
+  ensureDemarche,
+  insertAgent,
+  insertCitizen,
+  insertRequest,
+  loginAgent,
+} from '../../../test/support/factories.ts';
+import { visibleText } from '../../../test/support/pages.ts';
+import { highlightedExcerpt, MARK_END, MARK_START } from './excerpt.ts';
+import { parseSearchQuery, phoneKey } from './query.ts';
+
+const BASE = '/t/villebelle';
+const PASSWORD = 'sapin-radis-olive-11';
+
+describe('search query reading (pure)', () => {
+  test('a reference typed any way, an email, a French phone any way', () => {
+    assert.equal(parseSearchQuery('  vb 2026 4f7k2 ').reference, 'VB-2026-4F7K2');
+    assert.equal(parseSearchQuery('vb20264f7k2').reference, 'VB-2026-4F7K2');
+    assert.equal(parseSearchQuery('Moreau').reference, null);
+    assert.equal(parseSearchQuery('Jeanne.Moreau@Example.org').email, 'Jeanne.Moreau@Example.org');
+    assert.equal(parseSearchQuery('Moreau').email, null);
+    for (const typed of [
+      '06 12 34 56 78',
+      '06.12.34.56.78',
+      '+33 6 12 34 56 78',
+      '+33 (0)6 12 34 56 78',
+      '0033612345678',
+    ])
+      assert.equal(phoneKey(typed), '0612345678', typed);
+    assert.equal(parseSearchQuery('2026').phoneKey, null);
+    assert.equal(parseSearchQuery('poubelle 06').phoneKey, null);
+  });
+
+  test('an excerpt escapes everything but its own marks', () => {
+    const out = highlightedExcerpt(
+      `a \u0003script\u0004x\u0003/script\u0004 ${MARK_START}poubelle${MARK_END} & "b" ${MARK_START}c`,
+    );
+    assert.equal(
+      String(out),
+      'a &lt;script&gt;x&lt;/script&gt; <mark>poubelle</mark> &amp; &quot;b&quot; <mark>c</mark>',
+    );
+  });
+});
+
+describe(`the agents' search (${TEST_DB})`, () => {
+  let ctx: TestContext;
+  let camille: string; // agent of voirie-propreté
+  let eve: string; // agent of état civil
+  let admin: string;
+  let voirie: { id: string; reference: string };
+  let acte: { id: string; reference: string };
+  let other: { id: string; reference: string };
+
+  async function search(q: string, cookie: string, page?: number) {
+    const params = new URLSearchParams({ q });
+    if (page) params.set('page', String(page));
+    return ctx.app.inject({ method: 'GET', url: `${BASE}/agent/recherche?${params.toString()}`, headers: { cookie } });
+  }
+
+  async function event(requestId: string, kind: string, body: string, author: 'citizen' | 'agent') {
+    await ctx.database.ownerQuery(
+      `insert into request_events (tenant_id, request_id, kind, body, author_kind, visible_to_citizen)
+       values ($1, $2, $3, $4, $5, $6)`,
+      [ctx.tenantId, requestId, kind, body, author, kind !== 'internal_note'],
+    );
+  }
+
+  before(async () => {
+    ctx = await createTestContext();
+    await insertAgent(ctx.database, ctx.tenantId, {
+      email: 'camille.voirie@villebelle.example',
+      name: 'Camille Voirie',
+      password: PASSWORD,
+      serviceSlugs: ['voirie-proprete'],
+    });
+    await insertAgent(ctx.database, ctx.tenantId, {
+      email: 'eve.etatcivil@villebelle.example',
+      name: 'Ève État-civil',
+      password: PASSWORD,
+      serviceSlugs: ['etat-civil'],
+    });
+    await insertAgent(ctx.database, ctx.tenantId, {
+      email: 'ada.admin@villebelle.example',
+      name: 'Ada Admin',
+      password: PASSWORD,
+      role: 'admin',
+    });
+    camille = await loginAgent(ctx.app, 'camille.voirie@villebelle.example', PASSWORD);
+    eve = await loginAgent(ctx.app, 'eve.etatcivil@villebelle.example', PASSWORD);
+    admin = await loginAgent(ctx.app, 'ada.admin@villebelle.example', PASSWORD);
+
+    voirie = await insertRequest(ctx.database, ctx.tenantId, {
+      demarcheSlug: 'signaler-probleme-voirie',
+      applicantName: 'Jeanne Moreau',
+      applicantEmail: 'jeanne.moreau@example.org',
+      data: {
+        applicant_given_name: 'Jeanne',
+        applicant_family_name: 'Moreau',
+        description: 'La poubelle déborde devant l’Église Saint-Martin depuis lundi.',
+      },
+    });
+    await ctx.database.ownerQuery(`update requests set applicant_phone = '+33612345678' where id = $1`, [voirie.id]);
+    await event(
+      voirie.id,
+      'citizen_message',
+      'Le conteneur <script>alert("x")</script> est cassé & renversé',
+      'citizen',
+    );
+    await event(
+      voirie.id,
+      'internal_note',
+      'Le lampadaire voisin clignote aussi, voir avec l’éclairage public',
+      'agent',
+    );
+    other = await insertRequest(ctx.database, ctx.tenantId, {
+      demarcheSlug: 'signaler-probleme-voirie',
+      applicantName: 'Marc Petit',
+      applicantEmail: 'marc.petit@example.org',
+      data: { description: 'Un nid-de-poule rue des Lilas' },
+    });
+    await ensureDemarche(ctx.database, ctx.tenantId, {
+      slug: 'test-acte',
+      serviceSlug: 'etat-civil',
+      title: 'Demande d’acte de naissance',
+    });
+    acte = await insertRequest(ctx.database, ctx.tenantId, {
+      demarcheSlug: 'test-acte',
+      applicantName: 'Paul Durand',
+      applicantEmail: 'paul.durand@example.org',
+      data: { motif: 'Dossier de mariage à la mairie' },
+    });
+    await event(acte.id, 'internal_note', 'Le lampadaire de la salle des mariages est réparé', 'agent');
+    // A citizen's account, linked to the voirie request.
+    const citizenId = await insertCitizen(ctx.database, ctx.tenantId, 'lucie.bernard@example.org', 'Lucie');
+    await ctx.database.ownerQuery(`update citizens set family_name = 'Bernard' where id = $1`, [citizenId]);
+    await ctx.database.ownerQuery(`update requests set citizen_id = $1 where id = $2`, [citizenId, other.id]);
+  });
+  after(async () => ctx.close());
+
+  test('the inbox has a labelled search box (role=search) that leads to the results page', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: `${BASE}/agent/demandes`, headers: { cookie: camille } });
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, /<form[^>]*action="\/t\/villebelle\/agent\/recherche"[^>]*role="search"/);
+    assert.match(res.body, /<label for="q">Rechercher une demande, un message ou un usager<\/label>/);
+  });
+
+  test('accents are ignored: « eglise » finds « Église », highlighted', async () => {
+    const res = await search('eglise', camille);
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, new RegExp(voirie.reference));
+    assert.match(res.body, /<mark>Église<\/mark>/);
+  });
+
+  test('words are stemmed: « poubelles » finds « poubelle »', async () => {
+    const res = await search('poubelles', camille);
+    assert.match(res.body, new RegExp(voirie.reference));
+    assert.match(res.body, /<mark>poubelle<\/mark>/);
+    assert.doesNotMatch(res.body, new RegExp(other.reference));
+  });
+
+  test('a typo in a name: « Morau » finds « Moreau »', async () => {
+    const res = await search('Morau', camille);
+    assert.match(res.body, new RegExp(voirie.reference));
+    assert.match(visibleText(res.body), /Nom du demandeur proche de la recherche/);
+    assert.doesNotMatch(res.body, new RegExp(other.reference));
+  });
+
+  test('the démarche title is searched too, and follows a retitled démarche', async () => {
+    assert.match((await search('acte de naissance', eve)).body, new RegExp(acte.reference));
+    await ctx.database.ownerQuery(
+      `update demarches set title = 'Copie intégrale d’acte' where tenant_id = $1 and slug = 'test-acte'`,
+      [ctx.tenantId],
+    );
+    assert.match((await search('copie integrale', eve)).body, new RegExp(acte.reference));
+    assert.doesNotMatch((await search('naissance', eve)).body, new RegExp(acte.reference));
+  });
+
+  test('a reference without dashes and in lower case finds its request, first', async () => {
+    const compact = voirie.reference.replaceAll('-', '').toLowerCase();
+    const res = await search(compact, camille);
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, new RegExp(voirie.reference));
+    assert.match(visibleText(res.body), /Trouvée par sa référence/);
+    assert.doesNotMatch(res.body, new RegExp(other.reference));
+  });
+
+  test('a phone typed with spaces, dots or +33 finds the request stored as +33612345678', async () => {
+    for (const typed of ['06 12 34 56 78', '06.12.34.56.78', '+33 6 12 34 56 78', '0612345678']) {
+      const res = await search(typed, camille);
+      assert.match(res.body, new RegExp(voirie.reference), typed);
+      assert.doesNotMatch(res.body, new RegExp(other.reference), typed);
+    }
+  });
+
+  test('an email, in any case, finds the request', async () => {
+    const res = await search('JEANNE.Moreau@example.ORG', camille);
+    assert.match(res.body, new RegExp(voirie.reference));
+    assert.doesNotMatch(res.body, new RegExp(other.reference));
+  });
+
+  test('a citizen message is found, its excerpt escaped: the malicious markup is shown as text', async () => {
+    const res = await search('conteneur', camille);
+    assert.match(res.body, new RegExp(voirie.reference));
+    assert.match(
+      res.body,
+      /<mark>conteneur<\/mark> &lt;script&gt;alert\(&quot;x&quot;\)&lt;\/script&gt; est cassé &amp; renversé/,
+    );
+    assert.doesNotMatch(res.body, /<script>alert/);
+    assert.match(visibleText(res.body), /Message de l’usager, le/);
+  });
+
+  test('scope: an agent of another service finds neither the request, nor its messages, nor its notes', async () => {
+    for (const q of [
+      'eglise',
+      'Moreau',
+      'conteneur',
+      voirie.reference,
+      'jeanne.moreau@example.org',
+      '06 12 34 56 78',
+    ]) {
+      const res = await search(q, eve);
+      assert.equal(res.statusCode, 200);
+      assert.doesNotMatch(res.body, new RegExp(`/agent/demandes/${voirie.reference}`), q);
+      assert.match(visibleText(res.body), /Aucun résultat pour « /, q);
+    }
+    // The internal note of each service is found by that service only.
+    const byEve = await search('lampadaire', eve);
+    assert.match(byEve.body, new RegExp(acte.reference));
+    assert.doesNotMatch(byEve.body, new RegExp(voirie.reference));
+    const byCamille = await search('lampadaire', camille);
+    assert.match(byCamille.body, new RegExp(voirie.reference));
+    assert.match(visibleText(byCamille.body), /Note interne/);
+    assert.doesNotMatch(byCamille.body, new RegExp(acte.reference));
+    // An administrator finds both.
+    const byAdmin = await search('lampadaire', admin);
+    assert.match(byAdmin.body, new RegExp(voirie.reference));
+    assert.match(byAdmin.body, new RegExp(acte.reference));
+  });
+
+  test('citizens: found by name with a typo or by address, within the agent’s services', async () => {
+    const byName = await search('Bernar', camille);
+    assert.match(visibleText(byName.body), /Usagers \(1\)/);
+    assert.match(visibleText(byName.body), /Lucie Bernard/);
+    assert.match(byName.body, /Voir les demandes de Lucie Bernard/);
+    assert.match((await search('lucie.bernard@example.org', camille)).body, /Lucie Bernard/);
+    // Eve's services hold no request of this citizen: the account is not listed.
+    assert.doesNotMatch((await search('Bernard', eve)).body, /Lucie Bernard/);
+    assert.match((await search('Bernard', admin)).body, /Lucie Bernard/);
+  });
+
+  test('no result: a French message with suggestions; the query is kept and escaped', async () => {
+    const res = await search('<b>zzqxw</b>', camille);
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, /Aucun résultat pour « &lt;b&gt;zzqxw&lt;\/b&gt; »/);
+    assert.match(res.body, /value="&lt;b&gt;zzqxw&lt;\/b&gt;"/);
+    assert.match(visibleText(res.body), /vérifiez l’orthographe/);
+  });
+
+  test('too short or too long: the form comes back with an error summary', async () => {
+    const short = await search('a', camille);
+    assert.equal(short.statusCode, 400);
+    assert.match(short.body, /<title>Erreur – /);
+    assert.match(short.body, /class="error-summary"/);
+    assert.match(short.body, /Tapez au moins 2 caractères/);
+    const long = await search('x'.repeat(201), camille);
+    assert.equal(long.statusCode, 400);
+    assert.match(long.body, /trop longue/);
+    const empty = await search('', camille);
+    assert.equal(empty.statusCode, 200);
+    assert.doesNotMatch(empty.body, /error-summary/);
+  });
+
+  test('without a session, the login page', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: `${BASE}/agent/recherche?q=Moreau` });
+    assert.equal(res.statusCode, 303);
+    assert.match(String(res.headers.location), /\/agent\/connexion/);
+  });
+});
