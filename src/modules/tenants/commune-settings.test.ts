@@ -162,7 +162,10 @@ describe(`« Coordonnées et courriels » for administrators (${TEST_DB})`, () =
     const text = visibleText(contact.body);
     assert.match(text, /3 rue de la Poste 35000 Villebelle/);
     assert.match(text, /Appelez le 02 99 00 11 22/);
-    assert.match(contact.body, /<a href="mailto:accueil@villebelle.example">/);
+    // « Nous contacter » gives the inbound address (messages become inbox items); the contact
+    // address is on the legal notice.
+    assert.match(contact.body, /<a href="mailto:villebelle@guichet.localhost">/);
+    assert.match((await get(`${BASE}/mentions-legales`)).body, /<a href="mailto:accueil@villebelle.example">/);
     assert.match(text, /Du lundi au vendredi : de 9 h à 17 h Le samedi : de 9 h à 12 h/);
     assert.match(text, /Mairie de Villebelle BP 12 35000 Villebelle/);
     assert.match(contact.body, /<a href="https:\/\/www.villebelle.example">/);
