@@ -3,13 +3,11 @@ import type { Db, Tx } from '../../db/tenant-scope.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
 import { formatDateFr, formatDeadlineFr, parisDay } from '../../platform/format.ts';
 import type { RunningJob } from '../../platform/jobs/queue.ts';
+import { agentsToNotify } from './agents-to-notify.ts';
 import { queueMail } from '../../platform/mail.ts';
 import { renderMail } from '../../platform/mail-template.ts';
 import { tenantBaseUrl } from '../../platform/web/public-url.ts';
 import type { DeadlineWarningPayload } from './check-deadlines.ts';
-
-/** At most this many of a service's agents are warned about one item nobody has in hand. */
-const MAX_SERVICE_RECIPIENTS = 20;
 
 /** The tenant's address for links in mails sent by background work: its first host name, else /t/<slug>. */
 async function tenantLinkBase(trx: Tx, config: Pick<Config, 'publicBaseUrl'>, tenantId: string): Promise<string> {
@@ -66,20 +64,10 @@ export async function sendDeadlineWarning(
     if (!request || request.closed_at || request.status === 'en_attente_usager') return 0;
     const dueOn = String(request.due_on);
     if (dueOn !== job.payload.dueOn) return 0;
-    const recipients = request.assignee_email
-      ? [{ email: request.assignee_email, display_name: request.assignee_name ?? '' }]
-      : await trx
-          .selectFrom('agents as a')
-          .innerJoin('agent_services as x', (j) =>
-            j.onRef('x.tenant_id', '=', 'a.tenant_id').onRef('x.agent_id', '=', 'a.id'),
-          )
-          .select(['a.email', 'a.display_name'])
-          .where('x.service_id', '=', request.service_id)
-          .where('a.active', '=', true)
-          .where('a.password_hash', '<>', '')
-          .orderBy('a.display_name')
-          .limit(MAX_SERVICE_RECIPIENTS)
-          .execute();
+    const recipients = await agentsToNotify(trx, {
+      serviceId: request.service_id,
+      assignee: request.assignee_email ? { email: request.assignee_email, name: request.assignee_name ?? '' } : null,
+    });
     const link = `${await tenantLinkBase(trx, config, tenantId)}/agent/demandes/${encodeURIComponent(request.reference)}`;
     for (const agent of recipients) {
       await queueMail(

@@ -1,9 +1,7 @@
 import type { Tx } from '../../db/tenant-scope.ts';
+import { agentsToNotify } from './agents-to-notify.ts';
 import { queueMail } from '../../platform/mail.ts';
 import { renderMail } from '../../platform/mail-template.ts';
-
-/** At most this many of a service's agents are mailed about one message when nobody has the item in hand. */
-const MAX_SERVICE_RECIPIENTS = 20;
 
 /**
  * Tells the agents that a citizen wrote: the agent who has the item in hand, or, when nobody has
@@ -32,20 +30,10 @@ export async function notifyAgentsOfCitizenMessage(
     .select(['r.service_id', 'a.email as assignee_email', 'a.display_name as assignee_name'])
     .where('r.id', '=', input.requestId)
     .executeTakeFirstOrThrow();
-  const recipients = request.assignee_email
-    ? [{ email: request.assignee_email, display_name: request.assignee_name ?? '' }]
-    : await trx
-        .selectFrom('agents as a')
-        .innerJoin('agent_services as x', (j) =>
-          j.onRef('x.tenant_id', '=', 'a.tenant_id').onRef('x.agent_id', '=', 'a.id'),
-        )
-        .select(['a.email', 'a.display_name'])
-        .where('x.service_id', '=', request.service_id)
-        .where('a.active', '=', true)
-        .where('a.password_hash', '<>', '')
-        .orderBy('a.display_name')
-        .limit(MAX_SERVICE_RECIPIENTS)
-        .execute();
+  const recipients = await agentsToNotify(trx, {
+    serviceId: request.service_id,
+    assignee: request.assignee_email ? { email: request.assignee_email, name: request.assignee_name ?? '' } : null,
+  });
   const link = `${input.baseUrl}/agent/demandes/${encodeURIComponent(input.reference)}`;
   for (const agent of recipients) {
     await queueMail(

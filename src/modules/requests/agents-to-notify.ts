@@ -1,0 +1,27 @@
+import type { Tx } from '../../db/tenant-scope.ts';
+
+/** At most this many of a service's agents are mailed about one item when nobody has it in hand. */
+export const MAX_SERVICE_RECIPIENTS = 20;
+
+/**
+ * Who hears about an item: the agent who has it in hand, or, when nobody has it yet, the active
+ * agents of its service (who have set a password). One rule for every notification to agents.
+ */
+export async function agentsToNotify(
+  trx: Tx,
+  item: { serviceId: string; assignee: { email: string; name: string } | null },
+): Promise<{ email: string; display_name: string }[]> {
+  if (item.assignee) return [{ email: item.assignee.email, display_name: item.assignee.name }];
+  return trx
+    .selectFrom('agents as a')
+    .innerJoin('agent_services as x', (j) =>
+      j.onRef('x.tenant_id', '=', 'a.tenant_id').onRef('x.agent_id', '=', 'a.id'),
+    )
+    .select(['a.email', 'a.display_name'])
+    .where('x.service_id', '=', item.serviceId)
+    .where('a.active', '=', true)
+    .where('a.password_hash', '<>', '')
+    .orderBy('a.display_name')
+    .limit(MAX_SERVICE_RECIPIENTS)
+    .execute();
+}
