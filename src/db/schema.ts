@@ -17,7 +17,9 @@ export type RequestEventKind =
   /** Taken in hand, given to someone, put back in the queue (agents only). */
   | 'assigned'
   /** The due date moved by the time the item waited for the citizen (agents only). */
-  | 'deadline_extended';
+  | 'deadline_extended'
+  /** Sent to another service, with the reason (agents only). */
+  | 'transferred';
 
 export interface TenantContact {
   address?: string;

@@ -80,6 +80,7 @@ export interface Permissions {
   reply: RequestResource;
   take: RequestResource;
   assign: RequestResource;
+  transfer: RequestResource;
   download_document: RequestResource;
   view_as_citizen: RequestResource;
   list_requests: TenantResource;

@@ -38,7 +38,15 @@ const accountA = { kind: 'citizen_account', tenantId: T, citizenId: 'a' } as con
 
 describe('authorisation rules', () => {
   test('requests: staff of the request’s service and admins; never another service or tenant', () => {
-    for (const action of ['view', 'change_status', 'add_note', 'download_document', 'reply', 'take'] as const) {
+    for (const action of [
+      'view',
+      'change_status',
+      'add_note',
+      'download_document',
+      'reply',
+      'take',
+      'transfer',
+    ] as const) {
       assert.equal(can(agentX, action, requestOfA), true, `agent X ${action}`);
       assert.equal(can(supervisorX, action, requestOfA), true, `supervisor X ${action}`);
       assert.equal(can(admin, action, requestOfA), true, `admin ${action}`);

@@ -62,6 +62,9 @@ type Expect = Record<HttpActor, Outcome>;
 
 interface Fixtures {
   reference: string;
+  /** Another request of service X, that the accepted transfer sends to service Y. */
+  transferReference: string;
+  serviceY: string;
   code: string;
   documentId: string;
   consentId: string;
@@ -533,6 +536,15 @@ const MATRIX: Row[] = [
   },
   {
     method: 'POST',
+    route: '/agent/demandes/:reference/transfert',
+    url: (f) => `/agent/demandes/${f.transferReference}/transfert`,
+    form: (f, _a, accepted) => ({ service: f.serviceY, motif: accepted ? 'Relève de la voirie.' : '' }),
+    expect: SERVICE_X('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/demandes' },
+    note: 'another request of service X, sent to service Y',
+  },
+  {
+    method: 'POST',
     route: '/agent/demandes/:reference/notes',
     url: (f) => `/agent/demandes/${f.reference}/notes`,
     form: (_f, _a, accepted) => ({ note: accepted ? 'Pièce vérifiée.' : '' }),
@@ -850,6 +862,16 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
       `update requests set citizen_id = $1, tracking_secret_hash = $2, reference = $3 where tenant_id = $4 and id = $5`,
       [citizenA, hashTrackingSecret(code), reference, tenantId, request.id],
     );
+    const toTransfer = await insertRequest(ctx.database, tenantId, { demarcheSlug: demarcheX });
+    const transferReference = generateReference(prefix, 2026);
+    await q(`update requests set reference = $1 where tenant_id = $2 and id = $3`, [
+      transferReference,
+      tenantId,
+      toTransfer.id,
+    ]);
+    const serviceY = String(
+      (await q(`select id from services where tenant_id = $1 and slug = 'voirie-proprete'`, [tenantId])).rows[0]!.id,
+    );
     const documentId = await insertDocument(ctx.database, tenantId, request.id, {
       filename: 'justificatif.pdf',
       mimeType: 'application/pdf',
@@ -940,6 +962,8 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
     const templateAll = await template(null);
 
     fx = {
+      transferReference,
+      serviceY,
       templateX,
       templateAll,
       reference,

@@ -17,6 +17,7 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     reply: 'request',
     take: 'request',
     assign: 'request',
+    transfer: 'request',
     download_document: 'request',
     view_as_citizen: 'request',
     list_requests: 'tenant',

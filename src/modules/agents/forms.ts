@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RequestStatus } from '../../db/schema.ts';
 import { MESSAGE_MAX_LENGTH } from '../requests/change-request-status.ts';
+import { TRANSFER_REASON_MAX } from '../requests/transfer-request.ts';
 import { choice, email, hidden, text } from '../../platform/web/form.ts';
 import { formatCharactersFr } from '../../platform/format.ts';
 
@@ -145,5 +146,16 @@ export const replyForm = z.object({
 /** Who has the item in hand: an agent's id, or '' for the service's queue. */
 export const assignForm = z.object({
   agent: hidden(100),
+  revision: revision(),
+});
+
+export const transferForm = z.object({
+  service: hidden(100),
+  motif: text({
+    max: 2 * TRANSFER_REASON_MAX,
+    required: 'Indiquez pourquoi vous transférez cette demande.',
+    trim: false,
+    tooLong: 'Le motif est trop long : 1 000 caractères au maximum.',
+  }),
   revision: revision(),
 });

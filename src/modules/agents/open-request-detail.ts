@@ -6,6 +6,7 @@ import { listAssignableAgents } from '../requests/assign-request.ts';
 import { requestResource } from '../requests/policy.ts';
 import { agentActor } from './policy.ts';
 import { findDocument, findRequestByReference, listDocuments, listEvents, listRecentReaders } from './repository.ts';
+import { listServices } from './repository.ts';
 import { authorisedRequest } from './request-access.ts';
 import type { SessionAgent } from './sessions.ts';
 
@@ -58,6 +59,9 @@ export async function openRequestDetail(
   const events = await listEvents(trx, row.id);
   const consents = await listRequestConsents(trx, row.id);
   const assignable = canAssign ? await listAssignableAgents(trx, row.service_id) : [];
+  const canTransfer = can(actor, 'transfer', resource);
+  // Any other service of the commune may receive it.
+  const transferTargets = canTransfer ? (await listServices(trx, null)).filter((s) => s.id !== row.service_id) : [];
   return {
     request: row,
     documents,
@@ -70,6 +74,8 @@ export async function openRequestDetail(
     canReply: can(actor, 'reply', resource),
     canTake: can(actor, 'take', resource),
     canAssign,
+    canTransfer,
+    transferTargets,
   };
 }
 

@@ -16,7 +16,8 @@ import { can } from '../authorization.ts';
 import { addInternalNote } from '../requests/add-internal-note.ts';
 import { changeRequestStatus, isRequestStatus } from '../requests/change-request-status.ts';
 import { requestScope } from '../requests/policy.ts';
-import { assignForm, internalNoteForm, replyForm, statusChangeForm } from './forms.ts';
+import { assignForm, internalNoteForm, replyForm, statusChangeForm, transferForm } from './forms.ts';
+import { transferRequest } from '../requests/transfer-request.ts';
 import { assignRequest } from '../requests/assign-request.ts';
 import { replyToCitizen } from '../requests/reply-to-citizen.ts';
 import { isStale, parseRevision } from '../requests/revision.ts';
@@ -108,6 +109,14 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     return sendHtml(reply, page, status);
   }
 
+  /** After a transfer, the inbox says where the item went (the agent may no longer see it). */
+  function transferNotice(request: FastifyRequest): string | undefined {
+    const reference = queryParam(request, 'transferee');
+    const to = queryParam(request, 'vers');
+    if (!REFERENCE.test(reference) || to === '' || to.length > 200) return undefined;
+    return `La demande ${reference} est transférée au service ${to}. Ses agents sont prévenus.`;
+  }
+
   /** What an inbox URL asks for: its view, filters, order and page. */
   function inboxQuery(request: FastifyRequest) {
     const statusParam = queryParam(request, 'statut');
@@ -158,6 +167,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       requestListPage(agentContext(request, agent), {
         ...found,
         today: parisDay(found.now),
+        notice: transferNotice(request),
         // The link to the agents page is shown to whoever the policy lets manage agents.
         isAdmin: can(found.actor, 'manage_agents', { kind: 'tenant', tenantId: found.tenant.id }),
       }),
@@ -296,6 +306,36 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     });
     if (!result.ok) return again(result.errors, isStale(result.errors) ? 409 : 400);
     return reply.redirect(url(request, `/agent/demandes/${encodeURIComponent(reference)}?fait=agent`), 303);
+  });
+
+  scope.post('/agent/demandes/:reference/transfert', async (request, reply) => {
+    const agent = await requireAgent(request, services);
+    const tenant = requireTenant(request);
+    const reference = referenceParam(request);
+    const { fields } = readFormBody(request);
+    const values = { service: typedValue(fields, 'service', 100), motif: typedValue(fields, 'motif', 4_000) };
+    const again = (errors: FieldError[], status = 400) =>
+      renderDetail(request, reply, agent, reference, { form: { kind: 'transfert', errors, values } }, status);
+    const form = parseForm(transferForm, fields);
+    if (!form.ok) return again(form.errors);
+    const result = await inTenant(services.db, tenant.id, async (trx) => {
+      const row = authorisedRequest(tenant.id, agent, 'transfer', await findRequestByReference(trx, reference));
+      return transferRequest(trx, {
+        tenantId: tenant.id,
+        requestId: row.id,
+        agentId: agent.id,
+        agentName: agent.name,
+        serviceId: form.value.service,
+        reason: form.value.motif,
+        revision: parseRevision(form.value.revision),
+        baseUrl: requestBaseUrl(services.config, request),
+      });
+    });
+    if (!result.ok) return again(result.errors, isStale(result.errors) ? 409 : 400);
+    services.mail.kick();
+    // The item may now be outside this agent's services: back to the inbox, which says where it went.
+    const done = new URLSearchParams({ transferee: reference, vers: result.value.serviceName });
+    return reply.redirect(url(request, `/agent/demandes?${done.toString()}`), 303);
   });
 
   scope.post('/agent/demandes/:reference/notes', async (request, reply) => {

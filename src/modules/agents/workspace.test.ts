@@ -299,4 +299,45 @@ describe(`the agents' workspace: take, assign, reply, conflicts, unread (${TEST_
     assert.doesNotMatch(other.body, new RegExp(r.reference));
     assert.equal((await ctx.app.inject({ url: `${BASE}/agent/demandes.csv` })).statusCode, 303);
   });
+
+  test('a transfer to another service: with a reason, out of the first service, its agents told', async () => {
+    const r = await trackedRequest();
+    await post(r.reference, 'prise-en-charge', camille, { agent: camilleId });
+    const page = (await get(`/agent/demandes/${r.reference}`, camille)).body;
+    assert.match(page, /<h3>Transférer à un autre service<\/h3>/);
+    const services = await ctx.database.ownerQuery(
+      `select id, slug from services where tenant_id = $1 and slug in ('etat-civil', 'voirie-proprete')`,
+      [ctx.tenantId],
+    );
+    const id = (slug: string) => String(services.rows.find((x) => x.slug === slug)!.id);
+    const noReason = await post(r.reference, 'transfert', camille, { service: id('etat-civil'), motif: ' ' }, page);
+    assert.equal(noReason.statusCode, 400);
+    assert.match(noReason.body, /Indiquez pourquoi vous transférez cette demande\./);
+    const same = await post(r.reference, 'transfert', camille, { service: id('voirie-proprete'), motif: 'Test' });
+    assert.equal(same.statusCode, 400);
+    assert.match(same.body, /déjà dans ce service/);
+    const done = await post(r.reference, 'transfert', camille, {
+      service: id('etat-civil'),
+      motif: 'Il s’agit d’un acte de naissance.',
+    });
+    assert.equal(done.statusCode, 303);
+    const inbox = await ctx.app.inject({ url: String(done.headers.location), headers: { cookie: camille } });
+    assert.match(inbox.body, new RegExp(`La demande ${r.reference} est transférée au service État civil`));
+    assert.equal((await get(`/agent/demandes/${r.reference}`, camille)).statusCode, 404, 'no longer camille’s service');
+    const opened = await get(`/agent/demandes/${r.reference}`, ec);
+    assert.equal(opened.statusCode, 200);
+    assert.match(
+      opened.body,
+      /Transférée du service Voirie et propreté au service État civil par Camille Voirie\. Motif : Il s’agit d’un acte de naissance\./,
+    );
+    assert.match(opened.body, /Personne ne l’a encore prise en charge/);
+    await ctx.services.mail.flush();
+    assert.ok(
+      (await mailsTo('eve.etatcivil@villebelle.example')).some(
+        (m) => m.subject === `Demande ${r.reference} transférée à votre service`,
+      ),
+    );
+    const tracking = await ctx.app.inject({ url: `${BASE}/suivi/${r.reference}?cle=${r.secret}` });
+    assert.doesNotMatch(tracking.body, /Transf|acte de naissance/);
+  });
 });

@@ -63,6 +63,8 @@ export function eventTitle(
       return forAgent ? "Message envoyé à l'usager" : 'Message de la commune';
     case 'internal_note':
       return "Note interne – non visible par l'usager";
+    case 'transferred':
+      return 'Transfert à un autre service';
     case 'assigned':
       // The body says who has it in hand now (« Prise en charge par Camille Martin »).
       return 'Prise en charge';
@@ -89,7 +91,7 @@ export function timeline(events: TimelineEvent[], documents: TimelineDocument[],
   return html`<ol class="timeline">
     ${events.map((e) => {
       const docs = documents.filter((d) => d.eventId === e.id);
-      return html`<li${e.kind === 'internal_note' || e.kind === 'assigned' || e.kind === 'deadline_extended' ? html` class="note-internal"` : ''}>
+      return html`<li${e.kind === 'internal_note' || e.kind === 'assigned' || e.kind === 'transferred' || e.kind === 'deadline_extended' ? html` class="note-internal"` : ''}>
         <h3>${eventTitle(e, reader, docs.length)}</h3>
         <p class="meta">${formatDateTimeFr(e.at)} · ${eventAuthor(e, reader)}</p>
         ${e.body ? html`<p class="message-body">${e.body}</p>` : ''}

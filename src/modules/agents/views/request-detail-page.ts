@@ -26,6 +26,9 @@ export interface RequestDetailPageInput {
   canReply?: boolean;
   canTake?: boolean;
   canAssign?: boolean;
+  canTransfer?: boolean;
+  /** The other services of the commune, for a transfer. */
+  transferTargets?: { id: string; name: string }[];
   /** The agents the item may be given to (for those who may assign). */
   assignable?: { id: string; display_name: string }[];
   /** The agent looking at the page. */
@@ -34,7 +37,11 @@ export interface RequestDetailPageInput {
   /** Consents given on the request, with their withdrawal if the citizen withdrew one. */
   consents?: { wording: string; given_at: Date; withdrawn_at: Date | null }[];
   /** Errors of the form that was sent, if any, and what was typed in it. */
-  form?: { kind: 'statut' | 'note' | 'reponse' | 'agent'; errors: FieldError[]; values: Record<string, string> };
+  form?: {
+    kind: 'statut' | 'note' | 'reponse' | 'agent' | 'transfert';
+    errors: FieldError[];
+    values: Record<string, string>;
+  };
   notice?: string;
   /** Reply templates of the request's service and for all services (replies module). */
   replyTemplates?: { id: string; title: string }[];
@@ -204,6 +211,44 @@ function assignmentForms(ctx: PageContext, input: RequestDetailPageInput): SafeH
     ${quick}${choose}`;
 }
 
+function transferForm(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
+  const r = input.request;
+  const errors = input.form?.kind === 'transfert' ? input.form.errors : [];
+  const values = input.form?.kind === 'transfert' ? input.form.values : {};
+  const serviceError = fieldError(errors, 'service');
+  const reasonError = fieldError(errors, 'motif');
+  return html`<form method="post" action="${url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}/transfert`)}">
+    ${csrfField(ctx)}${revisionField(r.revision)}
+    <div class="field${serviceError ? ' field-error' : ''}">
+      <label for="transfert-service">Service qui doit la traiter</label>
+      ${serviceError ? html`<span class="error-message" id="service-error">${serviceError.message}</span>` : ''}
+      <select
+        id="transfert-service"
+        name="service"
+        ${serviceError ? html`aria-describedby="service-error" aria-invalid="true"` : ''}
+      >
+        ${(input.transferTargets ?? []).map(
+          (s) => html`<option value="${s.id}" ${values.service === s.id ? html` selected` : ''}>${s.name}</option>`,
+        )}
+      </select>
+    </div>
+    <div class="field${reasonError ? ' field-error' : ''}">
+      <label for="motif">Motif du transfert</label>
+      <span class="hint" id="motif-hint">Les agents de l’autre service le lisent. L’usager ne le voit pas.</span>
+      ${reasonError ? html`<span class="error-message" id="motif-error">${reasonError.message}</span>` : ''}
+      <textarea
+        id="motif"
+        name="motif"
+        rows="3"
+        aria-describedby="motif-hint${reasonError ? ' motif-error' : ''}"
+        ${reasonError ? html`aria-invalid="true"` : ''}
+      >
+${values.motif ?? ''}</textarea>
+    </div>
+    <button type="submit" class="button secondary">Transférer</button>
+  </form>`;
+}
+
 function noteForm(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
   const errors = input.form?.kind === 'note' ? input.form.errors : [];
   const values = input.form?.kind === 'note' ? input.form.values : {};
@@ -288,6 +333,12 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
           input.canChangeStatus
             ? html`<h3>Changer le statut</h3>
                 ${statusForm(ctx, input)}`
+            : ''
+        }
+        ${
+          input.canTransfer && (input.transferTargets ?? []).length > 0
+            ? html`<h3>Transférer à un autre service</h3>
+                ${transferForm(ctx, input)}`
             : ''
         }
         ${

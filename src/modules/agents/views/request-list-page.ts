@@ -19,6 +19,8 @@ export interface RequestListPageInput {
   sort: 'echeance' | 'activite';
   counts: Record<InboxView, number>;
   today: string;
+  /** A message at the top, e.g. after a transfer. */
+  notice?: string;
   /** Administrators see the menu of the administration pages. */
   isAdmin?: boolean;
 }
@@ -174,5 +176,6 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
     title: input.page > 1 ? `Demandes – page ${input.page}` : 'Demandes',
     main: withExport,
     area: 'agent',
+    notice: input.notice,
   });
 }

@@ -1,0 +1,113 @@
+import type { Tx } from '../../db/tenant-scope.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { FormResult } from '../../platform/web/form.ts';
+import { queueMail } from '../../platform/mail.ts';
+import { renderMail } from '../../platform/mail-template.ts';
+import { agentsToNotify } from './agents-to-notify.ts';
+import { staleRevision } from './revision.ts';
+
+export const TRANSFER_REASON_MAX = 1000;
+
+/**
+ * Sends an item to another service of the commune, with the reason: it leaves the hands of whoever
+ * had it (nobody has it in the new service yet), keeps its due date (the citizen was promised a
+ * date), and the new service's agents are told by mail. On the timeline for agents only.
+ */
+export async function transferRequest(
+  trx: Tx,
+  input: {
+    tenantId: string;
+    requestId: string;
+    agentId: string;
+    agentName: string;
+    serviceId: string;
+    reason: string;
+    revision: number | null;
+    /** The tenant's public address, for the link in the new service's mail. */
+    baseUrl: string;
+  },
+): Promise<FormResult<{ serviceName: string }>> {
+  const reason = input.reason.replace(/\r\n/g, '\n').trim();
+  if (reason === '') {
+    return { ok: false, errors: [{ field: 'motif', message: 'Indiquez pourquoi vous transférez cette demande.' }] };
+  }
+  if (reason.length > TRANSFER_REASON_MAX) {
+    return {
+      ok: false,
+      errors: [{ field: 'motif', message: 'Le motif est trop long : 1 000 caractères au maximum.' }],
+    };
+  }
+  const request = await trx
+    .selectFrom('requests as r')
+    .innerJoin('services as s', (j) => j.onRef('s.tenant_id', '=', 'r.tenant_id').onRef('s.id', '=', 'r.service_id'))
+    .innerJoin('demarches as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.id', '=', 'r.demarche_id'))
+    .select([
+      'r.id',
+      'r.reference',
+      'r.revision',
+      'r.service_id',
+      's.name as service_name',
+      'd.title as demarche_title',
+    ])
+    .where('r.id', '=', input.requestId)
+    .forUpdate('r')
+    .executeTakeFirst();
+  if (!request) throw new AppError('request_not_found', 'Cette demande est introuvable.');
+  if (input.revision !== null && request.revision !== input.revision) {
+    return { ok: false, errors: [staleRevision('service')] };
+  }
+  const target = await trx
+    .selectFrom('services')
+    .select(['id', 'name'])
+    .where('id', '=', input.serviceId)
+    .executeTakeFirst();
+  if (!target)
+    return { ok: false, errors: [{ field: 'service', message: 'Choisissez le service qui doit traiter la demande.' }] };
+  if (target.id === request.service_id) {
+    return {
+      ok: false,
+      errors: [{ field: 'service', message: 'La demande est déjà dans ce service : choisissez-en un autre.' }],
+    };
+  }
+  await trx
+    .updateTable('requests')
+    .set({ service_id: target.id, assigned_agent_id: null })
+    .where('id', '=', request.id)
+    .execute();
+  await trx
+    .insertInto('request_events')
+    .values({
+      tenant_id: input.tenantId,
+      request_id: request.id,
+      kind: 'transferred',
+      body: `Transférée du service ${request.service_name} au service ${target.name} par ${input.agentName}. Motif : ${reason}`,
+      author_kind: 'agent',
+      author_agent_id: input.agentId,
+      visible_to_citizen: false,
+    })
+    .execute();
+  const link = `${input.baseUrl}/agent/demandes/${encodeURIComponent(request.reference)}`;
+  for (const agent of await agentsToNotify(trx, { serviceId: target.id, assignee: null })) {
+    await queueMail(
+      trx,
+      input.tenantId,
+      renderMail({
+        to: agent.email,
+        requestId: request.id,
+        subject: `Demande ${request.reference} transférée à votre service`,
+        greeting: `Bonjour ${agent.display_name},`,
+        blocks: [
+          {
+            kind: 'paragraph',
+            text: `${input.agentName} (service ${request.service_name}) a transféré la demande ${request.reference} au service ${target.name}.`,
+          },
+          { kind: 'value', label: 'Démarche', value: request.demarche_title },
+          { kind: 'quote', label: 'Motif :', text: reason },
+          { kind: 'button', label: 'Ouvrir la demande', url: link },
+        ],
+        signature: 'Guichet',
+      }),
+    );
+  }
+  return { ok: true, value: { serviceName: target.name } };
+}
