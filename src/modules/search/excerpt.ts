@@ -4,7 +4,7 @@ import { html, type SafeHtml } from '../../platform/html.ts';
  * Markers of an excerpt highlighted by the database (ts_headline). The text is cleaned of them
  * before ts_headline runs (see repository.ts), so any found afterwards are ours. `<` and `>` are
  * swapped for two other control characters for the same trip: ts_headline would otherwise take
- * `<b>` or `<script>` for markup and drop it, and the agent would not see what the citizen wrote.
+ * a tag-like `<b>` in a message for markup and drop it, and the agent would not see what the citizen wrote.
  */
 export const MARK_START = '\u0001';
 export const MARK_END = '\u0002';
