@@ -304,7 +304,7 @@ describe(`the agents' workspace: take, assign, reply, conflicts, unread (${TEST_
     const r = await trackedRequest();
     await post(r.reference, 'prise-en-charge', camille, { agent: camilleId });
     const page = (await get(`/agent/demandes/${r.reference}`, camille)).body;
-    assert.match(page, /<h3>Transférer à un autre service<\/h3>/);
+    assert.match(page, /<summary>Transférer à un autre service<\/summary>/);
     const services = await ctx.database.ownerQuery(
       `select id, slug from services where tenant_id = $1 and slug in ('etat-civil', 'voirie-proprete')`,
       [ctx.tenantId],

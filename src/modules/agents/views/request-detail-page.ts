@@ -337,19 +337,23 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
         }
         ${
           input.canTransfer && (input.transferTargets ?? []).length > 0
-            ? html`<h3>Transférer à un autre service</h3>
-                ${transferForm(ctx, input)}`
+            ? html`<details class="action-more" ${input.form?.kind === 'transfert' ? html`open` : ''}>
+                <summary>Transférer à un autre service</summary>
+                ${transferForm(ctx, input)}
+              </details>`
             : ''
         }
         ${
           input.canAddNote
-            ? html`<h3>Ajouter une note interne</h3>
-                ${noteForm(ctx, input)}`
+            ? html`<details class="action-more" ${input.form?.kind === 'note' ? html`open` : ''}>
+                <summary>Ajouter une note interne</summary>
+                ${noteForm(ctx, input)}
+              </details>`
             : ''
         }
       </aside>
       <div class="workspace-main">
-    <h2>Réponses de l'usager</h2>
+        <h2>Réponses de l'usager</h2>
         ${
           answers.length === 0
             ? html`<p>Aucune réponse enregistrée.</p>`
