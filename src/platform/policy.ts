@@ -84,6 +84,7 @@ export interface Permissions {
   download_document: RequestResource;
   view_as_citizen: RequestResource;
   list_requests: TenantResource;
+  record_contact: TenantResource;
   // agents (src/modules/agents/policy.ts)
   manage_agents: TenantResource;
   supervise_agent: AgentAccountResource;

@@ -514,6 +514,20 @@ const MATRIX: Row[] = [
     expect: SERVICE_X('400'),
     accept: { actor: 'agentX', outcome: '303 /agent/demandes/' },
   },
+  { method: 'GET', route: '/agent/contacts/nouveau', expect: ANY_STAFF('200'), note: 'note a phone call or a visit' },
+  {
+    method: 'POST',
+    route: '/agent/contacts/nouveau',
+    form: (f, _a, accepted) => ({
+      canal: 'telephone',
+      nom: accepted ? 'Paul Martin' : '',
+      objet: 'Horaires',
+      service: f.serviceX,
+      suite: 'repondu',
+    }),
+    expect: ANY_STAFF('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/demandes/' },
+  },
   { method: 'GET', route: '/agent/demandes.csv', expect: ANY_STAFF('200'), note: 'the inbox view as CSV' },
   {
     method: 'POST',

@@ -21,6 +21,7 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     download_document: 'request',
     view_as_citizen: 'request',
     list_requests: 'tenant',
+    record_contact: 'tenant',
     manage_agents: 'tenant',
     publish_demarches: 'tenant',
     supervise_agent: 'agent_account',

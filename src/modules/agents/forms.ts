@@ -159,3 +159,23 @@ export const transferForm = z.object({
   }),
   revision: revision(),
 });
+
+/** A phone call or a counter visit noted by an agent (requests/record-contact.ts). */
+export const contactForm = z.object({
+  canal: choice(['telephone', 'guichet'], 'Indiquez si la personne a appelé ou est venue à l’accueil.'),
+  nom: text({ max: 200, required: 'Indiquez le nom de la personne.' }),
+  telephone: text({
+    max: 40,
+    required: false,
+    pattern: {
+      regex: /^[\d\s.()+-]+$/,
+      message: 'Indiquez un numéro de téléphone, par exemple 06 12 34 56 78.',
+    },
+  }),
+  courriel: email({ required: false }),
+  objet: text({ max: 300, required: 'Indiquez l’objet de sa demande, en quelques mots.' }),
+  service: hidden(100),
+  suite: choice(['repondu', 'a-traiter', 'rendez-vous', 'oriente'], 'Indiquez la suite donnée.'),
+  partenaire: text({ max: 200, required: false }),
+  notes: text({ max: 2 * MESSAGE_MAX_LENGTH, required: false, trim: false }),
+});

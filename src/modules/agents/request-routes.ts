@@ -3,7 +3,7 @@ import type { Services } from '../../services.ts';
 import type { RequestStatus } from '../../db/schema.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
-import { parisDay } from '../../platform/format.ts';
+import { parisDay, parsePhone } from '../../platform/format.ts';
 import { attachmentDisposition, uploadedFileHeaders } from '../../platform/web/download.ts';
 import { EXPORT_MAX_ROWS, inboxToCsv } from './inbox-csv.ts';
 import { parseForm, type FieldError } from '../../platform/web/form.ts';
@@ -16,8 +16,10 @@ import { can } from '../authorization.ts';
 import { addInternalNote } from '../requests/add-internal-note.ts';
 import { changeRequestStatus, isRequestStatus } from '../requests/change-request-status.ts';
 import { requestScope } from '../requests/policy.ts';
-import { assignForm, internalNoteForm, replyForm, statusChangeForm, transferForm } from './forms.ts';
+import { assignForm, contactForm, internalNoteForm, replyForm, statusChangeForm, transferForm } from './forms.ts';
 import { transferRequest } from '../requests/transfer-request.ts';
+import { recordContact } from '../requests/record-contact.ts';
+import { contactPage } from './views/contact-page.ts';
 import { assignRequest } from '../requests/assign-request.ts';
 import { replyToCitizen } from '../requests/reply-to-citizen.ts';
 import { isStale, parseRevision } from '../requests/revision.ts';
@@ -27,7 +29,7 @@ import { departementOfInsee } from '../requests/working-days.ts';
 import { cachedTenantCalendar } from '../requests/tenant-calendar.ts';
 import { openRequestDetail, openRequestDocument } from './open-request-detail.ts';
 import { agentActor } from './policy.ts';
-import { findRequestByReference } from './repository.ts';
+import { findRequestByReference, listServices } from './repository.ts';
 import { authorisedRequest, requestNotFound } from './request-access.ts';
 import { requireAgent } from './require-agent.ts';
 import { agentContext } from './route-support.ts';
@@ -44,6 +46,7 @@ const NOTICES: Record<string, string> = {
   note: 'La note interne est ajoutée.',
   reponse: 'Votre réponse est envoyée à l’usager. Le statut n’a pas changé.',
   agent: 'La prise en charge est enregistrée.',
+  contact: 'Le contact est noté. Il a son numéro, comme une demande en ligne.',
 };
 
 function referenceParam(request: FastifyRequest): string {
@@ -186,6 +189,83 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       .type('text/csv; charset=utf-8')
       .header('content-disposition', attachmentDisposition(`demandes-${found.view}-${parisDay(found.now)}.csv`))
       .send(inboxToCsv(found.items));
+  });
+
+  // ---- A phone call or a counter visit, noted by the agent who took it ----
+
+  async function contactServices(agent: SessionAgent, tenantId: string) {
+    const actor = agentActor(tenantId, agent);
+    if (!can(actor, 'record_contact', { kind: 'tenant', tenantId })) throw requestNotFound();
+    const scopeIds = requestScope(actor);
+    return { scopeIds, services: await inTenant(services.db, tenantId, (trx) => listServices(trx, scopeIds)) };
+  }
+
+  scope.get('/agent/contacts/nouveau', async (request, reply) => {
+    const agent = await requireAgent(request, services);
+    const tenant = requireTenant(request);
+    const { services: choices } = await contactServices(agent, tenant.id);
+    const values = {
+      canal: 'telephone',
+      nom: '',
+      telephone: '',
+      courriel: '',
+      objet: '',
+      service: choices[0]?.id ?? '',
+      suite: '',
+      partenaire: '',
+      notes: '',
+    };
+    return sendHtml(reply, contactPage(agentContext(request, agent), { values, errors: [], services: choices }));
+  });
+
+  scope.post('/agent/contacts/nouveau', async (request, reply) => {
+    const agent = await requireAgent(request, services);
+    const tenant = requireTenant(request);
+    const { scopeIds, services: choices } = await contactServices(agent, tenant.id);
+    const { fields } = readFormBody(request);
+    const typed = (name: string, max = 300) => typedValue(fields, name, max);
+    const values = {
+      canal: typed('canal', 20),
+      nom: typed('nom'),
+      telephone: typed('telephone', 60),
+      courriel: typed('courriel'),
+      objet: typed('objet', 600),
+      service: typed('service', 100),
+      suite: typed('suite', 20),
+      partenaire: typed('partenaire'),
+      notes: typed('notes', 20_000),
+    };
+    const again = (errors: FieldError[]) =>
+      sendHtml(reply, contactPage(agentContext(request, agent), { values, errors, services: choices }), 400);
+    const form = parseForm(contactForm, fields);
+    if (!form.ok) return again(form.errors);
+    const phone = form.value.telephone ? parsePhone(form.value.telephone) : null;
+    if (form.value.telephone && !phone) {
+      return again([{ field: 'telephone', message: 'Indiquez un numéro de téléphone, par exemple 06 12 34 56 78.' }]);
+    }
+    const result = await inTenant(services.db, tenant.id, (trx) =>
+      recordContact(trx, {
+        tenant,
+        sessionSecret: services.config.sessionSecret,
+        agent: { id: agent.id, name: agent.name },
+        agentServiceIds: scopeIds,
+        channel: form.value.canal,
+        name: form.value.nom,
+        phone,
+        email: form.value.courriel || null,
+        subject: form.value.objet,
+        serviceId: form.value.service,
+        outcome: form.value.suite,
+        partner: form.value.partenaire,
+        notes: form.value.notes,
+        now: services.clock.now(),
+      }),
+    );
+    if (!result.ok) return again(result.errors);
+    return reply.redirect(
+      url(request, `/agent/demandes/${encodeURIComponent(result.value.reference)}?fait=contact`),
+      303,
+    );
   });
 
   scope.get('/agent/demandes/:reference', async (request, reply) => {

@@ -340,4 +340,86 @@ describe(`the agents' workspace: take, assign, reply, conflicts, unread (${TEST_
     const tracking = await ctx.app.inject({ url: `${BASE}/suivi/${r.reference}?cle=${r.secret}` });
     assert.doesNotMatch(tracking.body, /Transf|acte de naissance/);
   });
+
+  test('a phone call noted by the agent: an item with its reference, in the agent’s hands or closed at once', async () => {
+    const form = await get('/agent/contacts/nouveau', camille);
+    assert.equal(form.statusCode, 200);
+    const send = (fields: Record<string, string>) =>
+      ctx.app.inject({
+        method: 'POST',
+        url: `${BASE}/agent/contacts/nouveau`,
+        headers: { cookie: camille, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: csrfFrom(form.body), ...fields }).toString(),
+      });
+    const service = /name="service" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
+    assert.ok(service, 'one service: chosen for the agent');
+    const missing = await send({ canal: 'telephone', nom: '', objet: '', service, suite: '', telephone: 'abc' });
+    assert.equal(missing.statusCode, 400);
+    assert.match(missing.body, /Indiquez le nom de la personne\./);
+    assert.match(missing.body, /Indiquez l’objet de sa demande/);
+    assert.match(missing.body, /Indiquez la suite donnée\./);
+    assert.match(missing.body, /href="#suite-repondu"/, 'the summary leads to the first choice');
+    const referred = await send({
+      canal: 'guichet',
+      nom: 'Paul Martin',
+      objet: 'Aide au logement',
+      service,
+      suite: 'oriente',
+    });
+    assert.equal(referred.statusCode, 400);
+    assert.match(referred.body, /Indiquez vers qui vous avez orienté la personne\./);
+    assert.match(referred.body, /value="Paul Martin"/, 'what was typed is kept');
+
+    const open = await send({
+      canal: 'telephone',
+      nom: 'Paul Martin',
+      telephone: '06 12 34 56 78',
+      courriel: 'paul.martin@example.org',
+      objet: 'Lampadaire en panne rue Haute',
+      service,
+      suite: 'a-traiter',
+      notes: 'Appelle tous les soirs depuis une semaine.',
+    });
+    assert.equal(open.statusCode, 303);
+    const reference = /\/agent\/demandes\/([^?]+)\?fait=contact/.exec(String(open.headers.location))![1]!;
+    const row = (
+      await ctx.database.ownerQuery(
+        `select r.channel, r.status, r.closed_at, r.applicant_phone, r.assigned_agent_id, d.slug
+           from requests r join demarches d on d.id = r.demarche_id where r.reference = $1`,
+        [reference],
+      )
+    ).rows[0]!;
+    assert.deepEqual(
+      { ...row, closed_at: row.closed_at === null },
+      {
+        channel: 'telephone',
+        status: 'recue',
+        closed_at: true,
+        applicant_phone: '0612345678',
+        assigned_agent_id: camilleId,
+        slug: 'appel-telephonique',
+      },
+    );
+    const page = await ctx.app.inject({ url: String(open.headers.location), headers: { cookie: camille } });
+    assert.match(page.body, /Le contact est noté/);
+    assert.match(page.body, /Appel téléphonique : Lampadaire en panne rue Haute/);
+    assert.match(page.body, /Appelle tous les soirs depuis une semaine\./);
+    assert.match((await get('/agent/demandes?vue=mes', camille)).body, new RegExp(reference));
+
+    const answered = await send({
+      canal: 'guichet',
+      nom: 'Lina Roux',
+      objet: 'Horaires de la déchetterie',
+      service,
+      suite: 'repondu',
+    });
+    const closedRef = /\/agent\/demandes\/([^?]+)\?/.exec(String(answered.headers.location))![1]!;
+    const closed = (
+      await ctx.database.ownerQuery(`select status, closed_at, channel from requests where reference = $1`, [closedRef])
+    ).rows[0]!;
+    assert.equal(closed.status, 'traitee');
+    assert.ok(closed.closed_at);
+    assert.equal(closed.channel, 'guichet');
+    assert.doesNotMatch((await get('/agent/demandes', camille)).body, new RegExp(closedRef), 'not in the items to do');
+  });
 });

@@ -11,6 +11,27 @@ import { serviceInfo } from './taxonomy.ts';
  */
 export const CONTACT_DEMARCHE_SLUG = 'message-courriel';
 
+/** The channels whose contacts come without a form, each with its contact démarche. */
+export type ContactChannel = 'courriel' | 'telephone' | 'guichet';
+
+const CONTACT_PAGES: Record<ContactChannel, { slug: string; title: string; summary: string }> = {
+  courriel: {
+    slug: CONTACT_DEMARCHE_SLUG,
+    title: 'Message reçu par courriel',
+    summary: 'Un message écrit à l’adresse de la mairie, sans passer par un formulaire.',
+  },
+  telephone: {
+    slug: 'appel-telephonique',
+    title: 'Appel téléphonique',
+    summary: 'Un appel reçu par un agent, noté dans l’espace agents.',
+  },
+  guichet: {
+    slug: 'visite-accueil',
+    title: 'Visite à l’accueil',
+    summary: 'Une personne venue à l’accueil, notée dans l’espace agents.',
+  },
+};
+
 /**
  * The service new messages go to: the reception (« Accueil et citoyenneté »), a standard service
  * of every commune (catalogue/taxonomy.ts). A routing rule per tenant can change it later.
@@ -24,7 +45,15 @@ export const CONTACT_DELAY_DAYS = 15;
 const CONTACT_FORM: FormDefinition = {
   version: 1,
   sections: [
-    { title: 'Message', fields: [{ name: 'objet', type: 'text', label: 'Objet du message', required: false }] },
+    {
+      title: 'Message',
+      fields: [
+        { name: 'objet', type: 'text', label: 'Objet du message', required: false },
+        // Phone calls and counter visits: what the agent did, and to whom the person was sent.
+        { name: 'suite', type: 'text', label: 'Suite donnée', required: false },
+        { name: 'partenaire', type: 'text', label: 'Orienté vers', required: false },
+      ],
+    },
   ],
 };
 
@@ -35,9 +64,14 @@ export interface ContactDemarche {
   delayDays: number;
 }
 
-/** The tenant's contact démarche, created (with the reception service) if it is missing. */
-export async function ensureContactDemarche(trx: Tx, tenantId: string): Promise<ContactDemarche> {
-  const existing = await findContactDemarche(trx);
+/** The tenant's contact démarche of a channel, created (with the reception service) if it is missing. */
+export async function ensureContactDemarche(
+  trx: Tx,
+  tenantId: string,
+  channel: ContactChannel = 'courriel',
+): Promise<ContactDemarche> {
+  const page = CONTACT_PAGES[channel];
+  const existing = await findContactDemarche(trx, page.slug);
   if (existing) return existing;
   const info = serviceInfo(RECEPTION_SERVICE_SLUG);
   await trx
@@ -61,30 +95,30 @@ export async function ensureContactDemarche(trx: Tx, tenantId: string): Promise<
     .values({
       tenant_id: tenantId,
       service_id: service.id,
-      slug: CONTACT_DEMARCHE_SLUG,
+      slug: page.slug,
       kind: 'contact',
       audience: 'internal',
-      title: 'Message reçu par courriel',
-      summary: 'Un message écrit à l’adresse de la mairie, sans passer par un formulaire.',
+      title: page.title,
+      summary: page.summary,
       sections: JSON.stringify({}),
       delay_days: CONTACT_DELAY_DAYS,
-      channels: ['courriel'],
+      channels: [channel],
       form: JSON.stringify(CONTACT_FORM),
-      retention_months: retentionMonthsFor(CONTACT_DEMARCHE_SLUG),
+      retention_months: retentionMonthsFor(page.slug),
       search_text: '',
     })
     .onConflict((oc) => oc.columns(['tenant_id', 'slug']).doNothing())
     .execute();
-  const created = await findContactDemarche(trx);
-  if (!created) throw new Error(`the slug ${CONTACT_DEMARCHE_SLUG} is taken by another page`);
+  const created = await findContactDemarche(trx, page.slug);
+  if (!created) throw new Error(`the slug ${page.slug} is taken by another page`);
   return created;
 }
 
-async function findContactDemarche(trx: Tx): Promise<ContactDemarche | null> {
+async function findContactDemarche(trx: Tx, slug: string): Promise<ContactDemarche | null> {
   const row = await trx
     .selectFrom('demarches')
     .select(['id', 'service_id', 'title', 'delay_days'])
-    .where('slug', '=', CONTACT_DEMARCHE_SLUG)
+    .where('slug', '=', slug)
     .where('kind', '=', 'contact')
     .executeTakeFirst();
   return row

@@ -4,15 +4,9 @@ import { loopToken, messageIdDomain, queueMail } from '../../platform/mail.ts';
 import { tenantBaseUrl } from '../../platform/web/public-url.ts';
 import { ensureContactDemarche } from '../catalogue/contact-demarche.ts';
 import { checkUploadedFile, storedFilename } from '../requests/file-check.ts';
-import {
-  generateReference,
-  generateTrackingSecret,
-  hashTrackingSecret,
-  normalizeReference,
-} from '../requests/reference.ts';
+import { normalizeReference } from '../requests/reference.ts';
 import { insertDocument } from '../requests/repository.ts';
-import { sealTrackingSecret } from '../requests/tracking-seal.ts';
-import { addWorkingDays, departementOfInsee, DEFAULT_TIME_ZONE, localDateAndHour } from '../requests/working-days.ts';
+import { openItem } from '../requests/open-item.ts';
 import { loadTenant } from '../tenants/resolve-tenant.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { acknowledgementMail } from './acknowledgement-mail.ts';
@@ -25,7 +19,6 @@ import {
   findOutboxMail,
   insertFailedAddress,
   insertInboundMail,
-  insertItem,
   insertItemEvent,
   listTenantHosts,
   resolveInboundAddress,
@@ -329,42 +322,27 @@ async function createItem(
   now: Date,
 ): Promise<CreatedItem> {
   const demarche = await ensureContactDemarche(trx, tenant.id);
-  const dueOn = addWorkingDays(now, demarche.delayDays, { departement: departementOfInsee(tenant.inseeCode) });
-  const secret = generateTrackingSecret();
-  const year = Number(localDateAndHour(now, DEFAULT_TIME_ZONE).date.slice(0, 4));
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const reference = generateReference(tenant.referencePrefix, year);
-    const id = await insertItem(trx, {
-      tenantId: tenant.id,
-      reference,
-      demarcheId: demarche.id,
-      serviceId: demarche.serviceId,
-      data: { objet: message.subject || '(sans objet)', ...(fromAddress ? { applicant_email: fromAddress } : {}) },
-      applicantName: message.fromName,
-      applicantEmail: fromAddress,
-      trackingSecretHash: hashTrackingSecret(secret),
-      trackingSecretSealed: sealTrackingSecret(
-        services.config.sessionSecret,
-        { tenantId: tenant.id, reference },
-        secret,
-      ),
-      dueOn,
-      at: now,
-    });
-    if (!id) continue;
-    const eventId = await insertItemEvent(trx, {
-      tenantId: tenant.id,
-      requestId: id,
-      kind: 'email_received',
-      body: eventBody(message),
-      authorKind: 'citizen',
-      visibleToCitizen: true,
-    });
-    const refused = await storeAttachments(services, trx, tenant.id, id, eventId, message);
-    await noteRefusedAttachments(trx, tenant.id, id, refused);
-    return { id, eventId, reference, secret, dueOn, delayDays: demarche.delayDays };
-  }
-  throw new Error('no free reference after 5 draws');
+  const { id, reference, secret, dueOn } = await openItem(trx, {
+    tenant,
+    sessionSecret: services.config.sessionSecret,
+    demarche,
+    serviceId: demarche.serviceId,
+    channel: 'courriel',
+    data: { objet: message.subject || '(sans objet)', ...(fromAddress ? { applicant_email: fromAddress } : {}) },
+    applicant: { name: message.fromName, email: fromAddress, phone: null },
+    now,
+  });
+  const eventId = await insertItemEvent(trx, {
+    tenantId: tenant.id,
+    requestId: id,
+    kind: 'email_received',
+    body: eventBody(message),
+    authorKind: 'citizen',
+    visibleToCitizen: true,
+  });
+  const refused = await storeAttachments(services, trx, tenant.id, id, eventId, message);
+  await noteRefusedAttachments(trx, tenant.id, id, refused);
+  return { id, eventId, reference, secret, dueOn, delayDays: demarche.delayDays };
 }
 
 /**

@@ -96,48 +96,6 @@ export async function insertFailedAddress(
     .execute();
 }
 
-/** A new item: the request, without a timeline yet. Null when the reference is taken. */
-export async function insertItem(
-  trx: Tx,
-  row: {
-    tenantId: string;
-    reference: string;
-    demarcheId: string;
-    serviceId: string;
-    data: Record<string, unknown>;
-    applicantName: string | null;
-    applicantEmail: string | null;
-    trackingSecretHash: string;
-    trackingSecretSealed: string;
-    dueOn: string;
-    at: Date;
-  },
-): Promise<string | null> {
-  const r = await trx
-    .insertInto('requests')
-    .values({
-      tenant_id: row.tenantId,
-      reference: row.reference,
-      demarche_id: row.demarcheId,
-      service_id: row.serviceId,
-      channel: 'courriel',
-      data: JSON.stringify(row.data),
-      applicant_name: row.applicantName,
-      applicant_email: row.applicantEmail,
-      applicant_phone: null,
-      tracking_secret_hash: row.trackingSecretHash,
-      tracking_secret_sealed: row.trackingSecretSealed,
-      due_on: row.dueOn,
-      submitted_at: row.at,
-      updated_at: row.at,
-      closed_at: null,
-    })
-    .onConflict((oc) => oc.columns(['tenant_id', 'reference']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return r?.id ?? null;
-}
-
 export async function insertItemEvent(
   trx: Tx,
   event: {

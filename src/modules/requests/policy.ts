@@ -27,7 +27,7 @@ function staffOnItsServices(actor: Actor, request: RequestResource): boolean {
  * - Nobody else: not another tenant's staff, not another citizen, not the platform operator.
  *   Anonymous tracking by reference and code is a capability checked by the use case itself.
  */
-export const requestRules: Rules<RequestAction | 'view_as_citizen' | 'list_requests'> = {
+export const requestRules: Rules<RequestAction | 'view_as_citizen' | 'list_requests' | 'record_contact'> = {
   view: staffOnItsServices,
   download_document: staffOnItsServices,
   change_status: staffOnItsServices,
@@ -46,6 +46,8 @@ export const requestRules: Rules<RequestAction | 'view_as_citizen' | 'list_reque
     request.citizenId !== null && isAccountOwner(actor, request.tenantId, request.citizenId),
   // Any agent of the tenant has a request list; what it lists is `requestScope`.
   list_requests: (actor, tenant) => isStaffOf(actor, tenant.tenantId),
+  // Any agent takes calls and visits, and notes them for one of their services.
+  record_contact: (actor, tenant) => isStaffOf(actor, tenant.tenantId),
 };
 
 /** The services whose requests a list shows this agent: null means every service (admins). */

@@ -59,6 +59,7 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
   const filtered = input.status !== null || input.serviceId !== null;
   const main = html`<h1>Demandes</h1>
     ${input.isAdmin ? adminNav(ctx) : ''} ${agentSearchBox(ctx, '')}
+    <p><a class="button secondary" href="${url(ctx, '/agent/contacts/nouveau')}">Noter un appel ou une visite</a></p>
     <nav aria-label="Vues de la boîte de réception">
       <ul class="inbox-views">
         ${INBOX_VIEWS.map(

@@ -1,0 +1,118 @@
+import { attr, html, type SafeHtml } from '../../../platform/html.ts';
+import type { FieldError } from '../../../platform/web/form.ts';
+import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
+import { CONTACT_CHANNELS, CONTACT_OUTCOMES } from '../../requests/record-contact.ts';
+
+export type ContactValues = Record<
+  'canal' | 'nom' | 'telephone' | 'courriel' | 'objet' | 'service' | 'suite' | 'partenaire' | 'notes',
+  string
+>;
+
+/** The first radio of a group: where the error summary sends the reader. */
+const ANCHORS: Record<string, string> = { canal: 'canal-telephone', suite: 'suite-repondu' };
+
+function message(errors: FieldError[], field: string): SafeHtml | '' {
+  const e = errors.find((x) => x.field === field);
+  return e ? html`<span class="error-message" id="${field}-error">${e.message}</span>` : '';
+}
+
+/**
+ * « Noter un appel ou une visite »: who, what, what came of it, in one screen the agent fills
+ * while on the phone, with the keyboard alone (radios and fields in reading order, no script).
+ */
+export function contactPage(
+  ctx: PageContext,
+  input: { values: ContactValues; errors: FieldError[]; services: { id: string; name: string }[] },
+): SafeHtml {
+  const v = input.values;
+  const invalid = (field: string) => input.errors.some((e) => e.field === field);
+  const described = (field: string, hint?: string) =>
+    html`aria-describedby="${[hint, invalid(field) ? `${field}-error` : null].filter(Boolean).join(' ')}"${
+      invalid(field) ? html` aria-invalid="true"` : ''
+    }`;
+  const text = (
+    field: keyof ContactValues,
+    label: string,
+    options: { type?: string; hint?: string; autocomplete?: string } = {},
+  ) =>
+    html`<div class="field${invalid(field) ? ' field-error' : ''}">
+      <label for="${field}">${label}</label>
+      ${options.hint ? html`<span class="hint" id="${field}-hint">${options.hint}</span>` : ''}
+      ${message(input.errors, field)}
+      <input
+        type="${options.type ?? 'text'}"
+        id="${field}"
+        name="${field}"
+        value="${v[field]}"
+        autocomplete="${options.autocomplete ?? 'off'}"
+        ${described(field, options.hint ? `${field}-hint` : undefined)}
+      />
+    </div>`;
+  const main = html`<h1>Noter un appel ou une visite</h1>
+    ${errorSummary(input.errors.map((e) => ({ ...e, field: ANCHORS[e.field] ?? e.field })))}
+    <p>La personne est suivie comme pour une démarche en ligne : un numéro, une échéance, l’historique.</p>
+    <form method="post" action="${url(ctx, '/agent/contacts/nouveau')}" novalidate>
+      ${csrfField(ctx)}
+      <fieldset class="field${invalid('canal') ? ' field-error' : ''}">
+        <legend>Comment la personne vous a-t-elle contacté ?</legend>
+        ${message(input.errors, 'canal')}
+        ${Object.entries(CONTACT_CHANNELS).map(
+          ([key, label]) =>
+            html`<div class="choice">
+              <input type="radio" id="canal-${key}" name="canal" value="${key}" ${attr('checked', v.canal === key)} />
+              <label for="canal-${key}">${label}</label>
+            </div>`,
+        )}
+      </fieldset>
+      ${text('nom', 'Nom et prénom de la personne', { autocomplete: 'off' })}
+      ${text('telephone', 'Téléphone (facultatif)', { type: 'tel', hint: 'Par exemple 06 12 34 56 78.' })}
+      ${text('courriel', 'Adresse électronique (facultatif)', {
+        type: 'email',
+        hint: 'Pour lui écrire la suite de sa demande.',
+      })}
+      ${text('objet', 'Objet de sa demande', { hint: 'En quelques mots, par exemple « Horaires de la déchetterie ».' })}
+      ${
+        input.services.length > 1
+          ? html`<div class="field${invalid('service') ? ' field-error' : ''}">
+              <label for="service">Service concerné</label>
+              ${message(input.errors, 'service')}
+              <select id="service" name="service" ${described('service')}>
+                ${input.services.map(
+                  (s) => html`<option value="${s.id}" ${attr('selected', v.service === s.id)}>${s.name}</option>`,
+                )}
+              </select>
+            </div>`
+          : html`<input type="hidden" name="service" value="${input.services[0]?.id ?? ''}" />`
+      }
+      <fieldset class="field${invalid('suite') ? ' field-error' : ''}">
+        <legend>Suite donnée</legend>
+        ${message(input.errors, 'suite')}
+        ${Object.entries(CONTACT_OUTCOMES).map(
+          ([key, label]) =>
+            html`<div class="choice">
+              <input type="radio" id="suite-${key}" name="suite" value="${key}" ${attr('checked', v.suite === key)} />
+              <label for="suite-${key}">${label}</label>
+            </div>`,
+        )}
+      </fieldset>
+      ${text('partenaire', 'Orienté vers (si vous avez orienté la personne)', {
+        hint: 'Par exemple « France services de Villebelle » ou « CAF ».',
+      })}
+      <div class="field${invalid('notes') ? ' field-error' : ''}">
+        <label for="notes">Ce qui a été dit (facultatif)</label>
+        <span class="hint" id="notes-hint">Note interne : seuls les agents la lisent.</span>
+        ${message(input.errors, 'notes')}
+        <textarea id="notes" name="notes" rows="4" ${described('notes', 'notes-hint')}>
+${v.notes}</textarea
+        >
+      </div>
+      <button type="submit" class="button">Enregistrer</button>
+    </form>`;
+  return layout(ctx, {
+    title: 'Noter un appel ou une visite',
+    errors: input.errors,
+    main,
+    area: 'agent',
+    breadcrumbs: [{ label: 'Demandes', href: '/agent/demandes' }, { label: 'Noter un appel ou une visite' }],
+  });
+}

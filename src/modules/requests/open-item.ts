@@ -1,0 +1,68 @@
+import type { RequestStatus } from '../../db/schema.ts';
+import type { Tx } from '../../db/tenant-scope.ts';
+import type { Tenant } from '../tenants/tenant.ts';
+import { generateReference, generateTrackingSecret, hashTrackingSecret } from './reference.ts';
+import { sealTrackingSecret } from './tracking-seal.ts';
+import { addWorkingDays, departementOfInsee, DEFAULT_TIME_ZONE, localDateAndHour } from './working-days.ts';
+
+/**
+ * A new item of the inbox that did not come through a démarche's form (an email, a phone call, a
+ * counter visit): a request with its own reference and tracking code, due in the démarche's
+ * working days. Draws another reference when one is taken. The caller writes its first event.
+ */
+export async function openItem(
+  trx: Tx,
+  input: {
+    tenant: Pick<Tenant, 'id' | 'inseeCode' | 'referencePrefix'>;
+    sessionSecret: string;
+    demarche: { id: string; delayDays: number };
+    serviceId: string;
+    channel: string;
+    data: Record<string, unknown>;
+    applicant: { name: string | null; email: string | null; phone: string | null };
+    now: Date;
+    /** Defaults: received, open, nobody in charge. */
+    status?: RequestStatus;
+    closed?: boolean;
+    assignedAgentId?: string | null;
+  },
+): Promise<{ id: string; reference: string; secret: string; dueOn: string }> {
+  const dueOn = addWorkingDays(input.now, input.demarche.delayDays, {
+    departement: departementOfInsee(input.tenant.inseeCode),
+  });
+  const secret = generateTrackingSecret();
+  const year = Number(localDateAndHour(input.now, DEFAULT_TIME_ZONE).date.slice(0, 4));
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const reference = generateReference(input.tenant.referencePrefix, year);
+    const row = await trx
+      .insertInto('requests')
+      .values({
+        tenant_id: input.tenant.id,
+        reference,
+        demarche_id: input.demarche.id,
+        service_id: input.serviceId,
+        channel: input.channel,
+        status: input.status ?? 'recue',
+        data: JSON.stringify(input.data),
+        applicant_name: input.applicant.name,
+        applicant_email: input.applicant.email,
+        applicant_phone: input.applicant.phone,
+        tracking_secret_hash: hashTrackingSecret(secret),
+        tracking_secret_sealed: sealTrackingSecret(
+          input.sessionSecret,
+          { tenantId: input.tenant.id, reference },
+          secret,
+        ),
+        due_on: dueOn,
+        submitted_at: input.now,
+        updated_at: input.now,
+        closed_at: input.closed ? input.now : null,
+        assigned_agent_id: input.assignedAgentId ?? null,
+      })
+      .onConflict((oc) => oc.columns(['tenant_id', 'reference']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (row) return { id: row.id, reference, secret, dueOn };
+  }
+  throw new Error('no free reference after 5 draws');
+}

@@ -1,0 +1,105 @@
+import type { Tx } from '../../db/tenant-scope.ts';
+import type { FormResult, FieldError } from '../../platform/web/form.ts';
+import { ensureContactDemarche } from '../catalogue/contact-demarche.ts';
+import type { Tenant } from '../tenants/tenant.ts';
+import { openItem } from './open-item.ts';
+
+/** What came of a phone call or a counter visit. */
+export const CONTACT_OUTCOMES = {
+  repondu: 'Répondu sur le moment',
+  'a-traiter': 'Demande à traiter',
+  'rendez-vous': 'Rendez-vous à fixer',
+  oriente: 'Orienté vers un partenaire',
+} as const;
+export type ContactOutcome = keyof typeof CONTACT_OUTCOMES;
+
+export const CONTACT_CHANNELS = { telephone: 'Appel téléphonique', guichet: 'Visite à l’accueil' } as const;
+export type ContactChannelChoice = keyof typeof CONTACT_CHANNELS;
+
+export interface RecordContactInput {
+  tenant: Pick<Tenant, 'id' | 'inseeCode' | 'referencePrefix'>;
+  sessionSecret: string;
+  agent: { id: string; name: string };
+  /** The services this agent works for (null: all of them, an administrator). */
+  agentServiceIds: string[] | null;
+  channel: ContactChannelChoice;
+  name: string;
+  phone: string | null;
+  email: string | null;
+  subject: string;
+  serviceId: string;
+  outcome: ContactOutcome;
+  partner: string;
+  notes: string;
+  now: Date;
+}
+
+/**
+ * A phone call or a counter visit, noted by the agent who took it: an item of the inbox on the
+ * channel's contact démarche, so that the person's request is followed like any other. Answered on
+ * the spot or referred to a partner: the item is closed at once (it still counts, and is found).
+ * To be dealt with, or an appointment to set: it stays open, in the hands of the agent who took the
+ * call. What was said goes in an internal note.
+ */
+export async function recordContact(trx: Tx, input: RecordContactInput): Promise<FormResult<{ reference: string }>> {
+  const errors: FieldError[] = [];
+  const services = await trx.selectFrom('services').select(['id']).execute();
+  const allowed = services.some(
+    (s) => s.id === input.serviceId && (input.agentServiceIds === null || input.agentServiceIds.includes(s.id)),
+  );
+  if (!allowed) errors.push({ field: 'service', message: 'Choisissez un de vos services.' });
+  if (input.outcome === 'oriente' && input.partner.trim() === '') {
+    errors.push({ field: 'partenaire', message: 'Indiquez vers qui vous avez orienté la personne.' });
+  }
+  if (errors.length > 0) return { ok: false, errors };
+
+  const closed = input.outcome === 'repondu' || input.outcome === 'oriente';
+  const demarche = await ensureContactDemarche(trx, input.tenant.id, input.channel);
+  const item = await openItem(trx, {
+    tenant: input.tenant,
+    sessionSecret: input.sessionSecret,
+    demarche,
+    serviceId: input.serviceId,
+    channel: input.channel,
+    data: {
+      objet: input.subject,
+      suite: CONTACT_OUTCOMES[input.outcome],
+      ...(input.outcome === 'oriente' ? { partenaire: input.partner.trim() } : {}),
+    },
+    applicant: { name: input.name, email: input.email, phone: input.phone },
+    now: input.now,
+    status: closed ? 'traitee' : input.outcome === 'rendez-vous' ? 'en_cours' : 'recue',
+    closed,
+    assignedAgentId: closed ? null : input.agent.id,
+  });
+  // One millisecond apart: the timeline shows them in this order.
+  let order = 0;
+  const event = (kind: 'submitted' | 'internal_note' | 'status_changed', body: string, visible: boolean) =>
+    trx
+      .insertInto('request_events')
+      .values({
+        tenant_id: input.tenant.id,
+        request_id: item.id,
+        kind,
+        status_from: kind === 'status_changed' ? 'recue' : null,
+        status_to: kind === 'submitted' ? 'recue' : kind === 'status_changed' ? 'traitee' : null,
+        body,
+        author_kind: 'agent',
+        author_agent_id: input.agent.id,
+        visible_to_citizen: visible,
+        created_at: new Date(input.now.getTime() + order++),
+      })
+      .execute();
+  await event('submitted', `${CONTACT_CHANNELS[input.channel]} : ${input.subject}`, true);
+  if (input.notes.trim()) await event('internal_note', input.notes.trim(), false);
+  if (closed) {
+    await event(
+      'status_changed',
+      input.outcome === 'oriente'
+        ? `Vous avez été orienté vers ${input.partner.trim()}.`
+        : 'Votre question a reçu une réponse lors de votre contact avec la mairie.',
+      true,
+    );
+  }
+  return { ok: true, value: { reference: item.reference } };
+}
