@@ -59,4 +59,43 @@ describe('agent search in a browser', { timeout: 240_000 }, () => {
     await page.locator('.error-summary').waitFor();
     await s.assertAccessible('query too short');
   });
+
+  test('the same agent notes a phone call, answers without changing the status, and sees the views', async () => {
+    const { page } = s;
+    await s.goto('/agent/demandes');
+    await Promise.all([
+      page.waitForURL(/\/agent\/contacts\/nouveau/),
+      page.getByRole('link', { name: 'Noter un appel ou une visite' }).click(),
+    ]);
+    await s.assertAccessible('noting a call');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.locator('.error-summary').waitFor();
+    await s.assertAccessible('noting a call, with errors');
+    await page.getByLabel('Appel téléphonique').check();
+    await page.getByLabel('Nom et prénom de la personne').fill('Odile Marchand');
+    await page.getByLabel('Téléphone (facultatif)').fill('06 98 76 54 32');
+    await page.getByLabel('Objet de sa demande').fill('Nid-de-poule devant le 12 rue des Écoles');
+    await page.getByLabel('Demande à traiter').check();
+    await Promise.all([page.waitForURL(/\?fait=contact/), page.getByRole('button', { name: 'Enregistrer' }).click()]);
+    assert.match(await page.locator('main').innerText(), /Le contact est noté/);
+    await s.assertAccessible('the call noted, as an item');
+
+    await page.getByLabel('Votre réponse').fill('Bonjour, une équipe passera cette semaine.');
+    await Promise.all([
+      page.waitForURL(/\?fait=reponse/),
+      page.getByRole('button', { name: 'Envoyer la réponse' }).click(),
+    ]);
+    const main = await page.locator('main').innerText();
+    assert.match(main, /Le statut n’a pas changé/);
+    assert.match(main, /Bonjour, une équipe passera cette semaine\./);
+    await page.locator('summary', { hasText: 'Transférer à un autre service' }).click();
+    await s.assertAccessible('a request page, transfer opened');
+
+    await s.goto('/agent/demandes?vue=mes');
+    assert.match(await page.locator('main').innerText(), /Mes demandes \(\d+\)/);
+    await s.assertAccessible('my items');
+    await page.setViewportSize({ width: 375, height: 800 });
+    await s.assertAccessible('my items on a phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
 });
