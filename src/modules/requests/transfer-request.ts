@@ -8,6 +8,8 @@ import { staleRevision } from './revision.ts';
 
 export const TRANSFER_REASON_MAX = 1000;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * Sends an item to another service of the commune, with the reason: it leaves the hands of whoever
  * had it (nobody has it in the new service yet), keeps its due date (the citizen was promised a
@@ -56,11 +58,10 @@ export async function transferRequest(
   if (input.revision !== null && request.revision !== input.revision) {
     return { ok: false, errors: [staleRevision('service')] };
   }
-  const target = await trx
-    .selectFrom('services')
-    .select(['id', 'name'])
-    .where('id', '=', input.serviceId)
-    .executeTakeFirst();
+  // Anything but a service id is a service that does not exist (the column is a uuid).
+  const target = UUID.test(input.serviceId)
+    ? await trx.selectFrom('services').select(['id', 'name']).where('id', '=', input.serviceId).executeTakeFirst()
+    : undefined;
   if (!target)
     return { ok: false, errors: [{ field: 'service', message: 'Choisissez le service qui doit traiter la demande.' }] };
   if (target.id === request.service_id) {
