@@ -58,6 +58,31 @@ function fieldError(errors: FieldError[], field: string): FieldError | undefined
   return errors.find((e) => e.field === field);
 }
 
+/** A textarea with its label, hint and error, as every text of this page's forms. */
+function textareaField(field: {
+  name: string;
+  label: string;
+  hint: SafeHtml | string;
+  error: FieldError | undefined;
+  value: string;
+  rows: number;
+}): SafeHtml {
+  const { name, error } = field;
+  return html`<div class="field${error ? ' field-error' : ''}">
+    <label for="${name}">${field.label}</label>
+    <span class="hint" id="${name}-hint">${field.hint}</span>
+    ${error ? html`<span class="error-message" id="${name}-error">${error.message}</span>` : ''}
+    <textarea
+      id="${name}"
+      name="${name}"
+      rows="${field.rows}"
+      aria-describedby="${name}-hint${error ? ` ${name}-error` : ''}"
+      ${error ? html`aria-invalid="true"` : ''}
+    >
+${field.value}</textarea>
+  </div>`;
+}
+
 function statusForm(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
   const r = input.request;
   const next = TRANSITIONS[r.status];
@@ -81,22 +106,14 @@ function statusForm(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
         )}
       </select>
     </div>
-    <div class="field${messageError ? ' field-error' : ''}">
-      <label for="message">Message à l'usager</label>
-      <span class="hint" id="message-hint"
-        >L'usager reçoit ce message par courriel. Il est obligatoire si vous refusez la demande ou si vous attendez
-        quelque chose de l'usager. ${formatCharactersFr(MESSAGE_MAX_LENGTH)} au maximum.</span
-      >
-      ${messageError ? html`<span class="error-message" id="message-error">${messageError.message}</span>` : ''}
-      <textarea
-        id="message"
-        name="message"
-        rows="5"
-        aria-describedby="message-hint${messageError ? ' message-error' : ''}"
-        ${messageError ? html`aria-invalid="true"` : ''}
-      >
-${values.message ?? ''}</textarea>
-    </div>
+    ${textareaField({
+      name: 'message',
+      label: "Message à l'usager",
+      hint: `L'usager reçoit ce message par courriel. Il est obligatoire si vous refusez la demande ou si vous attendez quelque chose de l'usager. ${formatCharactersFr(MESSAGE_MAX_LENGTH)} au maximum.`,
+      error: messageError,
+      value: values.message ?? '',
+      rows: 5,
+    })}
     <button type="submit" class="button">Changer le statut</button>
   </form>`;
 }
@@ -232,19 +249,14 @@ function transferForm(ctx: PageContext, input: RequestDetailPageInput): SafeHtml
         )}
       </select>
     </div>
-    <div class="field${reasonError ? ' field-error' : ''}">
-      <label for="motif">Motif du transfert</label>
-      <span class="hint" id="motif-hint">Les agents de l’autre service le lisent. L’usager ne le voit pas.</span>
-      ${reasonError ? html`<span class="error-message" id="motif-error">${reasonError.message}</span>` : ''}
-      <textarea
-        id="motif"
-        name="motif"
-        rows="3"
-        aria-describedby="motif-hint${reasonError ? ' motif-error' : ''}"
-        ${reasonError ? html`aria-invalid="true"` : ''}
-      >
-${values.motif ?? ''}</textarea>
-    </div>
+    ${textareaField({
+      name: 'motif',
+      label: 'Motif du transfert',
+      hint: 'Les agents de l’autre service le lisent. L’usager ne le voit pas.',
+      error: reasonError,
+      value: values.motif ?? '',
+      rows: 3,
+    })}
     <button type="submit" class="button secondary">Transférer</button>
   </form>`;
 }
@@ -258,22 +270,14 @@ function noteForm(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
     action="${url(ctx, `/agent/demandes/${encodeURIComponent(input.request.reference)}/notes`)}"
   >
     ${csrfField(ctx)}
-    <div class="field${noteError ? ' field-error' : ''}">
-      <label for="note">Note interne</label>
-      <span class="hint" id="note-hint"
-        >Seuls les agents voient cette note. L'usager ne la reçoit pas. Pour prévenir un collègue, écrivez @ suivi de
-        son prénom ou du début de son adresse électronique (@camille.voirie) : il reçoit un courriel.</span
-      >
-      ${noteError ? html`<span class="error-message" id="note-error">${noteError.message}</span>` : ''}
-      <textarea
-        id="note"
-        name="note"
-        rows="4"
-        aria-describedby="note-hint${noteError ? ' note-error' : ''}"
-        ${noteError ? html`aria-invalid="true"` : ''}
-      >
-${values.note ?? ''}</textarea>
-    </div>
+    ${textareaField({
+      name: 'note',
+      label: 'Note interne',
+      hint: "Seuls les agents voient cette note. L'usager ne la reçoit pas. Pour prévenir un collègue, écrivez @ suivi de son prénom ou du début de son adresse électronique (@camille.voirie) : il reçoit un courriel.",
+      error: noteError,
+      value: values.note ?? '',
+      rows: 4,
+    })}
     <button type="submit" class="button secondary">Ajouter la note</button>
   </form>`;
 }
