@@ -19,7 +19,19 @@ export type RequestEventKind =
   /** The due date moved by the time the item waited for the citizen (agents only). */
   | 'deadline_extended'
   /** Sent to another service, with the reason (agents only). */
-  | 'transferred';
+  | 'transferred'
+  /** Sent to a service by a routing rule (agents only). */
+  | 'routed'
+  /** Raised to the service's supervisors, with the reason (agents only). */
+  | 'escalated'
+  /** Tags added or removed (agents only). */
+  | 'tags_changed'
+  /** A text message sent to the citizen. */
+  | 'sms_sent'
+  /** Filed by an agent for the citizen (phone, counter). */
+  | 'filed_on_behalf'
+  /** The item moved to another citizen record (merge, undo, correction; agents only). */
+  | 'person_changed';
 
 export interface TenantContact {
   address?: string;
@@ -231,6 +243,8 @@ export interface RequestsTable {
   waiting_since: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** The request's words for the agents' search, kept by a trigger (migration 20261203123000). */
   search_vector: ColumnType<string | null, never, never>;
+  /** The citizen record the item concerns (people); null: nobody known, or anonymised. */
+  person_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** When each agent last opened each item: what makes an item unread for them. */
@@ -349,6 +363,31 @@ export interface CitizensTable {
   last_login_at: Date | null;
 }
 
+/** A citizen record (fiche usager): one person, with or without an account (migration 20261203129000). */
+export interface PeopleTable {
+  tenant_id: string;
+  id: Generated<string>;
+  given_name: string | null;
+  family_name: string | null;
+  display_name: Generated<string>;
+  /** 'YYYY-MM-DD' */
+  birthdate: ColumnType<string | null, string | null | undefined, string | null>;
+  email: string | null;
+  phone: string | null;
+  postal_address: Generated<string>;
+  preferred_channel: ColumnType<PreferredChannel | null, PreferredChannel | null | undefined, PreferredChannel | null>;
+  language: Generated<string>;
+  accessibility_needs: Generated<string>;
+  citizen_id: ColumnType<string | null, string | null | undefined, string | null>;
+  identity_source: ColumnType<'franceconnect' | null, 'franceconnect' | null | undefined, 'franceconnect' | null>;
+  identity_verified_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  merged_into_id: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export type PreferredChannel = 'email' | 'telephone' | 'sms' | 'courrier' | 'guichet';
+
 export interface CitizenSessionsTable {
   tenant_id: string;
   id: string;
@@ -387,6 +426,7 @@ export interface ReplyTemplatesTable {
 
 export interface Database {
   citizens: CitizensTable;
+  people: PeopleTable;
   citizen_sessions: CitizenSessionsTable;
   citizen_tokens: CitizenTokensTable;
   tenants: TenantsTable;
