@@ -283,6 +283,8 @@ export interface RequestDocumentsTable {
   sha256: string;
   content: Buffer;
   created_at: Generated<Date>;
+  /** The agent who attached it to a reply; null: the citizen's (a form, a message, an email). */
+  author_agent_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface MailOutboxTable {
@@ -307,6 +309,28 @@ export interface MailOutboxTable {
   reply_to: Generated<string | null>;
   /** Extra headers: Auto-Submitted, In-Reply-To, References. */
   headers: ColumnType<Record<string, string>, string | undefined, string>;
+  /** Documents of the item (request_documents) attached to the mail, read when it is sent. */
+  attachment_ids: ColumnType<string[], string[] | undefined, string[]>;
+}
+
+/** A text message about an item, sent by the job queue (platform/sms/outbox.ts). */
+export interface SmsMessagesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  request_id: string | null;
+  /** E.164. */
+  to_number: string;
+  text_body: string;
+  encoding: 'gsm7' | 'ucs2';
+  segments: number;
+  purpose: 'reply' | 'status';
+  status: Generated<'pending' | 'sent' | 'failed'>;
+  provider: string | null;
+  provider_message_id: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  sent_at: Date | null;
 }
 
 export interface InboundMailsTable {
@@ -445,6 +469,7 @@ export interface Database {
   deadline_breaches: DeadlineBreachesTable;
   request_documents: RequestDocumentsTable;
   mail_outbox: MailOutboxTable;
+  sms_messages: SmsMessagesTable;
   inbound_mails: InboundMailsTable;
   mail_failed_addresses: MailFailedAddressesTable;
   consents: ConsentsTable;

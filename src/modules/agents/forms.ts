@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RequestStatus } from '../../db/schema.ts';
 import { MESSAGE_MAX_LENGTH } from '../requests/change-request-status.ts';
 import { TRANSFER_REASON_MAX } from '../requests/transfer-request.ts';
-import { choice, email, hidden, text } from '../../platform/web/form.ts';
+import { checkbox, choice, email, hidden, text } from '../../platform/web/form.ts';
 import { formatCharactersFr } from '../../platform/format.ts';
 
 /**
@@ -140,6 +140,8 @@ export const replyForm = z.object({
     trim: false,
     tooLong: `La réponse est trop longue : ${formatCharactersFr(MESSAGE_MAX_LENGTH)} au maximum.`,
   }),
+  /** « Prévenir aussi par SMS ». */
+  sms: checkbox(),
   revision: revision(),
 });
 

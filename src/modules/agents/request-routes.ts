@@ -21,7 +21,8 @@ import { transferRequest } from '../requests/transfer-request.ts';
 import { recordContact } from '../requests/record-contact.ts';
 import { contactPage } from './views/contact-page.ts';
 import { assignRequest } from '../requests/assign-request.ts';
-import { replyToCitizen } from '../requests/reply-to-citizen.ts';
+import { REPLY_FILES_FIELD, replyToCitizen } from '../requests/reply-to-citizen.ts';
+import { smsContactOf } from '../requests/sms-notice.ts';
 import { isStale, parseRevision } from '../requests/revision.ts';
 import { listAgentRequests } from './list-agent-requests.ts';
 import { INBOX_VIEWS, type InboxView } from './repository.ts';
@@ -45,6 +46,7 @@ const NOTICES: Record<string, string> = {
   statut: 'Le statut de la demande est changé.',
   note: 'La note interne est ajoutée.',
   reponse: 'Votre réponse est envoyée à l’usager. Le statut n’a pas changé.',
+  'reponse-sms': 'Votre réponse est envoyée à l’usager, prévenu aussi par SMS. Le statut n’a pas changé.',
   agent: 'La prise en charge est enregistrée.',
   contact: 'Le contact est noté. Il a son numéro, comme une demande en ligne.',
 };
@@ -92,6 +94,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         replies: {
           replyTemplates: (await templatesForService(trx, r.service_id)).map((t) => ({ id: t.id, title: t.title })),
           replySignature: await serviceSignature(trx, r.service_id),
+          replySms: await smsContactOf(trx, r.id),
           ...(filled !== null
             ? {
                 chosenTemplateId: templateId,
@@ -331,12 +334,13 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     return reply.redirect(url(request, `/agent/demandes/${encodeURIComponent(reference)}?fait=statut`), 303);
   });
 
-  scope.post('/agent/demandes/:reference/reponse', async (request, reply) => {
+  // The only form of the request page that takes files (multipart): the reply's attachments.
+  scope.post('/agent/demandes/:reference/reponse', { config: { files: { maxFiles: 5 } } }, async (request, reply) => {
     const agent = await requireAgent(request, services);
     const tenant = requireTenant(request);
     const reference = referenceParam(request);
-    const { fields } = readFormBody(request);
-    const values = { reponse: typedValue(fields, 'reponse', 20_000) };
+    const { fields, files } = readFormBody(request);
+    const values = { reponse: typedValue(fields, 'reponse', 20_000), sms: typedValue(fields, 'sms', 10) };
     const again = (errors: FieldError[], status = 400) =>
       renderDetail(request, reply, agent, reference, { form: { kind: 'reponse', errors, values } }, status);
     const form = parseForm(replyForm, fields);
@@ -350,14 +354,18 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         requestId: row.id,
         agentId: agent.id,
         message: form.value.reponse,
+        files: files.filter((f) => f.fieldName === REPLY_FILES_FIELD),
+        sms: form.value.sms,
         revision: parseRevision(form.value.revision),
         baseUrl: requestBaseUrl(services.config, request),
         sessionSecret: services.config.sessionSecret,
+        mailAttachmentsMaxBytes: services.config.mailAttachmentsMaxBytes,
       });
     });
     if (!result.ok) return again(result.errors, isStale(result.errors) ? 409 : 400);
     services.mail.kick();
-    return reply.redirect(url(request, `/agent/demandes/${encodeURIComponent(reference)}?fait=reponse`), 303);
+    const done = result.value.sms ? 'reponse-sms' : 'reponse';
+    return reply.redirect(url(request, `/agent/demandes/${encodeURIComponent(reference)}?fait=${done}`), 303);
   });
 
   scope.post('/agent/demandes/:reference/prise-en-charge', async (request, reply) => {

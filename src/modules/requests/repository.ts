@@ -139,9 +139,11 @@ export async function insertDocument(
     filename: string;
     mimeType: string;
     content: Buffer;
+    /** The agent who attached it to a reply; absent for the citizen's files. */
+    authorAgentId?: string;
   },
-): Promise<void> {
-  await trx
+): Promise<string> {
+  const row = await trx
     .insertInto('request_documents')
     .values({
       tenant_id: doc.tenantId,
@@ -153,8 +155,11 @@ export async function insertDocument(
       size_bytes: doc.content.length,
       sha256: createHash('sha256').update(doc.content).digest('hex'),
       content: doc.content,
+      author_agent_id: doc.authorAgentId ?? null,
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }
 
 /** What a request page shows of a request and its démarche (citizen and agent sides). */

@@ -15,6 +15,7 @@ import {
   formatCharactersFr,
   formatDateFr,
   formatDateTimeFr,
+  formatPhoneFr,
 } from '../../../platform/format.ts';
 
 export interface RequestDetailPageInput {
@@ -49,6 +50,8 @@ export interface RequestDetailPageInput {
   chosenTemplateId?: string;
   /** The service's signature, appended to the reply when it is sent. */
   replySignature?: string;
+  /** Whether the item's citizen can be texted (a mobile number) and chose SMS (requests/sms-notice.ts). */
+  replySms?: { mobile: string | null; chosen: boolean };
   /** Other agents who opened the item lately (the most recent first), and the time now. */
   presence?: { name: string; read_at: Date }[];
   now?: Date;
@@ -151,7 +154,13 @@ function replyForm(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
     ? 'L’usager la reçoit par courriel et la voit sur sa page de suivi.'
     : 'L’usager n’a pas donné d’adresse électronique : il la verra sur sa page de suivi. Pensez à l’appeler si besoin.';
   const signature = input.replySignature?.trim() ?? '';
-  return html`${templateChoice(ctx, input)}<form method="post" action="${url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}/reponse`)}">
+  const filesError = errors.filter((e) => e.field === 'pieces');
+  const sms = input.replySms;
+  return html`${templateChoice(ctx, input)}<form
+    method="post"
+    action="${url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}/reponse`)}"
+    enctype="multipart/form-data"
+  >
     ${csrfField(ctx)}${revisionField(r.revision)}
     <div class="field${error ? ' field-error' : ''}">
       <label for="reponse">Votre réponse</label>
@@ -175,6 +184,45 @@ ${signature}</span>`
 ${typed}</textarea>
       ${readabilityHint(typed, 'reponse-lisibilite')}
     </div>
+    <div class="field${filesError.length ? ' field-error' : ''}">
+      <label for="pieces">Pièces jointes <span class="optional">(facultatif)</span></label>
+      <span class="hint" id="pieces-hint"
+        >PDF, JPEG ou PNG, 5 fichiers au plus. L’usager les télécharge sur sa page de suivi ; ils sont joints au
+        courriel s’ils ne sont pas trop lourds.${errors.length ? ' Si vous aviez choisi des fichiers, ajoutez-les à nouveau.' : ''}</span
+      >
+      ${filesError.map((e) => html`<span class="error-message" id="pieces-error">${e.message}</span>`)}
+      <input
+        type="file"
+        id="pieces"
+        name="pieces"
+        multiple
+        accept="application/pdf,image/jpeg,image/png"
+        aria-describedby="pieces-hint${filesError.length ? ' pieces-error' : ''}"
+        ${filesError.length ? html`aria-invalid="true"` : ''}
+      />
+    </div>
+    ${
+      sms?.mobile && sms.chosen
+        ? html`<p class="hint">L’usager a choisi d’être prévenu par SMS : un SMS lui signale la réponse (sans son contenu).</p>`
+        : sms?.mobile
+          ? html`<div class="field">
+              <div class="choice">
+                <input
+                  type="checkbox"
+                  id="sms"
+                  name="sms"
+                  value="1"
+                  aria-describedby="sms-hint"
+                  ${values.sms ? html`checked` : ''}
+                />
+                <label for="sms">Prévenir aussi par SMS</label>
+              </div>
+              <span class="hint" id="sms-hint"
+                >Un SMS au ${formatPhoneFr(sms.mobile)} signale la réponse et donne le lien de suivi, sans le contenu.</span
+              >
+            </div>`
+          : ''
+    }
     <button type="submit" class="button">Envoyer la réponse</button>
     <button type="submit" class="button secondary" name="action" value="relire">Relire sans envoyer</button>
   </form>`;
