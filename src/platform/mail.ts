@@ -297,7 +297,9 @@ const MAX_REFERENCES = 20;
  * In-Reply-To and References of a mail about a request, so that the recipient's mail client
  * shows one conversation per item: the Message-IDs of the earlier mails Guichet sent to the same
  * address about it, and of the messages that address sent about it (an email item's first
- * message, the citizen's replies), oldest first; In-Reply-To is the latest. Read when the mail is
+ * message, the citizen's replies), oldest first; In-Reply-To is the latest. A message is dated
+ * by the event it made; a mail that names a message as its In-Reply-To (an acknowledgement,
+ * queued in the same transaction, dated by its start) comes after it. Read when the mail is
  * sent, so that every use case that queues a mail about an item gets it without doing anything.
  */
 export async function threadHeaders(
@@ -310,17 +312,24 @@ export async function threadHeaders(
   const rows = await withTenantConnection(db, tenantId, (conn) =>
     sql<{ message_id: string }>`
       select message_id from (
-        select '<' || message_id || '@' || ${domain} || '>' as message_id, created_at as at
-        from mail_outbox
-        where request_id = ${mail.request_id} and lower(to_address) = lower(${mail.to_address})
-          and created_at < ${new Date(mail.created_at)} and id <> ${mail.id}
+        select '<' || o.message_id || '@' || ${domain} || '>' as message_id,
+          greatest(o.created_at, (
+            select e.created_at from inbound_mails m
+            join request_events e on e.tenant_id = m.tenant_id and e.id = m.event_id
+            where m.request_id = o.request_id and m.message_id = o.headers ->> 'In-Reply-To'
+            limit 1)) as at,
+          1 as after_inbound
+        from mail_outbox o
+        where o.request_id = ${mail.request_id} and lower(o.to_address) = lower(${mail.to_address})
+          and o.created_at < ${new Date(mail.created_at)} and o.id <> ${mail.id}
         union all
-        select message_id, received_at as at
-        from inbound_mails
-        where request_id = ${mail.request_id} and lower(from_address) = lower(${mail.to_address})
-          and message_id is not null and event_id is not null
+        select m.message_id, e.created_at as at, 0 as after_inbound
+        from inbound_mails m
+        join request_events e on e.tenant_id = m.tenant_id and e.id = m.event_id
+        where m.request_id = ${mail.request_id} and lower(m.from_address) = lower(${mail.to_address})
+          and m.message_id is not null
       ) thread
-      order by at`.execute(conn),
+      order by at, after_inbound`.execute(conn),
   );
   const ids = [...new Set(rows.rows.map((r) => r.message_id).filter((id) => /^<[^<>\s]+>$/.test(id)))];
   if (ids.length === 0) return {};
