@@ -105,7 +105,10 @@ const schema = z
     SMS_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     SMS_SENDER: z
       .string()
-      .regex(/^([A-Za-z][A-Za-z0-9 ]{1,10}|\+[1-9]\d{7,14})$/, 'doit être un nom de 2 à 11 lettres et chiffres ou un numéro E.164')
+      .regex(
+        /^([A-Za-z][A-Za-z0-9 ]{1,10}|\+[1-9]\d{7,14})$/,
+        'doit être un nom de 2 à 11 lettres et chiffres ou un numéro E.164',
+      )
       .default('Guichet'),
   })
   .superRefine((env, ctx) => {

@@ -219,9 +219,7 @@ export class MailOutboxWorker {
           limit ${BATCH}
           for update skip locked)
         returning id, to_address, subject, text_body, html_body, message_id, reply_to, headers, request_id,
-          attachment_ids, attempts, created_at`.execute(
-        trx,
-      );
+          attachment_ids, attempts, created_at`.execute(trx);
       if (claimed.rows.length === 0) return { mails: [], sender: null };
       // Row-level security shows this tenant's row only.
       const tenant = await trx

@@ -256,6 +256,13 @@ const MATRIX: Row[] = [
     expect: everyone('200'),
     note: 'the request’s data, with reference and tracking code',
   },
+  {
+    method: 'GET',
+    route: '/suivi/:reference/documents/:id',
+    url: (f) => `/suivi/${f.reference}/documents/${f.documentId}?cle=${f.code}`,
+    expect: everyone('200'),
+    note: 'a document of the request (the citizen’s, or one an agent attached to a reply), with reference and tracking code',
+  },
 
   // --- FranceConnect (not configured in tests: the "unavailable" page) ---
   { method: 'GET', route: '/connexion/franceconnect', expect: everyone('503') },

@@ -44,7 +44,12 @@ describe(`outbound mail threads with the citizen's conversation (${TEST_DB})`, (
     inReplyTo?: string;
     references?: string[];
   }) {
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: inbound.port, secure: false, ignoreTLS: true });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: inbound.port,
+      secure: false,
+      ignoreTLS: true,
+    });
     try {
       await transport.sendMail({ from: `Noémie Petit <${CITIZEN}>`, to: TO, ...message });
     } finally {
@@ -54,7 +59,11 @@ describe(`outbound mail threads with the citizen's conversation (${TEST_DB})`, (
 
   test('the reply is « Re: <their subject> [REF] », chained to their message and our acknowledgement, with the file attached; their answer threads back', async () => {
     const first = '<premier.message@mail.example.org>';
-    await citizenSends({ subject: 'Trottoir défoncé', text: 'Le trottoir du 8 rue Basse est défoncé.', messageId: first });
+    await citizenSends({
+      subject: 'Trottoir défoncé',
+      text: 'Le trottoir du 8 rue Basse est défoncé.',
+      messageId: first,
+    });
     const [item] = await sql<{ id: string; reference: string; service_slug: string }>(
       `select r.id, r.reference, s.slug as service_slug from inbound_mails m join requests r on r.id = m.request_id
         join services s on s.tenant_id = r.tenant_id and s.id = r.service_id where m.message_id = $1`,
@@ -72,7 +81,11 @@ describe(`outbound mail threads with the citizen's conversation (${TEST_DB})`, (
       serviceSlugs: [item.service_slug],
     });
     const cookie = await loginAgent(ctx.app, 'agent.accueil@villebelle.example', PASSWORD);
-    const pageRes = await ctx.app.inject({ method: 'GET', url: `/t/villebelle/agent/demandes/${item.reference}`, headers: { cookie } });
+    const pageRes = await ctx.app.inject({
+      method: 'GET',
+      url: `/t/villebelle/agent/demandes/${item.reference}`,
+      headers: { cookie },
+    });
     assert.equal(pageRes.statusCode, 200);
     const revision = /name="revision" value="(\d+)"/.exec(pageRes.body)?.[1] ?? '';
     const content = Buffer.from('%PDF-1.4\n% arrete de voirie\n%%EOF\n');
@@ -131,7 +144,13 @@ describe(`outbound mail threads with the citizen's conversation (${TEST_DB})`, (
     assert.equal(byHeaders.threaded_by, 'in_reply_to');
 
     // The next mail about the item continues the chain with both of their messages.
-    const body = (await ctx.app.inject({ method: 'GET', url: `/t/villebelle/agent/demandes/${item.reference}`, headers: { cookie } })).body;
+    const body = (
+      await ctx.app.inject({
+        method: 'GET',
+        url: `/t/villebelle/agent/demandes/${item.reference}`,
+        headers: { cookie },
+      })
+    ).body;
     const next = await postForm(
       ctx.app,
       `/t/villebelle/agent/demandes/${item.reference}/statut`,

@@ -68,21 +68,22 @@ export function registerTrackingExportRoutes(scope: FastifyInstance, services: S
     const listed = tracked.documents.find(
       (d) => d.id === id.toLowerCase() && (d.eventId === null || visibleEvents.has(d.eventId)),
     );
-    const doc = !UUID.test(id) || !listed
-      ? undefined
-      : await inTenant(services.db, tenant.id, async (trx) => {
-          const found = await findDocumentForDownload(trx, listed.id);
-          if (!found || found.request_id !== tracked.id) return undefined;
-          await logPersonalDataAccess(trx, {
-            tenantId: tenant.id,
-            actor: { kind: 'citizen', id: null, label: TRACKING_CODE_LABEL },
-            action: 'download_document',
-            requestId: tracked.id,
-            ip: request.ip,
-            now: services.clock.now(),
+    const doc =
+      !UUID.test(id) || !listed
+        ? undefined
+        : await inTenant(services.db, tenant.id, async (trx) => {
+            const found = await findDocumentForDownload(trx, listed.id);
+            if (!found || found.request_id !== tracked.id) return undefined;
+            await logPersonalDataAccess(trx, {
+              tenantId: tenant.id,
+              actor: { kind: 'citizen', id: null, label: TRACKING_CODE_LABEL },
+              action: 'download_document',
+              requestId: tracked.id,
+              ip: request.ip,
+              now: services.clock.now(),
+            });
+            return found;
           });
-          return found;
-        });
     if (!doc) throw new AppError('not_found', 'Ce document n’existe pas ou n’est pas joint à cette demande.');
     return reply.headers(uploadedFileHeaders(doc)).send(doc.content);
   });

@@ -69,6 +69,11 @@ describe(`replies with attachments, and SMS notices through the job queue (${TES
   });
   after(async () => ctx.close());
 
+  async function revisionOf(id: string): Promise<number> {
+    const [row] = await sql<{ revision: number }>(`select revision from requests where id = $1`, [id]);
+    return row!.revision;
+  }
+
   test('the reply form takes files, and offers « Prévenir aussi par SMS » only with a mobile number', async () => {
     const mobile = await tracked();
     const body = (await page(mobile.reference)).body;
@@ -107,7 +112,9 @@ describe(`replies with attachments, and SMS notices through the job queue (${TES
     // The citizen: linked from the tracking page, downloaded with the tracking code.
     const tracking = await ctx.app.inject({ method: 'GET', url: `${BASE}/suivi/${r.reference}?cle=${r.secret}` });
     assert.equal(tracking.statusCode, 200);
-    const href = new RegExp(`href="(${BASE}/suivi/${r.reference}/documents/${doc.id}\\?cle=[^"]+)"`).exec(tracking.body)?.[1];
+    const href = new RegExp(`href="(${BASE}/suivi/${r.reference}/documents/${doc.id}\\?cle=[^"]+)"`).exec(
+      tracking.body,
+    )?.[1];
     assert.ok(href, 'a download link on the tracking page');
     const file = await ctx.app.inject({ method: 'GET', url: href.replace(/&amp;/g, '&') });
     assert.equal(file.statusCode, 200);
@@ -150,7 +157,12 @@ describe(`replies with attachments, and SMS notices through the job queue (${TES
   for (const [what, file, expected] of [
     [
       'a refused type',
-      { field: 'pieces', filename: 'script.pdf', type: 'application/pdf', data: Buffer.from('MZ\x90\x00 not a pdf at all') },
+      {
+        field: 'pieces',
+        filename: 'script.pdf',
+        type: 'application/pdf',
+        data: Buffer.from('MZ\x90\x00 not a pdf at all'),
+      },
       /n&#39;est pas un vrai fichier PDF|n'est pas un vrai fichier PDF/,
     ],
     [
@@ -168,7 +180,10 @@ describe(`replies with attachments, and SMS notices through the job queue (${TES
       assert.match(res.body, /Ma réponse gardée telle quelle\./);
       assert.match(res.body, /id="sms"[^>]*checked/, 'the SMS choice is kept too');
       assert.match(res.body, /ajoutez-les à nouveau/);
-      assert.equal((await sql(`select 1 from request_events where request_id = $1 and kind = 'agent_message'`, [r.id])).length, 0);
+      assert.equal(
+        (await sql(`select 1 from request_events where request_id = $1 and kind = 'agent_message'`, [r.id])).length,
+        0,
+      );
       assert.equal((await sql(`select 1 from request_documents where request_id = $1`, [r.id])).length, 0);
       assert.equal((await sql(`select 1 from sms_messages where request_id = $1`, [r.id])).length, 0);
     });
@@ -185,10 +200,13 @@ describe(`replies with attachments, and SMS notices through the job queue (${TES
     );
     assert.equal(queued?.status, 'pending', 'queued with the reply, not sent in the request');
     assert.equal(queued.to_number, '+33612345678');
-    assert.match(queued.text_body, new RegExp(`^Mairie de Villebelle : votre demande ${r.reference} a une nouvelle réponse\\. Consultez-la : http`));
+    assert.match(
+      queued.text_body,
+      new RegExp(`^Mairie de Villebelle : votre demande ${r.reference} a une nouvelle réponse\\. Consultez-la : http`),
+    );
     assert.doesNotMatch(queued.text_body, /dossier de voirie/, 'no personal content');
     assert.equal(queued.segments, 1);
-    const [{ revision: before }] = await sql<{ revision: number }>(`select revision from requests where id = $1`, [r.id]);
+    const before = await revisionOf(r.id);
 
     await ctx.services.jobs.drain();
     const [sent] = await sql<{ status: string; provider: string; provider_message_id: string }>(
@@ -198,7 +216,9 @@ describe(`replies with attachments, and SMS notices through the job queue (${TES
     assert.equal(sent?.status, 'sent');
     assert.equal(sent.provider, 'file');
     const lines = (await readFile(path.join(ctx.config.dataDir, 'sms', 'outbox.jsonl'), 'utf8')).trim().split('\n');
-    const line = lines.map((l) => JSON.parse(l) as Record<string, string>).find((l) => l.id === sent.provider_message_id);
+    const line = lines
+      .map((l) => JSON.parse(l) as Record<string, string>)
+      .find((l) => l.id === sent.provider_message_id);
     assert.deepEqual(
       { to: line?.to, from: line?.from, text: line?.text },
       { to: '+33612345678', from: 'Villebelle', text: queued.text_body },
@@ -209,7 +229,7 @@ describe(`replies with attachments, and SMS notices through the job queue (${TES
     );
     assert.equal(events.length, 1);
     assert.equal(events[0]!.visible_to_citizen, false);
-    const [{ revision: afterSms }] = await sql<{ revision: number }>(`select revision from requests where id = $1`, [r.id]);
+    const afterSms = await revisionOf(r.id);
     assert.equal(afterSms, before, 'the SMS does not make the agent’s open page stale');
     assert.match((await page(r.reference)).body, /SMS envoyé à l’usager/);
     // A job run twice sends nothing twice.
@@ -287,7 +307,10 @@ describe(`replies with attachments, and SMS notices through the job queue (${TES
     test('a refusal is final: the message failed, an internal note tells the agents', async () => {
       const { r, smsId } = await queuedSms();
       await sendQueuedSms(deps('/refuse'), ctx.tenantId, smsId, { attempt: 1, last: false });
-      const [sms] = await sql<{ status: string; last_error: string }>(`select status, last_error from sms_messages where id = $1`, [smsId]);
+      const [sms] = await sql<{ status: string; last_error: string }>(
+        `select status, last_error from sms_messages where id = $1`,
+        [smsId],
+      );
       assert.equal(sms?.status, 'failed');
       assert.match(sms.last_error, /422/);
       assert.doesNotMatch(sms.last_error, /tok-secret/);
@@ -302,9 +325,15 @@ describe(`replies with attachments, and SMS notices through the job queue (${TES
     test('a temporary failure goes back to the queue (thrown), and stays pending until the last attempt', async () => {
       const { r, smsId } = await queuedSms();
       await assert.rejects(sendQueuedSms(deps('/busy'), ctx.tenantId, smsId, { attempt: 1, last: false }), /503/);
-      assert.equal((await sql<{ status: string }>(`select status from sms_messages where id = $1`, [smsId]))[0]?.status, 'pending');
+      assert.equal(
+        (await sql<{ status: string }>(`select status from sms_messages where id = $1`, [smsId]))[0]?.status,
+        'pending',
+      );
       await assert.rejects(sendQueuedSms(deps('/busy'), ctx.tenantId, smsId, { attempt: 8, last: true }), /503/);
-      assert.equal((await sql<{ status: string }>(`select status from sms_messages where id = $1`, [smsId]))[0]?.status, 'failed');
+      assert.equal(
+        (await sql<{ status: string }>(`select status from sms_messages where id = $1`, [smsId]))[0]?.status,
+        'failed',
+      );
       const notes = await sql(`select 1 from request_events where request_id = $1 and kind = 'internal_note'`, [r.id]);
       assert.equal(notes.length, 1);
     });

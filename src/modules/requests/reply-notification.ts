@@ -51,7 +51,10 @@ export function buildReplyNotification(input: {
   if (files.length > 0) {
     blocks.push(
       input.attachments?.attached
-        ? { kind: 'paragraph', text: files.length > 1 ? 'Les documents joints à ce courriel :' : 'Le document joint à ce courriel :' }
+        ? {
+            kind: 'paragraph',
+            text: files.length > 1 ? 'Les documents joints à ce courriel :' : 'Le document joint à ce courriel :',
+          }
         : {
             kind: 'paragraph',
             text: `${files.length > 1 ? 'Les documents sont trop lourds' : 'Le document est trop lourd'} pour être joint${files.length > 1 ? 's' : ''} à ce courriel : téléchargez-${files.length > 1 ? 'les' : 'le'} sur la page de votre demande.`,

@@ -58,7 +58,12 @@ export async function replyToCitizen(trx: Tx, input: ReplyToCitizenInput): Promi
   for (const file of input.files ?? []) {
     const check = await checkUploadedFile(file);
     if (!check.ok) fileErrors.push({ field: REPLY_FILES_FIELD, message: check.message });
-    else files.push({ filename: storedFilename(file.filename, check.mimeType), mimeType: check.mimeType, content: file.data });
+    else
+      files.push({
+        filename: storedFilename(file.filename, check.mimeType),
+        mimeType: check.mimeType,
+        content: file.data,
+      });
   }
   if (fileErrors.length > 0) return { ok: false, errors: fileErrors };
   // Locked: a citizen's message or a colleague's reply arriving now waits for this one.

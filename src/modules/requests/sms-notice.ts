@@ -44,7 +44,10 @@ export function smsNoticeText(input: {
   baseUrl: string;
   trackingSecret: string | null;
 }): string | null {
-  const who = input.tenant.kind === 'commune' || input.tenant.kind === undefined ? `Mairie ${ofName(input.tenant.name)}` : input.tenant.name;
+  const who =
+    input.tenant.kind === 'commune' || input.tenant.kind === undefined
+      ? `Mairie ${ofName(input.tenant.name)}`
+      : input.tenant.name;
   const candidates = [input.trackingSecret, null].map(
     (secret) =>
       `${who} : votre demande ${input.reference} ${WHAT[input.purpose]}. Consultez-la : ${trackingOrLookupUrl(input.baseUrl, input.reference, secret)}`,

@@ -24,7 +24,10 @@ export function createFileSmsProvider(dir: string): SmsProvider & { readonly fil
         await appendFile(file, `${line}\n`, 'utf8');
       } catch (err) {
         // A full or read-only disk may come back: tried again later.
-        throw new SmsDeliveryError(`boîte d'envoi SMS illisible : ${(err as NodeJS.ErrnoException).code ?? 'erreur'}`, false);
+        throw new SmsDeliveryError(
+          `boîte d'envoi SMS illisible : ${(err as NodeJS.ErrnoException).code ?? 'erreur'}`,
+          false,
+        );
       }
       return { providerId: id };
     },

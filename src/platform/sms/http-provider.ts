@@ -63,7 +63,8 @@ function idOf(body: string): string | null {
 function detailOf(body: string): string {
   try {
     const parsed = JSON.parse(body) as { error?: unknown; message?: unknown };
-    const text = typeof parsed.error === 'string' ? parsed.error : typeof parsed.message === 'string' ? parsed.message : '';
+    const text =
+      typeof parsed.error === 'string' ? parsed.error : typeof parsed.message === 'string' ? parsed.message : '';
     const line = text.replace(/\s+/g, ' ').trim().slice(0, 200);
     return line ? ` (${line})` : '';
   } catch {

@@ -100,7 +100,14 @@ export async function sendQueuedSms(
     await withTenantConnection(deps.db, tenantId, async (conn) => {
       await conn
         .updateTable('sms_messages')
-        .set({ status: 'sent', provider: deps.provider.name, provider_message_id: providerId, sent_at: new Date(), attempts: run.attempt, last_error: null })
+        .set({
+          status: 'sent',
+          provider: deps.provider.name,
+          provider_message_id: providerId,
+          sent_at: new Date(),
+          attempts: run.attempt,
+          last_error: null,
+        })
         .where('id', '=', sms.id)
         .execute();
       if (sms.request_id) {
@@ -127,7 +134,11 @@ export async function sendQueuedSms(
   await withTenantConnection(deps.db, tenantId, async (conn) => {
     await conn
       .updateTable('sms_messages')
-      .set({ status: failedForGood ? 'failed' : 'pending', attempts: run.attempt, last_error: outcome.message.slice(0, 500) })
+      .set({
+        status: failedForGood ? 'failed' : 'pending',
+        attempts: run.attempt,
+        last_error: outcome.message.slice(0, 500),
+      })
       .where('id', '=', sms.id)
       .execute();
     if (failedForGood && sms.request_id) {
@@ -147,7 +158,10 @@ export async function sendQueuedSms(
         .execute();
     }
   });
-  deps.logger.warn({ smsId: sms.id, provider: deps.provider.name, permanent: outcome.permanent, err: outcome.message }, 'text message not sent');
+  deps.logger.warn(
+    { smsId: sms.id, provider: deps.provider.name, permanent: outcome.permanent, err: outcome.message },
+    'text message not sent',
+  );
   // A temporary failure goes back to the queue: retried, or failed for good on the administrators'
   // page after the last attempt. A permanent one is recorded and done: sending again cannot help.
   if (!outcome.permanent) throw outcome;

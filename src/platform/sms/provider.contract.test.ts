@@ -136,7 +136,10 @@ describe('HTTP provider: what the gateway answers decides a retry', () => {
   });
 
   test('a wrong token is a permanent refusal (401)', async () => {
-    const err = await failure('+33612345678', createHttpSmsProvider({ url: gateway.url, token: 'wrong', timeoutMs: 300 }));
+    const err = await failure(
+      '+33612345678',
+      createHttpSmsProvider({ url: gateway.url, token: 'wrong', timeoutMs: 300 }),
+    );
     assert.equal(err.permanent, true);
     assert.match(err.message, /401/);
   });
