@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db, Tx } from '../../db/tenant-scope.ts';
-import { withTenantConnection } from '../../db/tenant-scope.ts';
+import { inTenant, withTenantConnection } from '../../db/tenant-scope.ts';
 import { formatPhoneFr } from '../format.ts';
 import { enqueueJob, type JobQueue } from '../jobs/queue.ts';
 import { SmsDeliveryError, type SmsProvider } from './provider.ts';
@@ -97,8 +97,8 @@ export async function sendQueuedSms(
   const number = formatPhoneFr(sms.to_number);
   if (!(outcome instanceof SmsDeliveryError)) {
     const providerId = outcome.providerId;
-    await withTenantConnection(deps.db, tenantId, async (conn) => {
-      await conn
+    await inTenant(deps.db, tenantId, async (trx) => {
+      await trx
         .updateTable('sms_messages')
         .set({
           status: 'sent',
@@ -110,29 +110,20 @@ export async function sendQueuedSms(
         })
         .where('id', '=', sms.id)
         .execute();
-      if (sms.request_id) {
-        await conn
-          .insertInto('request_events')
-          .values({
-            tenant_id: tenantId,
-            request_id: sms.request_id,
-            kind: 'sms_sent',
-            body: `SMS envoyé au ${number} : « ${sms.text_body} »`,
-            author_kind: 'system',
-            author_agent_id: null,
-            visible_to_citizen: false,
-            status_from: null,
-            status_to: null,
-          })
-          .execute();
-      }
+      await agentsTimelineEvent(
+        trx,
+        tenantId,
+        sms.request_id,
+        'sms_sent',
+        `SMS envoyé au ${number} : « ${sms.text_body} »`,
+      );
     });
     deps.logger.info({ smsId: sms.id, provider: deps.provider.name }, 'text message sent');
     return;
   }
   const failedForGood = outcome.permanent || run.last;
-  await withTenantConnection(deps.db, tenantId, async (conn) => {
-    await conn
+  await inTenant(deps.db, tenantId, async (trx) => {
+    await trx
       .updateTable('sms_messages')
       .set({
         status: failedForGood ? 'failed' : 'pending',
@@ -141,21 +132,14 @@ export async function sendQueuedSms(
       })
       .where('id', '=', sms.id)
       .execute();
-    if (failedForGood && sms.request_id) {
-      await conn
-        .insertInto('request_events')
-        .values({
-          tenant_id: tenantId,
-          request_id: sms.request_id,
-          kind: 'internal_note',
-          body: `Le SMS au ${number} n’a pas pu être envoyé (${outcome.message}). Prévenez l’usager autrement si besoin.`,
-          author_kind: 'system',
-          author_agent_id: null,
-          visible_to_citizen: false,
-          status_from: null,
-          status_to: null,
-        })
-        .execute();
+    if (failedForGood) {
+      await agentsTimelineEvent(
+        trx,
+        tenantId,
+        sms.request_id,
+        'internal_note',
+        `Le SMS au ${number} n’a pas pu être envoyé (${outcome.message}). Prévenez l’usager autrement si besoin.`,
+      );
     }
   });
   deps.logger.warn(
@@ -165,4 +149,29 @@ export async function sendQueuedSms(
   // A temporary failure goes back to the queue: retried, or failed for good on the administrators'
   // page after the last attempt. A permanent one is recorded and done: sending again cannot help.
   if (!outcome.permanent) throw outcome;
+}
+
+/** An event of the item's timeline that only its agents see, written by Guichet itself. */
+async function agentsTimelineEvent(
+  trx: Tx,
+  tenantId: string,
+  requestId: string | null,
+  kind: 'sms_sent' | 'internal_note',
+  body: string,
+): Promise<void> {
+  if (!requestId) return;
+  await trx
+    .insertInto('request_events')
+    .values({
+      tenant_id: tenantId,
+      request_id: requestId,
+      kind,
+      body,
+      author_kind: 'system',
+      author_agent_id: null,
+      visible_to_citizen: false,
+      status_from: null,
+      status_to: null,
+    })
+    .execute();
 }
