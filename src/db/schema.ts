@@ -245,6 +245,8 @@ export interface RequestsTable {
   search_vector: ColumnType<string | null, never, never>;
   /** The citizen record the item concerns (people); null: nobody known, or anonymised. */
   person_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The agent who filed the démarche for the citizen (phone, counter); null: the citizen did. */
+  filed_by_agent_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** When each agent last opened each item: what makes an item unread for them. */

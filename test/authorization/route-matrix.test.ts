@@ -528,6 +528,33 @@ const MATRIX: Row[] = [
     expect: ANY_STAFF('400'),
     accept: { actor: 'agentX', outcome: '303 /agent/demandes/' },
   },
+  { method: 'GET', route: '/agent/deposer', expect: ANY_STAFF('200'), note: 'file a démarche for a caller' },
+  {
+    method: 'GET',
+    route: '/agent/demarches/:slug/deposer',
+    url: () => '/agent/demarches/signaler-probleme-voirie/deposer',
+    expect: ANY_STAFF('200'),
+  },
+  {
+    method: 'POST',
+    route: '/agent/demarches/:slug/deposer',
+    url: () => '/agent/demarches/signaler-probleme-voirie/deposer',
+    form: (_f, _a, accepted) => ({
+      ...VOIRIE_FORM,
+      deposant_canal: 'telephone',
+      ...(accepted ? { deposant_accord: 'oui' } : {}),
+    }),
+    expect: ANY_STAFF('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/demandes/' },
+    note: 'refused without the person’s consent',
+  },
+  {
+    method: 'GET',
+    route: '/agent/demandes/:reference/deposee',
+    url: (f) => `/agent/demandes/${f.reference}/deposee?cle=${f.code}`,
+    expect: ANY_STAFF('200'),
+    note: 'authorised by the tracking code it carries, like the citizen’s confirmation',
+  },
   { method: 'GET', route: '/agent/demandes.csv', expect: ANY_STAFF('200'), note: 'the inbox view as CSV' },
   {
     method: 'POST',

@@ -127,10 +127,14 @@ export async function findRequestByReference(trx: Tx, reference: string) {
     .leftJoin('agents as assignee', (j) =>
       j.onRef('assignee.tenant_id', '=', 'r.tenant_id').onRef('assignee.id', '=', 'r.assigned_agent_id'),
     )
+    .leftJoin('agents as filer', (j) =>
+      j.onRef('filer.tenant_id', '=', 'r.tenant_id').onRef('filer.id', '=', 'r.filed_by_agent_id'),
+    )
     .select([
       'r.revision',
       'r.assigned_agent_id',
       'assignee.display_name as assignee_name',
+      'filer.display_name as filed_by_name',
       'r.id',
       'r.reference',
       'r.status',

@@ -71,6 +71,9 @@ export function eventTitle(
     case 'deadline_extended':
       // The body gives the new date and the working days waited.
       return 'Échéance reportée';
+    case 'filed_on_behalf':
+      // The body says how (« lors de votre appel ») and that the citizen agreed.
+      return forAgent ? 'Déposée pour l’usager par un agent' : 'Déposée pour vous';
     default:
       return e.kind;
   }

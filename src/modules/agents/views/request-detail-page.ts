@@ -1,3 +1,4 @@
+import { CHANNEL_LABELS } from '../../catalogue/taxonomy.ts';
 import type { RequestStatus } from '../../../db/schema.ts';
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
@@ -311,7 +312,11 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
       <dt>Prise en charge</dt>
       <dd>${r.assignee_name ?? 'Personne pour le moment'}</dd>
       <dt>Déposée le</dt>
-      <dd>${formatDateTimeFr(r.submitted_at)}</dd>
+      <dd>
+        ${formatDateTimeFr(r.submitted_at)}, ${CHANNEL_LABELS[r.channel] ?? r.channel}${
+          r.filed_by_name ? html`, par ${r.filed_by_name} pour l’usager` : ''
+        }
+      </dd>
       <dt>À traiter avant le</dt>
       <dd>${formatDateFr(r.due_on)}${late ? html` <strong class="tag late">En retard</strong>` : ''}</dd>
       ${
@@ -322,6 +327,13 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
       }
     </dl>
 
+    ${
+      (r.channel === 'telephone' || r.channel === 'guichet') && !r.filed_by_name
+        ? html`<p>
+            <a href="${url(ctx, `/agent/deposer?contact=${r.reference}`)}">Déposer une démarche pour cette personne</a>
+          </p>`
+        : ''
+    }
     <div class="workspace">
       <aside class="workspace-actions" aria-labelledby="actions-title">
         <h2 id="actions-title">Traiter la demande</h2>

@@ -59,7 +59,10 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
   const filtered = input.status !== null || input.serviceId !== null;
   const main = html`<h1>Demandes</h1>
     ${input.isAdmin ? adminNav(ctx) : ''} ${agentSearchBox(ctx, '')}
-    <p><a class="button secondary" href="${url(ctx, '/agent/contacts/nouveau')}">Noter un appel ou une visite</a></p>
+    <p class="actions-inline">
+      <a class="button secondary" href="${url(ctx, '/agent/contacts/nouveau')}">Noter un appel ou une visite</a>
+      <a class="button secondary" href="${url(ctx, '/agent/deposer')}">Déposer une démarche pour une personne</a>
+    </p>
     <nav aria-label="Vues de la boîte de réception">
       <ul class="inbox-views">
         ${INBOX_VIEWS.map(
