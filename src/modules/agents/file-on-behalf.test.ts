@@ -109,6 +109,16 @@ describe(`an agent files a démarche for a caller (${TEST_DB})`, () => {
     });
     assert.equal(contact.statusCode, 303, /error-summary[\s\S]{0,800}/.exec(contact.body)?.[0]);
     const contactRef = /\/agent\/demandes\/([A-Z0-9-]+)\?/.exec(contact.headers.location as string)![1]!;
+    const [ack] = await rows<{ subject: string; text_body: string }>(
+      'select subject, text_body from mail_outbox where subject like $1',
+      [`%${contactRef}%`],
+    );
+    assert.match(ack!.subject, /enregistrée/);
+    assert.match(
+      ack!.text_body,
+      /Suite de votre appel du .*, votre demande « Un trou dans la chaussée » est enregistrée/,
+    );
+    assert.match(ack!.text_body, new RegExp(`/suivi/${contactRef}\\?cle=`));
     const contactPage = await get(`/agent/demandes/${contactRef}`, camille);
     assert.match(contactPage.body, new RegExp(`/agent/deposer\\?contact=${contactRef}`));
 
@@ -177,6 +187,41 @@ describe(`an agent files a démarche for a caller (${TEST_DB})`, () => {
     });
     assert.equal(tracking.statusCode, 200);
     assert.match(tracking.body, /Déposée pour vous/);
+  });
+
+  test('a person referred to a partner receives where to go, never the agent’s notes', async () => {
+    const res = await postPage('/agent/contacts/nouveau', camille, {
+      canal: 'guichet',
+      nom: 'Paul Martin',
+      courriel: 'paul.martin@example.org',
+      objet: 'Aide au logement',
+      suite: 'oriente',
+      partenaire: 'France services de Villebelle',
+      notes: 'Situation délicate, dossier CAF en retard.',
+    });
+    assert.equal(res.statusCode, 303);
+    const mails = await rows<{ subject: string; text_body: string }>(
+      'select subject, text_body from mail_outbox where to_address = $1',
+      ['paul.martin@example.org'],
+    );
+    assert.equal(mails.length, 1);
+    assert.match(mails[0]!.subject, /Votre contact .* avec la mairie/);
+    assert.match(mails[0]!.text_body, /France services de Villebelle/);
+    assert.match(mails[0]!.text_body, /visite à l’accueil/);
+    assert.doesNotMatch(mails[0]!.text_body, /CAF|délicate/);
+  });
+
+  test('no address, no mail', async () => {
+    const before = await rows<{ n: number }>('select count(*)::int as n from mail_outbox');
+    const res = await postPage('/agent/contacts/nouveau', camille, {
+      canal: 'telephone',
+      nom: 'Marc Sans-Courriel',
+      objet: 'Horaires',
+      suite: 'repondu',
+    });
+    assert.equal(res.statusCode, 303);
+    const afterCount = await rows<{ n: number }>('select count(*)::int as n from mail_outbox');
+    assert.equal(afterCount[0]!.n, before[0]!.n);
   });
 
   test('a contact reference the agent may not see is ignored, not an error', async () => {

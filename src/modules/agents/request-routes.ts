@@ -246,6 +246,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     const result = await inTenant(services.db, tenant.id, (trx) =>
       recordContact(trx, {
         tenant,
+        baseUrl: requestBaseUrl(services.config, request),
         sessionSecret: services.config.sessionSecret,
         agent: { id: agent.id, name: agent.name },
         agentServiceIds: scopeIds,
@@ -262,6 +263,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       }),
     );
     if (!result.ok) return again(result.errors);
+    services.mail.kick();
     return reply.redirect(
       url(request, `/agent/demandes/${encodeURIComponent(result.value.reference)}?fait=contact`),
       303,
