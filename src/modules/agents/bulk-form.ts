@@ -24,7 +24,11 @@ export function parseBulkForm(
     if (m) items.push({ reference: m[1]!, revision: Number(m[2]) });
   }
   if (items.length < form.selection.length) {
-    errors.push({ field: 'selection', anchor: 'bulk-action', message: 'La sélection est illisible : rechargez la page.' });
+    errors.push({
+      field: 'selection',
+      anchor: 'bulk-action',
+      message: 'La sélection est illisible : rechargez la page.',
+    });
   } else if (items.length === 0) {
     errors.push({ field: 'selection', anchor: 'bulk-action', message: 'Cochez au moins une demande dans la liste.' });
   } else if (items.length > BULK_MAX_ITEMS) {
@@ -41,13 +45,33 @@ export function parseBulkForm(
       action = { kind: 'prendre' };
       break;
     case 'attribuer':
-      if (!canAssign) errors.push({ field: 'action', anchor: 'bulk-action', message: 'Seul un responsable confie une demande à un autre agent.' });
-      else if (!UUID.test(form.agent)) errors.push({ field: 'agent', anchor: 'bulk-agent', message: 'Choisissez l’agent à qui confier la sélection.' });
+      if (!canAssign)
+        errors.push({
+          field: 'action',
+          anchor: 'bulk-action',
+          message: 'Seul un responsable confie une demande à un autre agent.',
+        });
+      else if (!UUID.test(form.agent))
+        errors.push({
+          field: 'agent',
+          anchor: 'bulk-agent',
+          message: 'Choisissez l’agent à qui confier la sélection.',
+        });
       else action = { kind: 'attribuer', agentId: form.agent };
       break;
     case 'transferer':
-      if (!UUID.test(form.service)) errors.push({ field: 'service', anchor: 'bulk-service', message: 'Choisissez le service qui doit traiter la sélection.' });
-      if (text === '') errors.push({ field: 'texte', anchor: 'bulk-texte', message: 'Indiquez pourquoi vous transférez ces demandes.' });
+      if (!UUID.test(form.service))
+        errors.push({
+          field: 'service',
+          anchor: 'bulk-service',
+          message: 'Choisissez le service qui doit traiter la sélection.',
+        });
+      if (text === '')
+        errors.push({
+          field: 'texte',
+          anchor: 'bulk-texte',
+          message: 'Indiquez pourquoi vous transférez ces demandes.',
+        });
       if (errors.length === 0) action = { kind: 'transferer', serviceId: form.service, reason: text };
       break;
     case 'etiqueter': {
@@ -57,9 +81,14 @@ export function parseBulkForm(
       break;
     }
     case 'statut':
-      if (!isRequestStatus(form.statut)) errors.push({ field: 'statut', anchor: 'bulk-statut', message: 'Choisissez le nouveau statut.' });
+      if (!isRequestStatus(form.statut))
+        errors.push({ field: 'statut', anchor: 'bulk-statut', message: 'Choisissez le nouveau statut.' });
       else if (MESSAGE_REQUIRED.includes(form.statut) && text === '') {
-        errors.push({ field: 'texte', anchor: 'bulk-texte', message: 'Écrivez le message que chaque usager recevra avec ce statut.' });
+        errors.push({
+          field: 'texte',
+          anchor: 'bulk-texte',
+          message: 'Écrivez le message que chaque usager recevra avec ce statut.',
+        });
       } else action = { kind: 'statut', status: form.statut, message: text };
       break;
   }

@@ -204,7 +204,11 @@ export const bulkActionForm = z.object({
 
 /** A tag typed on a request's page (a new one is created). */
 export const addTagForm = z.object({
-  etiquette: text({ max: 80, required: 'Écrivez le nom de l’étiquette.', tooLong: 'Ce nom d’étiquette est trop long : 40 caractères au plus.' }),
+  etiquette: text({
+    max: 80,
+    required: 'Écrivez le nom de l’étiquette.',
+    tooLong: 'Ce nom d’étiquette est trop long : 40 caractères au plus.',
+  }),
   revision: revision(),
 });
 

@@ -54,7 +54,10 @@ function toFilters(
   const errors: FieldError[] = [];
   const q: InboxQuery = { ...query, tagIds: [...query.tagIds] };
   if (q.serviceId && !choices.services.some((s) => s.id === q.serviceId)) {
-    errors.push({ field: 'service', message: 'Ce service n’existe pas ou ne fait pas partie des vôtres : il est ignoré.' });
+    errors.push({
+      field: 'service',
+      message: 'Ce service n’existe pas ou ne fait pas partie des vôtres : il est ignoré.',
+    });
     q.serviceId = null;
   }
   if (q.demarcheId && !choices.demarches.some((d) => d.id === q.demarcheId)) {
@@ -133,9 +136,7 @@ export async function listAgentRequests(
     trx,
     found.items.map((i) => i.id),
   );
-  const savedViews = input.withoutSavedViews
-    ? []
-    : await countedSavedViews(trx, input, choices);
+  const savedViews = input.withoutSavedViews ? [] : await countedSavedViews(trx, input, choices);
   return {
     ...found,
     items: found.items.map((i) => ({ ...i, tags: tags.get(i.id) ?? [] })),

@@ -15,7 +15,17 @@ import { can } from '../authorization.ts';
 import { addInternalNote } from '../requests/add-internal-note.ts';
 import { changeRequestStatus } from '../requests/change-request-status.ts';
 import { requestScope } from '../requests/policy.ts';
-import { addTagForm, assignForm, bulkActionForm, contactForm, removeTagForm, internalNoteForm, replyForm, statusChangeForm, transferForm } from './forms.ts';
+import {
+  addTagForm,
+  assignForm,
+  bulkActionForm,
+  contactForm,
+  removeTagForm,
+  internalNoteForm,
+  replyForm,
+  statusChangeForm,
+  transferForm,
+} from './forms.ts';
 import { transferRequest } from '../requests/transfer-request.ts';
 import { recordContact } from '../requests/record-contact.ts';
 import { contactPage } from './views/contact-page.ts';

@@ -11,11 +11,19 @@ export const renameTagForm = z.object({
 
 /** A saved view: its name, with whom it is shared ('' nobody) and the list's query string. */
 export const saveViewForm = z.object({
-  nom: text({ max: 120, required: 'Donnez un nom à cette vue.', tooLong: 'Ce nom est trop long : 60 caractères au plus.' }),
+  nom: text({
+    max: 120,
+    required: 'Donnez un nom à cette vue.',
+    tooLong: 'Ce nom est trop long : 60 caractères au plus.',
+  }),
   partage: hidden(100),
   requete: hidden(2000),
 });
 
 export const renameViewForm = z.object({
-  nom: text({ max: 120, required: 'Donnez un nom à cette vue.', tooLong: 'Ce nom est trop long : 60 caractères au plus.' }),
+  nom: text({
+    max: 120,
+    required: 'Donnez un nom à cette vue.',
+    tooLong: 'Ce nom est trop long : 60 caractères au plus.',
+  }),
 });

@@ -20,7 +20,10 @@ export async function renameTag(
     .where('id', '<>', input.tagId)
     .executeTakeFirst();
   if (taken) {
-    return { ok: false, errors: [{ field: 'libelle', message: `Une autre étiquette s’appelle déjà « ${label.value} ».` }] };
+    return {
+      ok: false,
+      errors: [{ field: 'libelle', message: `Une autre étiquette s’appelle déjà « ${label.value} ».` }],
+    };
   }
   const updated = await trx
     .updateTable('tags')

@@ -104,8 +104,6 @@ export async function recordMentions(
         mentioned_at: input.at,
       })),
     )
-    .onConflict((oc) =>
-      oc.columns(['tenant_id', 'request_id', 'agent_id']).doUpdateSet({ mentioned_at: input.at }),
-    )
+    .onConflict((oc) => oc.columns(['tenant_id', 'request_id', 'agent_id']).doUpdateSet({ mentioned_at: input.at }))
     .execute();
 }

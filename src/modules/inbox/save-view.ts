@@ -26,7 +26,10 @@ export async function saveView(
       allowed &&
       (await trx.selectFrom('services').select('id').where('id', '=', input.sharedServiceId).executeTakeFirst());
     if (!exists) {
-      return { ok: false, errors: [{ field: 'partage', message: 'Choisissez l’un de vos services, ou aucun partage.' }] };
+      return {
+        ok: false,
+        errors: [{ field: 'partage', message: 'Choisissez l’un de vos services, ou aucun partage.' }],
+      };
     }
   }
   if (await nameTaken(trx, input.agentId, name.value, null)) return TAKEN(name.value);

@@ -9,7 +9,10 @@ export function viewName(typed: string): FormResult<string> {
   const name = typed.replace(/\s+/gu, ' ').trim();
   if (name === '') return { ok: false, errors: [{ field: 'nom', message: 'Donnez un nom à cette vue.' }] };
   if (name.length > VIEW_NAME_MAX) {
-    return { ok: false, errors: [{ field: 'nom', message: `Ce nom est trop long : ${VIEW_NAME_MAX} caractères au plus.` }] };
+    return {
+      ok: false,
+      errors: [{ field: 'nom', message: `Ce nom est trop long : ${VIEW_NAME_MAX} caractères au plus.` }],
+    };
   }
   return { ok: true, value: name };
 }

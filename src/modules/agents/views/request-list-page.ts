@@ -5,7 +5,13 @@ import type { BulkSummary } from '../../inbox/bulk-summary.ts';
 import { CHANNEL_LABELS, hasFilters, inboxQueryString, type InboxQuery } from '../../inbox/inbox-query.ts';
 import type { CountedSavedView, InboxFilterChoices } from '../list-agent-requests.ts';
 import { INBOX_VIEWS, PAGE_SIZE, type InboxView, type RequestListItem } from '../repository.ts';
-import { bulkActionFields, type BulkFormValues, bulkSummaryNotice, inboxFilterForm, saveViewForm } from './inbox-tools.ts';
+import {
+  bulkActionFields,
+  type BulkFormValues,
+  bulkSummaryNotice,
+  inboxFilterForm,
+  saveViewForm,
+} from './inbox-tools.ts';
 import { formatDateFr, formatDeadlineFr, formatNumberFr } from '../../../platform/format.ts';
 import { agentSearchBox } from '../../search/views/search-box.ts';
 import { adminNav } from './admin-nav.ts';
@@ -137,7 +143,9 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
                       href="${url(ctx, `/agent/demandes${v.query ? `?${v.query}` : ''}`)}"
                       ${v.query === current ? html`aria-current="page"` : ''}
                       >${v.name} (${formatNumberFr(v.count)})${
-                        v.agent_id !== input.viewerId ? html` <span class="hint">– partagée par ${v.owner_name}</span>` : ''
+                        v.agent_id !== input.viewerId
+                          ? html` <span class="hint">– partagée par ${v.owner_name}</span>`
+                          : ''
                       }</a
                     >
                   </li>`,
