@@ -485,9 +485,12 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         agentName: agent.name,
         revision: parseRevision(form.value.revision),
       };
-      return remove
-        ? removeRequestTag(trx, { ...change, tagId: UUID.test(form.value.etiquette) ? form.value.etiquette : '' })
-        : addRequestTag(trx, { ...change, label: form.value.etiquette });
+      if (!remove) return addRequestTag(trx, { ...change, label: form.value.etiquette });
+      // Anything but a tag id is a tag that does not exist (the column is a uuid).
+      if (!UUID.test(form.value.etiquette)) {
+        return { ok: false as const, errors: [{ field: 'etiquette', message: 'Cette étiquette n’existe plus.' }] };
+      }
+      return removeRequestTag(trx, { ...change, tagId: form.value.etiquette });
     });
     if (!result.ok) return again(result.errors, isStale(result.errors) ? 409 : 400);
     return reply.redirect(url(request, `/agent/demandes/${encodeURIComponent(reference)}?fait=etiquette`), 303);
