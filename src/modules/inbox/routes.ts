@@ -133,7 +133,7 @@ export function registerInboxRoutes(scope: FastifyInstance, services: Services):
   }
 
   /** A view the agent owns (another's, or an unknown one, is "not found"). */
-  async function ownedView(tenantId: string, agentId: string, actor: ReturnType<typeof agentActor>, id: string) {
+  async function ownedView(tenantId: string, actor: ReturnType<typeof agentActor>, id: string) {
     const view = await inTenant(services.db, tenantId, (trx) => findSavedView(trx, id));
     if (!view || !can(actor, 'manage_saved_view', { kind: 'saved_view', tenantId, ownerAgentId: view.agent_id })) {
       throw notFound('view');
@@ -182,7 +182,7 @@ export function registerInboxRoutes(scope: FastifyInstance, services: Services):
   scope.post(`${VIEWS_PAGE}/:id`, async (request, reply) => {
     const who = await requireViewSaver(request);
     const id = idParam(request, 'view');
-    await ownedView(who.tenantId, who.agent.id, who.actor, id);
+    await ownedView(who.tenantId, who.actor, id);
     const { fields } = readFormBody(request);
     const values = { nom: typedValue(fields, 'nom', 120) };
     const again = (errors: FieldError[]) =>
@@ -205,7 +205,7 @@ export function registerInboxRoutes(scope: FastifyInstance, services: Services):
   scope.post(`${VIEWS_PAGE}/:id/supprimer`, async (request, reply) => {
     const who = await requireViewSaver(request);
     const id = idParam(request, 'view');
-    await ownedView(who.tenantId, who.agent.id, who.actor, id);
+    await ownedView(who.tenantId, who.actor, id);
     await inTenant(services.db, who.tenantId, (trx) => deleteView(trx, id));
     return reply.redirect(url(request, `${VIEWS_PAGE}?fait=supprimee`), 303);
   });
