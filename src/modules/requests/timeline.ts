@@ -71,9 +71,15 @@ export function eventTitle(
     case 'sms_sent':
       // Never shown to the citizen: the body says to which number and what.
       return 'SMS envoyé à l’usager';
+    case 'tags_changed':
+      // The body says which tag, added or taken off, by whom.
+      return 'Étiquettes';
     case 'deadline_extended':
       // The body gives the new date and the working days waited.
       return 'Échéance reportée';
+    case 'filed_on_behalf':
+      // The body says how (« lors de votre appel ») and that the citizen agreed.
+      return forAgent ? 'Déposée pour l’usager par un agent' : 'Déposée pour vous';
     default:
       return e.kind;
   }
@@ -87,7 +93,14 @@ export function eventAuthor(e: Pick<TimelineEvent, 'authorKind' | 'agentName'>, 
 }
 
 /** Events only agents see, shown apart on their timeline. */
-const INTERNAL_KINDS = new Set(['internal_note', 'assigned', 'transferred', 'deadline_extended', 'sms_sent']);
+const INTERNAL_KINDS = new Set([
+  'internal_note',
+  'assigned',
+  'transferred',
+  'deadline_extended',
+  'tags_changed',
+  'sms_sent',
+]);
 
 /**
  * A request's history, oldest first: each event with its title, date, author, text (line breaks
