@@ -3,6 +3,7 @@ import { agentRules } from './agents/policy.ts';
 import { catalogueRules } from './catalogue/policy.ts';
 import { citizenRules } from './citizens/policy.ts';
 import { jobRules } from './jobs/policy.ts';
+import { peopleRules } from './people/policy.ts';
 import { privacyRules } from './privacy/policy.ts';
 import { replyRules } from './replies/policy.ts';
 import { requestRules } from './requests/policy.ts';
@@ -22,6 +23,7 @@ const rules: RuleTable = {
   ...jobRules,
   ...tenantRules,
   ...replyRules,
+  ...peopleRules,
 };
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */

@@ -71,6 +71,24 @@ export interface ServiceScopeResource {
   serviceId: string | null;
 }
 
+/**
+ * A citizen record (fiche usager), as far as authorisation needs to know it: the services of the
+ * items that point at it (none: a record with no item yet).
+ */
+export interface PersonResource {
+  kind: 'person';
+  tenantId: string;
+  serviceIds: readonly string[];
+}
+
+/** Two records an agent would merge: both must be theirs to see. */
+export interface PersonPairResource {
+  kind: 'person_pair';
+  tenantId: string;
+  kept: PersonResource;
+  merged: PersonResource;
+}
+
 /** Every action, with the kind of resource it applies to. */
 export interface Permissions {
   // requests (src/modules/requests/policy.ts)
@@ -109,6 +127,12 @@ export interface Permissions {
   // replies (src/modules/replies/policy.ts)
   open_reply_templates: TenantResource;
   manage_reply_templates: ServiceScopeResource;
+  // people (src/modules/people/policy.ts)
+  list_people: TenantResource;
+  create_person: TenantResource;
+  view_person: PersonResource;
+  edit_person: PersonResource;
+  merge_people: PersonPairResource;
 }
 
 export type Action = keyof Permissions;

@@ -9,6 +9,13 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     citizen_account: { kind: 'citizen_account', tenantId, citizenId: 'c' },
     erasure_request: { kind: 'erasure_request', tenantId, serviceIds: ['s'] },
     service_scope: { kind: 'service_scope', tenantId, serviceId: 's' },
+    person: { kind: 'person', tenantId, serviceIds: ['s'] },
+    person_pair: {
+      kind: 'person_pair',
+      tenantId,
+      kept: { kind: 'person', tenantId, serviceIds: ['s'] },
+      merged: { kind: 'person', tenantId, serviceIds: [] },
+    },
   } as const;
   const kindOf: { [K in Action]: Permissions[K]['kind'] } = {
     view: 'request',
@@ -39,6 +46,11 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     manage_jobs: 'tenant',
     open_reply_templates: 'tenant',
     manage_reply_templates: 'service_scope',
+    list_people: 'tenant',
+    create_person: 'tenant',
+    view_person: 'person',
+    edit_person: 'person',
+    merge_people: 'person_pair',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }
