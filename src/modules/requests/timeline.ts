@@ -71,6 +71,9 @@ export function eventTitle(
     case 'deadline_extended':
       // The body gives the new date and the working days waited.
       return 'Échéance reportée';
+    case 'person_changed':
+      // The body says which citizen record the item is on now (merge, undo).
+      return 'Fiche usager changée';
     default:
       return e.kind;
   }
@@ -91,7 +94,7 @@ export function timeline(events: TimelineEvent[], documents: TimelineDocument[],
   return html`<ol class="timeline">
     ${events.map((e) => {
       const docs = documents.filter((d) => d.eventId === e.id);
-      return html`<li${e.kind === 'internal_note' || e.kind === 'assigned' || e.kind === 'transferred' || e.kind === 'deadline_extended' ? html` class="note-internal"` : ''}>
+      return html`<li${e.kind === 'internal_note' || e.kind === 'assigned' || e.kind === 'transferred' || e.kind === 'deadline_extended' || e.kind === 'person_changed' ? html` class="note-internal"` : ''}>
         <h3>${eventTitle(e, reader, docs.length)}</h3>
         <p class="meta">${formatDateTimeFr(e.at)} · ${eventAuthor(e, reader)}</p>
         ${e.body ? html`<p class="message-body">${e.body}</p>` : ''}
