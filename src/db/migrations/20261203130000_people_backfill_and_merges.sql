@@ -9,7 +9,7 @@ create function guichet_name_key(given_name text, family_name text, display_name
   language sql immutable parallel safe
   as $$
     select nullif(array_to_string(array(
-      select w from unnest(regexp_split_to_array(guichet_fold(coalesce(
+      select w from unnest(regexp_split_to_array(public.guichet_fold(coalesce(
         nullif(btrim(coalesce(given_name, '') || ' ' || coalesce(family_name, '')), ''), display_name, ''
       )), '[\s,;.-]+')) as w where w <> '' order by w), ' '), '')
   $$;
@@ -94,7 +94,7 @@ create function guichet_backfill_people() returns integer
       select r.tenant_id, r.id as request_id, r.submitted_at, r.applicant_name, r.applicant_email::text as applicant_email,
              r.applicant_phone, r.data,
              case when nullif(btrim(r.applicant_email), '') is not null then 'e:' || lower(btrim(r.applicant_email))
-                  when guichet_phone_key(r.applicant_phone) is not null then 'p:' || guichet_phone_key(r.applicant_phone)
+                  when public.guichet_phone_key(r.applicant_phone) is not null then 'p:' || public.guichet_phone_key(r.applicant_phone)
                   when nullif(btrim(r.applicant_name), '') is not null then 'r:' || r.id::text
              end as key
         from requests r

@@ -303,13 +303,19 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     if (searching) return render([], 200);
     const again = (errors: FieldError[]) => render(errors, 400);
     const form = parseForm(contactForm, fields);
-    if (!form.ok) return again(form.errors);
+    // A name is needed unless a record is chosen; said with the form's other errors, in its order.
+    const nameError =
+      !isUuid(values.usager) && values.nom.trim() === ''
+        ? [{ field: 'nom', message: 'Indiquez le nom de la personne, ou choisissez sa fiche.' }]
+        : [];
+    if (!form.ok || nameError.length > 0) {
+      const order = Object.keys(contactForm.shape);
+      const errors = [...(form.ok ? [] : form.errors), ...nameError];
+      return again(errors.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field)));
+    }
     const person = isUuid(form.value.usager)
       ? await inTenant(services.db, tenant.id, (trx) => chosenPerson(trx, tenant.id, agent, form.value.usager))
       : null;
-    if (!person && form.value.nom === '') {
-      return again([{ field: 'nom', message: 'Indiquez le nom de la personne, ou choisissez sa fiche.' }]);
-    }
     const phone = form.value.telephone ? parsePhone(form.value.telephone) : null;
     if (form.value.telephone && !phone) {
       return again([{ field: 'telephone', message: 'Indiquez un numéro de téléphone, par exemple 06 12 34 56 78.' }]);

@@ -6,7 +6,7 @@ import { lockedMerge } from './merge-people.ts';
 import { personNotFound, personResourceOf } from './person-access.ts';
 import { countLinkedRows, moveLinkedRows, notePersonChanged, type PersonLink } from './person-links.ts';
 import { personName } from './present.ts';
-import { fieldsOf } from './repository.ts';
+import { fieldsOf, PERSON_FIELDS } from './repository.ts';
 
 export type UndoOutcome =
   { ok: true; keptId: string; mergedId: string } | { ok: false; keptId: string; message: string };
@@ -53,7 +53,8 @@ export async function undoMerge(
   if (merged.merged_into_id !== kept.id || kept.merged_into_id !== null) {
     return refuse('l’une des deux fiches a été fusionnée avec une autre depuis.');
   }
-  if (JSON.stringify(fieldsOf(kept)) !== JSON.stringify(merge.kept_after)) {
+  const now = fieldsOf(kept);
+  if (PERSON_FIELDS.some((f) => (now[f] ?? null) !== (merge.kept_after[f] ?? null))) {
     return refuse('la fiche gardée a été modifiée depuis. Corrigez-la plutôt à la main.');
   }
   const links: [PersonLink, string[]][] = Object.entries(merge.moved).map(([key, ids]) => {
