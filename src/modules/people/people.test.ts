@@ -369,7 +369,12 @@ describe(`citizen records: intake, record page, duplicates, merge and undo, pers
       2,
     );
 
-    const undo = await post(`/agent/usagers/fusions/${merge.id}/annuler`, voirie, {}, `/agent/usagers/${kept}`);
+    const undo = await post(
+      `/agent/usagers/fusions/${merge.id}/annuler`,
+      voirie,
+      { confirmer: 'oui' },
+      `/agent/usagers/${kept}`,
+    );
     assert.equal(undo.statusCode, 303, undo.body.slice(0, 500));
     assert.equal(await personOf(b1.id), other);
     assert.equal(await personOf(b2.id), other);
@@ -381,7 +386,12 @@ describe(`citizen records: intake, record page, duplicates, merge and undo, pers
         .merged_into_id,
       null,
     );
-    const twice = await post(`/agent/usagers/fusions/${merge.id}/annuler`, voirie, {}, `/agent/usagers/${kept}`);
+    const twice = await post(
+      `/agent/usagers/fusions/${merge.id}/annuler`,
+      voirie,
+      { confirmer: 'oui' },
+      `/agent/usagers/${kept}`,
+    );
     assert.equal(twice.statusCode, 409);
     assert.match(twice.body, /déjà annulée/);
   });
@@ -400,7 +410,12 @@ describe(`citizen records: intake, record page, duplicates, merge and undo, pers
     assert.equal(res.statusCode, 303);
     await inTenant(ctx.database.db, ctx.tenantId, (trx) => anonymiseRequests(trx, [moved.id], new Date()));
     const merge = (await q<{ id: string }>('select id from person_merges where kept_id = $1', [kept]))[0]!;
-    const undo = await post(`/agent/usagers/fusions/${merge.id}/annuler`, voirie, {}, `/agent/usagers/${kept}`);
+    const undo = await post(
+      `/agent/usagers/fusions/${merge.id}/annuler`,
+      voirie,
+      { confirmer: 'oui' },
+      `/agent/usagers/${kept}`,
+    );
     assert.equal(undo.statusCode, 409);
     assert.match(undo.body, /ne peut plus être annulée exactement/);
     assert.equal(

@@ -17,7 +17,7 @@ import { agentContext } from '../agents/route-support.ts';
 import type { SessionAgent } from '../agents/sessions.ts';
 import { parseSearchQuery } from '../search/query.ts';
 import { mergeForm, personForm, PERSON_FORM_FIELDS } from './forms.ts';
-import { mergePeople, mergeRefusal, type FieldChoice } from './merge-people.ts';
+import { lockedMerge, mergePeople, mergeRefusal, type FieldChoice } from './merge-people.ts';
 import { openPersonRecord } from './open-person-record.ts';
 import { authorisedPerson, isUuid, keptRecordOf, personNotFound, personResourceOf } from './person-access.ts';
 import { peopleScope } from './policy.ts';
@@ -226,6 +226,8 @@ export function registerPeopleRoutes(scope: FastifyInstance, services: Services)
     const agent = await requireAgent(request, services);
     const tenantId = requireTenant(request).id;
     const id = idParam(request);
+    // Whoever may not see the record hears it does not exist, whatever they sent.
+    await inTenant(services.db, tenantId, (trx) => authorisedPerson(trx, agentActor(tenantId, agent), id));
     const { fields } = readFormBody(request);
     const form = parseForm(mergeForm, fields);
     if (!form.ok || !isUuid(String(form.value.avec))) {
@@ -261,6 +263,14 @@ export function registerPeopleRoutes(scope: FastifyInstance, services: Services)
     const agent = await requireAgent(request, services);
     const tenantId = requireTenant(request).id;
     const mergeId = (request.params as { mergeId: string }).mergeId;
+    await inTenant(services.db, tenantId, async (trx) => {
+      const merge = await lockedMerge(trx, mergeId);
+      await authorisedPerson(trx, agentActor(tenantId, agent), merge.kept_id);
+    });
+    // The button says what it does; a post without it is no undo.
+    if (typedValue(readFormBody(request).fields, 'confirmer', 10) !== 'oui') {
+      throw new AppError('invalid_input', 'Le formulaire est incomplet : rechargez la page.');
+    }
     const result = await inTenant(services.db, tenantId, (trx) =>
       undoMerge(trx, {
         actor: agentActor(tenantId, agent),

@@ -95,6 +95,7 @@ export function personPage(ctx: PageContext, record: PersonRecord & { notice?: s
                     ? ''
                     : html`<form method="post" action="${url(ctx, `${PEOPLE_PATH}/fusions/${m.id}/annuler`)}" class="inline-form">
                         ${csrfField(ctx)}
+                        <input type="hidden" name="confirmer" value="oui" />
                         <button type="submit" class="link-button">Annuler la fusion avec ${personName(m)}</button>
                       </form>`
                 }

@@ -1,0 +1,2 @@
+import { can } from '../../modules/authorization.ts';
+export const up = can;
