@@ -3,8 +3,7 @@ import type { Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { AgentActor } from '../../platform/policy.ts';
 import { can } from '../authorization.ts';
-import { logPersonalDataAccess } from '../privacy/access-log.ts';
-import { isUuid, personNotFound, personResourceOf } from './person-access.ts';
+import { isUuid, lockPeople, logRecordAccess, personNotFound, personResourceOf } from './person-access.ts';
 import { moveLinkedRows, notePersonChanged, personLinks } from './person-links.ts';
 import { personName, VERIFIED_FIELDS } from './present.ts';
 import { fieldsOf, PERSON_FIELDS, type PersonRow } from './repository.ts';
@@ -61,17 +60,7 @@ export function mergeRefusal(kept: PersonRow, merged: PersonRow): string | null 
  */
 export async function mergePeople(trx: Tx, input: MergePeopleInput): Promise<MergeOutcome> {
   if (!isUuid(input.keptId) || !isUuid(input.mergedId)) throw personNotFound();
-  // Both rows locked, in a fixed order: two agents merging the same records wait for each other.
-  const rows = await trx
-    .selectFrom('people')
-    .selectAll()
-    .where('id', 'in', [input.keptId, input.mergedId])
-    .orderBy('id')
-    .forUpdate()
-    .execute();
-  const kept = rows.find((r) => r.id === input.keptId);
-  const merged = rows.find((r) => r.id === input.mergedId);
-  if (!kept || !merged) throw personNotFound();
+  const { kept, merged } = await lockPeople(trx, input.keptId, input.mergedId);
   const pair = {
     kind: 'person_pair' as const,
     tenantId: input.actor.tenantId,
@@ -119,17 +108,7 @@ export async function mergePeople(trx: Tx, input: MergePeopleInput): Promise<Mer
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  for (const person of [kept, merged]) {
-    await logPersonalDataAccess(trx, {
-      tenantId: input.actor.tenantId,
-      actor: { kind: 'agent', id: input.actor.agentId, label: input.agentName },
-      action: 'merge_people',
-      citizenId: person.citizen_id,
-      personId: person.id,
-      ip: input.ip,
-      now: input.now,
-    });
-  }
+  await logRecordAccess(trx, input, 'merge_people', [kept, merged]);
   return { ok: true, mergeId: merge.id };
 }
 

@@ -2,9 +2,8 @@ import type { Tx } from '../../db/tenant-scope.ts';
 import type { AgentActor } from '../../platform/policy.ts';
 import { can } from '../authorization.ts';
 import { listCitizenConsents, type ConsentRow } from '../privacy/consents.ts';
-import { logPersonalDataAccess } from '../privacy/access-log.ts';
 import { requestScope } from '../requests/policy.ts';
-import { authorisedPerson, keptRecordOf } from './person-access.ts';
+import { authorisedPerson, keptRecordOf, logRecordAccess } from './person-access.ts';
 import { personTimeline, type PersonTimelineEntry } from './person-timeline.ts';
 import { peopleScope } from './policy.ts';
 import { duplicatesOf, mergesInto, type DuplicateReason, type PersonHit, type PersonRow } from './repository.ts';
@@ -34,15 +33,7 @@ export async function openPersonRecord(
   const { person, resource } = await authorisedPerson(trx, input.actor, input.personId);
   if (person.merged_into_id !== null) return { kind: 'merged', keptId: await keptRecordOf(trx, person) };
   const timeline = await personTimeline(trx, { personId: person.id, scopeIds: requestScope(input.actor) });
-  await logPersonalDataAccess(trx, {
-    tenantId: input.actor.tenantId,
-    actor: { kind: 'agent', id: input.actor.agentId, label: input.agentName },
-    action: 'view_person',
-    citizenId: person.citizen_id,
-    personId: person.id,
-    ip: input.ip,
-    now: input.now,
-  });
+  await logRecordAccess(trx, input, 'view_person', [person]);
   return {
     kind: 'record',
     person,

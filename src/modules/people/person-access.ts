@@ -1,7 +1,9 @@
 import type { Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
+import type { AccessLogAction } from '../../db/schema.ts';
 import type { AgentActor, PersonResource } from '../../platform/policy.ts';
 import { can } from '../authorization.ts';
+import { logPersonalDataAccess } from '../privacy/access-log.ts';
 import { findPerson, personServiceIds, type PersonRow } from './repository.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -48,4 +50,39 @@ export async function keptRecordOf(trx: Tx, person: PersonRow): Promise<string> 
     current = next;
   }
   return current.id;
+}
+
+/** Both records of a merge, locked in a fixed order (two agents on the same pair wait for each other). */
+export async function lockPeople(trx: Tx, keptId: string, mergedId: string) {
+  const rows = await trx
+    .selectFrom('people')
+    .selectAll()
+    .where('id', 'in', [keptId, mergedId])
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  const kept = rows.find((r) => r.id === keptId);
+  const merged = rows.find((r) => r.id === mergedId);
+  if (!kept || !merged) throw personNotFound();
+  return { kept, merged };
+}
+
+/** An agent's act on records, in the personal data access log: one entry per record. */
+export async function logRecordAccess(
+  trx: Tx,
+  input: { actor: AgentActor; agentName: string; ip: string; now: Date },
+  action: Extract<AccessLogAction, 'view_person' | 'merge_people' | 'unmerge_people'>,
+  people: readonly Pick<PersonRow, 'id' | 'citizen_id'>[],
+): Promise<void> {
+  for (const person of people) {
+    await logPersonalDataAccess(trx, {
+      tenantId: input.actor.tenantId,
+      actor: { kind: 'agent', id: input.actor.agentId, label: input.agentName },
+      action,
+      citizenId: person.citizen_id,
+      personId: person.id,
+      ip: input.ip,
+      now: input.now,
+    });
+  }
 }

@@ -1,9 +1,8 @@
 import type { Tx } from '../../db/tenant-scope.ts';
 import type { AgentActor } from '../../platform/policy.ts';
 import { can } from '../authorization.ts';
-import { logPersonalDataAccess } from '../privacy/access-log.ts';
 import { lockedMerge } from './merge-people.ts';
-import { personNotFound, personResourceOf } from './person-access.ts';
+import { lockPeople, logRecordAccess, personNotFound, personResourceOf } from './person-access.ts';
 import { countLinkedRows, moveLinkedRows, notePersonChanged, type PersonLink } from './person-links.ts';
 import { personName } from './present.ts';
 import { fieldsOf, PERSON_FIELDS } from './repository.ts';
@@ -24,16 +23,7 @@ export async function undoMerge(
   input: { actor: AgentActor; agentName: string; mergeId: string; ip: string; now: Date },
 ): Promise<UndoOutcome> {
   const merge = await lockedMerge(trx, input.mergeId);
-  const people = await trx
-    .selectFrom('people')
-    .selectAll()
-    .where('id', 'in', [merge.kept_id, merge.merged_id])
-    .orderBy('id')
-    .forUpdate()
-    .execute();
-  const kept = people.find((p) => p.id === merge.kept_id);
-  const merged = people.find((p) => p.id === merge.merged_id);
-  if (!kept || !merged) throw personNotFound();
+  const { kept, merged } = await lockPeople(trx, merge.kept_id, merge.merged_id);
   const requestIds = merge.moved['requests.person_id'] ?? [];
   const movedServices = requestIds.length
     ? (await trx.selectFrom('requests').select('service_id').distinct().where('id', 'in', requestIds).execute()).map(
@@ -94,16 +84,6 @@ export async function undoMerge(
     .set({ undone_at: input.now, undone_by: input.actor.agentId })
     .where('id', '=', merge.id)
     .execute();
-  for (const person of [kept, merged]) {
-    await logPersonalDataAccess(trx, {
-      tenantId: input.actor.tenantId,
-      actor: { kind: 'agent', id: input.actor.agentId, label: input.agentName },
-      action: 'unmerge_people',
-      citizenId: person.citizen_id,
-      personId: person.id,
-      ip: input.ip,
-      now: input.now,
-    });
-  }
+  await logRecordAccess(trx, input, 'unmerge_people', [kept, merged]);
   return { ok: true, keptId: kept.id, mergedId: merged.id };
 }

@@ -1,17 +1,10 @@
 import { attr, html, type SafeHtml } from '../../../platform/html.ts';
-import type { FieldError } from '../../../platform/web/form.ts';
+import { errorOf, type FieldError } from '../../../platform/web/form.ts';
 
 /** The attributes tying a field to its hint and error (RGAA 11.10). */
 function describedBy(name: string, hint: boolean, error: string): SafeHtml {
   const ids = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ');
   return html`${ids ? html`aria-describedby="${ids}"` : ''} ${error ? html`aria-invalid="true"` : ''}`;
-}
-
-function errorOf(errors: readonly FieldError[], name: string): string {
-  return errors
-    .filter((e) => e.field === name)
-    .map((e) => e.message)
-    .join(' ');
 }
 
 /** A labelled field of the record forms (text, email, tel, date, select or textarea), value kept. */

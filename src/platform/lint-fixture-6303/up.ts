@@ -1,2 +1,0 @@
-import { can } from '../../modules/authorization.ts';
-export const up = can;
