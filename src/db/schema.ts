@@ -412,6 +412,36 @@ export interface PeopleTable {
   updated_at: Generated<Date>;
 }
 
+/** The fields of a record a merge chooses between, and undo puts back (people/merge-people.ts). */
+export interface PersonFields {
+  given_name: string | null;
+  family_name: string | null;
+  display_name: string;
+  birthdate: string | null;
+  email: string | null;
+  phone: string | null;
+  postal_address: string;
+  preferred_channel: PreferredChannel | null;
+  language: string;
+  accessibility_needs: string;
+}
+
+/** One merge of a record into another, kept so that it can be undone exactly (migration 20261203130000). */
+export interface PersonMergesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  kept_id: string;
+  merged_id: string;
+  merged_by: string | null;
+  merged_at: Timestamp;
+  /** Rows moved to the kept record, by "table.column". */
+  moved: ColumnType<Record<string, string[]>, string, string>;
+  kept_before: ColumnType<PersonFields, string, string>;
+  kept_after: ColumnType<PersonFields, string, string>;
+  undone_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  undone_by: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
 export type PreferredChannel = 'email' | 'telephone' | 'sms' | 'courrier' | 'guichet';
 
 export interface CitizenSessionsTable {
@@ -453,6 +483,7 @@ export interface ReplyTemplatesTable {
 export interface Database {
   citizens: CitizensTable;
   people: PeopleTable;
+  person_merges: PersonMergesTable;
   citizen_sessions: CitizenSessionsTable;
   citizen_tokens: CitizenTokensTable;
   tenants: TenantsTable;
@@ -572,7 +603,17 @@ export interface ErasureRequestsTable {
 }
 
 export type AccessLogAction =
-  'view_request' | 'download_document' | 'export' | 'erasure' | 'withdraw_consent' | 'link_request';
+  | 'view_request'
+  | 'download_document'
+  | 'export'
+  | 'erasure'
+  | 'withdraw_consent'
+  | 'link_request'
+  /** An agent opened a citizen record (fiche usager). */
+  | 'view_person'
+  /** An agent merged two citizen records, or undid a merge. */
+  | 'merge_people'
+  | 'unmerge_people';
 
 export interface PersonalDataAccessLogTable {
   tenant_id: string;
@@ -586,6 +627,8 @@ export interface PersonalDataAccessLogTable {
   request_id: string | null;
   request_reference: string | null;
   ip: string | null;
+  /** The citizen record looked at or merged, if any (migration 20261203130000). */
+  person_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

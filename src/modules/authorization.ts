@@ -4,6 +4,7 @@ import { catalogueRules } from './catalogue/policy.ts';
 import { citizenRules } from './citizens/policy.ts';
 import { inboxRules } from './inbox/policy.ts';
 import { jobRules } from './jobs/policy.ts';
+import { peopleRules } from './people/policy.ts';
 import { privacyRules } from './privacy/policy.ts';
 import { replyRules } from './replies/policy.ts';
 import { requestRules } from './requests/policy.ts';
@@ -24,6 +25,7 @@ const rules: RuleTable = {
   ...tenantRules,
   ...replyRules,
   ...inboxRules,
+  ...peopleRules,
 };
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */

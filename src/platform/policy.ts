@@ -78,6 +78,24 @@ export interface SavedViewResource {
   ownerAgentId: string;
 }
 
+/**
+ * A citizen record (fiche usager), as far as authorisation needs to know it: the services of the
+ * items that point at it (none: a record with no item yet).
+ */
+export interface PersonResource {
+  kind: 'person';
+  tenantId: string;
+  serviceIds: readonly string[];
+}
+
+/** Two records an agent would merge: both must be theirs to see. */
+export interface PersonPairResource {
+  kind: 'person_pair';
+  tenantId: string;
+  kept: PersonResource;
+  merged: PersonResource;
+}
+
 /** Every action, with the kind of resource it applies to. */
 export interface Permissions {
   // requests (src/modules/requests/policy.ts)
@@ -121,6 +139,12 @@ export interface Permissions {
   manage_tags: TenantResource;
   save_inbox_views: TenantResource;
   manage_saved_view: SavedViewResource;
+  // people (src/modules/people/policy.ts)
+  list_people: TenantResource;
+  create_person: TenantResource;
+  view_person: PersonResource;
+  edit_person: PersonResource;
+  merge_people: PersonPairResource;
 }
 
 export type Action = keyof Permissions;

@@ -160,6 +160,27 @@ describe('authorisation rules', () => {
     }
   });
 
+  test('citizen records: an item in the agent’s services or none; supervisors and admins every record; merges need both', () => {
+    const ofX = { kind: 'person', tenantId: T, serviceIds: [X] } as const;
+    const ofXAndY = { kind: 'person', tenantId: T, serviceIds: [X, Y] } as const;
+    const empty = { kind: 'person', tenantId: T, serviceIds: [] } as const;
+    assert.equal(can(agentX, 'view_person', ofX), true);
+    assert.equal(can(agentY, 'view_person', ofX), false, 'no item of theirs');
+    assert.equal(can(agentY, 'view_person', ofXAndY), true, 'one item is enough');
+    assert.equal(can(agentY, 'view_person', empty), true, 'a record without items yet');
+    assert.equal(can(agent('supervisor', [Y]), 'view_person', ofX), true, 'supervisors see every record');
+    assert.equal(can(admin, 'edit_person', ofX), true);
+    assert.equal(can(otherAdmin, 'view_person', ofX), false);
+    assert.equal(can(citizenA, 'view_person', ofX), false);
+    assert.equal(can(agentY, 'list_people', tenant), true);
+    assert.equal(can(citizenA, 'create_person', tenant), false);
+    const pair = (kept: typeof ofX | typeof empty, merged: typeof ofX | typeof empty) =>
+      ({ kind: 'person_pair', tenantId: T, kept, merged }) as const;
+    assert.equal(can(agentX, 'merge_people', pair(ofX, empty)), true);
+    assert.equal(can(agentY, 'merge_people', pair(empty, ofX)), false, 'both must be visible');
+    assert.equal(can(supervisorX, 'merge_people', pair(ofX, ofX)), true);
+  });
+
   test('anonymous visitors and the operator are granted nothing, whatever the action', () => {
     assert.ok(allActions().length >= 15);
     for (const action of allActions()) {

@@ -14,6 +14,7 @@ import { issueToken } from '../../src/modules/citizens/tokens.ts';
 import { citizenSessionIdFor, openCitizenSession } from '../../src/modules/citizens/sessions.ts';
 import { generateReference, generateTrackingSecret, hashTrackingSecret } from '../../src/modules/requests/reference.ts';
 import { createTenant } from '../../src/modules/tenants/create-tenant.ts';
+import { mergePeople } from '../../src/modules/people/merge-people.ts';
 import { allActions, can } from '../../src/modules/authorization.ts';
 import { type Actor } from '../../src/platform/policy.ts';
 import { csrfTokenFor, newCsrfCookieValue } from '../../src/platform/web/csrf.ts';
@@ -86,6 +87,10 @@ interface Fixtures {
   tagToDelete: string;
   viewX: string;
   viewToDelete: string;
+  /** The record of the request fixture (service X), another one to merge into it, a merge to undo. */
+  personX: string;
+  personX2: string;
+  mergeX: string;
 }
 
 interface Row {
@@ -565,6 +570,71 @@ const MATRIX: Row[] = [
     url: (f) => `/agent/demandes/${f.reference}/deposee?cle=${f.code}`,
     expect: ANY_STAFF('200'),
     note: 'authorised by the tracking code it carries, like the citizen’s confirmation',
+  },
+  // --- Citizen records (fiches usager) ---
+  { method: 'GET', route: '/agent/usagers', expect: ANY_STAFF('200'), note: 'records the agent may see' },
+  {
+    method: 'GET',
+    route: '/agent/usagers/doublons',
+    expect: ANY_STAFF('200'),
+    note: 'among records the agent may see',
+  },
+  { method: 'GET', route: '/agent/usagers/nouvelle', expect: ANY_STAFF('200') },
+  {
+    method: 'POST',
+    route: '/agent/usagers/nouvelle',
+    form: (_f, _a, accepted) => ({ nom: accepted ? 'Matrice' : '', langue: 'fr', canal: '' }),
+    expect: ANY_STAFF('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/usagers/' },
+  },
+  {
+    method: 'GET',
+    route: '/agent/usagers/:id',
+    url: (f) => `/agent/usagers/${f.personX}`,
+    expect: SERVICE_X('200'),
+    note: 'an item in the agent’s services, or none; supervisors and admins: all',
+  },
+  {
+    method: 'GET',
+    route: '/agent/usagers/:id/modifier',
+    url: (f) => `/agent/usagers/${f.personX}/modifier`,
+    expect: SERVICE_X('200'),
+  },
+  {
+    method: 'GET',
+    route: '/agent/usagers/:id/fusion',
+    url: (f) => `/agent/usagers/${f.personX}/fusion?avec=${f.personX2}`,
+    expect: SERVICE_X('200'),
+    note: 'both records visible to the agent',
+  },
+  {
+    method: 'POST',
+    route: '/agent/usagers/fusions/:mergeId/annuler',
+    url: (f) => `/agent/usagers/fusions/${f.mergeX}/annuler`,
+    form: (_f, _a, accepted) => ({ confirmer: accepted ? 'oui' : '' }),
+    expect: SERVICE_X('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/usagers/' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/usagers/:id/fusion',
+    url: (f) => `/agent/usagers/${f.personX}/fusion`,
+    form: (f, _a, accepted) => ({ avec: accepted ? f.personX2 : '' }),
+    expect: SERVICE_X('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/usagers/' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/usagers/:id/modifier',
+    url: (f) => `/agent/usagers/${f.personX}/modifier`,
+    form: (_f, _a, accepted) => ({
+      nom: 'Matrice',
+      langue: 'fr',
+      canal: '',
+      naissance: accepted ? '' : 'pas une date',
+    }),
+    expect: SERVICE_X('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/usagers/' },
   },
   { method: 'GET', route: '/agent/demandes.csv', expect: ANY_STAFF('200'), note: 'the inbox view as CSV' },
   {
@@ -1101,6 +1171,33 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
     const viewX = await view('Vue X');
     const viewToDelete = await view('Vue X à supprimer');
 
+    // Three records of one person: the request fixture's, one to merge, one merged already (undoable).
+    const record = async () =>
+      String(
+        (
+          await q(
+            `insert into people (tenant_id, display_name, email) values ($1, 'Usager Matrice', 'fiche.matrice@example.org') returning id`,
+            [tenantId],
+          )
+        ).rows[0]!.id,
+      );
+    const personX = await record();
+    const personX2 = await record();
+    const personX3 = await record();
+    await q(`update requests set person_id = $1 where tenant_id = $2 and id = $3`, [personX, tenantId, request.id]);
+    const merged = await inTenant(ctx.services.db, tenantId, (trx) =>
+      mergePeople(trx, {
+        actor: { kind: 'agent', tenantId, agentId: agentIds.admin, role: 'admin', serviceIds: [] },
+        agentName: 'Admin',
+        keptId: personX,
+        mergedId: personX3,
+        choices: {},
+        ip: '127.0.0.1',
+        now: now(),
+      }),
+    );
+    if (!merged.ok) throw new Error(merged.message);
+
     fx = {
       transferReference,
       serviceY,
@@ -1110,6 +1207,9 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
       tagToDelete,
       viewX,
       viewToDelete,
+      personX,
+      personX2,
+      mergeX: merged.mergeId,
       reference,
       code,
       documentId,

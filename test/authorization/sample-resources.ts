@@ -10,6 +10,13 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     erasure_request: { kind: 'erasure_request', tenantId, serviceIds: ['s'] },
     service_scope: { kind: 'service_scope', tenantId, serviceId: 's' },
     saved_view: { kind: 'saved_view', tenantId, ownerAgentId: 'a' },
+    person: { kind: 'person', tenantId, serviceIds: ['s'] },
+    person_pair: {
+      kind: 'person_pair',
+      tenantId,
+      kept: { kind: 'person', tenantId, serviceIds: ['s'] },
+      merged: { kind: 'person', tenantId, serviceIds: [] },
+    },
   } as const;
   const kindOf: { [K in Action]: Permissions[K]['kind'] } = {
     view: 'request',
@@ -44,6 +51,11 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     manage_tags: 'tenant',
     save_inbox_views: 'tenant',
     manage_saved_view: 'saved_view',
+    list_people: 'tenant',
+    create_person: 'tenant',
+    view_person: 'person',
+    edit_person: 'person',
+    merge_people: 'person_pair',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }

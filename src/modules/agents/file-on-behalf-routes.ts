@@ -20,7 +20,15 @@ import { requestNotFound } from './request-access.ts';
 import { requireAgent } from './require-agent.ts';
 import { agentContext } from './route-support.ts';
 import type { SessionAgent } from './sessions.ts';
-import { fileChooserPage, filedPage, fileFormPage, type FilingContact } from './views/file-on-behalf-page.ts';
+import {
+  fileChooserPage,
+  filedPage,
+  fileFormPage,
+  type FilingContact,
+  type FilingFor,
+} from './views/file-on-behalf-page.ts';
+import { authorisedPerson, isUuid, keptRecordOf } from '../people/person-access.ts';
+import { personName } from '../people/present.ts';
 
 const REFERENCE = /^[A-Z]{2,4}-\d{4}-[A-Z0-9]{3,12}$/;
 const CHANNELS = ['telephone', 'guichet'] as const;
@@ -45,7 +53,9 @@ export function registerFileOnBehalfRoutes(scope: FastifyInstance, services: Ser
     request: FastifyRequest,
     agent: SessionAgent,
     tenant: Tenant,
-  ): Promise<(FilingContact & { id: string; email: string | null; phone: string | null }) | null> {
+  ): Promise<
+    (FilingContact & { id: string; email: string | null; phone: string | null; personId: string | null }) | null
+  > {
     const reference = queryParam(request, 'contact');
     if (!REFERENCE.test(reference)) return null;
     const scopeIds = requestScope(authorise(agent, tenant.id));
@@ -59,22 +69,63 @@ export function registerFileOnBehalfRoutes(scope: FastifyInstance, services: Ser
       channel: row.channel,
       email: row.applicant_email,
       phone: row.applicant_phone,
+      personId: row.person_id,
     };
+  }
+
+  /**
+   * For whom the agent files: the noted call (`?contact=`) and the citizen record (`?usager=`, or
+   * the call's), each only when this agent may see it — otherwise simply not prefilled.
+   */
+  async function filingFor(request: FastifyRequest, agent: SessionAgent, tenant: Tenant) {
+    const contact = await contactOf(request, agent, tenant);
+    const personId = isUuid(queryParam(request, 'usager')) ? queryParam(request, 'usager') : contact?.personId;
+    const person = personId
+      ? await inTenant(services.db, tenant.id, async (trx) => {
+          const actor = agentActor(tenant.id, agent);
+          try {
+            const found = (await authorisedPerson(trx, actor, personId)).person;
+            if (found.merged_into_id === null) return found;
+            return (await authorisedPerson(trx, actor, await keptRecordOf(trx, found))).person;
+          } catch {
+            return null;
+          }
+        })
+      : null;
+    const params = new URLSearchParams();
+    if (contact) params.set('contact', contact.reference);
+    if (person) params.set('usager', person.id);
+    const query = params.size > 0 ? `?${params.toString()}` : '';
+    const who: FilingFor = {
+      contact,
+      person: person ? { id: person.id, name: personName(person) } : null,
+      query,
+    };
+    // What the form starts with: the record's details, else those noted with the call.
+    const prefill: RawAnswers = {};
+    const set = (field: string, value: string | null | undefined) => {
+      if (value) prefill[field] = value;
+    };
+    set('applicant_given_name', person?.given_name);
+    set('applicant_family_name', person?.family_name);
+    set('applicant_email', person?.email ?? contact?.email);
+    set('applicant_phone', person?.phone ?? contact?.phone);
+    return { who, contact, personId: person?.id ?? null, prefill };
   }
 
   scope.get('/agent/deposer', async (request, reply) => {
     const agent = await requireAgent(request, services);
     const tenant = requireTenant(request);
     authorise(agent, tenant.id);
-    const [demarches, contact] = await Promise.all([
+    const [demarches, { who }] = await Promise.all([
       inTenant(services.db, tenant.id, (trx) => listFileableDemarches(trx)),
-      contactOf(request, agent, tenant),
+      filingFor(request, agent, tenant),
     ]);
     return sendHtml(
       reply,
       fileChooserPage(agentContext(request, agent), {
         demarches: demarches.map((d) => ({ slug: d.slug, title: d.title, serviceName: d.service_name })),
-        contact,
+        who,
       }),
     );
   });
@@ -84,18 +135,15 @@ export function registerFileOnBehalfRoutes(scope: FastifyInstance, services: Ser
     const tenant = requireTenant(request);
     authorise(agent, tenant.id);
     const demarche = await loadOnlineForm(services, tenant, request.params.slug);
-    const contact = await contactOf(request, agent, tenant);
-    const values: RawAnswers = {};
-    if (contact?.email) values.applicant_email = contact.email;
-    if (contact?.phone) values.applicant_phone = contact.phone;
+    const { who, contact, prefill } = await filingFor(request, agent, tenant);
     return sendHtml(
       reply,
       fileFormPage(agentContext(request, agent), {
         demarche,
-        state: { values, errors: [], filesToReattach: [] },
+        state: { values: prefill, errors: [], filesToReattach: [] },
         channel: contact?.channel ?? 'telephone',
         consent: false,
-        contact,
+        who,
         maxUploadMb,
       }),
     );
@@ -118,7 +166,7 @@ export function registerFileOnBehalfRoutes(scope: FastifyInstance, services: Ser
       const tenant = requireTenant(request);
       authorise(agent, tenant.id);
       const demarche = await loadOnlineForm(services, tenant, request.params.slug);
-      const contact = await contactOf(request, agent, tenant);
+      const { who, contact, personId } = await filingFor(request, agent, tenant);
       const body = readFormBody(request);
       const {
         _csrf: _ignored,
@@ -151,7 +199,7 @@ export function registerFileOnBehalfRoutes(scope: FastifyInstance, services: Ser
             state: { values: answers, errors, filesToReattach },
             channel: channel ?? '',
             consent,
-            contact,
+            who,
             maxUploadMb,
           }),
           400,
@@ -168,6 +216,7 @@ export function registerFileOnBehalfRoutes(scope: FastifyInstance, services: Ser
         files: body.files,
         baseUrl: requestBaseUrl(services.config, request),
         contact: contact ? { requestId: contact.id, reference: contact.reference } : null,
+        personId,
       });
       if (!result.ok) return again(result.errors, result.filesToReattach);
       const { reference, secret } = result.request;

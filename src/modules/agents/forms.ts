@@ -165,7 +165,11 @@ export const transferForm = z.object({
 /** A phone call or a counter visit noted by an agent (requests/record-contact.ts). */
 export const contactForm = z.object({
   canal: choice(['telephone', 'guichet'], 'Indiquez si la personne a appelé ou est venue à l’accueil.'),
-  nom: text({ max: 200, required: 'Indiquez le nom de la personne.' }),
+  /** The citizen record chosen among the matches; '' or 'nouvelle': a record from the details typed. */
+  usager: hidden(100),
+  recherche: text({ max: 200, required: false }),
+  /** Required unless a record is chosen (checked by the route). */
+  nom: text({ max: 200, required: false }),
   telephone: text({
     max: 40,
     required: false,

@@ -221,6 +221,7 @@ export async function findRequestByReference(trx: Tx, reference: string) {
       'r.applicant_name',
       'r.applicant_email',
       'r.applicant_phone',
+      'r.person_id',
       'r.submitted_at',
       'r.due_on',
       'r.closed_at',

@@ -28,7 +28,14 @@ import {
 } from './forms.ts';
 import { transferRequest } from '../requests/transfer-request.ts';
 import { recordContact } from '../requests/record-contact.ts';
-import { contactPage } from './views/contact-page.ts';
+import { contactPage, type ContactPerson, type ContactValues } from './views/contact-page.ts';
+import { authorisedPerson, isUuid, keptRecordOf } from '../people/person-access.ts';
+import { peopleScope } from '../people/policy.ts';
+import { personName } from '../people/present.ts';
+import { searchPeople, type PersonRow } from '../people/repository.ts';
+import { parseSearchQuery } from '../search/query.ts';
+import type { Tx } from '../../db/tenant-scope.ts';
+import { formatPhoneFr } from '../../platform/format.ts';
 import { assignRequest } from '../requests/assign-request.ts';
 import { REPLY_FILES_FIELD, replyToCitizen } from '../requests/reply-to-citizen.ts';
 import { smsContactOf } from '../requests/sms-notice.ts';
@@ -219,12 +226,47 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     return { scopeIds, services: await inTenant(services.db, tenantId, (trx) => listServices(trx, scopeIds)) };
   }
 
+  const contactPerson = (
+    p: Pick<PersonRow, 'id' | 'given_name' | 'family_name' | 'display_name' | 'email' | 'phone'>,
+  ): ContactPerson => ({
+    id: p.id,
+    name: personName(p),
+    details: [p.email, p.phone ? formatPhoneFr(p.phone) : null].filter(Boolean).join(' · '),
+  });
+
+  /** The record chosen in « Qui », as the agent may see it (a merged one: the record it lives in). */
+  async function chosenPerson(trx: Tx, tenantId: string, agent: SessionAgent, id: string): Promise<PersonRow | null> {
+    if (!isUuid(id)) return null;
+    const actor = agentActor(tenantId, agent);
+    const { person } = await authorisedPerson(trx, actor, id);
+    if (person.merged_into_id === null) return person;
+    return (await authorisedPerson(trx, actor, await keptRecordOf(trx, person))).person;
+  }
+
+  /** The records « Qui » offers: the one chosen, then the search's matches. */
+  async function contactPeople(tenantId: string, agent: SessionAgent, values: ContactValues, search: boolean) {
+    return inTenant(services.db, tenantId, async (trx) => {
+      const chosen = await chosenPerson(trx, tenantId, agent, values.usager);
+      const matches =
+        search && values.recherche.trim()
+          ? await searchPeople(trx, {
+              query: parseSearchQuery(values.recherche),
+              scopeIds: peopleScope(agentActor(tenantId, agent)),
+              limit: 10,
+            })
+          : [];
+      return [...(chosen ? [chosen] : []), ...matches.filter((m) => m.id !== chosen?.id)].map(contactPerson);
+    });
+  }
+
   scope.get('/agent/contacts/nouveau', async (request, reply) => {
     const agent = await requireAgent(request, services);
     const tenant = requireTenant(request);
     const { services: choices } = await contactServices(agent, tenant.id);
-    const values = {
+    const values: ContactValues = {
       canal: 'telephone',
+      usager: '',
+      recherche: '',
       nom: '',
       telephone: '',
       courriel: '',
@@ -234,7 +276,19 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       partenaire: '',
       notes: '',
     };
-    return sendHtml(reply, contactPage(agentContext(request, agent), { values, errors: [], services: choices }));
+    // « Noter un appel » from a record: the form opens with that person chosen.
+    const from = queryParam(request, 'usager');
+    if (from && !isUuid(from))
+      throw new AppError('not_found', "Cette fiche usager n'existe pas ou vous n'y avez pas accès.");
+    const chosen = from
+      ? await inTenant(services.db, tenant.id, (trx) => chosenPerson(trx, tenant.id, agent, from))
+      : null;
+    if (chosen) values.usager = chosen.id;
+    const people = chosen ? [contactPerson(chosen)] : [];
+    return sendHtml(
+      reply,
+      contactPage(agentContext(request, agent), { values, errors: [], services: choices, people }),
+    );
   });
 
   scope.post('/agent/contacts/nouveau', async (request, reply) => {
@@ -243,8 +297,10 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     const { scopeIds, services: choices } = await contactServices(agent, tenant.id);
     const { fields } = readFormBody(request);
     const typed = (name: string, max = 300) => typedValue(fields, name, max);
-    const values = {
+    const values: ContactValues = {
       canal: typed('canal', 20),
+      usager: typed('usager', 100),
+      recherche: typed('recherche', 200),
       nom: typed('nom'),
       telephone: typed('telephone', 60),
       courriel: typed('courriel'),
@@ -254,10 +310,31 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       partenaire: typed('partenaire'),
       notes: typed('notes', 20_000),
     };
-    const again = (errors: FieldError[]) =>
-      sendHtml(reply, contactPage(agentContext(request, agent), { values, errors, services: choices }), 400);
+    const searching = typed('action', 20) === 'chercher';
+    const people = await contactPeople(tenant.id, agent, values, searching);
+    const render = (errors: FieldError[], status: number) =>
+      sendHtml(
+        reply,
+        contactPage(agentContext(request, agent), { values, errors, services: choices, people, searched: searching }),
+        status,
+      );
+    // « Chercher »: the same form again, everything typed kept, the matches to choose from.
+    if (searching) return render([], 200);
+    const again = (errors: FieldError[]) => render(errors, 400);
     const form = parseForm(contactForm, fields);
-    if (!form.ok) return again(form.errors);
+    // A name is needed unless a record is chosen; said with the form's other errors, in its order.
+    const nameError =
+      !isUuid(values.usager) && values.nom.trim() === ''
+        ? [{ field: 'nom', message: 'Indiquez le nom de la personne, ou choisissez sa fiche.' }]
+        : [];
+    if (!form.ok || nameError.length > 0) {
+      const order = Object.keys(contactForm.shape);
+      const errors = [...(form.ok ? [] : form.errors), ...nameError];
+      return again(errors.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field)));
+    }
+    const person = isUuid(form.value.usager)
+      ? await inTenant(services.db, tenant.id, (trx) => chosenPerson(trx, tenant.id, agent, form.value.usager))
+      : null;
     const phone = form.value.telephone ? parsePhone(form.value.telephone) : null;
     if (form.value.telephone && !phone) {
       return again([{ field: 'telephone', message: 'Indiquez un numéro de téléphone, par exemple 06 12 34 56 78.' }]);
@@ -270,9 +347,10 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         agent: { id: agent.id, name: agent.name },
         agentServiceIds: scopeIds,
         channel: form.value.canal,
-        name: form.value.nom,
-        phone,
-        email: form.value.courriel || null,
+        personId: person?.id ?? null,
+        name: form.value.nom || (person ? personName(person) : ''),
+        phone: phone ?? person?.phone ?? null,
+        email: form.value.courriel || person?.email || null,
         subject: form.value.objet,
         serviceId: form.value.service,
         outcome: form.value.suite,

@@ -357,7 +357,7 @@ describe(`the agents' workspace: take, assign, reply, conflicts, unread (${TEST_
     assert.ok(service, 'one service: chosen for the agent');
     const missing = await send({ canal: 'telephone', nom: '', objet: '', service, suite: '', telephone: 'abc' });
     assert.equal(missing.statusCode, 400);
-    assert.match(missing.body, /Indiquez le nom de la personne\./);
+    assert.match(missing.body, /Indiquez le nom de la personne, ou choisissez sa fiche\./);
     assert.match(missing.body, /Indiquez l’objet de sa demande/);
     assert.match(missing.body, /Indiquez la suite donnée\./);
     assert.match(missing.body, /href="#suite-repondu"/, 'the summary leads to the first choice');

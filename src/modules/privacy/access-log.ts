@@ -10,6 +10,8 @@ export interface AccessLogEntry {
   requestId?: string | null;
   /** The citizen whose data it is, when known without a request (export). */
   citizenId?: string | null;
+  /** The citizen record looked at or merged, if any. */
+  personId?: string | null;
   ip?: string | null;
   now?: Date;
 }
@@ -39,6 +41,7 @@ export async function logPersonalDataAccess(trx: Tx, entry: AccessLogEntry): Pro
       citizen_id: entry.citizenId ?? request?.citizen_id ?? null,
       request_id: requestId,
       request_reference: request?.reference ?? null,
+      person_id: entry.personId ?? null,
       ip: entry.ip ? entry.ip.slice(0, 64) : null,
     })
     .execute();
@@ -93,6 +96,9 @@ export const ACCESS_ACTION_LABELS: Record<AccessLogAction, string> = {
   erasure: 'a traité une demande d’effacement',
   withdraw_consent: 'a retiré un accord donné pour la demande',
   link_request: 'a rattaché à son compte la demande',
+  view_person: 'a consulté votre fiche usager',
+  merge_people: 'a fusionné deux fiches usager vous concernant',
+  unmerge_people: 'a annulé la fusion de deux fiches usager vous concernant',
 };
 
 const OWN_ACTION_LABELS: Record<AccessLogAction, string> = {
@@ -102,6 +108,9 @@ const OWN_ACTION_LABELS: Record<AccessLogAction, string> = {
   erasure: 'Vous avez demandé l’effacement de vos données',
   withdraw_consent: 'Vous avez retiré un accord',
   link_request: 'Vous avez rattaché à votre espace la demande',
+  view_person: 'Vous avez consulté votre fiche usager',
+  merge_people: 'Deux fiches usager vous concernant ont été fusionnées',
+  unmerge_people: 'La fusion de deux fiches usager vous concernant a été annulée',
 };
 
 /** One entry as the citizen reads it, in the page and in the exports. */

@@ -10,6 +10,7 @@ import { mailContactLines, mailSignature } from '../../platform/mail-sender.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { logPersonalDataAccess } from './access-log.ts';
 import { anonymiseRequests } from './anonymise.ts';
+import { forgetPeopleWithoutData } from '../people/forget-people.ts';
 
 export interface ErasureAssessment {
   /** No legal obligation keeps the data: erasure can be done at once. */
@@ -60,14 +61,17 @@ export async function assessErasure(trx: Tx, citizenId: string, now: Date): Prom
 
 /**
  * Erases a citizen: their requests are anonymised, then the account goes, and with it (by the
- * foreign keys) sessions, tokens and consents given on the account.
+ * foreign keys) sessions, tokens and consents given on the account; their citizen record keeps no
+ * personal field once nothing else of theirs remains (an item filed without the account keeps it).
  */
 export async function eraseCitizen(trx: Tx, citizenId: string, now: Date): Promise<{ anonymised: number }> {
   const ids = (await trx.selectFrom('requests').select('id').where('citizen_id', '=', citizenId).execute()).map(
     (r) => r.id,
   );
+  const person = await trx.selectFrom('people').select('id').where('citizen_id', '=', citizenId).executeTakeFirst();
   const anonymised = await anonymiseRequests(trx, ids, now);
   await trx.deleteFrom('citizens').where('id', '=', citizenId).execute();
+  if (person) await forgetPeopleWithoutData(trx, [person.id], now);
   return { anonymised };
 }
 

@@ -71,6 +71,23 @@ export interface CitizenDataExport extends ExportBase {
     lastLoginAt: string | null;
   };
   preferences: Record<string, unknown>;
+  /** The commune's record of the person (fiche usager), as agents see it; null when there is none. */
+  record: {
+    givenName: string | null;
+    familyName: string | null;
+    name: string;
+    birthdate: string | null;
+    email: string | null;
+    phone: string | null;
+    postalAddress: string;
+    preferredChannel: string | null;
+    language: string;
+    accessibilityNeeds: string;
+    identityVerifiedBy: string | null;
+    identityVerifiedAt: string | null;
+    createdAt: string;
+    updatedAt: string;
+  } | null;
   sessions: {
     method: string;
     createdAt: string;
@@ -208,6 +225,7 @@ export async function collectCitizenData(
     .execute();
   const consents = await listCitizenConsents(trx, citizenId);
   const accessLog = await listAccessLogForCitizen(trx, citizenId);
+  const person = await trx.selectFrom('people').selectAll().where('citizen_id', '=', citizenId).executeTakeFirst();
 
   return {
     scope: 'account',
@@ -229,6 +247,24 @@ export async function collectCitizenData(
       lastLoginAt: iso(citizen.last_login_at),
     },
     preferences: (citizen.preferences ?? {}) as Record<string, unknown>,
+    record: person
+      ? {
+          givenName: person.given_name,
+          familyName: person.family_name,
+          name: person.display_name,
+          birthdate: person.birthdate,
+          email: person.email,
+          phone: person.phone,
+          postalAddress: person.postal_address,
+          preferredChannel: person.preferred_channel,
+          language: person.language,
+          accessibilityNeeds: person.accessibility_needs,
+          identityVerifiedBy: person.identity_source,
+          identityVerifiedAt: iso(person.identity_verified_at),
+          createdAt: iso(person.created_at)!,
+          updatedAt: iso(person.updated_at)!,
+        }
+      : null,
     consents: exportConsents(consents),
     requests: requests.map((r) => r.exported),
     sessions: sessions.map((s) => ({

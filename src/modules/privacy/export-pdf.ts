@@ -73,6 +73,19 @@ export async function renderDataExportPdf(data: CitizenDataExport | RequestDataE
     const prefs = Object.entries(account.preferences);
     if (prefs.length === 0) l.text('Aucune préférence enregistrée.', body);
     for (const [k, v] of prefs) line(k, preferenceText(v));
+
+    const r = account.record;
+    if (r) {
+      section('Votre fiche à la mairie');
+      line('Nom', r.name || null);
+      line('Date de naissance', r.birthdate ? formatDateFr(r.birthdate) : null);
+      line('Adresse électronique', r.email);
+      line('Téléphone', r.phone);
+      if (r.postalAddress) line('Adresse postale', r.postalAddress);
+      line('Canal préféré', r.preferredChannel);
+      if (r.accessibilityNeeds) line('Besoins d’accessibilité', r.accessibilityNeeds);
+      line('Identité vérifiée par FranceConnect', r.identityVerifiedBy ? 'oui' : 'non');
+    }
   }
 
   section('Vos accords (consentements)');

@@ -16,6 +16,8 @@ export interface FileRequestOnBehalfInput {
   baseUrl: string;
   /** The call or visit noted first, if any: the two items point at each other. */
   contact?: { requestId: string; reference: string } | null;
+  /** The citizen record the agent filed from (or the call's): the request goes on it. */
+  personId?: string | null;
 }
 
 /** What the citizen reads on their timeline, and the agent sees under their own name. */
@@ -43,6 +45,7 @@ export async function fileRequestOnBehalf(
     files: input.files,
     channel: input.channel,
     baseUrl: input.baseUrl,
+    personId: input.personId ?? null,
     filedBy: { agentId: input.agent.id, body: filedOnBehalfText(input.channel, input.contact?.reference ?? null) },
   });
   if (!result.ok || !input.contact) return result;

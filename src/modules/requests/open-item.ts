@@ -1,5 +1,6 @@
 import type { RequestStatus } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
+import { findOrCreatePerson } from '../people/find-or-create-person.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { generateReference, generateTrackingSecret, hashTrackingSecret } from './reference.ts';
 import { sealTrackingSecret } from './tracking-seal.ts';
@@ -8,7 +9,8 @@ import { addWorkingDays, departementOfInsee, DEFAULT_TIME_ZONE, localDateAndHour
 /**
  * A new item of the inbox that did not come through a démarche's form (an email, a phone call, a
  * counter visit): a request with its own reference and tracking code, due in the démarche's
- * working days. Draws another reference when one is taken. The caller writes its first event.
+ * working days, on the person's citizen record (found or created in the same transaction). Draws
+ * another reference when one is taken. The caller writes its first event.
  */
 export async function openItem(
   trx: Tx,
@@ -20,16 +22,20 @@ export async function openItem(
     channel: string;
     data: Record<string, unknown>;
     applicant: { name: string | null; email: string | null; phone: string | null };
+    /** The citizen record, when the caller chose it; otherwise found or created from the applicant. */
+    personId?: string;
     now: Date;
     /** Defaults: received, open, nobody in charge. */
     status?: RequestStatus;
     closed?: boolean;
     assignedAgentId?: string | null;
   },
-): Promise<{ id: string; reference: string; secret: string; dueOn: string }> {
+): Promise<{ id: string; reference: string; secret: string; dueOn: string; personId: string }> {
   const dueOn = addWorkingDays(input.now, input.demarche.delayDays, {
     departement: departementOfInsee(input.tenant.inseeCode),
   });
+  const personId =
+    input.personId ?? (await findOrCreatePerson(trx, input.tenant.id, { kind: 'contact', ...input.applicant }));
   const secret = generateTrackingSecret();
   const year = Number(localDateAndHour(input.now, DEFAULT_TIME_ZONE).date.slice(0, 4));
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -58,11 +64,12 @@ export async function openItem(
         updated_at: input.now,
         closed_at: input.closed ? input.now : null,
         assigned_agent_id: input.assignedAgentId ?? null,
+        person_id: personId,
       })
       .onConflict((oc) => oc.columns(['tenant_id', 'reference']).doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (row) return { id: row.id, reference, secret, dueOn };
+    if (row) return { id: row.id, reference, secret, dueOn, personId };
   }
   throw new Error('no free reference after 5 draws');
 }

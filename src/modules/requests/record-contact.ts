@@ -27,6 +27,8 @@ export interface RecordContactInput {
   /** The services this agent works for (null: all of them, an administrator). */
   agentServiceIds: string[] | null;
   channel: ContactChannelChoice;
+  /** The citizen record chosen by the agent; null: found or created from the name, phone and email. */
+  personId: string | null;
   name: string;
   phone: string | null;
   email: string | null;
@@ -72,6 +74,7 @@ export async function recordContact(trx: Tx, input: RecordContactInput): Promise
       ...(input.outcome === 'oriente' ? { partenaire: input.partner.trim() } : {}),
     },
     applicant: { name: input.name, email: input.email, phone: input.phone },
+    ...(input.personId ? { personId: input.personId } : {}),
     now: input.now,
     status: closed ? 'traitee' : input.outcome === 'rendez-vous' ? 'en_cours' : 'recue',
     closed,

@@ -41,6 +41,8 @@ export async function insertSubmission(
     dueOn: string;
     citizenId: string | null;
     identitySource: 'franceconnect' | null;
+    /** The citizen record (people/find-or-create-person.ts). */
+    personId: string | null;
     consents: FormConsent[];
     mail: { to: string; subject: string; text: string; html?: string } | null;
     /** Filed by an agent for the citizen: who, and the event the citizen reads about it. */
@@ -74,11 +76,11 @@ export async function insertSubmission(
     with r as (
       insert into requests (tenant_id, reference, demarche_id, service_id, channel, data, applicant_name,
         applicant_email, applicant_phone, tracking_secret_hash, tracking_secret_sealed, due_on, citizen_id,
-        identity_source, filed_by_agent_id)
+        identity_source, filed_by_agent_id, person_id)
       values (${row.tenantId}, ${row.reference}, ${row.demarcheId}, ${row.serviceId}, ${row.channel},
         ${JSON.stringify(row.data)}, ${row.applicantName}, ${row.applicantEmail}, ${row.applicantPhone},
         ${row.trackingSecretHash}, ${row.trackingSecretSealed}, ${row.dueOn}, ${row.citizenId}, ${row.identitySource},
-        ${filedBy?.agentId ?? null})
+        ${filedBy?.agentId ?? null}, ${row.personId})
       on conflict (tenant_id, reference) do nothing
       returning tenant_id, id
     ), e as (

@@ -1,10 +1,11 @@
 import type { Services } from '../../services.ts';
-import { inTenant, withTenantConnection, type Db } from '../../db/tenant-scope.ts';
+import { inTenant, type Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { UploadedFile } from '../../platform/web/form-body.ts';
 import type { FormDefinition } from '../catalogue/form-definition.ts';
 import { cachedFormDefinition } from './form-engine/definition-cache.ts';
 import { consentsGivenOnForm } from '../privacy/consents.ts';
+import { findOrCreatePerson } from '../people/find-or-create-person.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { checkUploadedFile, storedFilename } from './file-check.ts';
 import { anchorOf, validateAnswers, type FieldError, type RawAnswers } from './form-engine/validate.ts';
@@ -42,6 +43,8 @@ export interface SubmitRequestInput {
    * (file-request-on-behalf.ts): the request records the agent, and its timeline says so.
    */
   filedBy?: { agentId: string; body: string };
+  /** The citizen record, when the agent filing it chose one; otherwise found or created at intake. */
+  personId?: string | null;
 }
 
 export type SubmitRequestResult =
@@ -150,7 +153,17 @@ export async function submitRequest(
     answers: result.answers,
     now,
   });
-  const store = async (conn: Db) => {
+  const store = async (conn: Tx) => {
+    // The citizen record first: the request points at it, in the same transaction.
+    const personId =
+      input.personId ??
+      (await findOrCreatePerson(
+        conn,
+        tenant.id,
+        input.citizen
+          ? { kind: 'account', citizenId: input.citizen.id }
+          : { kind: 'contact', name: applicantName, givenName, familyName, email, phone },
+      ));
     // References are random: retry on the (very rare) collision instead of revealing a sequence.
     for (let attempt = 0; attempt < 5; attempt++) {
       const reference = generateReference(tenant.referencePrefix, Number(parisToday(now).slice(0, 4)));
@@ -188,6 +201,7 @@ export async function submitRequest(
         dueOn,
         citizenId: input.citizen?.id ?? null,
         identitySource: input.citizen?.identitySource ?? null,
+        personId,
         consents,
         mail,
         filedBy: input.filedBy ?? null,
@@ -208,12 +222,8 @@ export async function submitRequest(
     }
     throw new AppError('conflict', "La demande n'a pas pu être enregistrée. Réessayez.");
   };
-  // Without files the request, its event, consents and mail are stored by one statement, atomic
-  // on its own; files are more statements, which must commit together with the request.
-  const created =
-    accepted.length === 0
-      ? await withTenantConnection(services.db, tenant.id, store)
-      : await inTenant(services.db, tenant.id, store);
+  // The record, the request (its event, consents and mail in one statement) and its files commit together.
+  const created = await inTenant(services.db, tenant.id, store);
   services.mail.kick();
   return { ok: true, request: { id: created.id, reference: created.reference, secret, dueOn } };
 }

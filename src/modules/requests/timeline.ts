@@ -80,6 +80,9 @@ export function eventTitle(
     case 'filed_on_behalf':
       // The body says how (« lors de votre appel ») and that the citizen agreed.
       return forAgent ? 'Déposée pour l’usager par un agent' : 'Déposée pour vous';
+    case 'person_changed':
+      // The body says which citizen record the item is on now (merge, undo).
+      return 'Fiche usager changée';
     default:
       return e.kind;
   }
@@ -98,6 +101,7 @@ const INTERNAL_KINDS = new Set([
   'assigned',
   'transferred',
   'deadline_extended',
+  'person_changed',
   'tags_changed',
   'sms_sent',
 ]);

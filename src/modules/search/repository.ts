@@ -41,6 +41,8 @@ export interface CitizenHit {
   email: string | null;
   verified: boolean;
   request_count: number;
+  /** The account's citizen record (people), if it has one yet. */
+  person_id: string | null;
 }
 
 /**
@@ -187,6 +189,7 @@ export async function searchCitizens(
   const folded = sql`guichet_fold(coalesce(c.given_name, '') || ' ' || coalesce(c.family_name, '') || ' ' || coalesce(c.email::text, ''))`;
   const { rows } = await sql<CitizenHit>`
     select c.id, c.given_name, c.family_name, c.email::text as email, c.identity_verified_at is not null as verified,
+           (select p.id from people p where p.tenant_id = c.tenant_id and p.citizen_id = c.id) as person_id,
            (select count(*) from requests r where r.tenant_id = c.tenant_id and r.citizen_id = c.id and ${scope})::int
              as request_count
       from citizens c

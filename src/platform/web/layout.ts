@@ -78,6 +78,7 @@ export function layout(ctx: PageContext, page: PageOptions): SafeHtml {
                 ${
                   area === 'agent'
                     ? html`<li><a href="${url(ctx, '/agent/demandes')}">Demandes</a></li>
+                        <li><a href="${url(ctx, '/agent/usagers')}">Usagers</a></li>
                         ${
                           ctx.agent
                             ? html`<li>

@@ -4,12 +4,29 @@ import { csrfField, errorSummary, layout, url, type PageContext } from '../../..
 import { CONTACT_CHANNELS, CONTACT_OUTCOMES } from '../../requests/record-contact.ts';
 
 export type ContactValues = Record<
-  'canal' | 'nom' | 'telephone' | 'courriel' | 'objet' | 'service' | 'suite' | 'partenaire' | 'notes',
+  | 'canal'
+  | 'usager'
+  | 'recherche'
+  | 'nom'
+  | 'telephone'
+  | 'courriel'
+  | 'objet'
+  | 'service'
+  | 'suite'
+  | 'partenaire'
+  | 'notes',
   string
 >;
 
+/** A citizen record offered in « Qui » (a search's match, or the record the form was opened from). */
+export interface ContactPerson {
+  id: string;
+  name: string;
+  details: string;
+}
+
 /** The first radio of a group: where the error summary sends the reader. */
-const ANCHORS: Record<string, string> = { canal: 'canal-telephone', suite: 'suite-repondu' };
+const ANCHORS: Record<string, string> = { canal: 'canal-telephone', suite: 'suite-repondu', usager: 'usager-nouvelle' };
 
 function message(errors: FieldError[], field: string): SafeHtml | '' {
   const e = errors.find((x) => x.field === field);
@@ -22,7 +39,14 @@ function message(errors: FieldError[], field: string): SafeHtml | '' {
  */
 export function contactPage(
   ctx: PageContext,
-  input: { values: ContactValues; errors: FieldError[]; services: { id: string; name: string }[] },
+  input: {
+    values: ContactValues;
+    errors: FieldError[];
+    services: { id: string; name: string }[];
+    /** Records to choose from; `searched`: the agent asked (« Aucune fiche trouvée » when empty). */
+    people?: ContactPerson[];
+    searched?: boolean;
+  },
 ): SafeHtml {
   const v = input.values;
   const invalid = (field: string) => input.errors.some((e) => e.field === field);
@@ -64,7 +88,29 @@ export function contactPage(
             </div>`,
         )}
       </fieldset>
-      ${text('nom', 'Nom et prénom de la personne', { autocomplete: 'off' })}
+      <fieldset class="field${invalid('usager') ? ' field-error' : ''}">
+        <legend>Qui ?</legend>
+        ${message(input.errors, 'usager')}
+        <div class="field">
+          <label for="recherche">Chercher une fiche usager</label>
+          <span class="hint" id="recherche-hint">Nom, adresse électronique ou numéro de téléphone.</span>
+          <input type="search" id="recherche" name="recherche" value="${v.recherche}" autocomplete="off" aria-describedby="recherche-hint" />
+        </div>
+        <button type="submit" name="action" value="chercher" class="button">Chercher</button>
+        ${input.searched && (input.people ?? []).length === 0 ? html`<p role="status">Aucune fiche trouvée : créez-en une avec les coordonnées ci-dessous.</p>` : ''}
+        ${(input.people ?? []).map(
+          (p) =>
+            html`<div class="choice">
+              <input type="radio" id="usager-${p.id}" name="usager" value="${p.id}" ${attr('checked', v.usager === p.id)} />
+              <label for="usager-${p.id}">${p.name}${p.details ? ` (${p.details})` : ''}</label>
+            </div>`,
+        )}
+        <div class="choice">
+          <input type="radio" id="usager-nouvelle" name="usager" value="nouvelle" ${attr('checked', v.usager === '' || v.usager === 'nouvelle')} />
+          <label for="usager-nouvelle">Nouvelle fiche avec les coordonnées ci-dessous (ou la fiche qui a déjà cette adresse ou ce numéro)</label>
+        </div>
+      </fieldset>
+      ${text('nom', 'Nom et prénom de la personne', { autocomplete: 'off', hint: 'Facultatif si vous avez choisi une fiche.' })}
       ${text('telephone', 'Téléphone (facultatif)', { type: 'tel', hint: 'Par exemple 06 12 34 56 78.' })}
       ${text('courriel', 'Adresse électronique (facultatif)', {
         type: 'email',

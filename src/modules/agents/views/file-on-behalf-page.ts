@@ -12,27 +12,43 @@ export interface FilingContact {
   channel: 'telephone' | 'guichet';
 }
 
+/** For whom: the noted call, the citizen record, and the query string that carries them. */
+export interface FilingFor {
+  contact: FilingContact | null;
+  person: { id: string; name: string } | null;
+  query: string;
+}
+
 const BREADCRUMB_ROOT = { label: 'Demandes', href: '/agent/demandes' };
 
-function contactLine(contact: FilingContact | null): SafeHtml | '' {
-  return contact
-    ? html`<p class="notice">
-        Pour <strong>${contact.name || 'la personne'}</strong>, suite au contact n°
-        <a href="/agent/demandes/${contact.reference}">${contact.reference}</a>.
-      </p>`
-    : '';
+function forWhomLine(ctx: PageContext, who: FilingFor): SafeHtml | '' {
+  const name = who.person?.name || who.contact?.name || 'la personne';
+  if (!who.contact && !who.person) return '';
+  return html`<p class="notice">
+    Pour
+    ${
+      who.person
+        ? html`<a href="${url(ctx, `/agent/usagers/${who.person.id}`)}"><strong>${name}</strong></a>`
+        : html`<strong>${name}</strong>`
+    }${
+      who.contact
+        ? html`, suite au contact n°
+          <a href="${url(ctx, `/agent/demandes/${who.contact.reference}`)}">${who.contact.reference}</a>`
+        : ''
+    }.
+  </p>`;
 }
 
 /** « Déposer une démarche pour une personne »: the démarches that can be filed, by service. */
 export function fileChooserPage(
   ctx: PageContext,
-  input: { demarches: { slug: string; title: string; serviceName: string }[]; contact: FilingContact | null },
+  input: { demarches: { slug: string; title: string; serviceName: string }[]; who: FilingFor },
 ): SafeHtml {
   const byService = new Map<string, { slug: string; title: string }[]>();
   for (const d of input.demarches) byService.set(d.serviceName, [...(byService.get(d.serviceName) ?? []), d]);
-  const suffix = input.contact ? `?contact=${encodeURIComponent(input.contact.reference)}` : '';
+  const suffix = input.who.query;
   const main = html`<h1>Déposer une démarche pour une personne</h1>
-    ${contactLine(input.contact)}
+    ${forWhomLine(ctx, input.who)}
     <p>
       Pour une personne au téléphone ou à l’accueil qui ne peut pas ou ne veut pas faire sa démarche en ligne, avec son
       accord. Vous remplissez le même formulaire qu’en ligne ; la demande suit le même chemin.
@@ -67,7 +83,7 @@ export function fileFormPage(
     state: FormState;
     channel: string;
     consent: boolean;
-    contact: FilingContact | null;
+    who: FilingFor;
     maxUploadMb: number;
   },
 ): SafeHtml {
@@ -76,7 +92,7 @@ export function fileFormPage(
     const e = errorOf(field);
     return e ? html`<span class="error-message" id="${field}-error">${e.message}</span>` : '';
   };
-  const query = input.contact ? `?contact=${encodeURIComponent(input.contact.reference)}` : '';
+  const query = input.who.query;
   const before = html`<fieldset class="form-section">
     <legend><h2>Pour qui vous déposez cette demande</h2></legend>
     <fieldset class="field${errorOf('deposant_canal') ? ' field-error' : ''}">
@@ -116,7 +132,7 @@ export function fileFormPage(
   </fieldset>`;
   const main = html`<h1>${input.demarche.title}</h1>
     <p class="lead">Demande déposée pour une personne. Réponse sous ${input.demarche.delayDays} jours ouvrés au plus.</p>
-    ${contactLine(input.contact)}
+    ${forWhomLine(ctx, input.who)}
     ${renderForm(ctx, {
       action: url(ctx, `/agent/demarches/${input.demarche.slug}/deposer${query}`),
       definition: input.demarche.form,

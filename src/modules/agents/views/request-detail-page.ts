@@ -410,6 +410,12 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
       <dd>${statusBadge(r.status)}</dd>
       <dt>Service</dt>
       <dd>${r.service_name}</dd>
+      <dt>Usager</dt>
+      <dd>
+        ${r.applicant_name ?? 'Nom non renseigné'}${
+          r.person_id ? html` · <a href="${url(ctx, `/agent/usagers/${r.person_id}`)}">Fiche usager</a>` : ''
+        }
+      </dd>
       <dt>Prise en charge</dt>
       <dd>${r.assignee_name ?? 'Personne pour le moment'}</dd>
       <dt>Déposée le</dt>

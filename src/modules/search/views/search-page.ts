@@ -64,6 +64,7 @@ function citizenResult(ctx: PageContext, c: CitizenHit): SafeHtml {
             : `${formatNumberFr(c.request_count)} demandes dans vos services`
       }
     </p>
+    ${c.person_id ? html`<p><a href="${url(ctx, `/agent/usagers/${c.person_id}`)}">Fiche usager de ${name}</a></p>` : ''}
     ${
       c.email && c.request_count > 0
         ? html`<p><a href="${searchHref(ctx, c.email)}">Voir les demandes de ${name}</a></p>`
