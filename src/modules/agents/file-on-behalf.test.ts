@@ -141,6 +141,13 @@ describe(`an agent files a démarche for a caller (${TEST_DB})`, () => {
       [reference],
     );
     assert.equal(request!.channel, 'telephone');
+    // On the caller's citizen record, the one the noted call is on.
+    const people = await rows<{ person_id: string | null }>(
+      'select person_id from requests where reference in ($1, $2) order by reference = $1 desc',
+      [reference, contactRef],
+    );
+    assert.ok(people[0]!.person_id);
+    assert.equal(people[0]!.person_id, people[1]!.person_id);
     assert.equal(request!.filed_by_agent_id, camilleId);
     const events = await rows<{ kind: string; body: string; visible_to_citizen: boolean; author_agent_id: string }>(
       'select kind, body, visible_to_citizen, author_agent_id from request_events where request_id = $1 order by created_at, id',
