@@ -2,6 +2,7 @@ import type { Action, Actor, Permissions, RuleTable } from '../platform/policy.t
 import { agentRules } from './agents/policy.ts';
 import { catalogueRules } from './catalogue/policy.ts';
 import { citizenRules } from './citizens/policy.ts';
+import { inboundMailRules } from './inbound-mail/policy.ts';
 import { jobRules } from './jobs/policy.ts';
 import { privacyRules } from './privacy/policy.ts';
 import { replyRules } from './replies/policy.ts';
@@ -22,6 +23,7 @@ const rules: RuleTable = {
   ...jobRules,
   ...tenantRules,
   ...replyRules,
+  ...inboundMailRules,
 };
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */
