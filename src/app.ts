@@ -18,6 +18,7 @@ import { registerCitizenRoutes } from './modules/citizens/routes.ts';
 import { currentSession } from './modules/agents/require-agent.ts';
 import { currentCitizen } from './modules/citizens/sessions.ts';
 import { registerFranceConnectRoutes } from './modules/identity/routes.ts';
+import { registerMailboxAdminRoutes } from './modules/inbound-mail/admin-routes.ts';
 import { registerJobAdminRoutes } from './modules/jobs/routes.ts';
 import { registerPortalPages } from './modules/portal/routes.ts';
 import { registerPrivacyRoutes } from './modules/privacy/routes.ts';
@@ -122,6 +123,7 @@ export async function createApp(
   agentArea(app, (scope) => registerCatalogueAdminRoutes(scope, services));
   agentArea(app, (scope) => registerJobAdminRoutes(scope, services));
   agentArea(app, (scope) => registerTenantAdminRoutes(scope, services));
+  agentArea(app, (scope) => registerMailboxAdminRoutes(scope, services));
   agentArea(app, (scope) => registerReplyAdminRoutes(scope, services));
   agentArea(app, (scope) => registerSearchRoutes(scope, services));
   registerCitizenRoutes(app, services);
