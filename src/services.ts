@@ -60,7 +60,12 @@ export function buildServices(
     ...options.jobs,
   });
   // Handlers of background work are registered here, before the queue starts.
-  const daily = [...privacyJobs(database.db, logger), ...requestJobs(database.db), ...inboundMailJobs(database.db), ...platformJobs(database.db)];
+  const daily = [
+    ...privacyJobs(database.db, logger),
+    ...requestJobs(database.db),
+    ...inboundMailJobs(database.db),
+    ...platformJobs(database.db),
+  ];
   const dailyJobs = new DailyJobScheduler(daily, {
     dailyAt: config.jobsDailyAt,
     clock,

@@ -77,7 +77,11 @@ export function registerMailboxAdminRoutes(scope: FastifyInstance, services: Ser
 
     if (fieldValue(body, 'action') === 'tester') {
       const password = await inTenant(services.db, tenant.id, (trx) =>
-        passwordToTry(trx, { tenantId: tenant.id, sessionSecret: services.config.sessionSecret, typed: input.password }),
+        passwordToTry(trx, {
+          tenantId: tenant.id,
+          sessionSecret: services.config.sessionSecret,
+          typed: input.password,
+        }),
       );
       if (password === null) {
         const errors = [{ field: 'mot_de_passe', message: 'Indiquez le mot de passe de la boîte.' }];
@@ -86,7 +90,13 @@ export function registerMailboxAdminRoutes(scope: FastifyInstance, services: Ser
       const result = await testMailboxConnection(input, password);
       request.log.info({ agentId: agent.id, ok: result.ok }, 'IMAP connection tested');
       if (!result.ok)
-        return render(request, reply, agent, { values, errors: [{ field: result.field, message: result.message }] }, 400);
+        return render(
+          request,
+          reply,
+          agent,
+          { values, errors: [{ field: result.field, message: result.message }] },
+          400,
+        );
       const notice = `Connexion réussie : ${formatNumberFr(result.messages)} message${result.messages > 1 ? 's' : ''} dans le dossier ${input.folder}. Pensez à enregistrer.`;
       return render(request, reply, agent, { values, errors: [], notice });
     }

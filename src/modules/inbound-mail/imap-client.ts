@@ -106,7 +106,10 @@ export function classifyImapError(err: unknown): { kind: ImapErrorKind; message:
         'Serveur injoignable : il ne répond pas. Vérifiez le nom du serveur, le port et qu’un pare-feu ne bloque pas la connexion.',
     };
   if (e.mailboxMissing || e.serverResponseCode === 'NONEXISTENT')
-    return { kind: 'folder', message: 'Le dossier à lire n’existe pas dans cette boîte. Vérifiez son nom (souvent INBOX).' };
+    return {
+      kind: 'folder',
+      message: 'Le dossier à lire n’existe pas dans cette boîte. Vérifiez son nom (souvent INBOX).',
+    };
   if (code === 'ECONNRESET' || code === 'EConnectionClosed' || code.startsWith('ClosedAfterConnect'))
     return {
       kind: 'tls',

@@ -23,7 +23,8 @@ export function registerImapPolling(queue: JobQueue, services: () => Services, l
       if (!job.tenantId) return;
       const summary = await pollMailbox(services(), { tenantId: job.tenantId, mailboxId: job.payload.mailboxId });
       // The mailbox's own row keeps the error for the administrators; the log says it once more.
-      if (summary.status === 'failed') logger.warn({ tenantId: job.tenantId, error: summary.error }, 'IMAP poll failed');
+      if (summary.status === 'failed')
+        logger.warn({ tenantId: job.tenantId, error: summary.error }, 'IMAP poll failed');
       else if (summary.status === 'polled' && summary.found + summary.failed > 0)
         logger.info({ tenantId: job.tenantId, ...summary }, 'IMAP mailbox polled');
     },
@@ -66,8 +67,7 @@ export class MailboxPollScheduler {
 
   start(): void {
     if (this.timer) return;
-    const tick = () =>
-      this.queuePolls().catch((err) => this.options.logger.warn({ err }, 'IMAP polls not queued'));
+    const tick = () => this.queuePolls().catch((err) => this.options.logger.warn({ err }, 'IMAP polls not queued'));
     void tick();
     this.timer = setInterval(tick, this.options.intervalSeconds * 1000);
     this.timer.unref();

@@ -215,11 +215,7 @@ export async function recordAttemptFailure(
 
 /** The message left the folder (deleted by someone): nothing to do any more. */
 export async function forgetMessage(trx: Tx, key: MessageKey): Promise<void> {
-  await trx
-    .deleteFrom('imap_messages')
-    .where(isKey(key))
-    .where('status', '<>', 'stored')
-    .execute();
+  await trx.deleteFrom('imap_messages').where(isKey(key)).where('status', '<>', 'stored').execute();
 }
 
 /** The dead letter: messages given up on, latest first. */

@@ -137,9 +137,7 @@ async function pollConnected(
         recordSeenMessages(trx, { tenantId: tenant.id, mailboxId: mailbox.id, uidValidity, messages: seen }),
       );
     }
-    const open = await inTenant(services.db, tenant.id, (trx) =>
-      listOpenMessages(trx, mailbox.id, uidValidity, BATCH),
-    );
+    const open = await inTenant(services.db, tenant.id, (trx) => listOpenMessages(trx, mailbox.id, uidValidity, BATCH));
     const counts = { found: seen.length, stored: 0, moved: 0, failed: 0 };
     for (const message of open) {
       const key = { mailboxId: mailbox.id, uidValidity, uid: message.uid };

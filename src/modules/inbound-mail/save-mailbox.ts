@@ -26,12 +26,10 @@ export async function saveMailbox(
       errors.push({ field: 'adresse', message: 'Cette adresse est déjà celle d’une autre collectivité.' });
   }
   const stored = await findMailbox(trx);
-  if (!m.password && !stored)
-    errors.push({ field: 'mot_de_passe', message: 'Indiquez le mot de passe de la boîte.' });
+  if (!m.password && !stored) errors.push({ field: 'mot_de_passe', message: 'Indiquez le mot de passe de la boîte.' });
   if (errors.length > 0) return { ok: false, errors };
   const password = m.password || openMailboxPassword(input.sessionSecret, input.tenantId, stored!.password_sealed);
-  const elsewhere =
-    !stored || stored.host !== m.host || stored.username !== m.username || stored.folder !== m.folder;
+  const elsewhere = !stored || stored.host !== m.host || stored.username !== m.username || stored.folder !== m.folder;
   await setInboundAddress(trx, input.tenantId, m.inboundAddress);
   await saveMailboxRow(
     trx,

@@ -9,7 +9,7 @@ import { renderMail, type MailBlock } from '../../platform/mail-template.ts';
 import { mailContactLines, mailSignature } from '../../platform/mail-sender.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { logPersonalDataAccess } from './access-log.ts';
-import { anonymiseRequests } from './anonymise.ts';
+import { anonymiseRequests, forgetFailedAddresses, forgetUnlinkedInboundMail } from './anonymise.ts';
 
 export interface ErasureAssessment {
   /** No legal obligation keeps the data: erasure can be done at once. */
@@ -66,7 +66,13 @@ export async function eraseCitizen(trx: Tx, citizenId: string, now: Date): Promi
   const ids = (await trx.selectFrom('requests').select('id').where('citizen_id', '=', citizenId).execute()).map(
     (r) => r.id,
   );
+  const account = await trx.selectFrom('citizens').select('email').where('id', '=', citizenId).executeTakeFirst();
   const anonymised = await anonymiseRequests(trx, ids, now);
+  // The account's own address: its failures and the mail from it that no item holds.
+  if (account?.email) {
+    await forgetFailedAddresses(trx, [account.email.toLowerCase()]);
+    await forgetUnlinkedInboundMail(trx, account.email);
+  }
   await trx.deleteFrom('citizens').where('id', '=', citizenId).execute();
   return { anonymised };
 }

@@ -36,7 +36,13 @@ const TLS_LABELS: Record<string, string> = {
 
 function field(
   input: MailboxPageInput,
-  f: { name: Exclude<MailboxField, 'active' | 'chiffrement'>; label: string; hint: string; type?: string; autocomplete?: string },
+  f: {
+    name: Exclude<MailboxField, 'active' | 'chiffrement'>;
+    label: string;
+    hint: string;
+    type?: string;
+    autocomplete?: string;
+  },
 ): SafeHtml {
   const error = errorOf(input.errors, f.name);
   const password = f.name === 'mot_de_passe';
