@@ -22,6 +22,9 @@ import { receiveMailboxMessage, UnreadableMailError } from './receive-inbound-ma
 
 /** One poll holds its mailbox at most this long (a poll that crashed frees it after). */
 export const POLL_LEASE_SECONDS = 600;
+/** SESSION_SECRET changed since the password was sealed. */
+const UNREADABLE_PASSWORD =
+  'Le mot de passe enregistré ne peut plus être lu (la clé du serveur a changé) : saisissez-le à nouveau.';
 /** Messages handled per poll: a large backlog is worked through a batch a minute. */
 const BATCH = 50;
 
@@ -62,6 +65,14 @@ export async function pollMailbox(
   );
   // Disabled, deleted, or another instance is polling it now.
   if (!tenant || !mailbox) return { status: 'skipped' };
+  let password: string;
+  try {
+    password = openMailboxPassword(services.config.sessionSecret, tenant.id, mailbox.password_sealed);
+  } catch {
+    const error = UNREADABLE_PASSWORD;
+    await inTenant(services.db, tenant.id, (trx) => recordPoll(trx, mailbox.id, services.clock.now(), error));
+    return { status: 'failed', error };
+  }
   let client: ImapFlow | null = null;
   try {
     client = await connectMailbox({
@@ -69,7 +80,7 @@ export async function pollMailbox(
       port: mailbox.port,
       tlsMode: mailbox.tls_mode,
       username: mailbox.username,
-      password: openMailboxPassword(services.config.sessionSecret, tenant.id, mailbox.password_sealed),
+      password,
     });
     const summary = await pollConnected(services, tenant, mailbox, client, faults);
     await inTenant(services.db, tenant.id, (trx) => recordPoll(trx, mailbox.id, services.clock.now(), null));
