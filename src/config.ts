@@ -92,8 +92,34 @@ const schema = z
       .default('guichet.localhost'),
     IMAP_POLL_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(60),
     IMAP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+    MAIL_ATTACHMENTS_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(10 * 1024 * 1024),
+    SMS_PROVIDER: z.enum(['file', 'http']).default('file'),
+    SMS_HTTP_URL: z
+      .string()
+      .url()
+      .refine((v) => /^https?:\/\//.test(v), 'doit être une adresse http(s)')
+      .optional(),
+    SMS_HTTP_TOKEN: z.string().min(1).optional(),
+    SMS_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    SMS_SENDER: z
+      .string()
+      .regex(
+        /^([A-Za-z][A-Za-z0-9 ]{1,10}|\+[1-9]\d{7,14})$/,
+        'doit être un nom de 2 à 11 lettres et chiffres ou un numéro E.164',
+      )
+      .default('Guichet'),
   })
   .superRefine((env, ctx) => {
+    if (env.SMS_PROVIDER === 'http' && !env.SMS_HTTP_URL) {
+      ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_URL'], message: 'is required when SMS_PROVIDER=http' });
+    }
+    if (env.SMS_PROVIDER === 'http' && !env.SMS_HTTP_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_TOKEN'], message: 'is required when SMS_PROVIDER=http' });
+    }
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
     }
@@ -177,6 +203,22 @@ export interface Config {
     /** Attempts at one IMAP message before it is left aside for the administrators (dead letter). */
     imapMaxAttempts: number;
   };
+  /**
+   * The agent's files attached to one mail together; above it, the mail links to the tracking
+   * page instead (the files are always there). 0: never attached.
+   */
+  mailAttachmentsMaxBytes: number;
+  /**
+   * Text messages (platform/sms, decision 20): `file` writes them to <data dir>/sms/outbox.jsonl,
+   * `http` posts them to a gateway with a bearer token. `sender` is the name or number shown.
+   */
+  sms: {
+    provider: 'file' | 'http';
+    httpUrl: string | null;
+    httpToken: string | null;
+    httpTimeoutMs: number;
+    sender: string;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -253,6 +295,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       domain: e.INBOUND_DOMAIN.toLowerCase(),
       imapPollIntervalSeconds: e.IMAP_POLL_INTERVAL_SECONDS,
       imapMaxAttempts: e.IMAP_MAX_ATTEMPTS,
+    },
+    mailAttachmentsMaxBytes: e.MAIL_ATTACHMENTS_MAX_BYTES,
+    sms: {
+      provider: e.SMS_PROVIDER,
+      httpUrl: e.SMS_HTTP_URL ?? null,
+      httpToken: e.SMS_HTTP_TOKEN ?? null,
+      httpTimeoutMs: e.SMS_HTTP_TIMEOUT_MS,
+      sender: e.SMS_SENDER,
     },
   };
 }

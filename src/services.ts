@@ -13,6 +13,9 @@ import { DailyJobScheduler, type Job } from './platform/jobs/daily.ts';
 import { JobQueue, purgeFinishedJobs } from './platform/jobs/queue.ts';
 import { createMailTransport, MailOutboxWorker } from './platform/mail.ts';
 import { SessionCache } from './platform/session-cache.ts';
+import { createSmsProvider } from './platform/sms/index.ts';
+import { registerSmsJobs } from './platform/sms/outbox.ts';
+import type { SmsProvider } from './platform/sms/provider.ts';
 
 /**
  * Everything the routes, use cases and workers need, wired by hand in buildServices (main.ts,
@@ -26,6 +29,8 @@ export interface Services {
   mail: MailOutboxWorker;
   /** The job queue's worker in this process; `enqueueJob` (platform/jobs/queue.ts) queues work for it. */
   jobs: JobQueue;
+  /** Where text messages go (SMS_PROVIDER); the `sms.send` job hands them to it. */
+  sms: SmsProvider;
   /** Queues the daily jobs' next runs (retention, queue purge) on the job queue. */
   dailyJobs: DailyJobScheduler;
   /** Queues a poll of each tenant's IMAP mailbox every IMAP_POLL_INTERVAL_SECONDS. */
@@ -46,6 +51,8 @@ export function buildServices(
     clock?: Clock;
     mailIntervalMs?: number;
     mailWorker?: boolean;
+    /** Another SMS provider than SMS_PROVIDER's (the contract test). */
+    smsProvider?: SmsProvider;
     /** Overrides of the queue's settings (tests: short backoff). */
     jobs?: Partial<ConstructorParameters<typeof JobQueue>[3]>;
   } = {},
@@ -82,6 +89,8 @@ export function buildServices(
     options.mailWorker ?? config.mailWorkerEnabled,
   );
   registerRequestJobs(jobs, { db: database.db, config, clock, mailQueued: () => mail.kick() });
+  const sms = options.smsProvider ?? createSmsProvider(config);
+  registerSmsJobs(jobs, { db: database.db, provider: sms, sender: config.sms.sender, logger });
   // The poll runs the inbound pipeline, which takes the whole of Services: given once built.
   registerImapPolling(jobs, () => services, logger);
   const services: Services = {
@@ -91,6 +100,7 @@ export function buildServices(
     tenants: new TenantResolver(database.db, clock),
     mail,
     jobs,
+    sms,
     dailyJobs,
     mailboxPolls: new MailboxPollScheduler(database.db, {
       intervalSeconds: config.inbound.imapPollIntervalSeconds,

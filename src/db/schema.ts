@@ -245,6 +245,8 @@ export interface RequestsTable {
   search_vector: ColumnType<string | null, never, never>;
   /** The citizen record the item concerns (people); null: nobody known, or anonymised. */
   person_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The agent who filed the démarche for the citizen (phone, counter); null: the citizen did. */
+  filed_by_agent_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** When each agent last opened each item: what makes an item unread for them. */
@@ -283,6 +285,8 @@ export interface RequestDocumentsTable {
   sha256: string;
   content: Buffer;
   created_at: Generated<Date>;
+  /** The agent who attached it to a reply; null: the citizen's (a form, a message, an email). */
+  author_agent_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface MailOutboxTable {
@@ -307,6 +311,28 @@ export interface MailOutboxTable {
   reply_to: Generated<string | null>;
   /** Extra headers: Auto-Submitted, In-Reply-To, References. */
   headers: ColumnType<Record<string, string>, string | undefined, string>;
+  /** Documents of the item (request_documents) attached to the mail, read when it is sent. */
+  attachment_ids: ColumnType<string[], string[] | undefined, string[]>;
+}
+
+/** A text message about an item, sent by the job queue (platform/sms/outbox.ts). */
+export interface SmsMessagesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  request_id: string | null;
+  /** E.164. */
+  to_number: string;
+  text_body: string;
+  encoding: 'gsm7' | 'ucs2';
+  segments: number;
+  purpose: 'reply' | 'status';
+  status: Generated<'pending' | 'sent' | 'failed'>;
+  provider: string | null;
+  provider_message_id: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  sent_at: Date | null;
 }
 
 export interface InboundMailsTable {
@@ -486,6 +512,7 @@ export interface Database {
   deadline_breaches: DeadlineBreachesTable;
   request_documents: RequestDocumentsTable;
   mail_outbox: MailOutboxTable;
+  sms_messages: SmsMessagesTable;
   inbound_mails: InboundMailsTable;
   mail_failed_addresses: MailFailedAddressesTable;
   consents: ConsentsTable;
@@ -495,6 +522,46 @@ export interface Database {
   reply_templates: ReplyTemplatesTable;
   imap_mailboxes: ImapMailboxesTable;
   imap_messages: ImapMessagesTable;
+  tags: TagsTable;
+  request_tags: RequestTagsTable;
+  saved_views: SavedViewsTable;
+  request_mentions: RequestMentionsTable;
+}
+
+/** A tenant's tags on items (migration 20261203132000; label unique per tenant, case ignored). */
+export interface TagsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  label: string;
+  created_at: Generated<Date>;
+}
+
+export interface RequestTagsTable {
+  tenant_id: string;
+  request_id: string;
+  tag_id: string;
+  added_at: Generated<Date>;
+  added_by: string | null;
+}
+
+/** An agent's saved inbox view: the list's query string, shared with one service or not. */
+export interface SavedViewsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  agent_id: string;
+  name: string;
+  query: string;
+  shared_service_id: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** When an agent was last mentioned in a note of an item (« Mentionné » until they open it). */
+export interface RequestMentionsTable {
+  tenant_id: string;
+  request_id: string;
+  agent_id: string;
+  mentioned_at: Date;
 }
 
 /** The job queue (migration 20261203120000_job_queue.sql, platform/jobs/queue.ts). */

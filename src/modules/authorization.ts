@@ -3,6 +3,7 @@ import { agentRules } from './agents/policy.ts';
 import { catalogueRules } from './catalogue/policy.ts';
 import { citizenRules } from './citizens/policy.ts';
 import { inboundMailRules } from './inbound-mail/policy.ts';
+import { inboxRules } from './inbox/policy.ts';
 import { jobRules } from './jobs/policy.ts';
 import { privacyRules } from './privacy/policy.ts';
 import { replyRules } from './replies/policy.ts';
@@ -24,6 +25,7 @@ const rules: RuleTable = {
   ...tenantRules,
   ...replyRules,
   ...inboundMailRules,
+  ...inboxRules,
 };
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */

@@ -16,8 +16,13 @@ export interface OutgoingMail {
   requestId?: string;
   /** This mail's Reply-To, instead of the tenant's (an item's own reply address). */
   replyTo?: string;
-  /** Extra headers, e.g. In-Reply-To and References of an answer, Auto-Submitted of an acknowledgement. */
+  /**
+   * Extra headers, e.g. Auto-Submitted of an acknowledgement. In-Reply-To and References of a
+   * mail about a request are written when it is sent (`threadHeaders`); given here, they win.
+   */
   headers?: Record<string, string>;
+  /** Documents of the request (request_documents) to attach, read when the mail is sent. */
+  attachmentIds?: string[];
 }
 
 /**
@@ -38,6 +43,7 @@ export async function queueMail(trx: Tx, tenantId: string, mail: OutgoingMail): 
       request_id: mail.requestId ?? null,
       reply_to: mail.replyTo ?? null,
       headers: JSON.stringify(mail.headers ?? {}),
+      attachment_ids: mail.attachmentIds ?? [],
     })
     .returning('message_id')
     .executeTakeFirstOrThrow();
@@ -72,6 +78,7 @@ export interface TransportMessage {
   html?: string;
   messageId?: string;
   headers?: Record<string, string>;
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
 }
 
 export interface MailTransport {
@@ -118,6 +125,8 @@ interface ClaimedMail {
   message_id: string;
   reply_to: string | null;
   headers: Record<string, string> | string | null;
+  request_id: string | null;
+  attachment_ids: string[] | string | null;
   /** Counts this attempt. */
   attempts: number;
   created_at: Date;
@@ -209,9 +218,8 @@ export class MailOutboxWorker {
           order by created_at
           limit ${BATCH}
           for update skip locked)
-        returning id, to_address, subject, text_body, html_body, message_id, reply_to, headers, attempts, created_at`.execute(
-        trx,
-      );
+        returning id, to_address, subject, text_body, html_body, message_id, reply_to, headers, request_id,
+          attachment_ids, attempts, created_at`.execute(trx);
       if (claimed.rows.length === 0) return { mails: [], sender: null };
       // Row-level security shows this tenant's row only.
       const tenant = await trx
@@ -249,6 +257,8 @@ export class MailOutboxWorker {
       }
       try {
         const extra = typeof m.headers === 'string' ? (JSON.parse(m.headers) as Record<string, string>) : m.headers;
+        const thread = m.request_id ? await threadHeaders(this.db, tenantId, m, domain) : {};
+        const attachments = await loadAttachments(this.db, tenantId, m.attachment_ids);
         await this.transport.send({
           ...sender,
           ...(m.reply_to ? { replyTo: m.reply_to } : {}),
@@ -259,7 +269,8 @@ export class MailOutboxWorker {
           messageId: messageIdOf(m.message_id, domain),
           // Auto-responders are asked not to answer (Exchange reads X-Auto-Response-Suppress), and
           // X-Loop marks the mail as ours should it come back to the inbound address.
-          headers: { 'X-Auto-Response-Suppress': 'OOF, AutoReply', 'X-Loop': loopToken(domain), ...extra },
+          headers: { 'X-Auto-Response-Suppress': 'OOF, AutoReply', 'X-Loop': loopToken(domain), ...thread, ...extra },
+          ...(attachments.length > 0 ? { attachments } : {}),
         });
       } catch (err) {
         await mark(m.id, {
@@ -275,4 +286,81 @@ export class MailOutboxWorker {
     }
     return mails.length;
   }
+}
+
+/** References keeps the first message of the thread and the most recent ones (RFC 5322 § 3.6.4). */
+const MAX_REFERENCES = 20;
+
+/**
+ * In-Reply-To and References of a mail about a request, so that the recipient's mail client
+ * shows one conversation per item: the Message-IDs of the earlier mails Guichet sent to the same
+ * address about it, and of the messages that address sent about it (an email item's first
+ * message, the citizen's replies), oldest first; In-Reply-To is the latest. A message is dated
+ * by the event it made; a mail that names a message as its In-Reply-To (an acknowledgement,
+ * queued in the same transaction, dated by its start) comes after it. Read when the mail is
+ * sent, so that every use case that queues a mail about an item gets it without doing anything.
+ */
+export async function threadHeaders(
+  db: Db,
+  tenantId: string,
+  mail: { id: string; request_id: string | null; to_address: string; created_at: Date | string },
+  domain: string,
+): Promise<Record<string, string>> {
+  if (!mail.request_id) return {};
+  const rows = await withTenantConnection(db, tenantId, (conn) =>
+    sql<{ message_id: string }>`
+      select message_id from (
+        select '<' || o.message_id || '@' || ${domain} || '>' as message_id,
+          greatest(o.created_at, (
+            select e.created_at from inbound_mails m
+            join request_events e on e.tenant_id = m.tenant_id and e.id = m.event_id
+            where m.request_id = o.request_id and m.message_id = o.headers ->> 'In-Reply-To'
+            limit 1)) as at,
+          1 as after_inbound
+        from mail_outbox o
+        where o.request_id = ${mail.request_id} and lower(o.to_address) = lower(${mail.to_address})
+          and o.created_at < ${new Date(mail.created_at)} and o.id <> ${mail.id}
+        union all
+        select m.message_id, e.created_at as at, 0 as after_inbound
+        from inbound_mails m
+        join request_events e on e.tenant_id = m.tenant_id and e.id = m.event_id
+        where m.request_id = ${mail.request_id} and lower(m.from_address) = lower(${mail.to_address})
+          and m.message_id is not null
+      ) thread
+      order by at, after_inbound`.execute(conn),
+  );
+  const ids = [...new Set(rows.rows.map((r) => r.message_id).filter((id) => /^<[^<>\s]+>$/.test(id)))];
+  if (ids.length === 0) return {};
+  const kept = ids.length > MAX_REFERENCES ? [ids[0]!, ...ids.slice(-(MAX_REFERENCES - 1))] : ids;
+  return { 'In-Reply-To': kept[kept.length - 1]!, References: kept.join(' ') };
+}
+
+/** The documents a mail attaches, as its transport takes them; a document erased since is left out. */
+async function loadAttachments(
+  db: Db,
+  tenantId: string,
+  ids: string[] | string | null,
+): Promise<{ filename: string; content: Buffer; contentType: string }[]> {
+  const list = typeof ids === 'string' ? parsePgUuidArray(ids) : (ids ?? []);
+  if (list.length === 0) return [];
+  const rows = await withTenantConnection(db, tenantId, (conn) =>
+    conn
+      .selectFrom('request_documents')
+      .select(['id', 'filename', 'mime_type', 'content'])
+      .where('id', 'in', list)
+      .execute(),
+  );
+  return list.flatMap((id) => {
+    const d = rows.find((r) => r.id === id);
+    return d ? [{ filename: d.filename, content: Buffer.from(d.content), contentType: d.mime_type }] : [];
+  });
+}
+
+/** `{a,b}` as a driver may return a uuid[] it has no parser for. */
+function parsePgUuidArray(value: string): string[] {
+  return value
+    .replace(/^\{|\}$/g, '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }

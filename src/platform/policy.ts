@@ -71,6 +71,13 @@ export interface ServiceScopeResource {
   serviceId: string | null;
 }
 
+/** An agent's saved inbox view. */
+export interface SavedViewResource {
+  kind: 'saved_view';
+  tenantId: string;
+  ownerAgentId: string;
+}
+
 /** Every action, with the kind of resource it applies to. */
 export interface Permissions {
   // requests (src/modules/requests/policy.ts)
@@ -111,6 +118,11 @@ export interface Permissions {
   // replies (src/modules/replies/policy.ts)
   open_reply_templates: TenantResource;
   manage_reply_templates: ServiceScopeResource;
+  // inbox (src/modules/inbox/policy.ts)
+  tag_request: RequestResource;
+  manage_tags: TenantResource;
+  save_inbox_views: TenantResource;
+  manage_saved_view: SavedViewResource;
 }
 
 export type Action = keyof Permissions;

@@ -9,6 +9,7 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     citizen_account: { kind: 'citizen_account', tenantId, citizenId: 'c' },
     erasure_request: { kind: 'erasure_request', tenantId, serviceIds: ['s'] },
     service_scope: { kind: 'service_scope', tenantId, serviceId: 's' },
+    saved_view: { kind: 'saved_view', tenantId, ownerAgentId: 'a' },
   } as const;
   const kindOf: { [K in Action]: Permissions[K]['kind'] } = {
     view: 'request',
@@ -40,6 +41,10 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     manage_jobs: 'tenant',
     open_reply_templates: 'tenant',
     manage_reply_templates: 'service_scope',
+    tag_request: 'request',
+    manage_tags: 'tenant',
+    save_inbox_views: 'tenant',
+    manage_saved_view: 'saved_view',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }

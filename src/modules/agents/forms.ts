@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RequestStatus } from '../../db/schema.ts';
 import { MESSAGE_MAX_LENGTH } from '../requests/change-request-status.ts';
 import { TRANSFER_REASON_MAX } from '../requests/transfer-request.ts';
-import { choice, email, hidden, text } from '../../platform/web/form.ts';
+import { checkbox, choice, email, hidden, text } from '../../platform/web/form.ts';
 import { formatCharactersFr } from '../../platform/format.ts';
 
 /**
@@ -140,6 +140,8 @@ export const replyForm = z.object({
     trim: false,
     tooLong: `La réponse est trop longue : ${formatCharactersFr(MESSAGE_MAX_LENGTH)} au maximum.`,
   }),
+  /** « Prévenir aussi par SMS ». */
+  sms: checkbox(),
   revision: revision(),
 });
 
@@ -178,4 +180,41 @@ export const contactForm = z.object({
   suite: choice(['repondu', 'a-traiter', 'rendez-vous', 'oriente'], 'Indiquez la suite donnée.'),
   partenaire: text({ max: 200, required: false }),
   notes: text({ max: 2 * MESSAGE_MAX_LENGTH, required: false, trim: false }),
+});
+
+/** « Pour la sélection » on the inbox: the ticked items (« reference:revision ») and one action. */
+export const bulkActionForm = z.object({
+  selection: z.preprocess(
+    (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+    z
+      .array(z.string().max(40, { error: WRONG_FORM }))
+      .max(200, { error: 'Sélectionnez au plus 100 demandes à la fois.' }),
+  ),
+  action: choice(['prendre', 'attribuer', 'transferer', 'etiqueter', 'statut'], 'Choisissez une action.'),
+  agent: hidden(100),
+  service: hidden(100),
+  etiquette: text({ max: 80, required: false, tooLong: 'Ce nom d’étiquette est trop long : 40 caractères au plus.' }),
+  statut: hidden(40),
+  texte: text({
+    max: LONG_TEXT_BOUND,
+    required: false,
+    trim: false,
+    tooLong: `Le texte est trop long : ${formatCharactersFr(MESSAGE_MAX_LENGTH)} au maximum.`,
+  }),
+  retour: hidden(2000),
+});
+
+/** A tag typed on a request's page (a new one is created). */
+export const addTagForm = z.object({
+  etiquette: text({
+    max: 80,
+    required: 'Écrivez le nom de l’étiquette.',
+    tooLong: 'Ce nom d’étiquette est trop long : 40 caractères au plus.',
+  }),
+  revision: revision(),
+});
+
+export const removeTagForm = z.object({
+  etiquette: hidden(100),
+  revision: revision(),
 });

@@ -17,7 +17,7 @@ const EMPTIED_INBOUND_MAIL = {
  * Removes everything that identifies the applicant from requests, in the caller's transaction,
  * and keeps what statistics need: démarche, service, channel, status, submission, closing and
  * due dates (so "answered on time" can still be counted). Answers, files, message bodies, the
- * link to an account and the mails sent about the request go. Returns how many requests changed.
+ * link to an account and the mails and text messages sent about the request go. Returns how many requests changed.
  */
 export async function anonymiseRequests(trx: Tx, requestIds: string[], now: Date): Promise<number> {
   if (requestIds.length === 0) return 0;
@@ -30,6 +30,8 @@ export async function anonymiseRequests(trx: Tx, requestIds: string[], now: Date
   await trx.updateTable('request_events').set({ body: '' }).where('request_id', 'in', requestIds).execute();
   // Sent mails hold the applicant's address and the request's content; pending ones are moot.
   await trx.deleteFrom('mail_outbox').where('request_id', 'in', requestIds).execute();
+  // Text messages hold the applicant's number (a pending one finds nothing to send: its job ends).
+  await trx.deleteFrom('sms_messages').where('request_id', 'in', requestIds).execute();
   const updated = await trx
     .updateTable('requests')
     .set({

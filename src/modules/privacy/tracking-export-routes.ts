@@ -9,6 +9,10 @@ import { logPersonalDataAccess, TRACKING_CODE_LABEL } from './access-log.ts';
 import { dataController } from './data-controller.ts';
 import { collectTrackedRequestData } from './export-data.ts';
 import { attachment } from './route-support.ts';
+import { findDocumentForDownload } from './my-documents.ts';
+import { uploadedFileHeaders } from '../../platform/web/download.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The data of one request, for whoever filed it without an account: the reference and the
@@ -52,5 +56,35 @@ export function registerTrackingExportRoutes(scope: FastifyInstance, services: S
   scope.get('/suivi/:reference/donnees.pdf', { config: lookupLimit }, async (request, reply) => {
     const file = await trackedExport(request, 'pdf');
     return reply.type('application/pdf').header('content-disposition', attachment(file.name)).send(file.body);
+  });
+
+  // A document of the request (the citizen's own, or one an agent attached to a reply), opened
+  // by the tracking code like the page that lists it; logged like a download from the space.
+  scope.get('/suivi/:reference/documents/:id', { config: lookupLimit }, async (request, reply) => {
+    const tenant = requireTenant(request);
+    const { reference, id } = request.params as { reference: string; id: string };
+    const tracked = await findTrackedRequest(services, tenant, reference, queryParam(request, 'cle'));
+    const visibleEvents = new Set(tracked.events.map((e) => e.id));
+    const listed = tracked.documents.find(
+      (d) => d.id === id.toLowerCase() && (d.eventId === null || visibleEvents.has(d.eventId)),
+    );
+    const doc =
+      !UUID.test(id) || !listed
+        ? undefined
+        : await inTenant(services.db, tenant.id, async (trx) => {
+            const found = await findDocumentForDownload(trx, listed.id);
+            if (!found || found.request_id !== tracked.id) return undefined;
+            await logPersonalDataAccess(trx, {
+              tenantId: tenant.id,
+              actor: { kind: 'citizen', id: null, label: TRACKING_CODE_LABEL },
+              action: 'download_document',
+              requestId: tracked.id,
+              ip: request.ip,
+              now: services.clock.now(),
+            });
+            return found;
+          });
+    if (!doc) throw new AppError('not_found', 'Ce document n’existe pas ou n’est pas joint à cette demande.');
+    return reply.headers(uploadedFileHeaders(doc)).send(doc.content);
   });
 }

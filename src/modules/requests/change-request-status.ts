@@ -9,6 +9,7 @@ import { AGENT_STATUS_LABELS as STATUS_LABELS } from './status.ts';
 import { openTrackingSecret } from './tracking-seal.ts';
 import { staleRevision } from './revision.ts';
 import { applyDeadlineClock } from './deadline-clock.ts';
+import { queueSmsNotice, smsContactOf } from './sms-notice.ts';
 
 export const MESSAGE_MAX_LENGTH = 5000;
 
@@ -24,7 +25,7 @@ export const TRANSITIONS: Record<RequestStatus, readonly RequestStatus[]> = {
 const FINAL: readonly RequestStatus[] = ['traitee', 'refusee'];
 
 /** The citizen must be told why a request is refused and what is expected of them. */
-const MESSAGE_REQUIRED: readonly RequestStatus[] = ['refusee', 'en_attente_usager'];
+export const MESSAGE_REQUIRED: readonly RequestStatus[] = ['refusee', 'en_attente_usager'];
 
 export function isRequestStatus(value: string): value is RequestStatus {
   return Object.hasOwn(STATUS_LABELS, value);
@@ -121,6 +122,11 @@ export async function changeRequestStatus(
     .where('id', '=', request.id)
     .execute();
   await applyDeadlineClock(trx, { tenantId: input.tenant.id, requestId: request.id, from, to, now: input.now });
+  const trackingSecret = openTrackingSecret(
+    input.sessionSecret,
+    { tenantId: input.tenant.id, reference: request.reference },
+    request.tracking_secret_sealed,
+  );
   if (request.applicant_email) {
     await queueMail(
       trx,
@@ -135,13 +141,23 @@ export async function changeRequestStatus(
         message,
         tenant: input.tenant,
         baseUrl: input.baseUrl,
-        trackingSecret: openTrackingSecret(
-          input.sessionSecret,
-          { tenantId: input.tenant.id, reference: request.reference },
-          request.tracking_secret_sealed,
-        ),
+        trackingSecret,
       }),
     );
+  }
+  // A citizen who chose SMS gets a short notice too (no content: the link says the rest).
+  const sms = await smsContactOf(trx, request.id);
+  if (sms.chosen && sms.mobile) {
+    await queueSmsNotice(trx, {
+      tenantId: input.tenant.id,
+      tenant: input.tenant,
+      requestId: request.id,
+      reference: request.reference,
+      mobile: sms.mobile,
+      purpose: 'status',
+      baseUrl: input.baseUrl,
+      trackingSecret,
+    });
   }
   return { ok: true, value: { from, to } };
 }

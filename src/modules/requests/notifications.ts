@@ -8,6 +8,16 @@ export function trackingUrl(baseUrl: string, reference: string, secret: string):
   return `${baseUrl}/suivi/${encodeURIComponent(reference)}?cle=${encodeURIComponent(secret)}`;
 }
 
+/**
+ * The link a later message gives: the direct tracking link when the code could be unsealed
+ * (tracking-seal.ts), else the lookup page with the reference filled in.
+ */
+export function trackingOrLookupUrl(baseUrl: string, reference: string, secret: string | null): string {
+  return secret
+    ? trackingUrl(baseUrl, reference, secret)
+    : `${baseUrl}/suivi?reference=${encodeURIComponent(reference)}`;
+}
+
 /** The mail sent when a request is filed: reference, code, committed date, tracking link. */
 export function submissionMail(input: {
   tenant: Tenant;

@@ -72,9 +72,18 @@ export function eventTitle(
     case 'assigned':
       // The body says who has it in hand now (« Prise en charge par Camille Martin »).
       return 'Prise en charge';
+    case 'sms_sent':
+      // Never shown to the citizen: the body says to which number and what.
+      return 'SMS envoyé à l’usager';
+    case 'tags_changed':
+      // The body says which tag, added or taken off, by whom.
+      return 'Étiquettes';
     case 'deadline_extended':
       // The body gives the new date and the working days waited.
       return 'Échéance reportée';
+    case 'filed_on_behalf':
+      // The body says how (« lors de votre appel ») and that the citizen agreed.
+      return forAgent ? 'Déposée pour l’usager par un agent' : 'Déposée pour vous';
     default:
       return e.kind;
   }
@@ -87,6 +96,16 @@ export function eventAuthor(e: Pick<TimelineEvent, 'authorKind' | 'agentName'>, 
   return 'Guichet';
 }
 
+/** Events only agents see, shown apart on their timeline. */
+const INTERNAL_KINDS = new Set([
+  'internal_note',
+  'assigned',
+  'transferred',
+  'deadline_extended',
+  'tags_changed',
+  'sms_sent',
+]);
+
 /**
  * A request's history, oldest first: each event with its title, date, author, text (line breaks
  * kept) and the documents added with it.
@@ -95,7 +114,7 @@ export function timeline(events: TimelineEvent[], documents: TimelineDocument[],
   return html`<ol class="timeline">
     ${events.map((e) => {
       const docs = documents.filter((d) => d.eventId === e.id);
-      return html`<li${e.kind === 'internal_note' || e.kind === 'assigned' || e.kind === 'transferred' || e.kind === 'deadline_extended' ? html` class="note-internal"` : ''}>
+      return html`<li${INTERNAL_KINDS.has(e.kind) ? html` class="note-internal"` : ''}>
         <h3>${eventTitle(e, reader, docs.length)}</h3>
         <p class="meta">${formatDateTimeFr(e.at)} · ${eventAuthor(e, reader)}</p>
         ${e.flag && reader === 'agent' ? html`<p class="warning">${e.flag}</p>` : ''}

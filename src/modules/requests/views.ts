@@ -177,7 +177,10 @@ export function trackingPage(
       <h2>Historique</h2>
       ${timeline(
         r.events.map((e) => ({ ...e, authorKind: e.author })),
-        r.documents,
+        r.documents.map((d) => ({
+          ...d,
+          href: url(ctx, `/suivi/${r.reference}/documents/${d.id}?cle=${encodeURIComponent(secret)}`),
+        })),
         'citizen',
       )}
       ${
