@@ -18,6 +18,7 @@ import { registerCitizenRoutes } from './modules/citizens/routes.ts';
 import { currentSession } from './modules/agents/require-agent.ts';
 import { currentCitizen } from './modules/citizens/sessions.ts';
 import { registerFranceConnectRoutes } from './modules/identity/routes.ts';
+import { registerMailboxAdminRoutes } from './modules/inbound-mail/admin-routes.ts';
 import { registerInboxRoutes } from './modules/inbox/routes.ts';
 import { registerJobAdminRoutes } from './modules/jobs/routes.ts';
 import { registerPortalPages } from './modules/portal/routes.ts';
@@ -124,6 +125,7 @@ export async function createApp(
   agentArea(app, (scope) => registerCatalogueAdminRoutes(scope, services));
   agentArea(app, (scope) => registerJobAdminRoutes(scope, services));
   agentArea(app, (scope) => registerTenantAdminRoutes(scope, services));
+  agentArea(app, (scope) => registerMailboxAdminRoutes(scope, services));
   agentArea(app, (scope) => registerReplyAdminRoutes(scope, services));
   agentArea(app, (scope) => registerSearchRoutes(scope, services));
   agentArea(app, (scope) => registerInboxRoutes(scope, services));

@@ -90,6 +90,8 @@ const schema = z
       .string()
       .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, 'doit être un nom de domaine')
       .default('guichet.localhost'),
+    IMAP_POLL_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(60),
+    IMAP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
     MAIL_ATTACHMENTS_MAX_BYTES: z.coerce
       .number()
       .int()
@@ -191,7 +193,16 @@ export interface Config {
    * Inbound mail (modules/inbound-mail): the SMTP listener `npm start` opens (port 0: none), the
    * largest message accepted, and the domain of the tenants' default addresses (<slug>@domain).
    */
-  inbound: { smtpPort: number; smtpHost: string; maxBytes: number; domain: string };
+  inbound: {
+    smtpPort: number;
+    smtpHost: string;
+    maxBytes: number;
+    domain: string;
+    /** How often each tenant's IMAP mailbox is read (seconds). */
+    imapPollIntervalSeconds: number;
+    /** Attempts at one IMAP message before it is left aside for the administrators (dead letter). */
+    imapMaxAttempts: number;
+  };
   /**
    * The agent's files attached to one mail together; above it, the mail links to the tracking
    * page instead (the files are always there). 0: never attached.
@@ -282,6 +293,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       smtpHost: e.INBOUND_SMTP_HOST,
       maxBytes: e.INBOUND_MAX_BYTES,
       domain: e.INBOUND_DOMAIN.toLowerCase(),
+      imapPollIntervalSeconds: e.IMAP_POLL_INTERVAL_SECONDS,
+      imapMaxAttempts: e.IMAP_MAX_ATTEMPTS,
     },
     mailAttachmentsMaxBytes: e.MAIL_ATTACHMENTS_MAX_BYTES,
     sms: {

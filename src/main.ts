@@ -57,6 +57,7 @@ async function main(): Promise<void> {
   services.mail.start();
   // Every instance queues the daily jobs' next runs; the queue runs each once, somewhere.
   services.dailyJobs.start();
+  services.mailboxPolls.start();
   // Background jobs, unless JOBS_ENABLED=false (then another instance or `npm run worker` runs them).
   services.jobs.start();
   await app.listen({ host: config.host, port: config.port });
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
       clearInterval(idleSweep);
       // Claims no more jobs and waits for the handlers running now.
       services.dailyJobs.stop();
+      services.mailboxPolls.stop();
       await services.jobs.stop();
       await services.mail.stop();
       await services.sessionCache.close();

@@ -6,6 +6,7 @@ import type { Db } from './db/tenant-scope.ts';
 import { TenantResolver } from './modules/tenants/resolve-tenant.ts';
 import { CacheRegistry } from './platform/cache.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
+import { inboundMailJobs, MailboxPollScheduler, registerImapPolling } from './modules/inbound-mail/imap-jobs.ts';
 import { privacyJobs } from './modules/privacy/jobs.ts';
 import { registerRequestJobs, requestJobs } from './modules/requests/jobs.ts';
 import { DailyJobScheduler, type Job } from './platform/jobs/daily.ts';
@@ -32,6 +33,8 @@ export interface Services {
   sms: SmsProvider;
   /** Queues the daily jobs' next runs (retention, queue purge) on the job queue. */
   dailyJobs: DailyJobScheduler;
+  /** Queues a poll of each tenant's IMAP mailbox every IMAP_POLL_INTERVAL_SECONDS. */
+  mailboxPolls: MailboxPollScheduler;
   clock: Clock;
   /** In-process caches of rarely changing data (catalogue pages, stored forms), by name. */
   caches: CacheRegistry;
@@ -64,7 +67,12 @@ export function buildServices(
     ...options.jobs,
   });
   // Handlers of background work are registered here, before the queue starts.
-  const daily = [...privacyJobs(database.db, logger), ...requestJobs(database.db), ...platformJobs(database.db)];
+  const daily = [
+    ...privacyJobs(database.db, logger),
+    ...requestJobs(database.db),
+    ...inboundMailJobs(database.db),
+    ...platformJobs(database.db),
+  ];
   const dailyJobs = new DailyJobScheduler(daily, {
     dailyAt: config.jobsDailyAt,
     clock,
@@ -83,7 +91,9 @@ export function buildServices(
   registerRequestJobs(jobs, { db: database.db, config, clock, mailQueued: () => mail.kick() });
   const sms = options.smsProvider ?? createSmsProvider(config);
   registerSmsJobs(jobs, { db: database.db, provider: sms, sender: config.sms.sender, logger });
-  return {
+  // The poll runs the inbound pipeline, which takes the whole of Services: given once built.
+  registerImapPolling(jobs, () => services, logger);
+  const services: Services = {
     config,
     database,
     db: database.db,
@@ -92,6 +102,11 @@ export function buildServices(
     jobs,
     sms,
     dailyJobs,
+    mailboxPolls: new MailboxPollScheduler(database.db, {
+      intervalSeconds: config.inbound.imapPollIntervalSeconds,
+      logger,
+      now: () => clock.now(),
+    }),
     clock,
     caches: new CacheRegistry(clock),
     // Listens (one connection) from its first session check: the worker, which checks none, does not.
@@ -99,6 +114,7 @@ export function buildServices(
       onTouchError: (err) => logger.warn({ err }, 'session activity not recorded'),
     }),
   };
+  return services;
 }
 
 /** The platform's own daily jobs. */

@@ -21,11 +21,13 @@ const db = await openDatabaseOrExit(config, { poolSize: 2, who: 'The worker' });
 const services = buildServices({ ...config, jobsEnabled: true }, db, logger, { mailWorker: true });
 services.mail.start();
 services.dailyJobs.start();
+services.mailboxPolls.start();
 services.jobs.start();
 console.log('Guichet worker is running: sending mail and running background and daily jobs.');
 
 const stop = async () => {
   services.dailyJobs.stop();
+  services.mailboxPolls.stop();
   await services.jobs.stop();
   await services.mail.stop();
   await db.close();

@@ -480,6 +480,47 @@ export interface ReplyTemplatesTable {
   updated_at: Generated<Date>;
 }
 
+/** A tenant's IMAP mailbox (migration 20261203134000_imap_mailboxes.sql, inbound-mail/poll-mailbox.ts). */
+export interface ImapMailboxesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  host: string;
+  port: number;
+  tls_mode: 'tls' | 'starttls' | 'none';
+  username: string;
+  /** platform/security/sealed-secret.ts */
+  password_sealed: string;
+  folder: Generated<string>;
+  processed_folder: Generated<string>;
+  enabled: Generated<boolean>;
+  /** bigint: read with Number() (UIDs are 32-bit unsigned). */
+  uid_validity: ColumnType<number | string | null, number | null | undefined, number | null>;
+  last_uid: ColumnType<number | string, number | undefined, number>;
+  poll_locked_until: Date | null;
+  last_poll_at: Date | null;
+  last_success_at: Date | null;
+  last_error: string | null;
+  last_error_at: Date | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** A message of a polled folder, by (UIDVALIDITY, UID): pending → stored → done, or failed. */
+export interface ImapMessagesTable {
+  tenant_id: string;
+  mailbox_id: string;
+  uid_validity: ColumnType<number | string, number, number>;
+  uid: ColumnType<number | string, number, number>;
+  message_key: string;
+  size_bytes: Generated<number>;
+  status: ColumnType<'pending' | 'stored' | 'done' | 'failed', 'pending' | 'stored' | 'done' | 'failed' | undefined>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  first_seen_at: Generated<Date>;
+  stored_at: Date | null;
+  finished_at: Date | null;
+}
+
 export interface Database {
   citizens: CitizensTable;
   people: PeopleTable;
@@ -510,6 +551,8 @@ export interface Database {
   personal_data_access_log: PersonalDataAccessLogTable;
   jobs: JobsTable;
   reply_templates: ReplyTemplatesTable;
+  imap_mailboxes: ImapMailboxesTable;
+  imap_messages: ImapMessagesTable;
   tags: TagsTable;
   request_tags: RequestTagsTable;
   saved_views: SavedViewsTable;

@@ -2,6 +2,7 @@ import type { Action, Actor, Permissions, RuleTable } from '../platform/policy.t
 import { agentRules } from './agents/policy.ts';
 import { catalogueRules } from './catalogue/policy.ts';
 import { citizenRules } from './citizens/policy.ts';
+import { inboundMailRules } from './inbound-mail/policy.ts';
 import { inboxRules } from './inbox/policy.ts';
 import { jobRules } from './jobs/policy.ts';
 import { peopleRules } from './people/policy.ts';
@@ -24,6 +25,7 @@ const rules: RuleTable = {
   ...jobRules,
   ...tenantRules,
   ...replyRules,
+  ...inboundMailRules,
   ...inboxRules,
   ...peopleRules,
 };

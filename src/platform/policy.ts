@@ -126,6 +126,8 @@ export interface Permissions {
   manage_privacy_settings: TenantResource;
   // tenants (src/modules/tenants/policy.ts)
   manage_commune_settings: TenantResource;
+  // inbound mail (src/modules/inbound-mail/policy.ts)
+  manage_mailbox: TenantResource;
   // citizens (src/modules/citizens/policy.ts)
   view_own_space: CitizenAccountResource;
   manage_own_account: CitizenAccountResource;

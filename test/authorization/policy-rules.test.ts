@@ -151,6 +151,13 @@ describe('authorisation rules', () => {
     }
   });
 
+  test('IMAP mailbox (its password opens the mairie’s mail): the tenant’s administrators only', () => {
+    assert.equal(can(admin, 'manage_mailbox', tenant), true);
+    for (const other of [agentX, supervisorX, otherAdmin, citizenA, anonymous, operator]) {
+      assert.equal(can(other, 'manage_mailbox', tenant), false, `${other.kind} sets the mailbox`);
+    }
+  });
+
   test('citizen space: the owner only', () => {
     assert.equal(can(citizenA, 'view_own_space', accountA), true);
     assert.equal(can(citizenA, 'manage_own_account', accountA), true);

@@ -893,6 +893,32 @@ const MATRIX: Row[] = [
     accept: { actor: 'admin', outcome: '303 /agent/admin/commune' },
     note: 'contact details, mail sender, colour',
   },
+  { method: 'GET', route: '/agent/admin/messagerie', expect: ADMIN_ONLY('200'), note: 'inbound address, IMAP mailbox' },
+  {
+    method: 'POST',
+    route: '/agent/admin/messagerie',
+    // Saved disabled, with the demo's own address: nothing is polled, the rows after see no change.
+    form: (_f, _a, accepted) => ({
+      adresse: 'villebelle@guichet.localhost',
+      serveur: accepted ? 'imap.villebelle.example' : '',
+      port: '993',
+      chiffrement: 'tls',
+      identifiant: 'mairie@villebelle.example',
+      mot_de_passe: 'un mot de passe',
+      dossier: 'INBOX',
+      dossier_traites: 'Guichet/Traités',
+      active: '',
+    }),
+    expect: ADMIN_ONLY('400'),
+    accept: { actor: 'admin', outcome: '303 /agent/admin/messagerie' },
+    note: 'saves or tests the IMAP mailbox',
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/messagerie/relancer',
+    expect: ADMIN_ONLY('303 /agent/admin/messagerie'),
+    note: 'retries the messages left aside',
+  },
 
   // --- Personal data (RGPD), agent side ---
   {

@@ -42,6 +42,7 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     download_own_document: 'request',
     manage_privacy_settings: 'tenant',
     manage_commune_settings: 'tenant',
+    manage_mailbox: 'tenant',
     view_own_space: 'citizen_account',
     manage_own_account: 'citizen_account',
     manage_jobs: 'tenant',

@@ -146,6 +146,7 @@ describe('account pages in a browser', { timeout: 240_000 }, () => {
       '/agent/admin/agents',
       '/agent/admin/demarches',
       '/agent/admin/commune',
+      '/agent/admin/messagerie',
       '/agent/admin/protection-des-donnees',
       '/agent/rgpd/registre',
       '/agent/rgpd/effacements',
@@ -161,5 +162,13 @@ describe('account pages in a browser', { timeout: 240_000 }, () => {
     await page.locator('.error-summary').waitFor();
     assert.equal(await page.getByLabel(/Couleur principale/).inputValue(), '#777777');
     await s.assertAccessible('commune settings with an error');
+
+    // The mailbox form sent without a server: the error summary, what was typed kept.
+    await s.goto('/agent/admin/messagerie');
+    await page.getByLabel('Identifiant').fill('mairie@villebelle.example');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.locator('.error-summary').waitFor();
+    assert.equal(await page.getByLabel('Identifiant').inputValue(), 'mairie@villebelle.example');
+    await s.assertAccessible('mailbox settings with an error');
   });
 });

@@ -6,7 +6,14 @@ import { listRequestConsents } from '../privacy/consents.ts';
 import { listAssignableAgents } from '../requests/assign-request.ts';
 import { requestResource } from '../requests/policy.ts';
 import { agentActor } from './policy.ts';
-import { findDocument, findRequestByReference, listDocuments, listEvents, listRecentReaders } from './repository.ts';
+import {
+  findDocument,
+  findFailedAddress,
+  findRequestByReference,
+  listDocuments,
+  listEvents,
+  listRecentReaders,
+} from './repository.ts';
 import { listServices } from './repository.ts';
 import { authorisedRequest } from './request-access.ts';
 import type { SessionAgent } from './sessions.ts';
@@ -59,6 +66,7 @@ export async function openRequestDetail(
   const documents = await listDocuments(trx, row.id);
   const events = await listEvents(trx, row.id);
   const consents = await listRequestConsents(trx, row.id);
+  const failedAddress = row.applicant_email ? await findFailedAddress(trx, row.applicant_email) : undefined;
   const assignable = canAssign ? await listAssignableAgents(trx, row.service_id) : [];
   const canTransfer = can(actor, 'transfer', resource);
   const canTag = can(actor, 'tag_request', resource);
@@ -71,6 +79,7 @@ export async function openRequestDetail(
     documents,
     events,
     consents,
+    failedAddress,
     assignable,
     presence,
     canChangeStatus: can(actor, 'change_status', resource),

@@ -234,10 +234,21 @@ export async function findRequestByReference(trx: Tx, reference: string) {
 }
 export type RequestDetailRow = NonNullable<Awaited<ReturnType<typeof findRequestByReference>>>;
 
+/**
+ * A request's timeline. An event written by an inbound mail carries what the agent needs beside
+ * the new words: the quoted history (folded on the page), and for a reply that came from another
+ * address than the item's citizen, that address and the item it answered.
+ */
 export async function listEvents(trx: Tx, requestId: string) {
   return trx
     .selectFrom('request_events as e')
     .leftJoin('agents as a', (j) => j.onRef('a.tenant_id', '=', 'e.tenant_id').onRef('a.id', '=', 'e.author_agent_id'))
+    .leftJoin('inbound_mails as im', (j) =>
+      j.onRef('im.tenant_id', '=', 'e.tenant_id').onRef('im.event_id', '=', 'e.id'),
+    )
+    .leftJoin('requests as answered', (j) =>
+      j.onRef('answered.tenant_id', '=', 'im.tenant_id').onRef('answered.id', '=', 'im.related_request_id'),
+    )
     .select([
       'e.id',
       'e.kind',
@@ -248,6 +259,10 @@ export async function listEvents(trx: Tx, requestId: string) {
       'e.visible_to_citizen',
       'e.created_at',
       'a.display_name as agent_name',
+      'im.quoted_text as mail_quoted',
+      'im.from_address as mail_from',
+      'im.from_other_address as mail_from_other',
+      'answered.reference as mail_answers_reference',
     ])
     .where('e.request_id', '=', requestId)
     .orderBy('e.created_at')
@@ -289,4 +304,18 @@ export async function listRecentReaders(trx: Tx, requestId: string, exceptAgentI
     .where('rr.read_at', '>', since)
     .orderBy('rr.read_at', 'desc')
     .execute();
+}
+
+/**
+ * The last delivery failure recorded for an address (« adresse en échec »: a bounce said it
+ * cannot receive mail), or undefined.
+ */
+export async function findFailedAddress(trx: Tx, address: string) {
+  return trx
+    .selectFrom('mail_failed_addresses')
+    .select(['failed_at', 'status', 'diagnostic'])
+    .where('address', '=', address)
+    .orderBy('failed_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }

@@ -1,7 +1,8 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import * as OTPAuth from 'otpauth';
 import QRCode from 'qrcode';
 import type { Tx } from '../../db/tenant-scope.ts';
+import { openSecret, sealSecret } from '../../platform/security/sealed-secret.ts';
 
 /** RFC 6238 as every authenticator app implements it: SHA-1, 6 digits, 30-second steps. */
 const PERIOD = 30;
@@ -11,39 +12,20 @@ const WINDOW = 1;
 export const RECOVERY_CODE_COUNT = 10;
 
 /**
- * The key that encrypts TOTP secrets at rest, derived from SESSION_SECRET with HKDF (RFC 5869).
- * Why derived and not SESSION_SECRET itself: the same secret already signs CSRF tokens, and a
- * key must serve one purpose only; HKDF with its own "info" label gives an independent 256-bit
- * key for this use, without a new variable to configure, back up and rotate. Why encrypted at
- * all: a TOTP secret must be readable by the server (it computes codes from it), so it cannot
- * be hashed like a password; encryption keeps a database dump (backups, a read-only SQL leak)
- * from giving the second factor away along with the password hashes.
+ * TOTP secrets are sealed at rest (platform/security/sealed-secret.ts): a TOTP secret must be
+ * readable by the server (it computes codes from it), so it cannot be hashed like a password;
+ * encryption keeps a database dump from giving the second factor away along with the password
+ * hashes. The tenant and agent ids are authenticated data: a ciphertext copied onto another
+ * agent's row does not decrypt.
  */
-function secretKey(sessionSecret: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', sessionSecret, 'guichet', 'agent-totp-secret/v1', 32));
-}
+const TOTP_PURPOSE = 'agent-totp-secret/v1';
 
-/**
- * AES-256-GCM with a random 96-bit nonce. The tenant and agent ids are authenticated data:
- * a ciphertext copied onto another agent's row does not decrypt.
- */
 export function encryptTotpSecret(sessionSecret: string, owner: string, base32: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', secretKey(sessionSecret), iv);
-  cipher.setAAD(Buffer.from(owner));
-  const body = Buffer.concat([cipher.update(base32, 'utf8'), cipher.final()]);
-  return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join(
-    '.',
-  );
+  return sealSecret(sessionSecret, TOTP_PURPOSE, owner, base32);
 }
 
 export function decryptTotpSecret(sessionSecret: string, owner: string, sealed: string): string {
-  const [version, iv, tag, body] = sealed.split('.');
-  if (version !== 'v1' || !iv || !tag || !body) throw new Error('unknown TOTP secret format');
-  const decipher = createDecipheriv('aes-256-gcm', secretKey(sessionSecret), Buffer.from(iv, 'base64url'));
-  decipher.setAAD(Buffer.from(owner));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+  return openSecret(sessionSecret, TOTP_PURPOSE, owner, sealed);
 }
 
 /** The authenticated-data label binding a sealed secret to its agent. */

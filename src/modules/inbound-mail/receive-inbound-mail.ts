@@ -47,7 +47,16 @@ export type InboundOutcome =
   /** Added to an existing item as the citizen's message. */
   | { tenantId: string; outcome: 'threaded'; requestId: string; reference: string; threadedBy: ThreadedBy }
   /** Recorded and never answered: automatic mail, a bounce, our own mail. */
-  | { tenantId: string; outcome: 'ignored'; reason: string };
+  | { tenantId: string; outcome: 'ignored'; reason: string }
+  /** Already stored once (the claim said so): nothing written. */
+  | { tenantId: string; outcome: 'duplicate' };
+
+/**
+ * Called first in the tenant's transaction, before anything is written: false means this message
+ * was already stored, and nothing is. What the claim writes commits with the item, or not at
+ * all: a source that redelivers (an IMAP folder) gets each message stored exactly once.
+ */
+export type InboundClaim = (trx: Tx, tenantId: string) => Promise<boolean>;
 
 type ThreadedBy = 'subject_reference' | 'in_reply_to' | 'plus_address';
 
@@ -90,18 +99,46 @@ export async function receiveInboundMail(
     tenants.set(tenant.id, entry);
   }
   if (tenants.size === 0) return [];
-  let message: InboundMessage;
-  try {
-    message = await parseInboundMail(raw);
-  } catch (err) {
-    throw new UnreadableMailError((err as Error).message);
-  }
+  const message = await parseOrRefuse(raw);
   const outcomes: InboundOutcome[] = [];
   for (const { tenant, tags } of tenants.values()) {
     outcomes.push(await receiveForTenant(services, tenant, message, envelope, tags));
   }
   if (outcomes.some((o) => o.outcome === 'created')) services.mail.kick();
   return outcomes;
+}
+
+async function parseOrRefuse(raw: Buffer): Promise<InboundMessage> {
+  try {
+    return await parseInboundMail(raw);
+  } catch (err) {
+    throw new UnreadableMailError((err as Error).message);
+  }
+}
+
+/**
+ * Receives one raw message read from a tenant's own mailbox (IMAP polling): the same pipeline as
+ * the SMTP listener (loop guard, threading, acknowledgement), for a tenant known in advance. With
+ * no SMTP envelope, the return path is the `Return-Path` header the delivering server wrote
+ * (`<>` for a bounce), and the plus-address tags are read from the recipient headers. `claim`
+ * runs in the same transaction (see InboundClaim).
+ */
+export async function receiveMailboxMessage(
+  services: Services,
+  tenant: Tenant,
+  raw: Buffer,
+  claim: InboundClaim,
+): Promise<InboundOutcome> {
+  const message = await parseOrRefuse(raw);
+  const returnPath = message.header('return-path')[0]?.trim();
+  const mailFrom = returnPath === undefined ? null : (/<([^<>]*)>/.exec(returnPath)?.[1] ?? returnPath).trim();
+  const recipients = ['delivered-to', 'x-original-to', 'to', 'cc']
+    .flatMap((name) => message.header(name))
+    .flatMap((value) => value.match(/[^\s<>,;"]+@[^\s<>,;"]+/g) ?? []);
+  const tags = [...new Set(recipients.map((r) => splitPlusAddress(r).tag).filter((t) => t !== null))];
+  const outcome = await receiveForTenant(services, tenant, message, { mailFrom, recipients }, tags, claim);
+  if (outcome.outcome === 'created') services.mail.kick();
+  return outcome;
 }
 
 /** « Re: TR: Fwd: Objet » → « objet »: the key of the same-subject cap. */
@@ -120,6 +157,7 @@ async function receiveForTenant(
   message: InboundMessage,
   envelope: InboundEnvelope,
   tags: (string | null)[],
+  claim?: InboundClaim,
 ): Promise<InboundOutcome> {
   const now = services.clock.now();
   const domain = messageIdDomain(services.config.mailFrom);
@@ -139,6 +177,7 @@ async function receiveForTenant(
   };
 
   return inTenant(services.db, tenant.id, async (trx) => {
+    if (claim && !(await claim(trx, tenant.id))) return { tenantId: tenant.id, outcome: 'duplicate' };
     const ownMessageId = await isOwnMessageId(trx, message.messageId, domain);
     const verdict = autoMailVerdict({
       header: message.header,

@@ -2,6 +2,18 @@ import { sql } from 'kysely';
 import type { Tx } from '../../db/tenant-scope.ts';
 import { forgetPeopleWithoutData } from '../people/forget-people.ts';
 
+/** An inbound mail with nothing left of its message, sender or subject. */
+const EMPTIED_INBOUND_MAIL = {
+  message_id: null,
+  from_address: null,
+  from_name: null,
+  subject: '',
+  subject_key: '',
+  new_text: '',
+  quoted_text: '',
+  html_sanitised: null,
+};
+
 /**
  * Removes everything that identifies the applicant from requests, in the caller's transaction,
  * and keeps what statistics need: démarche, service, channel, status, submission, closing and
@@ -19,6 +31,11 @@ export async function anonymiseRequests(trx: Tx, requestIds: string[], now: Date
     .where('id', 'in', requestIds)
     .where('person_id', 'is not', null)
     .execute();
+  // Read before the applicant's address is cleared below.
+  const addresses = await mailAddressesOf(trx, requestIds);
+  // The mails the items were opened or answered with: the message, who wrote it, its subject.
+  // The rows stay, empty, for the counts (channel, threading, acknowledgements).
+  await trx.updateTable('inbound_mails').set(EMPTIED_INBOUND_MAIL).where('request_id', 'in', requestIds).execute();
   await trx.deleteFrom('request_documents').where('request_id', 'in', requestIds).execute();
   await trx.updateTable('request_events').set({ body: '' }).where('request_id', 'in', requestIds).execute();
   // Sent mails hold the applicant's address and the request's content; pending ones are moot.
@@ -48,5 +65,58 @@ export async function anonymiseRequests(trx: Tx, requestIds: string[], now: Date
     people.map((p) => p.person_id!),
     now,
   );
+  await forgetFailedAddresses(trx, addresses);
   return Number(updated.numUpdatedRows);
+}
+
+/** The citizen's addresses of these requests, and those a bounce about them named. */
+async function mailAddressesOf(trx: Tx, requestIds: string[]): Promise<string[]> {
+  const applicants = await trx
+    .selectFrom('requests')
+    .select('applicant_email as address')
+    .where('id', 'in', requestIds)
+    .where('applicant_email', 'is not', null)
+    .execute();
+  const bounced = await trx
+    .selectFrom('mail_failed_addresses')
+    .select('address')
+    .where('request_id', 'in', requestIds)
+    .execute();
+  return [...new Set([...applicants, ...bounced].map((r) => r.address!.toLowerCase()))];
+}
+
+/**
+ * « Adresse en échec » records of these addresses go, unless an item not anonymised still has
+ * the address (its agents must still know mail to it fails). Call it once the items in question
+ * are anonymised.
+ */
+export async function forgetFailedAddresses(trx: Tx, addresses: string[]): Promise<void> {
+  if (addresses.length === 0) return;
+  await trx
+    .deleteFrom('mail_failed_addresses')
+    .where('address', 'in', addresses)
+    .where(({ exists, not, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('requests as live')
+            .select('live.id')
+            .whereRef('live.applicant_email', '=', 'mail_failed_addresses.address')
+            .where('live.anonymised_at', 'is', null),
+        ),
+      ),
+    )
+    .execute();
+}
+
+/**
+ * Mail received from an erased person and tied to no item (automatic replies recorded by the
+ * loop guard, a bounce about an account mail): emptied like an anonymised item's.
+ */
+export async function forgetUnlinkedInboundMail(trx: Tx, address: string): Promise<void> {
+  await trx
+    .updateTable('inbound_mails')
+    .set(EMPTIED_INBOUND_MAIL)
+    .where('from_address', '=', address)
+    .where('request_id', 'is', null)
+    .execute();
 }

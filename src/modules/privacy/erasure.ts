@@ -9,8 +9,8 @@ import { renderMail, type MailBlock } from '../../platform/mail-template.ts';
 import { mailContactLines, mailSignature } from '../../platform/mail-sender.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { logPersonalDataAccess } from './access-log.ts';
-import { anonymiseRequests } from './anonymise.ts';
 import { forgetPeopleWithoutData } from '../people/forget-people.ts';
+import { anonymiseRequests, forgetFailedAddresses, forgetUnlinkedInboundMail } from './anonymise.ts';
 
 export interface ErasureAssessment {
   /** No legal obligation keeps the data: erasure can be done at once. */
@@ -69,7 +69,13 @@ export async function eraseCitizen(trx: Tx, citizenId: string, now: Date): Promi
     (r) => r.id,
   );
   const person = await trx.selectFrom('people').select('id').where('citizen_id', '=', citizenId).executeTakeFirst();
+  const account = await trx.selectFrom('citizens').select('email').where('id', '=', citizenId).executeTakeFirst();
   const anonymised = await anonymiseRequests(trx, ids, now);
+  // The account's own address: its failures and the mail from it that no item holds.
+  if (account?.email) {
+    await forgetFailedAddresses(trx, [account.email.toLowerCase()]);
+    await forgetUnlinkedInboundMail(trx, account.email);
+  }
   await trx.deleteFrom('citizens').where('id', '=', citizenId).execute();
   if (person) await forgetPeopleWithoutData(trx, [person.id], now);
   return { anonymised };

@@ -16,6 +16,10 @@ export interface TimelineEvent {
   authorKind: 'citizen' | 'agent' | 'system' | string;
   /** The agent's name, shown to agents. */
   agentName?: string | null;
+  /** An inbound mail's quoted history, folded under its new words (agents only). */
+  quoted?: string | null;
+  /** Something the agent must notice before acting (a reply from another address). */
+  flag?: SafeHtml | string | null;
 }
 
 export interface TimelineDocument {
@@ -117,7 +121,16 @@ export function timeline(events: TimelineEvent[], documents: TimelineDocument[],
       return html`<li${INTERNAL_KINDS.has(e.kind) ? html` class="note-internal"` : ''}>
         <h3>${eventTitle(e, reader, docs.length)}</h3>
         <p class="meta">${formatDateTimeFr(e.at)} · ${eventAuthor(e, reader)}</p>
+        ${e.flag && reader === 'agent' ? html`<p class="warning">${e.flag}</p>` : ''}
         ${e.body ? html`<p class="message-body">${e.body}</p>` : ''}
+        ${
+          e.quoted && reader === 'agent'
+            ? html`<details class="quoted-history">
+                <summary>Afficher l’historique</summary>
+                <p class="message-body">${e.quoted}</p>
+              </details>`
+            : ''
+        }
         ${
           docs.length
             ? html`<ul>

@@ -6,6 +6,7 @@ export const ADMIN_PAGES = [
   { path: '/agent/admin/agents', label: 'Agents' },
   { path: '/agent/admin/demarches', label: 'Démarches à vérifier' },
   { path: '/agent/admin/commune', label: 'Coordonnées et courriels' },
+  { path: '/agent/admin/messagerie', label: 'Messagerie' },
   { path: '/agent/admin/modeles-de-reponse', label: 'Modèles de réponse' },
   { path: '/agent/admin/etiquettes', label: 'Étiquettes' },
   { path: '/agent/admin/protection-des-donnees', label: 'Protection des données' },

@@ -36,6 +36,8 @@ export interface RequestDetailPageInput {
   /** The agent looking at the page. */
   viewerId?: string;
   today: string;
+  /** The last delivery failure of the citizen's address (« adresse en échec »), if any. */
+  failedAddress?: { failed_at: Date; status: string; diagnostic: string };
   /** Consents given on the request, with their withdrawal if the citizen withdrew one. */
   consents?: { wording: string; given_at: Date; withdrawn_at: Date | null }[];
   /** Errors of the form that was sent, if any, and what was typed in it. */
@@ -395,6 +397,29 @@ function presenceLine(input: RequestDetailPageInput): SafeHtml | string {
   </ul>`;
 }
 
+/** « Adresse en échec »: mails to the citizen bounced; the date and the server's diagnostic. */
+function failedAddressNote(input: RequestDetailPageInput): SafeHtml | string {
+  const f = input.failedAddress;
+  if (!f) return '';
+  const why = [f.status, f.diagnostic].filter(Boolean).join(' ');
+  return html` <strong class="tag late">Adresse en échec</strong>
+    <span class="hint">Un courriel envoyé à cette adresse est revenu en erreur le ${formatDateTimeFr(f.failed_at)}${why ? ` : ${why}` : ''}. Contactez l’usager autrement.</span>`;
+}
+
+/**
+ * A reply to an item that came from another address than its citizen's: a separate item, flagged
+ * so that nobody answers or appends it as if the citizen had written.
+ */
+function otherAddressFlag(ctx: PageContext, e: EventRow): SafeHtml | null {
+  if (!e.mail_from_other) return null;
+  const answered = e.mail_answers_reference
+    ? html`la demande <a href="${url(ctx, `/agent/demandes/${encodeURIComponent(e.mail_answers_reference)}`)}">${e.mail_answers_reference}</a>`
+    : 'une autre demande';
+  return html`<strong>Réponse venue d’une autre adresse.</strong> Ce courriel répond à ${answered}, mais il vient de
+    ${e.mail_from ?? 'une adresse inconnue'}, qui n’est pas l’adresse de l’usager de cette demande. Vérifiez qui écrit
+    avant de répondre ou de joindre ce message à la demande.`;
+}
+
 export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
   const r = input.request;
   const late = isLate(r.status, r.due_on, input.today);
@@ -424,6 +449,12 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
           r.filed_by_name ? html`, par ${r.filed_by_name} pour l’usager` : ''
         }
       </dd>
+      ${
+        r.applicant_email
+          ? html`<dt>Courriel de l’usager</dt>
+            <dd>${r.applicant_email}${failedAddressNote(input)}</dd>`
+          : ''
+      }
       <dt>À traiter avant le</dt>
       <dd>${formatDateFr(r.due_on)}${late ? html` <strong class="tag late">En retard</strong>` : ''}</dd>
       ${
@@ -540,6 +571,8 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
             body: e.body,
             authorKind: e.author_kind,
             agentName: e.agent_name,
+            quoted: e.mail_quoted,
+            flag: otherAddressFlag(ctx, e),
           })),
           input.documents.map((d) => ({
             eventId: d.event_id,
