@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { AccessLogAction } from '../../db/schema.ts';
+import type { AccessLogAction, AuditChannel } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
 
 export interface AccessLogEntry {
@@ -11,6 +11,12 @@ export interface AccessLogEntry {
   /** The citizen whose data it is, when known without a request (export). */
   citizenId?: string | null;
   ip?: string | null;
+  /**
+   * How the access was made. When absent, the database sets it from the actor (migration
+   * 20261203135000): a background job for the system, the tracking page for the holder of a
+   * tracking code, a page of the site otherwise.
+   */
+  channel?: AuditChannel;
   now?: Date;
 }
 
@@ -40,6 +46,7 @@ export async function logPersonalDataAccess(trx: Tx, entry: AccessLogEntry): Pro
       request_id: requestId,
       request_reference: request?.reference ?? null,
       ip: entry.ip ? entry.ip.slice(0, 64) : null,
+      channel: entry.channel,
     })
     .execute();
 }
@@ -93,6 +100,8 @@ export const ACCESS_ACTION_LABELS: Record<AccessLogAction, string> = {
   erasure: 'a traité une demande d’effacement',
   withdraw_consent: 'a retiré un accord donné pour la demande',
   link_request: 'a rattaché à son compte la demande',
+  view_journal: 'a consulté le journal des accès et des modifications',
+  export_journal: 'a téléchargé le journal des accès et des modifications',
 };
 
 const OWN_ACTION_LABELS: Record<AccessLogAction, string> = {
@@ -102,6 +111,8 @@ const OWN_ACTION_LABELS: Record<AccessLogAction, string> = {
   erasure: 'Vous avez demandé l’effacement de vos données',
   withdraw_consent: 'Vous avez retiré un accord',
   link_request: 'Vous avez rattaché à votre espace la demande',
+  view_journal: 'Vous avez consulté le journal',
+  export_journal: 'Vous avez téléchargé le journal',
 };
 
 /** One entry as the citizen reads it, in the page and in the exports. */

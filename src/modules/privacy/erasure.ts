@@ -66,7 +66,7 @@ export async function eraseCitizen(trx: Tx, citizenId: string, now: Date): Promi
   const ids = (await trx.selectFrom('requests').select('id').where('citizen_id', '=', citizenId).execute()).map(
     (r) => r.id,
   );
-  const anonymised = await anonymiseRequests(trx, ids, now);
+  const anonymised = await anonymiseRequests(trx, ids, now, { reason: 'erasure', channel: 'web' });
   await trx.deleteFrom('citizens').where('id', '=', citizenId).execute();
   return { anonymised };
 }

@@ -71,6 +71,9 @@ export function eventTitle(
     case 'deadline_extended':
       // The body gives the new date and the working days waited.
       return 'Échéance reportée';
+    case 'anonymised':
+      // The body says why (retention period over, erasure asked by the citizen).
+      return 'Données personnelles effacées';
     default:
       return e.kind;
   }
@@ -91,7 +94,7 @@ export function timeline(events: TimelineEvent[], documents: TimelineDocument[],
   return html`<ol class="timeline">
     ${events.map((e) => {
       const docs = documents.filter((d) => d.eventId === e.id);
-      return html`<li${e.kind === 'internal_note' || e.kind === 'assigned' || e.kind === 'transferred' || e.kind === 'deadline_extended' ? html` class="note-internal"` : ''}>
+      return html`<li${e.kind === 'internal_note' || e.kind === 'assigned' || e.kind === 'transferred' || e.kind === 'deadline_extended' || e.kind === 'anonymised' ? html` class="note-internal"` : ''}>
         <h3>${eventTitle(e, reader, docs.length)}</h3>
         <p class="meta">${formatDateTimeFr(e.at)} · ${eventAuthor(e, reader)}</p>
         ${e.body ? html`<p class="message-body">${e.body}</p>` : ''}
