@@ -19,6 +19,8 @@ import { currentSession } from './modules/agents/require-agent.ts';
 import { currentCitizen } from './modules/citizens/sessions.ts';
 import { registerFranceConnectRoutes } from './modules/identity/routes.ts';
 import { registerJobAdminRoutes } from './modules/jobs/routes.ts';
+import { registerAuditRoutes } from './modules/audit/routes.ts';
+import { registerDeadlineRoutes } from './modules/deadlines/routes.ts';
 import { registerPortalPages } from './modules/portal/routes.ts';
 import { registerPrivacyRoutes } from './modules/privacy/routes.ts';
 import { registerReplyAdminRoutes } from './modules/replies/routes.ts';
@@ -122,6 +124,8 @@ export async function createApp(
   agentArea(app, (scope) => registerCatalogueAdminRoutes(scope, services));
   agentArea(app, (scope) => registerJobAdminRoutes(scope, services));
   agentArea(app, (scope) => registerTenantAdminRoutes(scope, services));
+  agentArea(app, (scope) => registerAuditRoutes(scope, services));
+  agentArea(app, (scope) => registerDeadlineRoutes(scope, services));
   agentArea(app, (scope) => registerReplyAdminRoutes(scope, services));
   agentArea(app, (scope) => registerSearchRoutes(scope, services));
   registerCitizenRoutes(app, services);

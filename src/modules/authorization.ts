@@ -1,7 +1,9 @@
 import type { Action, Actor, Permissions, RuleTable } from '../platform/policy.ts';
 import { agentRules } from './agents/policy.ts';
+import { auditRules } from './audit/policy.ts';
 import { catalogueRules } from './catalogue/policy.ts';
 import { citizenRules } from './citizens/policy.ts';
+import { deadlineRules } from './deadlines/policy.ts';
 import { jobRules } from './jobs/policy.ts';
 import { privacyRules } from './privacy/policy.ts';
 import { replyRules } from './replies/policy.ts';
@@ -22,6 +24,8 @@ const rules: RuleTable = {
   ...jobRules,
   ...tenantRules,
   ...replyRules,
+  ...auditRules,
+  ...deadlineRules,
 };
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */

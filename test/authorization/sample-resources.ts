@@ -39,6 +39,9 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     manage_jobs: 'tenant',
     open_reply_templates: 'tenant',
     manage_reply_templates: 'service_scope',
+    view_journal: 'tenant',
+    manage_closing_days: 'tenant',
+    view_deadline_report: 'tenant',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }

@@ -173,6 +173,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         notice: transferNotice(request),
         // The link to the agents page is shown to whoever the policy lets manage agents.
         isAdmin: can(found.actor, 'manage_agents', { kind: 'tenant', tenantId: found.tenant.id }),
+        isSupervisor: can(found.actor, 'view_journal', { kind: 'tenant', tenantId: found.tenant.id }),
       }),
     );
   });

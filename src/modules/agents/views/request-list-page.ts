@@ -23,6 +23,8 @@ export interface RequestListPageInput {
   notice?: string;
   /** Administrators see the menu of the administration pages. */
   isAdmin?: boolean;
+  /** Supervisors see the menu of the pages open to them (journal, deadlines, templates). */
+  isSupervisor?: boolean;
 }
 
 const VIEW_LABELS: Record<InboxView, string> = {
@@ -58,7 +60,8 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
   const last = Math.min(input.total, input.page * PAGE_SIZE);
   const filtered = input.status !== null || input.serviceId !== null;
   const main = html`<h1>Demandes</h1>
-    ${input.isAdmin ? adminNav(ctx) : ''} ${agentSearchBox(ctx, '')}
+    ${input.isAdmin ? adminNav(ctx) : input.isSupervisor ? adminNav(ctx, undefined, 'supervisor') : ''}
+    ${agentSearchBox(ctx, '')}
     <p><a class="button secondary" href="${url(ctx, '/agent/contacts/nouveau')}">Noter un appel ou une visite</a></p>
     <nav aria-label="Vues de la boîte de réception">
       <ul class="inbox-views">
