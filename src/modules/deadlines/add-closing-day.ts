@@ -43,14 +43,24 @@ export async function addClosingDay(
     .returning('day')
     .executeTakeFirst();
   if (!inserted) return refuse(`Le ${formatDateFr(input.day)} est déjà un jour de fermeture.`);
+  await recordClosingDayChange(trx, input, 'closing_day_added', input.label);
+  return { ok: true };
+}
+
+/** A closing day added or removed, in the tenant's audit log (« 31 mai 2030 – Pont de l'Ascension »). */
+export async function recordClosingDayChange(
+  trx: Tx,
+  input: ClosingDayChange & { day: string },
+  action: 'closing_day_added' | 'closing_day_removed',
+  label: string,
+): Promise<void> {
   await recordTenantChange(trx, {
     tenantId: input.tenantId,
     actor: { kind: 'agent', id: input.agent.id, label: input.agent.name },
-    action: 'closing_day_added',
-    detail: `${formatDateFr(input.day)} – ${input.label}`,
+    action,
+    detail: `${formatDateFr(input.day)} – ${label}`,
     channel: 'web',
     ip: input.ip,
     now: input.now,
   });
-  return { ok: true };
 }

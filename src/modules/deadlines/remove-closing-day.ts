@@ -1,7 +1,5 @@
 import type { Tx } from '../../db/tenant-scope.ts';
-import { formatDateFr } from '../../platform/format.ts';
-import { recordTenantChange } from '../audit/record-tenant-change.ts';
-import type { ClosingDayChange } from './add-closing-day.ts';
+import { recordClosingDayChange, type ClosingDayChange } from './add-closing-day.ts';
 
 /** Removes a closing day, logged; false when the tenant has no such day. */
 export async function removeClosingDay(trx: Tx, input: ClosingDayChange & { day: string }): Promise<boolean> {
@@ -11,14 +9,6 @@ export async function removeClosingDay(trx: Tx, input: ClosingDayChange & { day:
     .returning(['label'])
     .executeTakeFirst();
   if (!removed) return false;
-  await recordTenantChange(trx, {
-    tenantId: input.tenantId,
-    actor: { kind: 'agent', id: input.agent.id, label: input.agent.name },
-    action: 'closing_day_removed',
-    detail: `${formatDateFr(input.day)} – ${removed.label}`,
-    channel: 'web',
-    ip: input.ip,
-    now: input.now,
-  });
+  await recordClosingDayChange(trx, input, 'closing_day_removed', removed.label);
   return true;
 }

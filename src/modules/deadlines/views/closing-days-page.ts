@@ -23,38 +23,37 @@ function weekday(date: string): string {
   return WEEKDAY.format(new Date(`${date}T12:00:00Z`));
 }
 
+function textField(
+  input: ClosingDaysPageInput,
+  f: { name: keyof ClosingDayValues; label: string; hint: string; type: 'date' | 'text'; maxlength?: number },
+): SafeHtml {
+  const error = errorOf(input.errors, f.name);
+  return html`<div class="field${error ? ' field-error' : ''}">
+    <label for="${f.name}">${f.label}</label>
+    <span class="hint" id="${f.name}-hint">${f.hint}</span>
+    ${error ? html`<span class="error-message" id="${f.name}-error">${error}</span>` : ''}
+    <input
+      type="${f.type}"
+      id="${f.name}"
+      name="${f.name}"
+      ${f.maxlength ? html`maxlength="${f.maxlength}"` : ''}
+      value="${input.values[f.name]}"
+      aria-describedby="${f.name}-hint${error ? ` ${f.name}-error` : ''}"
+      ${error ? html`aria-invalid="true"` : ''}
+    />
+  </div>`;
+}
+
 function addForm(ctx: PageContext, input: ClosingDaysPageInput): SafeHtml {
-  const dayError = errorOf(input.errors, 'jour');
-  const labelError = errorOf(input.errors, 'libelle');
   return html`<form method="post" action="${url(ctx, CLOSING_DAYS_PATH)}" novalidate>
-    ${csrfField(ctx)}
-    <div class="field${dayError ? ' field-error' : ''}">
-      <label for="jour">Date</label>
-      <span class="hint" id="jour-hint">Par exemple 15/05/2026.</span>
-      ${dayError ? html`<span class="error-message" id="jour-error">${dayError}</span>` : ''}
-      <input
-        type="date"
-        id="jour"
-        name="jour"
-        value="${input.values.jour}"
-        aria-describedby="jour-hint${dayError ? ' jour-error' : ''}"
-        ${dayError ? html`aria-invalid="true"` : ''}
-      />
-    </div>
-    <div class="field${labelError ? ' field-error' : ''}">
-      <label for="libelle">Motif</label>
-      <span class="hint" id="libelle-hint">Par exemple « Pont de l’Ascension » ou « Fête locale ».</span>
-      ${labelError ? html`<span class="error-message" id="libelle-error">${labelError}</span>` : ''}
-      <input
-        type="text"
-        id="libelle"
-        name="libelle"
-        maxlength="100"
-        value="${input.values.libelle}"
-        aria-describedby="libelle-hint${labelError ? ' libelle-error' : ''}"
-        ${labelError ? html`aria-invalid="true"` : ''}
-      />
-    </div>
+    ${csrfField(ctx)} ${textField(input, { name: 'jour', label: 'Date', hint: 'Par exemple 15/05/2026.', type: 'date' })}
+    ${textField(input, {
+      name: 'libelle',
+      label: 'Motif',
+      hint: 'Par exemple « Pont de l’Ascension » ou « Fête locale ».',
+      type: 'text',
+      maxlength: 100,
+    })}
     <button type="submit" class="button">Ajouter ce jour de fermeture</button>
   </form>`;
 }
