@@ -18,6 +18,7 @@ import { registerCitizenRoutes } from './modules/citizens/routes.ts';
 import { currentSession } from './modules/agents/require-agent.ts';
 import { currentCitizen } from './modules/citizens/sessions.ts';
 import { registerFranceConnectRoutes } from './modules/identity/routes.ts';
+import { registerInboxRoutes } from './modules/inbox/routes.ts';
 import { registerJobAdminRoutes } from './modules/jobs/routes.ts';
 import { registerAuditRoutes } from './modules/audit/routes.ts';
 import { registerDeadlineRoutes } from './modules/deadlines/routes.ts';
@@ -128,6 +129,7 @@ export async function createApp(
   agentArea(app, (scope) => registerDeadlineRoutes(scope, services));
   agentArea(app, (scope) => registerReplyAdminRoutes(scope, services));
   agentArea(app, (scope) => registerSearchRoutes(scope, services));
+  agentArea(app, (scope) => registerInboxRoutes(scope, services));
   registerCitizenRoutes(app, services);
   registerFranceConnectRoutes(app, services);
   registerPrivacyRoutes(app, services);

@@ -253,6 +253,8 @@ export interface RequestsTable {
   search_vector: ColumnType<string | null, never, never>;
   /** The citizen record the item concerns (people); null: nobody known, or anonymised. */
   person_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The agent who filed the démarche for the citizen (phone, counter); null: the citizen did. */
+  filed_by_agent_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** When each agent last opened each item: what makes an item unread for them. */
@@ -463,6 +465,46 @@ export interface Database {
   tenant_audit_log: TenantAuditLogTable;
   jobs: JobsTable;
   reply_templates: ReplyTemplatesTable;
+  tags: TagsTable;
+  request_tags: RequestTagsTable;
+  saved_views: SavedViewsTable;
+  request_mentions: RequestMentionsTable;
+}
+
+/** A tenant's tags on items (migration 20261203132000; label unique per tenant, case ignored). */
+export interface TagsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  label: string;
+  created_at: Generated<Date>;
+}
+
+export interface RequestTagsTable {
+  tenant_id: string;
+  request_id: string;
+  tag_id: string;
+  added_at: Generated<Date>;
+  added_by: string | null;
+}
+
+/** An agent's saved inbox view: the list's query string, shared with one service or not. */
+export interface SavedViewsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  agent_id: string;
+  name: string;
+  query: string;
+  shared_service_id: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** When an agent was last mentioned in a note of an item (« Mentionné » until they open it). */
+export interface RequestMentionsTable {
+  tenant_id: string;
+  request_id: string;
+  agent_id: string;
+  mentioned_at: Date;
 }
 
 /** The job queue (migration 20261203120000_job_queue.sql, platform/jobs/queue.ts). */

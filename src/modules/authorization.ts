@@ -4,6 +4,7 @@ import { auditRules } from './audit/policy.ts';
 import { catalogueRules } from './catalogue/policy.ts';
 import { citizenRules } from './citizens/policy.ts';
 import { deadlineRules } from './deadlines/policy.ts';
+import { inboxRules } from './inbox/policy.ts';
 import { jobRules } from './jobs/policy.ts';
 import { privacyRules } from './privacy/policy.ts';
 import { replyRules } from './replies/policy.ts';
@@ -26,6 +27,7 @@ const rules: RuleTable = {
   ...replyRules,
   ...auditRules,
   ...deadlineRules,
+  ...inboxRules,
 };
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */

@@ -71,6 +71,13 @@ export interface ServiceScopeResource {
   serviceId: string | null;
 }
 
+/** An agent's saved inbox view. */
+export interface SavedViewResource {
+  kind: 'saved_view';
+  tenantId: string;
+  ownerAgentId: string;
+}
+
 /** Every action, with the kind of resource it applies to. */
 export interface Permissions {
   // requests (src/modules/requests/policy.ts)
@@ -114,6 +121,11 @@ export interface Permissions {
   // closing days and deadline report (src/modules/deadlines/policy.ts)
   manage_closing_days: TenantResource;
   view_deadline_report: TenantResource;
+  // inbox (src/modules/inbox/policy.ts)
+  tag_request: RequestResource;
+  manage_tags: TenantResource;
+  save_inbox_views: TenantResource;
+  manage_saved_view: SavedViewResource;
 }
 
 export type Action = keyof Permissions;

@@ -82,6 +82,10 @@ interface Fixtures {
   password: string;
   templateX: string;
   templateAll: string;
+  tagX: string;
+  tagToDelete: string;
+  viewX: string;
+  viewToDelete: string;
 }
 
 interface Row {
@@ -528,6 +532,33 @@ const MATRIX: Row[] = [
     expect: ANY_STAFF('400'),
     accept: { actor: 'agentX', outcome: '303 /agent/demandes/' },
   },
+  { method: 'GET', route: '/agent/deposer', expect: ANY_STAFF('200'), note: 'file a démarche for a caller' },
+  {
+    method: 'GET',
+    route: '/agent/demarches/:slug/deposer',
+    url: () => '/agent/demarches/signaler-probleme-voirie/deposer',
+    expect: ANY_STAFF('200'),
+  },
+  {
+    method: 'POST',
+    route: '/agent/demarches/:slug/deposer',
+    url: () => '/agent/demarches/signaler-probleme-voirie/deposer',
+    form: (_f, _a, accepted) => ({
+      ...VOIRIE_FORM,
+      deposant_canal: 'telephone',
+      ...(accepted ? { deposant_accord: 'oui' } : {}),
+    }),
+    expect: ANY_STAFF('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/demandes/' },
+    note: 'refused without the person’s consent',
+  },
+  {
+    method: 'GET',
+    route: '/agent/demandes/:reference/deposee',
+    url: (f) => `/agent/demandes/${f.reference}/deposee?cle=${f.code}`,
+    expect: ANY_STAFF('200'),
+    note: 'authorised by the tracking code it carries, like the citizen’s confirmation',
+  },
   { method: 'GET', route: '/agent/demandes.csv', expect: ANY_STAFF('200'), note: 'the inbox view as CSV' },
   {
     method: 'POST',
@@ -564,6 +595,72 @@ const MATRIX: Row[] = [
     form: (_f, _a, accepted) => ({ note: accepted ? 'Pièce vérifiée.' : '' }),
     expect: SERVICE_X('400'),
     accept: { actor: 'supervisor', outcome: '303 /agent/demandes/' },
+  },
+
+  // --- The inbox's tools: tags, « Pour la sélection », saved views ---
+  {
+    method: 'POST',
+    route: '/agent/demandes/selection',
+    // The accepted post names the item with a revision it never had: left untouched, listed in the summary.
+    form: (f, _a, accepted) => ({ selection: accepted ? [`${f.reference}:999999`] : [], action: 'prendre' }),
+    expect: ANY_STAFF('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/demandes' },
+    note: 'each item goes through its own rule; an item the agent may not see is listed as not found',
+  },
+  {
+    method: 'POST',
+    route: '/agent/demandes/:reference/etiquettes',
+    url: (f) => `/agent/demandes/${f.reference}/etiquettes`,
+    form: (_f, _a, accepted) => ({ etiquette: accepted ? 'Matrice' : '' }),
+    expect: SERVICE_X('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/demandes/' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/demandes/:reference/etiquettes/retirer',
+    url: (f) => `/agent/demandes/${f.reference}/etiquettes/retirer`,
+    form: (f, _a, accepted) => ({ etiquette: accepted ? f.tagX : 'pas-une-etiquette' }),
+    expect: SERVICE_X('400'),
+    accept: { actor: 'supervisor', outcome: '303 /agent/demandes/' },
+  },
+  { method: 'GET', route: '/agent/admin/etiquettes', expect: ADMIN_ONLY('200') },
+  {
+    method: 'POST',
+    route: '/agent/admin/etiquettes/:id',
+    url: (f) => `/agent/admin/etiquettes/${f.tagX}`,
+    form: (_f, _a, accepted) => ({ libelle: accepted ? 'Matrice revue' : '' }),
+    expect: ADMIN_ONLY('400'),
+    accept: { actor: 'admin', outcome: '303 /agent/admin/etiquettes' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/etiquettes/:id/supprimer',
+    url: (f) => `/agent/admin/etiquettes/${f.tagToDelete}/supprimer`,
+    expect: ADMIN_ONLY('303 /agent/admin/etiquettes'),
+  },
+  { method: 'GET', route: '/agent/vues', expect: ANY_STAFF('200'), note: 'the agent’s saved views' },
+  {
+    method: 'POST',
+    route: '/agent/vues',
+    form: (_f, _a, accepted) => ({ nom: accepted ? 'Vue de la matrice' : '', partage: '', requete: 'vue=mes' }),
+    expect: ANY_STAFF('400'),
+    accept: { actor: 'agentY', outcome: '303 /agent/demandes' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/vues/:id',
+    url: (f) => `/agent/vues/${f.viewX}`,
+    form: (_f, _a, accepted) => ({ nom: accepted ? 'Vue renommée' : '' }),
+    expect: staffOnly({ agentX: '400', agentY: '404', supervisor: '404', admin: '404' }),
+    accept: { actor: 'agentX', outcome: '303 /agent/vues' },
+    note: 'a view of agent X: only its owner renames it',
+  },
+  {
+    method: 'POST',
+    route: '/agent/vues/:id/supprimer',
+    url: (f) => `/agent/vues/${f.viewToDelete}/supprimer`,
+    expect: staffOnly({ agentX: '303 /agent/vues', agentY: '404', supervisor: '404', admin: '404' }),
+    note: 'a view of agent X: only its owner deletes it',
   },
 
   // --- Tenant administration ---
@@ -995,12 +1092,38 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
       );
     const templateX = await template(serviceX);
     const templateAll = await template(null);
+    const tag = async (label: string) =>
+      String(
+        (await q(`insert into tags (tenant_id, label) values ($1, $2) returning id`, [tenantId, label])).rows[0]!.id,
+      );
+    const tagX = await tag('Matrice X');
+    const tagToDelete = await tag('Matrice à supprimer');
+    await q(`insert into request_tags (tenant_id, request_id, tag_id) values ($1, $2, $3)`, [
+      tenantId,
+      request.id,
+      tagX,
+    ]);
+    const view = async (name: string) =>
+      String(
+        (
+          await q(
+            `insert into saved_views (tenant_id, agent_id, name, query) values ($1, $2, $3, 'vue=mes') returning id`,
+            [tenantId, agentIds.agentX, name],
+          )
+        ).rows[0]!.id,
+      );
+    const viewX = await view('Vue X');
+    const viewToDelete = await view('Vue X à supprimer');
 
     fx = {
       transferReference,
       serviceY,
       templateX,
       templateAll,
+      tagX,
+      tagToDelete,
+      viewX,
+      viewToDelete,
       reference,
       code,
       documentId,

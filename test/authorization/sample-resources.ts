@@ -9,6 +9,7 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     citizen_account: { kind: 'citizen_account', tenantId, citizenId: 'c' },
     erasure_request: { kind: 'erasure_request', tenantId, serviceIds: ['s'] },
     service_scope: { kind: 'service_scope', tenantId, serviceId: 's' },
+    saved_view: { kind: 'saved_view', tenantId, ownerAgentId: 'a' },
   } as const;
   const kindOf: { [K in Action]: Permissions[K]['kind'] } = {
     view: 'request',
@@ -42,6 +43,10 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     view_journal: 'tenant',
     manage_closing_days: 'tenant',
     view_deadline_report: 'tenant',
+    tag_request: 'request',
+    manage_tags: 'tenant',
+    save_inbox_views: 'tenant',
+    manage_saved_view: 'saved_view',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }

@@ -98,4 +98,34 @@ describe('agent search in a browser', { timeout: 240_000 }, () => {
     await s.assertAccessible('my items on a phone');
     await page.setViewportSize({ width: 1280, height: 800 });
   });
+
+  test('the same agent filters the inbox, tags the ticked items at once, and saves the view', async () => {
+    const { page } = s;
+    await s.goto('/agent/demandes?vue=mes');
+    await page.locator('summary', { hasText: 'Pour la sélection' }).click();
+    await page.locator('summary', { hasText: 'Enregistrer cette vue' }).click();
+    await s.assertAccessible('the inbox, filters, selection and saving opened');
+    await page.locator('tbody input[name="selection"]').first().check();
+    await page.getByLabel('Action', { exact: true }).selectOption('etiqueter');
+    await page.getByLabel('Étiquette (pour « Ajouter »)').fill('Rappel lundi');
+    await Promise.all([
+      page.waitForURL(/fait=selection/),
+      page.getByRole('button', { name: 'Appliquer à la sélection' }).click(),
+    ]);
+    assert.match(await page.locator('main').innerText(), /1 demande modifiée/);
+    assert.match(await page.locator('main').innerText(), /Rappel lundi/);
+    await s.assertAccessible('the inbox after a bulk action');
+    await page.setViewportSize({ width: 375, height: 800 });
+    await s.assertAccessible('the inbox after a bulk action, on a phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.locator('summary', { hasText: 'Enregistrer cette vue' }).click();
+    await page.getByLabel('Nom de la vue').fill('Mes rappels');
+    await Promise.all([
+      page.waitForURL(/vue=mes/),
+      page.getByRole('button', { name: 'Enregistrer', exact: true }).click(),
+    ]);
+    assert.match(await page.locator('main').innerText(), /Mes rappels \(\d+\)/);
+    await s.goto('/agent/vues');
+    await s.assertAccessible('my saved views');
+  });
 });

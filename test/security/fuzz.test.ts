@@ -155,6 +155,23 @@ const COMMON_FIELDS = [
   'sirets',
   'domains',
   'needsText',
+  'vue',
+  'tri',
+  'demarche',
+  'canal',
+  'agent',
+  'echeance',
+  'jours',
+  'avant',
+  'etiquette',
+  'selection',
+  'texte',
+  'libelle',
+  'nom',
+  'partage',
+  'requete',
+  'faites',
+  'ecartees',
 ];
 
 function formFieldNames(): string[] {

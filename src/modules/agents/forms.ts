@@ -179,3 +179,40 @@ export const contactForm = z.object({
   partenaire: text({ max: 200, required: false }),
   notes: text({ max: 2 * MESSAGE_MAX_LENGTH, required: false, trim: false }),
 });
+
+/** « Pour la sélection » on the inbox: the ticked items (« reference:revision ») and one action. */
+export const bulkActionForm = z.object({
+  selection: z.preprocess(
+    (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+    z
+      .array(z.string().max(40, { error: WRONG_FORM }))
+      .max(200, { error: 'Sélectionnez au plus 100 demandes à la fois.' }),
+  ),
+  action: choice(['prendre', 'attribuer', 'transferer', 'etiqueter', 'statut'], 'Choisissez une action.'),
+  agent: hidden(100),
+  service: hidden(100),
+  etiquette: text({ max: 80, required: false, tooLong: 'Ce nom d’étiquette est trop long : 40 caractères au plus.' }),
+  statut: hidden(40),
+  texte: text({
+    max: LONG_TEXT_BOUND,
+    required: false,
+    trim: false,
+    tooLong: `Le texte est trop long : ${formatCharactersFr(MESSAGE_MAX_LENGTH)} au maximum.`,
+  }),
+  retour: hidden(2000),
+});
+
+/** A tag typed on a request's page (a new one is created). */
+export const addTagForm = z.object({
+  etiquette: text({
+    max: 80,
+    required: 'Écrivez le nom de l’étiquette.',
+    tooLong: 'Ce nom d’étiquette est trop long : 40 caractères au plus.',
+  }),
+  revision: revision(),
+});
+
+export const removeTagForm = z.object({
+  etiquette: hidden(100),
+  revision: revision(),
+});

@@ -1,6 +1,7 @@
 import type { Tx } from '../../db/tenant-scope.ts';
 import { can } from '../authorization.ts';
 import { logPersonalDataAccess } from '../privacy/access-log.ts';
+import { listTags, tagsOfRequests } from '../inbox/repository.ts';
 import { listRequestConsents } from '../privacy/consents.ts';
 import { listAssignableAgents } from '../requests/assign-request.ts';
 import { requestResource } from '../requests/policy.ts';
@@ -60,6 +61,9 @@ export async function openRequestDetail(
   const consents = await listRequestConsents(trx, row.id);
   const assignable = canAssign ? await listAssignableAgents(trx, row.service_id) : [];
   const canTransfer = can(actor, 'transfer', resource);
+  const canTag = can(actor, 'tag_request', resource);
+  const tags = (await tagsOfRequests(trx, [row.id])).get(row.id) ?? [];
+  const knownTags = canTag ? await listTags(trx) : [];
   // Any other service of the commune may receive it.
   const transferTargets = canTransfer ? (await listServices(trx, null)).filter((s) => s.id !== row.service_id) : [];
   return {
@@ -76,6 +80,9 @@ export async function openRequestDetail(
     canAssign,
     canTransfer,
     transferTargets,
+    canTag,
+    tags,
+    knownTags,
   };
 }
 

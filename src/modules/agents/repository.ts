@@ -2,23 +2,34 @@ import { sql } from 'kysely';
 import type { RequestStatus } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
 import { sortFr } from '../../platform/format.ts';
+import { INBOX_VIEWS, type InboxSort, type InboxView } from '../inbox/inbox-query.ts';
 
 export const PAGE_SIZE = 50;
 
-/** The inbox's views: each a question an agent asks at the start of the day. */
-export const INBOX_VIEWS = ['ouvertes', 'mes', 'non-attribuees', 'attente', 'echeance', 'toutes'] as const;
-export type InboxView = (typeof INBOX_VIEWS)[number];
+export { INBOX_VIEWS, type InboxView } from '../inbox/inbox-query.ts';
 
 export interface RequestListFilters {
   /** null: every service of the tenant (admins). */
   serviceIds: string[] | null;
-  /** The agent looking: "mine" and unread are theirs. */
+  /** The agent looking: "mine", unread and mentions are theirs. */
   agentId: string;
   view: InboxView;
   status: RequestStatus | null;
   serviceId: string | null;
-  /** 'echeance': nearest due date first; 'activite': latest citizen message first. */
-  sort: 'echeance' | 'activite';
+  demarcheId?: string | null;
+  channel?: string | null;
+  /** 'me', 'none', or an agent's id. */
+  assignee?: { kind: 'me' } | { kind: 'none' } | { kind: 'agent'; id: string } | null;
+  /** Due strictly before this day ('YYYY-MM-DD'). */
+  dueBefore?: string | null;
+  /** Due on or before this day. */
+  dueUntil?: string | null;
+  /** Only items whose clock runs (open, not waiting for the citizen): for the late / due soon filters. */
+  dueRunningOnly?: boolean;
+  /** Items carrying every one of these tags. */
+  tagIds?: string[];
+  /** 'echeance': nearest due date first; 'activite': latest citizen message first; 'depot': newest first. */
+  sort: InboxSort;
   /** The last day ('YYYY-MM-DD') counted as "due soon". */
   soonUntil: string;
   page: number;
@@ -27,8 +38,12 @@ export interface RequestListFilters {
 }
 
 export interface RequestListItem {
+  id: string;
   reference: string;
+  /** The item's revision when listed: a bulk action on an item changed since is not applied. */
+  revision: number;
   status: RequestStatus;
+  channel: string;
   demarche_title: string;
   applicant_name: string | null;
   submitted_at: Date;
@@ -39,6 +54,8 @@ export interface RequestListItem {
   unread: boolean;
   /** This agent has opened the item before. */
   opened: boolean;
+  /** This agent was mentioned in a note since they last opened the item. */
+  mentioned: boolean;
 }
 
 export async function listServices(trx: Tx, serviceIds: string[] | null) {
@@ -50,6 +67,56 @@ export async function listServices(trx: Tx, serviceIds: string[] | null) {
   return sortFr(await q.execute(), (s) => s.name);
 }
 
+const NO_COUNTS = Object.fromEntries(INBOX_VIEWS.map((v) => [v, 0])) as Record<InboxView, number>;
+
+/** The items a list's filters keep, with this agent's read marker joined: what counts and pages share. */
+function filteredRequests(trx: Tx, filters: Omit<RequestListFilters, 'view' | 'page' | 'pageSize' | 'sort'>) {
+  let base = trx
+    .selectFrom('requests as r')
+    .innerJoin('demarches as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.id', '=', 'r.demarche_id'))
+    .innerJoin('services as s', (j) => j.onRef('s.tenant_id', '=', 'r.tenant_id').onRef('s.id', '=', 'r.service_id'))
+    .leftJoin('request_reads as seen', (j) =>
+      j
+        .onRef('seen.tenant_id', '=', 'r.tenant_id')
+        .onRef('seen.request_id', '=', 'r.id')
+        .on('seen.agent_id', '=', filters.agentId),
+    )
+    .leftJoin('request_mentions as mention', (j) =>
+      j
+        .onRef('mention.tenant_id', '=', 'r.tenant_id')
+        .onRef('mention.request_id', '=', 'r.id')
+        .on('mention.agent_id', '=', filters.agentId),
+    );
+  if (filters.serviceIds !== null) base = base.where('r.service_id', 'in', filters.serviceIds);
+  if (filters.serviceId) base = base.where('r.service_id', '=', filters.serviceId);
+  if (filters.status) base = base.where('r.status', '=', filters.status);
+  if (filters.demarcheId) base = base.where('r.demarche_id', '=', filters.demarcheId);
+  if (filters.channel) base = base.where('r.channel', '=', filters.channel);
+  const assignee = filters.assignee;
+  if (assignee?.kind === 'me') base = base.where('r.assigned_agent_id', '=', filters.agentId);
+  if (assignee?.kind === 'none') base = base.where('r.assigned_agent_id', 'is', null);
+  if (assignee?.kind === 'agent') base = base.where('r.assigned_agent_id', '=', assignee.id);
+  if (filters.dueBefore) base = base.where('r.due_on', '<', filters.dueBefore);
+  if (filters.dueUntil) base = base.where('r.due_on', '<=', filters.dueUntil);
+  if (filters.dueRunningOnly) {
+    base = base.where('r.closed_at', 'is', null).where('r.status', '<>', 'en_attente_usager');
+  }
+  for (const tagId of filters.tagIds ?? []) {
+    base = base.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('request_tags as rt')
+          .select('rt.tag_id')
+          .whereRef('rt.tenant_id', '=', 'r.tenant_id')
+          .whereRef('rt.request_id', '=', 'r.id')
+          .where('rt.tag_id', '=', tagId),
+      ),
+    );
+  }
+  return base;
+}
+
+const MENTIONED = sql<boolean>`coalesce(mention.mentioned_at > coalesce(seen.read_at, '-infinity'::timestamptz), false)`;
+
 /**
  * One page of an inbox view, with the number of items in every view (same services and
  * filters), in two statements.
@@ -58,19 +125,16 @@ export async function listRequests(
   trx: Tx,
   filters: RequestListFilters,
 ): Promise<{ items: RequestListItem[]; total: number; counts: Record<InboxView, number> }> {
-  const none = { ouvertes: 0, mes: 0, 'non-attribuees': 0, attente: 0, echeance: 0, toutes: 0 };
-  if (filters.serviceIds !== null && filters.serviceIds.length === 0) return { items: [], total: 0, counts: none };
-  let base = trx
-    .selectFrom('requests as r')
-    .innerJoin('demarches as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.id', '=', 'r.demarche_id'))
-    .innerJoin('services as s', (j) => j.onRef('s.tenant_id', '=', 'r.tenant_id').onRef('s.id', '=', 'r.service_id'));
-  if (filters.serviceIds !== null) base = base.where('r.service_id', 'in', filters.serviceIds);
-  if (filters.serviceId) base = base.where('r.service_id', '=', filters.serviceId);
-  if (filters.status) base = base.where('r.status', '=', filters.status);
+  if (filters.serviceIds !== null && filters.serviceIds.length === 0) {
+    return { items: [], total: 0, counts: { ...NO_COUNTS } };
+  }
+  const base = filteredRequests(trx, filters);
   const open = sql<boolean>`r.closed_at is null`;
   const inView: Record<InboxView, ReturnType<typeof sql<boolean>>> = {
     ouvertes: open,
     mes: sql<boolean>`r.closed_at is null and r.assigned_agent_id = ${filters.agentId}`,
+    // Closed or not: a colleague may ask about a closed item.
+    mentions: MENTIONED,
     'non-attribuees': sql<boolean>`r.closed_at is null and r.assigned_agent_id is null`,
     attente: sql<boolean>`r.closed_at is null and r.status = 'en_attente_usager'`,
     // The clock stops while the service waits for the citizen.
@@ -85,16 +149,13 @@ export async function listRequests(
     .leftJoin('agents as assignee', (j) =>
       j.onRef('assignee.tenant_id', '=', 'r.tenant_id').onRef('assignee.id', '=', 'r.assigned_agent_id'),
     )
-    .leftJoin('request_reads as seen', (j) =>
-      j
-        .onRef('seen.tenant_id', '=', 'r.tenant_id')
-        .onRef('seen.request_id', '=', 'r.id')
-        .on('seen.agent_id', '=', filters.agentId),
-    )
     .where(inView[filters.view])
     .select([
+      'r.id',
       'r.reference',
+      'r.revision',
       'r.status',
+      'r.channel',
       'd.title as demarche_title',
       'r.applicant_name',
       'r.submitted_at',
@@ -105,18 +166,34 @@ export async function listRequests(
         'unread',
       ),
       sql<boolean>`seen.read_at is not null`.as('opened'),
+      MENTIONED.as('mentioned'),
     ]);
   q =
     filters.sort === 'activite'
       ? q.orderBy(sql`r.citizen_activity_at desc nulls last`).orderBy('r.submitted_at', 'desc')
-      : q.orderBy('r.due_on').orderBy('r.submitted_at');
+      : filters.sort === 'depot'
+        ? q.orderBy('r.submitted_at', 'desc')
+        : q.orderBy('r.due_on').orderBy('r.submitted_at');
   const pageSize = filters.pageSize ?? PAGE_SIZE;
-  const items = await q
-    .orderBy('r.reference')
-    .limit(pageSize)
-    .offset((filters.page - 1) * pageSize)
-    .execute();
+  const items =
+    pageSize === 0
+      ? []
+      : await q
+          .orderBy('r.reference')
+          .limit(pageSize)
+          .offset((filters.page - 1) * pageSize)
+          .execute();
   return { items, total: counts[filters.view], counts };
+}
+
+/** The number of items of one view under some filters (a saved view's count in the menu). */
+export async function countRequests(
+  trx: Tx,
+  filters: Omit<RequestListFilters, 'page' | 'pageSize' | 'sort'>,
+): Promise<number> {
+  if (filters.serviceIds !== null && filters.serviceIds.length === 0) return 0;
+  const { counts } = await listRequests(trx, { ...filters, sort: 'echeance', page: 1, pageSize: 0 });
+  return counts[filters.view];
 }
 
 export async function findRequestByReference(trx: Tx, reference: string) {
@@ -127,10 +204,14 @@ export async function findRequestByReference(trx: Tx, reference: string) {
     .leftJoin('agents as assignee', (j) =>
       j.onRef('assignee.tenant_id', '=', 'r.tenant_id').onRef('assignee.id', '=', 'r.assigned_agent_id'),
     )
+    .leftJoin('agents as filer', (j) =>
+      j.onRef('filer.tenant_id', '=', 'r.tenant_id').onRef('filer.id', '=', 'r.filed_by_agent_id'),
+    )
     .select([
       'r.revision',
       'r.assigned_agent_id',
       'assignee.display_name as assignee_name',
+      'filer.display_name as filed_by_name',
       'r.id',
       'r.reference',
       'r.status',

@@ -14,7 +14,7 @@ export function requestNotFound(): AppError {
 export function authorisedRequest(
   tenantId: string,
   agent: SessionAgent,
-  action: RequestAction,
+  action: RequestAction | 'tag_request',
   row: RequestDetailRow | undefined,
 ): RequestDetailRow {
   if (!row || !can(agentActor(tenantId, agent), action, requestResource(tenantId, row))) throw requestNotFound();

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../services.ts';
-import type { RequestStatus } from '../../db/schema.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import { parisDay, parsePhone } from '../../platform/format.ts';
@@ -14,9 +13,19 @@ import { requireTenant } from '../../platform/web/request-context.ts';
 import { typedValue } from '../../platform/web/typed-values.ts';
 import { can } from '../authorization.ts';
 import { addInternalNote } from '../requests/add-internal-note.ts';
-import { changeRequestStatus, isRequestStatus } from '../requests/change-request-status.ts';
+import { changeRequestStatus } from '../requests/change-request-status.ts';
 import { requestScope } from '../requests/policy.ts';
-import { assignForm, contactForm, internalNoteForm, replyForm, statusChangeForm, transferForm } from './forms.ts';
+import {
+  addTagForm,
+  assignForm,
+  bulkActionForm,
+  contactForm,
+  removeTagForm,
+  internalNoteForm,
+  replyForm,
+  statusChangeForm,
+  transferForm,
+} from './forms.ts';
 import { transferRequest } from '../requests/transfer-request.ts';
 import { recordContact } from '../requests/record-contact.ts';
 import { contactPage } from './views/contact-page.ts';
@@ -24,7 +33,12 @@ import { assignRequest } from '../requests/assign-request.ts';
 import { replyToCitizen } from '../requests/reply-to-citizen.ts';
 import { isStale, parseRevision } from '../requests/revision.ts';
 import { listAgentRequests } from './list-agent-requests.ts';
-import { INBOX_VIEWS, type InboxView } from './repository.ts';
+import { bulkSummaryParams, parseBulkSummary } from '../inbox/bulk-summary.ts';
+import { applyBulkAction } from '../inbox/apply-bulk-action.ts';
+import { inboxQueryString, parseInboxQuery, queryRecord } from '../inbox/inbox-query.ts';
+import { addRequestTag, removeRequestTag } from '../inbox/tag-request.ts';
+import { parseBulkForm } from './bulk-form.ts';
+import { UUID } from './route-support.ts';
 import { departementOfInsee } from '../requests/working-days.ts';
 import { cachedTenantCalendar } from '../requests/tenant-calendar.ts';
 import { openRequestDetail, openRequestDocument } from './open-request-detail.ts';
@@ -47,6 +61,16 @@ const NOTICES: Record<string, string> = {
   reponse: 'Votre réponse est envoyée à l’usager. Le statut n’a pas changé.',
   agent: 'La prise en charge est enregistrée.',
   contact: 'Le contact est noté. Il a son numéro, comme une demande en ligne.',
+  etiquette: 'Les étiquettes de la demande sont à jour.',
+};
+
+/** Where the error summary of « Pour la sélection » leads, per field. */
+const BULK_ANCHORS: Record<string, string> = {
+  agent: 'bulk-agent',
+  service: 'bulk-service',
+  etiquette: 'bulk-tag',
+  statut: 'bulk-statut',
+  texte: 'bulk-texte',
 };
 
 function referenceParam(request: FastifyRequest): string {
@@ -120,26 +144,13 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     return `La demande ${reference} est transférée au service ${to}. Ses agents sont prévenus.`;
   }
 
-  /** What an inbox URL asks for: its view, filters, order and page. */
-  function inboxQuery(request: FastifyRequest) {
-    const statusParam = queryParam(request, 'statut');
-    const status: RequestStatus | null = isRequestStatus(statusParam) ? statusParam : null;
-    const pageParam = Number(queryParam(request, 'page') || '1');
-    const page = Number.isInteger(pageParam) && pageParam >= 1 && pageParam <= 100_000 ? pageParam : 1;
-    const viewParam = queryParam(request, 'vue');
-    // Without a view, the open items; a status asked for alone is looked for among all items.
-    const view: InboxView = (INBOX_VIEWS as readonly string[]).includes(viewParam)
-      ? (viewParam as InboxView)
-      : status
-        ? 'toutes'
-        : 'ouvertes';
-    const sort: 'echeance' | 'activite' = queryParam(request, 'tri') === 'activite' ? 'activite' : 'echeance';
-    return { status, page, view, sort, serviceParam: queryParam(request, 'service') };
-  }
-
-  async function inbox(request: FastifyRequest, agent: SessionAgent, pageSize?: number) {
+  async function inbox(
+    request: FastifyRequest,
+    agent: SessionAgent,
+    pageSize?: number,
+    params = request.query as Record<string, unknown> | undefined,
+  ) {
     const tenant = requireTenant(request);
-    const query = inboxQuery(request);
     const actor = agentActor(tenant.id, agent);
     if (!can(actor, 'list_requests', { kind: 'tenant', tenantId: tenant.id })) throw requestNotFound();
     const now = services.clock.now();
@@ -148,18 +159,15 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       listAgentRequests(trx, {
         scopeIds: requestScope(actor),
         agentId: agent.id,
-        view: query.view,
-        status: query.status,
-        serviceParam: query.serviceParam,
-        sort: query.sort,
+        params,
         now,
         departement: departementOfInsee(tenant.inseeCode),
         calendar,
-        page: pageSize ? 1 : query.page,
         pageSize,
+        withoutSavedViews: pageSize !== undefined,
       }),
     );
-    return { ...found, ...query, now, actor, tenant };
+    return { ...found, now, actor, tenant };
   }
 
   scope.get('/agent/demandes', async (request, reply) => {
@@ -169,12 +177,17 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       reply,
       requestListPage(agentContext(request, agent), {
         ...found,
+        viewerId: agent.id,
         today: parisDay(found.now),
         notice: transferNotice(request),
+        bulkSummary: parseBulkSummary((name) => queryParam(request, name)),
         // The link to the agents page is shown to whoever the policy lets manage agents.
         isAdmin: can(found.actor, 'manage_agents', { kind: 'tenant', tenantId: found.tenant.id }),
         isSupervisor: can(found.actor, 'view_journal', { kind: 'tenant', tenantId: found.tenant.id }),
+        canAssign: found.actor.role !== 'agent',
       }),
+      // The list is shown with what could be applied; the parameters it ignored make it a 400.
+      found.errors.length > 0 ? 400 : 200,
     );
   });
 
@@ -182,13 +195,16 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
   scope.get('/agent/demandes.csv', async (request, reply) => {
     const agent = await requireAgent(request, services);
     const found = await inbox(request, agent, EXPORT_MAX_ROWS);
+    if (found.errors.length > 0) {
+      throw new AppError('invalid_input', found.errors.map((e) => e.message).join(' '));
+    }
     request.log.info(
-      { agentId: agent.id, view: found.view, rows: found.items.length },
+      { agentId: agent.id, view: found.query.view, rows: found.items.length },
       'inbox exported as CSV (references, démarches, applicants’ names)',
     );
     return reply
       .type('text/csv; charset=utf-8')
-      .header('content-disposition', attachmentDisposition(`demandes-${found.view}-${parisDay(found.now)}.csv`))
+      .header('content-disposition', attachmentDisposition(`demandes-${found.query.view}-${parisDay(found.now)}.csv`))
       .send(inboxToCsv(found.items));
   });
 
@@ -247,6 +263,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     const result = await inTenant(services.db, tenant.id, (trx) =>
       recordContact(trx, {
         tenant,
+        baseUrl: requestBaseUrl(services.config, request),
         sessionSecret: services.config.sessionSecret,
         agent: { id: agent.id, name: agent.name },
         agentServiceIds: scopeIds,
@@ -263,6 +280,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       }),
     );
     if (!result.ok) return again(result.errors);
+    services.mail.kick();
     return reply.redirect(
       url(request, `/agent/demandes/${encodeURIComponent(result.value.reference)}?fait=contact`),
       303,
@@ -447,5 +465,94 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     if (!result.ok) return again(result.errors);
     if (result.value.mentioned > 0) services.mail.kick();
     return reply.redirect(url(request, `/agent/demandes/${encodeURIComponent(reference)}?fait=note`), 303);
+  });
+
+  // ---- Tags on an item ----
+
+  async function changeTags(request: FastifyRequest, reply: FastifyReply, remove: boolean) {
+    const agent = await requireAgent(request, services);
+    const tenant = requireTenant(request);
+    const reference = referenceParam(request);
+    const { fields } = readFormBody(request);
+    const values = { etiquette: remove ? '' : typedValue(fields, 'etiquette', 80) };
+    const again = (errors: FieldError[], status = 400) =>
+      renderDetail(request, reply, agent, reference, { form: { kind: 'etiquette', errors, values } }, status);
+    const form = parseForm(remove ? removeTagForm : addTagForm, fields);
+    if (!form.ok) return again(form.errors);
+    const result = await inTenant(services.db, tenant.id, async (trx) => {
+      const row = authorisedRequest(tenant.id, agent, 'tag_request', await findRequestByReference(trx, reference));
+      const change = {
+        tenantId: tenant.id,
+        requestId: row.id,
+        agentId: agent.id,
+        agentName: agent.name,
+        revision: parseRevision(form.value.revision),
+      };
+      if (!remove) return addRequestTag(trx, { ...change, label: form.value.etiquette });
+      // Anything but a tag id is a tag that does not exist (the column is a uuid).
+      if (!UUID.test(form.value.etiquette)) {
+        return { ok: false as const, errors: [{ field: 'etiquette', message: 'Cette étiquette n’existe plus.' }] };
+      }
+      return removeRequestTag(trx, { ...change, tagId: form.value.etiquette });
+    });
+    if (!result.ok) return again(result.errors, isStale(result.errors) ? 409 : 400);
+    return reply.redirect(url(request, `/agent/demandes/${encodeURIComponent(reference)}?fait=etiquette`), 303);
+  }
+
+  scope.post('/agent/demandes/:reference/etiquettes', (request, reply) => changeTags(request, reply, false));
+  scope.post('/agent/demandes/:reference/etiquettes/retirer', (request, reply) => changeTags(request, reply, true));
+
+  // ---- « Pour la sélection »: one action on several items of the list ----
+
+  scope.post('/agent/demandes/selection', async (request, reply) => {
+    const agent = await requireAgent(request, services);
+    const tenant = requireTenant(request);
+    const actor = agentActor(tenant.id, agent);
+    if (!can(actor, 'list_requests', { kind: 'tenant', tenantId: tenant.id })) throw requestNotFound();
+    const { fields } = readFormBody(request);
+    const retour = typedValue(fields, 'retour', 2000);
+    const again = async (formErrors: FieldError[]) => {
+      const errors = formErrors.map((e) => ({ ...e, anchor: e.anchor ?? BULK_ANCHORS[e.field] ?? 'bulk-action' }));
+      const found = await inbox(request, agent, undefined, queryRecord(retour));
+      const page = requestListPage(agentContext(request, agent), {
+        ...found,
+        errors,
+        viewerId: agent.id,
+        today: parisDay(found.now),
+        isAdmin: can(actor, 'manage_agents', { kind: 'tenant', tenantId: tenant.id }),
+        canAssign: actor.role !== 'agent',
+        bulkForm: {
+          selected: ([] as unknown[]).concat(fields.selection ?? []).filter((v): v is string => typeof v === 'string'),
+          values: {
+            action: typedValue(fields, 'action', 20),
+            agent: typedValue(fields, 'agent', 100),
+            service: typedValue(fields, 'service', 100),
+            etiquette: typedValue(fields, 'etiquette', 80),
+            statut: typedValue(fields, 'statut', 40),
+            texte: typedValue(fields, 'texte', 20_000),
+          },
+        },
+      });
+      return sendHtml(reply, page, 400);
+    };
+    const form = parseForm(bulkActionForm, fields);
+    if (!form.ok) return again(form.errors);
+    const checked = parseBulkForm(form.value, actor.role !== 'agent');
+    if (!checked.ok) return again(checked.errors);
+    const outcome = await applyBulkAction(services.db, {
+      tenant,
+      actor,
+      agentName: agent.name,
+      items: checked.value.items,
+      action: checked.value.action,
+      baseUrl: requestBaseUrl(services.config, request),
+      sessionSecret: services.config.sessionSecret,
+      now: services.clock.now(),
+    });
+    if (outcome.done.length > 0) services.mail.kick();
+    // Back to the same list (its filters, re-checked when read), with the summary.
+    const back = new URLSearchParams(inboxQueryString(parseInboxQuery(queryRecord(retour)).query));
+    for (const [k, v] of Object.entries(bulkSummaryParams(outcome))) back.set(k, v);
+    return reply.redirect(url(request, `/agent/demandes?${back.toString()}`), 303);
   });
 }

@@ -5,6 +5,7 @@ import { registerAgentAdminRoutes } from './admin-routes.ts';
 import { agentArea } from './agent-area.ts';
 import { registerAgentLoginRoutes } from './login-routes.ts';
 import { registerAgentRequestRoutes } from './request-routes.ts';
+import { registerFileOnBehalfRoutes } from './file-on-behalf-routes.ts';
 
 /**
  * Every route of the agents' area, in its scope (login redirects, no-store): getting in and out,
@@ -15,6 +16,7 @@ export function registerAgentRoutes(app: FastifyInstance, services: Services): v
     scope.get('/agent', async (request, reply) => reply.redirect(url(request, '/agent/demandes'), 303));
     registerAgentLoginRoutes(scope, services);
     registerAgentRequestRoutes(scope, services);
+    registerFileOnBehalfRoutes(scope, services);
     registerAgentAdminRoutes(scope, services);
   });
 }

@@ -224,7 +224,9 @@ describe(`the agents' workspace: take, assign, reply, conflicts, unread (${TEST_
     await get(`/agent/demandes/${r.reference}`, camille);
     await post(r.reference, 'prise-en-charge', camille, { agent: camilleId });
     const unreadRow = (html: string) =>
-      new RegExp(`<tr class="unread">\\s*<th scope="row" class="reference">\\s*<a[^>]*>${r.reference}`).test(html);
+      new RegExp(
+        `<tr class="unread">\\s*<td class="select">(?:(?!</td>)[\\s\\S])*</td>\\s*<th scope="row" class="reference">\\s*<a[^>]*>${r.reference}`,
+      ).test(html);
     assert.equal(unreadRow((await get('/agent/demandes?vue=mes', camille)).body), false);
     await citizenWrites(r, 'Il y a aussi un lampadaire cassé.');
     const list = await get('/agent/demandes?vue=mes&tri=activite', camille);

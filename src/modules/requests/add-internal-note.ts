@@ -4,6 +4,7 @@ import { queueMail } from '../../platform/mail.ts';
 import { renderMail } from '../../platform/mail-template.ts';
 import type { FormResult } from '../../platform/web/form.ts';
 import { MESSAGE_MAX_LENGTH } from './change-request-status.ts';
+import { recordMentions } from '../inbox/repository.ts';
 import { mentionedNames, mentionErrorMessage, resolveMentions } from './note-mentions.ts';
 
 export interface AddInternalNoteInput {
@@ -18,7 +19,7 @@ export interface AddInternalNoteInput {
 /**
  * Adds a note for colleagues to a request's timeline. Never shown to the citizen, never mailed
  * to them. The agents it mentions (« @Camille », « @camille.voirie ») are mailed a link to the
- * item; a mention that names no agent of the tenant, or several, is a field error listing the
+ * item, and the item shows « Mentionné » in their inbox until they open it; a mention that names no agent of the tenant, or several, is a field error listing the
  * names, and nothing is stored. An empty or too long note comes back as a field error too.
  */
 export async function addInternalNote(
@@ -34,7 +35,7 @@ export async function addInternalNote(
   const mentions = await resolveMentions(trx, mentionedNames(body));
   const mentionError = mentionErrorMessage(mentions);
   if (mentionError) return { ok: false, errors: [{ field: 'note', message: mentionError }] };
-  await trx
+  const event = await trx
     .insertInto('request_events')
     .values({
       tenant_id: input.tenantId,
@@ -45,7 +46,15 @@ export async function addInternalNote(
       author_agent_id: input.agentId,
       visible_to_citizen: false,
     })
-    .execute();
+    .returning('created_at')
+    .executeTakeFirstOrThrow();
+  // The item shows « Mentionné » to each of them until they open it (the inbox's « Mentions » view).
+  await recordMentions(trx, {
+    tenantId: input.tenantId,
+    requestId: input.requestId,
+    agentIds: mentions.agents.filter((a) => a.id !== input.agentId).map((a) => a.id),
+    at: event.created_at,
+  });
   const notified = input.mentions ? mentions.agents.filter((a) => a.id !== input.agentId) : [];
   for (const agent of notified) {
     const m = input.mentions!;

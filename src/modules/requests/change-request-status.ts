@@ -24,7 +24,7 @@ export const TRANSITIONS: Record<RequestStatus, readonly RequestStatus[]> = {
 const FINAL: readonly RequestStatus[] = ['traitee', 'refusee'];
 
 /** The citizen must be told why a request is refused and what is expected of them. */
-const MESSAGE_REQUIRED: readonly RequestStatus[] = ['refusee', 'en_attente_usager'];
+export const MESSAGE_REQUIRED: readonly RequestStatus[] = ['refusee', 'en_attente_usager'];
 
 export function isRequestStatus(value: string): value is RequestStatus {
   return Object.hasOwn(STATUS_LABELS, value);

@@ -46,7 +46,8 @@ export const requestRules: Rules<RequestAction | 'view_as_citizen' | 'list_reque
     request.citizenId !== null && isAccountOwner(actor, request.tenantId, request.citizenId),
   // Any agent of the tenant has a request list; what it lists is `requestScope`.
   list_requests: (actor, tenant) => isStaffOf(actor, tenant.tenantId),
-  // Any agent takes calls and visits, and notes them for one of their services.
+  // Any agent takes calls and visits, notes them for one of their services, and files a démarche
+  // for the person with their consent (file-request-on-behalf.ts).
   record_contact: (actor, tenant) => isStaffOf(actor, tenant.tenantId),
 };
 

@@ -2,6 +2,8 @@ import type { Tx } from '../../db/tenant-scope.ts';
 import type { FormResult, FieldError } from '../../platform/web/form.ts';
 import { ensureContactDemarche } from '../catalogue/contact-demarche.ts';
 import type { Tenant } from '../tenants/tenant.ts';
+import { queueMail } from '../../platform/mail.ts';
+import { contactMail } from './contact-mail.ts';
 import { openItem } from './open-item.ts';
 
 /** What came of a phone call or a counter visit. */
@@ -17,7 +19,9 @@ export const CONTACT_CHANNELS = { telephone: 'Appel téléphonique', guichet: 'V
 export type ContactChannelChoice = keyof typeof CONTACT_CHANNELS;
 
 export interface RecordContactInput {
-  tenant: Pick<Tenant, 'id' | 'inseeCode' | 'referencePrefix'>;
+  tenant: Pick<Tenant, 'id' | 'inseeCode' | 'referencePrefix' | 'name' | 'kind' | 'contact'>;
+  /** The portal's address, for the tracking link of the mail to the person. */
+  baseUrl: string;
   sessionSecret: string;
   agent: { id: string; name: string };
   /** The services this agent works for (null: all of them, an administrator). */
@@ -39,7 +43,8 @@ export interface RecordContactInput {
  * channel's contact démarche, so that the person's request is followed like any other. Answered on
  * the spot or referred to a partner: the item is closed at once (it still counts, and is found).
  * To be dealt with, or an appointment to set: it stays open, in the hands of the agent who took the
- * call. What was said goes in an internal note.
+ * call. What was said goes in an internal note. A person who gave an address receives the item's
+ * number, tracking link and what was decided (contact-mail.ts).
  */
 export async function recordContact(trx: Tx, input: RecordContactInput): Promise<FormResult<{ reference: string }>> {
   const errors: FieldError[] = [];
@@ -99,6 +104,27 @@ export async function recordContact(trx: Tx, input: RecordContactInput): Promise
         ? `Vous avez été orienté vers ${input.partner.trim()}.`
         : 'Votre question a reçu une réponse lors de votre contact avec la mairie.',
       true,
+    );
+  }
+  if (input.email) {
+    await queueMail(
+      trx,
+      input.tenant.id,
+      contactMail({
+        tenant: input.tenant,
+        to: input.email,
+        requestId: item.id,
+        reference: item.reference,
+        secret: item.secret,
+        channel: input.channel,
+        outcome: input.outcome,
+        subject: input.subject,
+        partner: input.partner.trim(),
+        name: input.name,
+        dueOn: item.dueOn,
+        contactedOn: input.now,
+        baseUrl: input.baseUrl,
+      }),
     );
   }
   return { ok: true, value: { reference: item.reference } };

@@ -43,8 +43,11 @@ export async function insertSubmission(
     identitySource: 'franceconnect' | null;
     consents: FormConsent[];
     mail: { to: string; subject: string; text: string; html?: string } | null;
+    /** Filed by an agent for the citizen: who, and the event the citizen reads about it. */
+    filedBy?: { agentId: string; body: string } | null;
   },
 ): Promise<{ id: string; eventId: string } | null> {
+  const filedBy = row.filedBy ?? null;
   const consents = row.consents.map((c) => ({
     citizen_id: c.citizenId,
     demarche_id: c.demarcheId,
@@ -71,10 +74,11 @@ export async function insertSubmission(
     with r as (
       insert into requests (tenant_id, reference, demarche_id, service_id, channel, data, applicant_name,
         applicant_email, applicant_phone, tracking_secret_hash, tracking_secret_sealed, due_on, citizen_id,
-        identity_source)
+        identity_source, filed_by_agent_id)
       values (${row.tenantId}, ${row.reference}, ${row.demarcheId}, ${row.serviceId}, ${row.channel},
         ${JSON.stringify(row.data)}, ${row.applicantName}, ${row.applicantEmail}, ${row.applicantPhone},
-        ${row.trackingSecretHash}, ${row.trackingSecretSealed}, ${row.dueOn}, ${row.citizenId}, ${row.identitySource})
+        ${row.trackingSecretHash}, ${row.trackingSecretSealed}, ${row.dueOn}, ${row.citizenId}, ${row.identitySource},
+        ${filedBy?.agentId ?? null})
       on conflict (tenant_id, reference) do nothing
       returning tenant_id, id
     ), e as (
@@ -82,6 +86,13 @@ export async function insertSubmission(
         channel)
       select tenant_id, id, 'submitted', '', 'recue', 'citizen', true, ${submissionChannel(row.channel)} from r
       returning id, request_id
+    ), f as (
+      -- After the submission (it reads e's row), a millisecond later: the timeline shows it second.
+      insert into request_events (tenant_id, request_id, kind, body, author_kind, author_agent_id,
+        visible_to_citizen, created_at)
+      select r.tenant_id, r.id, 'filed_on_behalf', ${filedBy?.body ?? ''}, 'agent', ${filedBy?.agentId ?? null}::uuid,
+        true, clock_timestamp() + interval '1 millisecond'
+      from r join e on e.request_id = r.id where ${filedBy !== null}
     ), c as (
       insert into consents (tenant_id, citizen_id, request_id, demarche_id, subject, wording, version, method,
         given_at, withdrawable)
@@ -286,4 +297,20 @@ export async function listDocuments(trx: Tx, requestId: string) {
 
 export async function setStatus(trx: Tx, requestId: string, status: RequestStatus): Promise<void> {
   await trx.updateTable('requests').set({ status, updated_at: new Date() }).where('id', '=', requestId).execute();
+}
+
+/** The démarches an agent can file for a citizen: those citizens can file online, with their service. */
+export async function listFileableDemarches(trx: Tx) {
+  const rows = await trx
+    .selectFrom('demarches as d')
+    .innerJoin('services as s', (j) => j.onRef('s.tenant_id', '=', 'd.tenant_id').onRef('s.id', '=', 'd.service_id'))
+    .select(['d.slug', 'd.title', 's.name as service_name'])
+    .where('d.kind', '=', 'demarche')
+    .where('d.audience', '=', 'public')
+    .where('d.published_at', 'is not', null)
+    .where('d.form', 'is not', null)
+    .execute();
+  return rows.sort(
+    (a, b) => a.service_name.localeCompare(b.service_name, 'fr') || a.title.localeCompare(b.title, 'fr'),
+  );
 }

@@ -37,6 +37,11 @@ export interface SubmitRequestInput {
     verified: Record<string, string>;
     claims?: Record<string, string | null>;
   };
+  /**
+   * An agent files the démarche for a citizen on the phone or at the counter, with their consent
+   * (file-request-on-behalf.ts): the request records the agent, and its timeline says so.
+   */
+  filedBy?: { agentId: string; body: string };
 }
 
 export type SubmitRequestResult =
@@ -185,6 +190,7 @@ export async function submitRequest(
         identitySource: input.citizen?.identitySource ?? null,
         consents,
         mail,
+        filedBy: input.filedBy ?? null,
       });
       if (!inserted) continue;
       for (const f of accepted) {

@@ -68,12 +68,18 @@ export function eventTitle(
     case 'assigned':
       // The body says who has it in hand now (« Prise en charge par Camille Martin »).
       return 'Prise en charge';
+    case 'tags_changed':
+      // The body says which tag, added or taken off, by whom.
+      return 'Étiquettes';
     case 'deadline_extended':
       // The body gives the new date and the working days waited.
       return 'Échéance reportée';
     case 'anonymised':
       // The body says why (retention period over, erasure asked by the citizen).
       return 'Données personnelles effacées';
+    case 'filed_on_behalf':
+      // The body says how (« lors de votre appel ») and that the citizen agreed.
+      return forAgent ? 'Déposée pour l’usager par un agent' : 'Déposée pour vous';
     default:
       return e.kind;
   }
@@ -94,7 +100,7 @@ export function timeline(events: TimelineEvent[], documents: TimelineDocument[],
   return html`<ol class="timeline">
     ${events.map((e) => {
       const docs = documents.filter((d) => d.eventId === e.id);
-      return html`<li${e.kind === 'internal_note' || e.kind === 'assigned' || e.kind === 'transferred' || e.kind === 'deadline_extended' || e.kind === 'anonymised' ? html` class="note-internal"` : ''}>
+      return html`<li${e.kind === 'internal_note' || e.kind === 'assigned' || e.kind === 'transferred' || e.kind === 'deadline_extended' || e.kind === 'anonymised' || e.kind === 'tags_changed' ? html` class="note-internal"` : ''}>
         <h3>${eventTitle(e, reader, docs.length)}</h3>
         <p class="meta">${formatDateTimeFr(e.at)} · ${eventAuthor(e, reader)}</p>
         ${e.body ? html`<p class="message-body">${e.body}</p>` : ''}

@@ -11,6 +11,7 @@ export const ADMIN_PAGES = [
   { path: '/agent/admin/commune', label: 'Coordonnées et courriels', supervisors: false },
   { path: '/agent/admin/fermetures', label: 'Jours de fermeture', supervisors: false },
   { path: '/agent/admin/modeles-de-reponse', label: 'Modèles de réponse', supervisors: true },
+  { path: '/agent/admin/etiquettes', label: 'Étiquettes', supervisors: false },
   { path: '/agent/admin/delais', label: 'Délais de réponse', supervisors: true },
   { path: '/agent/admin/journal', label: 'Journal', supervisors: true },
   { path: '/agent/admin/protection-des-donnees', label: 'Protection des données', supervisors: false },

@@ -1,3 +1,4 @@
+import { CHANNEL_LABELS } from '../../catalogue/taxonomy.ts';
 import type { RequestStatus } from '../../../db/schema.ts';
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
@@ -38,7 +39,7 @@ export interface RequestDetailPageInput {
   consents?: { wording: string; given_at: Date; withdrawn_at: Date | null }[];
   /** Errors of the form that was sent, if any, and what was typed in it. */
   form?: {
-    kind: 'statut' | 'note' | 'reponse' | 'agent' | 'transfert';
+    kind: 'statut' | 'note' | 'reponse' | 'agent' | 'transfert' | 'etiquette';
     errors: FieldError[];
     values: Record<string, string>;
   };
@@ -52,6 +53,10 @@ export interface RequestDetailPageInput {
   /** Other agents who opened the item lately (the most recent first), and the time now. */
   presence?: { name: string; read_at: Date }[];
   now?: Date;
+  /** The item's tags, and the tenant's (offered when typing one), when the agent may tag it. */
+  tags?: { id: string; label: string }[];
+  knownTags?: { label: string }[];
+  canTag?: boolean;
 }
 
 function fieldError(errors: FieldError[], field: string): FieldError | undefined {
@@ -282,6 +287,55 @@ function noteForm(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
   </form>`;
 }
 
+/** The item's tags, each with its button to take it off, and the field that adds one (new or known). */
+function tagForms(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
+  const r = input.request;
+  const base = `/agent/demandes/${encodeURIComponent(r.reference)}/etiquettes`;
+  const errors = input.form?.kind === 'etiquette' ? input.form.errors : [];
+  const values = input.form?.kind === 'etiquette' ? input.form.values : {};
+  const error = fieldError(errors, 'etiquette');
+  const tags = input.tags ?? [];
+  return html`${
+    tags.length === 0
+      ? html`<p>Aucune étiquette.</p>`
+      : html`<ul class="item-tags">
+          ${tags.map(
+            (t) =>
+              html`<li class="tag">
+                ${t.label}
+                <form method="post" action="${url(ctx, `${base}/retirer`)}" class="inline-form">
+                  ${csrfField(ctx)}${revisionField(r.revision)}
+                  <input type="hidden" name="etiquette" value="${t.id}" />
+                  <button type="submit" class="link-button">Retirer<span class="visually-hidden"> l’étiquette ${t.label}</span></button>
+                </form>
+              </li>`,
+          )}
+        </ul>`
+  }
+    <form method="post" action="${url(ctx, base)}" class="inline-form">
+      ${csrfField(ctx)}${revisionField(r.revision)}
+      <div class="field${error ? ' field-error' : ''}">
+        <label for="etiquette">Ajouter une étiquette</label>
+        <span class="hint" id="etiquette-hint">Choisissez-en une ou écrivez-en une nouvelle.</span>
+        ${error ? html`<span class="error-message" id="etiquette-error">${error.message}</span>` : ''}
+        <input
+          type="text"
+          id="etiquette"
+          name="etiquette"
+          maxlength="40"
+          list="etiquettes-connues"
+          value="${values.etiquette ?? ''}"
+          aria-describedby="etiquette-hint${error ? ' etiquette-error' : ''}"
+          ${error ? html`aria-invalid="true"` : ''}
+        />
+        <datalist id="etiquettes-connues">
+          ${(input.knownTags ?? []).map((t) => html`<option value="${t.label}"></option>`)}
+        </datalist>
+      </div>
+      <button type="submit" class="button secondary">Ajouter</button>
+    </form>`;
+}
+
 /** « Dominique Martin a ouvert cette demande il y a 3 minutes. »: someone else may be on it. */
 function presenceLine(input: RequestDetailPageInput): SafeHtml | string {
   const now = input.now;
@@ -311,7 +365,11 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
       <dt>Prise en charge</dt>
       <dd>${r.assignee_name ?? 'Personne pour le moment'}</dd>
       <dt>Déposée le</dt>
-      <dd>${formatDateTimeFr(r.submitted_at)}</dd>
+      <dd>
+        ${formatDateTimeFr(r.submitted_at)}, ${CHANNEL_LABELS[r.channel] ?? r.channel}${
+          r.filed_by_name ? html`, par ${r.filed_by_name} pour l’usager` : ''
+        }
+      </dd>
       <dt>À traiter avant le</dt>
       <dd>${formatDateFr(r.due_on)}${late ? html` <strong class="tag late">En retard</strong>` : ''}</dd>
       ${
@@ -322,11 +380,24 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
       }
     </dl>
 
+    ${
+      (r.channel === 'telephone' || r.channel === 'guichet') && !r.filed_by_name
+        ? html`<p>
+            <a href="${url(ctx, `/agent/deposer?contact=${r.reference}`)}">Déposer une démarche pour cette personne</a>
+          </p>`
+        : ''
+    }
     <div class="workspace">
       <aside class="workspace-actions" aria-labelledby="actions-title">
         <h2 id="actions-title">Traiter la demande</h2>
         <h3>Prise en charge</h3>
         ${assignmentForms(ctx, input)}
+        ${
+          input.canTag
+            ? html`<h3>Étiquettes</h3>
+                ${tagForms(ctx, input)}`
+            : ''
+        }
         ${
           input.canReply
             ? html`<h3>Répondre à l'usager</h3>

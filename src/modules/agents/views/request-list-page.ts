@@ -1,185 +1,226 @@
-import type { RequestStatus } from '../../../db/schema.ts';
 import { html, type SafeHtml } from '../../../platform/html.ts';
-import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
-import { AGENT_STATUS_LABELS as STATUS_LABELS } from '../../requests/status.ts';
+import type { FieldError } from '../../../platform/web/form.ts';
+import { errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
+import type { BulkSummary } from '../../inbox/bulk-summary.ts';
+import { CHANNEL_LABELS, hasFilters, inboxQueryString, type InboxQuery } from '../../inbox/inbox-query.ts';
+import type { CountedSavedView, InboxFilterChoices } from '../list-agent-requests.ts';
 import { INBOX_VIEWS, PAGE_SIZE, type InboxView, type RequestListItem } from '../repository.ts';
+import {
+  bulkActionFields,
+  type BulkFormValues,
+  bulkSummaryNotice,
+  inboxFilterForm,
+  saveViewForm,
+} from './inbox-tools.ts';
 import { formatDateFr, formatDeadlineFr, formatNumberFr } from '../../../platform/format.ts';
 import { agentSearchBox } from '../../search/views/search-box.ts';
 import { adminNav } from './admin-nav.ts';
 import { isLate, statusBadge } from './status-badge.ts';
 
 export interface RequestListPageInput {
-  items: RequestListItem[];
+  items: (RequestListItem & { tags: { id: string; label: string }[] })[];
   total: number;
-  page: number;
-  services: { id: string; name: string }[];
-  status: RequestStatus | null;
-  serviceId: string | null;
-  view: InboxView;
-  sort: 'echeance' | 'activite';
+  query: InboxQuery;
+  /** Parameters of the URL that could not be applied. */
+  errors: FieldError[];
+  choices: InboxFilterChoices;
+  savedViews: CountedSavedView[];
   counts: Record<InboxView, number>;
   today: string;
+  viewerId: string;
   /** A message at the top, e.g. after a transfer. */
   notice?: string;
+  /** What a bulk action did, after its redirect. */
+  bulkSummary?: BulkSummary | null;
   /** Administrators see the menu of the administration pages. */
   isAdmin?: boolean;
   /** Supervisors see the menu of the pages open to them (journal, deadlines, templates). */
   isSupervisor?: boolean;
+  /** Supervisors and administrators may give items to someone else. */
+  canAssign?: boolean;
+  /** « Pour la sélection » sent back with errors: what was ticked and typed. */
+  bulkForm?: BulkFormValues;
 }
 
 const VIEW_LABELS: Record<InboxView, string> = {
   ouvertes: 'À traiter',
   mes: 'Mes demandes',
+  mentions: 'Mentions',
   'non-attribuees': 'Non prises en charge',
   attente: 'En attente de l’usager',
   echeance: 'En retard ou à échéance',
   toutes: 'Toutes, closes comprises',
 };
 
-function listHref(
-  ctx: PageContext,
-  input: RequestListPageInput,
-  page: number,
-  change: { view?: InboxView; sort?: 'echeance' | 'activite' } = {},
-): string {
-  const params = new URLSearchParams();
-  const view = change.view ?? input.view;
-  const sort = change.sort ?? input.sort;
-  if (view !== 'ouvertes') params.set('vue', view);
-  if (sort !== 'echeance') params.set('tri', sort);
-  if (input.status) params.set('statut', input.status);
-  if (input.serviceId) params.set('service', input.serviceId);
-  if (page > 1) params.set('page', String(page));
-  const qs = params.toString();
+function listHref(ctx: PageContext, q: InboxQuery, options: { page?: number; view?: InboxView } = {}): string {
+  const qs = inboxQueryString(q, options);
   return url(ctx, `/agent/demandes${qs ? `?${qs}` : ''}`);
 }
 
+function emptyMessage(q: InboxQuery): string {
+  if (hasFilters(q)) return 'Aucune demande ne correspond à ces filtres.';
+  if (q.view === 'mentions') return 'Personne ne vous a mentionné dans une note depuis votre dernière lecture.';
+  if (q.view !== 'ouvertes') return 'Aucune demande dans cette vue.';
+  return 'Aucune demande à traiter pour vos services.';
+}
+
+function itemRow(
+  ctx: PageContext,
+  r: RequestListPageInput['items'][number],
+  today: string,
+  selected: readonly string[],
+): SafeHtml {
+  const late = isLate(r.status, r.due_on, today);
+  const open = r.status !== 'traitee' && r.status !== 'refusee';
+  const bold = r.unread || r.mentioned;
+  const id = `sel-${r.reference}`;
+  return html`<tr${bold ? html` class="unread"` : ''}>
+    <td class="select">
+      <input
+        type="checkbox"
+        name="selection"
+        value="${r.reference}:${String(r.revision)}"
+        id="${id}"
+        ${selected.includes(`${r.reference}:${String(r.revision)}`) ? html`checked` : ''}
+      />
+      <label for="${id}" class="visually-hidden">Sélectionner la demande ${r.reference}</label>
+    </td>
+    <th scope="row" class="reference">
+      <a href="${url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}`)}">${r.reference}</a>
+      ${r.unread ? html` <strong class="tag">${r.opened ? 'Nouveau message' : 'Nouvelle'}</strong>` : ''}
+      ${r.mentioned ? html` <strong class="tag mention">Mentionné</strong>` : ''}
+    </th>
+    <td data-label="Démarche">
+      ${r.demarche_title}${r.channel !== 'en-ligne' ? html` <span class="hint">(${CHANNEL_LABELS[r.channel] ?? r.channel})</span>` : ''}
+      ${
+        r.tags.length > 0
+          ? html`<ul class="item-tags" aria-label="Étiquettes">
+              ${r.tags.map((t) => html`<li class="tag">${t.label}</li>`)}
+            </ul>`
+          : ''
+      }
+    </td>
+    <td data-label="Demandeur">${r.applicant_name ?? 'Non renseigné'}</td>
+    <td data-label="Prise en charge">${r.assignee_name ?? 'Personne'}</td>
+    <td data-label="Statut">${statusBadge(r.status)}</td>
+    <td data-label="À traiter avant le" class="due">
+      ${formatDateFr(r.due_on)}${
+        open && r.status !== 'en_attente_usager'
+          ? html`<br /><span class="${late ? 'tag late' : 'hint'}">${formatDeadlineFr(r.due_on, today)}</span>`
+          : ''
+      }
+    </td>
+  </tr>`;
+}
+
 export function requestListPage(ctx: PageContext, input: RequestListPageInput): SafeHtml {
+  const q = input.query;
   const pages = Math.max(1, Math.ceil(input.total / PAGE_SIZE));
-  const first = input.total === 0 ? 0 : (input.page - 1) * PAGE_SIZE + 1;
-  const last = Math.min(input.total, input.page * PAGE_SIZE);
-  const filtered = input.status !== null || input.serviceId !== null;
+  const first = input.total === 0 ? 0 : (q.page - 1) * PAGE_SIZE + 1;
+  const last = Math.min(input.total, q.page * PAGE_SIZE);
+  const current = inboxQueryString(q);
   const main = html`<h1>Demandes</h1>
-    ${input.isAdmin ? adminNav(ctx) : input.isSupervisor ? adminNav(ctx, undefined, 'supervisor') : ''}
-    ${agentSearchBox(ctx, '')}
-    <p><a class="button secondary" href="${url(ctx, '/agent/contacts/nouveau')}">Noter un appel ou une visite</a></p>
+    ${input.isAdmin ? adminNav(ctx) : input.isSupervisor ? adminNav(ctx, undefined, 'supervisor') : ''} ${errorSummary(input.errors)}
+    ${input.bulkSummary ? bulkSummaryNotice(ctx, input.bulkSummary) : ''} ${agentSearchBox(ctx, '')}
+    <p class="actions-inline">
+      <a class="button secondary" href="${url(ctx, '/agent/contacts/nouveau')}">Noter un appel ou une visite</a>
+      <a class="button secondary" href="${url(ctx, '/agent/deposer')}">Déposer une démarche pour une personne</a>
+    </p>
+    ${inboxFilterForm(ctx, q, input.choices, input.errors.length > 0 && !input.bulkForm)}
     <nav aria-label="Vues de la boîte de réception">
       <ul class="inbox-views">
         ${INBOX_VIEWS.map(
           (v) =>
             html`<li>
-              <a href="${listHref(ctx, input, 1, { view: v })}" ${v === input.view ? html`aria-current="page"` : ''}
+              <a href="${listHref(ctx, q, { view: v })}" ${v === q.view ? html`aria-current="page"` : ''}
                 >${VIEW_LABELS[v]} (${formatNumberFr(input.counts[v])})</a
               >
             </li>`,
         )}
       </ul>
-    </nav>
-    <form method="get" action="${url(ctx, '/agent/demandes')}" class="filters" aria-label="Filtrer les demandes">
-      ${input.view !== 'ouvertes' ? html`<input type="hidden" name="vue" value="${input.view}" />` : ''}
-      <div class="field">
-        <label for="tri">Trier par</label>
-        <select id="tri" name="tri">
-          <option value="echeance" ${input.sort === 'echeance' ? html` selected` : ''}>Date limite la plus proche</option>
-          <option value="activite" ${input.sort === 'activite' ? html` selected` : ''}>
-            Dernier message de l’usager
-          </option>
-        </select>
-      </div>
-      <div class="field">
-        <label for="statut">Statut</label>
-        <select id="statut" name="statut">
-          <option value="">Tous les statuts</option>
-          ${(Object.keys(STATUS_LABELS) as RequestStatus[]).map(
-            (s) => html`<option value="${s}" ${input.status === s ? html` selected` : ''}>${STATUS_LABELS[s]}</option>`,
-          )}
-        </select>
-      </div>
       ${
-        input.services.length > 1
-          ? html`<div class="field">
-              <label for="service">Service</label>
-              <select id="service" name="service">
-                <option value="">Tous mes services</option>
-                ${input.services.map(
-                  (s) =>
-                    html`<option value="${s.id}" ${input.serviceId === s.id ? html` selected` : ''}>${s.name}</option>`,
-                )}
-              </select>
-            </div>`
+        input.savedViews.length > 0
+          ? html`<ul class="inbox-views saved-views" aria-label="Vues enregistrées">
+              ${input.savedViews.map(
+                (v) =>
+                  html`<li>
+                    <a
+                      href="${url(ctx, `/agent/demandes${v.query ? `?${v.query}` : ''}`)}"
+                      ${v.query === current ? html`aria-current="page"` : ''}
+                      >${v.name} (${formatNumberFr(v.count)})${
+                        v.agent_id !== input.viewerId
+                          ? html` <span class="hint">– partagée par ${v.owner_name}</span>`
+                          : ''
+                      }</a
+                    >
+                  </li>`,
+              )}
+            </ul>`
           : ''
       }
-      <button type="submit" class="button secondary">Filtrer</button>
-    </form>
+    </nav>
+    ${saveViewForm(ctx, current, input.choices)}
     ${
       input.items.length === 0
-        ? html`<p>${
-            filtered
-              ? 'Aucune demande ne correspond à ces filtres.'
-              : input.view !== 'ouvertes'
-                ? 'Aucune demande dans cette vue.'
-                : 'Aucune demande à traiter pour vos services.'
-          }</p>`
-        : html`<div class="table-wrap">
-            <table class="inbox">
-              <caption>
-                ${VIEW_LABELS[input.view]} : demandes ${first} à ${last} sur ${formatNumberFr(input.total)},
-                ${input.sort === 'activite' ? 'du dernier message de l’usager au plus ancien' : 'de la date limite la plus proche à la plus lointaine'}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Référence</th>
-                  <th scope="col">Démarche</th>
-                  <th scope="col">Demandeur</th>
-                  <th scope="col">Prise en charge</th>
-                  <th scope="col">Statut</th>
-                  <th scope="col">À traiter avant le</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${input.items.map((r) => {
-                  const late = isLate(r.status, r.due_on, input.today);
-                  const open = r.status !== 'traitee' && r.status !== 'refusee';
-                  return html`<tr${r.unread ? html` class="unread"` : ''}>
-                    <th scope="row" class="reference">
-                      <a href="${url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}`)}">${r.reference}</a>
-                      ${r.unread ? html` <strong class="tag">${r.opened ? 'Nouveau message' : 'Nouvelle'}</strong>` : ''}
-                    </th>
-                    <td data-label="Démarche">${r.demarche_title}</td>
-                    <td data-label="Demandeur">${r.applicant_name ?? 'Non renseigné'}</td>
-                    <td data-label="Prise en charge">${r.assignee_name ?? 'Personne'}</td>
-                    <td data-label="Statut">${statusBadge(r.status)}</td>
-                    <td data-label="À traiter avant le" class="due">
-                      ${formatDateFr(r.due_on)}${
-                        open && r.status !== 'en_attente_usager'
-                          ? html`<br /><span class="${late ? 'tag late' : 'hint'}">${formatDeadlineFr(r.due_on, input.today)}</span>`
-                          : ''
-                      }
-                    </td>
-                  </tr>`;
-                })}
-              </tbody>
-            </table>
-          </div>`
+        ? html`<p>${emptyMessage(q)}</p>`
+        : html`<form method="post" action="${url(ctx, '/agent/demandes/selection')}" class="inbox-selection">
+            ${bulkActionFields(ctx, {
+              choices: input.choices,
+              canAssign: input.canAssign ?? false,
+              queryString: current,
+              form: input.bulkForm,
+              errors: input.bulkForm ? input.errors : [],
+            })}
+            <div class="table-wrap">
+              <table class="inbox">
+                <caption>
+                  ${VIEW_LABELS[q.view]} : demandes ${first} à ${last} sur ${formatNumberFr(input.total)},
+                  ${SORT_CAPTIONS[q.sort]}
+                </caption>
+                <thead>
+                  <tr>
+                    <td class="select"><span class="visually-hidden">Sélection</span></td>
+                    <th scope="col">Référence</th>
+                    <th scope="col">Démarche</th>
+                    <th scope="col">Demandeur</th>
+                    <th scope="col">Prise en charge</th>
+                    <th scope="col">Statut</th>
+                    <th scope="col">À traiter avant le</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${input.items.map((r) => itemRow(ctx, r, input.today, input.bulkForm?.selected ?? []))}
+                </tbody>
+              </table>
+            </div>
+          </form>
+          <script src="/static/inbox.js" defer></script>`
     }
     ${
       pages > 1
         ? html`<nav aria-label="Pages de résultats">
             <ul class="pagination">
-              ${input.page > 1 ? html`<li><a href="${listHref(ctx, input, input.page - 1)}">Page précédente</a></li>` : ''}
-              <li>Page ${input.page} sur ${pages}</li>
-              ${input.page < pages ? html`<li><a href="${listHref(ctx, input, input.page + 1)}">Page suivante</a></li>` : ''}
+              ${q.page > 1 ? html`<li><a href="${listHref(ctx, q, { page: q.page - 1 })}">Page précédente</a></li>` : ''}
+              <li>Page ${q.page} sur ${pages}</li>
+              ${q.page < pages ? html`<li><a href="${listHref(ctx, q, { page: q.page + 1 })}">Page suivante</a></li>` : ''}
             </ul>
           </nav>`
         : ''
     }`;
-  const csv = listHref(ctx, input, 1).replace('/agent/demandes', '/agent/demandes.csv');
+  const csv = url(ctx, `/agent/demandes.csv${current ? `?${current}` : ''}`);
   const withExport = html`${main}
     ${input.total > 0 ? html`<p><a href="${csv}" download>Télécharger cette vue en tableur (CSV)</a></p>` : ''}`;
   return layout(ctx, {
-    title: input.page > 1 ? `Demandes – page ${input.page}` : 'Demandes',
+    title: q.page > 1 ? `Demandes – page ${q.page}` : 'Demandes',
     main: withExport,
     area: 'agent',
     notice: input.notice,
+    errors: input.errors,
   });
 }
+
+const SORT_CAPTIONS: Record<InboxQuery['sort'], string> = {
+  echeance: 'de la date limite la plus proche à la plus lointaine',
+  activite: 'du dernier message de l’usager au plus ancien',
+  depot: 'de la plus récente à la plus ancienne',
+};

@@ -21,7 +21,15 @@ export interface FormState {
 /** The online form of a démarche: sections as fieldsets, the error summary on top. */
 export function renderForm(
   ctx: PageContext,
-  options: { action: string; definition: FormDefinition; state: FormState; maxUploadMb: number },
+  options: {
+    action: string;
+    definition: FormDefinition;
+    state: FormState;
+    maxUploadMb: number;
+    /** Fields of the page's own, before the démarche's (an agent filing for a citizen). */
+    before?: SafeHtml;
+    submitLabel?: string;
+  },
 ): SafeHtml {
   const { definition, state } = options;
   const hasFile = allFields(definition).some((f) => f.type === 'file');
@@ -50,6 +58,7 @@ export function renderForm(
     >
       ${csrfField(ctx)}
       <p>Les champs sont obligatoires, sauf ceux marqués « facultatif ».</p>
+      ${options.before ?? ''}
       ${allSections(definition).map(
         (section) =>
           html`<fieldset class="form-section">
@@ -58,7 +67,7 @@ export function renderForm(
             ${section.fields.map((f) => renderField(f, state, errorsByField.get(f.name) ?? [], fieldsByName, options.maxUploadMb))}
           </fieldset>`,
       )}
-      <button type="submit" class="button">Envoyer ma demande</button>
+      <button type="submit" class="button">${options.submitLabel ?? 'Envoyer ma demande'}</button>
     </form>
     <script src="/static/form.js" defer></script>`;
 }
