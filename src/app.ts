@@ -21,6 +21,8 @@ import { registerFranceConnectRoutes } from './modules/identity/routes.ts';
 import { registerMailboxAdminRoutes } from './modules/inbound-mail/admin-routes.ts';
 import { registerInboxRoutes } from './modules/inbox/routes.ts';
 import { registerJobAdminRoutes } from './modules/jobs/routes.ts';
+import { registerAuditRoutes } from './modules/audit/routes.ts';
+import { registerDeadlineRoutes } from './modules/deadlines/routes.ts';
 import { registerPortalPages } from './modules/portal/routes.ts';
 import { registerPrivacyRoutes } from './modules/privacy/routes.ts';
 import { registerReplyAdminRoutes } from './modules/replies/routes.ts';
@@ -126,6 +128,8 @@ export async function createApp(
   agentArea(app, (scope) => registerJobAdminRoutes(scope, services));
   agentArea(app, (scope) => registerTenantAdminRoutes(scope, services));
   agentArea(app, (scope) => registerMailboxAdminRoutes(scope, services));
+  agentArea(app, (scope) => registerAuditRoutes(scope, services));
+  agentArea(app, (scope) => registerDeadlineRoutes(scope, services));
   agentArea(app, (scope) => registerReplyAdminRoutes(scope, services));
   agentArea(app, (scope) => registerSearchRoutes(scope, services));
   agentArea(app, (scope) => registerInboxRoutes(scope, services));

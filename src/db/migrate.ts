@@ -71,6 +71,10 @@ async function grantAppRole(query: Query): Promise<void> {
   await query(`revoke all on schema_migrations from ${APP_ROLE}`);
   // The personal data access log is append-only for the application (RGPD accountability).
   await query(`revoke update, delete, truncate on personal_data_access_log from ${APP_ROLE}`);
+  // So are the timeline and the tenant's audit log (decision 22); the anonymisation's blanking of
+  // bodies is the one update the timeline's trigger lets through.
+  await query(`revoke delete, truncate on request_events from ${APP_ROLE}`);
+  await query(`revoke update, delete, truncate on tenant_audit_log from ${APP_ROLE}`);
   // Tenants and their hosts are created by the operator's command, not by the application.
   await query(`revoke insert, delete on tenants, tenant_hosts from ${APP_ROLE}`);
   await query(`grant usage on all sequences in schema public to ${APP_ROLE}`);

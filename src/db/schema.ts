@@ -31,7 +31,15 @@ export type RequestEventKind =
   /** Filed by an agent for the citizen (phone, counter). */
   | 'filed_on_behalf'
   /** The item moved to another citizen record (merge, undo, correction; agents only). */
-  | 'person_changed';
+  | 'person_changed'
+  /** Its personal data removed (retention, erasure; agents only). */
+  | 'anonymised';
+
+/**
+ * How an access or a change reached Guichet (the audit trail): a page of the site, the JSON API,
+ * the tracking page (reference and code), an inbound mail, a background job.
+ */
+export type AuditChannel = 'web' | 'api' | 'tracking' | 'mail' | 'job';
 
 export interface TenantContact {
   address?: string;
@@ -271,6 +279,8 @@ export interface RequestEventsTable {
   created_at: Generated<Date>;
   /** The body's words for the agents' search (generated column). */
   search_vector: ColumnType<string | null, never, never>;
+  /** Set by a trigger from the author when an insert does not say it. */
+  channel: Generated<AuditChannel>;
 }
 
 export interface RequestDocumentsTable {
@@ -549,6 +559,7 @@ export interface Database {
   consents: ConsentsTable;
   erasure_requests: ErasureRequestsTable;
   personal_data_access_log: PersonalDataAccessLogTable;
+  tenant_audit_log: TenantAuditLogTable;
   jobs: JobsTable;
   reply_templates: ReplyTemplatesTable;
   imap_mailboxes: ImapMailboxesTable;
@@ -656,7 +667,10 @@ export type AccessLogAction =
   | 'view_person'
   /** An agent merged two citizen records, or undid a merge. */
   | 'merge_people'
-  | 'unmerge_people';
+  | 'unmerge_people'
+  /** The audit journal (modules/audit), read on screen or downloaded. */
+  | 'view_journal'
+  | 'export_journal';
 
 export interface PersonalDataAccessLogTable {
   tenant_id: string;
@@ -672,6 +686,24 @@ export interface PersonalDataAccessLogTable {
   ip: string | null;
   /** The citizen record looked at or merged, if any (migration 20261203130000). */
   person_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Set by a trigger from the actor when an insert does not say it. */
+  channel: Generated<AuditChannel>;
+}
+
+export type TenantAuditAction = 'closing_day_added' | 'closing_day_removed';
+
+/** Changes to the tenant's settings that concern no item (append-only, modules/audit). */
+export interface TenantAuditLogTable {
+  tenant_id: string;
+  id: Generated<string>;
+  at: Timestamp;
+  actor_kind: 'agent' | 'system';
+  actor_id: string | null;
+  actor_label: string;
+  action: TenantAuditAction;
+  detail: Generated<string>;
+  channel: AuditChannel;
+  ip: string | null;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

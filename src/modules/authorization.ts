@@ -1,8 +1,10 @@
 import type { Action, Actor, Permissions, RuleTable } from '../platform/policy.ts';
 import { agentRules } from './agents/policy.ts';
+import { auditRules } from './audit/policy.ts';
 import { catalogueRules } from './catalogue/policy.ts';
 import { citizenRules } from './citizens/policy.ts';
 import { inboundMailRules } from './inbound-mail/policy.ts';
+import { deadlineRules } from './deadlines/policy.ts';
 import { inboxRules } from './inbox/policy.ts';
 import { jobRules } from './jobs/policy.ts';
 import { peopleRules } from './people/policy.ts';
@@ -26,6 +28,8 @@ const rules: RuleTable = {
   ...tenantRules,
   ...replyRules,
   ...inboundMailRules,
+  ...auditRules,
+  ...deadlineRules,
   ...inboxRules,
   ...peopleRules,
 };

@@ -136,6 +136,11 @@ export interface Permissions {
   // replies (src/modules/replies/policy.ts)
   open_reply_templates: TenantResource;
   manage_reply_templates: ServiceScopeResource;
+  // audit journal (src/modules/audit/policy.ts)
+  view_journal: TenantResource;
+  // closing days and deadline report (src/modules/deadlines/policy.ts)
+  manage_closing_days: TenantResource;
+  view_deadline_report: TenantResource;
   // inbox (src/modules/inbox/policy.ts)
   tag_request: RequestResource;
   manage_tags: TenantResource;

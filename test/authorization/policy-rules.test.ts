@@ -188,6 +188,20 @@ describe('authorisation rules', () => {
     assert.equal(can(supervisorX, 'merge_people', pair(ofX, ofX)), true);
   });
 
+  test('journal and deadline report: supervisors and admins; closing days: admins only', () => {
+    for (const action of ['view_journal', 'view_deadline_report'] as const) {
+      assert.equal(can(supervisorX, action, tenant), true, `supervisor ${action}`);
+      assert.equal(can(admin, action, tenant), true, `admin ${action}`);
+      assert.equal(can(agentX, action, tenant), false, `agent ${action}`);
+      assert.equal(can(otherAdmin, action, tenant), false, `other tenant's admin ${action}`);
+      assert.equal(can(citizenA, action, tenant), false, `citizen ${action}`);
+    }
+    assert.equal(can(admin, 'manage_closing_days', tenant), true);
+    assert.equal(can(supervisorX, 'manage_closing_days', tenant), false);
+    assert.equal(can(agentX, 'manage_closing_days', tenant), false);
+    assert.equal(can(otherAdmin, 'manage_closing_days', tenant), false);
+  });
+
   test('anonymous visitors and the operator are granted nothing, whatever the action', () => {
     assert.ok(allActions().length >= 15);
     for (const action of allActions()) {

@@ -869,6 +869,27 @@ const MATRIX: Row[] = [
     accept: { actor: 'supervisor', outcome: '303 /agent/admin/modeles-de-reponse' },
     note: 'service X’s signature',
   },
+  // --- Audit journal and deadlines: supervisors for their services, admins for all ---
+  { method: 'GET', route: '/agent/admin/journal', expect: SUPERVISORS('200'), note: 'the reading is logged' },
+  { method: 'GET', route: '/agent/admin/journal.csv', expect: SUPERVISORS('200'), note: 'the download is logged' },
+  { method: 'GET', route: '/agent/admin/delais', expect: SUPERVISORS('200'), note: 'late items, share in time' },
+  { method: 'GET', route: '/agent/admin/delais.csv', expect: SUPERVISORS('200') },
+  { method: 'GET', route: '/agent/admin/fermetures', expect: ADMIN_ONLY('200'), note: 'the tenant’s closing days' },
+  {
+    method: 'POST',
+    route: '/agent/admin/fermetures',
+    // 31 May 2030: the Friday after Ascension, a « pont ».
+    form: (_f, _a, accepted) => ({ jour: accepted ? '2030-05-31' : 'pas une date', libelle: 'Pont de l’Ascension' }),
+    expect: ADMIN_ONLY('400'),
+    accept: { actor: 'admin', outcome: '303 /agent/admin/fermetures' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/fermetures/:day/supprimer',
+    // No closing day on that date: an admin gets "not found", the others are refused first.
+    url: () => '/agent/admin/fermetures/2031-01-03/supprimer',
+    expect: ADMIN_ONLY('404'),
+  },
   { method: 'GET', route: '/agent/admin/commune', expect: ADMIN_ONLY('200') },
   {
     method: 'POST',

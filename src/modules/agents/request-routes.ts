@@ -193,6 +193,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         bulkSummary: parseBulkSummary((name) => queryParam(request, name)),
         // The link to the agents page is shown to whoever the policy lets manage agents.
         isAdmin: can(found.actor, 'manage_agents', { kind: 'tenant', tenantId: found.tenant.id }),
+        isSupervisor: can(found.actor, 'view_journal', { kind: 'tenant', tenantId: found.tenant.id }),
         canAssign: found.actor.role !== 'agent',
       }),
       // The list is shown with what could be applied; the parameters it ignored make it a 400.

@@ -119,6 +119,7 @@ export async function insertItemEvent(
       author_kind: event.authorKind,
       author_agent_id: null,
       visible_to_citizen: event.visibleToCitizen,
+      channel: 'mail',
     })
     .returning('id')
     .executeTakeFirstOrThrow();

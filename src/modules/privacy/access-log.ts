@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { AccessLogAction } from '../../db/schema.ts';
+import type { AccessLogAction, AuditChannel } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
 
 export interface AccessLogEntry {
@@ -13,6 +13,12 @@ export interface AccessLogEntry {
   /** The citizen record looked at or merged, if any. */
   personId?: string | null;
   ip?: string | null;
+  /**
+   * How the access was made. When absent, the database sets it from the actor (migration
+   * 20261203135000): a background job for the system, the tracking page for the holder of a
+   * tracking code, a page of the site otherwise.
+   */
+  channel?: AuditChannel;
   now?: Date;
 }
 
@@ -43,6 +49,7 @@ export async function logPersonalDataAccess(trx: Tx, entry: AccessLogEntry): Pro
       request_reference: request?.reference ?? null,
       person_id: entry.personId ?? null,
       ip: entry.ip ? entry.ip.slice(0, 64) : null,
+      channel: entry.channel,
     })
     .execute();
 }
@@ -99,6 +106,8 @@ export const ACCESS_ACTION_LABELS: Record<AccessLogAction, string> = {
   view_person: 'a consulté votre fiche usager',
   merge_people: 'a fusionné deux fiches usager vous concernant',
   unmerge_people: 'a annulé la fusion de deux fiches usager vous concernant',
+  view_journal: 'a consulté le journal des accès et des modifications',
+  export_journal: 'a téléchargé le journal des accès et des modifications',
 };
 
 const OWN_ACTION_LABELS: Record<AccessLogAction, string> = {
@@ -111,6 +120,8 @@ const OWN_ACTION_LABELS: Record<AccessLogAction, string> = {
   view_person: 'Vous avez consulté votre fiche usager',
   merge_people: 'Deux fiches usager vous concernant ont été fusionnées',
   unmerge_people: 'La fusion de deux fiches usager vous concernant a été annulée',
+  view_journal: 'Vous avez consulté le journal',
+  export_journal: 'Vous avez téléchargé le journal',
 };
 
 /** One entry as the citizen reads it, in the page and in the exports. */

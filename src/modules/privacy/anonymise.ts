@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { AuditChannel } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
 import { forgetPeopleWithoutData } from '../people/forget-people.ts';
 
@@ -14,15 +15,32 @@ const EMPTIED_INBOUND_MAIL = {
   html_sanitised: null,
 };
 
+/** Why an item's personal data goes, as its timeline says it. */
+export type AnonymisationReason = 'retention' | 'erasure';
+
+const EVENT_BODIES: Record<AnonymisationReason, string> = {
+  retention: 'Données personnelles effacées : la durée de conservation de la démarche est écoulée.',
+  erasure: 'Données personnelles effacées à la demande de l’usager.',
+};
+
 /**
  * Removes everything that identifies the applicant from requests, in the caller's transaction,
  * and keeps what statistics need: démarche, service, channel, status, submission, closing and
  * due dates (so "answered on time" can still be counted). Answers, files, message bodies, the
  * link to an account and the mails and text messages sent about the request go, and so does the
  * link to the citizen record, whose personal fields are cleared when nothing else of the person
- * remains (people module). Returns how many requests changed.
+ * remains (people module); the timeline keeps who did what and when, and gains an `anonymised`
+ * event saying why the rest went. Returns how many requests changed.
+ *
+ * The order matters: timeline events are append-only (decision 22), and their trigger lets a
+ * body be blanked only once its request is marked anonymised.
  */
-export async function anonymiseRequests(trx: Tx, requestIds: string[], now: Date): Promise<number> {
+export async function anonymiseRequests(
+  trx: Tx,
+  requestIds: string[],
+  now: Date,
+  by: { reason: AnonymisationReason; channel: AuditChannel } = { reason: 'retention', channel: 'job' },
+): Promise<number> {
   if (requestIds.length === 0) return 0;
   const people = await trx
     .selectFrom('requests')
@@ -37,7 +55,6 @@ export async function anonymiseRequests(trx: Tx, requestIds: string[], now: Date
   // The rows stay, empty, for the counts (channel, threading, acknowledgements).
   await trx.updateTable('inbound_mails').set(EMPTIED_INBOUND_MAIL).where('request_id', 'in', requestIds).execute();
   await trx.deleteFrom('request_documents').where('request_id', 'in', requestIds).execute();
-  await trx.updateTable('request_events').set({ body: '' }).where('request_id', 'in', requestIds).execute();
   // Sent mails hold the applicant's address and the request's content; pending ones are moot.
   await trx.deleteFrom('mail_outbox').where('request_id', 'in', requestIds).execute();
   // Text messages hold the applicant's number (a pending one finds nothing to send: its job ends).
@@ -59,14 +76,39 @@ export async function anonymiseRequests(trx: Tx, requestIds: string[], now: Date
     })
     .where('id', 'in', requestIds)
     .where('anonymised_at', 'is', null)
-    .executeTakeFirst();
+    .returning(['tenant_id', 'id'])
+    .execute();
+  if (updated.length === 0) return 0;
+  const ids = updated.map((r) => r.id);
+  await trx
+    .updateTable('request_events')
+    .set({ body: '' })
+    .where('request_id', 'in', ids)
+    .where('body', '<>', '')
+    .execute();
+  await trx
+    .insertInto('request_events')
+    .values(
+      updated.map((r) => ({
+        tenant_id: r.tenant_id,
+        request_id: r.id,
+        kind: 'anonymised' as const,
+        body: EVENT_BODIES[by.reason],
+        author_kind: 'system' as const,
+        author_agent_id: null,
+        visible_to_citizen: false,
+        channel: by.channel,
+        created_at: now,
+      })),
+    )
+    .execute();
   await forgetPeopleWithoutData(
     trx,
     people.map((p) => p.person_id!),
     now,
   );
   await forgetFailedAddresses(trx, addresses);
-  return Number(updated.numUpdatedRows);
+  return updated.length;
 }
 
 /** The citizen's addresses of these requests, and those a bounce about them named. */

@@ -70,7 +70,7 @@ export async function eraseCitizen(trx: Tx, citizenId: string, now: Date): Promi
   );
   const person = await trx.selectFrom('people').select('id').where('citizen_id', '=', citizenId).executeTakeFirst();
   const account = await trx.selectFrom('citizens').select('email').where('id', '=', citizenId).executeTakeFirst();
-  const anonymised = await anonymiseRequests(trx, ids, now);
+  const anonymised = await anonymiseRequests(trx, ids, now, { reason: 'erasure', channel: 'web' });
   // The account's own address: its failures and the mail from it that no item holds.
   if (account?.email) {
     await forgetFailedAddresses(trx, [account.email.toLowerCase()]);

@@ -95,9 +95,12 @@ describe('personal data (RGPD)', () => {
     await ctx.database.ownerQuery(`update requests set submitted_at = now() - interval '5 years' where id = $1`, [
       open.id,
     ]);
-    await ctx.database.ownerQuery(`update request_events set body = 'Mon voisin Jean Dupont' where request_id = $1`, [
-      past.id,
-    ]);
+    // Timeline events are append-only: the citizen's words come as a message of their own.
+    await ctx.database.ownerQuery(
+      `insert into request_events (tenant_id, request_id, kind, body, author_kind, visible_to_citizen)
+       values ($1, $2, 'citizen_message', 'Mon voisin Jean Dupont', 'citizen', true)`,
+      [ctx.tenantId, past.id],
+    );
     await insertDocument(ctx.database, ctx.tenantId, past.id, {
       filename: 'photo.png',
       mimeType: 'image/png',
@@ -120,7 +123,18 @@ describe('personal data (RGPD)', () => {
       assert.deepEqual(after[k], before[k]);
     assert.equal(new Date(after.closed_at as string).getTime(), new Date(before.closed_at as string).getTime());
     assert.equal(Number((await one(`select count(*) n from request_documents where request_id = $1`, [past.id])).n), 0);
-    assert.equal((await one(`select body from request_events where request_id = $1`, [past.id])).body, '');
+    const events = (
+      await ctx.database.ownerQuery(`select kind, body, channel from request_events where request_id = $1`, [past.id])
+    ).rows;
+    assert.deepEqual(
+      events.filter((e) => e.kind !== 'anonymised').map((e) => e.body),
+      ['', ''],
+    );
+    // The timeline says what went and why, as done by the job.
+    assert.deepEqual(
+      events.filter((e) => e.kind === 'anonymised').map((e) => [e.body, e.channel]),
+      [['Données personnelles effacées : la durée de conservation de la démarche est écoulée.', 'job']],
+    );
     for (const kept of [recent, longRetention, open]) {
       const row = await one(`select anonymised_at, applicant_name from requests where id = $1`, [kept.id]);
       assert.equal(row.anonymised_at, null);

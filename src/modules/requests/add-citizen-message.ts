@@ -68,6 +68,7 @@ export async function addCitizenMessage(
       kind: 'citizen_message',
       body: message,
       authorKind: 'citizen',
+      channel: 'tracking',
     });
     for (const f of accepted) {
       await insertDocument(trx, {
@@ -89,6 +90,7 @@ export async function addCitizenMessage(
         from: 'en_attente_usager',
         to: 'en_cours',
         now,
+        channel: 'tracking',
       });
       await insertEvent(trx, {
         tenantId: tenant.id,
@@ -98,6 +100,7 @@ export async function addCitizenMessage(
         statusTo: 'en_cours',
         body: 'Vous avez répondu : le service reprend le traitement de votre demande.',
         authorKind: 'system',
+        channel: 'tracking',
       });
     }
     await notifyAgentsOfCitizenMessage(trx, {

@@ -121,7 +121,14 @@ export async function changeRequestStatus(
     .set({ status: to, updated_at: input.now, closed_at: FINAL.includes(to) ? input.now : null })
     .where('id', '=', request.id)
     .execute();
-  await applyDeadlineClock(trx, { tenantId: input.tenant.id, requestId: request.id, from, to, now: input.now });
+  await applyDeadlineClock(trx, {
+    tenantId: input.tenant.id,
+    requestId: request.id,
+    from,
+    to,
+    now: input.now,
+    channel: 'web',
+  });
   const trackingSecret = openTrackingSecret(
     input.sessionSecret,
     { tenantId: input.tenant.id, reference: request.reference },

@@ -1,4 +1,4 @@
-import type { RequestStatus } from '../../db/schema.ts';
+import type { AuditChannel, RequestStatus } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
 import { formatDateFr, formatNumberFr, parisDay } from '../../platform/format.ts';
 import { loadTenantCalendar } from './tenant-calendar.ts';
@@ -17,7 +17,15 @@ const CLOSED: readonly RequestStatus[] = ['traitee', 'refusee'];
  */
 export async function applyDeadlineClock(
   trx: Tx,
-  input: { tenantId: string; requestId: string; from: RequestStatus; to: RequestStatus; now: Date },
+  input: {
+    tenantId: string;
+    requestId: string;
+    from: RequestStatus;
+    to: RequestStatus;
+    now: Date;
+    /** How the status change came (the moved due date is audited with it). */
+    channel: AuditChannel;
+  },
 ): Promise<void> {
   if (input.from === input.to) return;
   if (input.to === 'en_attente_usager') {
@@ -52,6 +60,7 @@ export async function applyDeadlineClock(
           author_kind: 'system',
           author_agent_id: null,
           visible_to_citizen: false,
+          channel: input.channel,
         })
         .execute();
     }

@@ -3,7 +3,7 @@ import { sql, type InferResult } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { precompiled } from '../../db/precompiled.ts';
 import type { Db, Tx } from '../../db/tenant-scope.ts';
-import type { RequestStatus } from '../../db/schema.ts';
+import type { AuditChannel, RequestStatus } from '../../db/schema.ts';
 import type { FormConsent } from '../privacy/consents.ts';
 
 /** SQL of the citizen side of requests. No business rules here. */
@@ -84,8 +84,9 @@ export async function insertSubmission(
       on conflict (tenant_id, reference) do nothing
       returning tenant_id, id
     ), e as (
-      insert into request_events (tenant_id, request_id, kind, body, status_to, author_kind, visible_to_citizen)
-      select tenant_id, id, 'submitted', '', 'recue', 'citizen', true from r
+      insert into request_events (tenant_id, request_id, kind, body, status_to, author_kind, visible_to_citizen,
+        channel)
+      select tenant_id, id, 'submitted', '', 'recue', 'citizen', true, ${submissionChannel(row.channel)} from r
       returning id, request_id
     ), f as (
       -- After the submission (it reads e's row), a millisecond later: the timeline shows it second.
@@ -112,6 +113,13 @@ export async function insertSubmission(
   return inserted ? { id: inserted.id, eventId: inserted.event_id } : null;
 }
 
+/** The audit channel of a submission, from the request's channel ('en-ligne', 'api', 'courriel'…). */
+function submissionChannel(requestChannel: string): AuditChannel {
+  if (requestChannel === 'api') return 'api';
+  if (requestChannel === 'courriel') return 'mail';
+  return 'web';
+}
+
 export async function insertEvent(
   trx: Tx,
   event: {
@@ -122,6 +130,8 @@ export async function insertEvent(
     statusFrom?: RequestStatus | null;
     statusTo?: RequestStatus | null;
     authorKind: 'citizen' | 'system';
+    /** How it came; by default the database's rule (citizen: tracking page, system: a job). */
+    channel?: AuditChannel;
   },
 ): Promise<string> {
   const r = await trx
@@ -136,6 +146,7 @@ export async function insertEvent(
       author_kind: event.authorKind,
       author_agent_id: null,
       visible_to_citizen: true,
+      channel: event.channel,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

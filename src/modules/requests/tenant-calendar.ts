@@ -37,7 +37,16 @@ const CACHE = 'tenant-calendars';
  * set weeks ahead, so a change showing a minute later is fine.
  */
 export function cachedTenantCalendar(services: Services, tenantId: string): Promise<TenantCalendar> {
-  return services.caches
-    .named<TenantCalendar>(CACHE, { ttlMs: 60_000, max: 1000 })
-    .getOrLoad(tenantId, () => inTenant(services.db, tenantId, (trx) => loadTenantCalendar(trx, tenantId)));
+  return calendarCache(services).getOrLoad(tenantId, () =>
+    inTenant(services.db, tenantId, (trx) => loadTenantCalendar(trx, tenantId)),
+  );
+}
+
+/** After a change of closing days: this process counts with them at once (others within the minute). */
+export function forgetTenantCalendar(services: Services, tenantId: string): void {
+  calendarCache(services).delete(tenantId);
+}
+
+function calendarCache(services: Services) {
+  return services.caches.named<TenantCalendar>(CACHE, { ttlMs: 60_000, max: 1000 });
 }

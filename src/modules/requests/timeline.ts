@@ -81,6 +81,9 @@ export function eventTitle(
     case 'deadline_extended':
       // The body gives the new date and the working days waited.
       return 'Échéance reportée';
+    case 'anonymised':
+      // The body says why (retention period over, erasure asked by the citizen).
+      return 'Données personnelles effacées';
     case 'filed_on_behalf':
       // The body says how (« lors de votre appel ») and that the citizen agreed.
       return forAgent ? 'Déposée pour l’usager par un agent' : 'Déposée pour vous';
@@ -108,6 +111,7 @@ const INTERNAL_KINDS = new Set([
   'person_changed',
   'tags_changed',
   'sms_sent',
+  'anonymised',
 ]);
 
 /**

@@ -116,6 +116,36 @@ export function publicHolidays(year: number, departement?: string | null): Reado
   return set;
 }
 
+const FIXED_HOLIDAY_NAMES: Record<string, string> = {
+  '01-01': 'Jour de l’an',
+  '05-01': 'Fête du Travail',
+  '05-08': 'Victoire 1945',
+  '07-14': 'Fête nationale',
+  '08-15': 'Assomption',
+  '11-01': 'Toussaint',
+  '11-11': 'Armistice 1918',
+  '12-25': 'Noël',
+  '12-26': 'Saint-Étienne',
+};
+
+/**
+ * The public holidays of `publicHolidays`, each with its French name, in calendar order: what
+ * the closing days page shows for reference.
+ */
+export function publicHolidayList(year: number, departement?: string | null): { date: string; name: string }[] {
+  const easter = easterSunday(year);
+  const names = new Map<string, string>([
+    [plusDays(easter, -2), 'Vendredi saint'],
+    [plusDays(easter, 1), 'Lundi de Pâques'],
+    [plusDays(easter, 39), 'Ascension'],
+    [plusDays(easter, 50), 'Lundi de Pentecôte'],
+  ]);
+  return [...publicHolidays(year, departement)].sort().map((date) => ({
+    date,
+    name: names.get(date) ?? FIXED_HOLIDAY_NAMES[date.slice(5)] ?? 'Abolition de l’esclavage',
+  }));
+}
+
 function parseDate(date: string): Date {
   const m = DATE_RE.exec(date);
   if (!m || !isHolidaySpec(date)) throw new RangeError(`Invalid date, expected YYYY-MM-DD: ${date}`);

@@ -34,6 +34,8 @@ export interface RequestListPageInput {
   bulkSummary?: BulkSummary | null;
   /** Administrators see the menu of the administration pages. */
   isAdmin?: boolean;
+  /** Supervisors see the menu of the pages open to them (journal, deadlines, templates). */
+  isSupervisor?: boolean;
   /** Supervisors and administrators may give items to someone else. */
   canAssign?: boolean;
   /** « Pour la sélection » sent back with errors: what was ticked and typed. */
@@ -118,7 +120,7 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
   const last = Math.min(input.total, q.page * PAGE_SIZE);
   const current = inboxQueryString(q);
   const main = html`<h1>Demandes</h1>
-    ${input.isAdmin ? adminNav(ctx) : ''} ${errorSummary(input.errors)}
+    ${input.isAdmin ? adminNav(ctx) : input.isSupervisor ? adminNav(ctx, undefined, 'supervisor') : ''} ${errorSummary(input.errors)}
     ${input.bulkSummary ? bulkSummaryNotice(ctx, input.bulkSummary) : ''} ${agentSearchBox(ctx, '')}
     <p class="actions-inline">
       <a class="button secondary" href="${url(ctx, '/agent/contacts/nouveau')}">Noter un appel ou une visite</a>

@@ -51,7 +51,7 @@ ${sent ? sent.value : s.reply_signature}</textarea
 /** The list of reply templates and the services' signatures. */
 export function replyTemplatesPage(ctx: PageContext, input: ReplyTemplatesPageInput): SafeHtml {
   const errors = input.signatureForm?.errors ?? [];
-  const main = html`${input.isAdmin ? adminNav(ctx, TEMPLATES_PAGE) : ''} ${errorSummary(errors)}
+  const main = html`${adminNav(ctx, TEMPLATES_PAGE, input.isAdmin ? 'admin' : 'supervisor')} ${errorSummary(errors)}
     <h1>Modèles de réponse</h1>
     <p>
       Les agents choisissent un modèle sur la page d’une demande : sa réponse s’écrit avec les informations de la
@@ -116,7 +116,7 @@ export function replyTemplateEditor(ctx: PageContext, input: ReplyTemplateEditor
   const hint = readabilityHint(input.values.texte, 'texte-lisibilite');
   const action = url(ctx, `${TEMPLATES_PAGE}/${input.id ?? 'nouveau'}`);
   const title = input.id ? 'Modifier le modèle' : 'Nouveau modèle de réponse';
-  const main = html`${input.isAdmin ? adminNav(ctx, TEMPLATES_PAGE) : ''} ${errorSummary(input.errors)}
+  const main = html`${adminNav(ctx, TEMPLATES_PAGE, input.isAdmin ? 'admin' : 'supervisor')} ${errorSummary(input.errors)}
     <h1>${title}</h1>
     <form method="post" action="${action}">
       ${csrfField(ctx)}
