@@ -35,7 +35,7 @@ create trigger personal_data_access_log_channel before insert on personal_data_a
 alter table personal_data_access_log drop constraint personal_data_access_log_action_check;
 alter table personal_data_access_log add constraint personal_data_access_log_action_check
   check (action in ('view_request', 'download_document', 'export', 'erasure', 'withdraw_consent', 'link_request',
-    'view_journal', 'export_journal'));
+    'view_person', 'merge_people', 'unmerge_people', 'view_journal', 'export_journal'));
 -- The journal reads the log most recent first.
 create index personal_data_access_log_at on personal_data_access_log (tenant_id, at desc, id desc);
 
