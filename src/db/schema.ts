@@ -127,6 +127,8 @@ export interface ServicesTable {
   email: string | null;
   /** Appended to the service's replies to citizens; '' for none (migration 20261203125000). */
   reply_signature: Generated<string>;
+  /** New items routed to the service go to its available agents in turn (requests/auto-assign.ts). */
+  auto_assign: Generated<boolean>;
 }
 
 export interface DemarchesTable {
@@ -172,6 +174,39 @@ export interface AgentServicesTable {
   tenant_id: string;
   agent_id: string;
   service_id: string;
+  /** When the agent last received an item of this service by round-robin (null: never). */
+  last_auto_assigned_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+/** A routing rule: the first active one whose conditions all hold sends a new item to its service. */
+export interface RoutingRulesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  position: number;
+  name: string;
+  active: Generated<boolean>;
+  demarche_ids: ColumnType<string[], string[] | undefined, string[]>;
+  /** LIFE_EVENTS slugs (catalogue/taxonomy.ts). */
+  themes: ColumnType<string[], string[] | undefined, string[]>;
+  keywords: ColumnType<string[], string[] | undefined, string[]>;
+  /** Postcodes or commune and district names. */
+  places: ColumnType<string[], string[] | undefined, string[]>;
+  channels: ColumnType<string[], string[] | undefined, string[]>;
+  service_id: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** An agent's absence, both days included ('YYYY-MM-DD'). */
+export interface AgentAbsencesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  agent_id: string;
+  starts_on: string;
+  ends_on: string;
+  reason: Generated<string>;
+  declared_by: string | null;
+  created_at: Generated<Date>;
 }
 
 export interface AgentSessionsTable {
@@ -245,6 +280,8 @@ export interface RequestsTable {
   search_vector: ColumnType<string | null, never, never>;
   /** The citizen record the item concerns (people); null: nobody known, or anonymised. */
   person_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Raised to the service's supervisors (requests/escalate-request.ts); null once dealt with. */
+  escalated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 /** When each agent last opened each item: what makes an item unread for them. */
@@ -452,6 +489,8 @@ export interface Database {
   personal_data_access_log: PersonalDataAccessLogTable;
   jobs: JobsTable;
   reply_templates: ReplyTemplatesTable;
+  routing_rules: RoutingRulesTable;
+  agent_absences: AgentAbsencesTable;
 }
 
 /** The job queue (migration 20261203120000_job_queue.sql, platform/jobs/queue.ts). */

@@ -19,6 +19,7 @@ import { requestScope } from '../requests/policy.ts';
 import { assignForm, contactForm, internalNoteForm, replyForm, statusChangeForm, transferForm } from './forms.ts';
 import { transferRequest } from '../requests/transfer-request.ts';
 import { recordContact } from '../requests/record-contact.ts';
+import { cachedRoutingPlan } from '../requests/route-item.ts';
 import { contactPage } from './views/contact-page.ts';
 import { assignRequest } from '../requests/assign-request.ts';
 import { replyToCitizen } from '../requests/reply-to-citizen.ts';
@@ -243,6 +244,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     if (form.value.telephone && !phone) {
       return again([{ field: 'telephone', message: 'Indiquez un numéro de téléphone, par exemple 06 12 34 56 78.' }]);
     }
+    const routing = await cachedRoutingPlan(services, tenant.id);
     const result = await inTenant(services.db, tenant.id, (trx) =>
       recordContact(trx, {
         tenant,
@@ -254,7 +256,8 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         phone,
         email: form.value.courriel || null,
         subject: form.value.objet,
-        serviceId: form.value.service,
+        serviceId: form.value.service === '' ? null : form.value.service,
+        routing,
         outcome: form.value.suite,
         partner: form.value.partenaire,
         notes: form.value.notes,

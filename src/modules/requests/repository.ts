@@ -11,7 +11,7 @@ import type { FormConsent } from '../privacy/consents.ts';
 export async function findOnlineDemarche(trx: Tx, slug: string) {
   return trx
     .selectFrom('demarches')
-    .select(['id', 'service_id', 'slug', 'title', 'summary', 'delay_days', 'form', 'kind', 'audience'])
+    .select(['id', 'service_id', 'slug', 'title', 'summary', 'delay_days', 'form', 'kind', 'audience', 'life_events'])
     .where('slug', '=', slug)
     .where('audience', '=', 'public')
     .where('published_at', 'is not', null)
@@ -275,4 +275,9 @@ export async function listDocuments(trx: Tx, requestId: string) {
 
 export async function setStatus(trx: Tx, requestId: string, status: RequestStatus): Promise<void> {
   await trx.updateTable('requests').set({ status, updated_at: new Date() }).where('id', '=', requestId).execute();
+}
+
+/** Just after the item's latest event: what follows the event that opened an item shows after it. */
+export function afterLastEvent(requestId: string) {
+  return sql<Date>`coalesce((select max(e.created_at) from request_events e where e.request_id = ${requestId}), now()) + interval '1 millisecond'`;
 }

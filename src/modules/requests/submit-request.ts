@@ -1,5 +1,5 @@
 import type { Services } from '../../services.ts';
-import { inTenant, withTenantConnection, type Db } from '../../db/tenant-scope.ts';
+import { inTenant, withTenantConnection, type Db, type Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { UploadedFile } from '../../platform/web/form-body.ts';
 import type { FormDefinition } from '../catalogue/form-definition.ts';
@@ -14,6 +14,7 @@ import { findOnlineDemarche, insertDocument, insertSubmission } from './reposito
 import { sealTrackingSecret } from './tracking-seal.ts';
 import { cachedTenantCalendar } from './tenant-calendar.ts';
 import { addWorkingDays, DEFAULT_TIME_ZONE, localDateAndHour } from './working-days.ts';
+import { recordRoute, routableAnswers, routeItem, routeNeedsRecording } from './route-item.ts';
 
 /** Committed delay when a démarche with a form declares none (the confirmation always promises a date). */
 export const DEFAULT_DELAY_DAYS = 15;
@@ -57,6 +58,8 @@ export async function loadOnlineForm(
   title: string;
   summary: string;
   delayDays: number;
+  /** Its themes (LIFE_EVENTS slugs), for routing. */
+  themes: string[];
   form: FormDefinition;
 }> {
   // Form pages and submissions read the same few démarches all day: keep them a minute.
@@ -77,6 +80,7 @@ export async function loadOnlineForm(
     title: d.title,
     summary: d.summary,
     delayDays: d.delay_days ?? DEFAULT_DELAY_DAYS,
+    themes: d.life_events,
     form,
   };
 }
@@ -145,7 +149,16 @@ export async function submitRequest(
     answers: result.answers,
     now,
   });
-  const store = async (conn: Db) => {
+  const channel = input.channel ?? 'en-ligne';
+  const route = await routeItem(services, tenant.id, {
+    demarcheId: demarche.id,
+    themes: demarche.themes,
+    channel,
+    ...routableAnswers(result.answers),
+    defaultServiceId: demarche.serviceId,
+  });
+  // `trx`: the transaction `conn` runs in, when the request needs more than one statement.
+  const store = async (conn: Db, trx: Tx | null) => {
     // References are random: retry on the (very rare) collision instead of revealing a sequence.
     for (let attempt = 0; attempt < 5; attempt++) {
       const reference = generateReference(tenant.referencePrefix, Number(parisToday(now).slice(0, 4)));
@@ -168,8 +181,8 @@ export async function submitRequest(
         tenantId: tenant.id,
         reference,
         demarcheId: demarche.id,
-        serviceId: demarche.serviceId,
-        channel: input.channel ?? 'en-ligne',
+        serviceId: route.serviceId,
+        channel,
         data,
         applicantName: applicantName || null,
         applicantEmail: email,
@@ -198,16 +211,18 @@ export async function submitRequest(
           content: f.data,
         });
       }
+      if (trx) await recordRoute(trx, { tenantId: tenant.id, requestId: inserted.id, route, now });
       return { id: inserted.id, reference };
     }
     throw new AppError('conflict', "La demande n'a pas pu être enregistrée. Réessayez.");
   };
   // Without files the request, its event, consents and mail are stored by one statement, atomic
-  // on its own; files are more statements, which must commit together with the request.
+  // on its own; files, a routing rule to name or an agent to choose are more statements, which
+  // must commit together with the request.
   const created =
-    accepted.length === 0
-      ? await withTenantConnection(services.db, tenant.id, store)
-      : await inTenant(services.db, tenant.id, store);
+    accepted.length === 0 && !routeNeedsRecording(route)
+      ? await withTenantConnection(services.db, tenant.id, (conn) => store(conn, null))
+      : await inTenant(services.db, tenant.id, (trx) => store(trx, trx));
   services.mail.kick();
   return { ok: true, request: { id: created.id, reference: created.reference, secret, dueOn } };
 }
