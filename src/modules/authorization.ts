@@ -6,6 +6,7 @@ import { jobRules } from './jobs/policy.ts';
 import { privacyRules } from './privacy/policy.ts';
 import { replyRules } from './replies/policy.ts';
 import { requestRules } from './requests/policy.ts';
+import { routingRules } from './routing/policy.ts';
 import { tenantRules } from './tenants/policy.ts';
 
 /**
@@ -22,6 +23,7 @@ const rules: RuleTable = {
   ...jobRules,
   ...tenantRules,
   ...replyRules,
+  ...routingRules,
 };
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */

@@ -81,6 +81,7 @@ export interface Permissions {
   take: RequestResource;
   assign: RequestResource;
   transfer: RequestResource;
+  escalate: RequestResource;
   download_document: RequestResource;
   view_as_citizen: RequestResource;
   list_requests: TenantResource;
@@ -109,6 +110,10 @@ export interface Permissions {
   // replies (src/modules/replies/policy.ts)
   open_reply_templates: TenantResource;
   manage_reply_templates: ServiceScopeResource;
+  // routing and absences (src/modules/routing/policy.ts)
+  manage_routing: TenantResource;
+  open_absences: TenantResource;
+  manage_absences: AgentAccountResource;
 }
 
 export type Action = keyof Permissions;

@@ -18,6 +18,7 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     take: 'request',
     assign: 'request',
     transfer: 'request',
+    escalate: 'request',
     download_document: 'request',
     view_as_citizen: 'request',
     list_requests: 'tenant',
@@ -39,6 +40,9 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     manage_jobs: 'tenant',
     open_reply_templates: 'tenant',
     manage_reply_templates: 'service_scope',
+    manage_routing: 'tenant',
+    open_absences: 'tenant',
+    manage_absences: 'agent_account',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }

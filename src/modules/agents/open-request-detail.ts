@@ -1,4 +1,5 @@
 import type { Tx } from '../../db/tenant-scope.ts';
+import { parisDay } from '../../platform/format.ts';
 import { can } from '../authorization.ts';
 import { logPersonalDataAccess } from '../privacy/access-log.ts';
 import { listRequestConsents } from '../privacy/consents.ts';
@@ -58,7 +59,7 @@ export async function openRequestDetail(
   const documents = await listDocuments(trx, row.id);
   const events = await listEvents(trx, row.id);
   const consents = await listRequestConsents(trx, row.id);
-  const assignable = canAssign ? await listAssignableAgents(trx, row.service_id) : [];
+  const assignable = canAssign ? await listAssignableAgents(trx, row.service_id, parisDay(input.now)) : [];
   const canTransfer = can(actor, 'transfer', resource);
   // Any other service of the commune may receive it.
   const transferTargets = canTransfer ? (await listServices(trx, null)).filter((s) => s.id !== row.service_id) : [];
@@ -75,6 +76,7 @@ export async function openRequestDetail(
     canTake: can(actor, 'take', resource),
     canAssign,
     canTransfer,
+    canEscalate: can(actor, 'escalate', resource),
     transferTargets,
   };
 }

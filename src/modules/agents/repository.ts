@@ -39,6 +39,8 @@ export interface RequestListItem {
   unread: boolean;
   /** This agent has opened the item before. */
   opened: boolean;
+  /** Raised to the service's supervisors and not dealt with yet. */
+  escalated: boolean;
 }
 
 export async function listServices(trx: Tx, serviceIds: string[] | null) {
@@ -105,6 +107,7 @@ export async function listRequests(
         'unread',
       ),
       sql<boolean>`seen.read_at is not null`.as('opened'),
+      sql<boolean>`r.escalated_at is not null`.as('escalated'),
     ]);
   q =
     filters.sort === 'activite'
@@ -143,6 +146,7 @@ export async function findRequestByReference(trx: Tx, reference: string) {
       'r.submitted_at',
       'r.due_on',
       'r.closed_at',
+      'r.escalated_at',
       'd.title as demarche_title',
       'd.form as demarche_form',
       's.name as service_name',

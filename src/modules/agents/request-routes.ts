@@ -16,7 +16,16 @@ import { can } from '../authorization.ts';
 import { addInternalNote } from '../requests/add-internal-note.ts';
 import { changeRequestStatus, isRequestStatus } from '../requests/change-request-status.ts';
 import { requestScope } from '../requests/policy.ts';
-import { assignForm, contactForm, internalNoteForm, replyForm, statusChangeForm, transferForm } from './forms.ts';
+import {
+  assignForm,
+  contactForm,
+  escalationForm,
+  internalNoteForm,
+  replyForm,
+  statusChangeForm,
+  transferForm,
+} from './forms.ts';
+import { escalateRequest } from '../requests/escalate-request.ts';
 import { transferRequest } from '../requests/transfer-request.ts';
 import { recordContact } from '../requests/record-contact.ts';
 import { cachedRoutingPlan } from '../requests/route-item.ts';
@@ -48,6 +57,7 @@ const NOTICES: Record<string, string> = {
   reponse: 'Votre réponse est envoyée à l’usager. Le statut n’a pas changé.',
   agent: 'La prise en charge est enregistrée.',
   contact: 'Le contact est noté. Il a son numéro, comme une demande en ligne.',
+  escalade: 'La demande est escaladée : les responsables du service sont prévenus.',
 };
 
 function referenceParam(request: FastifyRequest): string {
@@ -385,6 +395,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         agentName: agent.name,
         assigneeId,
         revision: parseRevision(form.value.revision),
+        byLead: agent.role === 'supervisor' || agent.role === 'admin',
       });
     });
     if (!result.ok) return again(result.errors, isStale(result.errors) ? 409 : 400);
@@ -419,6 +430,35 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     // The item may now be outside this agent's services: back to the inbox, which says where it went.
     const done = new URLSearchParams({ transferee: reference, vers: result.value.serviceName });
     return reply.redirect(url(request, `/agent/demandes?${done.toString()}`), 303);
+  });
+
+  scope.post('/agent/demandes/:reference/escalade', async (request, reply) => {
+    const agent = await requireAgent(request, services);
+    const tenant = requireTenant(request);
+    const reference = referenceParam(request);
+    const { fields } = readFormBody(request);
+    const values = { escalade: typedValue(fields, 'escalade', 4_000) };
+    const again = (errors: FieldError[], status = 400) =>
+      renderDetail(request, reply, agent, reference, { form: { kind: 'escalade', errors, values } }, status);
+    const form = parseForm(escalationForm, fields);
+    if (!form.ok) return again(form.errors);
+    const result = await inTenant(services.db, tenant.id, async (trx) => {
+      const row = authorisedRequest(tenant.id, agent, 'escalate', await findRequestByReference(trx, reference));
+      return escalateRequest(trx, {
+        tenantId: tenant.id,
+        tenantName: tenant.name,
+        requestId: row.id,
+        agentId: agent.id,
+        agentName: agent.name,
+        reason: form.value.escalade,
+        revision: parseRevision(form.value.revision),
+        baseUrl: requestBaseUrl(services.config, request),
+        now: services.clock.now(),
+      });
+    });
+    if (!result.ok) return again(result.errors, isStale(result.errors) ? 409 : 400);
+    services.mail.kick();
+    return reply.redirect(url(request, `/agent/demandes/${encodeURIComponent(reference)}?fait=escalade`), 303);
   });
 
   scope.post('/agent/demandes/:reference/notes', async (request, reply) => {

@@ -3,6 +3,16 @@ import { formatBytes, formatDateTimeFr } from '../../platform/format.ts';
 import { html, type SafeHtml } from '../../platform/html.ts';
 import { AGENT_STATUS_LABELS, STATUS_LABELS } from './status.ts';
 
+/** Events agents alone see, marked as such on their timeline. */
+const AGENTS_ONLY_KINDS = new Set([
+  'internal_note',
+  'assigned',
+  'transferred',
+  'deadline_extended',
+  'routed',
+  'escalated',
+]);
+
 /** Who reads the timeline: the citizen is spoken to (« Votre message »), the agent reads about the citizen. */
 export type TimelineReader = 'citizen' | 'agent';
 
@@ -68,6 +78,11 @@ export function eventTitle(
     case 'assigned':
       // The body says who has it in hand now (« Prise en charge par Camille Martin »).
       return 'Prise en charge';
+    case 'routed':
+      // The body names the rule and the service.
+      return 'Orientation automatique';
+    case 'escalated':
+      return 'Escaladée aux responsables';
     case 'deadline_extended':
       // The body gives the new date and the working days waited.
       return 'Échéance reportée';
@@ -91,7 +106,7 @@ export function timeline(events: TimelineEvent[], documents: TimelineDocument[],
   return html`<ol class="timeline">
     ${events.map((e) => {
       const docs = documents.filter((d) => d.eventId === e.id);
-      return html`<li${e.kind === 'internal_note' || e.kind === 'assigned' || e.kind === 'transferred' || e.kind === 'deadline_extended' ? html` class="note-internal"` : ''}>
+      return html`<li${AGENTS_ONLY_KINDS.has(e.kind) ? html` class="note-internal"` : ''}>
         <h3>${eventTitle(e, reader, docs.length)}</h3>
         <p class="meta">${formatDateTimeFr(e.at)} · ${eventAuthor(e, reader)}</p>
         ${e.body ? html`<p class="message-body">${e.body}</p>` : ''}

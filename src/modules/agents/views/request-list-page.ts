@@ -141,6 +141,7 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
                     <th scope="row" class="reference">
                       <a href="${url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}`)}">${r.reference}</a>
                       ${r.unread ? html` <strong class="tag">${r.opened ? 'Nouveau message' : 'Nouvelle'}</strong>` : ''}
+                      ${r.escalated ? html` <strong class="tag escalated">Escaladée</strong>` : ''}
                     </th>
                     <td data-label="Démarche">${r.demarche_title}</td>
                     <td data-label="Demandeur">${r.applicant_name ?? 'Non renseigné'}</td>
