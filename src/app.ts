@@ -22,6 +22,7 @@ import { registerJobAdminRoutes } from './modules/jobs/routes.ts';
 import { registerPortalPages } from './modules/portal/routes.ts';
 import { registerPrivacyRoutes } from './modules/privacy/routes.ts';
 import { registerReplyAdminRoutes } from './modules/replies/routes.ts';
+import { registerRoutingRoutes } from './modules/routing/routes.ts';
 import { registerRequestRoutes } from './modules/requests/routes.ts';
 import { registerSearchRoutes } from './modules/search/routes.ts';
 import { registerTenantAdminRoutes } from './modules/tenants/admin-routes.ts';
@@ -123,6 +124,7 @@ export async function createApp(
   agentArea(app, (scope) => registerJobAdminRoutes(scope, services));
   agentArea(app, (scope) => registerTenantAdminRoutes(scope, services));
   agentArea(app, (scope) => registerReplyAdminRoutes(scope, services));
+  agentArea(app, (scope) => registerRoutingRoutes(scope, services));
   agentArea(app, (scope) => registerSearchRoutes(scope, services));
   registerCitizenRoutes(app, services);
   registerFranceConnectRoutes(app, services);

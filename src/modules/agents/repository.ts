@@ -212,3 +212,17 @@ export async function listRecentReaders(trx: Tx, requestId: string, exceptAgentI
     .orderBy('rr.read_at', 'desc')
     .execute();
 }
+
+/** Open items raised to supervisors in these services (null: all), the oldest escalation first. */
+export async function listEscalatedItems(trx: Tx, serviceIds: string[] | null, limit = 10) {
+  if (serviceIds !== null && serviceIds.length === 0) return [];
+  let q = trx
+    .selectFrom('requests as r')
+    .innerJoin('demarches as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.id', '=', 'r.demarche_id'))
+    .select(['r.reference', 'd.title as demarche_title', 'r.escalated_at'])
+    .where('r.escalated_at', 'is not', null)
+    .where('r.closed_at', 'is', null);
+  if (serviceIds !== null) q = q.where('r.service_id', 'in', serviceIds);
+  return q.orderBy('r.escalated_at').limit(limit).execute();
+}
+export type EscalatedItem = Awaited<ReturnType<typeof listEscalatedItems>>[number];

@@ -39,7 +39,7 @@ import { departementOfInsee } from '../requests/working-days.ts';
 import { cachedTenantCalendar } from '../requests/tenant-calendar.ts';
 import { openRequestDetail, openRequestDocument } from './open-request-detail.ts';
 import { agentActor } from './policy.ts';
-import { findRequestByReference, listServices } from './repository.ts';
+import { findRequestByReference, listEscalatedItems, listServices } from './repository.ts';
 import { authorisedRequest, requestNotFound } from './request-access.ts';
 import { requireAgent } from './require-agent.ts';
 import { agentContext } from './route-support.ts';
@@ -176,6 +176,10 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
   scope.get('/agent/demandes', async (request, reply) => {
     const agent = await requireAgent(request, services);
     const found = await inbox(request, agent);
+    const escalations =
+      agent.role === 'supervisor' || agent.role === 'admin'
+        ? await inTenant(services.db, found.tenant.id, (trx) => listEscalatedItems(trx, requestScope(found.actor)))
+        : [];
     return sendHtml(
       reply,
       requestListPage(agentContext(request, agent), {
@@ -184,6 +188,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         notice: transferNotice(request),
         // The link to the agents page is shown to whoever the policy lets manage agents.
         isAdmin: can(found.actor, 'manage_agents', { kind: 'tenant', tenantId: found.tenant.id }),
+        escalations,
       }),
     );
   });

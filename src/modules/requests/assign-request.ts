@@ -93,7 +93,11 @@ export async function assignRequest(
   const fullBody = endsEscalation ? `${body} Fin de l’escalade.` : body;
   await trx
     .updateTable('requests')
-    .set(endsEscalation ? { assigned_agent_id: input.assigneeId, escalated_at: null } : { assigned_agent_id: input.assigneeId })
+    .set(
+      endsEscalation
+        ? { assigned_agent_id: input.assigneeId, escalated_at: null }
+        : { assigned_agent_id: input.assigneeId },
+    )
     .where('id', '=', request.id)
     .execute();
   // The event bumps the revision (trigger): a colleague's form opened before is now stale.

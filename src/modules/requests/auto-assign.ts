@@ -58,11 +58,7 @@ export async function assignNextAgent(
     .where('agent_id', '=', next.id)
     .where('service_id', '=', service.id)
     .execute();
-  await trx
-    .updateTable('requests')
-    .set({ assigned_agent_id: next.id })
-    .where('id', '=', input.requestId)
-    .execute();
+  await trx.updateTable('requests').set({ assigned_agent_id: next.id }).where('id', '=', input.requestId).execute();
   await trx
     .insertInto('request_events')
     .values({

@@ -64,7 +64,10 @@ export async function escalateRequest(
     return { ok: false, errors: [staleRevision('escalade')] };
   }
   if (request.closed_at !== null) {
-    return { ok: false, errors: [{ field: 'escalade', message: 'Cette demande est close : elle ne s’escalade plus.' }] };
+    return {
+      ok: false,
+      errors: [{ field: 'escalade', message: 'Cette demande est close : elle ne s’escalade plus.' }],
+    };
   }
   if (request.escalated_at !== null) {
     return {

@@ -75,8 +75,7 @@ export async function recordContact(trx: Tx, input: RecordContactInput): Promise
       : null;
   const serviceId = route?.serviceId ?? input.serviceId ?? demarche.serviceId;
   // The agent who took the call keeps an open item, unless it went to a service not theirs.
-  const keeps =
-    !closed && (input.agentServiceIds === null || input.agentServiceIds.includes(serviceId));
+  const keeps = !closed && (input.agentServiceIds === null || input.agentServiceIds.includes(serviceId));
   const item = await openItem(trx, {
     tenant: input.tenant,
     sessionSecret: input.sessionSecret,
@@ -126,7 +125,12 @@ export async function recordContact(trx: Tx, input: RecordContactInput): Promise
   if (route) {
     // Round-robin only for an open item nobody has in hand.
     const autoAssign = route.autoAssign && !closed && !keeps;
-    await recordRoute(trx, { tenantId: input.tenant.id, requestId: item.id, route: { ...route, autoAssign }, now: input.now });
+    await recordRoute(trx, {
+      tenantId: input.tenant.id,
+      requestId: item.id,
+      route: { ...route, autoAssign },
+      now: input.now,
+    });
   }
   return { ok: true, value: { reference: item.reference } };
 }

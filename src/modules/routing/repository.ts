@@ -73,3 +73,49 @@ export async function findDemarcheForRouting(trx: Tx, id: string) {
     .where('id', '=', id)
     .executeTakeFirst();
 }
+
+/** Absences not over by `today`, with the agent's name and services, the soonest first. */
+export async function listCurrentAbsences(trx: Tx, today: string) {
+  return trx
+    .selectFrom('agent_absences as ab')
+    .innerJoin('agents as a', (j) => j.onRef('a.tenant_id', '=', 'ab.tenant_id').onRef('a.id', '=', 'ab.agent_id'))
+    .select((eb) => [
+      'ab.id',
+      'ab.agent_id',
+      'ab.starts_on',
+      'ab.ends_on',
+      'ab.reason',
+      'a.display_name',
+      eb
+        .selectFrom('agent_services as x')
+        .select(sql<string[]>`coalesce(array_agg(x.service_id), '{}')`.as('ids'))
+        .whereRef('x.agent_id', '=', 'a.id')
+        .as('service_ids'),
+    ])
+    .where('ab.ends_on', '>=', today)
+    .orderBy('ab.starts_on')
+    .orderBy('a.display_name')
+    .execute();
+}
+
+export async function findAbsence(trx: Tx, id: string) {
+  return trx.selectFrom('agent_absences').select(['id', 'agent_id']).where('id', '=', id).executeTakeFirst();
+}
+
+/** Active agents with their services: whom absences may be declared for. */
+export async function listAgentsWithServices(trx: Tx) {
+  const rows = await trx
+    .selectFrom('agents as a')
+    .select((eb) => [
+      'a.id',
+      'a.display_name',
+      eb
+        .selectFrom('agent_services as x')
+        .select(sql<string[]>`coalesce(array_agg(x.service_id), '{}')`.as('ids'))
+        .whereRef('x.agent_id', '=', 'a.id')
+        .as('service_ids'),
+    ])
+    .where('a.active', '=', true)
+    .execute();
+  return sortFr(rows, (a) => a.display_name);
+}

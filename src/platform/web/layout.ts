@@ -80,7 +80,8 @@ export function layout(ctx: PageContext, page: PageOptions): SafeHtml {
                     ? html`<li><a href="${url(ctx, '/agent/demandes')}">Demandes</a></li>
                         ${
                           ctx.agent
-                            ? html`<li>
+                            ? html`<li><a href="${url(ctx, '/agent/absences')}">Absences</a></li>
+                                <li>
                                 <form method="post" action="${url(ctx, '/agent/deconnexion')}">
                                   ${csrfField(ctx)}<button type="submit" class="link-button">
                                     Se déconnecter (${ctx.agent.name})

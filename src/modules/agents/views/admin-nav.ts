@@ -7,6 +7,7 @@ export const ADMIN_PAGES = [
   { path: '/agent/admin/demarches', label: 'Démarches à vérifier' },
   { path: '/agent/admin/commune', label: 'Coordonnées et courriels' },
   { path: '/agent/admin/modeles-de-reponse', label: 'Modèles de réponse' },
+  { path: '/agent/admin/routage', label: 'Orientation des demandes' },
   { path: '/agent/admin/protection-des-donnees', label: 'Protection des données' },
   { path: '/agent/rgpd/registre', label: 'Registre des traitements' },
   { path: '/agent/admin/taches', label: 'Tâches en échec' },

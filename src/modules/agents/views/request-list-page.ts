@@ -2,7 +2,8 @@ import type { RequestStatus } from '../../../db/schema.ts';
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import { AGENT_STATUS_LABELS as STATUS_LABELS } from '../../requests/status.ts';
-import { INBOX_VIEWS, PAGE_SIZE, type InboxView, type RequestListItem } from '../repository.ts';
+import { INBOX_VIEWS, PAGE_SIZE, type EscalatedItem, type InboxView, type RequestListItem } from '../repository.ts';
+import { escalationAlert } from './escalation-alert.ts';
 import { formatDateFr, formatDeadlineFr, formatNumberFr } from '../../../platform/format.ts';
 import { agentSearchBox } from '../../search/views/search-box.ts';
 import { adminNav } from './admin-nav.ts';
@@ -23,6 +24,8 @@ export interface RequestListPageInput {
   notice?: string;
   /** Administrators see the menu of the administration pages. */
   isAdmin?: boolean;
+  /** Supervisors and administrators: the items raised to them (in-app notification). */
+  escalations?: EscalatedItem[];
 }
 
 const VIEW_LABELS: Record<InboxView, string> = {
@@ -58,7 +61,7 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
   const last = Math.min(input.total, input.page * PAGE_SIZE);
   const filtered = input.status !== null || input.serviceId !== null;
   const main = html`<h1>Demandes</h1>
-    ${input.isAdmin ? adminNav(ctx) : ''} ${agentSearchBox(ctx, '')}
+    ${input.isAdmin ? adminNav(ctx) : ''} ${escalationAlert(ctx, input.escalations ?? [])} ${agentSearchBox(ctx, '')}
     <p><a class="button secondary" href="${url(ctx, '/agent/contacts/nouveau')}">Noter un appel ou une visite</a></p>
     <nav aria-label="Vues de la boîte de réception">
       <ul class="inbox-views">
