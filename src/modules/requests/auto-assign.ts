@@ -52,9 +52,13 @@ export async function assignNextAgent(
     .limit(1)
     .executeTakeFirst();
   if (!next) return null;
+  // In lock order, not clock order: a transaction that read the clock earlier but got the lock
+  // later still goes after the one before it, or the same agent would be chosen twice.
   await trx
     .updateTable('agent_services')
-    .set({ last_auto_assigned_at: input.now })
+    .set({
+      last_auto_assigned_at: sql<Date>`greatest(${input.now}::timestamptz, (select max(y.last_auto_assigned_at) from agent_services y where y.service_id = ${service.id}) + interval '1 millisecond')`,
+    })
     .where('agent_id', '=', next.id)
     .where('service_id', '=', service.id)
     .execute();
