@@ -6,8 +6,9 @@ import { renderMail } from '../../platform/mail-template.ts';
 import type { FormResult } from '../../platform/web/form.ts';
 import { supervisorsToNotify } from './agents-to-notify.ts';
 import { staleRevision } from './revision.ts';
+import { AGENT_REASON_MAX, agentReason } from './agent-reason.ts';
 
-export const ESCALATION_REASON_MAX = 1000;
+export const ESCALATION_REASON_MAX = AGENT_REASON_MAX;
 
 /**
  * « Escalader »: an agent of the service raises an item to the service's supervisors, with the
@@ -32,16 +33,9 @@ export async function escalateRequest(
     now: Date;
   },
 ): Promise<FormResult<{ notified: number }>> {
-  const reason = input.reason.replace(/\r\n/g, '\n').trim();
-  if (reason === '') {
-    return { ok: false, errors: [{ field: 'escalade', message: 'Indiquez pourquoi vous escaladez cette demande.' }] };
-  }
-  if (reason.length > ESCALATION_REASON_MAX) {
-    return {
-      ok: false,
-      errors: [{ field: 'escalade', message: 'Le motif est trop long : 1 000 caractères au maximum.' }],
-    };
-  }
+  const checked = agentReason(input.reason, 'escalade', 'Indiquez pourquoi vous escaladez cette demande.');
+  if (!checked.ok) return checked;
+  const reason = checked.value;
   const request = await trx
     .selectFrom('requests as r')
     .innerJoin('services as s', (j) => j.onRef('s.tenant_id', '=', 'r.tenant_id').onRef('s.id', '=', 'r.service_id'))

@@ -8,15 +8,7 @@ import {
 } from '../../platform/policy.ts';
 
 export type RequestAction =
-  | 'view'
-  | 'change_status'
-  | 'add_note'
-  | 'download_document'
-  | 'reply'
-  | 'take'
-  | 'assign'
-  | 'transfer'
-  | 'escalate';
+  'view' | 'change_status' | 'add_note' | 'download_document' | 'reply' | 'take' | 'assign' | 'transfer' | 'escalate';
 
 /** An agent works on the requests of the services it belongs to; an admin on all of them. */
 function staffOnItsServices(actor: Actor, request: RequestResource): boolean {

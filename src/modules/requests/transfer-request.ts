@@ -5,8 +5,9 @@ import { queueMail } from '../../platform/mail.ts';
 import { renderMail } from '../../platform/mail-template.ts';
 import { agentsToNotify } from './agents-to-notify.ts';
 import { staleRevision } from './revision.ts';
+import { AGENT_REASON_MAX, agentReason } from './agent-reason.ts';
 
-export const TRANSFER_REASON_MAX = 1000;
+export const TRANSFER_REASON_MAX = AGENT_REASON_MAX;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -29,16 +30,9 @@ export async function transferRequest(
     baseUrl: string;
   },
 ): Promise<FormResult<{ serviceName: string }>> {
-  const reason = input.reason.replace(/\r\n/g, '\n').trim();
-  if (reason === '') {
-    return { ok: false, errors: [{ field: 'motif', message: 'Indiquez pourquoi vous transférez cette demande.' }] };
-  }
-  if (reason.length > TRANSFER_REASON_MAX) {
-    return {
-      ok: false,
-      errors: [{ field: 'motif', message: 'Le motif est trop long : 1 000 caractères au maximum.' }],
-    };
-  }
+  const checked = agentReason(input.reason, 'motif', 'Indiquez pourquoi vous transférez cette demande.');
+  if (!checked.ok) return checked;
+  const reason = checked.value;
   const request = await trx
     .selectFrom('requests as r')
     .innerJoin('services as s', (j) => j.onRef('s.tenant_id', '=', 'r.tenant_id').onRef('s.id', '=', 'r.service_id'))
