@@ -323,14 +323,19 @@ async function createItem(
   now: Date,
 ): Promise<CreatedItem> {
   const demarche = await ensureContactDemarche(trx, tenant.id);
-  const route = await routeItem(services, tenant.id, {
-    demarcheId: demarche.id,
-    themes: [],
-    channel: 'courriel',
-    text: `${message.subject}\n${message.newText}`,
-    addresses: [],
-    defaultServiceId: demarche.serviceId,
-  });
+  const route = await routeItem(
+    services,
+    tenant.id,
+    {
+      demarcheId: demarche.id,
+      themes: [],
+      channel: 'courriel',
+      text: `${message.subject}\n${message.newText}`,
+      addresses: [],
+      defaultServiceId: demarche.serviceId,
+    },
+    trx,
+  );
   const { id, reference, secret, dueOn } = await openItem(trx, {
     tenant,
     sessionSecret: services.config.sessionSecret,

@@ -146,8 +146,15 @@ function planCache(services: Services) {
   return services.caches.named<RoutingPlan>('routing-plans', { ttlMs: ROUTING_PLAN_TTL_MS });
 }
 
-export async function cachedRoutingPlan(services: Services, tenantId: string): Promise<RoutingPlan> {
-  return planCache(services).getOrLoad(tenantId, () => inTenant(services.db, tenantId, loadRoutingPlan));
+/**
+ * The tenant's plan, from the cache or loaded: through `conn` when the caller already holds a
+ * connection of this tenant (a transaction: on PGlite's single connection, opening another one
+ * would wait for ever), otherwise in a transaction of its own.
+ */
+export async function cachedRoutingPlan(services: Services, tenantId: string, conn?: Db | Tx): Promise<RoutingPlan> {
+  return planCache(services).getOrLoad(tenantId, () =>
+    conn ? loadRoutingPlan(conn) : inTenant(services.db, tenantId, loadRoutingPlan),
+  );
 }
 
 /** Called by every change of rules or of a service's round-robin setting. */
@@ -155,9 +162,14 @@ export function forgetRoutingPlan(services: Services, tenantId: string): void {
   planCache(services).delete(tenantId);
 }
 
-/** Decides the service of a new item, before it is stored. */
-export async function routeItem(services: Services, tenantId: string, item: RoutableItem): Promise<Route> {
-  return chooseRoute(await cachedRoutingPlan(services, tenantId), item);
+/** Decides the service of a new item, before it is stored (`conn`: the caller's transaction, if any). */
+export async function routeItem(
+  services: Services,
+  tenantId: string,
+  item: RoutableItem,
+  conn?: Db | Tx,
+): Promise<Route> {
+  return chooseRoute(await cachedRoutingPlan(services, tenantId, conn), item);
 }
 
 /** Whether storing the item needs more than its first event: a rule to name, an agent to choose. */

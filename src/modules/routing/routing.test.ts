@@ -3,6 +3,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { createTestContext, TEST_DB, type TestContext } from '../../../test/support/test-app.ts';
 import { csrfFrom, ensureService, insertAgent, loginAgent } from '../../../test/support/factories.ts';
 import { openForm, postForm, type Fields } from '../../../test/support/http.ts';
+import { receiveInboundMail } from '../inbound-mail/receive-inbound-mail.ts';
 
 const BASE = '/t/villebelle';
 const PASSWORD = 'sapin-radis-olive-11';
@@ -246,6 +247,36 @@ describe(`routing rules, round-robin and absences (${TEST_DB})`, () => {
       const r = await routed(reference);
       assert.equal(r.service_id, urbanisme);
       assert.ok(r.events.some((e) => e.kind === 'routed' && /« Appels »/.test(e.body)));
+    });
+
+    test('a new email is routed like the rest (rules read inside the mail’s transaction)', async () => {
+      await addRule({ nom: 'Courriels d’urbanisme', service: urbanisme, canaux: 'courriel', mots_cles: 'permis' });
+      const raw = Buffer.from(
+        [
+          'From: Jeanne Martin <jeanne@example.org>',
+          'To: villebelle@guichet.localhost',
+          'Subject: Mon permis de construire',
+          'Message-ID: <routage-1@example.org>',
+          'Content-Type: text/plain; charset=utf-8',
+          '',
+          'Bonjour, où en est mon dossier ?',
+          '',
+        ].join('\r\n'),
+      );
+      const outcomes = await receiveInboundMail(ctx.services, raw, {
+        mailFrom: 'jeanne@example.org',
+        recipients: ['villebelle@guichet.localhost'],
+      });
+      assert.equal(outcomes.length, 1);
+      const [item] = await sql<{ reference: string }>(
+        `select r.reference from requests r join inbound_mails m on m.request_id = r.id where m.message_id like '%routage-1@example.org%'`,
+      );
+      const r = await routed(item!.reference);
+      assert.equal(r.service_id, urbanisme);
+      assert.deepEqual(
+        r.events.map((e) => e.kind),
+        ['email_received', 'routed'],
+      );
     });
 
     test('« Tester » says which rule would apply, and writes nothing', async () => {
