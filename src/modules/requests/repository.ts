@@ -281,3 +281,27 @@ export async function setStatus(trx: Tx, requestId: string, status: RequestStatu
 export function afterLastEvent(requestId: string) {
   return sql<Date>`coalesce((select max(e.created_at) from request_events e where e.request_id = ${requestId}), now()) + interval '1 millisecond'`;
 }
+
+/**
+ * An item an agent acts on (transfer, escalation), locked until the transaction ends, with its
+ * service's name and démarche's title for the timeline and the mails. Undefined: unknown.
+ */
+export async function lockItemForAgentAction(trx: Tx, requestId: string) {
+  return trx
+    .selectFrom('requests as r')
+    .innerJoin('services as s', (j) => j.onRef('s.tenant_id', '=', 'r.tenant_id').onRef('s.id', '=', 'r.service_id'))
+    .innerJoin('demarches as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.id', '=', 'r.demarche_id'))
+    .select([
+      'r.id',
+      'r.reference',
+      'r.revision',
+      'r.service_id',
+      'r.closed_at',
+      'r.escalated_at',
+      's.name as service_name',
+      'd.title as demarche_title',
+    ])
+    .where('r.id', '=', requestId)
+    .forUpdate('r')
+    .executeTakeFirst();
+}

@@ -5,6 +5,7 @@ import { queueMail } from '../../platform/mail.ts';
 import { renderMail } from '../../platform/mail-template.ts';
 import { agentsToNotify } from './agents-to-notify.ts';
 import { staleRevision } from './revision.ts';
+import { lockItemForAgentAction } from './repository.ts';
 import { AGENT_REASON_MAX, agentReason } from './agent-reason.ts';
 
 export const TRANSFER_REASON_MAX = AGENT_REASON_MAX;
@@ -33,21 +34,7 @@ export async function transferRequest(
   const checked = agentReason(input.reason, 'motif', 'Indiquez pourquoi vous transférez cette demande.');
   if (!checked.ok) return checked;
   const reason = checked.value;
-  const request = await trx
-    .selectFrom('requests as r')
-    .innerJoin('services as s', (j) => j.onRef('s.tenant_id', '=', 'r.tenant_id').onRef('s.id', '=', 'r.service_id'))
-    .innerJoin('demarches as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.id', '=', 'r.demarche_id'))
-    .select([
-      'r.id',
-      'r.reference',
-      'r.revision',
-      'r.service_id',
-      's.name as service_name',
-      'd.title as demarche_title',
-    ])
-    .where('r.id', '=', input.requestId)
-    .forUpdate('r')
-    .executeTakeFirst();
+  const request = await lockItemForAgentAction(trx, input.requestId);
   if (!request) throw new AppError('request_not_found', 'Cette demande est introuvable.');
   if (input.revision !== null && request.revision !== input.revision) {
     return { ok: false, errors: [staleRevision('service')] };
