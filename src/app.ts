@@ -26,6 +26,7 @@ import { registerDeadlineRoutes } from './modules/deadlines/routes.ts';
 import { registerPortalPages } from './modules/portal/routes.ts';
 import { registerPrivacyRoutes } from './modules/privacy/routes.ts';
 import { registerReplyAdminRoutes } from './modules/replies/routes.ts';
+import { registerRoutingRoutes } from './modules/routing/routes.ts';
 import { registerRequestRoutes } from './modules/requests/routes.ts';
 import { registerSearchRoutes } from './modules/search/routes.ts';
 import { registerPeopleRoutes } from './modules/people/routes.ts';
@@ -131,6 +132,7 @@ export async function createApp(
   agentArea(app, (scope) => registerAuditRoutes(scope, services));
   agentArea(app, (scope) => registerDeadlineRoutes(scope, services));
   agentArea(app, (scope) => registerReplyAdminRoutes(scope, services));
+  agentArea(app, (scope) => registerRoutingRoutes(scope, services));
   agentArea(app, (scope) => registerSearchRoutes(scope, services));
   agentArea(app, (scope) => registerInboxRoutes(scope, services));
   agentArea(app, (scope) => registerPeopleRoutes(scope, services));

@@ -135,6 +135,8 @@ export interface ServicesTable {
   email: string | null;
   /** Appended to the service's replies to citizens; '' for none (migration 20261203125000). */
   reply_signature: Generated<string>;
+  /** New items routed to the service go to its available agents in turn (requests/auto-assign.ts). */
+  auto_assign: Generated<boolean>;
 }
 
 export interface DemarchesTable {
@@ -180,6 +182,39 @@ export interface AgentServicesTable {
   tenant_id: string;
   agent_id: string;
   service_id: string;
+  /** When the agent last received an item of this service by round-robin (null: never). */
+  last_auto_assigned_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+/** A routing rule: the first active one whose conditions all hold sends a new item to its service. */
+export interface RoutingRulesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  position: number;
+  name: string;
+  active: Generated<boolean>;
+  demarche_ids: ColumnType<string[], string[] | undefined, string[]>;
+  /** LIFE_EVENTS slugs (catalogue/taxonomy.ts). */
+  themes: ColumnType<string[], string[] | undefined, string[]>;
+  keywords: ColumnType<string[], string[] | undefined, string[]>;
+  /** Postcodes or commune and district names. */
+  places: ColumnType<string[], string[] | undefined, string[]>;
+  channels: ColumnType<string[], string[] | undefined, string[]>;
+  service_id: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** An agent's absence, both days included ('YYYY-MM-DD'). */
+export interface AgentAbsencesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  agent_id: string;
+  starts_on: string;
+  ends_on: string;
+  reason: Generated<string>;
+  declared_by: string | null;
+  created_at: Generated<Date>;
 }
 
 export interface AgentSessionsTable {
@@ -255,6 +290,8 @@ export interface RequestsTable {
   person_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** The agent who filed the démarche for the citizen (phone, counter); null: the citizen did. */
   filed_by_agent_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Raised to the service's supervisors (requests/escalate-request.ts); null once dealt with. */
+  escalated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 /** When each agent last opened each item: what makes an item unread for them. */
@@ -568,6 +605,8 @@ export interface Database {
   request_tags: RequestTagsTable;
   saved_views: SavedViewsTable;
   request_mentions: RequestMentionsTable;
+  routing_rules: RoutingRulesTable;
+  agent_absences: AgentAbsencesTable;
 }
 
 /** A tenant's tags on items (migration 20261203132000; label unique per tenant, case ignored). */

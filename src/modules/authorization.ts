@@ -11,6 +11,7 @@ import { peopleRules } from './people/policy.ts';
 import { privacyRules } from './privacy/policy.ts';
 import { replyRules } from './replies/policy.ts';
 import { requestRules } from './requests/policy.ts';
+import { routingRules } from './routing/policy.ts';
 import { tenantRules } from './tenants/policy.ts';
 
 /**
@@ -32,6 +33,7 @@ const rules: RuleTable = {
   ...deadlineRules,
   ...inboxRules,
   ...peopleRules,
+  ...routingRules,
 };
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */

@@ -106,6 +106,7 @@ export interface Permissions {
   take: RequestResource;
   assign: RequestResource;
   transfer: RequestResource;
+  escalate: RequestResource;
   download_document: RequestResource;
   view_as_citizen: RequestResource;
   list_requests: TenantResource;
@@ -152,6 +153,10 @@ export interface Permissions {
   view_person: PersonResource;
   edit_person: PersonResource;
   merge_people: PersonPairResource;
+  // routing and absences (src/modules/routing/policy.ts)
+  manage_routing: TenantResource;
+  open_absences: TenantResource;
+  manage_absences: AgentAccountResource;
 }
 
 export type Action = keyof Permissions;

@@ -91,6 +91,11 @@ interface Fixtures {
   personX: string;
   personX2: string;
   mergeX: string;
+  demarcheXId: string;
+  agentXId: string;
+  ruleX: string;
+  ruleToDelete: string;
+  adminAbsence: string;
 }
 
 interface Row {
@@ -667,6 +672,15 @@ const MATRIX: Row[] = [
   },
   {
     method: 'POST',
+    route: '/agent/demandes/:reference/escalade',
+    url: (f) => `/agent/demandes/${f.reference}/escalade`,
+    form: (_f, _a, accepted) => ({ escalade: accepted ? 'Décision au-dessus de mon rôle.' : '' }),
+    expect: SERVICE_X('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/demandes/' },
+    note: 'raised to the service’s supervisors, with a reason',
+  },
+  {
+    method: 'POST',
     route: '/agent/demandes/:reference/notes',
     url: (f) => `/agent/demandes/${f.reference}/notes`,
     form: (_f, _a, accepted) => ({ note: accepted ? 'Pièce vérifiée.' : '' }),
@@ -889,6 +903,81 @@ const MATRIX: Row[] = [
     // No closing day on that date: an admin gets "not found", the others are refused first.
     url: () => '/agent/admin/fermetures/2031-01-03/supprimer',
     expect: ADMIN_ONLY('404'),
+  },
+  // --- Routing rules and round-robin (administrators), absences (each agent, their supervisors) ---
+  { method: 'GET', route: '/agent/admin/routage', expect: ADMIN_ONLY('200') },
+  { method: 'GET', route: '/agent/admin/routage/nouvelle', expect: ADMIN_ONLY('200') },
+  {
+    method: 'POST',
+    route: '/agent/admin/routage/nouvelle',
+    form: (f, _a, accepted) => ({ nom: accepted ? 'Règle API' : '', service: f.serviceX, canaux: 'api', actif: 'oui' }),
+    expect: ADMIN_ONLY('400'),
+    accept: { actor: 'admin', outcome: '303 /agent/admin/routage' },
+  },
+  {
+    method: 'GET',
+    route: '/agent/admin/routage/:id',
+    url: (f) => `/agent/admin/routage/${f.ruleX}`,
+    expect: ADMIN_ONLY('200'),
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/routage/:id',
+    url: (f) => `/agent/admin/routage/${f.ruleX}`,
+    form: (f, _a, accepted) => ({ nom: accepted ? 'Règle revue' : '', service: f.serviceX, canaux: 'api' }),
+    expect: ADMIN_ONLY('400'),
+    accept: { actor: 'admin', outcome: '303 /agent/admin/routage' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/routage/:id/deplacer',
+    url: (f) => `/agent/admin/routage/${f.ruleX}/deplacer`,
+    form: () => ({ sens: 'bas' }),
+    expect: ADMIN_ONLY('303 /agent/admin/routage'),
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/routage/:id/activation',
+    url: (f) => `/agent/admin/routage/${f.ruleX}/activation`,
+    form: () => ({ actif: 'oui' }),
+    expect: ADMIN_ONLY('303 /agent/admin/routage'),
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/routage/:id/supprimer',
+    url: (f) => `/agent/admin/routage/${f.ruleToDelete}/supprimer`,
+    expect: ADMIN_ONLY('303 /agent/admin/routage'),
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/routage/attribution',
+    form: (f) => ({ services: f.serviceY }),
+    expect: ADMIN_ONLY('303 /agent/admin/routage'),
+    note: 'the services that assign in turn',
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/routage/tester',
+    form: (f, _a, accepted) => ({ demarche: f.demarcheXId, canal: accepted ? 'en-ligne' : 'pigeon' }),
+    expect: ADMIN_ONLY('400'),
+    accept: { actor: 'admin', outcome: '200' },
+    note: 'which rule a sample would meet; writes nothing',
+  },
+  { method: 'GET', route: '/agent/absences', expect: ANY_STAFF('200') },
+  {
+    method: 'POST',
+    route: '/agent/absences',
+    form: (f, _a, accepted) => ({ agent: f.agentXId, du: accepted ? '01/02/2099' : '', au: '02/02/2099' }),
+    expect: ANY_STAFF('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/absences' },
+    note: 'their own; a supervisor for their services’ agents; an admin for all',
+  },
+  {
+    method: 'POST',
+    route: '/agent/absences/:id/annuler',
+    url: (f) => `/agent/absences/${f.adminAbsence}/annuler`,
+    expect: staffOnly({ agentX: '404', agentY: '404', supervisor: '404', admin: '303 /agent/absences' }),
+    note: 'the administrator’s own absence',
   },
   { method: 'GET', route: '/agent/admin/commune', expect: ADMIN_ONLY('200') },
   {
@@ -1244,6 +1333,28 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
       }),
     );
     if (!merged.ok) throw new Error(merged.message);
+    const rule = async (position: number) =>
+      String(
+        (
+          await q(
+            `insert into routing_rules (tenant_id, position, name, channels, service_id) values ($1, $2, 'Règle', '{telephone}', $3) returning id`,
+            [tenantId, position, serviceX],
+          )
+        ).rows[0]!.id,
+      );
+    const ruleX = await rule(1);
+    const ruleToDelete = await rule(2);
+    const demarcheXId = String(
+      (await q(`select id from demarches where tenant_id = $1 and slug = $2`, [tenantId, demarcheX])).rows[0]!.id,
+    );
+    const adminAbsence = String(
+      (
+        await q(
+          `insert into agent_absences (tenant_id, agent_id, starts_on, ends_on) values ($1, $2, '2099-01-01', '2099-01-02') returning id`,
+          [tenantId, agentIds.admin],
+        )
+      ).rows[0]!.id,
+    );
 
     fx = {
       transferReference,
@@ -1257,6 +1368,11 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
       personX,
       personX2,
       mergeX: merged.mergeId,
+      demarcheXId,
+      agentXId: agentIds.agentX,
+      ruleX,
+      ruleToDelete,
+      adminAbsence,
       reference,
       code,
       documentId,

@@ -26,6 +26,7 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     take: 'request',
     assign: 'request',
     transfer: 'request',
+    escalate: 'request',
     download_document: 'request',
     view_as_citizen: 'request',
     list_requests: 'tenant',
@@ -60,6 +61,9 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     view_person: 'person',
     edit_person: 'person',
     merge_people: 'person_pair',
+    manage_routing: 'tenant',
+    open_absences: 'tenant',
+    manage_absences: 'agent_account',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RequestStatus } from '../../db/schema.ts';
 import { MESSAGE_MAX_LENGTH } from '../requests/change-request-status.ts';
 import { TRANSFER_REASON_MAX } from '../requests/transfer-request.ts';
+import { ESCALATION_REASON_MAX } from '../requests/escalate-request.ts';
 import { checkbox, choice, email, hidden, text } from '../../platform/web/form.ts';
 import { formatCharactersFr } from '../../platform/format.ts';
 
@@ -163,6 +164,17 @@ export const transferForm = z.object({
 });
 
 /** A phone call or a counter visit noted by an agent (requests/record-contact.ts). */
+/** « Escalader »: the reason the service's supervisors read. */
+export const escalationForm = z.object({
+  escalade: text({
+    max: 2 * ESCALATION_REASON_MAX,
+    required: 'Indiquez pourquoi vous escaladez cette demande.',
+    trim: false,
+    tooLong: 'Le motif est trop long : 1 000 caractères au maximum.',
+  }),
+  revision: revision(),
+});
+
 export const contactForm = z.object({
   canal: choice(['telephone', 'guichet'], 'Indiquez si la personne a appelé ou est venue à l’accueil.'),
   /** The citizen record chosen among the matches; '' or 'nouvelle': a record from the details typed. */

@@ -1,4 +1,5 @@
 import type { Tx } from '../../db/tenant-scope.ts';
+import { parisDay } from '../../platform/format.ts';
 import { can } from '../authorization.ts';
 import { logPersonalDataAccess } from '../privacy/access-log.ts';
 import { listTags, tagsOfRequests } from '../inbox/repository.ts';
@@ -67,7 +68,7 @@ export async function openRequestDetail(
   const events = await listEvents(trx, row.id);
   const consents = await listRequestConsents(trx, row.id);
   const failedAddress = row.applicant_email ? await findFailedAddress(trx, row.applicant_email) : undefined;
-  const assignable = canAssign ? await listAssignableAgents(trx, row.service_id) : [];
+  const assignable = canAssign ? await listAssignableAgents(trx, row.service_id, parisDay(input.now)) : [];
   const canTransfer = can(actor, 'transfer', resource);
   const canTag = can(actor, 'tag_request', resource);
   const tags = (await tagsOfRequests(trx, [row.id])).get(row.id) ?? [];
@@ -88,6 +89,7 @@ export async function openRequestDetail(
     canTake: can(actor, 'take', resource),
     canAssign,
     canTransfer,
+    canEscalate: can(actor, 'escalate', resource),
     transferTargets,
     canTag,
     tags,

@@ -56,6 +56,8 @@ export interface RequestListItem {
   opened: boolean;
   /** This agent was mentioned in a note since they last opened the item. */
   mentioned: boolean;
+  /** Raised to the service's supervisors and not dealt with yet. */
+  escalated: boolean;
 }
 
 export async function listServices(trx: Tx, serviceIds: string[] | null) {
@@ -167,6 +169,7 @@ export async function listRequests(
       ),
       sql<boolean>`seen.read_at is not null`.as('opened'),
       MENTIONED.as('mentioned'),
+      sql<boolean>`r.escalated_at is not null`.as('escalated'),
     ]);
   q =
     filters.sort === 'activite'
@@ -225,6 +228,7 @@ export async function findRequestByReference(trx: Tx, reference: string) {
       'r.submitted_at',
       'r.due_on',
       'r.closed_at',
+      'r.escalated_at',
       'd.title as demarche_title',
       'd.form as demarche_form',
       's.name as service_name',
@@ -319,3 +323,17 @@ export async function findFailedAddress(trx: Tx, address: string) {
     .limit(1)
     .executeTakeFirst();
 }
+
+/** Open items raised to supervisors in these services (null: all), the oldest escalation first. */
+export async function listEscalatedItems(trx: Tx, serviceIds: string[] | null, limit = 10) {
+  if (serviceIds !== null && serviceIds.length === 0) return [];
+  let q = trx
+    .selectFrom('requests as r')
+    .innerJoin('demarches as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.id', '=', 'r.demarche_id'))
+    .select(['r.reference', 'd.title as demarche_title', 'r.escalated_at'])
+    .where('r.escalated_at', 'is not', null)
+    .where('r.closed_at', 'is', null);
+  if (serviceIds !== null) q = q.where('r.service_id', 'in', serviceIds);
+  return q.orderBy('r.escalated_at').limit(limit).execute();
+}
+export type EscalatedItem = Awaited<ReturnType<typeof listEscalatedItems>>[number];

@@ -20,12 +20,15 @@ import {
   assignForm,
   bulkActionForm,
   contactForm,
+  escalationForm,
   removeTagForm,
   internalNoteForm,
   replyForm,
   statusChangeForm,
   transferForm,
 } from './forms.ts';
+import { escalateRequest } from '../requests/escalate-request.ts';
+import { cachedRoutingPlan } from '../requests/route-item.ts';
 import { transferRequest } from '../requests/transfer-request.ts';
 import { recordContact } from '../requests/record-contact.ts';
 import { contactPage, type ContactPerson, type ContactValues } from './views/contact-page.ts';
@@ -51,7 +54,7 @@ import { departementOfInsee } from '../requests/working-days.ts';
 import { cachedTenantCalendar } from '../requests/tenant-calendar.ts';
 import { openRequestDetail, openRequestDocument } from './open-request-detail.ts';
 import { agentActor } from './policy.ts';
-import { findRequestByReference, listServices } from './repository.ts';
+import { findRequestByReference, listEscalatedItems, listServices } from './repository.ts';
 import { authorisedRequest, requestNotFound } from './request-access.ts';
 import { requireAgent } from './require-agent.ts';
 import { agentContext } from './route-support.ts';
@@ -71,6 +74,7 @@ const NOTICES: Record<string, string> = {
   agent: 'La prise en charge est enregistrée.',
   contact: 'Le contact est noté. Il a son numéro, comme une demande en ligne.',
   etiquette: 'Les étiquettes de la demande sont à jour.',
+  escalade: 'La demande est escaladée : les responsables du service sont prévenus.',
 };
 
 /** Where the error summary of « Pour la sélection » leads, per field. */
@@ -183,6 +187,10 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
   scope.get('/agent/demandes', async (request, reply) => {
     const agent = await requireAgent(request, services);
     const found = await inbox(request, agent);
+    const escalations =
+      agent.role === 'supervisor' || agent.role === 'admin'
+        ? await inTenant(services.db, found.tenant.id, (trx) => listEscalatedItems(trx, requestScope(found.actor)))
+        : [];
     return sendHtml(
       reply,
       requestListPage(agentContext(request, agent), {
@@ -195,6 +203,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         isAdmin: can(found.actor, 'manage_agents', { kind: 'tenant', tenantId: found.tenant.id }),
         isSupervisor: can(found.actor, 'view_journal', { kind: 'tenant', tenantId: found.tenant.id }),
         canAssign: found.actor.role !== 'agent',
+        escalations,
       }),
       // The list is shown with what could be applied; the parameters it ignored make it a 400.
       found.errors.length > 0 ? 400 : 200,
@@ -340,6 +349,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     if (form.value.telephone && !phone) {
       return again([{ field: 'telephone', message: 'Indiquez un numéro de téléphone, par exemple 06 12 34 56 78.' }]);
     }
+    const routing = await cachedRoutingPlan(services, tenant.id);
     const result = await inTenant(services.db, tenant.id, (trx) =>
       recordContact(trx, {
         tenant,
@@ -353,7 +363,8 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         phone: phone ?? person?.phone ?? null,
         email: form.value.courriel || person?.email || null,
         subject: form.value.objet,
-        serviceId: form.value.service,
+        serviceId: form.value.service === '' ? null : form.value.service,
+        routing,
         outcome: form.value.suite,
         partner: form.value.partenaire,
         notes: form.value.notes,
@@ -487,6 +498,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         agentName: agent.name,
         assigneeId,
         revision: parseRevision(form.value.revision),
+        byLead: agent.role === 'supervisor' || agent.role === 'admin',
       });
     });
     if (!result.ok) return again(result.errors, isStale(result.errors) ? 409 : 400);
@@ -521,6 +533,35 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     // The item may now be outside this agent's services: back to the inbox, which says where it went.
     const done = new URLSearchParams({ transferee: reference, vers: result.value.serviceName });
     return reply.redirect(url(request, `/agent/demandes?${done.toString()}`), 303);
+  });
+
+  scope.post('/agent/demandes/:reference/escalade', async (request, reply) => {
+    const agent = await requireAgent(request, services);
+    const tenant = requireTenant(request);
+    const reference = referenceParam(request);
+    const { fields } = readFormBody(request);
+    const values = { escalade: typedValue(fields, 'escalade', 4_000) };
+    const again = (errors: FieldError[], status = 400) =>
+      renderDetail(request, reply, agent, reference, { form: { kind: 'escalade', errors, values } }, status);
+    const form = parseForm(escalationForm, fields);
+    if (!form.ok) return again(form.errors);
+    const result = await inTenant(services.db, tenant.id, async (trx) => {
+      const row = authorisedRequest(tenant.id, agent, 'escalate', await findRequestByReference(trx, reference));
+      return escalateRequest(trx, {
+        tenantId: tenant.id,
+        tenantName: tenant.name,
+        requestId: row.id,
+        agentId: agent.id,
+        agentName: agent.name,
+        reason: form.value.escalade,
+        revision: parseRevision(form.value.revision),
+        baseUrl: requestBaseUrl(services.config, request),
+        now: services.clock.now(),
+      });
+    });
+    if (!result.ok) return again(result.errors, isStale(result.errors) ? 409 : 400);
+    services.mail.kick();
+    return reply.redirect(url(request, `/agent/demandes/${encodeURIComponent(reference)}?fait=escalade`), 303);
   });
 
   scope.post('/agent/demandes/:reference/notes', async (request, reply) => {

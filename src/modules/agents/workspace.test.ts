@@ -353,7 +353,7 @@ describe(`the agents' workspace: take, assign, reply, conflicts, unread (${TEST_
         headers: { cookie: camille, 'content-type': 'application/x-www-form-urlencoded' },
         payload: new URLSearchParams({ _csrf: csrfFrom(form.body), ...fields }).toString(),
       });
-    const service = /name="service" value="([^"]+)"/.exec(form.body)?.[1] ?? '';
+    const service = /<option value="([^"]+)"\s+selected>/.exec(form.body)?.[1] ?? '';
     assert.ok(service, 'one service: chosen for the agent');
     const missing = await send({ canal: 'telephone', nom: '', objet: '', service, suite: '', telephone: 'abc' });
     assert.equal(missing.statusCode, 400);

@@ -7,6 +7,7 @@ import { checkUploadedFile, storedFilename } from '../requests/file-check.ts';
 import { normalizeReference } from '../requests/reference.ts';
 import { insertDocument } from '../requests/repository.ts';
 import { openItem } from '../requests/open-item.ts';
+import { recordRoute, routeItem } from '../requests/route-item.ts';
 import { loadTenant } from '../tenants/resolve-tenant.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { acknowledgementMail } from './acknowledgement-mail.ts';
@@ -361,11 +362,24 @@ async function createItem(
   now: Date,
 ): Promise<CreatedItem> {
   const demarche = await ensureContactDemarche(trx, tenant.id);
+  const route = await routeItem(
+    services,
+    tenant.id,
+    {
+      demarcheId: demarche.id,
+      themes: [],
+      channel: 'courriel',
+      text: `${message.subject}\n${message.newText}`,
+      addresses: [],
+      defaultServiceId: demarche.serviceId,
+    },
+    trx,
+  );
   const { id, reference, secret, dueOn } = await openItem(trx, {
     tenant,
     sessionSecret: services.config.sessionSecret,
     demarche,
-    serviceId: demarche.serviceId,
+    serviceId: route.serviceId,
     channel: 'courriel',
     data: { objet: message.subject || '(sans objet)', ...(fromAddress ? { applicant_email: fromAddress } : {}) },
     applicant: { name: message.fromName, email: fromAddress, phone: null },
@@ -381,6 +395,7 @@ async function createItem(
   });
   const refused = await storeAttachments(services, trx, tenant.id, id, eventId, message);
   await noteRefusedAttachments(trx, tenant.id, id, refused);
+  await recordRoute(trx, { tenantId: tenant.id, requestId: id, route, now });
   return { id, eventId, reference, secret, dueOn, delayDays: demarche.delayDays };
 }
 

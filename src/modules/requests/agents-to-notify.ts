@@ -25,3 +25,36 @@ export async function agentsToNotify(
     .limit(MAX_SERVICE_RECIPIENTS)
     .execute();
 }
+
+/**
+ * Who hears of an escalation: the active supervisors of the item's service (who have set a
+ * password); a service without one escalates to the tenant's administrators.
+ */
+export async function supervisorsToNotify(
+  trx: Tx,
+  serviceId: string,
+): Promise<{ email: string; display_name: string }[]> {
+  const supervisors = await trx
+    .selectFrom('agents as a')
+    .innerJoin('agent_services as x', (j) =>
+      j.onRef('x.tenant_id', '=', 'a.tenant_id').onRef('x.agent_id', '=', 'a.id'),
+    )
+    .select(['a.email', 'a.display_name'])
+    .where('x.service_id', '=', serviceId)
+    .where('a.role', '=', 'supervisor')
+    .where('a.active', '=', true)
+    .where('a.password_hash', '<>', '')
+    .orderBy('a.display_name')
+    .limit(MAX_SERVICE_RECIPIENTS)
+    .execute();
+  if (supervisors.length > 0) return supervisors;
+  return trx
+    .selectFrom('agents')
+    .select(['email', 'display_name'])
+    .where('role', '=', 'admin')
+    .where('active', '=', true)
+    .where('password_hash', '<>', '')
+    .orderBy('display_name')
+    .limit(MAX_SERVICE_RECIPIENTS)
+    .execute();
+}

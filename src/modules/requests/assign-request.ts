@@ -3,11 +3,24 @@ import { AppError } from '../../platform/errors.ts';
 import type { FormResult } from '../../platform/web/form.ts';
 import { staleRevision } from './revision.ts';
 
-/** The agents an item of a service may be given to: active, and of that service (or administrators). */
-export async function listAssignableAgents(trx: Tx, serviceId: string) {
+/**
+ * The agents an item of a service may be given to: active, and of that service (or administrators),
+ * with the last day of their absence when they are away on `today` ('YYYY-MM-DD').
+ */
+export async function listAssignableAgents(trx: Tx, serviceId: string, today: string | null = null) {
   return trx
     .selectFrom('agents as a')
-    .select(['a.id', 'a.display_name'])
+    .select((eb) => [
+      'a.id',
+      'a.display_name',
+      eb
+        .selectFrom('agent_absences as ab')
+        .select((e) => e.fn.max('ab.ends_on').as('until'))
+        .whereRef('ab.agent_id', '=', 'a.id')
+        .where('ab.starts_on', '<=', today ?? '-infinity')
+        .where('ab.ends_on', '>=', today ?? 'infinity')
+        .as('absent_until'),
+    ])
     .where('a.active', '=', true)
     .where((eb) =>
       eb.or([
@@ -41,11 +54,13 @@ export async function assignRequest(
     agentName: string;
     assigneeId: string | null;
     revision: number | null;
+    /** A supervisor of the service or an administrator: taking or giving the item ends its escalation. */
+    byLead?: boolean;
   },
 ): Promise<FormResult<{ assigneeName: string | null }>> {
   const request = await trx
     .selectFrom('requests')
-    .select(['id', 'service_id', 'revision', 'assigned_agent_id'])
+    .select(['id', 'service_id', 'revision', 'assigned_agent_id', 'escalated_at'])
     .where('id', '=', input.requestId)
     .forUpdate()
     .executeTakeFirst();
@@ -53,7 +68,10 @@ export async function assignRequest(
   if (input.revision !== null && request.revision !== input.revision) {
     return { ok: false, errors: [staleRevision('agent')] };
   }
-  if (request.assigned_agent_id === input.assigneeId) return { ok: true, value: { assigneeName: null } };
+  const endsEscalation = input.byLead === true && input.assigneeId !== null && request.escalated_at !== null;
+  if (request.assigned_agent_id === input.assigneeId && !endsEscalation) {
+    return { ok: true, value: { assigneeName: null } };
+  }
   let assigneeName: string | null = null;
   if (input.assigneeId !== null) {
     const assignable = await listAssignableAgents(trx, request.service_id);
@@ -72,7 +90,16 @@ export async function assignRequest(
       : input.assigneeId === input.agentId
         ? `Prise en charge par ${input.agentName}.`
         : `Confiée à ${assigneeName} par ${input.agentName}.`;
-  await trx.updateTable('requests').set({ assigned_agent_id: input.assigneeId }).where('id', '=', request.id).execute();
+  const fullBody = endsEscalation ? `${body} Fin de l’escalade.` : body;
+  await trx
+    .updateTable('requests')
+    .set(
+      endsEscalation
+        ? { assigned_agent_id: input.assigneeId, escalated_at: null }
+        : { assigned_agent_id: input.assigneeId },
+    )
+    .where('id', '=', request.id)
+    .execute();
   // The event bumps the revision (trigger): a colleague's form opened before is now stale.
   await trx
     .insertInto('request_events')
@@ -80,7 +107,7 @@ export async function assignRequest(
       tenant_id: input.tenantId,
       request_id: request.id,
       kind: 'assigned',
-      body,
+      body: fullBody,
       author_kind: 'agent',
       author_agent_id: input.agentId,
       visible_to_citizen: false,

@@ -8,7 +8,7 @@ import {
 } from '../../platform/policy.ts';
 
 export type RequestAction =
-  'view' | 'change_status' | 'add_note' | 'download_document' | 'reply' | 'take' | 'assign' | 'transfer';
+  'view' | 'change_status' | 'add_note' | 'download_document' | 'reply' | 'take' | 'assign' | 'transfer' | 'escalate';
 
 /** An agent works on the requests of the services it belongs to; an admin on all of them. */
 function staffOnItsServices(actor: Actor, request: RequestResource): boolean {
@@ -42,6 +42,8 @@ export const requestRules: Rules<RequestAction | 'view_as_citizen' | 'list_reque
     (actor.role === 'supervisor' || actor.role === 'admin'),
   // An agent of the service sends an item that is not its service's to the right one.
   transfer: staffOnItsServices,
+  // An agent of the service raises an item to the service's supervisors (who may as well).
+  escalate: staffOnItsServices,
   view_as_citizen: (actor, request) =>
     request.citizenId !== null && isAccountOwner(actor, request.tenantId, request.citizenId),
   // Any agent of the tenant has a request list; what it lists is `requestScope`.

@@ -5,6 +5,7 @@ import type { Tenant } from '../tenants/tenant.ts';
 import { queueMail } from '../../platform/mail.ts';
 import { contactMail } from './contact-mail.ts';
 import { openItem } from './open-item.ts';
+import { chooseRoute, recordRoute, type RoutingPlan } from './route-item.ts';
 
 /** What came of a phone call or a counter visit. */
 export const CONTACT_OUTCOMES = {
@@ -33,7 +34,10 @@ export interface RecordContactInput {
   phone: string | null;
   email: string | null;
   subject: string;
-  serviceId: string;
+  /** The service the agent chose; null: the one the routing rules give. */
+  serviceId: string | null;
+  /** The tenant's routing (route-item.ts), used when the agent chose no service. */
+  routing: RoutingPlan;
   outcome: ContactOutcome;
   partner: string;
   notes: string;
@@ -51,9 +55,11 @@ export interface RecordContactInput {
 export async function recordContact(trx: Tx, input: RecordContactInput): Promise<FormResult<{ reference: string }>> {
   const errors: FieldError[] = [];
   const services = await trx.selectFrom('services').select(['id']).execute();
-  const allowed = services.some(
-    (s) => s.id === input.serviceId && (input.agentServiceIds === null || input.agentServiceIds.includes(s.id)),
-  );
+  const allowed =
+    input.serviceId === null ||
+    services.some(
+      (s) => s.id === input.serviceId && (input.agentServiceIds === null || input.agentServiceIds.includes(s.id)),
+    );
   if (!allowed) errors.push({ field: 'service', message: 'Choisissez un de vos services.' });
   if (input.outcome === 'oriente' && input.partner.trim() === '') {
     errors.push({ field: 'partenaire', message: 'Indiquez vers qui vous avez orienté la personne.' });
@@ -62,11 +68,26 @@ export async function recordContact(trx: Tx, input: RecordContactInput): Promise
 
   const closed = input.outcome === 'repondu' || input.outcome === 'oriente';
   const demarche = await ensureContactDemarche(trx, input.tenant.id, input.channel);
+  // No service chosen: the routing rules decide, as for any other channel.
+  const route =
+    input.serviceId === null
+      ? chooseRoute(input.routing, {
+          demarcheId: demarche.id,
+          themes: [],
+          channel: input.channel,
+          text: `${input.subject}\n${input.notes}`,
+          addresses: [],
+          defaultServiceId: demarche.serviceId,
+        })
+      : null;
+  const serviceId = route?.serviceId ?? input.serviceId ?? demarche.serviceId;
+  // The agent who took the call keeps an open item, unless it went to a service not theirs.
+  const keeps = !closed && (input.agentServiceIds === null || input.agentServiceIds.includes(serviceId));
   const item = await openItem(trx, {
     tenant: input.tenant,
     sessionSecret: input.sessionSecret,
     demarche,
-    serviceId: input.serviceId,
+    serviceId,
     channel: input.channel,
     data: {
       objet: input.subject,
@@ -78,7 +99,7 @@ export async function recordContact(trx: Tx, input: RecordContactInput): Promise
     now: input.now,
     status: closed ? 'traitee' : input.outcome === 'rendez-vous' ? 'en_cours' : 'recue',
     closed,
-    assignedAgentId: closed ? null : input.agent.id,
+    assignedAgentId: keeps ? input.agent.id : null,
   });
   // One millisecond apart: the timeline shows them in this order.
   let order = 0;
@@ -129,6 +150,16 @@ export async function recordContact(trx: Tx, input: RecordContactInput): Promise
         baseUrl: input.baseUrl,
       }),
     );
+  }
+  if (route) {
+    // Round-robin only for an open item nobody has in hand.
+    const autoAssign = route.autoAssign && !closed && !keeps;
+    await recordRoute(trx, {
+      tenantId: input.tenant.id,
+      requestId: item.id,
+      route: { ...route, autoAssign },
+      now: input.now,
+    });
   }
   return { ok: true, value: { reference: item.reference } };
 }

@@ -11,7 +11,7 @@ import type { FormConsent } from '../privacy/consents.ts';
 export async function findOnlineDemarche(trx: Tx, slug: string) {
   return trx
     .selectFrom('demarches')
-    .select(['id', 'service_id', 'slug', 'title', 'summary', 'delay_days', 'form', 'kind', 'audience'])
+    .select(['id', 'service_id', 'slug', 'title', 'summary', 'delay_days', 'form', 'kind', 'audience', 'life_events'])
     .where('slug', '=', slug)
     .where('audience', '=', 'public')
     .where('published_at', 'is not', null)
@@ -320,4 +320,33 @@ export async function listFileableDemarches(trx: Tx) {
   return rows.sort(
     (a, b) => a.service_name.localeCompare(b.service_name, 'fr') || a.title.localeCompare(b.title, 'fr'),
   );
+}
+
+/** Just after the item's latest event: what follows the event that opened an item shows after it. */
+export function afterLastEvent(requestId: string) {
+  return sql<Date>`coalesce((select max(e.created_at) from request_events e where e.request_id = ${requestId}), now()) + interval '1 millisecond'`;
+}
+
+/**
+ * An item an agent acts on (transfer, escalation), locked until the transaction ends, with its
+ * service's name and démarche's title for the timeline and the mails. Undefined: unknown.
+ */
+export async function lockItemForAgentAction(trx: Tx, requestId: string) {
+  return trx
+    .selectFrom('requests as r')
+    .innerJoin('services as s', (j) => j.onRef('s.tenant_id', '=', 'r.tenant_id').onRef('s.id', '=', 'r.service_id'))
+    .innerJoin('demarches as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.id', '=', 'r.demarche_id'))
+    .select([
+      'r.id',
+      'r.reference',
+      'r.revision',
+      'r.service_id',
+      'r.closed_at',
+      'r.escalated_at',
+      's.name as service_name',
+      'd.title as demarche_title',
+    ])
+    .where('r.id', '=', requestId)
+    .forUpdate('r')
+    .executeTakeFirst();
 }

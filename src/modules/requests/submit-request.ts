@@ -15,6 +15,7 @@ import { findOnlineDemarche, insertDocument, insertSubmission } from './reposito
 import { sealTrackingSecret } from './tracking-seal.ts';
 import { cachedTenantCalendar } from './tenant-calendar.ts';
 import { addWorkingDays, DEFAULT_TIME_ZONE, localDateAndHour } from './working-days.ts';
+import { recordRoute, routableAnswers, routeItem } from './route-item.ts';
 
 /** Committed delay when a démarche with a form declares none (the confirmation always promises a date). */
 export const DEFAULT_DELAY_DAYS = 15;
@@ -65,6 +66,8 @@ export async function loadOnlineForm(
   title: string;
   summary: string;
   delayDays: number;
+  /** Its themes (LIFE_EVENTS slugs), for routing. */
+  themes: string[];
   form: FormDefinition;
 }> {
   // Form pages and submissions read the same few démarches all day: keep them a minute.
@@ -85,6 +88,7 @@ export async function loadOnlineForm(
     title: d.title,
     summary: d.summary,
     delayDays: d.delay_days ?? DEFAULT_DELAY_DAYS,
+    themes: d.life_events,
     form,
   };
 }
@@ -153,6 +157,14 @@ export async function submitRequest(
     answers: result.answers,
     now,
   });
+  const channel = input.channel ?? 'en-ligne';
+  const route = await routeItem(services, tenant.id, {
+    demarcheId: demarche.id,
+    themes: demarche.themes,
+    channel,
+    ...routableAnswers(result.answers),
+    defaultServiceId: demarche.serviceId,
+  });
   const store = async (conn: Tx) => {
     // The citizen record first: the request points at it, in the same transaction.
     const personId =
@@ -186,8 +198,8 @@ export async function submitRequest(
         tenantId: tenant.id,
         reference,
         demarcheId: demarche.id,
-        serviceId: demarche.serviceId,
-        channel: input.channel ?? 'en-ligne',
+        serviceId: route.serviceId,
+        channel,
         data,
         applicantName: applicantName || null,
         applicantEmail: email,
@@ -218,6 +230,7 @@ export async function submitRequest(
           content: f.data,
         });
       }
+      await recordRoute(conn, { tenantId: tenant.id, requestId: inserted.id, route, now });
       return { id: inserted.id, reference };
     }
     throw new AppError('conflict', "La demande n'a pas pu être enregistrée. Réessayez.");

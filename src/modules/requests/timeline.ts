@@ -78,6 +78,11 @@ export function eventTitle(
     case 'tags_changed':
       // The body says which tag, added or taken off, by whom.
       return 'Étiquettes';
+    case 'routed':
+      // The body names the rule and the service.
+      return 'Orientation automatique';
+    case 'escalated':
+      return 'Escaladée aux responsables';
     case 'deadline_extended':
       // The body gives the new date and the working days waited.
       return 'Échéance reportée';
@@ -112,6 +117,8 @@ const INTERNAL_KINDS = new Set([
   'tags_changed',
   'sms_sent',
   'anonymised',
+  'routed',
+  'escalated',
 ]);
 
 /**

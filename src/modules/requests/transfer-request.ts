@@ -5,8 +5,10 @@ import { queueMail } from '../../platform/mail.ts';
 import { renderMail } from '../../platform/mail-template.ts';
 import { agentsToNotify } from './agents-to-notify.ts';
 import { staleRevision } from './revision.ts';
+import { lockItemForAgentAction } from './repository.ts';
+import { AGENT_REASON_MAX, agentReason } from './agent-reason.ts';
 
-export const TRANSFER_REASON_MAX = 1000;
+export const TRANSFER_REASON_MAX = AGENT_REASON_MAX;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -29,31 +31,10 @@ export async function transferRequest(
     baseUrl: string;
   },
 ): Promise<FormResult<{ serviceName: string }>> {
-  const reason = input.reason.replace(/\r\n/g, '\n').trim();
-  if (reason === '') {
-    return { ok: false, errors: [{ field: 'motif', message: 'Indiquez pourquoi vous transférez cette demande.' }] };
-  }
-  if (reason.length > TRANSFER_REASON_MAX) {
-    return {
-      ok: false,
-      errors: [{ field: 'motif', message: 'Le motif est trop long : 1 000 caractères au maximum.' }],
-    };
-  }
-  const request = await trx
-    .selectFrom('requests as r')
-    .innerJoin('services as s', (j) => j.onRef('s.tenant_id', '=', 'r.tenant_id').onRef('s.id', '=', 'r.service_id'))
-    .innerJoin('demarches as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.id', '=', 'r.demarche_id'))
-    .select([
-      'r.id',
-      'r.reference',
-      'r.revision',
-      'r.service_id',
-      's.name as service_name',
-      'd.title as demarche_title',
-    ])
-    .where('r.id', '=', input.requestId)
-    .forUpdate('r')
-    .executeTakeFirst();
+  const checked = agentReason(input.reason, 'motif', 'Indiquez pourquoi vous transférez cette demande.');
+  if (!checked.ok) return checked;
+  const reason = checked.value;
+  const request = await lockItemForAgentAction(trx, input.requestId);
   if (!request) throw new AppError('request_not_found', 'Cette demande est introuvable.');
   if (input.revision !== null && request.revision !== input.revision) {
     return { ok: false, errors: [staleRevision('service')] };

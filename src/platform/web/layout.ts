@@ -81,7 +81,8 @@ export function layout(ctx: PageContext, page: PageOptions): SafeHtml {
                         <li><a href="${url(ctx, '/agent/usagers')}">Usagers</a></li>
                         ${
                           ctx.agent
-                            ? html`<li>
+                            ? html`<li><a href="${url(ctx, '/agent/absences')}">Absences</a></li>
+                                <li>
                                 <form method="post" action="${url(ctx, '/agent/deconnexion')}">
                                   ${csrfField(ctx)}<button type="submit" class="link-button">
                                     Se déconnecter (${ctx.agent.name})

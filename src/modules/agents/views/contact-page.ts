@@ -117,19 +117,17 @@ export function contactPage(
         hint: 'Pour lui écrire la suite de sa demande.',
       })}
       ${text('objet', 'Objet de sa demande', { hint: 'En quelques mots, par exemple « Horaires de la déchetterie ».' })}
-      ${
-        input.services.length > 1
-          ? html`<div class="field${invalid('service') ? ' field-error' : ''}">
-              <label for="service">Service concerné</label>
-              ${message(input.errors, 'service')}
-              <select id="service" name="service" ${described('service')}>
-                ${input.services.map(
-                  (s) => html`<option value="${s.id}" ${attr('selected', v.service === s.id)}>${s.name}</option>`,
-                )}
-              </select>
-            </div>`
-          : html`<input type="hidden" name="service" value="${input.services[0]?.id ?? ''}" />`
-      }
+      <div class="field${invalid('service') ? ' field-error' : ''}">
+        <label for="service">Service concerné</label>
+        <span class="hint" id="service-hint">Si vous ne savez pas, les règles d’orientation de la mairie choisissent.</span>
+        ${message(input.errors, 'service')}
+        <select id="service" name="service" ${described('service', 'service-hint')}>
+          ${input.services.map(
+            (s) => html`<option value="${s.id}" ${attr('selected', v.service === s.id)}>${s.name}</option>`,
+          )}
+          <option value="" ${attr('selected', v.service === '')}>Je ne sais pas : selon les règles d’orientation</option>
+        </select>
+      </div>
       <fieldset class="field${invalid('suite') ? ' field-error' : ''}">
         <legend>Suite donnée</legend>
         ${message(input.errors, 'suite')}

@@ -29,10 +29,11 @@ export interface RequestDetailPageInput {
   canTake?: boolean;
   canAssign?: boolean;
   canTransfer?: boolean;
+  canEscalate?: boolean;
   /** The other services of the commune, for a transfer. */
   transferTargets?: { id: string; name: string }[];
   /** The agents the item may be given to (for those who may assign). */
-  assignable?: { id: string; display_name: string }[];
+  assignable?: { id: string; display_name: string; absent_until?: string | null }[];
   /** The agent looking at the page. */
   viewerId?: string;
   today: string;
@@ -42,7 +43,7 @@ export interface RequestDetailPageInput {
   consents?: { wording: string; given_at: Date; withdrawn_at: Date | null }[];
   /** Errors of the form that was sent, if any, and what was typed in it. */
   form?: {
-    kind: 'statut' | 'note' | 'reponse' | 'agent' | 'transfert' | 'etiquette';
+    kind: 'statut' | 'note' | 'reponse' | 'agent' | 'transfert' | 'etiquette' | 'escalade';
     errors: FieldError[];
     values: Record<string, string>;
   };
@@ -267,7 +268,7 @@ function assignmentForms(ctx: PageContext, input: RequestDetailPageInput): SafeH
               ${input.assignable.map(
                 (a) =>
                   html`<option value="${a.id}" ${a.id === r.assigned_agent_id ? html` selected` : ''}>
-                    ${a.display_name}
+                    ${a.display_name}${a.absent_until ? ` (absence jusqu’au ${formatDateFr(a.absent_until)})` : ''}
                   </option>`,
               )}
             </select>
@@ -313,6 +314,24 @@ function transferForm(ctx: PageContext, input: RequestDetailPageInput): SafeHtml
       rows: 3,
     })}
     <button type="submit" class="button secondary">Transférer</button>
+  </form>`;
+}
+
+function escalationForm(ctx: PageContext, input: RequestDetailPageInput): SafeHtml {
+  const r = input.request;
+  const errors = input.form?.kind === 'escalade' ? input.form.errors : [];
+  const values = input.form?.kind === 'escalade' ? input.form.values : {};
+  return html`<form method="post" action="${url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}/escalade`)}">
+    ${csrfField(ctx)}${revisionField(r.revision)}
+    ${textareaField({
+      name: 'escalade',
+      label: 'Motif de l’escalade',
+      hint: 'Les responsables du service reçoivent un courriel avec ce motif. L’usager ne le voit pas.',
+      error: fieldError(errors, 'escalade'),
+      value: values.escalade ?? '',
+      rows: 3,
+    })}
+    <button type="submit" class="button secondary">Escalader</button>
   </form>`;
 }
 
@@ -442,7 +461,13 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
         }
       </dd>
       <dt>Prise en charge</dt>
-      <dd>${r.assignee_name ?? 'Personne pour le moment'}</dd>
+      <dd>
+        ${r.assignee_name ?? 'Personne pour le moment'}${
+          r.escalated_at
+            ? html` <strong class="tag escalated">Escaladée le ${formatDateTimeFr(r.escalated_at)}</strong>`
+            : ''
+        }
+      </dd>
       <dt>Déposée le</dt>
       <dd>
         ${formatDateTimeFr(r.submitted_at)}, ${CHANNEL_LABELS[r.channel] ?? r.channel}${
@@ -500,6 +525,14 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
             ? html`<details class="action-more" ${input.form?.kind === 'transfert' ? html`open` : ''}>
                 <summary>Transférer à un autre service</summary>
                 ${transferForm(ctx, input)}
+              </details>`
+            : ''
+        }
+        ${
+          input.canEscalate && (input.form?.kind === 'escalade' || (!r.closed_at && !r.escalated_at))
+            ? html`<details class="action-more" ${input.form?.kind === 'escalade' ? html`open` : ''}>
+                <summary>Escalader aux responsables du service</summary>
+                ${escalationForm(ctx, input)}
               </details>`
             : ''
         }

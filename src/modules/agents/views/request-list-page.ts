@@ -4,7 +4,8 @@ import { errorSummary, layout, url, type PageContext } from '../../../platform/w
 import type { BulkSummary } from '../../inbox/bulk-summary.ts';
 import { CHANNEL_LABELS, hasFilters, inboxQueryString, type InboxQuery } from '../../inbox/inbox-query.ts';
 import type { CountedSavedView, InboxFilterChoices } from '../list-agent-requests.ts';
-import { INBOX_VIEWS, PAGE_SIZE, type InboxView, type RequestListItem } from '../repository.ts';
+import { INBOX_VIEWS, PAGE_SIZE, type EscalatedItem, type InboxView, type RequestListItem } from '../repository.ts';
+import { escalationAlert } from './escalation-alert.ts';
 import {
   bulkActionFields,
   type BulkFormValues,
@@ -40,6 +41,8 @@ export interface RequestListPageInput {
   canAssign?: boolean;
   /** « Pour la sélection » sent back with errors: what was ticked and typed. */
   bulkForm?: BulkFormValues;
+  /** Supervisors and administrators: the items raised to them (in-app notification). */
+  escalations?: EscalatedItem[];
 }
 
 const VIEW_LABELS: Record<InboxView, string> = {
@@ -89,6 +92,7 @@ function itemRow(
       <a href="${url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}`)}">${r.reference}</a>
       ${r.unread ? html` <strong class="tag">${r.opened ? 'Nouveau message' : 'Nouvelle'}</strong>` : ''}
       ${r.mentioned ? html` <strong class="tag mention">Mentionné</strong>` : ''}
+      ${r.escalated ? html` <strong class="tag escalated">Escaladée</strong>` : ''}
     </th>
     <td data-label="Démarche">
       ${r.demarche_title}${r.channel !== 'en-ligne' ? html` <span class="hint">(${CHANNEL_LABELS[r.channel] ?? r.channel})</span>` : ''}
@@ -121,6 +125,7 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
   const current = inboxQueryString(q);
   const main = html`<h1>Demandes</h1>
     ${input.isAdmin ? adminNav(ctx) : input.isSupervisor ? adminNav(ctx, undefined, 'supervisor') : ''} ${errorSummary(input.errors)}
+    ${escalationAlert(ctx, input.escalations ?? [])}
     ${input.bulkSummary ? bulkSummaryNotice(ctx, input.bulkSummary) : ''} ${agentSearchBox(ctx, '')}
     <p class="actions-inline">
       <a class="button secondary" href="${url(ctx, '/agent/contacts/nouveau')}">Noter un appel ou une visite</a>
