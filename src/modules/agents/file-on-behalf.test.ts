@@ -39,9 +39,12 @@ describe(`an agent files a démarche for a caller (${TEST_DB})`, () => {
 
   /** The hidden fields of a page's form (a single service, chosen for the agent). */
   function hiddenFields(body: string): Record<string, string> {
-    return Object.fromEntries(
+    const fields = Object.fromEntries(
       [...body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]),
     );
+    // The service chosen for the agent (their own, when they have one).
+    const service = /<select id="service" name="service"[\s\S]*?<option value="([^"]+)"/.exec(body)?.[1];
+    return service ? { ...fields, service } : fields;
   }
 
   async function rows<T>(query: string, params: unknown[] = []) {

@@ -284,7 +284,7 @@ describe(`citizen records: intake, record page, duplicates, merge and undo, pers
     assert.equal(found.statusCode, 200);
     assert.match(found.body, new RegExp(`name="usager" value="${id}"`));
     assert.match(found.body, /value="Horaires de la déchetterie"/);
-    const service = /name="service" value="([^"]+)"/.exec(found.body)![1]!;
+    const service = /<select id="service" name="service"[\s\S]*?<option value="([^"]+)"/.exec(found.body)![1]!;
     const saved = await post('/agent/contacts/nouveau', voirie, { ...fields, action: '', usager: id, service });
     assert.equal(saved.statusCode, 303, saved.body.slice(0, 500));
     const reference = /demandes\/([^?]+)/.exec(String(saved.headers.location))![1]!;
