@@ -51,8 +51,17 @@ export async function listServices(trx: Tx, serviceIds: string[] | null) {
 }
 
 /**
+ * Counting stops here for the views that hold closed items (« toutes »): past it the page says
+ * « plus de 10 000 ». A count of every request of a large commune reads hundreds of thousands of
+ * rows on each page view (docs/performance.md, the workspace at 1,000,000 requests); nobody pages
+ * through 10,000 items, they filter or search.
+ */
+export const COUNT_CAP = 10_000;
+
+/**
  * One page of an inbox view, with the number of items in every view (same services and
- * filters), in two statements.
+ * filters), in three statements: the open views counted exactly from the index of open items
+ * (requests_open_inbox), the view of all items counted up to COUNT_CAP, then the page.
  */
 export async function listRequests(
   trx: Tx,
@@ -60,13 +69,13 @@ export async function listRequests(
 ): Promise<{ items: RequestListItem[]; total: number; counts: Record<InboxView, number> }> {
   const none = { ouvertes: 0, mes: 0, 'non-attribuees': 0, attente: 0, echeance: 0, toutes: 0 };
   if (filters.serviceIds !== null && filters.serviceIds.length === 0) return { items: [], total: 0, counts: none };
-  let base = trx
-    .selectFrom('requests as r')
+  let scoped = trx.selectFrom('requests as r');
+  if (filters.serviceIds !== null) scoped = scoped.where('r.service_id', 'in', filters.serviceIds);
+  if (filters.serviceId) scoped = scoped.where('r.service_id', '=', filters.serviceId);
+  if (filters.status) scoped = scoped.where('r.status', '=', filters.status);
+  const base = scoped
     .innerJoin('demarches as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.id', '=', 'r.demarche_id'))
     .innerJoin('services as s', (j) => j.onRef('s.tenant_id', '=', 'r.tenant_id').onRef('s.id', '=', 'r.service_id'));
-  if (filters.serviceIds !== null) base = base.where('r.service_id', 'in', filters.serviceIds);
-  if (filters.serviceId) base = base.where('r.service_id', '=', filters.serviceId);
-  if (filters.status) base = base.where('r.status', '=', filters.status);
   const open = sql<boolean>`r.closed_at is null`;
   const inView: Record<InboxView, ReturnType<typeof sql<boolean>>> = {
     ouvertes: open,
@@ -77,10 +86,25 @@ export async function listRequests(
     echeance: sql<boolean>`r.closed_at is null and r.status <> 'en_attente_usager' and r.due_on <= ${filters.soonUntil}`,
     toutes: sql<boolean>`true`,
   };
-  const countRow = await base
-    .select(INBOX_VIEWS.map((v) => sql<number>`(count(*) filter (where ${inView[v]}))::int`.as(v)))
+  const openViews = INBOX_VIEWS.filter((v) => v !== 'toutes');
+  // Every column these filters read is in the partial index of open items: an index-only scan.
+  const openRow = await scoped
+    .where(open)
+    .select(openViews.map((v) => sql<number>`(count(*) filter (where ${inView[v]}))::int`.as(v)))
     .executeTakeFirstOrThrow();
-  const counts = Object.fromEntries(INBOX_VIEWS.map((v) => [v, Number(countRow[v] ?? 0)])) as Record<InboxView, number>;
+  const allRow = await trx
+    .selectFrom(
+      scoped
+        .select(sql<number>`1`.as('one'))
+        .limit(COUNT_CAP)
+        .as('capped'),
+    )
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow();
+  const counts = {
+    ...(Object.fromEntries(openViews.map((v) => [v, Number(openRow[v] ?? 0)])) as Record<InboxView, number>),
+    toutes: Number(allRow.n),
+  };
   let q = base
     .leftJoin('agents as assignee', (j) =>
       j.onRef('assignee.tenant_id', '=', 'r.tenant_id').onRef('assignee.id', '=', 'r.assigned_agent_id'),

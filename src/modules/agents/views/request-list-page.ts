@@ -2,7 +2,7 @@ import type { RequestStatus } from '../../../db/schema.ts';
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import { AGENT_STATUS_LABELS as STATUS_LABELS } from '../../requests/status.ts';
-import { INBOX_VIEWS, PAGE_SIZE, type InboxView, type RequestListItem } from '../repository.ts';
+import { COUNT_CAP, INBOX_VIEWS, PAGE_SIZE, type InboxView, type RequestListItem } from '../repository.ts';
 import { formatDateFr, formatDeadlineFr, formatNumberFr } from '../../../platform/format.ts';
 import { agentSearchBox } from '../../search/views/search-box.ts';
 import { adminNav } from './admin-nav.ts';
@@ -52,10 +52,18 @@ function listHref(
   return url(ctx, `/agent/demandes${qs ? `?${qs}` : ''}`);
 }
 
+/** A view's count, « 10 000 ou plus » once counting stopped at COUNT_CAP. */
+function countLabel(n: number): string {
+  return n >= COUNT_CAP ? `${formatNumberFr(COUNT_CAP)} ou plus` : formatNumberFr(n);
+}
+
 export function requestListPage(ctx: PageContext, input: RequestListPageInput): SafeHtml {
   const pages = Math.max(1, Math.ceil(input.total / PAGE_SIZE));
-  const first = input.total === 0 ? 0 : (input.page - 1) * PAGE_SIZE + 1;
-  const last = Math.min(input.total, input.page * PAGE_SIZE);
+  // A view counted up to COUNT_CAP has an unknown number of pages: « Page suivante » while pages are full.
+  const capped = input.total >= COUNT_CAP;
+  const first = input.items.length === 0 ? 0 : (input.page - 1) * PAGE_SIZE + 1;
+  const last = first === 0 ? 0 : first + input.items.length - 1;
+  const hasNext = capped ? input.items.length === PAGE_SIZE : input.page < pages;
   const filtered = input.status !== null || input.serviceId !== null;
   const main = html`<h1>Demandes</h1>
     ${input.isAdmin ? adminNav(ctx) : ''} ${agentSearchBox(ctx, '')}
@@ -66,7 +74,7 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
           (v) =>
             html`<li>
               <a href="${listHref(ctx, input, 1, { view: v })}" ${v === input.view ? html`aria-current="page"` : ''}
-                >${VIEW_LABELS[v]} (${formatNumberFr(input.counts[v])})</a
+                >${VIEW_LABELS[v]} (${countLabel(input.counts[v])})</a
               >
             </li>`,
         )}
@@ -120,7 +128,7 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
         : html`<div class="table-wrap">
             <table class="inbox">
               <caption>
-                ${VIEW_LABELS[input.view]} : demandes ${first} à ${last} sur ${formatNumberFr(input.total)},
+                ${VIEW_LABELS[input.view]} : demandes ${first} à ${last} sur ${countLabel(input.total)},
                 ${input.sort === 'activite' ? 'du dernier message de l’usager au plus ancien' : 'de la date limite la plus proche à la plus lointaine'}
               </caption>
               <thead>
@@ -160,12 +168,12 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
           </div>`
     }
     ${
-      pages > 1
+      pages > 1 || hasNext
         ? html`<nav aria-label="Pages de résultats">
             <ul class="pagination">
               ${input.page > 1 ? html`<li><a href="${listHref(ctx, input, input.page - 1)}">Page précédente</a></li>` : ''}
-              <li>Page ${input.page} sur ${pages}</li>
-              ${input.page < pages ? html`<li><a href="${listHref(ctx, input, input.page + 1)}">Page suivante</a></li>` : ''}
+              <li>Page ${input.page}${capped ? '' : ` sur ${pages}`}</li>
+              ${hasNext ? html`<li><a href="${listHref(ctx, input, input.page + 1)}">Page suivante</a></li>` : ''}
             </ul>
           </nav>`
         : ''
