@@ -17,7 +17,8 @@
  * postgres://postgres@127.0.0.1:5432/postgres), BENCH_WORKSPACE_DB (the database, default
  * guichet_bench_workspace), BENCH_ROUNDS (default 3: every measurement is
  * repeated and the median of the rounds reported, the machine being shared), BENCH_SAMPLES
- * (requests per scenario and round, default 60). Figures: docs/performance.md.
+ * (requests per scenario and round, default 60), BENCH_WARMUP (requests before each scenario,
+ * not counted, default 10). Figures: docs/performance.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -41,6 +42,7 @@ const ADMIN_URL = process.env.GUICHET_BENCH_PG_URL ?? 'postgres://postgres@127.0
 const DB_NAME = process.env.BENCH_WORKSPACE_DB ?? 'guichet_bench_workspace';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 60);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
 const PASSWORD = 'sapin-radis-olive-11';
 const TARGETS = { inboxP95: 50, searchP95: 100, requestP95: 50, timelineP95: 50 };
 
@@ -214,7 +216,7 @@ async function measure(): Promise<void> {
     async function scenario(label: string, actor: string, paths: string[], cookie: string): Promise<Sample> {
       let body = '';
       // Warm-up, not counted: the code paths' first runs (V8, prepared statements, pages in cache).
-      for (let i = 0; i < 10; i++) ({ body } = await get(paths[i % paths.length]!, cookie));
+      for (let i = 0; i < WARMUP; i++) ({ body } = await get(paths[i % paths.length]!, cookie));
       const times: number[] = [];
       for (let i = 0; i < SAMPLES; i++) {
         const r = await get(paths[i % paths.length]!, cookie);
