@@ -8,6 +8,10 @@
  * Environment: GUICHET_BENCH_PG_URL (an admin connection, default
  * postgres://postgres@127.0.0.1:5432/postgres), BENCH_DURATION (seconds, default 10),
  * BENCH_CONNECTIONS (default 20).
+ *
+ * Optional, only when asked: `BENCH_ONLY=w` runs the agents' workspace at volume
+ * (bench/workspace.ts: generation of BENCH_WORKSPACE_REQUESTS requests, default 20,000, then the
+ * measurements); with other letters too (`BENCH_ONLY=w,d`), the scenarios above follow.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -313,6 +317,22 @@ const header = [
 ].join('\n');
 console.log(header);
 
+if (ONLY?.includes('w')) {
+  execFileSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'bench/workspace.ts',
+      '--generate',
+      '--requests',
+      process.env.BENCH_WORKSPACE_REQUESTS ?? '20000',
+      '--measure',
+    ],
+    { stdio: 'inherit' },
+  );
+  if (ONLY.every((letter) => letter === 'w')) process.exit(0);
+}
 if (process.env.BENCH_SOURCE !== 'true') execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 const reports: string[] = [header];
 const urls = await prepareServerDatabase();

@@ -120,8 +120,17 @@ function filteredRequests(trx: Tx, filters: Omit<RequestListFilters, 'view' | 'p
 const MENTIONED = sql<boolean>`coalesce(mention.mentioned_at > coalesce(seen.read_at, '-infinity'::timestamptz), false)`;
 
 /**
+ * Counting stops here for the views that hold closed items (« toutes »): past it the page says
+ * « plus de 10 000 ». A count of every request of a large commune reads hundreds of thousands of
+ * rows on each page view (docs/performance.md, the workspace at 1,000,000 requests); nobody pages
+ * through 10,000 items, they filter or search.
+ */
+export const COUNT_CAP = 10_000;
+
+/**
  * One page of an inbox view, with the number of items in every view (same services and
- * filters), in two statements.
+ * filters), in three statements: the open views counted exactly from the index of open items
+ * (requests_open_inbox), the view of all items counted up to COUNT_CAP, then the page.
  */
 export async function listRequests(
   trx: Tx,
@@ -143,10 +152,31 @@ export async function listRequests(
     echeance: sql<boolean>`r.closed_at is null and r.status <> 'en_attente_usager' and r.due_on <= ${filters.soonUntil}`,
     toutes: sql<boolean>`true`,
   };
-  const countRow = await base
-    .select(INBOX_VIEWS.map((v) => sql<number>`(count(*) filter (where ${inView[v]}))::int`.as(v)))
+  // The open views are counted among open items only (the partial index of open items); the
+  // mentions, open or closed, are few; « toutes » is counted up to COUNT_CAP.
+  const openViews = INBOX_VIEWS.filter((v) => v !== 'toutes' && v !== 'mentions');
+  const openRow = await base
+    .where(open)
+    .select(openViews.map((v) => sql<number>`(count(*) filter (where ${inView[v]}))::int`.as(v)))
     .executeTakeFirstOrThrow();
-  const counts = Object.fromEntries(INBOX_VIEWS.map((v) => [v, Number(countRow[v] ?? 0)])) as Record<InboxView, number>;
+  const mentionRow = await base
+    .where(inView.mentions)
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow();
+  const allRow = await trx
+    .selectFrom(
+      base
+        .select(sql<number>`1`.as('one'))
+        .limit(COUNT_CAP)
+        .as('capped'),
+    )
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow();
+  const counts = {
+    ...(Object.fromEntries(openViews.map((v) => [v, Number(openRow[v] ?? 0)])) as Record<InboxView, number>),
+    mentions: Number(mentionRow.n),
+    toutes: Number(allRow.n),
+  };
   let q = base
     .leftJoin('agents as assignee', (j) =>
       j.onRef('assignee.tenant_id', '=', 'r.tenant_id').onRef('assignee.id', '=', 'r.assigned_agent_id'),

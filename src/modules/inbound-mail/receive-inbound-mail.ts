@@ -2,7 +2,7 @@ import type { Services } from '../../services.ts';
 import { inTenant, type Tx } from '../../db/tenant-scope.ts';
 import { loopToken, messageIdDomain, queueMail } from '../../platform/mail.ts';
 import { tenantBaseUrl } from '../../platform/web/public-url.ts';
-import { ensureContactDemarche } from '../catalogue/contact-demarche.ts';
+import { ensureContactDemarche, type ContactDemarche } from '../catalogue/contact-demarche.ts';
 import { checkUploadedFile, storedFilename } from '../requests/file-check.ts';
 import { normalizeReference } from '../requests/reference.ts';
 import { insertDocument } from '../requests/repository.ts';
@@ -142,6 +142,33 @@ export async function receiveMailboxMessage(
   return outcome;
 }
 
+/** What every new item of a tenant needs and rarely changes: its démarche and the host of its links. */
+interface TenantMailSetup {
+  demarche: ContactDemarche;
+  linkHost: { host: string } | { slug: string };
+}
+
+/** How long a tenant's mail setup is reused: a new host name shows in acknowledgements within a minute. */
+const SETUP_TTL_MS = 60_000;
+
+/**
+ * The tenant's contact démarche (created if missing) and link host, read in a transaction of
+ * their own and kept a minute: two fewer statements in the transaction of every message, which
+ * is what bounds the messages a second (bench/inbound-mail.ts). The démarche is committed
+ * before it is cached, so a message whose transaction rolls back leaves no id of a row that was
+ * never written.
+ */
+function tenantMailSetup(services: Services, tenant: Tenant): Promise<TenantMailSetup> {
+  return services.caches
+    .named<TenantMailSetup>('inbound-tenant-setup', { ttlMs: SETUP_TTL_MS })
+    .getOrLoad(tenant.id, () =>
+      inTenant(services.db, tenant.id, async (trx) => ({
+        demarche: await ensureContactDemarche(trx, tenant.id),
+        linkHost: linkHost(await listTenantHosts(trx), tenant.slug),
+      })),
+    );
+}
+
 /** « Re: TR: Fwd: Objet » → « objet »: the key of the same-subject cap. */
 export function subjectKey(subject: string): string {
   return subject
@@ -162,6 +189,7 @@ async function receiveForTenant(
 ): Promise<InboundOutcome> {
   const now = services.clock.now();
   const domain = messageIdDomain(services.config.mailFrom);
+  const setup = await tenantMailSetup(services, tenant);
   const fromAddress = message.fromAddress ?? (envelope.mailFrom ? envelope.mailFrom.toLowerCase() : null);
   const base = {
     tenant_id: tenant.id,
@@ -244,7 +272,7 @@ async function receiveForTenant(
 
     // A new item: nothing found, or a reply from someone else than the item's citizen (then
     // linked to that item and flagged, never appended to it: its citizen must not read it).
-    const created = await createItem(services, trx, tenant, message, fromAddress, now);
+    const created = await createItem(services, trx, tenant, setup.demarche, message, fromAddress, now);
     if (found) {
       await insertItemEvent(trx, {
         tenantId: tenant.id,
@@ -256,7 +284,7 @@ async function receiveForTenant(
       });
     }
     const acknowledged = fromAddress
-      ? await acknowledge(services, trx, tenant, message, fromAddress, created, now)
+      ? await acknowledge(services, trx, tenant, setup, message, fromAddress, created, now)
       : false;
     await insertInboundMail(trx, {
       ...base,
@@ -357,11 +385,11 @@ async function createItem(
   services: Services,
   trx: Tx,
   tenant: Tenant,
+  demarche: ContactDemarche,
   message: InboundMessage,
   fromAddress: string | null,
   now: Date,
 ): Promise<CreatedItem> {
-  const demarche = await ensureContactDemarche(trx, tenant.id);
   const route = await routeItem(
     services,
     tenant.id,
@@ -463,6 +491,7 @@ async function acknowledge(
   services: Services,
   trx: Tx,
   tenant: Tenant,
+  setup: TenantMailSetup,
   message: InboundMessage,
   fromAddress: string,
   item: CreatedItem,
@@ -474,7 +503,6 @@ async function acknowledge(
     since: new Date(now.getTime() - ACK_WINDOW_MS),
   });
   if (counts.all >= ACK_MAX_PER_ADDRESS || counts.sameSubject >= ACK_MAX_PER_SUBJECT) return false;
-  const hosts = await listTenantHosts(trx);
   const mail = acknowledgementMail({
     tenant,
     reference: item.reference,
@@ -483,7 +511,7 @@ async function acknowledge(
     senderName: message.fromName,
     dueOn: item.dueOn,
     delayDays: item.delayDays,
-    baseUrl: tenantBaseUrl(services.config, linkHost(hosts, tenant.slug)),
+    baseUrl: tenantBaseUrl(services.config, setup.linkHost),
   });
   const inbound = tenantInboundAddress(tenant, services.config.inbound.domain);
   await queueMail(trx, tenant.id, {

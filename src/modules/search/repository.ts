@@ -86,31 +86,13 @@ export async function searchRequests(
   const scope = inScope(serviceIds);
   await setNameSimilarity(trx);
   const tsq = sql`websearch_to_tsquery('guichet_fr', ${query.text})`;
-  const exact: RawBuilder<boolean>[] = [];
-  if (query.reference) exact.push(sql<boolean>`r.reference = ${query.reference}`);
-  if (query.email) exact.push(sql<boolean>`r.applicant_email = ${query.email}`);
-  if (query.phoneKey) exact.push(sql<boolean>`guichet_phone_key(r.applicant_phone) = ${query.phoneKey}`);
-  const exactBranch =
-    exact.length === 0
-      ? sql``
-      : sql`(select r.id, 0 as tier, null::uuid as event_id, r.submitted_at as at from requests r
-              where (${sql.join(exact, sql` or `)}) and ${scope} limit ${CANDIDATES_PER_MATCH})
-            union all`;
+  // The candidates of each way of matching come from guichet_search_candidates (migration
+  // 20261203136100): under row-level security the word and name indexes could not be used.
   const { rows } = await sql<{ id: string; tier: number; event_id: string | null; total: number; capped: boolean }>`
     with hits as (
-      ${exactBranch}
-      (select r.id, 1 as tier, null::uuid as event_id, r.submitted_at as at from requests r
-        where r.search_vector @@ ${tsq} and ${scope}
-        order by r.submitted_at desc limit ${CANDIDATES_PER_MATCH})
-      union all
-      (select r.id, 2 as tier, null::uuid as event_id, r.submitted_at as at from requests r
-        where guichet_fold(r.applicant_name) %> guichet_fold(${query.text}) and ${scope}
-        order by r.submitted_at desc limit ${CANDIDATES_PER_MATCH})
-      union all
-      (select e.request_id as id, 3 as tier, e.id as event_id, e.created_at as at from request_events e
-         join requests r on r.tenant_id = e.tenant_id and r.id = e.request_id
-        where e.search_vector @@ ${tsq} and ${scope}
-        order by e.created_at desc limit ${CANDIDATES_PER_MATCH})
+      select id, tier, event_id, at from guichet_search_candidates(
+        ${query.text}, ${query.reference}, ${query.email}, ${query.phoneKey},
+        ${serviceIds}::uuid[], ${CANDIDATES_PER_MATCH})
     ), found as (
       select id, min(tier) as tier, max(at) as at,
              (array_agg(event_id order by at desc) filter (where event_id is not null))[1] as event_id

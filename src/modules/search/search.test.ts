@@ -240,6 +240,41 @@ describe(`the agents' search (${TEST_DB})`, () => {
     assert.match(byAdmin.body, new RegExp(acte.reference));
   });
 
+  test('tenants: an administrator finds nothing of another commune, by word, name, message, reference, email or phone', async () => {
+    const { createTenant } = await import('../tenants/create-tenant.ts');
+    const elsewhere = await createTenant(ctx.database.ownerQuery, {
+      name: 'Autreville',
+      slug: 'autreville',
+      referencePrefix: 'AV',
+    });
+    await ensureDemarche(ctx.database, elsewhere, { slug: 'signalement', serviceSlug: 'voirie' });
+    const theirs = await insertRequest(ctx.database, elsewhere, {
+      demarcheSlug: 'signalement',
+      applicantName: 'Bérénice Quintal',
+      applicantEmail: 'berenice.quintal@example.org',
+      data: { description: 'Un hérisson coincé dans la grille du caniveau' },
+    });
+    await ctx.database.ownerQuery(`update requests set applicant_phone = '+33698765432' where id = $1;`, [theirs.id]);
+    await ctx.database.ownerQuery(
+      `insert into request_events (tenant_id, request_id, kind, body, author_kind, visible_to_citizen)
+       values ($1, $2, 'citizen_message', 'Le hérisson est toujours là, merci de passer', 'citizen', true)`,
+      [elsewhere, theirs.id],
+    );
+    for (const q of [
+      'hérisson',
+      'Quintal',
+      'Quintl',
+      theirs.reference,
+      'berenice.quintal@example.org',
+      '06 98 76 54 32',
+    ]) {
+      const res = await search(q, admin);
+      assert.equal(res.statusCode, 200, q);
+      assert.doesNotMatch(res.body, new RegExp(`/agent/demandes/${theirs.reference}`), q);
+      assert.match(visibleText(res.body), /Aucun résultat pour « /, q);
+    }
+  });
+
   test('citizens: found by name with a typo or by address, within the agent’s services', async () => {
     const byName = await search('Bernar', camille);
     assert.match(visibleText(byName.body), /Usagers \(1\)/);

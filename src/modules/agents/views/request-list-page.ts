@@ -4,7 +4,14 @@ import { errorSummary, layout, url, type PageContext } from '../../../platform/w
 import type { BulkSummary } from '../../inbox/bulk-summary.ts';
 import { CHANNEL_LABELS, hasFilters, inboxQueryString, type InboxQuery } from '../../inbox/inbox-query.ts';
 import type { CountedSavedView, InboxFilterChoices } from '../list-agent-requests.ts';
-import { INBOX_VIEWS, PAGE_SIZE, type EscalatedItem, type InboxView, type RequestListItem } from '../repository.ts';
+import {
+  COUNT_CAP,
+  INBOX_VIEWS,
+  PAGE_SIZE,
+  type EscalatedItem,
+  type InboxView,
+  type RequestListItem,
+} from '../repository.ts';
 import { escalationAlert } from './escalation-alert.ts';
 import {
   bulkActionFields,
@@ -117,11 +124,19 @@ function itemRow(
   </tr>`;
 }
 
+/** A view's count, « 10 000 ou plus » once counting stopped at COUNT_CAP. */
+function countLabel(n: number): string {
+  return n >= COUNT_CAP ? `${formatNumberFr(COUNT_CAP)} ou plus` : formatNumberFr(n);
+}
+
 export function requestListPage(ctx: PageContext, input: RequestListPageInput): SafeHtml {
   const q = input.query;
   const pages = Math.max(1, Math.ceil(input.total / PAGE_SIZE));
-  const first = input.total === 0 ? 0 : (q.page - 1) * PAGE_SIZE + 1;
-  const last = Math.min(input.total, q.page * PAGE_SIZE);
+  // A view counted up to COUNT_CAP has an unknown number of pages: « Page suivante » while pages are full.
+  const capped = input.total >= COUNT_CAP;
+  const first = input.items.length === 0 ? 0 : (q.page - 1) * PAGE_SIZE + 1;
+  const last = first === 0 ? 0 : first + input.items.length - 1;
+  const hasNext = capped ? input.items.length === PAGE_SIZE : q.page < pages;
   const current = inboxQueryString(q);
   const main = html`<h1>Demandes</h1>
     ${input.isAdmin ? adminNav(ctx) : input.isSupervisor ? adminNav(ctx, undefined, 'supervisor') : ''} ${errorSummary(input.errors)}
@@ -138,7 +153,7 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
           (v) =>
             html`<li>
               <a href="${listHref(ctx, q, { view: v })}" ${v === q.view ? html`aria-current="page"` : ''}
-                >${VIEW_LABELS[v]} (${formatNumberFr(input.counts[v])})</a
+                >${VIEW_LABELS[v]} (${countLabel(input.counts[v])})</a
               >
             </li>`,
         )}
@@ -179,7 +194,7 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
             <div class="table-wrap">
               <table class="inbox">
                 <caption>
-                  ${VIEW_LABELS[q.view]} : demandes ${first} à ${last} sur ${formatNumberFr(input.total)},
+                  ${VIEW_LABELS[q.view]} : demandes ${first} à ${last} sur ${countLabel(input.total)},
                   ${SORT_CAPTIONS[q.sort]}
                 </caption>
                 <thead>
@@ -202,12 +217,12 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
           <script src="/static/inbox.js" defer></script>`
     }
     ${
-      pages > 1
+      pages > 1 || hasNext
         ? html`<nav aria-label="Pages de résultats">
             <ul class="pagination">
               ${q.page > 1 ? html`<li><a href="${listHref(ctx, q, { page: q.page - 1 })}">Page précédente</a></li>` : ''}
-              <li>Page ${q.page} sur ${pages}</li>
-              ${q.page < pages ? html`<li><a href="${listHref(ctx, q, { page: q.page + 1 })}">Page suivante</a></li>` : ''}
+              <li>Page ${q.page}${capped ? '' : ` sur ${pages}`}</li>
+              ${hasNext ? html`<li><a href="${listHref(ctx, q, { page: q.page + 1 })}">Page suivante</a></li>` : ''}
             </ul>
           </nav>`
         : ''
