@@ -112,11 +112,13 @@ describe(`an agent files a démarche for a caller (${TEST_DB})`, () => {
     });
     assert.equal(contact.statusCode, 303, /error-summary[\s\S]{0,800}/.exec(contact.body)?.[0]);
     const contactRef = /\/agent\/demandes\/([A-Z0-9-]+)\?/.exec(contact.headers.location as string)![1]!;
-    const [ack] = await rows<{ subject: string; text_body: string }>(
-      'select subject, text_body from mail_outbox where subject like $1',
+    const [ack] = await rows<{ subject: string; text_body: string; reply_to: string }>(
+      'select subject, text_body, reply_to from mail_outbox where subject like $1',
       [`%${contactRef}%`],
     );
     assert.match(ack!.subject, /enregistrée/);
+    // Her answer by mail comes back onto the item: its own reply address.
+    assert.match(ack!.reply_to, new RegExp(`^villebelle\\+${contactRef.toLowerCase()}-[0-9a-f]{10}@`));
     assert.match(
       ack!.text_body,
       /Suite de votre appel du .*, votre demande « Un trou dans la chaussée » est enregistrée/,

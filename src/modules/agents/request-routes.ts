@@ -1,3 +1,4 @@
+import { tenantInboundAddress } from '../inbound-mail/inbound-address.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../services.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
@@ -354,6 +355,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       recordContact(trx, {
         tenant,
         baseUrl: requestBaseUrl(services.config, request),
+        inboundAddress: tenantInboundAddress(tenant, services.config.inbound.domain),
         sessionSecret: services.config.sessionSecret,
         agent: { id: agent.id, name: agent.name },
         agentServiceIds: scopeIds,
@@ -433,6 +435,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         message: form.value.message,
         revision: parseRevision(form.value.revision),
         baseUrl: requestBaseUrl(services.config, request),
+        inboundAddress: tenantInboundAddress(tenant, services.config.inbound.domain),
         sessionSecret: services.config.sessionSecret,
         now: services.clock.now(),
       });
@@ -466,6 +469,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         sms: form.value.sms,
         revision: parseRevision(form.value.revision),
         baseUrl: requestBaseUrl(services.config, request),
+        inboundAddress: tenantInboundAddress(tenant, services.config.inbound.domain),
         sessionSecret: services.config.sessionSecret,
         mailAttachmentsMaxBytes: services.config.mailAttachmentsMaxBytes,
       });
@@ -674,6 +678,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       action: checked.value.action,
       baseUrl: requestBaseUrl(services.config, request),
       sessionSecret: services.config.sessionSecret,
+      inboundAddress: tenantInboundAddress(tenant, services.config.inbound.domain),
       now: services.clock.now(),
     });
     if (outcome.done.length > 0) services.mail.kick();

@@ -93,6 +93,19 @@ const DEMO_AGENTS: DemoAgent[] = [
 ];
 
 /**
+ * A colleague in the same services as the public-space agent, for the demo's workday: an item one
+ * of them routes or notes, the other takes (`npm start`; tests seed without it).
+ */
+const DEMO_TEAM: DemoAgent[] = [
+  {
+    local: 'proprete',
+    name: 'Thomas Garnier',
+    role: 'agent',
+    services: (slugs) => slugs.filter((s) => PUBLIC_SPACE_SERVICES.test(s)),
+  },
+];
+
+/**
  * Creates the demo agents of a tenant (emails at <slug>.example) and returns their credentials,
  * printed at first start. Passwords are random at every seed: a demo database copied to a
  * server does not come with known passwords. Services are read from the tenant, so the
@@ -101,13 +114,17 @@ const DEMO_AGENTS: DemoAgent[] = [
  * the set-up page with the QR code and the key as text), as any new administrator would. That
  * is what a newcomer can follow from the printed password, with any authenticator app.
  */
-export async function seedDemoAgents(db: Db, tenantId: string): Promise<DemoCredential[]> {
+export async function seedDemoAgents(
+  db: Db,
+  tenantId: string,
+  options: { team?: boolean } = {},
+): Promise<DemoCredential[]> {
   return inTenant(db, tenantId, async (trx) => {
     const tenant = await trx.selectFrom('tenants').select('slug').where('id', '=', tenantId).executeTakeFirstOrThrow();
     const services = await trx.selectFrom('services').select(['id', 'slug']).orderBy('slug').execute();
     const slugs = services.map((s) => s.slug);
     const credentials: DemoCredential[] = [];
-    for (const demo of DEMO_AGENTS) {
+    for (const demo of options.team ? [...DEMO_AGENTS, ...DEMO_TEAM] : DEMO_AGENTS) {
       const password = readablePassword();
       const email = `${demo.local}@${tenant.slug}.example`;
       const agent = await trx

@@ -66,6 +66,8 @@ export async function applyBulkAction(
     action: BulkAction;
     baseUrl: string;
     sessionSecret: string;
+    /** The tenant's inbound address (mails about an item carry its reply address). */
+    inboundAddress: string;
     now: Date;
   },
 ): Promise<BulkOutcome> {
@@ -115,6 +117,7 @@ export async function applyBulkAction(
             revision: item.revision,
             baseUrl: input.baseUrl,
             sessionSecret: input.sessionSecret,
+            inboundAddress: input.inboundAddress,
             now: input.now,
           });
           return r.ok ? { ok: true, value: true } : r;

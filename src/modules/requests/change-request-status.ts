@@ -1,3 +1,4 @@
+import { itemReplyAddress } from '../inbound-mail/inbound-address.ts';
 import { formatCharactersFr } from '../../platform/format.ts';
 import type { RequestStatus, TenantContact } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
@@ -43,6 +44,8 @@ export interface ChangeRequestStatusInput {
   baseUrl: string;
   /** SESSION_SECRET, to unseal the tracking code for the mail's direct link (requests/tracking-seal.ts). */
   sessionSecret: string;
+  /** The tenant's inbound address: the citizen's answer by mail comes back onto the item (plus-addressing). */
+  inboundAddress: string;
   now: Date;
 }
 
@@ -135,10 +138,12 @@ export async function changeRequestStatus(
     request.tracking_secret_sealed,
   );
   if (request.applicant_email) {
-    await queueMail(
-      trx,
-      input.tenant.id,
-      buildStatusNotification({
+    await queueMail(trx, input.tenant.id, {
+      replyTo: itemReplyAddress(input.inboundAddress, input.sessionSecret, {
+        tenantId: input.tenant.id,
+        reference: request.reference,
+      }),
+      ...buildStatusNotification({
         to: request.applicant_email,
         requestId: request.id,
         reference: request.reference,
@@ -150,7 +155,7 @@ export async function changeRequestStatus(
         baseUrl: input.baseUrl,
         trackingSecret,
       }),
-    );
+    });
   }
   // A citizen who chose SMS gets a short notice too (no content: the link says the rest).
   const sms = await smsContactOf(trx, request.id);

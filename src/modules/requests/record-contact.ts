@@ -1,3 +1,4 @@
+import { itemReplyAddress } from '../inbound-mail/inbound-address.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
 import type { FormResult, FieldError } from '../../platform/web/form.ts';
 import { ensureContactDemarche } from '../catalogue/contact-demarche.ts';
@@ -23,6 +24,8 @@ export interface RecordContactInput {
   tenant: Pick<Tenant, 'id' | 'inseeCode' | 'referencePrefix' | 'name' | 'kind' | 'contact'>;
   /** The portal's address, for the tracking link of the mail to the person. */
   baseUrl: string;
+  /** The tenant's inbound address: the person's answer by mail comes back onto the item. */
+  inboundAddress: string;
   sessionSecret: string;
   agent: { id: string; name: string };
   /** The services this agent works for (null: all of them, an administrator). */
@@ -131,10 +134,12 @@ export async function recordContact(trx: Tx, input: RecordContactInput): Promise
     );
   }
   if (input.email) {
-    await queueMail(
-      trx,
-      input.tenant.id,
-      contactMail({
+    await queueMail(trx, input.tenant.id, {
+      replyTo: itemReplyAddress(input.inboundAddress, input.sessionSecret, {
+        tenantId: input.tenant.id,
+        reference: item.reference,
+      }),
+      ...contactMail({
         tenant: input.tenant,
         to: input.email,
         requestId: item.id,
@@ -149,7 +154,7 @@ export async function recordContact(trx: Tx, input: RecordContactInput): Promise
         contactedOn: input.now,
         baseUrl: input.baseUrl,
       }),
-    );
+    });
   }
   if (route) {
     // Round-robin only for an open item nobody has in hand.

@@ -1,3 +1,4 @@
+import { itemReplyAddress } from '../inbound-mail/inbound-address.ts';
 import type { TenantContact } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -31,6 +32,8 @@ export interface ReplyToCitizenInput {
   revision: number | null;
   baseUrl: string;
   sessionSecret: string;
+  /** The tenant's inbound address: the citizen's answer by mail comes back onto the item (plus-addressing). */
+  inboundAddress: string;
   /** MAIL_ATTACHMENTS_MAX_BYTES: the files go with the mail up to this total, else a link. */
   mailAttachmentsMaxBytes: number;
 }
@@ -144,7 +147,14 @@ export async function replyToCitizen(trx: Tx, input: ReplyToCitizenInput): Promi
       ...(attachments ? { attachments } : {}),
       ...(request.channel === 'courriel' ? { subject: threadSubject(theirSubject, request.reference) } : {}),
     });
-    await queueMail(trx, input.tenant.id, { ...mail, ...(attached ? { attachmentIds: documentIds } : {}) });
+    await queueMail(trx, input.tenant.id, {
+      ...mail,
+      replyTo: itemReplyAddress(input.inboundAddress, input.sessionSecret, {
+        tenantId: input.tenant.id,
+        reference: request.reference,
+      }),
+      ...(attached ? { attachmentIds: documentIds } : {}),
+    });
   }
   const contact = await smsContactOf(trx, request.id);
   const texted =

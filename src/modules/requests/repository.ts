@@ -44,7 +44,7 @@ export async function insertSubmission(
     /** The citizen record (people/find-or-create-person.ts). */
     personId: string | null;
     consents: FormConsent[];
-    mail: { to: string; subject: string; text: string; html?: string } | null;
+    mail: { to: string; subject: string; text: string; html?: string; replyTo?: string } | null;
     /** Filed by an agent for the citizen: who, and the event the citizen reads about it. */
     filedBy?: { agentId: string; body: string } | null;
   },
@@ -67,6 +67,7 @@ export async function insertSubmission(
           subject: row.mail.subject,
           text_body: row.mail.text,
           html_body: row.mail.html ?? null,
+          reply_to: row.mail.replyTo ?? null,
         },
       ]
     : [];
@@ -103,10 +104,10 @@ export async function insertSubmission(
       from r, jsonb_to_recordset(${JSON.stringify(consents)}::jsonb) as x(citizen_id uuid, demarche_id uuid,
         subject text, wording text, version text, method text, given_at timestamptz, withdrawable boolean)
     ), m as (
-      insert into mail_outbox (tenant_id, to_address, subject, text_body, html_body, request_id)
-      select r.tenant_id, x.to_address, x.subject, x.text_body, x.html_body, r.id
+      insert into mail_outbox (tenant_id, to_address, subject, text_body, html_body, reply_to, request_id)
+      select r.tenant_id, x.to_address, x.subject, x.text_body, x.html_body, x.reply_to, r.id
       from r, jsonb_to_recordset(${JSON.stringify(mails)}::jsonb) as x(to_address text, subject text,
-        text_body text, html_body text)
+        text_body text, html_body text, reply_to text)
     )
     select r.id, e.id as event_id from r join e on e.request_id = r.id`.execute(db);
   const inserted = result.rows[0];

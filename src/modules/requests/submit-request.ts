@@ -1,3 +1,4 @@
+import { itemReplyAddress, tenantInboundAddress } from '../inbound-mail/inbound-address.ts';
 import type { Services } from '../../services.ts';
 import { inTenant, type Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -182,6 +183,12 @@ export async function submitRequest(
       const mail = email
         ? {
             to: email,
+            // The citizen's answer to this mail comes back onto the request (plus-addressing).
+            replyTo: itemReplyAddress(
+              tenantInboundAddress(tenant, services.config.inbound.domain),
+              services.config.sessionSecret,
+              { tenantId: tenant.id, reference },
+            ),
             ...submissionMail({
               tenant,
               reference,
