@@ -80,5 +80,8 @@ export async function seedDemo(
         now: options.now ?? new Date(),
       })
     : 0;
+  // The sample requests are written directly: their citizen records are made as for the
+  // requests a database held before records existed (one per address, else phone, else name).
+  if (sampleRequests > 0) await database.ownerQuery('select guichet_backfill_people()');
   return { tenantId, credentials, sampleRequests };
 }
