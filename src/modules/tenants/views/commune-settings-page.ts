@@ -127,8 +127,9 @@ export function communeSettingsPage(ctx: PageContext, input: CommuneSettingsPage
         label: 'Adresse de réponse',
         type: 'email',
         hint:
-          'Quand un habitant répond à un courriel, sa réponse arrive à cette adresse. ' +
-          'Laissée vide : l’adresse électronique de contact indiquée plus haut.',
+          'Quand un habitant répond à un courriel qui ne porte pas sur une demande (son compte, par exemple), ' +
+          'sa réponse arrive à cette adresse. Laissée vide : l’adresse électronique de contact indiquée plus haut. ' +
+          'La réponse à un courriel sur une demande revient toujours sur la demande, dans la boîte des agents.',
       })}
 
       <h2>Couleur du site</h2>
