@@ -112,8 +112,27 @@ const schema = z
         'doit être un nom de 2 à 11 lettres et chiffres ou un numéro E.164',
       )
       .default('Guichet'),
+    API_PARTICULIER_URL: z
+      .string()
+      .url()
+      .refine((v) => /^https?:\/\//.test(v), 'doit être une adresse http(s)')
+      .optional(),
+    API_PARTICULIER_TOKEN: z.string().min(1).optional(),
+    API_PARTICULIER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+    GUICHET_DEMO_API_PARTICULIER: z
+      .enum(['true', 'false'])
+      .optional()
+      .transform((v) => (v === undefined ? undefined : v === 'true')),
+    DEMO_API_PARTICULIER_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
   })
   .superRefine((env, ctx) => {
+    if (env.API_PARTICULIER_URL && !env.API_PARTICULIER_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['API_PARTICULIER_TOKEN'],
+        message: 'is required when API_PARTICULIER_URL is set',
+      });
+    }
     if (env.SMS_PROVIDER === 'http' && !env.SMS_HTTP_URL) {
       ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_URL'], message: 'is required when SMS_PROVIDER=http' });
     }
@@ -219,6 +238,14 @@ export interface Config {
     httpTimeoutMs: number;
     sender: string;
   };
+  /**
+   * API Particulier (platform/api-particulier, decision 31): the State's data instead of
+   * documents. null url: not configured (the forms ask for the documents).
+   */
+  apiParticulier: { url: string | null; token: string | null; timeoutMs: number };
+  /** Start the demo API Particulier (src/demo/api-particulier-provider.ts) with `npm start`. */
+  demoApiParticulier: boolean;
+  demoApiParticulierPort: number;
 }
 
 export class ConfigError extends Error {}
@@ -304,5 +331,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       httpTimeoutMs: e.SMS_HTTP_TIMEOUT_MS,
       sender: e.SMS_SENDER,
     },
+    apiParticulier: {
+      url: e.API_PARTICULIER_URL ?? null,
+      token: e.API_PARTICULIER_TOKEN ?? null,
+      timeoutMs: e.API_PARTICULIER_TIMEOUT_MS,
+    },
+    demoApiParticulier:
+      e.GUICHET_DEMO_API_PARTICULIER ?? (e.GUICHET_DEMO && !e.API_PARTICULIER_URL && e.NODE_ENV === 'development'),
+    demoApiParticulierPort: e.DEMO_API_PARTICULIER_PORT,
   };
 }

@@ -52,6 +52,18 @@ async function main(): Promise<void> {
     }
   }
 
+  if (config.demoApiParticulier) {
+    // The demo's API Particulier: fictitious families, students and job seekers.
+    try {
+      const { startDemoApiParticulier } = await import('./demo/api-particulier-provider.ts');
+      const ap = await startDemoApiParticulier({ host: config.host, port: config.demoApiParticulierPort });
+      config.apiParticulier = { ...config.apiParticulier, url: ap.url, token: ap.token };
+      console.log(`Demo API Particulier: ${ap.url}/ (fictitious people; n° allocataire 1234567, code postal 00000)`);
+    } catch (err) {
+      console.error(`The demo API Particulier could not start: ${(err as Error).message}`);
+    }
+  }
+
   const services = buildServices(config, database, logger);
   const app = await createApp(services, { logger });
   services.mail.start();

@@ -16,6 +16,7 @@ import { SessionCache } from './platform/session-cache.ts';
 import { createSmsProvider } from './platform/sms/index.ts';
 import { registerSmsJobs } from './platform/sms/outbox.ts';
 import type { SmsProvider } from './platform/sms/provider.ts';
+import { createApiParticulier, type ApiParticulier } from './platform/api-particulier/index.ts';
 
 /**
  * Everything the routes, use cases and workers need, wired by hand in buildServices (main.ts,
@@ -31,6 +32,8 @@ export interface Services {
   jobs: JobQueue;
   /** Where text messages go (SMS_PROVIDER); the `sms.send` job hands them to it. */
   sms: SmsProvider;
+  /** API Particulier (API_PARTICULIER_URL), or null: the State's data instead of documents (decision 31). */
+  apiParticulier: ApiParticulier | null;
   /** Queues the daily jobs' next runs (retention, queue purge) on the job queue. */
   dailyJobs: DailyJobScheduler;
   /** Queues a poll of each tenant's IMAP mailbox every IMAP_POLL_INTERVAL_SECONDS. */
@@ -101,6 +104,7 @@ export function buildServices(
     mail,
     jobs,
     sms,
+    apiParticulier: createApiParticulier(config, clock),
     dailyJobs,
     mailboxPolls: new MailboxPollScheduler(database.db, {
       intervalSeconds: config.inbound.imapPollIntervalSeconds,
