@@ -25,6 +25,7 @@ import { registerAuditRoutes } from './modules/audit/routes.ts';
 import { registerDeadlineRoutes } from './modules/deadlines/routes.ts';
 import { registerPortalPages } from './modules/portal/routes.ts';
 import { registerPrivacyRoutes } from './modules/privacy/routes.ts';
+import { registerStateDataRoutes } from './modules/state-data/routes.ts';
 import { registerReplyAdminRoutes } from './modules/replies/routes.ts';
 import { registerRoutingRoutes } from './modules/routing/routes.ts';
 import { registerRequestRoutes } from './modules/requests/routes.ts';
@@ -139,6 +140,7 @@ export async function createApp(
   registerCitizenRoutes(app, services);
   registerFranceConnectRoutes(app, services);
   registerPrivacyRoutes(app, services);
+  registerStateDataRoutes(app, services);
 
   registerErrorHandling(app, config);
 

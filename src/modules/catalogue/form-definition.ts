@@ -25,6 +25,10 @@ export type FieldType = (typeof FIELD_TYPES)[number];
 export const FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
 export type AcceptedFileType = (typeof FILE_TYPES)[number];
 
+/** What API Particulier can give instead of a document (modules/state-data, decision 31). */
+export const STATE_DATA_KINDS = ['quotient_familial', 'statut_etudiant', 'statut_demandeur_emploi'] as const;
+export type StateDataKind = (typeof STATE_DATA_KINDS)[number];
+
 const dateBound = z.union([z.literal('today'), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]);
 
 export const formFieldSchema = z
@@ -66,6 +70,12 @@ export const formFieldSchema = z
      * a condition of the démarche and cannot (privacy/consents.ts, `isWithdrawable`).
      */
     consent: z.boolean().optional(),
+    /**
+     * checkbox with `consent`: ticking it lets the commune ask API Particulier for this data
+     * (modules/state-data); the form shows a button that fetches it. `fallback` is the file field
+     * the form asks for instead when the citizen does not agree or the call fails.
+     */
+    stateData: z.object({ kind: z.enum(STATE_DATA_KINDS), fallback: z.string() }).optional(),
     /** HTML autocomplete token (e.g. "bday"), for browsers and assistive technologies. */
     autocomplete: z.string().optional(),
     /** Shown (and validated) only when another field has one of these values. */

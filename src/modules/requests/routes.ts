@@ -18,6 +18,7 @@ import { parseForm, type FieldError } from '../../platform/web/form.ts';
 import { sendHtml } from '../../platform/web/reply.ts';
 import { typedValue } from '../../platform/web/typed-values.ts';
 import { trackingMessageForm } from './forms.ts';
+import { stateDataFormState, submittedStateData } from '../state-data/form-state.ts';
 
 interface RefParams {
   reference: string;
@@ -45,7 +46,13 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
         formPage(
           ctx,
           d,
-          { values: who.prefill, errors: [], filesToReattach: [], locked: who.locked },
+          {
+            values: who.prefill,
+            errors: [],
+            filesToReattach: [],
+            locked: who.locked,
+            stateData: stateDataFormState(services, ctx, d.slug, []),
+          },
           maxUploadMb,
         ).toString(),
       );
@@ -66,7 +73,10 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
       const body = readFormBody(request);
       const { _csrf: _ignored, ...answers } = body.fields as RawAnswers;
       const who = formIdentity(await currentCitizen(request, services));
+      // What API Particulier gave on this form, carried by signed hidden fields (state-data module).
+      const stateData = submittedStateData(services, ctx.tenant.id, request.params.slug, body.fields);
       const result = await submitRequest(services, ctx.tenant, {
+        stateData,
         citizen: who.citizen,
         demarcheSlug: request.params.slug,
         answers,
@@ -83,7 +93,13 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
             formPage(
               ctx,
               d,
-              { values: answers, errors: result.errors, filesToReattach: result.filesToReattach, locked: who.locked },
+              {
+                values: answers,
+                errors: result.errors,
+                filesToReattach: result.filesToReattach,
+                locked: who.locked,
+                stateData: stateDataFormState(services, ctx, d.slug, stateData),
+              },
               maxUploadMb,
             ).toString(),
           );

@@ -9,7 +9,7 @@ import { consentsGivenOnForm } from '../privacy/consents.ts';
 import { findOrCreatePerson } from '../people/find-or-create-person.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { checkUploadedFile, storedFilename } from './file-check.ts';
-import { anchorOf, validateAnswers, type FieldError, type RawAnswers } from './form-engine/validate.ts';
+import { allFields, anchorOf, validateAnswers, type FieldError, type RawAnswers } from './form-engine/validate.ts';
 import { submissionMail } from './notifications.ts';
 import { generateReference, generateTrackingSecret, hashTrackingSecret } from './reference.ts';
 import { findOnlineDemarche, insertDocument, insertSubmission } from './repository.ts';
@@ -17,6 +17,7 @@ import { sealTrackingSecret } from './tracking-seal.ts';
 import { cachedTenantCalendar } from './tenant-calendar.ts';
 import { addWorkingDays, DEFAULT_TIME_ZONE, localDateAndHour } from './working-days.ts';
 import { recordRoute, routableAnswers, routeItem } from './route-item.ts';
+import { STATE_DATA_KEY, type ObtainedStateData } from '../state-data/obtained.ts';
 
 /** Committed delay when a démarche with a form declares none (the confirmation always promises a date). */
 export const DEFAULT_DELAY_DAYS = 15;
@@ -47,6 +48,11 @@ export interface SubmitRequestInput {
   filedBy?: { agentId: string; body: string };
   /** The citizen record, when the agent filing it chose one; otherwise found or created at intake. */
   personId?: string | null;
+  /**
+   * What API Particulier gave on this form (state-data module), already checked; kept only when
+   * its consent box is still ticked, under `_state_data` in the answers (decision 31).
+   */
+  stateData?: ObtainedStateData[];
 }
 
 export type SubmitRequestResult =
@@ -141,6 +147,10 @@ export async function submitRequest(
 
   const data: Record<string, unknown> = { ...result.answers };
   if (input.citizen?.claims) data._identity = { source: input.citizen.identitySource, ...input.citizen.claims };
+  const consentedStateData = (input.stateData ?? []).filter((d) =>
+    allFields(demarche.form).some((f) => f.stateData?.kind === d.kind && f.consent === true && result.answers[f.name] === true),
+  );
+  if (consentedStateData.length > 0) data[STATE_DATA_KEY] = consentedStateData;
   for (const field of result.fileFields)
     data[field.name] = accepted.filter((f) => f.fieldName === field.name).map((f) => f.filename);
   const givenName = String(result.answers.applicant_given_name ?? '');

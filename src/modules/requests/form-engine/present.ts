@@ -2,6 +2,8 @@ import type { FieldType, FormField } from '../../catalogue/form-definition.ts';
 import { formatDateFr, formatNumberFr, formatPhoneFr } from '../../../platform/format.ts';
 import { cachedFormDefinition } from './definition-cache.ts';
 import { allFields } from './validate.ts';
+import { presentStateData } from '../../state-data/present.ts';
+import { STATE_DATA_KEY } from '../../state-data/obtained.ts';
 
 /**
  * One answer of a request, ready to show: `value` is written for people (dates in words,
@@ -13,7 +15,7 @@ export interface PresentedAnswer {
   name: string;
   label: string;
   value: string;
-  kind: FieldType | 'identity' | 'other';
+  kind: FieldType | 'identity' | 'state_data' | 'other';
 }
 
 export const NOT_GIVEN = 'Non renseigné';
@@ -46,7 +48,7 @@ export function presentAnswers(form: unknown, data: Record<string, unknown>): Pr
   const definition = cachedFormDefinition(form);
   const fields = definition ? allFields(definition) : [];
   const lines: PresentedAnswer[] = [];
-  const seen = new Set<string>([IDENTITY_KEY]);
+  const seen = new Set<string>([IDENTITY_KEY, STATE_DATA_KEY]);
   for (const field of fields) {
     if (!(field.name in data)) continue;
     seen.add(field.name);
@@ -58,6 +60,7 @@ export function presentAnswers(form: unknown, data: Record<string, unknown>): Pr
     });
   }
   lines.push(...presentIdentity(data[IDENTITY_KEY]));
+  lines.push(...presentStateData(data));
   for (const [name, raw] of Object.entries(data)) {
     if (!seen.has(name)) lines.push({ name, label: name, value: presentValue(raw), kind: 'other' });
   }

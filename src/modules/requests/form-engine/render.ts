@@ -2,6 +2,7 @@ import type { FormDefinition, FormField } from '../../catalogue/form-definition.
 import { attr, html, type SafeHtml } from '../../../platform/html.ts';
 import { formatNumberFr } from '../../../platform/format.ts';
 import { csrfField, errorSummary, type PageContext } from '../../../platform/web/layout.ts';
+import { stateDataControl, type StateDataFormState } from '../../state-data/views.ts';
 import { allFields, allSections, anchorOf, first, type FieldError, type RawAnswers } from './validate.ts';
 
 const FILE_LABELS: Record<string, string> = { 'application/pdf': 'PDF', 'image/jpeg': 'JPEG', 'image/png': 'PNG' };
@@ -16,6 +17,8 @@ export interface FormState {
    * read back from the form (submitRequest takes them from the session).
    */
   locked?: { values: Record<string, string>; source: string };
+  /** The State's data (API Particulier) offered under their consent boxes; absent: no button. */
+  stateData?: StateDataFormState;
 }
 
 /** The online form of a démarche: sections as fieldsets, the error summary on top. */
@@ -204,7 +207,7 @@ function renderField(
           />
           <label for="${field.name}">${field.label}${optionalMark(field)}</label>
         </div>
-      </div>`;
+      </div>${field.stateData && state.stateData ? stateDataControl(field, state.stateData, cond) : ''}`;
     case 'address':
       return html`<fieldset
         class="${cls}"

@@ -1,0 +1,201 @@
+import type { Services } from '../../services.ts';
+import { ApiParticulierError, type ApiParticulierErrorKind } from '../../platform/api-particulier/index.ts';
+import type { FormDefinition, FormField, StateDataKind } from '../catalogue/form-definition.ts';
+import { allFields, anchorOf, first, type FieldError, type RawAnswers } from '../requests/form-engine/validate.ts';
+import type { ObtainedStateData } from './obtained.ts';
+
+/** The fields the numbers are typed in, by convention of the démarches' forms. */
+export const QUERY_FIELDS = {
+  numeroAllocataire: 'numero_caf',
+  codePostal: 'code_postal_caf',
+  ine: 'ine',
+  identifiantFranceTravail: 'identifiant_france_travail',
+} as const;
+
+/** Who holds the data, and the document asked for instead, as the citizen reads them. */
+const WORDING: Record<StateDataKind, { holder: string; service: string; document: string }> = {
+  quotient_familial: {
+    holder: 'la CAF ou la MSA',
+    service: 'Le service de la CAF et de la MSA',
+    document: 'votre attestation de quotient familial ou votre dernier avis d’imposition',
+  },
+  statut_etudiant: {
+    holder: 'le ministère de l’Enseignement supérieur',
+    service: 'Le service du ministère de l’Enseignement supérieur',
+    document: 'votre certificat de scolarité de cette année',
+  },
+  statut_demandeur_emploi: {
+    holder: 'France Travail',
+    service: 'Le service de France Travail',
+    document: 'votre attestation d’inscription à France Travail',
+  },
+};
+
+/** Why nothing came back, in plain French; the form adds what to join instead. */
+function reason(kind: StateDataKind, why: ApiParticulierErrorKind | 'refused' | 'unavailable' | 'not_current'): string {
+  const holder = WORDING[kind].holder;
+  switch (why) {
+    case 'refused':
+      return `Vous n’avez pas coché la case d’accord : nous ne demandons rien à ${holder}.`;
+    case 'unknown_person':
+      return kind === 'quotient_familial'
+        ? `${capitalise(holder)} ne connaissent pas de dossier avec ces informations. Vérifiez votre numéro d’allocataire et votre code postal.`
+        : `${capitalise(holder)} ne connaît personne avec cet identifiant. Vérifiez-le.`;
+    case 'not_current':
+      return kind === 'statut_etudiant'
+        ? 'Nous ne trouvons pas d’inscription en cours pour cette année.'
+        : 'Nous ne trouvons pas d’inscription en cours à France Travail.';
+    case 'timeout':
+      return `${WORDING[kind].service} met trop de temps à répondre.`;
+    case 'malformed_answer':
+      return `${WORDING[kind].service} a donné une réponse que nous ne savons pas lire.`;
+    case 'provider_error':
+    case 'unavailable':
+      return `${WORDING[kind].service} ne répond pas pour le moment.`;
+  }
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export type ObtainStateDataResult =
+  | { ok: true; obtained: ObtainedStateData }
+  /** `cause`: what API Particulier answered, for the logs (never what the citizen typed). */
+  | { ok: false; errors: FieldError[]; cause?: ApiParticulierErrorKind };
+
+export interface ObtainStateDataInput {
+  form: FormDefinition;
+  kind: StateDataKind;
+  /** What the form holds now (the citizen clicked the button before sending it). */
+  answers: RawAnswers;
+  /** The FranceConnect identity of the signed-in citizen, if any: the quotient familial is asked by it. */
+  franceconnect?: {
+    givenName: string;
+    familyName: string;
+    birthdate: string | null;
+    gender: string | null;
+    birthplace: string | null;
+    birthcountry: string | null;
+  } | null;
+}
+
+/**
+ * Asks API Particulier for one piece of data the citizen agreed to on the form. Without the
+ * ticked consent nothing is asked. On any failure, the errors name the form's fallback document
+ * and say why, so the form can ask for it instead (the citizen loses nothing they typed).
+ */
+export async function obtainStateData(services: Services, input: ObtainStateDataInput): Promise<ObtainStateDataResult> {
+  const fields = allFields(input.form);
+  const consent = fields.find((f) => f.type === 'checkbox' && f.consent && f.stateData?.kind === input.kind);
+  if (!consent?.stateData) return { ok: false, errors: [] };
+  const fallback = fields.find((f) => f.name === consent.stateData!.fallback) ?? consent;
+  const fail = (why: Parameters<typeof reason>[1]): ObtainStateDataResult => ({
+    ok: false,
+    ...(why === 'refused' || why === 'unavailable' || why === 'not_current' ? {} : { cause: why }),
+    errors: [
+      {
+        field: fallback.name,
+        anchor: anchorOf(fallback),
+        message: `${reason(input.kind, why)} Joignez ${WORDING[input.kind].document}${why === 'refused' ? ', ou cochez la case' : ''}.`,
+      },
+    ],
+  });
+  if (first(input.answers, consent.name) === '') return fail('refused');
+  const api = services.apiParticulier;
+  if (!api) return fail('unavailable');
+
+  const missing = (field: string, message: string): ObtainStateDataResult => {
+    const f: FormField | undefined = fields.find((x) => x.name === field);
+    return { ok: false, errors: [{ field, anchor: f ? anchorOf(f) : field, message }] };
+  };
+  const now = services.clock.now();
+  const obtainedAt = now.toISOString();
+  try {
+    if (input.kind === 'quotient_familial') {
+      const fc = input.franceconnect;
+      let foundBy: ObtainedStateData['foundBy'];
+      let qf;
+      if (fc?.birthdate && (fc.gender === 'female' || fc.gender === 'male') && fc.birthcountry) {
+        foundBy = 'franceconnect';
+        qf = await api.quotientFamilial({
+          by: 'identite',
+          nomNaissance: fc.familyName,
+          prenoms: fc.givenName.split(/\s+/).filter(Boolean),
+          dateNaissance: fc.birthdate,
+          sexe: fc.gender === 'female' ? 'F' : 'M',
+          codeInseeLieuDeNaissance: fc.birthplace ?? '',
+          codePaysLieuDeNaissance: fc.birthcountry,
+        });
+      } else {
+        const numero = first(input.answers, QUERY_FIELDS.numeroAllocataire).replace(/\s/g, '');
+        const codePostal = first(input.answers, QUERY_FIELDS.codePostal).replace(/\s/g, '');
+        if (!/^\d{5,8}$/.test(numero))
+          return missing(
+            QUERY_FIELDS.numeroAllocataire,
+            'Indiquez votre numéro d’allocataire (5 à 8 chiffres) pour que nous demandions votre quotient familial.',
+          );
+        if (!/^\d{5}$/.test(codePostal))
+          return missing(
+            QUERY_FIELDS.codePostal,
+            'Indiquez le code postal de votre adresse connue de la CAF (5 chiffres), par exemple 35000.',
+          );
+        foundBy = 'numero_allocataire';
+        qf = await api.quotientFamilial({ by: 'allocataire', numeroAllocataire: numero, codePostal });
+      }
+      return {
+        ok: true,
+        obtained: {
+          kind: 'quotient_familial',
+          source: qf.regime === 'MSA' ? 'MSA' : 'CAF',
+          obtainedAt,
+          foundBy,
+          values: {
+            quotientFamilial: qf.quotientFamilial,
+            mois: `${qf.annee}-${String(qf.mois).padStart(2, '0')}`,
+            enfants: qf.enfants.length,
+          },
+        },
+      };
+    }
+    if (input.kind === 'statut_etudiant') {
+      const ine = first(input.answers, QUERY_FIELDS.ine).replace(/\s/g, '').toUpperCase();
+      if (!/^[0-9A-Z]{11}$/.test(ine))
+        return missing(QUERY_FIELDS.ine, 'Indiquez votre numéro INE : 11 chiffres et lettres, sur votre carte d’étudiant.');
+      const s = await api.statutEtudiant({ ine });
+      const current = s.inscriptions[0];
+      if (!s.etudiant || !current) return fail('not_current');
+      return {
+        ok: true,
+        obtained: {
+          kind: 'statut_etudiant',
+          source: 'Enseignement supérieur',
+          obtainedAt,
+          foundBy: 'ine',
+          values: { etudiant: true, etablissement: current.etablissement, jusquAu: current.fin },
+        },
+      };
+    }
+    const identifiant = first(input.answers, QUERY_FIELDS.identifiantFranceTravail).trim();
+    if (!/^[\p{L}\p{N}_.-]{3,40}$/u.test(identifiant))
+      return missing(
+        QUERY_FIELDS.identifiantFranceTravail,
+        'Indiquez votre identifiant France Travail : il figure sur vos courriers de France Travail.',
+      );
+    const j = await api.statutDemandeurEmploi({ identifiant });
+    if (!j.inscrit) return fail('not_current');
+    return {
+      ok: true,
+      obtained: {
+        kind: 'statut_demandeur_emploi',
+        source: 'France Travail',
+        obtainedAt,
+        foundBy: 'identifiant_france_travail',
+        values: { inscrit: true, depuis: j.dateInscription },
+      },
+    };
+  } catch (err) {
+    if (!(err instanceof ApiParticulierError)) throw err;
+    return fail(err.kind);
+  }
+}
