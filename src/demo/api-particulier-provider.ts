@@ -179,7 +179,11 @@ export async function startDemoApiParticulier(
     const key = Buffer.from(String(req.headers['x-api-key'] ?? ''));
     const expected = Buffer.from(token);
     if (key.length !== expected.length || !timingSafeEqual(key, expected)) {
-      return send(res, 401, { error: 'access_denied', reason: 'Jeton manquant ou invalide', message: 'Jeton invalide' });
+      return send(res, 401, {
+        error: 'access_denied',
+        reason: 'Jeton manquant ou invalide',
+        message: 'Jeton invalide',
+      });
     }
     if (req.method !== 'GET') return send(res, 405, { error: 'method_not_allowed' });
     const q = url.searchParams;

@@ -229,6 +229,15 @@ const MATRIX: Row[] = [
     note: 'no account needed; a signed-in citizen files it into their space',
   },
   {
+    method: 'POST',
+    route: '/demarches/:slug/demande/donnees',
+    url: () => '/demarches/cantine-periscolaire/demande/donnees',
+    form: (_f, _a, accepted) => ({ nom_enfant: 'Léo Martin', _donnees: accepted ? 'quotient_familial' : 'inconnu' }),
+    expect: everyone('400'),
+    accept: { actor: 'anonymous', outcome: '200' },
+    note: '« Récupérer mon quotient familial »: the form comes back with it, or asking for the document (here: no consent ticked)',
+  },
+  {
     method: 'GET',
     route: '/demandes/:reference/confirmation',
     url: (f) => `/demandes/${f.reference}/confirmation?cle=${f.code}`,

@@ -40,22 +40,20 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
     const ctx = pageContext(request);
     const d = await loadOnlineForm(services, ctx.tenant, request.params.slug);
     const who = formIdentity(await currentCitizen(request, services));
-    return reply
-      .type('text/html; charset=utf-8')
-      .send(
-        formPage(
-          ctx,
-          d,
-          {
-            values: who.prefill,
-            errors: [],
-            filesToReattach: [],
-            locked: who.locked,
-            stateData: stateDataFormState(services, ctx, d.slug, []),
-          },
-          maxUploadMb,
-        ).toString(),
-      );
+    return reply.type('text/html; charset=utf-8').send(
+      formPage(
+        ctx,
+        d,
+        {
+          values: who.prefill,
+          errors: [],
+          filesToReattach: [],
+          locked: who.locked,
+          stateData: stateDataFormState(services, ctx, d.slug, []),
+        },
+        maxUploadMb,
+      ).toString(),
+    );
   });
 
   // Files are read only after the CSRF token, and only for a démarche that exists.

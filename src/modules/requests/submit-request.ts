@@ -148,7 +148,9 @@ export async function submitRequest(
   const data: Record<string, unknown> = { ...result.answers };
   if (input.citizen?.claims) data._identity = { source: input.citizen.identitySource, ...input.citizen.claims };
   const consentedStateData = (input.stateData ?? []).filter((d) =>
-    allFields(demarche.form).some((f) => f.stateData?.kind === d.kind && f.consent === true && result.answers[f.name] === true),
+    allFields(demarche.form).some(
+      (f) => f.stateData?.kind === d.kind && f.consent === true && result.answers[f.name] === true,
+    ),
   );
   if (consentedStateData.length > 0) data[STATE_DATA_KEY] = consentedStateData;
   for (const field of result.fileFields)

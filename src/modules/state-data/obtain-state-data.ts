@@ -61,8 +61,12 @@ function capitalise(s: string): string {
 
 export type ObtainStateDataResult =
   | { ok: true; obtained: ObtainedStateData }
-  /** `cause`: what API Particulier answered, for the logs (never what the citizen typed). */
-  | { ok: false; errors: FieldError[]; cause?: ApiParticulierErrorKind };
+  /**
+   * `invalid`: the numbers to search with are missing or wrong (the citizen can fix them);
+   * otherwise the form now asks for the document. `cause`: what API Particulier answered, for
+   * the logs (never what the citizen typed).
+   */
+  | { ok: false; errors: FieldError[]; invalid?: boolean; cause?: ApiParticulierErrorKind };
 
 export interface ObtainStateDataInput {
   form: FormDefinition;
@@ -88,7 +92,7 @@ export interface ObtainStateDataInput {
 export async function obtainStateData(services: Services, input: ObtainStateDataInput): Promise<ObtainStateDataResult> {
   const fields = allFields(input.form);
   const consent = fields.find((f) => f.type === 'checkbox' && f.consent && f.stateData?.kind === input.kind);
-  if (!consent?.stateData) return { ok: false, errors: [] };
+  if (!consent?.stateData) return { ok: false, invalid: true, errors: [] };
   const fallback = fields.find((f) => f.name === consent.stateData!.fallback) ?? consent;
   const fail = (why: Parameters<typeof reason>[1]): ObtainStateDataResult => ({
     ok: false,
@@ -107,7 +111,7 @@ export async function obtainStateData(services: Services, input: ObtainStateData
 
   const missing = (field: string, message: string): ObtainStateDataResult => {
     const f: FormField | undefined = fields.find((x) => x.name === field);
-    return { ok: false, errors: [{ field, anchor: f ? anchorOf(f) : field, message }] };
+    return { ok: false, invalid: true, errors: [{ field, anchor: f ? anchorOf(f) : field, message }] };
   };
   const now = services.clock.now();
   const obtainedAt = now.toISOString();
@@ -161,7 +165,10 @@ export async function obtainStateData(services: Services, input: ObtainStateData
     if (input.kind === 'statut_etudiant') {
       const ine = first(input.answers, QUERY_FIELDS.ine).replace(/\s/g, '').toUpperCase();
       if (!/^[0-9A-Z]{11}$/.test(ine))
-        return missing(QUERY_FIELDS.ine, 'Indiquez votre numéro INE : 11 chiffres et lettres, sur votre carte d’étudiant.');
+        return missing(
+          QUERY_FIELDS.ine,
+          'Indiquez votre numéro INE : 11 chiffres et lettres, sur votre carte d’étudiant.',
+        );
       const s = await api.statutEtudiant({ ine });
       const current = s.inscriptions[0];
       if (!s.etudiant || !current) return fail('not_current');

@@ -50,7 +50,12 @@ export function signStateData(sessionSecret: string, scope: string, data: Obtain
 }
 
 /** The signed data back, or null when the token is not one we signed for this scope, or too old. */
-export function openStateData(sessionSecret: string, scope: string, token: string, now: Date): ObtainedStateData | null {
+export function openStateData(
+  sessionSecret: string,
+  scope: string,
+  token: string,
+  now: Date,
+): ObtainedStateData | null {
   const [payload, signature] = token.split('.');
   if (!payload || !signature) return null;
   const expected = Buffer.from(mac(sessionSecret, scope, payload));

@@ -54,14 +54,17 @@ export function stateDataValueLines(d: ObtainedStateData): { label: string; valu
     case 'quotient_familial': {
       const [year, month] = String(v.mois ?? '').split('-');
       const lines = [{ label: 'Quotient familial', value: `${formatNumberFr(Number(v.quotientFamilial))} €` }];
-      if (year && month) lines.push({ label: 'Mois de calcul', value: `${MONTHS[Number(month) - 1] ?? month} ${year}` });
+      if (year && month)
+        lines.push({ label: 'Mois de calcul', value: `${MONTHS[Number(month) - 1] ?? month} ${year}` });
       if (typeof v.enfants === 'number') lines.push({ label: 'Enfants à charge', value: formatNumberFr(v.enfants) });
       return lines;
     }
     case 'statut_etudiant':
       return [
         { label: 'Statut étudiant', value: `Inscrit cette année : ${String(v.etablissement ?? '')}` },
-        ...(typeof v.jusquAu === 'string' ? [{ label: 'Inscription valable jusqu’au', value: formatDateFr(v.jusquAu) }] : []),
+        ...(typeof v.jusquAu === 'string'
+          ? [{ label: 'Inscription valable jusqu’au', value: formatDateFr(v.jusquAu) }]
+          : []),
       ];
     case 'statut_demandeur_emploi':
       return [
@@ -90,7 +93,12 @@ export function storedStateData(data: Record<string, unknown>): ObtainedStateDat
  */
 export function presentStateData(data: Record<string, unknown>): StateDataLine[] {
   return storedStateData(data).flatMap((d, i) => [
-    { name: `${STATE_DATA_KEY}.${i}`, label: 'Données de l’État', value: obtainedSentence(d), kind: 'state_data' as const },
+    {
+      name: `${STATE_DATA_KEY}.${i}`,
+      label: 'Données de l’État',
+      value: obtainedSentence(d),
+      kind: 'state_data' as const,
+    },
     ...stateDataValueLines(d).map((l, j) => ({
       name: `${STATE_DATA_KEY}.${i}.${j}`,
       label: l.label,

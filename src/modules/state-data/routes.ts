@@ -77,7 +77,8 @@ export function registerStateDataRoutes(app: FastifyInstance, services: Services
           },
           maxUploadMb,
         ),
-        result.ok ? 200 : 400,
+        // The form asking for the document instead is an answer, not a mistake of the citizen's.
+        result.ok || !result.invalid ? 200 : 400,
       );
     },
   );

@@ -124,7 +124,10 @@ export const situationPoleEmploiSchema = z.object({
   sexe: z.enum(['F', 'M']).nullable().optional(),
   dateNaissance: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   dateInscription: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  dateCessationInscription: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+  dateCessationInscription: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .nullable(),
   codeCategorieInscription: z.number().int(),
   libelleCategorieInscription: z.string(),
 });

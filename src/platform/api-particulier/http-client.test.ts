@@ -17,7 +17,12 @@ describe('API Particulier client', () => {
 
   before(async () => {
     provider = await startDemoApiParticulier({ now: () => now, slowMs: 2000 });
-    client = new HttpApiParticulier({ baseUrl: provider.url, token: provider.token, timeoutMs: 300, today: () => '2026-12-03' });
+    client = new HttpApiParticulier({
+      baseUrl: provider.url,
+      token: provider.token,
+      timeoutMs: 300,
+      today: () => '2026-12-03',
+    });
   });
   after(async () => provider.close());
 
@@ -68,7 +73,11 @@ describe('API Particulier client', () => {
 
   it('says provider error on a 5xx, a refused token or an unreachable host', async () => {
     await failsWith('provider_error', () =>
-      client.quotientFamilial({ by: 'allocataire', numeroAllocataire: FAILING_NUMBERS.providerError, codePostal: '00000' }),
+      client.quotientFamilial({
+        by: 'allocataire',
+        numeroAllocataire: FAILING_NUMBERS.providerError,
+        codePostal: '00000',
+      }),
     );
     const wrongToken = new HttpApiParticulier({
       baseUrl: provider.url,
