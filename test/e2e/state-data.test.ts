@@ -83,7 +83,10 @@ describe('the State’s data on the cantine form, in a browser', { timeout: 240_
     await page.getByRole('heading', { level: 1, name: 'Votre demande est bien envoyée' }).waitFor();
     await s.assertAccessible('confirmation');
     await page.getByRole('link', { name: 'Suivre votre demande' }).click();
-    await page.getByText(/Données obtenues auprès de la CAF le/).first().waitFor();
+    await page
+      .getByText(/Données obtenues auprès de la CAF le/)
+      .first()
+      .waitFor();
     await s.assertAccessible('tracking page with the State’s data');
     await screenshots('suivi-donnees-etat');
   });

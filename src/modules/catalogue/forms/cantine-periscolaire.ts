@@ -67,16 +67,6 @@ export const form: FormDefinition = {
       title: 'Pour calculer le tarif',
       fields: [
         {
-          name: 'accord_quotient_familial',
-          type: 'checkbox',
-          label:
-            'J’accepte que la mairie demande mon quotient familial à la CAF ou à la MSA, par le service API Particulier de l’État.',
-          help: 'La mairie reçoit seulement votre quotient familial, le mois de calcul et le nombre d’enfants à charge. Ils sont effacés avec votre demande. Si vous ne cochez pas, joignez un document.',
-          required: false,
-          consent: true,
-          stateData: { kind: 'quotient_familial', fallback: 'avis_imposition' },
-        },
-        {
           name: 'numero_caf',
           type: 'text',
           label: 'Numéro d’allocataire CAF',
@@ -92,6 +82,16 @@ export const form: FormDefinition = {
           required: false,
           autocomplete: 'postal-code',
           validation: { pattern: '^[0-9]{5}$', patternMessage: 'Le code postal compte 5 chiffres, par exemple 35000.' },
+        },
+        {
+          name: 'accord_quotient_familial',
+          type: 'checkbox',
+          label:
+            'J’accepte que la mairie demande mon quotient familial à la CAF ou à la MSA, par le service API Particulier de l’État.',
+          help: 'La mairie reçoit seulement votre quotient familial, le mois de calcul et le nombre d’enfants à charge. Ils sont effacés avec votre demande. Si vous ne cochez pas, joignez un document.',
+          required: false,
+          consent: true,
+          stateData: { kind: 'quotient_familial', fallback: 'avis_imposition' },
         },
         {
           name: 'avis_imposition',
