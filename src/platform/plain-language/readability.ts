@@ -202,3 +202,32 @@ export function currentReport(stored: unknown): ReadabilityReport | null {
     ? (stored as ReadabilityReport)
     : null;
 }
+
+export interface ReadabilitySummary {
+  version: number;
+  score: number | null;
+  level: ReadabilityLevel | null;
+  sentenceCount: number;
+  averageWords: number;
+  longSentences: number;
+  jargon: number;
+  passives: number;
+  nominalisations: number;
+  easy: boolean;
+}
+
+/** The figures of a report without the text's pieces: what is kept with each agent's message. */
+export function readabilitySummary(r: ReadabilityReport): ReadabilitySummary {
+  return {
+    version: r.version,
+    score: r.score,
+    level: r.level,
+    sentenceCount: r.sentenceCount,
+    averageWords: r.averageWords,
+    longSentences: r.longSentences.length,
+    jargon: r.jargonMatches.length,
+    passives: r.passives.length,
+    nominalisations: r.nominalisations.length,
+    easy: r.verdict.easy,
+  };
+}
