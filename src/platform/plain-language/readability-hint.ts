@@ -52,7 +52,7 @@ export function readabilityPanelContent(text: string, report: ReadabilityReport,
   for (const m of r.jargonMatches) {
     const seen = byTerm.get(m.term);
     if (seen) seen.count++;
-    else byTerm.set(m.term, { text: m.text, plain: m.plain, acronym: m.acronym === true, count: 1 });
+    else byTerm.set(m.term, { text: m.acronym ? m.text : m.term, plain: m.plain, acronym: m.acronym === true, count: 1 });
   }
   return html`<p>
       <strong>Lisibilité : ${levelLabel(level).toLowerCase()}</strong> (score ${formatNumberFr(score)} ;

@@ -69,9 +69,12 @@ export interface ReadabilityReport {
 
 /** Lower case, accents removed, apostrophes straight — one character for one, so offsets hold. */
 function foldKeepingOffsets(text: string): string {
+  // Almost always: every accented letter decomposes into its letter and marks.
+  const whole = fold(text);
+  if (whole.length === text.length) return whole;
   let out = '';
   for (const ch of text) {
-    const folded = ch === '’' || ch === 'ʼ' ? "'" : ch.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+    const folded = fold(ch);
     out += folded.length === ch.length ? folded : ch;
   }
   return out;
@@ -91,28 +94,50 @@ for (const entry of JARGON) {
   if (entry.acronym) byAcronym.set(entry.term, entry);
   else byFolded.set(fold(entry.term), entry);
 }
-const alternatives = (terms: string[], flexibleSpaces: boolean) =>
-  terms
-    .sort((a, b) => b.length - a.length)
-    .map((t) => (flexibleSpaces ? escapeRegExp(t).replace(/ /g, '\\s+') : escapeRegExp(t)))
-    .join('|');
-// One pass over the text for all the terms, the longest first at each place.
-const TERMS = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives([...byFolded.keys()], true)})(?![\\p{L}\\p{N}])`, 'gu');
-const ACRONYMS = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives([...byAcronym.keys()], false)})(?![\\p{L}\\p{N}])`, 'gu');
+/** The first run of letters or digits of a folded term or text: where matching starts. */
+const FIRST_WORD = /^[\p{L}\p{N}]+/u;
+interface Matcher {
+  entry: JargonEntry;
+  sticky: RegExp;
+}
+/** The terms by their first word, the longest first: one look-up at each word of the text. */
+const byFirstWord = new Map<string, Matcher[]>();
+for (const [folded, entry] of byFolded) {
+  const first = FIRST_WORD.exec(folded)![0];
+  const sticky = new RegExp(`${escapeRegExp(folded).replace(/ /g, '\\s+')}(?![\\p{L}\\p{N}])`, 'uy');
+  const list = byFirstWord.get(first) ?? [];
+  list.push({ entry, sticky });
+  list.sort((a, b) => b.entry.term.length - a.entry.term.length);
+  byFirstWord.set(first, list);
+}
 
 function findJargon(text: string): JargonMatch[] {
   const folded = foldKeepingOffsets(text);
   const matches: JargonMatch[] = [];
-  for (const m of folded.matchAll(TERMS)) {
-    const entry = byFolded.get(m[0].replace(/\s+/g, ' '));
-    if (entry) matches.push({ ...entry, text: text.slice(m.index, m.index + m[0].length), start: m.index, end: m.index + m[0].length });
+  let freeFrom = 0;
+  // « {{echeance}} » is a variable's name, not a word of the text.
+  const variables = text.includes('{{') ? [...text.matchAll(/\{\{[^}]*\}\}/g)].map((m) => [m.index, m.index + m[0].length]) : [];
+  const inVariable = (at: number) => variables.some(([from, to]) => from! <= at && at < to!);
+  for (const w of folded.matchAll(/[\p{L}\p{N}]+/gu)) {
+    if (w.index < freeFrom || inVariable(w.index)) continue;
+    for (const { entry, sticky } of byFirstWord.get(w[0]) ?? []) {
+      sticky.lastIndex = w.index;
+      const m = sticky.exec(folded);
+      if (!m) continue;
+      const end = w.index + m[0].length;
+      matches.push({ ...entry, text: text.slice(w.index, end), start: w.index, end });
+      freeFrom = end;
+      break;
+    }
   }
-  const foldedWhole = fold(text);
-  for (const m of text.matchAll(ACRONYMS)) {
-    const entry = byAcronym.get(m[0])!;
+  let foldedWhole: string | null = null;
+  for (const w of text.matchAll(/\p{Lu}[\p{L}]+/gu)) {
+    const entry = byAcronym.get(w[0]);
+    if (!entry) continue;
     // Spelt out somewhere in the text: the reader has what it means.
+    foldedWhole ??= fold(text);
     if (foldedWhole.includes(fold(entry.plain))) continue;
-    matches.push({ ...entry, text: m[0], start: m.index, end: m.index + m[0].length });
+    matches.push({ ...entry, text: w[0], start: w.index, end: w.index + w[0].length });
   }
   return matches.sort((a, b) => a.start - b.start);
 }

@@ -20,23 +20,40 @@ export interface Sentence {
   tokens: Token[];
 }
 
-const TOKEN = new RegExp(
-  [
-    String.raw`(?<url>(?:https?:\/\/|www\.)[^\s<>«»"]*[^\s<>«»".,;:!?)\]])`,
-    String.raw`(?<email>[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+)`,
-    String.raw`(?<variable>\{\{\s*[\p{L}\p{N}_.-]+\s*\}\})`,
-    // « 1 500 » (thin or plain spaces between groups of three), « 1,5 », « 3.5 »; not « 14h30 ».
-    String.raw`(?<number>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?(?![\p{L}\p{N}])|\d+(?:[.,]\d+)*(?![\p{L}\p{N}]))`,
-    String.raw`(?<word>n°|[\p{L}\p{N}]+(?:['’\-–][\p{L}\p{N}]+)*['’]?)`,
-  ].join('|'),
-  'gu',
-);
+const PATTERNS = {
+  url: String.raw`(?<url>(?:https?:\/\/|www\.)[^\s<>«»"]*[^\s<>«»".,;:!?)\]])`,
+  email: String.raw`(?<email>[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+)`,
+  variable: String.raw`(?<variable>\{\{\s*[\p{L}\p{N}_.-]+\s*\}\})`,
+  // « 1 500 » (thin or plain spaces between groups of three), « 1,5 », « 3.5 »; not « 14h30 ».
+  number: String.raw`(?<number>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?(?![\p{L}\p{N}])|\d+(?:[.,]\d+)*(?![\p{L}\p{N}]))`,
+  word: String.raw`(?<word>n°|[\p{L}\p{N}]+(?:['’\-–][\p{L}\p{N}]+)*['’]?)`,
+};
+
+/**
+ * The token pattern for a text: URLs, addresses and variables only when the text has their mark
+ * (an address's pattern tried at every word would make a long text several times slower).
+ */
+const tokenPatterns = new Map<string, RegExp>();
+function tokenPattern(text: string): RegExp {
+  const kinds = [
+    /https?:\/\/|www\./.test(text) ? 'url' : '',
+    text.includes('@') ? 'email' : '',
+    text.includes('{{') ? 'variable' : '',
+    'number',
+    'word',
+  ].filter((k): k is keyof typeof PATTERNS => k !== '');
+  const key = kinds.join(' ');
+  let pattern = tokenPatterns.get(key);
+  if (!pattern) tokenPatterns.set(key, (pattern = new RegExp(kinds.map((k) => PATTERNS[k]).join('|'), 'gu')));
+  return pattern;
+}
 
 /** Every word of `text` from `from` to `to`, in order. */
 export function tokenize(text: string, from = 0, to = text.length): Token[] {
   const tokens: Token[] = [];
-  TOKEN.lastIndex = from;
-  for (let m = TOKEN.exec(text); m && m.index < to; m = TOKEN.exec(text)) {
+  const pattern = tokenPattern(text);
+  pattern.lastIndex = from;
+  for (let m = pattern.exec(text); m && m.index < to; m = pattern.exec(text)) {
     const groups = m.groups!;
     const kind = (Object.keys(groups) as TokenKind[]).find((k) => groups[k] !== undefined)!;
     const end = Math.min(m.index + m[0].length, to);
@@ -121,7 +138,8 @@ export function splitSentences(text: string): Sentence[] {
   for (const block of blocksOf(text)) {
     const tokens = tokenize(text, block.start, block.end);
     // A full stop inside a URL or an email address is not an end.
-    const inside = (at: number) => tokens.some((t) => (t.kind === 'url' || t.kind === 'email') && t.start <= at && at < t.end);
+    const addresses = tokens.filter((t) => t.kind === 'url' || t.kind === 'email');
+    const inside = (at: number) => addresses.some((t) => t.start <= at && at < t.end);
     let from = block.start;
     const cuts: number[] = [];
     END.lastIndex = block.start;
@@ -136,8 +154,10 @@ export function splitSentences(text: string): Sentence[] {
       cuts.push(Math.min(endAt, block.end));
     }
     cuts.push(block.end);
+    let next = 0;
     for (const cut of cuts) {
-      const own = tokens.filter((t) => t.start >= from && t.start < cut);
+      const own: Token[] = [];
+      while (next < tokens.length && tokens[next]!.start < cut) own.push(tokens[next++]!);
       if (own.length > 0) {
         const start = own[0]!.start;
         const end = Math.max(own[own.length - 1]!.end, trimmedEnd(text, from, cut));

@@ -78,9 +78,8 @@ function masculineSingular(word: string): string[] {
   return forms;
 }
 
-function isParticiple(token: Token): boolean {
+function isParticiple(token: Token, word: string): boolean {
   if (token.kind !== 'word') return false;
-  const word = lower(token.text);
   const forms = masculineSingular(word);
   if (forms.some((f) => NOT_PASSIVE.has(f))) return false;
   if (forms.some((f) => IRREGULAR.has(f))) return true;
@@ -92,19 +91,20 @@ export function findPassives(sentences: Sentence[]): PassiveHint[] {
   const hints: PassiveHint[] = [];
   for (const s of sentences) {
     const t = s.tokens;
+    const low = t.map((x) => lower(x.text));
     for (let i = 0; i < t.length; i++) {
-      const word = bare(t[i]!.text);
-      const isEtre = ETRE.has(word) || (word === 'été' && i > 0 && AVOIR.has(bare(t[i - 1]!.text)));
-      if (!isEtre || lower(t[i]!.text).startsWith("c'")) continue;
+      const word = bare(low[i]!);
+      const isEtre = ETRE.has(word) || (word === 'été' && i > 0 && AVOIR.has(bare(low[i - 1]!)));
+      if (!isEtre || low[i]!.startsWith("c'")) continue;
       let j = i + 1;
-      while (j < t.length && j <= i + 2 && BETWEEN.has(lower(t[j]!.text))) j++;
+      while (j < t.length && j <= i + 2 && BETWEEN.has(low[j]!)) j++;
       if (j >= t.length) continue;
-      if (lower(t[j]!.text) === 'été') continue; // « a été » is found from « été »
-      if (!isParticiple(t[j]!)) continue;
+      if (low[j] === 'été') continue; // « a été » is found from « été »
+      if (!isParticiple(t[j]!, low[j]!)) continue;
       const from = word === 'été' && i > 0 ? i - 1 : i;
       const start = t[from]!.start;
       const end = t[j]!.end;
-      const after = t.slice(j + 1, j + 4).map((x) => lower(x.text));
+      const after = low.slice(j + 1, j + 4);
       hints.push({ start, end, text: s.text.length ? textBetween(s, start, end) : '', withAgent: after.includes('par') });
       i = j;
     }
@@ -221,14 +221,15 @@ export function findNominalisations(sentences: Sentence[]): NominalisationHint[]
   const hints: NominalisationHint[] = [];
   for (const s of sentences) {
     const t = s.tokens;
+    const low = t.map((x) => lower(x.text));
     let i = 0;
     while (i < t.length) {
-      const word = bare(t[i]!.text);
+      const word = bare(low[i]!);
       if (WEAK_VERB.has(word)) {
         let j = i + 1;
-        if (j < t.length && ['à', 'au', 'aux'].includes(lower(t[j]!.text))) j++;
+        if (j < t.length && ['à', 'au', 'aux'].includes(low[j]!)) j++;
         const elided = j < t.length && /^(?:l|d)['’]/i.test(t[j]!.text);
-        const hasArticle = elided || (j < t.length && (ARTICLE.has(lower(t[j]!.text)) || ['au', 'aux'].includes(lower(t[j - 1]!.text))));
+        const hasArticle = elided || (j < t.length && (ARTICLE.has(low[j]!) || ['au', 'aux'].includes(low[j - 1]!)));
         if (hasArticle && !elided) j++;
         const found = hasArticle ? nounOf(t[j]) : null;
         if (found) {
@@ -238,12 +239,12 @@ export function findNominalisations(sentences: Sentence[]): NominalisationHint[]
         }
       }
       // « la vérification de », « l'instruction du »
-      const article = lower(t[i]!.text);
+      const article = low[i]!;
       const elided = /^(?:l|d)'/.test(article);
       const nounAt = elided ? i : i + 1;
       if (elided || ['la', 'le', 'une', 'un'].includes(article)) {
         const found = nounOf(t[nounAt]);
-        const next = t[nounAt + 1] ? lower(t[nounAt + 1]!.text) : '';
+        const next = low[nounAt + 1] ?? '';
         if (found?.verb && found.noun !== 'demande' && found.noun !== 'information' && /^(?:de|du|des|d'.*)$/.test(next)) {
           hints.push({ start: t[i]!.start, end: t[nounAt + 1]!.end, text: textBetween(s, t[i]!.start, t[nounAt + 1]!.end), verb: found.verb });
           i = nounAt + 2;

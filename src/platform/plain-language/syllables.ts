@@ -259,6 +259,19 @@ function numberSyllables(token: string): number {
  * a number, an abbreviation, an acronym). Never 0 for a word with letters or digits.
  */
 export function countSyllables(token: string): number {
+  let n = known.get(token);
+  if (n === undefined) {
+    n = countUncached(token);
+    // Words repeat: a text of 2,000 words has a few hundred different ones.
+    if (known.size >= 20_000) known.clear();
+    known.set(token, n);
+  }
+  return n;
+}
+
+const known = new Map<string, number>();
+
+function countUncached(token: string): number {
   const lower = token.toLowerCase();
   const abbreviation = ABBREVIATIONS[lower];
   if (abbreviation !== undefined) return abbreviation;
