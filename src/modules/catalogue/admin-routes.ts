@@ -52,7 +52,11 @@ export function registerCatalogueAdminRoutes(scope: FastifyInstance, services: S
     const found = await inTenant(services.db, tenant.id, async (trx) => {
       const demarche = await trx.selectFrom('demarches').selectAll().where('id', '=', id).executeTakeFirst();
       if (!demarche || demarche.kind === 'contact') return null;
-      const service = await trx.selectFrom('services').selectAll().where('id', '=', demarche.service_id).executeTakeFirst();
+      const service = await trx
+        .selectFrom('services')
+        .selectAll()
+        .where('id', '=', demarche.service_id)
+        .executeTakeFirst();
       return { demarche, service };
     });
     if (!found) throw notFound();

@@ -1,5 +1,9 @@
 import type { DemarcheRow } from '../../db/schema.ts';
-import { analyseReadability, currentReport, type ReadabilityReport } from '../../platform/plain-language/readability.ts';
+import {
+  analyseReadability,
+  currentReport,
+  type ReadabilityReport,
+} from '../../platform/plain-language/readability.ts';
 import { SECTION_ORDER } from './views/section-order.ts';
 
 /** What a citizen reads on a démarche page: its sections in the page's order, as Markdown. */

@@ -14,7 +14,8 @@ describe(`readability: live panel, stored reports, badge and preview (${TEST_DB}
   let admin: string;
   let supervisor: string;
   const q = (sql: string, params: unknown[] = []) => ctx.database.ownerQuery(sql, params);
-  const get = (path: string, cookie = '') => ctx.app.inject({ method: 'GET', url: `${BASE}${path}`, headers: { cookie } });
+  const get = (path: string, cookie = '') =>
+    ctx.app.inject({ method: 'GET', url: `${BASE}${path}`, headers: { cookie } });
   async function post(path: string, cookie: string, fields: Record<string, string>, page: string) {
     const revision = /name="revision" value="(\d+)"/.exec(page)?.[1];
     return ctx.app.inject({
@@ -47,7 +48,11 @@ describe(`readability: live panel, stored reports, badge and preview (${TEST_DB}
       role: 'supervisor',
       serviceSlugs: ['voirie-proprete'],
     });
-    await insertAgent(ctx.database, ctx.tenantId, { email: 'ada.admin@villebelle.example', password: PASSWORD, role: 'admin' });
+    await insertAgent(ctx.database, ctx.tenantId, {
+      email: 'ada.admin@villebelle.example',
+      password: PASSWORD,
+      role: 'admin',
+    });
     agent = await loginAgent(ctx.app, 'lisa.voirie@villebelle.example', PASSWORD);
     supervisor = await loginAgent(ctx.app, 'sam.chef@villebelle.example', PASSWORD);
     admin = await loginAgent(ctx.app, 'ada.admin@villebelle.example', PASSWORD);
@@ -103,10 +108,16 @@ describe(`readability: live panel, stored reports, badge and preview (${TEST_DB}
     assert.match(editor, /data-readability="texte-lisibilite"/);
     assert.match(editor, /data-readability-url="\/t\/villebelle\/agent\/lisibilite"/);
     assert.match(editor, /<script src="\/static\/readability\.js" defer><\/script>/);
-    const services = (await q(`select id from services where tenant_id = $1 and slug = 'voirie-proprete'`, [ctx.tenantId]))
-      .rows as { id: string }[];
+    const services = (
+      await q(`select id from services where tenant_id = $1 and slug = 'voirie-proprete'`, [ctx.tenantId])
+    ).rows as { id: string }[];
     const fields = { titre: 'Pièces manquantes', service: services[0]!.id, texte: `Bonjour. ${LONG}` };
-    const preview = await post('/agent/admin/modeles-de-reponse/nouveau', supervisor, { ...fields, action: 'relire' }, editor);
+    const preview = await post(
+      '/agent/admin/modeles-de-reponse/nouveau',
+      supervisor,
+      { ...fields, action: 'relire' },
+      editor,
+    );
     assert.equal(preview.statusCode, 200);
     assert.match(preview.body, /<mark><span class="visually-hidden">Début d’une phrase longue/);
     assert.match(preview.body, /aria-describedby="texte-hint texte-lisibilite"/);
@@ -124,25 +135,35 @@ describe(`readability: live panel, stored reports, badge and preview (${TEST_DB}
     const page = (await get(`/agent/demandes/${r.reference}`, agent)).body;
     assert.match(page, /data-readability="reponse-lisibilite"/);
     assert.match(page, /<div class="readability-hint" id="reponse-lisibilite" hidden>/);
-    const sent = await post(`/agent/demandes/${r.reference}/reponse`, agent, { reponse: 'Votre trottoir est réparé.' }, page);
+    const sent = await post(
+      `/agent/demandes/${r.reference}/reponse`,
+      agent,
+      { reponse: 'Votre trottoir est réparé.' },
+      page,
+    );
     assert.equal(sent.statusCode, 303);
-    const event = (await q(`select readability from request_events where request_id = $1 and kind = 'agent_message'`, [r.id]))
-      .rows[0] as { readability: { sentenceCount: number; easy: boolean; passives: number } };
+    const event = (
+      await q(`select readability from request_events where request_id = $1 and kind = 'agent_message'`, [r.id])
+    ).rows[0] as { readability: { sentenceCount: number; easy: boolean; passives: number } };
     assert.equal(event.readability.sentenceCount, 1);
     assert.equal(event.readability.passives, 1);
   });
 
   test('démarche pages: reports stored at seed, the citizens’ badge, computed when the column is empty', async () => {
     const missing = (
-      await q(`select count(*)::int as n from demarches where tenant_id = $1 and kind <> 'contact' and readability is null`, [
-        ctx.tenantId,
-      ])
+      await q(
+        `select count(*)::int as n from demarches where tenant_id = $1 and kind <> 'contact' and readability is null`,
+        [ctx.tenantId],
+      )
     ).rows[0] as { n: number };
     assert.equal(missing.n, 0);
     const slug = (
-      (await q(`select slug from demarches where tenant_id = $1 and kind = 'demarche' and published_at is not null and audience = 'public' order by slug limit 1`, [
-        ctx.tenantId,
-      ])).rows[0] as { slug: string }
+      (
+        await q(
+          `select slug from demarches where tenant_id = $1 and kind = 'demarche' and published_at is not null and audience = 'public' order by slug limit 1`,
+          [ctx.tenantId],
+        )
+      ).rows[0] as { slug: string }
     ).slug;
     // A row written before the column existed.
     await q(`update demarches set readability = null where tenant_id = $1 and slug = $2`, [ctx.tenantId, slug]);
@@ -154,7 +175,9 @@ describe(`readability: live panel, stored reports, badge and preview (${TEST_DB}
 
   test('the agents’ preview of a page gives its readability in detail; publishing stores the report', async () => {
     const row = (
-      await q(`select id from demarches where tenant_id = $1 and kind = 'demarche' order by slug limit 1`, [ctx.tenantId])
+      await q(`select id from demarches where tenant_id = $1 and kind = 'demarche' order by slug limit 1`, [
+        ctx.tenantId,
+      ])
     ).rows[0] as { id: string };
     const preview = await get(`/agent/admin/demarches/${row.id}/apercu`, admin);
     assert.equal(preview.statusCode, 200);

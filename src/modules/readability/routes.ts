@@ -29,7 +29,8 @@ export function registerReadabilityRoutes(scope: FastifyInstance, services: Serv
     if (!can(agentActor(tenantId, agent), 'check_readability', { kind: 'tenant', tenantId }))
       throw new AppError('forbidden', 'Réservé aux agents de la collectivité.');
     const raw = readFormBody(request).fields.texte;
-    if (typeof raw !== 'string') throw new AppError('invalid_input', 'Envoyez le texte à relire dans le champ « texte ».');
+    if (typeof raw !== 'string')
+      throw new AppError('invalid_input', 'Envoyez le texte à relire dans le champ « texte ».');
     if (raw.length > READABILITY_TEXT_MAX)
       throw new AppError('payload_too_large', 'Le texte est trop long pour être relu ici.');
     const report = analyseReadability(raw);
@@ -41,4 +42,3 @@ export function registerReadabilityRoutes(scope: FastifyInstance, services: Serv
     });
   });
 }
-

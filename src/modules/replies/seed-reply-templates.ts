@@ -55,13 +55,15 @@ export async function seedReplyTemplates(db: Db, tenantId: string): Promise<void
     if (existing) return;
     await trx
       .insertInto('reply_templates')
-      .values(STARTER_TEMPLATES.map((t) => ({
+      .values(
+        STARTER_TEMPLATES.map((t) => ({
           tenant_id: tenantId,
           service_id: null,
           title: t.title,
           body: t.body,
           readability: JSON.stringify(analyseReadability(t.body)),
-        })))
+        })),
+      )
       .execute();
   });
 }

@@ -36,8 +36,8 @@
       if (text === sent || text.length > MAX_CHARS) return;
       sent = text;
       if (pending) pending.abort();
-      pending = window.AbortController ? new AbortController() : null;
-      fetch(endpoint, {
+      pending = window.AbortController ? new window.AbortController() : null;
+      window.fetch(endpoint, {
         method: 'POST',
         credentials: 'same-origin',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
@@ -63,8 +63,8 @@
     }
 
     area.addEventListener('input', function () {
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(check, PAUSE_MS);
+      if (timer) window.clearTimeout(timer);
+      timer = window.setTimeout(check, PAUSE_MS);
     });
   }
 

@@ -7,12 +7,7 @@ import { readabilityBadge, readabilityHint, readabilityPanelContent } from './re
 import { splitSentences } from './sentences.ts';
 import { countSyllables, frenchNumberWords } from './syllables.ts';
 
-const fold = (s: string) =>
-  s
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[’ʼ]/g, "'")
-    .toLowerCase();
+const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/[’ʼ]/g, "'").toLowerCase();
 
 describe('French syllables', () => {
   const lines = readFileSync(new URL('./syllables.fixture.txt', import.meta.url), 'utf8').split('\n');
@@ -33,11 +28,14 @@ describe('French syllables', () => {
 
   test('at least 95 % of the hand-counted words, and of the held-out ones, are counted right', () => {
     const misses = entries.filter((e) => countSyllables(e.word) !== e.expected);
-    const rate = (list: typeof entries) => list.filter((e) => countSyllables(e.word) === e.expected).length / list.length;
+    const rate = (list: typeof entries) =>
+      list.filter((e) => countSyllables(e.word) === e.expected).length / list.length;
     const all = rate(entries);
     const heldOut = rate(entries.filter((e) => e.heldOut));
     const detail = misses.map((m) => `${m.word}: ${countSyllables(m.word)} for ${m.expected}`).join(', ');
-    console.log(`# syllables: ${(all * 100).toFixed(1)} % of ${entries.length} words, ${(heldOut * 100).toFixed(1)} % held out`);
+    console.log(
+      `# syllables: ${(all * 100).toFixed(1)} % of ${entries.length} words, ${(heldOut * 100).toFixed(1)} % held out`,
+    );
     assert.ok(all >= 0.95, detail);
     assert.ok(heldOut >= 0.95, detail);
   });
@@ -66,13 +64,18 @@ describe('sentences', () => {
         'Écrivez à état.civil@villebelle.fr puis attendez.',
       ],
     );
-    assert.deepEqual(texts('Apportez vos papiers, etc. Ensuite venez.'), ['Apportez vos papiers, etc.', 'Ensuite venez.']);
+    assert.deepEqual(texts('Apportez vos papiers, etc. Ensuite venez.'), [
+      'Apportez vos papiers, etc.',
+      'Ensuite venez.',
+    ]);
     assert.deepEqual(texts('Des papiers, etc. pour le dossier.'), ['Des papiers, etc. pour le dossier.']);
     assert.deepEqual(texts('Merci ! À bientôt ? Oui… Bien sûr.'), ['Merci !', 'À bientôt ?', 'Oui…', 'Bien sûr.']);
   });
 
   test('Markdown: each list item and heading is a sentence, without its marker; lines of a paragraph join', () => {
-    const r = splitSentences('## Pièces\nVoici ce qu’il faut\napporter :\n- une photo\n* un justificatif\n1. la carte\n\nFin.');
+    const r = splitSentences(
+      '## Pièces\nVoici ce qu’il faut\napporter :\n- une photo\n* un justificatif\n1. la carte\n\nFin.',
+    );
     assert.deepEqual(
       r.map((s) => s.text),
       ['Pièces', 'Voici ce qu’il faut apporter :', 'une photo', 'un justificatif', 'la carte', 'Fin.'],
@@ -155,7 +158,22 @@ describe('jargon lexicon', () => {
       assert.ok(!seen.has(key), `twice: ${j.term}`);
       seen.add(key);
     }
-    for (const term of ['pièce justificative', "dans l'hypothèse où", 'solliciter', 'afin de', 'en vertu de', 'nonobstant', 'susmentionné', 'ledit', 'dûment', 'ci-joint', 'être tenu de', 'procéder à', 'en tant que de besoin', 'CERFA'])
+    for (const term of [
+      'pièce justificative',
+      "dans l'hypothèse où",
+      'solliciter',
+      'afin de',
+      'en vertu de',
+      'nonobstant',
+      'susmentionné',
+      'ledit',
+      'dûment',
+      'ci-joint',
+      'être tenu de',
+      'procéder à',
+      'en tant que de besoin',
+      'CERFA',
+    ])
       assert.ok(
         JARGON.some((j) => j.term === term),
         term,
@@ -212,7 +230,9 @@ describe('style hints', () => {
         ['assurons le suivi', 'suivre'],
       ],
     );
-    const guards = analyseReadability('Faites attention à la route. Faites confiance au service. La demande de carte est faite. Il fait beau.');
+    const guards = analyseReadability(
+      'Faites attention à la route. Faites confiance au service. La demande de carte est faite. Il fait beau.',
+    );
     assert.deepEqual(guards.nominalisations, []);
   });
 });
@@ -236,10 +256,15 @@ describe('views', () => {
   });
 
   test('citizens see « Texte facile à lire » or the level in words, with where to ask', () => {
-    const easy = readabilityBadge(analyseReadability('Votre carte est prête. Venez la chercher.'), '/contact').toString();
+    const easy = readabilityBadge(
+      analyseReadability('Votre carte est prête. Venez la chercher.'),
+      '/contact',
+    ).toString();
     assert.match(easy, /Texte facile à lire/);
     const hard = readabilityBadge(
-      analyseReadability('Conformément aux dispositions réglementaires, la transmission des pièces justificatives est obligatoire.'),
+      analyseReadability(
+        'Conformément aux dispositions réglementaires, la transmission des pièces justificatives est obligatoire.',
+      ),
       '/contact',
     ).toString();
     assert.match(hard, /Texte (très )?difficile à lire\. Un mot n’est pas clair \? <a href="\/contact">/);

@@ -34,7 +34,9 @@ export function readabilityAnnouncement(report: ReadabilityReport): string {
   if (report.level === null) return 'Lisibilité : le texte est vide.';
   const notes = [
     report.longSentences.length > 0 ? plural(report.longSentences.length, 'phrase longue', 'phrases longues') : '',
-    report.jargonMatches.length > 0 ? plural(report.jargonMatches.length, 'mot administratif', 'mots administratifs') : '',
+    report.jargonMatches.length > 0
+      ? plural(report.jargonMatches.length, 'mot administratif', 'mots administratifs')
+      : '',
   ].filter(Boolean);
   return `Lisibilité mise à jour : ${levelLabel(report.level).toLowerCase()}${notes.length ? `, ${notes.join(', ')}` : ''}.`;
 }
@@ -43,16 +45,22 @@ export function readabilityAnnouncement(report: ReadabilityReport): string {
  * The authors' panel: score and level, sentence length, the text with its long sentences
  * highlighted, jargon with the plain words, passive and nominalisation hints. Advice only.
  */
-export function readabilityPanelContent(text: string, report: ReadabilityReport, options: { showText?: boolean } = {}): SafeHtml {
+export function readabilityPanelContent(
+  text: string,
+  report: ReadabilityReport,
+  options: { showText?: boolean } = {},
+): SafeHtml {
   const { level, score } = report;
   if (level === null || score === null) return html``;
   const r = report;
-  const clear = r.longSentences.length === 0 && r.jargon.length === 0 && r.passives.length === 0 && r.nominalisations.length === 0;
+  const clear =
+    r.longSentences.length === 0 && r.jargon.length === 0 && r.passives.length === 0 && r.nominalisations.length === 0;
   const byTerm = new Map<string, { text: string; plain: string; acronym: boolean; count: number }>();
   for (const m of r.jargonMatches) {
     const seen = byTerm.get(m.term);
     if (seen) seen.count++;
-    else byTerm.set(m.term, { text: m.acronym ? m.text : m.term, plain: m.plain, acronym: m.acronym === true, count: 1 });
+    else
+      byTerm.set(m.term, { text: m.acronym ? m.text : m.term, plain: m.plain, acronym: m.acronym === true, count: 1 });
   }
   return html`<p>
       <strong>Lisibilité : ${levelLabel(level).toLowerCase()}</strong> (score ${formatNumberFr(score)} ;

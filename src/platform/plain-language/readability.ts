@@ -116,7 +116,9 @@ function findJargon(text: string): JargonMatch[] {
   const matches: JargonMatch[] = [];
   let freeFrom = 0;
   // « {{echeance}} » is a variable's name, not a word of the text.
-  const variables = text.includes('{{') ? [...text.matchAll(/\{\{[^}]*\}\}/g)].map((m) => [m.index, m.index + m[0].length]) : [];
+  const variables = text.includes('{{')
+    ? [...text.matchAll(/\{\{[^}]*\}\}/g)].map((m) => [m.index, m.index + m[0].length])
+    : [];
   const inVariable = (at: number) => variables.some(([from, to]) => from! <= at && at < to!);
   for (const w of folded.matchAll(/[\p{L}\p{N}]+/gu)) {
     if (w.index < freeFrom || inVariable(w.index)) continue;
@@ -146,7 +148,10 @@ function tokenSyllables(token: Token): number {
   if (token.kind === 'url' || token.kind === 'email') return 3;
   if (token.kind === 'variable') {
     const parts = token.text.match(/\p{L}+/gu) ?? [];
-    return Math.max(1, parts.reduce((n, p) => n + countSyllables(p), 0));
+    return Math.max(
+      1,
+      parts.reduce((n, p) => n + countSyllables(p), 0),
+    );
   }
   return countSyllables(token.text);
 }
@@ -170,7 +175,11 @@ const VERDICTS: Record<ReadabilityLevel, string> = {
   'tres-difficile': 'Texte très difficile à lire',
 };
 
-function verdictOf(level: ReadabilityLevel | null, sentenceCount: number, longCount: number): ReadabilityReport['verdict'] {
+function verdictOf(
+  level: ReadabilityLevel | null,
+  sentenceCount: number,
+  longCount: number,
+): ReadabilityReport['verdict'] {
   if (level === null) return { easy: false, label: '' };
   const fewLong = longCount <= Math.floor(sentenceCount * EASY_LONG_SHARE);
   const easyLevel = level === 'tres-facile' || level === 'facile';
@@ -192,7 +201,8 @@ export function analyseReadability(text: string): ReadabilityReport {
   for (const s of sentences) for (const t of s.tokens) syllableCount += tokenSyllables(t);
   const wordsPerSentence = sentences.length === 0 ? 0 : wordCount / sentences.length;
   const syllablesPerWord = wordCount === 0 ? 0 : syllableCount / wordCount;
-  const score = wordCount === 0 ? null : Math.round((207 - 1.015 * wordsPerSentence - 73.6 * syllablesPerWord) * 10) / 10;
+  const score =
+    wordCount === 0 ? null : Math.round((207 - 1.015 * wordsPerSentence - 73.6 * syllablesPerWord) * 10) / 10;
   const level = score === null ? null : levelOf(score);
   const longSentences = sentences
     .map((s, i) => ({ text: s.text, words: lengths[i]!, start: s.start, end: s.end }))

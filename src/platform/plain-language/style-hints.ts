@@ -35,7 +35,11 @@ const ETRE = new Set(
     'serais serait serions seriez seraient sois soit soyons soyez soient fus fut furent être'
   ).split(' '),
 );
-const AVOIR = new Set('ai as a avons avez ont avais avait avions aviez avaient aurai auras aura aurons aurez auront aurait auraient'.split(' '));
+const AVOIR = new Set(
+  'ai as a avons avez ont avais avait avions aviez avaient aurai auras aura aurons aurez auront aurait auraient'.split(
+    ' ',
+  ),
+);
 
 /** Words that may stand between « être » and the participle. */
 const BETWEEN = new Set(
@@ -105,7 +109,12 @@ export function findPassives(sentences: Sentence[]): PassiveHint[] {
       const start = t[from]!.start;
       const end = t[j]!.end;
       const after = low.slice(j + 1, j + 4);
-      hints.push({ start, end, text: s.text.length ? textBetween(s, start, end) : '', withAgent: after.includes('par') });
+      hints.push({
+        start,
+        end,
+        text: s.text.length ? textBetween(s, start, end) : '',
+        withAgent: after.includes('par'),
+      });
       i = j;
     }
   }
@@ -201,7 +210,17 @@ const WEAK_VERB = new Set(
 const ARTICLE = new Set('la le les un une des du votre vos notre nos cette ce cet ces leur leurs'.split(' '));
 const NOMINAL_SUFFIX = /(?:tion|sion|ment|age|ance|ence|ure)s?$/u;
 /** « faire attention », « faire confiance »: set phrases, not nominalisations. */
-const SET_PHRASES = new Set(['attention', 'confiance', 'connaissance', 'naissance', 'page', 'message', 'image', 'âge', 'moment']);
+const SET_PHRASES = new Set([
+  'attention',
+  'confiance',
+  'connaissance',
+  'naissance',
+  'page',
+  'message',
+  'image',
+  'âge',
+  'moment',
+]);
 
 function nounOf(token: Token | undefined): { noun: string; verb: string | null } | null {
   if (!token || token.kind !== 'word') return null;
@@ -233,7 +252,12 @@ export function findNominalisations(sentences: Sentence[]): NominalisationHint[]
         if (hasArticle && !elided) j++;
         const found = hasArticle ? nounOf(t[j]) : null;
         if (found) {
-          hints.push({ start: t[i]!.start, end: t[j]!.end, text: textBetween(s, t[i]!.start, t[j]!.end), verb: found.verb });
+          hints.push({
+            start: t[i]!.start,
+            end: t[j]!.end,
+            text: textBetween(s, t[i]!.start, t[j]!.end),
+            verb: found.verb,
+          });
           i = j + 1;
           continue;
         }
@@ -245,8 +269,18 @@ export function findNominalisations(sentences: Sentence[]): NominalisationHint[]
       if (elided || ['la', 'le', 'une', 'un'].includes(article)) {
         const found = nounOf(t[nounAt]);
         const next = low[nounAt + 1] ?? '';
-        if (found?.verb && found.noun !== 'demande' && found.noun !== 'information' && /^(?:de|du|des|d'.*)$/.test(next)) {
-          hints.push({ start: t[i]!.start, end: t[nounAt + 1]!.end, text: textBetween(s, t[i]!.start, t[nounAt + 1]!.end), verb: found.verb });
+        if (
+          found?.verb &&
+          found.noun !== 'demande' &&
+          found.noun !== 'information' &&
+          /^(?:de|du|des|d'.*)$/.test(next)
+        ) {
+          hints.push({
+            start: t[i]!.start,
+            end: t[nounAt + 1]!.end,
+            text: textBetween(s, t[i]!.start, t[nounAt + 1]!.end),
+            verb: found.verb,
+          });
           i = nounAt + 2;
           continue;
         }

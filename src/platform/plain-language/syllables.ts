@@ -81,10 +81,10 @@ const ABBREVIATIONS: Record<string, number> = {
   'n°': 3,
   'art.': 3,
   'av.': 3,
-  'bd': 3,
+  bd: 3,
   'tél.': 3,
-  'dr': 2,
-  'pr': 3,
+  dr: 2,
+  pr: 3,
   'env.': 3,
 };
 
@@ -98,7 +98,10 @@ function heardEnt(word: string): boolean {
 /** The letters of a word once its silent parts are removed. */
 function soundingLetters(original: string): string {
   let w = original;
-  w = w.replace(/qu/g, 'k').replace(/gu(?=[eéèêiîy])/g, 'g').replace(/ge(?=[aâoôu])/g, 'g');
+  w = w
+    .replace(/qu/g, 'k')
+    .replace(/gu(?=[eéèêiîy])/g, 'g')
+    .replace(/ge(?=[aâoôu])/g, 'g');
   const vowelGroups = (s: string) => (s.match(/[aeiouyàâäéèêëîïôöùûüœæ]+/g) ?? []).length;
   // The « ent » of a verb: « parlent », « avaient ».
   if (w.endsWith('ent') && !heardEnt(original) && vowelGroups(w.slice(0, -3)) >= 1) w = w.slice(0, -2);
@@ -168,7 +171,27 @@ function spelledSyllables(acronym: string): number {
   return n;
 }
 
-const ONSETS = new Set(['BL', 'BR', 'CL', 'CR', 'DR', 'FL', 'FR', 'GL', 'GR', 'PL', 'PR', 'TR', 'VR', 'CH', 'PH', 'TH', 'SC', 'SP', 'ST']);
+const ONSETS = new Set([
+  'BL',
+  'BR',
+  'CL',
+  'CR',
+  'DR',
+  'FL',
+  'FR',
+  'GL',
+  'GR',
+  'PL',
+  'PR',
+  'TR',
+  'VR',
+  'CH',
+  'PH',
+  'TH',
+  'SC',
+  'SP',
+  'ST',
+]);
 const CODAS = 'LMNRS';
 
 /**
@@ -179,20 +202,51 @@ const CODAS = 'LMNRS';
 function readsAsWord(acronym: string): boolean {
   const vowel = (c: string) => 'AEIOUY'.includes(c);
   if (![...acronym].some(vowel)) return false;
-  if (acronym.length <= 3) return acronym.length === 3 && !vowel(acronym[0]!) && vowel(acronym[1]!) && !vowel(acronym[2]!);
+  if (acronym.length <= 3)
+    return acronym.length === 3 && !vowel(acronym[0]!) && vowel(acronym[1]!) && !vowel(acronym[2]!);
   for (let i = 0; i + 1 < acronym.length; i++) {
     const a = acronym[i]!;
     const b = acronym[i + 1]!;
     if (vowel(a) || vowel(b)) continue;
     const pair = a + b;
-    if (i === 0 ? ONSETS.has(pair) : ONSETS.has(pair) || CODAS.includes(a) || (b === 'S' && i + 2 === acronym.length)) continue;
+    if (i === 0 ? ONSETS.has(pair) : ONSETS.has(pair) || CODAS.includes(a) || (b === 'S' && i + 2 === acronym.length))
+      continue;
     return false;
   }
   return true;
 }
 
-const UNITS = ['zéro', 'un', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf', 'dix', 'onze', 'douze', 'treize', 'quatorze', 'quinze', 'seize'];
-const TENS = ['', 'dix', 'vingt', 'trente', 'quarante', 'cinquante', 'soixante', 'soixante', 'quatre-vingt', 'quatre-vingt'];
+const UNITS = [
+  'zéro',
+  'un',
+  'deux',
+  'trois',
+  'quatre',
+  'cinq',
+  'six',
+  'sept',
+  'huit',
+  'neuf',
+  'dix',
+  'onze',
+  'douze',
+  'treize',
+  'quatorze',
+  'quinze',
+  'seize',
+];
+const TENS = [
+  '',
+  'dix',
+  'vingt',
+  'trente',
+  'quarante',
+  'cinquante',
+  'soixante',
+  'soixante',
+  'quatre-vingt',
+  'quatre-vingt',
+];
 
 /** An integer below 1,000 in French words. */
 function belowThousand(n: number): string[] {
