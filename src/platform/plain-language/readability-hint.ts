@@ -77,7 +77,7 @@ export function readabilityPanelContent(
                   ? `Une phrase dépasse ${LONG_SENTENCE_WORDS} mots : coupez-la en deux.`
                   : `${formatNumberFr(r.longSentences.length)} phrases dépassent ${LONG_SENTENCE_WORDS} mots : coupez-les.`
               }
-              ${options.showText === false ? '' : 'Elles sont surlignées ci-dessous.'}
+              ${options.showText === false ? '' : r.longSentences.length === 1 ? 'Elle est surlignée ci-dessous.' : 'Elles sont surlignées ci-dessous.'}
             </p>
             ${options.showText === false ? '' : highlightedText(text, r)}`
         : ''
