@@ -31,6 +31,7 @@ import { registerRoutingRoutes } from './modules/routing/routes.ts';
 import { registerRequestRoutes } from './modules/requests/routes.ts';
 import { registerSearchRoutes } from './modules/search/routes.ts';
 import { registerPeopleRoutes } from './modules/people/routes.ts';
+import { registerReadabilityRoutes } from './modules/readability/routes.ts';
 import { registerTenantAdminRoutes } from './modules/tenants/admin-routes.ts';
 import { AppError } from './platform/errors.ts';
 import { serializeRequest } from './platform/logging.ts';
@@ -137,6 +138,7 @@ export async function createApp(
   agentArea(app, (scope) => registerSearchRoutes(scope, services));
   agentArea(app, (scope) => registerInboxRoutes(scope, services));
   agentArea(app, (scope) => registerPeopleRoutes(scope, services));
+  agentArea(app, (scope) => registerReadabilityRoutes(scope, services));
   registerCitizenRoutes(app, services);
   registerFranceConnectRoutes(app, services);
   registerPrivacyRoutes(app, services);

@@ -161,6 +161,8 @@ export interface DemarchesTable {
   retention_months: Generated<number>;
   /** Null while « à vérifier » (copied from the model catalogue): citizens do not see it. */
   published_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The page's readability report (migration 20261203141000; null: analysed when read). */
+  readability: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 export interface AgentsTable {
@@ -318,6 +320,8 @@ export interface RequestEventsTable {
   search_vector: ColumnType<string | null, never, never>;
   /** Set by a trigger from the author when an insert does not say it. */
   channel: Generated<AuditChannel>;
+  /** An agent's message: its readability summary (migration 20261203141000); null otherwise. */
+  readability: ColumnType<unknown, string | null | undefined, never>;
 }
 
 export interface RequestDocumentsTable {
@@ -525,6 +529,8 @@ export interface ReplyTemplatesTable {
   body: string;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** The body's readability report, computed at save (migration 20261203141000). */
+  readability: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 /** A tenant's IMAP mailbox (migration 20261203134000_imap_mailboxes.sql, inbound-mail/poll-mailbox.ts). */

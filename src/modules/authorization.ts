@@ -12,6 +12,7 @@ import { privacyRules } from './privacy/policy.ts';
 import { replyRules } from './replies/policy.ts';
 import { requestRules } from './requests/policy.ts';
 import { routingRules } from './routing/policy.ts';
+import { readabilityRules } from './readability/policy.ts';
 import { tenantRules } from './tenants/policy.ts';
 
 /**
@@ -34,6 +35,7 @@ const rules: RuleTable = {
   ...inboxRules,
   ...peopleRules,
   ...routingRules,
+  ...readabilityRules,
 };
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */

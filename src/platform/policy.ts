@@ -157,6 +157,8 @@ export interface Permissions {
   manage_routing: TenantResource;
   open_absences: TenantResource;
   manage_absences: AgentAccountResource;
+  // readability of a text being written (src/modules/readability/policy.ts)
+  check_readability: TenantResource;
 }
 
 export type Action = keyof Permissions;

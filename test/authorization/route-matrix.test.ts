@@ -830,6 +830,20 @@ const MATRIX: Row[] = [
     expect: ADMIN_ONLY('404'),
     note: 'publishes a page « à vérifier »',
   },
+  {
+    method: 'GET',
+    route: '/agent/admin/demarches/:id/apercu',
+    url: (f) => `/agent/admin/demarches/${f.demarcheXId}/apercu`,
+    expect: ADMIN_ONLY('200'),
+    note: 'a page as citizens see it, with its readability in detail',
+  },
+  {
+    method: 'POST',
+    route: '/agent/lisibilite',
+    form: () => ({ texte: 'Votre demande est bien arrivée.' }),
+    expect: ANY_STAFF('200'),
+    note: 'readability panel of a text being written (JSON, for the live panel)',
+  },
   { method: 'GET', route: '/agent/admin/taches', expect: ADMIN_ONLY('200'), note: 'failed background jobs' },
   {
     method: 'POST',

@@ -11,6 +11,7 @@ import { requireAgent } from '../agents/require-agent.ts';
 import type { SessionAgent } from '../agents/sessions.ts';
 import { listDemarchesToReview, publishDemarche } from './publish-demarche.ts';
 import { reviewPage } from './views/review-page.ts';
+import { demarchePreviewPage } from './views/demarche-page.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -38,6 +39,30 @@ export function registerCatalogueAdminRoutes(scope: FastifyInstance, services: S
         { ...pageContext(request), agent: { name: agent.name } },
         { pages, notice: published === '1' ? 'La démarche est publiée : les habitants la voient.' : undefined },
       ),
+    );
+  });
+
+  // Any page of the catalogue, published or not, with its readability in detail.
+  scope.get('/agent/admin/demarches/:id/apercu', async (request, reply) => {
+    const agent = await requirePublisher(request, services);
+    const tenant = requireTenant(request);
+    const id = (request.params as { id: string }).id;
+    const notFound = () => new AppError('not_found', 'Cette démarche n’existe pas.');
+    if (!UUID.test(id)) throw notFound();
+    const found = await inTenant(services.db, tenant.id, async (trx) => {
+      const demarche = await trx.selectFrom('demarches').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!demarche || demarche.kind === 'contact') return null;
+      const service = await trx
+        .selectFrom('services')
+        .selectAll()
+        .where('id', '=', demarche.service_id)
+        .executeTakeFirst();
+      return { demarche, service };
+    });
+    if (!found) throw notFound();
+    return sendHtml(
+      reply,
+      demarchePreviewPage({ ...pageContext(request), agent: { name: agent.name } }, found.demarche, found.service),
     );
   });
 

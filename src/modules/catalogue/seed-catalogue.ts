@@ -8,6 +8,7 @@ import { DEFAULT_DELAY_DAYS, FORMS_BY_SLUG } from './forms/index.ts';
 import { retentionMonthsFor } from '../privacy/processing-catalogue.ts';
 import { parseFormDefinition, type FormDefinition } from './form-definition.ts';
 import { LIFE_EVENTS_BY_ARTICLE, serviceInfo } from './taxonomy.ts';
+import { analyseDemarche } from './demarche-readability.ts';
 
 const frontMatterSchema = z.object({
   slug: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
@@ -177,6 +178,7 @@ export async function seedCatalogue(
         // How long closed requests keep personal data: see privacy/processing-catalogue.ts.
         retention_months: retentionMonthsFor(a.slug),
         search_text: normalizeText([a.title, ...a.keywords, a.summary].join(' ')),
+        readability: JSON.stringify(analyseDemarche(a.sections, a.summary)),
         ...(options.draft ? { published_at: null } : {}),
       };
     });

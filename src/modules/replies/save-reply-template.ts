@@ -3,6 +3,7 @@ import type { Tx } from '../../db/tenant-scope.ts';
 import { formatCharactersFr } from '../../platform/format.ts';
 import type { FormResult } from '../../platform/web/form.ts';
 import { BODY_MAX } from './forms.ts';
+import { analyseReadability } from '../../platform/plain-language/readability.ts';
 
 export interface SaveReplyTemplateInput {
   tenantId: string;
@@ -30,17 +31,18 @@ export async function saveReplyTemplate(trx: Tx, input: SaveReplyTemplateInput):
     const service = await trx.selectFrom('services').select('id').where('id', '=', input.serviceId).executeTakeFirst();
     if (!service) return { ok: false, errors: [{ field: 'service', message: 'Choisissez un service de la liste.' }] };
   }
+  const readability = JSON.stringify(analyseReadability(body));
   if (input.id === null) {
     const row = await trx
       .insertInto('reply_templates')
-      .values({ tenant_id: input.tenantId, service_id: input.serviceId, title: input.title, body })
+      .values({ tenant_id: input.tenantId, service_id: input.serviceId, title: input.title, body, readability })
       .returning('id')
       .executeTakeFirstOrThrow();
     return { ok: true, value: { id: row.id } };
   }
   await trx
     .updateTable('reply_templates')
-    .set({ title: input.title, service_id: input.serviceId, body, updated_at: sql<Date>`now()` })
+    .set({ title: input.title, service_id: input.serviceId, body, readability, updated_at: sql<Date>`now()` })
     .where('id', '=', input.id)
     .execute();
   return { ok: true, value: { id: input.id } };

@@ -1,3 +1,4 @@
+import { analyseReadability } from '../../platform/plain-language/readability.ts';
 import type { Db } from '../../db/tenant-scope.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
 
@@ -54,7 +55,15 @@ export async function seedReplyTemplates(db: Db, tenantId: string): Promise<void
     if (existing) return;
     await trx
       .insertInto('reply_templates')
-      .values(STARTER_TEMPLATES.map((t) => ({ tenant_id: tenantId, service_id: null, title: t.title, body: t.body })))
+      .values(
+        STARTER_TEMPLATES.map((t) => ({
+          tenant_id: tenantId,
+          service_id: null,
+          title: t.title,
+          body: t.body,
+          readability: JSON.stringify(analyseReadability(t.body)),
+        })),
+      )
       .execute();
   });
 }

@@ -1,3 +1,4 @@
+import { analyseReadability, readabilitySummary } from '../../platform/plain-language/readability.ts';
 import { itemReplyAddress } from '../inbound-mail/inbound-address.ts';
 import type { TenantContact } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
@@ -105,6 +106,8 @@ export async function replyToCitizen(trx: Tx, input: ReplyToCitizenInput): Promi
       author_kind: 'agent',
       author_agent_id: input.agentId,
       visible_to_citizen: true,
+      // The agent's own words, without the signature: a summary for the statistics of plain writing.
+      readability: JSON.stringify(readabilitySummary(analyseReadability(message))),
     })
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -9,7 +9,7 @@ import type { DocumentRow, EventRow, RequestDetailRow } from '../repository.ts';
 import { presentAnswers } from '../../requests/form-engine/present.ts';
 import { timeline } from '../../requests/timeline.ts';
 import { isLate, statusBadge } from './status-badge.ts';
-import { readabilityHint } from '../../../platform/plain-language/readability-hint.ts';
+import { readabilityAttributes, readabilityHint } from '../../../platform/plain-language/readability-hint.ts';
 import {
   formatAgoFr,
   formatBytes,
@@ -188,9 +188,10 @@ ${signature}</span>`
         rows="${typed ? 12 : 6}"
         aria-describedby="reponse-hint${signature ? ' reponse-signature' : ''}${error ? ' reponse-error' : ''}${typed.trim() ? ' reponse-lisibilite' : ''}"
         ${error ? html`aria-invalid="true"` : ''}
+        ${readabilityAttributes(ctx.base, 'reponse-lisibilite')}
       >
 ${typed}</textarea>
-      ${readabilityHint(typed, 'reponse-lisibilite')}
+      ${readabilityHint(typed, 'reponse-lisibilite', { live: true })}
     </div>
     <div class="field${filesError.length ? ' field-error' : ''}">
       <label for="pieces">Pièces jointes <span class="optional">(facultatif)</span></label>

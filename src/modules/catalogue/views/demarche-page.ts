@@ -4,16 +4,9 @@ import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import { CHANNEL_LABELS } from '../taxonomy.ts';
 import { hasForm } from './components.ts';
 import { renderMarkdown } from './markdown.ts';
-
-/** Sections after "En bref", in this order; any other section follows. */
-const SECTION_ORDER: { key: string; title: string }[] = [
-  { key: 'qui-est-concerne', title: 'Qui est concerné' },
-  { key: 'ce-qu-il-faut-preparer', title: 'Ce qu’il faut préparer' },
-  { key: 'comment-faire', title: 'Comment faire' },
-  { key: 'delai-et-cout', title: 'Délai et coût' },
-  { key: 'erreurs-frequentes-a-eviter', title: 'Erreurs fréquentes à éviter' },
-  { key: 'besoin-d-aide', title: 'Besoin d’aide ?' },
-];
+import { SECTION_ORDER } from './section-order.ts';
+import { demarcheReadability, demarcheText } from '../demarche-readability.ts';
+import { readabilityBadge, readabilityPanelContent } from '../../../platform/plain-language/readability-hint.ts';
 
 /** "10 jours ouvrés", or null when the article commits to no delay. */
 export function delayLabel(days: number | null): string | null {
@@ -106,6 +99,7 @@ function demarcheMain(ctx: Pick<PageContext, 'base'>, d: DemarcheRow, service: S
 
   const main = html`<h1>${d.title}</h1>
     ${service ? html`<p>Service : ${service.name}</p>` : ''}
+    ${readabilityBadge(demarcheReadability(d), url(ctx, '/contact'))}
     <section aria-labelledby="en-bref">
       <h2 id="en-bref">En bref</h2>
       ${renderMarkdown(d.sections['en-bref'] ?? d.summary)}
@@ -150,4 +144,34 @@ function demarcheMain(ctx: Pick<PageContext, 'base'>, d: DemarcheRow, service: S
       )}
     ${formLink}`;
   return main;
+}
+
+/**
+ * The page as citizens see it, for the agents who publish it, followed by its readability in
+ * detail: score, level, long sentences highlighted, jargon, passive and nominalisation hints.
+ */
+export function demarchePreviewPage(ctx: PageContext, d: DemarcheRow, service: ServiceRow | undefined): SafeHtml {
+  const report = demarcheReadability(d);
+  const main = html`<div class="notice" role="note">
+      <p>
+        Aperçu : la page telle que les habitants la voient${d.published_at ? '' : ' une fois publiée'}. Sa lisibilité est
+        détaillée en bas de la page.
+      </p>
+    </div>
+    ${demarcheMain(ctx, d, service)}
+    <section aria-labelledby="lisibilite" class="readability-hint">
+      <h2 id="lisibilite">Lisibilité de la page</h2>
+      <p>Ce détail est réservé aux agents. Les habitants voient seulement : « ${report.verdict.label} ».</p>
+      ${readabilityPanelContent(demarcheText(d.sections, d.summary), report)}
+    </section>`;
+  return layout(ctx, {
+    title: `Aperçu : ${d.title}`,
+    main,
+    area: 'agent',
+    breadcrumbs: [
+      { label: 'Demandes', href: '/agent/demandes' },
+      { label: 'Démarches à vérifier', href: '/agent/admin/demarches' },
+      { label: 'Aperçu' },
+    ],
+  });
 }

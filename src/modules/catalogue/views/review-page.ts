@@ -41,6 +41,11 @@ export function reviewPage(ctx: PageContext, input: { pages: DemarcheToReview[];
                       }
                     </td>
                     <td>
+                      <p>
+                        <a href="${url(ctx, `/agent/admin/demarches/${p.id}/apercu`)}" aria-describedby="page-${i}"
+                          >Aperçu et lisibilité</a
+                        >
+                      </p>
                       <form method="post" action="${url(ctx, `/agent/admin/demarches/${p.id}/publier`)}">
                         ${csrfField(ctx)}
                         <button type="submit" class="button secondary" aria-describedby="page-${i}">Publier</button>

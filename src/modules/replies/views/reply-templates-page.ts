@@ -1,6 +1,6 @@
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { formatCharactersFr, formatDateFr } from '../../../platform/format.ts';
-import { readabilityHint } from '../../../platform/plain-language/readability-hint.ts';
+import { readabilityAttributes, readabilityHint } from '../../../platform/plain-language/readability-hint.ts';
 import { errorOf, type FieldError } from '../../../platform/web/form.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import { adminNav } from '../../agents/views/admin-nav.ts';
@@ -113,7 +113,7 @@ export function replyTemplateEditor(ctx: PageContext, input: ReplyTemplateEditor
   const serviceError = errorOf(input.errors, 'service');
   const bodyError = errorOf(input.errors, 'texte');
   const unknown = unknownVariables(input.values.texte);
-  const hint = readabilityHint(input.values.texte, 'texte-lisibilite');
+  const hint = readabilityHint(input.values.texte, 'texte-lisibilite', { live: true });
   const action = url(ctx, `${TEMPLATES_PAGE}/${input.id ?? 'nouveau'}`);
   const title = input.id ? 'Modifier le modèle' : 'Nouveau modèle de réponse';
   const main = html`${adminNav(ctx, TEMPLATES_PAGE, input.isAdmin ? 'admin' : 'supervisor')} ${errorSummary(input.errors)}
@@ -174,6 +174,7 @@ export function replyTemplateEditor(ctx: PageContext, input: ReplyTemplateEditor
           rows="12"
           aria-describedby="texte-hint${bodyError ? ' texte-error' : ''}${unknown.length > 0 ? ' texte-inconnues' : ''}${input.values.texte.trim() ? ' texte-lisibilite' : ''}"
           ${bodyError ? html`aria-invalid="true"` : ''}
+          ${readabilityAttributes(ctx.base, 'texte-lisibilite')}
         >
 ${input.values.texte}</textarea
         >
