@@ -1,5 +1,4 @@
 import type { Tx } from '../../db/tenant-scope.ts';
-import { AppError } from '../../platform/errors.ts';
 import { compareFr } from '../../platform/format.ts';
 
 export interface DemarcheToReview {
@@ -22,20 +21,4 @@ export async function listDemarchesToReview(trx: Tx): Promise<DemarcheToReview[]
   return rows
     .flatMap(({ form, kind, ...r }) => (kind === 'contact' ? [] : [{ ...r, kind, online: form !== null }]))
     .sort((a, b) => compareFr(a.serviceName, b.serviceName) || compareFr(a.title, b.title));
-}
-
-/**
- * Publishes one page « à vérifier »: from now on citizens see it in the catalogue, in search and,
- * when it has a form, can file requests with it. Returns its slug.
- */
-export async function publishDemarche(trx: Tx, input: { demarcheId: string; now: Date }): Promise<string> {
-  const row = await trx
-    .updateTable('demarches')
-    .set({ published_at: input.now, updated_at: input.now })
-    .where('id', '=', input.demarcheId)
-    .where('published_at', 'is', null)
-    .returning('slug')
-    .executeTakeFirst();
-  if (!row) throw new AppError('not_found', 'Cette démarche n’existe pas ou est déjà publiée.');
-  return row.slug;
 }

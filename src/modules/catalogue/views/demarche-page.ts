@@ -53,11 +53,16 @@ const NONCE_SLOT = '\u0000nonce\u0000';
  * The démarche page, as HTML, or as the bytes of the kept page (UTF-8) for a visitor who is not
  * signed in: sending bytes spares encoding the same text again at each answer.
  */
-export function demarchePage(ctx: PageContext, d: DemarcheRow, service: ServiceRow | undefined): SafeHtml | Buffer {
+export function demarchePage(
+  ctx: PageContext,
+  d: DemarcheRow,
+  service: ServiceRow | undefined,
+  related: { slug: string; title: string }[] = [],
+): SafeHtml | Buffer {
   let byBase = renderedMains.get(d);
   if (!byBase) renderedMains.set(d, (byBase = new Map()));
   let main = byBase.get(ctx.base);
-  if (!main) byBase.set(ctx.base, (main = demarcheMain(ctx, d, service)));
+  if (!main) byBase.set(ctx.base, (main = demarcheMain(ctx, d, service, related)));
   const page = {
     title: d.title,
     main,
@@ -90,7 +95,12 @@ export function demarchePage(ctx: PageContext, d: DemarcheRow, service: ServiceR
   return Buffer.concat(cached.parts.flatMap((part, i) => (i === 0 ? [part] : [nonce, part])));
 }
 
-function demarcheMain(ctx: Pick<PageContext, 'base'>, d: DemarcheRow, service: ServiceRow | undefined): SafeHtml {
+function demarcheMain(
+  ctx: Pick<PageContext, 'base'>,
+  d: DemarcheRow,
+  service: ServiceRow | undefined,
+  related: { slug: string; title: string }[],
+): SafeHtml {
   const online = d.kind === 'demarche' && hasForm(d);
   const formLink = online
     ? html`<p class="cta">
@@ -148,6 +158,16 @@ function demarcheMain(ctx: Pick<PageContext, 'base'>, d: DemarcheRow, service: S
             ${renderMarkdown(d.sections[s.key]!)}
           </section>`,
       )}
-    ${formLink}`;
+    ${formLink}
+    ${
+      related.length > 0
+        ? html`<section aria-labelledby="voir-aussi">
+            <h2 id="voir-aussi">Voir aussi</h2>
+            <ul>
+              ${related.map((r) => html`<li><a href="${url(ctx, `/demarches/${r.slug}`)}">${r.title}</a></li>`)}
+            </ul>
+          </section>`
+        : ''
+    }`;
   return main;
 }
