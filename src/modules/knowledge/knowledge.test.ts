@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createTestContext, TEST_DB, type TestContext } from '../../../test/support/test-app.ts';
 import { insertAgent, loginAgent } from '../../../test/support/factories.ts';
@@ -163,6 +165,41 @@ describe(`knowledge base (${TEST_DB})`, () => {
         where d.kind = 'contact'`,
     );
     assert.equal(Number(contact.rows[0]!.count), 0);
+  });
+
+  test('the migration gives an existing database the same version 1 as the seed', async () => {
+    const sql = readFileSync(
+      path.join(import.meta.dirname, '..', '..', 'db', 'migrations', '20261203140000_knowledge_base.sql'),
+      'utf8',
+    );
+    const backfill = sql.slice(sql.indexOf('-- Existing databases'));
+    const tenantId = await createTenant(ctx.database.ownerQuery, {
+      name: 'Ancienneville',
+      slug: 'ancienneville',
+      hosts: ['ancienneville.localhost'],
+    });
+    // The model catalogue, its versions removed: as a database from before the knowledge base.
+    await copyModelCatalogue(ctx.database.db, tenantId);
+    const seeded = (
+      await q(`select demarche_id, body_markdown from article_versions where tenant_id = $1 order by demarche_id`, [
+        tenantId,
+      ])
+    ).rows;
+    await q(`delete from knowledge_articles where tenant_id = $1`, [tenantId]);
+    await q(`delete from article_versions where tenant_id = $1`, [tenantId]);
+    for (const statement of backfill.split(/;\s*\n/).filter((st) => /insert/i.test(st))) await q(statement);
+    const migrated = (
+      await q(`select demarche_id, body_markdown from article_versions where tenant_id = $1 order by demarche_id`, [
+        tenantId,
+      ])
+    ).rows;
+    assert.ok(seeded.length >= 30);
+    assert.deepEqual(migrated, seeded);
+    const states = await q(`select distinct state from knowledge_articles where tenant_id = $1`, [tenantId]);
+    assert.deepEqual(
+      states.rows.map((r) => r.state),
+      ['relecture'],
+    );
   });
 
   test('a new commune gets its model articles as version 1 in relecture, unseen by citizens', async () => {
