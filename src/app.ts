@@ -21,6 +21,7 @@ import { registerFranceConnectRoutes } from './modules/identity/routes.ts';
 import { registerMailboxAdminRoutes } from './modules/inbound-mail/admin-routes.ts';
 import { registerInboxRoutes } from './modules/inbox/routes.ts';
 import { registerJobAdminRoutes } from './modules/jobs/routes.ts';
+import { registerKnowledgeRoutes } from './modules/knowledge/routes.ts';
 import { registerAuditRoutes } from './modules/audit/routes.ts';
 import { registerDeadlineRoutes } from './modules/deadlines/routes.ts';
 import { registerPortalPages } from './modules/portal/routes.ts';
@@ -139,6 +140,7 @@ export async function createApp(
   agentArea(app, (scope) => registerInboxRoutes(scope, services));
   agentArea(app, (scope) => registerPeopleRoutes(scope, services));
   agentArea(app, (scope) => registerReadabilityRoutes(scope, services));
+  agentArea(app, (scope) => registerKnowledgeRoutes(scope, services));
   registerCitizenRoutes(app, services);
   registerFranceConnectRoutes(app, services);
   registerPrivacyRoutes(app, services);

@@ -613,6 +613,10 @@ export interface Database {
   request_mentions: RequestMentionsTable;
   routing_rules: RoutingRulesTable;
   agent_absences: AgentAbsencesTable;
+  article_versions: ArticleVersionsTable;
+  knowledge_articles: KnowledgeArticlesTable;
+  article_attachments: ArticleAttachmentsTable;
+  article_links: ArticleLinksTable;
 }
 
 /** A tenant's tags on items (migration 20261203132000; label unique per tenant, case ignored). */
@@ -749,6 +753,63 @@ export interface TenantAuditLogTable {
   detail: Generated<string>;
   channel: AuditChannel;
   ip: string | null;
+}
+
+export type ArticleState = 'brouillon' | 'relecture' | 'publie';
+
+/** One version of a knowledge base article (migration 20261203140000, modules/knowledge). */
+export interface ArticleVersionsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  demarche_id: string;
+  number: number;
+  title: string;
+  summary: string;
+  /** The whole page as one Markdown document with its "## " sections. */
+  body_markdown: string;
+  keywords: ColumnType<string[], string[] | undefined, string[]>;
+  service_id: string;
+  audience: 'public' | 'internal';
+  author_agent_id: string | null;
+  note: Generated<string>;
+  created_at: Generated<Date>;
+  readability: ColumnType<unknown, string | null | undefined, string | null>;
+  published_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  published_by: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** An article's workflow: the state of its latest version, the version citizens see, its owner. */
+export interface KnowledgeArticlesTable {
+  tenant_id: string;
+  demarche_id: string;
+  state: ArticleState;
+  latest_version: number;
+  published_version: number | null;
+  owner_agent_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 'YYYY-MM-DD': « à relire » once past. */
+  review_on: ColumnType<string | null, string | null | undefined, string | null>;
+  updated_at: Generated<Date>;
+}
+
+export interface ArticleAttachmentsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  demarche_id: string;
+  filename: string;
+  mime_type: string;
+  size_bytes: number;
+  sha256: string;
+  content: Buffer;
+  uploaded_by: string | null;
+  created_at: Generated<Date>;
+}
+
+/** « Voir aussi » between two pages, both ways; `first_id` < `second_id`. */
+export interface ArticleLinksTable {
+  tenant_id: string;
+  first_id: string;
+  second_id: string;
+  created_at: Generated<Date>;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

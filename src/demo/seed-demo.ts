@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { DatabaseHandle } from '../db/database.ts';
 import { seedDemoAgents, type DemoCredential } from '../modules/agents/seed-demo-agents.ts';
 import { seedCatalogue } from '../modules/catalogue/seed-catalogue.ts';
+import { seedDemoArticleVersions } from '../modules/knowledge/create-first-versions.ts';
 import { seedReplyTemplates } from '../modules/replies/seed-reply-templates.ts';
 import { seedDemoRoutingRules } from '../modules/routing/seed-demo-routing-rules.ts';
 import { createTenant } from '../modules/tenants/create-tenant.ts';
@@ -72,6 +73,8 @@ export async function seedDemo(
   // The demo's workday (`npm start`) has a team and routing rules; tests seed without them.
   const credentials = await seedDemoAgents(database.db, tenantId, { team: options.sampleRequests ?? false });
   await seedReplyTemplates(database.db, tenantId);
+  // The knowledge base: every article's version 1, published, owned by the demo administrator.
+  await seedDemoArticleVersions(database.db, tenantId, options.now ?? new Date());
   if (options.sampleRequests) await seedDemoRoutingRules(database.db, tenantId);
   const sampleRequests = options.sampleRequests
     ? await seedSampleRequests(database.db, tenantId, {

@@ -7,6 +7,7 @@ import { inboundMailRules } from './inbound-mail/policy.ts';
 import { deadlineRules } from './deadlines/policy.ts';
 import { inboxRules } from './inbox/policy.ts';
 import { jobRules } from './jobs/policy.ts';
+import { knowledgeRules } from './knowledge/policy.ts';
 import { peopleRules } from './people/policy.ts';
 import { privacyRules } from './privacy/policy.ts';
 import { replyRules } from './replies/policy.ts';
@@ -36,6 +37,7 @@ const rules: RuleTable = {
   ...peopleRules,
   ...routingRules,
   ...readabilityRules,
+  ...knowledgeRules,
 };
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */

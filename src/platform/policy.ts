@@ -96,6 +96,16 @@ export interface PersonPairResource {
   merged: PersonResource;
 }
 
+/**
+ * A knowledge base article: the services it belongs to (the published page's and, when a draft
+ * moves it, the draft's). Whoever publishes it must lead all of them.
+ */
+export interface ArticleResource {
+  kind: 'article';
+  tenantId: string;
+  serviceIds: readonly string[];
+}
+
 /** Every action, with the kind of resource it applies to. */
 export interface Permissions {
   // requests (src/modules/requests/policy.ts)
@@ -159,6 +169,13 @@ export interface Permissions {
   manage_absences: AgentAccountResource;
   // readability of a text being written (src/modules/readability/policy.ts)
   check_readability: TenantResource;
+  // knowledge base (src/modules/knowledge/policy.ts)
+  read_knowledge: TenantResource;
+  write_articles: TenantResource;
+  publish_article: ArticleResource;
+  unpublish_article: ArticleResource;
+  set_article_owner: ArticleResource;
+  link_articles: ArticleResource;
 }
 
 export type Action = keyof Permissions;

@@ -202,6 +202,26 @@ describe('authorisation rules', () => {
     assert.equal(can(otherAdmin, 'manage_closing_days', tenant), false);
   });
 
+  test('knowledge base: every agent reads and proposes; supervisors of the article’s services and admins publish', () => {
+    for (const action of ['read_knowledge', 'write_articles'] as const) {
+      for (const who of [agentX, agentY, supervisorX, admin]) assert.equal(can(who, action, tenant), true, action);
+      assert.equal(can(otherAdmin, action, tenant), false, `other tenant's admin ${action}`);
+      assert.equal(can(citizenA, action, tenant), false, `citizen ${action}`);
+    }
+    const ofX = { kind: 'article', tenantId: T, serviceIds: [X] } as const;
+    const movingToY = { kind: 'article', tenantId: T, serviceIds: [X, Y] } as const;
+    for (const action of ['publish_article', 'unpublish_article', 'set_article_owner', 'link_articles'] as const) {
+      assert.equal(can(admin, action, ofX), true, `admin ${action}`);
+      assert.equal(can(admin, action, movingToY), true, `admin ${action}, any service`);
+      assert.equal(can(supervisorX, action, ofX), true, `supervisor of the service ${action}`);
+      assert.equal(can(supervisorX, action, movingToY), false, `supervisor of one of two services ${action}`);
+      assert.equal(can(agent('supervisor', [Y]), action, ofX), false, `supervisor of another service ${action}`);
+      assert.equal(can(agentX, action, ofX), false, `agent ${action}`);
+      assert.equal(can(otherAdmin, action, ofX), false, `other tenant's admin ${action}`);
+      assert.equal(can(citizenA, action, ofX), false, `citizen ${action}`);
+    }
+  });
+
   test('anonymous visitors and the operator are granted nothing, whatever the action', () => {
     assert.ok(allActions().length >= 15);
     for (const action of allActions()) {

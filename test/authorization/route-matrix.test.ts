@@ -15,11 +15,12 @@ import { citizenSessionIdFor, openCitizenSession } from '../../src/modules/citiz
 import { generateReference, generateTrackingSecret, hashTrackingSecret } from '../../src/modules/requests/reference.ts';
 import { createTenant } from '../../src/modules/tenants/create-tenant.ts';
 import { mergePeople } from '../../src/modules/people/merge-people.ts';
+import { saveArticle } from '../../src/modules/knowledge/save-article.ts';
 import { allActions, can } from '../../src/modules/authorization.ts';
 import { type Actor } from '../../src/platform/policy.ts';
 import { csrfTokenFor, newCsrfCookieValue } from '../../src/platform/web/csrf.ts';
 import { insertAgent, insertDocument, insertRequest } from '../support/factories.ts';
-import { encodeForm, type Fields } from '../support/http.ts';
+import { encodeForm, type Fields, type TestFile } from '../support/http.ts';
 import { sampleResource } from './sample-resources.ts';
 import { createTestContext, TEST_DB, type TestContext } from '../support/test-app.ts';
 
@@ -96,6 +97,10 @@ interface Fixtures {
   ruleX: string;
   ruleToDelete: string;
   adminAbsence: string;
+  /** Knowledge base: an article of service X in « brouillon », a file of demarcheX, a page linked to it. */
+  kbDraft: string;
+  kbFile: string;
+  kbLinked: string;
 }
 
 interface Row {
@@ -112,6 +117,8 @@ interface Row {
    */
   form?: (f: Fixtures, actor: HttpActor, accepted: boolean) => Fields;
   json?: (f: Fixtures) => unknown;
+  /** Files sent with the form (multipart). */
+  files?: (f: Fixtures, actor: HttpActor, accepted: boolean) => TestFile[];
   expect: Expect;
   /** POST: the allowed actor whose request is accepted, with the outcome it gets. */
   accept?: { actor: HttpActor; outcome: Outcome };
@@ -1089,6 +1096,157 @@ const MATRIX: Row[] = [
     note: 'the data protection officer’s contact',
   },
 
+  // --- Knowledge base (every agent reads and proposes; supervisors of the service and admins publish) ---
+  { method: 'GET', route: '/agent/connaissances', expect: ANY_STAFF('200') },
+  { method: 'GET', route: '/agent/connaissances/nouvelle', expect: ANY_STAFF('200') },
+  {
+    method: 'POST',
+    route: '/agent/connaissances/nouvelle',
+    form: (f, _a, accepted) => ({
+      titre: accepted ? 'Page de la matrice' : '',
+      resume: 'Un résumé.',
+      texte: '## En bref\n\nUn texte.',
+      service: f.serviceX,
+      public: 'public',
+    }),
+    expect: ANY_STAFF('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/connaissances/' },
+    note: 'a new page, as a draft',
+  },
+  {
+    method: 'GET',
+    route: '/agent/connaissances/:id',
+    url: (f) => `/agent/connaissances/${f.demarcheXId}`,
+    expect: ANY_STAFF('200'),
+  },
+  {
+    method: 'GET',
+    route: '/agent/connaissances/:id/modifier',
+    url: (f) => `/agent/connaissances/${f.demarcheXId}/modifier`,
+    expect: ANY_STAFF('200'),
+  },
+  {
+    method: 'POST',
+    route: '/agent/connaissances/:id/modifier',
+    url: (f) => `/agent/connaissances/${f.demarcheXId}/modifier`,
+    form: (f, _a, accepted) => ({
+      titre: accepted ? 'Démarche X' : '',
+      resume: 'Un résumé.',
+      texte: '## En bref\n\nUn texte.',
+      service: f.serviceX,
+      public: 'public',
+      version: '1',
+    }),
+    expect: ANY_STAFF('400'),
+    accept: { actor: 'agentY', outcome: '303 /agent/connaissances/' },
+    note: 'a new version, as a draft',
+  },
+  {
+    method: 'GET',
+    route: '/agent/connaissances/:id/historique',
+    url: (f) => `/agent/connaissances/${f.demarcheXId}/historique`,
+    expect: ANY_STAFF('200'),
+  },
+  {
+    method: 'GET',
+    route: '/agent/connaissances/:id/versions/:number',
+    url: (f) => `/agent/connaissances/${f.demarcheXId}/versions/1`,
+    expect: ANY_STAFF('200'),
+  },
+  {
+    method: 'POST',
+    route: '/agent/connaissances/:id/versions/:number/restaurer',
+    url: (f) => `/agent/connaissances/${f.demarcheXId}/versions/1/restaurer`,
+    form: (_f, _a, accepted) => ({ version: accepted ? '2' : '' }),
+    expect: ANY_STAFF('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/connaissances/' },
+    note: 'version 1 again, as a new draft',
+  },
+  {
+    method: 'POST',
+    route: '/agent/connaissances/:id/relecture',
+    url: (f) => `/agent/connaissances/${f.kbDraft}/relecture`,
+    form: (_f, _a, accepted) => ({ version: accepted ? '1' : '' }),
+    expect: ANY_STAFF('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/connaissances/' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/connaissances/:id/brouillon',
+    url: (f) => `/agent/connaissances/${f.kbDraft}/brouillon`,
+    form: (_f, _a, accepted) => ({ version: accepted ? '1' : '' }),
+    expect: ANY_STAFF('400'),
+    accept: { actor: 'agentY', outcome: '303 /agent/connaissances/' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/connaissances/:id/publier',
+    url: (f) => `/agent/connaissances/${f.kbDraft}/publier`,
+    form: (_f, _a, accepted) => ({ version: accepted ? '1' : '' }),
+    expect: staffOnly({ agentX: '403', agentY: '403', supervisor: '400', admin: '400' }),
+    accept: { actor: 'supervisor', outcome: '303 /agent/connaissances/' },
+    note: 'an article of service X',
+  },
+  {
+    method: 'POST',
+    route: '/agent/connaissances/:id/depublier',
+    url: (f) => `/agent/connaissances/${f.kbDraft}/depublier`,
+    expect: staffOnly({ agentX: '403', agentY: '403', supervisor: '303 /agent/connaissances/', admin: '409' }),
+    note: 'the supervisor unpublishes it; then it is no longer published',
+  },
+  {
+    method: 'POST',
+    route: '/agent/connaissances/:id/responsable',
+    url: (f) => `/agent/connaissances/${f.kbDraft}/responsable`,
+    form: (f, _a, accepted) => ({ responsable: f.agentXId, relire_avant: accepted ? '31/12/2099' : 'pas une date' }),
+    expect: staffOnly({ agentX: '403', agentY: '403', supervisor: '400', admin: '400' }),
+    accept: { actor: 'admin', outcome: '303 /agent/connaissances/' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/connaissances/:id/fichiers',
+    url: (f) => `/agent/connaissances/${f.kbDraft}/fichiers`,
+    files: (_f, _a, accepted) =>
+      accepted
+        ? [{ field: 'fichier', filename: 'fiche.pdf', type: 'application/pdf', data: Buffer.from('%PDF-1.4\n%%EOF\n') }]
+        : [],
+    expect: ANY_STAFF('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/connaissances/' },
+    note: 'multipart; without a file: 400',
+  },
+  {
+    method: 'GET',
+    route: '/agent/connaissances/:id/fichiers/:fileId',
+    url: (f) => `/agent/connaissances/${f.demarcheXId}/fichiers/${f.kbFile}`,
+    expect: ANY_STAFF('200'),
+  },
+  {
+    method: 'POST',
+    route: '/agent/connaissances/:id/fichiers/:fileId/supprimer',
+    url: (f) => `/agent/connaissances/${f.demarcheXId}/fichiers/${f.kbFile}/supprimer`,
+    expect: staffOnly({ agentX: '303 /agent/connaissances/', agentY: '404', supervisor: '404', admin: '404' }),
+    note: 'agent X removes it; then it is gone',
+  },
+  {
+    method: 'POST',
+    route: '/agent/connaissances/:id/liens',
+    url: (f) => `/agent/connaissances/${f.demarcheXId}/liens`,
+    form: (f, _a, accepted) => ({ page: accepted ? f.kbDraft : '' }),
+    expect: staffOnly({ agentX: '403', agentY: '403', supervisor: '400', admin: '400' }),
+    accept: { actor: 'admin', outcome: '303 /agent/connaissances/' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/connaissances/:id/liens/:otherId/supprimer',
+    url: (f) => `/agent/connaissances/${f.demarcheXId}/liens/${f.kbLinked}/supprimer`,
+    expect: staffOnly({
+      agentX: '403',
+      agentY: '403',
+      supervisor: '303 /agent/connaissances/',
+      admin: '303 /agent/connaissances/',
+    }),
+  },
+
   // Last: citizen A's erasure request changes what A's space shows.
   {
     method: 'POST',
@@ -1379,7 +1537,46 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
       ).rows[0]!.id,
     );
 
+    const kbDraft = await inTenant(ctx.services.db, tenantId, async (trx) => {
+      const saved = await saveArticle(trx, {
+        tenantId,
+        demarcheId: null,
+        baseVersion: null,
+        title: 'Brouillon de la matrice',
+        summary: 'Un résumé.',
+        bodyMarkdown: '## En bref\n\nUn texte.',
+        keywords: [],
+        serviceId: serviceX,
+        audience: 'public',
+        note: '',
+        authorId: agentIds.agentX,
+        now: now(),
+      });
+      if (!saved.ok) throw new Error('kbDraft');
+      return saved.value.demarcheId;
+    });
+    const kbFile = String(
+      (
+        await q(
+          `insert into article_attachments (tenant_id, demarche_id, filename, mime_type, size_bytes, sha256, content)
+           values ($1, $2, 'fiche.pdf', 'application/pdf', 15, 'x', $3) returning id`,
+          [tenantId, demarcheXId, Buffer.from('%PDF-1.4\n%%EOF\n')],
+        )
+      ).rows[0]!.id,
+    );
+    const kbLinked = String(
+      (await q(`select id from demarches where tenant_id = $1 and service_id = $2 limit 1`, [tenantId, serviceY]))
+        .rows[0]!.id,
+    );
+    await q(
+      `insert into article_links (tenant_id, first_id, second_id) values ($1, least($2::uuid, $3::uuid), greatest($2::uuid, $3::uuid))`,
+      [tenantId, demarcheXId, kbLinked],
+    );
+
     fx = {
+      kbDraft,
+      kbFile,
+      kbLinked,
       transferReference,
       serviceY,
       templateX,
@@ -1431,7 +1628,10 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
     if (row.json) {
       return app.inject({ method: 'POST', url, headers, remoteAddress, payload: row.json(fx) as object });
     }
-    const { payload, contentType } = await encodeForm({ _csrf: csrf, ...(row.form?.(fx, actor, accepted) ?? {}) });
+    const { payload, contentType } = await encodeForm(
+      { _csrf: csrf, ...(row.form?.(fx, actor, accepted) ?? {}) },
+      row.files?.(fx, actor, accepted) ?? [],
+    );
     return app.inject({
       method: 'POST',
       url,

@@ -11,6 +11,7 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     service_scope: { kind: 'service_scope', tenantId, serviceId: 's' },
     saved_view: { kind: 'saved_view', tenantId, ownerAgentId: 'a' },
     person: { kind: 'person', tenantId, serviceIds: ['s'] },
+    article: { kind: 'article', tenantId, serviceIds: ['s'] },
     person_pair: {
       kind: 'person_pair',
       tenantId,
@@ -65,6 +66,12 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     open_absences: 'tenant',
     manage_absences: 'agent_account',
     check_readability: 'tenant',
+    read_knowledge: 'tenant',
+    write_articles: 'tenant',
+    publish_article: 'article',
+    unpublish_article: 'article',
+    set_article_owner: 'article',
+    link_articles: 'article',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }

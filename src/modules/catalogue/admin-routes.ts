@@ -9,7 +9,8 @@ import { queryParam, sendHtml } from '../../platform/web/reply.ts';
 import { agentActor } from '../agents/policy.ts';
 import { requireAgent } from '../agents/require-agent.ts';
 import type { SessionAgent } from '../agents/sessions.ts';
-import { listDemarchesToReview, publishDemarche } from './publish-demarche.ts';
+import { publishArticle } from '../knowledge/publish-article.ts';
+import { listDemarchesToReview } from './publish-demarche.ts';
 import { reviewPage } from './views/review-page.ts';
 import { demarchePreviewPage } from './views/demarche-page.ts';
 
@@ -67,13 +68,17 @@ export function registerCatalogueAdminRoutes(scope: FastifyInstance, services: S
   });
 
   scope.post('/agent/admin/demarches/:id/publier', async (request, reply) => {
-    await requirePublisher(request, services);
+    const agent = await requirePublisher(request, services);
     const tenant = requireTenant(request);
     const id = (request.params as { id: string }).id;
     if (!UUID.test(id)) throw new AppError('not_found', 'Cette démarche n’existe pas ou est déjà publiée.');
-    await inTenant(services.db, tenant.id, (trx) =>
-      publishDemarche(trx, { demarcheId: id, now: services.clock.now() }),
-    );
+    // The same use case as « Publier » in the knowledge base: the page's latest version goes live.
+    await inTenant(services.db, tenant.id, async (trx) => {
+      const page = await trx.selectFrom('demarches').select('published_at').where('id', '=', id).executeTakeFirst();
+      if (!page || page.published_at !== null)
+        throw new AppError('not_found', 'Cette démarche n’existe pas ou est déjà publiée.');
+      return publishArticle(trx, { tenantId: tenant.id, demarcheId: id, agentId: agent.id, now: services.clock.now() });
+    });
     // This process answers at once; others within their caches' minute.
     // The page was cached as "not found" by this process: forget the cached catalogue rows.
     services.caches.clear();

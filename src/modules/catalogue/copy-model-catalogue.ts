@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Db } from '../../db/tenant-scope.ts';
+import { inTenant, type Db } from '../../db/tenant-scope.ts';
+import { createFirstVersions } from '../knowledge/create-first-versions.ts';
 import type { FormDefinition } from './form-definition.ts';
 import { seedCatalogue } from './seed-catalogue.ts';
 import { SERVICE_INFO } from './taxonomy.ts';
@@ -26,7 +27,8 @@ function neutralForm(form: FormDefinition): FormDefinition {
 
 /**
  * Gives a new commune the standard services of a French commune and the model catalogue, every
- * page « à vérifier » (unpublished) until an administrator publishes it. Running it again adds
+ * page « à vérifier » (unpublished, its version 1 « en relecture » in the knowledge base) until an
+ * administrator publishes it. Running it again adds
  * only what is missing.
  */
 export async function copyModelCatalogue(db: Db, tenantId: string): Promise<void> {
@@ -35,4 +37,8 @@ export async function copyModelCatalogue(db: Db, tenantId: string): Promise<void
     serviceCodes: Object.keys(SERVICE_INFO),
     adaptForm: neutralForm,
   });
+  // Each page's version 1 waits « en relecture » in the knowledge base, as on « Démarches à vérifier ».
+  await inTenant(db, tenantId, (trx) =>
+    createFirstVersions(trx, { tenantId, now: new Date(), state: 'relecture', note: 'Version du catalogue modèle' }),
+  );
 }

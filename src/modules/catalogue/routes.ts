@@ -15,6 +15,7 @@ import {
   listServices,
   searchDemarches,
 } from './repository.ts';
+import { listLinkedPages } from '../knowledge/repository.ts';
 import { LIFE_EVENTS } from './taxonomy.ts';
 import { cataloguePage } from './views/catalogue-page.ts';
 import { demarchePage } from './views/demarche-page.ts';
@@ -38,7 +39,12 @@ function groupByService(services: ServiceRow[], demarches: DemarcheRow[]) {
     .filter((g) => g.demarches.length > 0);
 }
 
-type PublishedPage = { demarche: DemarcheRow; service: ServiceRow | undefined } | null;
+type PublishedPage = {
+  demarche: DemarcheRow;
+  service: ServiceRow | undefined;
+  /** « Voir aussi »: the linked pages citizens may read. */
+  related: { slug: string; title: string }[];
+} | null;
 
 export function registerCatalogueRoutes(app: FastifyInstance, services: Services): void {
   app.get('/', async (request, reply) => {
@@ -87,12 +93,15 @@ export function registerCatalogueRoutes(app: FastifyInstance, services: Services
           .selectAll()
           .where('id', '=', demarche.service_id)
           .executeTakeFirst();
-        return { demarche, service };
+        const related = (await listLinkedPages(trx, demarche.id))
+          .filter((p) => p.audience === 'public' && p.published)
+          .map((p) => ({ slug: p.slug, title: p.title }));
+        return { demarche, service, related };
       }),
     );
     // Internal agent sheets are not published: to citizens they do not exist.
     if (!found) throw notFound();
-    const page = demarchePage(ctx, found.demarche, found.service);
+    const page = demarchePage(ctx, found.demarche, found.service, found.related);
     return reply.type(HTML).send(Buffer.isBuffer(page) ? page : page.toString());
   });
 

@@ -45,24 +45,29 @@ export function normalizeText(value: string): string {
     .trim();
 }
 
+/** What the citizens' search compares a query with (catalogue/repository.ts searchDemarches). */
+export function searchTextOf(page: { title: string; keywords: string[]; summary: string }): string {
+  return normalizeText([page.title, ...page.keywords, page.summary].join(' '));
+}
+
 export function slugify(value: string): string {
   return normalizeText(value)
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
 }
 
-/** Splits an article into its front matter and its "## " sections (keyed by slugified heading). */
-export function parseArticle(source: string, fileName: string): ParsedArticle {
-  const m = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(source);
-  if (!m) throw new Error(`${fileName}: no front matter`);
-  const front = frontMatterSchema.parse(parseYaml(m[1]!));
+/**
+ * The "## " sections of an article's Markdown body, keyed by slugified heading; text before the
+ * first heading belongs to no section and is left out.
+ */
+export function parseSections(body: string): Record<string, string> {
   const sections: Record<string, string> = {};
   let current: string | null = null;
   let lines: string[] = [];
   const flush = () => {
     if (current) sections[current] = lines.join('\n').trim();
   };
-  for (const line of m[2]!.split(/\r?\n/)) {
+  for (const line of body.split(/\r?\n/)) {
     const heading = /^##\s+(.+?)\s*$/.exec(line);
     if (heading) {
       flush();
@@ -73,6 +78,20 @@ export function parseArticle(source: string, fileName: string): ParsedArticle {
     }
   }
   flush();
+  return sections;
+}
+
+/** The summary lists and search show: the « En bref » section on one line. */
+export function summaryOf(sections: Record<string, string>): string {
+  return (sections['en-bref'] ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Splits an article into its front matter and its "## " sections (keyed by slugified heading). */
+export function parseArticle(source: string, fileName: string): ParsedArticle {
+  const m = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(source);
+  if (!m) throw new Error(`${fileName}: no front matter`);
+  const front = frontMatterSchema.parse(parseYaml(m[1]!));
+  const sections = parseSections(m[2]!);
   return {
     slug: front.slug,
     title: front.title,
@@ -84,7 +103,7 @@ export function parseArticle(source: string, fileName: string): ParsedArticle {
     keywords: front.keywords,
     audience: front.audience,
     sections,
-    summary: (sections['en-bref'] ?? '').replace(/\s+/g, ' ').trim(),
+    summary: summaryOf(sections),
   };
 }
 
@@ -177,7 +196,7 @@ export async function seedCatalogue(
         form: form ? JSON.stringify(form) : null,
         // How long closed requests keep personal data: see privacy/processing-catalogue.ts.
         retention_months: retentionMonthsFor(a.slug),
-        search_text: normalizeText([a.title, ...a.keywords, a.summary].join(' ')),
+        search_text: searchTextOf(a),
         readability: JSON.stringify(analyseDemarche(a.sections, a.summary)),
         ...(options.draft ? { published_at: null } : {}),
       };

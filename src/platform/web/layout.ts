@@ -79,6 +79,7 @@ export function layout(ctx: PageContext, page: PageOptions): SafeHtml {
                   area === 'agent'
                     ? html`<li><a href="${url(ctx, '/agent/demandes')}">Demandes</a></li>
                         <li><a href="${url(ctx, '/agent/usagers')}">Usagers</a></li>
+                        <li><a href="${url(ctx, '/agent/connaissances')}">Base de connaissances</a></li>
                         ${
                           ctx.agent
                             ? html`<li><a href="${url(ctx, '/agent/absences')}">Absences</a></li>

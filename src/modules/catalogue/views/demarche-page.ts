@@ -46,11 +46,16 @@ const NONCE_SLOT = '\u0000nonce\u0000';
  * The démarche page, as HTML, or as the bytes of the kept page (UTF-8) for a visitor who is not
  * signed in: sending bytes spares encoding the same text again at each answer.
  */
-export function demarchePage(ctx: PageContext, d: DemarcheRow, service: ServiceRow | undefined): SafeHtml | Buffer {
+export function demarchePage(
+  ctx: PageContext,
+  d: DemarcheRow,
+  service: ServiceRow | undefined,
+  related: { slug: string; title: string }[] = [],
+): SafeHtml | Buffer {
   let byBase = renderedMains.get(d);
   if (!byBase) renderedMains.set(d, (byBase = new Map()));
   let main = byBase.get(ctx.base);
-  if (!main) byBase.set(ctx.base, (main = demarcheMain(ctx, d, service)));
+  if (!main) byBase.set(ctx.base, (main = demarcheMain(ctx, d, service, related)));
   const page = {
     title: d.title,
     main,
@@ -83,7 +88,12 @@ export function demarchePage(ctx: PageContext, d: DemarcheRow, service: ServiceR
   return Buffer.concat(cached.parts.flatMap((part, i) => (i === 0 ? [part] : [nonce, part])));
 }
 
-function demarcheMain(ctx: Pick<PageContext, 'base'>, d: DemarcheRow, service: ServiceRow | undefined): SafeHtml {
+function demarcheMain(
+  ctx: Pick<PageContext, 'base'>,
+  d: DemarcheRow,
+  service: ServiceRow | undefined,
+  related: { slug: string; title: string }[],
+): SafeHtml {
   const online = d.kind === 'demarche' && hasForm(d);
   const formLink = online
     ? html`<p class="cta">
@@ -142,7 +152,17 @@ function demarcheMain(ctx: Pick<PageContext, 'base'>, d: DemarcheRow, service: S
             ${renderMarkdown(d.sections[s.key]!)}
           </section>`,
       )}
-    ${formLink}`;
+    ${formLink}
+    ${
+      related.length > 0
+        ? html`<section aria-labelledby="voir-aussi">
+            <h2 id="voir-aussi">Voir aussi</h2>
+            <ul>
+              ${related.map((r) => html`<li><a href="${url(ctx, `/demarches/${r.slug}`)}">${r.title}</a></li>`)}
+            </ul>
+          </section>`
+        : ''
+    }`;
   return main;
 }
 
@@ -158,7 +178,7 @@ export function demarchePreviewPage(ctx: PageContext, d: DemarcheRow, service: S
         détaillée en bas de la page.
       </p>
     </div>
-    ${demarcheMain(ctx, d, service)}
+    ${demarcheMain(ctx, d, service, [])}
     <section aria-labelledby="lisibilite" class="readability-hint">
       <h2 id="lisibilite">Lisibilité de la page</h2>
       <p>Ce détail est réservé aux agents. Les habitants voient seulement : « ${report.verdict.label} ».</p>

@@ -1,75 +1,67 @@
-import { html, type SafeHtml } from '../../../platform/html.ts';
+import MarkdownIt from 'markdown-it';
+import sanitizeHtml from 'sanitize-html';
+import { unsafeRaw, type SafeHtml } from '../../../platform/html.ts';
 
 /**
- * The markdown subset of the articles: paragraphs, "- " lists, "1. " ordered lists, **bold**
- * and [links](https://…). Everything is escaped; a link whose target is not http(s) stays text.
+ * Markdown as agents write it in the knowledge base (CommonMark, lists, tables, links). Raw HTML
+ * is not markup here (`html: false`: it shows as text); bare addresses become links.
+ */
+const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false });
+
+/** Links to http(s), mailto or a relative address; anything else stays text as written. */
+const LINK = /^(?:https?:\/\/|mailto:|(?![a-z][a-z0-9+.-]*:)(?!\/\/)[^\s]*$)/i;
+markdown.validateLink = (href) => LINK.test(href.trim());
+
+/** A section's own headings never outrank the page's: the page has its h1, sections their h2. */
+const LOWEST_HEADING = 3;
+
+const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
+
+/**
+ * The second gate, whatever markdown-it lets through: only these tags and attributes, links
+ * only to http(s), mailto or relative addresses (no javascript:, data:, protocol-relative).
+ */
+const SANITIZE: sanitizeHtml.IOptions = {
+  allowedTags: [
+    'p',
+    'br',
+    'hr',
+    'strong',
+    'em',
+    's',
+    'code',
+    'pre',
+    'blockquote',
+    'ul',
+    'ol',
+    'li',
+    'a',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+  ],
+  allowedAttributes: { a: ['href'], ol: ['start'], th: ['scope'] },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedSchemesAppliedToAttributes: ['href'],
+  allowProtocolRelative: false,
+  disallowedTagsMode: 'escape',
+  transformTags: Object.fromEntries(HEADINGS.map((tag, i) => [tag, `h${Math.max(i + 1, LOWEST_HEADING)}`])) as Record<
+    string,
+    string
+  >,
+};
+
+/**
+ * The one way Markdown becomes HTML in Guichet (démarche pages, the knowledge base, the review
+ * page): markdown-it without raw HTML, then sanitize-html. Safe to put in any page.
  */
 export function renderMarkdown(source: string): SafeHtml {
-  const blocks: SafeHtml[] = [];
-  let paragraph: string[] = [];
-  let list: { ordered: boolean; items: string[] } | null = null;
-
-  const flushParagraph = () => {
-    if (paragraph.length > 0) blocks.push(html`<p>${renderInline(paragraph.join(' '))}</p>`);
-    paragraph = [];
-  };
-  const flushList = () => {
-    if (!list) return;
-    const items = list.items.map((i) => html`<li>${renderInline(i)}</li>`);
-    blocks.push(
-      list.ordered
-        ? html`<ol>
-            ${items}
-          </ol>`
-        : html`<ul>
-            ${items}
-          </ul>`,
-    );
-    list = null;
-  };
-
-  for (const raw of source.split(/\r?\n/)) {
-    const line = raw.trim();
-    const bullet = /^[-*]\s+(.*)$/.exec(line);
-    const numbered = /^\d+[.)]\s+(.*)$/.exec(line);
-    if (line === '') {
-      flushParagraph();
-      flushList();
-    } else if (bullet || numbered) {
-      flushParagraph();
-      const ordered = Boolean(numbered);
-      if (list && list.ordered !== ordered) flushList();
-      list ??= { ordered, items: [] };
-      list.items.push((bullet ?? numbered)![1]!);
-    } else if (list && /^\s{2,}/.test(raw)) {
-      // An indented line continues the current list item.
-      list.items[list.items.length - 1] += ` ${line}`;
-    } else {
-      flushList();
-      paragraph.push(line);
-    }
-  }
-  flushParagraph();
-  flushList();
-  return html`${blocks}`;
-}
-
-/** **bold** and [text](url), the rest as escaped text. */
-export function renderInline(text: string): SafeHtml {
-  const parts: SafeHtml[] = [];
-  const pattern = /\*\*(.+?)\*\*|\[([^\]]+)\]\(([^)\s]+)\)/g;
-  let last = 0;
-  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-    parts.push(html`${text.slice(last, m.index)}`);
-    if (m[1] !== undefined) {
-      parts.push(html`<strong>${renderInline(m[1])}</strong>`);
-    } else {
-      const label = m[2]!;
-      const href = m[3]!;
-      parts.push(/^https?:\/\/[^\s"'<>]+$/i.test(href) ? html`<a href="${href}">${label}</a>` : html`${label}`);
-    }
-    last = m.index + m[0].length;
-  }
-  parts.push(html`${text.slice(last)}`);
-  return html`${parts}`;
+  return unsafeRaw(sanitizeHtml(markdown.render(source), SANITIZE));
 }
