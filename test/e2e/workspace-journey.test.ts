@@ -64,9 +64,10 @@ describe('the workspace journey in a browser', { timeout: 300_000 }, () => {
     await page.getByLabel('Nom et prénom de la personne').fill('Mireille Fontaine');
     await page.getByLabel('Téléphone (facultatif)').fill('06 44 55 66 77');
     await page.getByLabel('Adresse électronique (facultatif)').fill('mireille.fontaine@example.org');
-    await page.getByLabel('Objet de sa demande').fill('Dépôt sauvage rue des Lilas');
     await page.getByLabel('Demande à traiter').check();
-    await Promise.all([page.waitForURL(/\?fait=contact/), page.getByRole('button', { name: 'Enregistrer' }).click()]);
+    await page.getByLabel('Objet de sa demande').fill('Dépôt sauvage rue des Lilas');
+    // Enter in a field saves: the form's default button is « Enregistrer », not « Chercher ».
+    await Promise.all([page.waitForURL(/\?fait=contact/), page.getByLabel('Objet de sa demande').press('Enter')]);
     await s.assertAccessible('the call noted');
 
     // 2. She files the démarche for her, with her consent.
