@@ -530,6 +530,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         reason: form.value.motif,
         revision: parseRevision(form.value.revision),
         baseUrl: requestBaseUrl(services.config, request),
+        now: services.clock.now(),
       });
     });
     if (!result.ok) return again(result.errors, isStale(result.errors) ? 409 : 400);
