@@ -178,6 +178,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         now,
         departement: departementOfInsee(tenant.inseeCode),
         calendar,
+        lead: actor.role !== 'agent',
         pageSize,
         withoutSavedViews: pageSize !== undefined,
       }),
