@@ -269,6 +269,43 @@ describe(`citizen records: intake, record page, duplicates, merge and undo, pers
     );
   });
 
+  test('record page: the timeline by pages of 50, older entries a link away, none repeated or skipped even at one instant', async () => {
+    const id = await person({ given_name: 'Olympe', family_name: 'de Gouges', email: 'olympe@example.org' });
+    const items = [];
+    for (let i = 0; i < 30; i++) items.push(await requestOf(id));
+    // One note per item, twelve of them at the very same instant (the page ends among them).
+    for (const [i, r] of items.entries()) {
+      await q(
+        `insert into request_events (tenant_id, request_id, kind, body, author_kind, visible_to_citizen, created_at)
+         values ($1, $2, 'internal_note', $3, 'system', false, $4)`,
+        [ctx.tenantId, r.id, `Note numéro ${i}.`, i < 12 ? '2026-01-05T10:00:00.123456Z' : new Date(Date.now() + i)],
+      );
+    }
+    const entriesOf = (body: string) =>
+      [...body.matchAll(/Note numéro (\d+)\.|(VB-\d{4}-[A-Z0-9]+) · /g)].map((m) => m[0]);
+    const first = await get(`/agent/usagers/${id}`, voirie);
+    assert.equal(first.statusCode, 200);
+    const timelineOf = (body: string) => {
+      const start = body.indexOf('<h2>Historique</h2>');
+      return body.slice(start, body.indexOf('</ol>', start));
+    };
+    const page1 = entriesOf(timelineOf(first.body));
+    assert.equal(page1.length, 50);
+    const next = /href="([^"]+)"\s*>Entrées plus anciennes/.exec(first.body)?.[1];
+    assert.ok(next, 'a link to the older entries');
+    const second = await get(next.replace(BASE, '').replaceAll('&amp;', '&'), voirie);
+    assert.equal(second.statusCode, 200);
+    assert.match(second.body, /Revenir aux plus récentes/);
+    assert.doesNotMatch(second.body, /Entrées plus anciennes/);
+    const page2 = entriesOf(timelineOf(second.body));
+    assert.equal(page2.length, 10);
+    const all = [...page1, ...page2];
+    assert.equal(new Set(all).size, 60, 'each of the 30 items and 30 notes once');
+    // A link that is not a position shows the latest entries.
+    const odd = await get(`/agent/usagers/${id}?avant=hier`, voirie);
+    assert.deepEqual(entriesOf(timelineOf(odd.body)), page1);
+  });
+
   test('contact form: « Chercher » keeps what was typed and offers matches; the chosen record gets the item', async () => {
     const id = await person({ given_name: 'Marcel', family_name: 'Pagnol', phone: '0611223300' });
     await requestOf(id);

@@ -19,6 +19,7 @@ import { parseSearchQuery } from '../search/query.ts';
 import { mergeForm, personForm, PERSON_FORM_FIELDS } from './forms.ts';
 import { lockedMerge, mergePeople, mergeRefusal, type FieldChoice } from './merge-people.ts';
 import { openPersonRecord } from './open-person-record.ts';
+import { parsePosition } from './person-timeline.ts';
 import { authorisedPerson, isUuid, keptRecordOf, personNotFound, personResourceOf } from './person-access.ts';
 import { peopleScope } from './policy.ts';
 import { duplicatePairs, latestPeople, PERSON_FIELDS, searchPeople } from './repository.ts';
@@ -70,8 +71,17 @@ export function registerPeopleRoutes(scope: FastifyInstance, services: Services)
   ) {
     const tenant = requireTenant(request);
     const actor = agentActor(tenant.id, agent);
+    // The timeline's page (« Entrées plus anciennes »); a link that is not one shows the latest.
+    const before = request.method === 'GET' ? parsePosition(queryParam(request, 'avant')) : null;
     const record = await inTenant(services.db, tenant.id, (trx) =>
-      openPersonRecord(trx, { actor, agentName: agent.name, personId: id, ip: request.ip, now: services.clock.now() }),
+      openPersonRecord(trx, {
+        actor,
+        agentName: agent.name,
+        personId: id,
+        ip: request.ip,
+        now: services.clock.now(),
+        before,
+      }),
     );
     if (record.kind === 'merged') return reply.redirect(url(request, personPath(record.keptId)), 303);
     return sendHtml(reply, personPage(agentContext(request, agent), { ...record, ...extra }), status);
