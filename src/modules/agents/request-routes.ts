@@ -76,6 +76,7 @@ const NOTICES: Record<string, string> = {
   contact: 'Le contact est noté. Il a son numéro, comme une demande en ligne.',
   etiquette: 'Les étiquettes de la demande sont à jour.',
   escalade: 'La demande est escaladée : les responsables du service sont prévenus.',
+  usager: 'La demande est rattachée à l’autre fiche usager.',
 };
 
 /** Where the error summary of « Pour la sélection » leads, per field. */
