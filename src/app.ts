@@ -15,7 +15,7 @@ import { registerApiRoutes } from './modules/api/routes.ts';
 import { registerCatalogueAdminRoutes } from './modules/catalogue/admin-routes.ts';
 import { registerCatalogueRoutes } from './modules/catalogue/routes.ts';
 import { registerCitizenRoutes } from './modules/citizens/routes.ts';
-import { currentSession } from './modules/agents/require-agent.ts';
+import { currentAgent, currentSession } from './modules/agents/require-agent.ts';
 import { currentCitizen } from './modules/citizens/sessions.ts';
 import { registerFranceConnectRoutes } from './modules/identity/routes.ts';
 import { registerMailboxAdminRoutes } from './modules/inbound-mail/admin-routes.ts';
@@ -146,7 +146,10 @@ export async function createApp(
   registerPrivacyRoutes(app, services);
   registerStateDataRoutes(app, services);
 
-  registerErrorHandling(app, config);
+  registerErrorHandling(app, config, async (request) => {
+    const agent = await currentAgent(request, services);
+    return agent ? { name: agent.name } : null;
+  });
 
   return app;
 }

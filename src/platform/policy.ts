@@ -117,6 +117,7 @@ export interface Permissions {
   assign: RequestResource;
   transfer: RequestResource;
   escalate: RequestResource;
+  change_person: RequestResource;
   download_document: RequestResource;
   view_as_citizen: RequestResource;
   list_requests: TenantResource;

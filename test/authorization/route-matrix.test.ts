@@ -92,6 +92,8 @@ interface Fixtures {
   personX: string;
   personX2: string;
   mergeX: string;
+  /** A request of service X on no record, that the accepted « Changer de fiche usager » puts on personX. */
+  moveReference: string;
   demarcheXId: string;
   agentXId: string;
   ruleX: string;
@@ -694,6 +696,22 @@ const MATRIX: Row[] = [
     expect: SERVICE_X('400'),
     accept: { actor: 'agentX', outcome: '303 /agent/demandes/' },
     note: 'raised to the service’s supervisors, with a reason',
+  },
+  {
+    method: 'GET',
+    route: '/agent/demandes/:reference/usager',
+    url: (f) => `/agent/demandes/${f.moveReference}/usager?q=Matrice`,
+    expect: SERVICE_X('200'),
+    note: '« Changer de fiche usager »: the records the agent may see',
+  },
+  {
+    method: 'POST',
+    route: '/agent/demandes/:reference/usager',
+    url: (f) => `/agent/demandes/${f.moveReference}/usager`,
+    form: (f, _a, accepted) => ({ usager: f.personX, confirmer: accepted ? 'oui' : '' }),
+    expect: SERVICE_X('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/demandes/' },
+    note: 'one item to another record, confirmed',
   },
   {
     method: 'POST',
@@ -1501,6 +1519,11 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
     const personX = await record();
     const personX2 = await record();
     const personX3 = await record();
+    const toMove = await insertRequest(ctx.database, tenantId, { demarcheSlug: demarcheX });
+    const moveReference = String(
+      (await q(`select reference from requests where tenant_id = $1 and id = $2`, [tenantId, toMove.id])).rows[0]!
+        .reference,
+    );
     await q(`update requests set person_id = $1 where tenant_id = $2 and id = $3`, [personX, tenantId, request.id]);
     const merged = await inTenant(ctx.services.db, tenantId, (trx) =>
       mergePeople(trx, {
@@ -1587,6 +1610,7 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
       viewToDelete,
       personX,
       personX2,
+      moveReference,
       mergeX: merged.mergeId,
       demarcheXId,
       agentXId: agentIds.agentX,

@@ -28,6 +28,7 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     assign: 'request',
     transfer: 'request',
     escalate: 'request',
+    change_person: 'request',
     download_document: 'request',
     view_as_citizen: 'request',
     list_requests: 'tenant',

@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/tenant-scope.ts';
 import { parisDay, sortFr } from '../../platform/format.ts';
 import type { FieldError } from '../../platform/web/form.ts';
-import { parseInboxQuery, queryRecord, type InboxQuery } from '../inbox/inbox-query.ts';
+import { LEAD_VIEWS, parseInboxQuery, queryRecord, type InboxQuery } from '../inbox/inbox-query.ts';
 import { listSavedViews, listTags, tagsOfRequests } from '../inbox/repository.ts';
 import { addWorkingDays } from '../requests/working-days.ts';
 import { countRequests, listRequests, listServices, type RequestListFilters } from './repository.ts';
@@ -23,6 +23,8 @@ interface ListContext {
    * as the « à échéance » horizon. Without it, public holidays and DUE_SOON_WORKING_DAYS.
    */
   calendar?: { extraHolidays: string[]; warningDays: number };
+  /** A supervisor or an administrator: the views of LEAD_VIEWS are theirs. */
+  lead?: boolean;
 }
 
 /** What the filter form offers: the agent's services, their démarches, the agents, the tags. */
@@ -69,6 +71,10 @@ function toFilters(
     errors.push({ field: 'agent', message: 'Cet agent n’existe pas : le filtre est ignoré.' });
     q.assignee = null;
   }
+  if (LEAD_VIEWS.includes(q.view) && !ctx.lead) {
+    errors.push({ field: 'vue', message: 'Cette vue n’existe pas : les demandes à traiter sont affichées.' });
+    q.view = 'ouvertes';
+  }
   const known = q.tagIds.filter((t) => choices.tags.some((x) => x.id === t));
   if (known.length < q.tagIds.length) {
     errors.push({ field: 'etiquette', message: 'Une étiquette demandée n’existe plus : elle est ignorée.' });
@@ -101,6 +107,7 @@ function toFilters(
       // Late or due soon: the clock must be running (it stops while waiting for the citizen).
       dueRunningOnly: due?.kind === 'retard' || due?.kind === 'jours',
       tagIds: q.tagIds,
+      leadViews: ctx.lead === true,
       soonUntil: addWorkingDays(ctx.now, ctx.calendar?.warningDays ?? DUE_SOON_WORKING_DAYS, days),
     },
   };

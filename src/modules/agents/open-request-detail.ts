@@ -90,6 +90,7 @@ export async function openRequestDetail(
     canAssign,
     canTransfer,
     canEscalate: can(actor, 'escalate', resource),
+    canChangePerson: can(actor, 'change_person', resource),
     transferTargets,
     canTag,
     tags,

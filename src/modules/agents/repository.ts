@@ -32,6 +32,8 @@ export interface RequestListFilters {
   sort: InboxSort;
   /** The last day ('YYYY-MM-DD') counted as "due soon". */
   soonUntil: string;
+  /** Supervisors and administrators: the « Escaladées » view is counted (others do not have it). */
+  leadViews?: boolean;
   page: number;
   /** Items per page: PAGE_SIZE on screen, more for an export. */
   pageSize?: number;
@@ -150,11 +152,16 @@ export async function listRequests(
     attente: sql<boolean>`r.closed_at is null and r.status = 'en_attente_usager'`,
     // The clock stops while the service waits for the citizen.
     echeance: sql<boolean>`r.closed_at is null and r.status <> 'en_attente_usager' and r.due_on <= ${filters.soonUntil}`,
+    // Ever escalated, whether a supervisor has dealt with it since or not: a set read once from
+    // the partial index of `escalated` events (request_events_escalated), not a probe per item.
+    escaladees: sql<boolean>`r.closed_at is null and r.id in (select e.request_id from request_events e where e.kind = 'escalated')`,
     toutes: sql<boolean>`true`,
   };
-  // The open views are counted among open items only (the partial index of open items); the
-  // mentions, open or closed, are few; « toutes » is counted up to COUNT_CAP.
-  const openViews = INBOX_VIEWS.filter((v) => v !== 'toutes' && v !== 'mentions');
+  // The open views are counted among open items only (an index-only scan of the partial index of
+  // open items); the mentions, open or closed, are few, and so are the escalated items (counted
+  // for supervisors and administrators only, from the index of their events); « toutes » is
+  // counted up to COUNT_CAP.
+  const openViews = INBOX_VIEWS.filter((v) => v !== 'toutes' && v !== 'mentions' && v !== 'escaladees');
   const openRow = await base
     .where(open)
     .select(openViews.map((v) => sql<number>`(count(*) filter (where ${inView[v]}))::int`.as(v)))
@@ -163,6 +170,12 @@ export async function listRequests(
     .where(inView.mentions)
     .select(sql<number>`count(*)::int`.as('n'))
     .executeTakeFirstOrThrow();
+  const escalatedRow = filters.leadViews
+    ? await base
+        .where(inView.escaladees)
+        .select(sql<number>`count(*)::int`.as('n'))
+        .executeTakeFirstOrThrow()
+    : { n: 0 };
   const allRow = await trx
     .selectFrom(
       base
@@ -175,6 +188,7 @@ export async function listRequests(
   const counts = {
     ...(Object.fromEntries(openViews.map((v) => [v, Number(openRow[v] ?? 0)])) as Record<InboxView, number>),
     mentions: Number(mentionRow.n),
+    escaladees: Number(escalatedRow.n),
     toutes: Number(allRow.n),
   };
   let q = base

@@ -76,6 +76,7 @@ const NOTICES: Record<string, string> = {
   contact: 'Le contact est noté. Il a son numéro, comme une demande en ligne.',
   etiquette: 'Les étiquettes de la demande sont à jour.',
   escalade: 'La demande est escaladée : les responsables du service sont prévenus.',
+  usager: 'La demande est rattachée à l’autre fiche usager.',
 };
 
 /** Where the error summary of « Pour la sélection » leads, per field. */
@@ -178,6 +179,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         now,
         departement: departementOfInsee(tenant.inseeCode),
         calendar,
+        lead: actor.role !== 'agent',
         pageSize,
         withoutSavedViews: pageSize !== undefined,
       }),
@@ -530,6 +532,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         reason: form.value.motif,
         revision: parseRevision(form.value.revision),
         baseUrl: requestBaseUrl(services.config, request),
+        now: services.clock.now(),
       });
     });
     if (!result.ok) return again(result.errors, isStale(result.errors) ? 409 : 400);

@@ -424,4 +424,22 @@ describe(`the agents' workspace: take, assign, reply, conflicts, unread (${TEST_
     assert.equal(closed.channel, 'guichet');
     assert.doesNotMatch((await get('/agent/demandes', camille)).body, new RegExp(closedRef), 'not in the items to do');
   });
+
+  test('an error page in the agent area keeps the agents’ header; elsewhere, or signed out, the citizens’', async () => {
+    const agentHeader = (body: string) => /espace agents/.test(body) && /Se déconnecter \(Camille Voirie\)/.test(body);
+    const citizenHeader = (body: string) => /Suivre une demande/.test(body);
+    for (const path of ['/agent/nulle-part', '/agent/demandes/VB-2000-ZZZZZ']) {
+      const page = await get(path, camille);
+      assert.equal(page.statusCode, 404, path);
+      assert.ok(agentHeader(page.body), `${path}: the agents' header`);
+      assert.ok(!citizenHeader(page.body), `${path}: no citizens' links`);
+      assert.match(page.body, /Retour aux demandes/);
+    }
+    const outside = await get('/nulle-part', camille);
+    assert.equal(outside.statusCode, 404);
+    assert.ok(citizenHeader(outside.body) && !agentHeader(outside.body));
+    const signedOut = await get('/agent/nulle-part', '');
+    assert.equal(signedOut.statusCode, 404);
+    assert.ok(citizenHeader(signedOut.body) && !agentHeader(signedOut.body));
+  });
 });

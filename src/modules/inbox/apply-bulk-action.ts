@@ -100,6 +100,7 @@ export async function applyBulkAction(
             reason: action.reason,
             revision: item.revision,
             baseUrl: input.baseUrl,
+            now: input.now,
           });
           return r.ok ? { ok: true, value: true } : r;
         }

@@ -2,8 +2,22 @@ import type { RequestStatus } from '../../db/schema.ts';
 import type { FieldError } from '../../platform/web/form.ts';
 import { AGENT_STATUS_LABELS } from '../requests/status.ts';
 
-/** The inbox's views: each a question an agent asks at the start of the day. */
-export const INBOX_VIEWS = ['ouvertes', 'mes', 'mentions', 'non-attribuees', 'attente', 'echeance', 'toutes'] as const;
+/**
+ * The inbox's views: each a question an agent asks at the start of the day. « Escaladées » (open
+ * items that were raised to supervisors, dealt with or not) is for supervisors and administrators.
+ */
+export const INBOX_VIEWS = [
+  'ouvertes',
+  'mes',
+  'mentions',
+  'non-attribuees',
+  'attente',
+  'echeance',
+  'escaladees',
+  'toutes',
+] as const;
+/** The views only supervisors and administrators have. */
+export const LEAD_VIEWS: readonly InboxView[] = ['escaladees'];
 export type InboxView = (typeof INBOX_VIEWS)[number];
 
 export const INBOX_SORTS = ['echeance', 'activite', 'depot'] as const;

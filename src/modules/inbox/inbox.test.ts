@@ -141,6 +141,9 @@ describe(`the inbox: filters, tags, saved views, bulk actions, mentions (${TEST_
       new Set(listed((await get(`/agent/demandes?${d}&echeance=avant&avant=${day(0)}`, camille)).body)),
       new Set([late.reference, waiting.reference]),
     );
+    // The filters' panel is open only while a filter is on (the script leaves it as sent).
+    assert.doesNotMatch((await get('/agent/demandes', camille)).body, /<details class="filter-panel"\s+open/);
+    assert.match((await get(`/agent/demandes?${d}`, camille)).body, /<details class="filter-panel"\s+open/);
     // The counts of the views follow the filters.
     const page = (await get(`/agent/demandes?${d}&canal=telephone`, camille)).body;
     assert.match(page, /Mes demandes \(1\)/);

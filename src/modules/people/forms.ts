@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { choice, email, hidden, text } from '../../platform/web/form.ts';
+import { checkbox, choice, email, hidden, text } from '../../platform/web/form.ts';
 import { PERSON_FIELDS } from './repository.ts';
 
 const PHONE = {
@@ -27,6 +27,14 @@ export type PersonFormValues = z.output<typeof personForm>;
 export const PERSON_FORM_FIELDS = Object.keys(personForm.shape) as (keyof PersonFormValues)[];
 
 /** The merge confirmation: the other record and, for each differing field, whose value to keep. */
+/** « Changer de fiche usager »: the record chosen, confirmed, with the item's revision and the search typed. */
+export const moveItemForm = z.object({
+  usager: hidden(100),
+  confirmer: checkbox(),
+  revision: hidden(20),
+  q: hidden(200),
+});
+
 export const mergeForm = z.object({
   avec: hidden(100),
   ...Object.fromEntries(

@@ -269,6 +269,95 @@ describe(`citizen records: intake, record page, duplicates, merge and undo, pers
     );
   });
 
+  test('record page: the timeline by pages of 50, older entries a link away, none repeated or skipped even at one instant', async () => {
+    const id = await person({ given_name: 'Olympe', family_name: 'de Gouges', email: 'olympe@example.org' });
+    const items = [];
+    for (let i = 0; i < 30; i++) items.push(await requestOf(id));
+    // One note per item, twelve of them at the very same instant (the page ends among them).
+    for (const [i, r] of items.entries()) {
+      await q(
+        `insert into request_events (tenant_id, request_id, kind, body, author_kind, visible_to_citizen, created_at)
+         values ($1, $2, 'internal_note', $3, 'system', false, $4)`,
+        [ctx.tenantId, r.id, `Note numéro ${i}.`, i < 12 ? '2026-01-05T10:00:00.123456Z' : new Date(Date.now() + i)],
+      );
+    }
+    const entriesOf = (body: string) =>
+      [...body.matchAll(/Note numéro (\d+)\.|(VB-\d{4}-[A-Z0-9]+) · /g)].map((m) => m[0]);
+    const first = await get(`/agent/usagers/${id}`, voirie);
+    assert.equal(first.statusCode, 200);
+    const timelineOf = (body: string) => {
+      const start = body.indexOf('<h2>Historique</h2>');
+      return body.slice(start, body.indexOf('</ol>', start));
+    };
+    const page1 = entriesOf(timelineOf(first.body));
+    assert.equal(page1.length, 50);
+    const next = /href="([^"]+)"\s*>Entrées plus anciennes/.exec(first.body)?.[1];
+    assert.ok(next, 'a link to the older entries');
+    const second = await get(next.replace(BASE, '').replaceAll('&amp;', '&'), voirie);
+    assert.equal(second.statusCode, 200);
+    assert.match(second.body, /Revenir aux plus récentes/);
+    assert.doesNotMatch(second.body, /Entrées plus anciennes/);
+    const page2 = entriesOf(timelineOf(second.body));
+    assert.equal(page2.length, 10);
+    const all = [...page1, ...page2];
+    assert.equal(new Set(all).size, 60, 'each of the 30 items and 30 notes once');
+    // A link that is not a position shows the latest entries.
+    const odd = await get(`/agent/usagers/${id}?avant=hier`, voirie);
+    assert.deepEqual(entriesOf(timelineOf(odd.body)), page1);
+  });
+
+  test('one item moves to another record: searched, chosen, confirmed, checked by policy and revision, on the timeline', async () => {
+    const wrong = await person({ given_name: 'Aristide', family_name: 'Quenouille', email: 'aristide@example.org' });
+    const right = await person({ given_name: 'Bérénice', family_name: 'Quenouille', email: 'berenice@example.org' });
+    const moved = await requestOf(wrong);
+    const stays = await requestOf(wrong);
+    const path = `/agent/demandes/${moved.reference}/usager`;
+    const detail = await get(`/agent/demandes/${moved.reference}`, voirie);
+    assert.match(detail.body, new RegExp(`href="${BASE}${path}"`));
+    assert.equal((await get(path, etatCivil)).statusCode, 404, 'not an agent of the item’s service');
+
+    const found = await get(`${path}?q=Quenouille`, voirie);
+    assert.equal(found.statusCode, 200);
+    assert.match(found.body, /Elle est aujourd’hui sur la fiche de\s*<a[^>]*>Aristide Quenouille<\/a>/);
+    assert.match(found.body, new RegExp(`id="usager-${right}"`));
+    assert.doesNotMatch(found.body, new RegExp(`id="usager-${wrong}"`), 'not the record it is on');
+    const revision = /name="revision" value="(\d+)"/.exec(found.body)![1]!;
+    const send = (fields: Record<string, string>) =>
+      ctx.app.inject({
+        method: 'POST',
+        url: `${BASE}${path}`,
+        headers: { cookie: voirie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: csrfFrom(found.body), revision, q: 'Quenouille', ...fields }).toString(),
+      });
+    const unconfirmed = await send({ usager: right });
+    assert.equal(unconfirmed.statusCode, 400);
+    assert.match(unconfirmed.body, /Cochez la case pour confirmer/);
+    assert.match(unconfirmed.body, new RegExp(`value="${right}"\\s+checked`), 'the choice kept');
+    const stale = await send({ usager: right, confirmer: 'oui', revision: String(Number(revision) - 1) });
+    assert.equal(stale.statusCode, 409);
+    assert.equal(await personOf(moved.id), wrong);
+
+    const done = await send({ usager: right, confirmer: 'oui' });
+    assert.equal(done.statusCode, 303, done.body.slice(0, 500));
+    assert.match(String(done.headers.location), /\?fait=usager$/);
+    assert.equal(await personOf(moved.id), right);
+    assert.equal(await personOf(stays.id), wrong, 'only this item');
+    const events = await q<{ body: string; visible_to_citizen: boolean; author_kind: string }>(
+      `select body, visible_to_citizen, author_kind from request_events where request_id = $1 and kind = 'person_changed'`,
+      [moved.id],
+    );
+    assert.equal(events.length, 1);
+    assert.match(
+      events[0]!.body,
+      /Rattachée à la fiche de Bérénice Quenouille \(auparavant celle de Aristide Quenouille\) par Camille Voirie\./,
+    );
+    assert.equal(events[0]!.visible_to_citizen, false);
+    assert.equal(events[0]!.author_kind, 'agent');
+    const again = await send({ usager: right, confirmer: 'oui', revision: String(Number(revision) + 1) });
+    assert.equal(again.statusCode, 400);
+    assert.match(again.body, /déjà sur cette fiche/);
+  });
+
   test('contact form: « Chercher » keeps what was typed and offers matches; the chosen record gets the item', async () => {
     const id = await person({ given_name: 'Marcel', family_name: 'Pagnol', phone: '0611223300' });
     await requestOf(id);

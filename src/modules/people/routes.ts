@@ -14,14 +14,21 @@ import { can } from '../authorization.ts';
 import { agentActor } from '../agents/policy.ts';
 import { requireAgent } from '../agents/require-agent.ts';
 import { agentContext } from '../agents/route-support.ts';
+import { authorisedRequest } from '../agents/request-access.ts';
+import { findRequestByReference } from '../agents/repository.ts';
+import { isStale, parseRevision } from '../requests/revision.ts';
+import { moveItemToPerson } from './move-item-to-person.ts';
+import { personName } from './present.ts';
+import { moveItemPage, type MoveItemPageInput } from './views/move-item-page.ts';
 import type { SessionAgent } from '../agents/sessions.ts';
 import { parseSearchQuery } from '../search/query.ts';
-import { mergeForm, personForm, PERSON_FORM_FIELDS } from './forms.ts';
+import { mergeForm, moveItemForm, personForm, PERSON_FORM_FIELDS } from './forms.ts';
 import { lockedMerge, mergePeople, mergeRefusal, type FieldChoice } from './merge-people.ts';
 import { openPersonRecord } from './open-person-record.ts';
+import { parsePosition } from './person-timeline.ts';
 import { authorisedPerson, isUuid, keptRecordOf, personNotFound, personResourceOf } from './person-access.ts';
 import { peopleScope } from './policy.ts';
-import { duplicatePairs, latestPeople, PERSON_FIELDS, searchPeople } from './repository.ts';
+import { duplicatePairs, findPerson, latestPeople, PERSON_FIELDS, searchPeople } from './repository.ts';
 import { createPerson, formValuesOf, updatePerson } from './save-person.ts';
 import { undoMerge } from './undo-merge.ts';
 import { duplicatesPage, peopleListPage } from './views/people-list-page.ts';
@@ -70,8 +77,17 @@ export function registerPeopleRoutes(scope: FastifyInstance, services: Services)
   ) {
     const tenant = requireTenant(request);
     const actor = agentActor(tenant.id, agent);
+    // The timeline's page (« Entrées plus anciennes »); a link that is not one shows the latest.
+    const before = request.method === 'GET' ? parsePosition(queryParam(request, 'avant')) : null;
     const record = await inTenant(services.db, tenant.id, (trx) =>
-      openPersonRecord(trx, { actor, agentName: agent.name, personId: id, ip: request.ip, now: services.clock.now() }),
+      openPersonRecord(trx, {
+        actor,
+        agentName: agent.name,
+        personId: id,
+        ip: request.ip,
+        now: services.clock.now(),
+        before,
+      }),
     );
     if (record.kind === 'merged') return reply.redirect(url(request, personPath(record.keptId)), 303);
     return sendHtml(reply, personPage(agentContext(request, agent), { ...record, ...extra }), status);
@@ -282,5 +298,87 @@ export function registerPeopleRoutes(scope: FastifyInstance, services: Services)
     );
     if (!result.ok) return renderRecord(request, reply, agent, result.keptId, { error: result.message }, 409);
     return reply.redirect(url(request, `${personPath(result.keptId)}?fait=annulation`), 303);
+  });
+
+  // « Changer de fiche usager »: one item attached to the wrong person goes to another record.
+  const MOVE_PATH = '/agent/demandes/:reference/usager';
+  const referenceOf = (request: FastifyRequest) => (request.params as { reference?: string }).reference ?? '';
+
+  /** The page for an item the agent may move, with the records the search `q` finds (not its own). */
+  async function renderMove(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    agent: SessionAgent,
+    extra: Pick<MoveItemPageInput, 'q' | 'values' | 'errors'>,
+    status = 200,
+  ) {
+    const tenant = requireTenant(request);
+    const actor = agentActor(tenant.id, agent);
+    const page = await inTenant(services.db, tenant.id, async (trx) => {
+      const row = authorisedRequest(
+        tenant.id,
+        agent,
+        'change_person',
+        await findRequestByReference(trx, referenceOf(request)),
+      );
+      const current = row.person_id ? await findPerson(trx, row.person_id) : undefined;
+      const hits =
+        extra.q === ''
+          ? []
+          : await searchPeople(trx, {
+              query: parseSearchQuery(extra.q),
+              scopeIds: peopleScope(actor),
+              limit: LIST_LIMIT,
+            });
+      return {
+        reference: row.reference,
+        revision: row.revision,
+        current: current ? { id: current.id, name: personName(current) } : null,
+        hits: hits.filter((h) => h.id !== row.person_id),
+      };
+    });
+    return sendHtml(reply, moveItemPage(agentContext(request, agent), { ...page, ...extra }), status);
+  }
+
+  scope.get(MOVE_PATH, async (request, reply) => {
+    const agent = await requireAgent(request, services);
+    const q = queryParam(request, 'q').trim().slice(0, 200);
+    return renderMove(request, reply, agent, { q, values: { usager: '', confirmer: false }, errors: [] });
+  });
+
+  scope.post(MOVE_PATH, async (request, reply) => {
+    const agent = await requireAgent(request, services);
+    const tenant = requireTenant(request);
+    const { fields } = readFormBody(request);
+    const form = parseForm(moveItemForm, fields);
+    const values = { usager: typedValue(fields, 'usager', 100), confirmer: typedValue(fields, 'confirmer', 10) !== '' };
+    const q = typedValue(fields, 'q', 200).trim();
+    const again = (errors: FieldError[], status = 400) =>
+      renderMove(request, reply, agent, { q, values, errors }, status);
+    if (!form.ok) return again(form.errors);
+    const errors: FieldError[] = [];
+    if (form.value.usager === '')
+      errors.push({ field: 'usager', message: 'Choisissez la fiche de la bonne personne.' });
+    if (!form.value.confirmer)
+      errors.push({ field: 'confirmer', message: 'Cochez la case pour confirmer le changement de fiche.' });
+    if (errors.length > 0) return again(errors);
+    const result = await inTenant(services.db, tenant.id, async (trx) => {
+      const row = authorisedRequest(
+        tenant.id,
+        agent,
+        'change_person',
+        await findRequestByReference(trx, referenceOf(request)),
+      );
+      return moveItemToPerson(trx, {
+        actor: agentActor(tenant.id, agent),
+        agentName: agent.name,
+        requestId: row.id,
+        personId: form.value.usager,
+        revision: parseRevision(form.value.revision),
+        now: services.clock.now(),
+      });
+    });
+    if (!result.ok) return again(result.errors, isStale(result.errors) ? 409 : 400);
+    return reply.redirect(url(request, `/agent/demandes/${encodeURIComponent(referenceOf(request))}?fait=usager`), 303);
   });
 }

@@ -105,6 +105,45 @@ describe(`personal data in inbound mail (${TEST_DB})`, () => {
     assert.equal((await failuresOf('retention@example.org')).length, 0);
   });
 
+  test('the retention job deletes the mail tied to no item once past the contact démarche’s retention, and only it', async () => {
+    const months = (
+      await sql<{ months: number }>(
+        `select retention_months as months from demarches where tenant_id = $1 and slug = 'message-courriel'`,
+        [ctx.tenantId],
+      )
+    )[0]!.months;
+    assert.equal(
+      await receive('robot@example.org', 'Réponse automatique : ancien', 'Auto-Submitted: auto-replied\r\n'),
+      null,
+    );
+    assert.equal(
+      await receive('robot@example.org', 'Réponse automatique : récent', 'Auto-Submitted: auto-replied\r\n'),
+      null,
+    );
+    const open = (await receive('ancien@example.org', 'Toujours ouverte'))!;
+    await sql(
+      `update inbound_mails set received_at = now() - make_interval(months => $1::int, days => 1)
+        where subject in ('Réponse automatique : ancien', 'Toujours ouverte')`,
+      [months],
+    );
+    await sql(
+      `update inbound_mails set received_at = now() - make_interval(months => $1::int, days => -1)
+        where subject = 'Réponse automatique : récent'`,
+      [months],
+    );
+    const result = await applyRetention(ctx.services.db, ctx.tenantId, new Date());
+    assert.ok(result.unlinkedMailPurged >= 1);
+    const left = await sql<{ subject: string }>(
+      `select subject from inbound_mails where subject in ('Réponse automatique : ancien', 'Réponse automatique : récent', 'Toujours ouverte') order by subject`,
+    );
+    assert.deepEqual(
+      left.map((r) => r.subject),
+      ['Réponse automatique : récent', 'Toujours ouverte'],
+      'the old automatic reply goes; a recent one and the mail of a live item stay',
+    );
+    assert.match((await inboundOf(open))[0]!.new_text, /personnel/);
+  });
+
   test('erasing a citizen empties their items’ mail, the mail tied to no item, and their address’s failures', async () => {
     const citizenId = await insertCitizen(ctx.database, ctx.tenantId, 'effacer@example.org', 'Eff');
     const item = (await receive('effacer@example.org', 'Ma demande'))!;

@@ -1,13 +1,35 @@
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import type { Db } from '../../db/tenant-scope.ts';
+import type { Db, Tx } from '../../db/tenant-scope.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
+import { CONTACT_DEMARCHE_SLUG } from '../catalogue/contact-demarche.ts';
 import { anonymiseRequests } from './anonymise.ts';
 
 export interface RetentionResult {
   tenantId: string;
   anonymised: number;
   accessLogPurged: number;
+  /** Inbound mail tied to no item, deleted. */
+  unlinkedMailPurged: number;
+}
+
+/** When the contact démarche is missing (it never should be): the démarches' default retention. */
+const DEFAULT_RETENTION_MONTHS = 24;
+
+/**
+ * Inbound mail tied to no item (automatic replies, bounces and our own mail coming back, which
+ * the loop guard only recorded): deleted once older than the retention of the mail that opens
+ * items (the contact démarche's), counted from its arrival, as it never closes. Nothing else
+ * would ever age it: anonymisation reaches mail through its item.
+ */
+export async function purgeUnlinkedInboundMail(trx: Tx, now: Date): Promise<number> {
+  const r = await sql`
+    delete from inbound_mails m
+     where m.request_id is null
+       and m.received_at + make_interval(months => coalesce(
+             (select d.retention_months from demarches d where d.slug = ${CONTACT_DEMARCHE_SLUG}),
+             ${DEFAULT_RETENTION_MONTHS})) <= ${now}`.execute(trx);
+  return Number(r.numAffectedRows ?? 0);
 }
 
 /** Requests closed longer ago than their démarche's retention period, not yet anonymised. */
@@ -29,8 +51,9 @@ export async function requestsPastRetention(db: Db, tenantId: string, now: Date)
 
 /**
  * The daily retention run for one tenant: anonymises requests past their retention period
- * (requests never closed are kept) and purges access-log entries past their year. Safe to run
- * again: what is done is not done twice.
+ * (requests never closed are kept), purges access-log entries past their year and inbound mail
+ * tied to no item past the contact démarche's retention. Safe to run again: what is done is not
+ * done twice.
  */
 export async function applyRetention(db: Db, tenantId: string, now: Date): Promise<RetentionResult> {
   const ids = await requestsPastRetention(db, tenantId, now);
@@ -44,7 +67,8 @@ export async function applyRetention(db: Db, tenantId: string, now: Date): Promi
     const r = await sql<{ n: number }>`select guichet_purge_access_log() as n`.execute(trx);
     return Number(r.rows[0]?.n ?? 0);
   });
-  return { tenantId, anonymised, accessLogPurged: purged };
+  const unlinkedMailPurged = await inTenant(db, tenantId, (trx) => purgeUnlinkedInboundMail(trx, now));
+  return { tenantId, anonymised, accessLogPurged: purged, unlinkedMailPurged };
 }
 
 /** Every tenant in turn; one tenant's failure does not stop the others. */

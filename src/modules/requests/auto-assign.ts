@@ -17,7 +17,7 @@ import { afterLastEvent } from './repository.ts';
 export async function assignNextAgent(
   trx: Tx,
   input: { tenantId: string; requestId: string; serviceId: string; now: Date },
-): Promise<{ id: string; name: string } | null> {
+): Promise<{ id: string; name: string; email: string } | null> {
   const service = await trx
     .selectFrom('services')
     .select(['id', 'name', 'auto_assign'])
@@ -30,7 +30,7 @@ export async function assignNextAgent(
   const next = await trx
     .selectFrom('agent_services as x')
     .innerJoin('agents as a', (j) => j.onRef('a.tenant_id', '=', 'x.tenant_id').onRef('a.id', '=', 'x.agent_id'))
-    .select(['a.id', 'a.display_name'])
+    .select(['a.id', 'a.display_name', 'a.email'])
     .where('x.service_id', '=', service.id)
     .where('a.active', '=', true)
     .where('a.password_hash', '<>', '')
@@ -76,5 +76,5 @@ export async function assignNextAgent(
       created_at: afterLastEvent(input.requestId),
     })
     .execute();
-  return { id: next.id, name: next.display_name };
+  return { id: next.id, name: next.display_name, email: next.email };
 }

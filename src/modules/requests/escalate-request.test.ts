@@ -144,4 +144,47 @@ describe(`escalation to the service's supervisors (${TEST_DB})`, () => {
     assert.equal(late.statusCode, 400);
     assert.match(late.body, /Cette demande est close/);
   });
+
+  test('« Escaladées »: supervisors list the open items ever escalated, with their count; agents do not have it', async () => {
+    const file = async () =>
+      (await insertRequest(ctx.database, ctx.tenantId, { demarcheSlug: 'signaler-probleme-voirie' })).reference;
+    const [taken, closed, raised, quiet] = [await file(), await file(), await file(), await file()];
+    for (const reference of [taken, closed, raised]) {
+      assert.equal((await post(reference, 'escalade', agent, { escalade: 'Un avis, svp.' })).statusCode, 303);
+    }
+    // Dealt with by the supervisor (escalation over) but still open: still listed. Closed: not.
+    assert.equal((await post(taken, 'prise-en-charge', supervisor, { agent: supervisorId })).statusCode, 303);
+    assert.equal((await post(closed, 'statut', agent, { statut: 'traitee', message: 'Fait.' })).statusCode, 303);
+
+    const escalatedOpen = async (extra = '') =>
+      (
+        await ctx.database.ownerQuery(
+          `select r.reference from requests r join services s on s.id = r.service_id
+            where s.slug = 'voirie-proprete' and r.closed_at is null ${extra}
+              and exists (select 1 from request_events e where e.request_id = r.id and e.kind = 'escalated')`,
+          extra ? [supervisorId] : [],
+        )
+      ).rows.map((r) => String(r.reference));
+    const expected = await escalatedOpen();
+    assert.ok(expected.includes(taken) && expected.includes(raised) && !expected.includes(closed));
+    const page = await get('/agent/demandes?vue=escaladees', supervisor);
+    assert.equal(page.statusCode, 200);
+    const listed = [...page.body.matchAll(/<th scope="row" class="reference">\s*<a[^>]*>([A-Z0-9-]+)<\/a>/g)].map(
+      (m) => m[1]!,
+    );
+    assert.deepEqual(new Set(listed), new Set(expected));
+    assert.ok(!listed.includes(quiet));
+    assert.match(page.body, new RegExp(`aria-current="page"\\s*>Escaladées \\(${expected.length}\\)`));
+    // The count follows the filters, as every view's does.
+    const filtered = await get('/agent/demandes?vue=escaladees&agent=moi', supervisor);
+    const hers = await escalatedOpen('and r.assigned_agent_id = $1');
+    assert.ok(hers.includes(taken));
+    assert.match(filtered.body, new RegExp(`>Escaladées \\(${hers.length}\\)`));
+
+    const agentInbox = await get('/agent/demandes', agent);
+    assert.doesNotMatch(agentInbox.body, /Escaladées \(/);
+    const asked = await get('/agent/demandes?vue=escaladees', agent);
+    assert.equal(asked.statusCode, 400);
+    assert.match(asked.body, /Cette vue n’existe pas/);
+  });
 });

@@ -8,7 +8,16 @@ import {
 } from '../../platform/policy.ts';
 
 export type RequestAction =
-  'view' | 'change_status' | 'add_note' | 'download_document' | 'reply' | 'take' | 'assign' | 'transfer' | 'escalate';
+  | 'view'
+  | 'change_status'
+  | 'add_note'
+  | 'download_document'
+  | 'reply'
+  | 'take'
+  | 'assign'
+  | 'transfer'
+  | 'escalate'
+  | 'change_person';
 
 /** An agent works on the requests of the services it belongs to; an admin on all of them. */
 function staffOnItsServices(actor: Actor, request: RequestResource): boolean {
@@ -44,6 +53,8 @@ export const requestRules: Rules<RequestAction | 'view_as_citizen' | 'list_reque
   transfer: staffOnItsServices,
   // An agent of the service raises an item to the service's supervisors (who may as well).
   escalate: staffOnItsServices,
+  // An agent of the service moves an item attached to the wrong person to another record.
+  change_person: staffOnItsServices,
   view_as_citizen: (actor, request) =>
     request.citizenId !== null && isAccountOwner(actor, request.tenantId, request.citizenId),
   // Any agent of the tenant has a request list; what it lists is `requestScope`.

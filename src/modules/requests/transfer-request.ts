@@ -4,6 +4,7 @@ import type { FormResult } from '../../platform/web/form.ts';
 import { queueMail } from '../../platform/mail.ts';
 import { renderMail } from '../../platform/mail-template.ts';
 import { agentsToNotify } from './agents-to-notify.ts';
+import { assignNextAgent } from './auto-assign.ts';
 import { staleRevision } from './revision.ts';
 import { lockItemForAgentAction } from './repository.ts';
 import { AGENT_REASON_MAX, agentReason } from './agent-reason.ts';
@@ -14,8 +15,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Sends an item to another service of the commune, with the reason: it leaves the hands of whoever
- * had it (nobody has it in the new service yet), keeps its due date (the citizen was promised a
- * date), and the new service's agents are told by mail. On the timeline for agents only.
+ * had it, keeps its due date (the citizen was promised a date), and is told by mail to the new
+ * service's agents. On the timeline for agents only. A service that assigns in turn gives it to
+ * its next available agent, as at intake (same `assigned` event by the system), who alone is
+ * mailed; otherwise nobody has it there yet.
  */
 export async function transferRequest(
   trx: Tx,
@@ -29,8 +32,10 @@ export async function transferRequest(
     revision: number | null;
     /** The tenant's public address, for the link in the new service's mail. */
     baseUrl: string;
+    /** For the round-robin's day of absences and its turn. */
+    now: Date;
   },
-): Promise<FormResult<{ serviceName: string }>> {
+): Promise<FormResult<{ serviceName: string; assignedTo: { id: string; name: string } | null }>> {
   const checked = agentReason(input.reason, 'motif', 'Indiquez pourquoi vous transférez cette demande.');
   if (!checked.ok) return checked;
   const reason = checked.value;
@@ -68,8 +73,14 @@ export async function transferRequest(
       visible_to_citizen: false,
     })
     .execute();
+  const assignedTo = await assignNextAgent(trx, {
+    tenantId: input.tenantId,
+    requestId: request.id,
+    serviceId: target.id,
+    now: input.now,
+  });
   const link = `${input.baseUrl}/agent/demandes/${encodeURIComponent(request.reference)}`;
-  for (const agent of await agentsToNotify(trx, { serviceId: target.id, assignee: null })) {
+  for (const agent of await agentsToNotify(trx, { serviceId: target.id, assignee: assignedTo })) {
     await queueMail(
       trx,
       input.tenantId,
@@ -91,5 +102,8 @@ export async function transferRequest(
       }),
     );
   }
-  return { ok: true, value: { serviceName: target.name } };
+  return {
+    ok: true,
+    value: { serviceName: target.name, assignedTo: assignedTo && { id: assignedTo.id, name: assignedTo.name } },
+  };
 }

@@ -428,6 +428,64 @@ describe(`routing rules, round-robin and absences (${TEST_DB})`, () => {
       assert.equal(assignees.filter((a) => a === bruno).length, 2, assignees.join());
     });
 
+    test('a transfer to a service that assigns in turn gives the item to its next agent, who alone is told; in bulk too', async () => {
+      const { anne, bruno } = tourAgents;
+      const one = await fileVoirie('Un trou rue Basse.');
+      const two = await fileVoirie('Un trou rue Neuve.');
+      assert.equal((await routed(one)).service_id, voirie);
+      const page = await ctx.app.inject({
+        method: 'GET',
+        url: `${BASE}/agent/demandes/${one}`,
+        headers: { cookie: admin },
+      });
+      const revision = /name="revision" value="(\d+)"/.exec(page.body)![1]!;
+      const done = await postForm(
+        ctx.app,
+        `${BASE}/agent/demandes/${one}/transfert`,
+        { cookie: admin, csrf: csrfFrom(page.body) },
+        { service: tour, motif: 'C’est un lampadaire.', revision },
+      );
+      assert.equal(done.statusCode, 303, done.body.slice(0, 2000));
+      const r = await routed(one);
+      assert.equal(r.service_id, tour);
+      assert.equal(r.assigned_agent_id, anne);
+      assert.deepEqual(
+        r.events.map((e) => e.kind),
+        ['submitted', 'transferred', 'assigned'],
+      );
+      assert.equal(r.events.at(-1)!.author_kind, 'system');
+      assert.match(
+        r.events.at(-1)!.body,
+        /Attribuée automatiquement à Anne Éclairage \(tour de rôle du service Éclairage public\)/,
+      );
+      const told = await sql<{ to_address: string }>(
+        `select to_address from mail_outbox where subject = $1 order by to_address`,
+        [`Demande ${one} transférée à votre service`],
+      );
+      assert.deepEqual(
+        told.map((m) => m.to_address),
+        ['anne.eclairage@villebelle.example'],
+      );
+
+      const rev = (await sql<{ revision: number }>('select revision from requests where reference = $1', [two]))[0]!
+        .revision;
+      const list = await ctx.app.inject({ method: 'GET', url: `${BASE}/agent/demandes`, headers: { cookie: admin } });
+      const bulk = await postForm(
+        ctx.app,
+        `${BASE}/agent/demandes/selection`,
+        { cookie: admin, csrf: csrfFrom(list.body) },
+        { selection: `${two}:${rev}`, action: 'transferer', service: tour, texte: 'Éclairage public.', retour: '' },
+      );
+      assert.equal(bulk.statusCode, 303, bulk.body.slice(0, 2000));
+      const moved = await routed(two);
+      assert.equal(moved.service_id, tour);
+      assert.equal(moved.assigned_agent_id, bruno, 'the next one in turn');
+      assert.deepEqual(
+        moved.events.map((e) => e.kind),
+        ['submitted', 'transferred', 'assigned'],
+      );
+    });
+
     test('assignment lists mark an absent agent', async () => {
       const { chloe } = tourAgents;
       await sql(

@@ -1,6 +1,6 @@
 // Progressive enhancement of the agents' inbox: a « Tout sélectionner » box for the rows of the
-// page, and the filters unfolded on a wide screen. Without JavaScript each row is ticked by hand
-// and the filters open with their summary.
+// page. Without JavaScript each row is ticked by hand. The filters stay as the server sent them:
+// open only while a filter is on, so the list starts high on the screen.
 (function () {
   var form = document.querySelector('form.inbox-selection');
   var header = form && form.querySelector('thead td.select');
@@ -20,6 +20,4 @@
       for (var i = 0; i < boxes.length; i++) boxes[i].checked = all.checked;
     });
   }
-  var filters = document.querySelector('details.filter-panel');
-  if (filters && window.matchMedia && window.matchMedia('(min-width: 64rem)').matches) filters.open = true;
 })();

@@ -4,18 +4,24 @@ import { AppError, isDatabaseUnavailable } from '../errors.ts';
 import { renderErrorPage } from './error-page.ts';
 
 /**
+ * Who is signed in to the agent area on this request, for the header of an error page under
+ * /agent (the agents module implements it: the platform knows no module).
+ */
+export type AgentHeaderLookup = (request: FastifyRequest) => Promise<{ name: string } | null>;
+
+/**
  * The one place that turns errors into HTTP answers: an HTML page, or
  * `{ "error": { "code", "message" } }` under /api/. Internals (stacks, SQL) never leave it.
  */
-export function registerErrorHandling(app: FastifyInstance, config: Config): void {
+export function registerErrorHandling(app: FastifyInstance, config: Config, agentHeader?: AgentHeaderLookup): void {
   app.setNotFoundHandler(async (request, reply) => {
-    return sendError(request, reply, new AppError('not_found', "Cette page n'existe pas."), config);
+    return sendError(request, reply, new AppError('not_found', "Cette page n'existe pas."), config, agentHeader);
   });
   app.setErrorHandler(async (err: FastifyError, request, reply) => {
     const appError = toAppError(err, config);
     if (appError.code === 'internal_error') request.log.error({ err }, 'unhandled error');
     else if (appError.code === 'database_unavailable') request.log.warn({ err }, 'database unavailable');
-    return sendError(request, reply, appError, config);
+    return sendError(request, reply, appError, config, agentHeader);
   });
 }
 
@@ -61,7 +67,27 @@ function wantsJson(request: FastifyRequest): boolean {
   return accept.includes('application/json') && !accept.includes('text/html');
 }
 
-async function sendError(request: FastifyRequest, reply: FastifyReply, error: AppError, config: Config) {
+/** Paths of the agent area, once the `/t/<slug>` prefix is stripped. */
+function inAgentArea(request: FastifyRequest): boolean {
+  return /^\/agent(?:[/?]|$)/.test(request.url);
+}
+
+/**
+ * The agent signed in, on a page of the agent area: its error page then keeps the agents'
+ * header. Any failure to tell (the database is down) gives the plain page.
+ */
+async function agentOnPage(request: FastifyRequest, agentHeader?: AgentHeaderLookup) {
+  if (!agentHeader || !request.tenant || !inAgentArea(request)) return null;
+  return agentHeader(request).catch(() => null);
+}
+
+async function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: AppError,
+  config: Config,
+  agentHeader?: AgentHeaderLookup,
+) {
   reply.code(error.status);
   if (error.code === 'rate_limited' && !reply.getHeader('retry-after')) reply.header('retry-after', '60');
   if (wantsJson(request)) {
@@ -73,5 +99,6 @@ async function sendError(request: FastifyRequest, reply: FastifyReply, error: Ap
       },
     });
   }
-  return reply.type('text/html; charset=utf-8').send(renderErrorPage(request, error, config).toString());
+  const agent = await agentOnPage(request, agentHeader);
+  return reply.type('text/html; charset=utf-8').send(renderErrorPage(request, error, config, agent).toString());
 }

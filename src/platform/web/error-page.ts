@@ -21,8 +21,16 @@ const TITLES: Partial<Record<AppError['code'], string>> = {
   internal_error: 'Erreur inattendue',
 };
 
-/** One page for every error; it never shows internals (stack traces, SQL). */
-export function renderErrorPage(request: FastifyRequest, error: AppError, _config: Config): SafeHtml {
+/**
+ * One page for every error; it never shows internals (stack traces, SQL). With `agent` (a page
+ * of the agent area, an agent signed in) it has the agents' header and leads back to the inbox.
+ */
+export function renderErrorPage(
+  request: FastifyRequest,
+  error: AppError,
+  _config: Config,
+  agent: { name: string } | null = null,
+): SafeHtml {
   const title = TITLES[error.code] ?? 'Erreur';
   const tenant = request.tenant;
   const back =
@@ -34,11 +42,17 @@ export function renderErrorPage(request: FastifyRequest, error: AppError, _confi
       Code de l'erreur :
       <code>${error.code}</code>${request.id ? html` · identifiant : <code>${String(request.id)}</code>` : ''}
     </p>
-    ${tenant ? html`<p><a href="${url({ base: request.base }, '/')}">Retour à l'accueil</a> · <a href="${url({ base: request.base }, '/contact')}">Nous contacter</a></p>` : ''}`;
+    ${
+      tenant && agent
+        ? html`<p><a href="${url({ base: request.base }, '/agent/demandes')}">Retour aux demandes</a></p>`
+        : tenant
+          ? html`<p><a href="${url({ base: request.base }, '/')}">Retour à l'accueil</a> · <a href="${url({ base: request.base }, '/contact')}">Nous contacter</a></p>`
+          : ''
+    }`;
   if (tenant) {
     return layout(
-      { tenant, base: request.base, csrfToken: request.csrfToken, cspNonce: request.cspNonce },
-      { title, main },
+      { tenant, base: request.base, csrfToken: request.csrfToken, cspNonce: request.cspNonce, agent },
+      { title, main, area: agent ? 'agent' : 'citizen' },
     );
   }
   return html`<!doctype html>

@@ -28,6 +28,15 @@ export interface ContactPerson {
 /** The first radio of a group: where the error summary sends the reader. */
 const ANCHORS: Record<string, string> = { canal: 'canal-telephone', suite: 'suite-repondu', usager: 'usager-nouvelle' };
 
+/**
+ * Enter in a field submits with the form's first submit button, which would be « Chercher »:
+ * this one comes first so that Enter saves. Not seen, not reached by Tab, not announced (the
+ * real « Enregistrer » ends the form); no script needed.
+ */
+const DEFAULT_SUBMIT = html`<button type="submit" class="visually-hidden" tabindex="-1" aria-hidden="true">
+  Enregistrer
+</button>`;
+
 function message(errors: FieldError[], field: string): SafeHtml | '' {
   const e = errors.find((x) => x.field === field);
   return e ? html`<span class="error-message" id="${field}-error">${e.message}</span>` : '';
@@ -77,6 +86,7 @@ export function contactPage(
     <p>La personne est suivie comme pour une démarche en ligne : un numéro, une échéance, l’historique.</p>
     <form method="post" action="${url(ctx, '/agent/contacts/nouveau')}" novalidate>
       ${csrfField(ctx)}
+      ${DEFAULT_SUBMIT}
       <fieldset class="field${invalid('canal') ? ' field-error' : ''}">
         <legend>Comment la personne vous a-t-elle contacté ?</legend>
         ${message(input.errors, 'canal')}

@@ -28,8 +28,8 @@ function select(
 }
 
 /**
- * The filter form (GET, no JavaScript needed), folded under its summary unless a filter is on;
- * inbox.js unfolds it on a wide screen.
+ * The filter form (GET, no JavaScript needed), folded under its summary unless a filter is on
+ * (or the filters were refused): open, it would push the list below the fold even on a wide screen.
  */
 export function inboxFilterForm(
   ctx: PageContext,

@@ -30,6 +30,8 @@ export interface RequestDetailPageInput {
   canAssign?: boolean;
   canTransfer?: boolean;
   canEscalate?: boolean;
+  /** « Changer de fiche usager » (people/move-item-to-person.ts). */
+  canChangePerson?: boolean;
   /** The other services of the commune, for a transfer. */
   transferTargets?: { id: string; name: string }[];
   /** The agents the item may be given to (for those who may assign). */
@@ -459,6 +461,12 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
       <dd>
         ${r.applicant_name ?? 'Nom non renseigné'}${
           r.person_id ? html` · <a href="${url(ctx, `/agent/usagers/${r.person_id}`)}">Fiche usager</a>` : ''
+        }${
+          input.canChangePerson
+            ? html` · <a href="${url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}/usager`)}"
+                  >Changer de fiche usager</a
+                >`
+            : ''
         }
       </dd>
       <dt>Prise en charge</dt>

@@ -2,7 +2,7 @@ import { html, type SafeHtml } from '../../../platform/html.ts';
 import type { FieldError } from '../../../platform/web/form.ts';
 import { errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import type { BulkSummary } from '../../inbox/bulk-summary.ts';
-import { CHANNEL_LABELS, hasFilters, inboxQueryString, type InboxQuery } from '../../inbox/inbox-query.ts';
+import { CHANNEL_LABELS, hasFilters, inboxQueryString, LEAD_VIEWS, type InboxQuery } from '../../inbox/inbox-query.ts';
 import type { CountedSavedView, InboxFilterChoices } from '../list-agent-requests.ts';
 import {
   COUNT_CAP,
@@ -59,6 +59,7 @@ const VIEW_LABELS: Record<InboxView, string> = {
   'non-attribuees': 'Non prises en charge',
   attente: 'En attente de l’usager',
   echeance: 'En retard ou à échéance',
+  escaladees: 'Escaladées',
   toutes: 'Toutes, closes comprises',
 };
 
@@ -149,7 +150,7 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
     ${inboxFilterForm(ctx, q, input.choices, input.errors.length > 0 && !input.bulkForm)}
     <nav aria-label="Vues de la boîte de réception">
       <ul class="inbox-views">
-        ${INBOX_VIEWS.map(
+        ${INBOX_VIEWS.filter((v) => input.canAssign || !LEAD_VIEWS.includes(v)).map(
           (v) =>
             html`<li>
               <a href="${listHref(ctx, q, { view: v })}" ${v === q.view ? html`aria-current="page"` : ''}

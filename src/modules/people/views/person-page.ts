@@ -109,7 +109,7 @@ export function personPage(ctx: PageContext, record: PersonRecord & { notice?: s
       <div class="workspace-main">
         ${identity} ${contact} ${consents}
         <h2>Historique</h2>
-        ${personTimelineView(ctx, record)}
+        ${personTimelineView(ctx, { ...record, personPath: personPath(p.id) })}
       </div>
       <aside class="workspace-actions" aria-label="Actions sur la fiche">
         <h2>Actions</h2>

@@ -1,15 +1,42 @@
 import { formatDateTimeFr, formatNumberFr } from '../../../platform/format.ts';
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { url, type PageContext } from '../../../platform/web/layout.ts';
-import type { PersonTimelineEntry } from '../person-timeline.ts';
+import { positionParam, type PersonTimelineEntry, type TimelinePosition } from '../person-timeline.ts';
+
+/** The links between the timeline's pages, as the journal's: no script, one GET each. */
+function pages(ctx: PageContext, input: { personPath: string; next: TimelinePosition | null; continued: boolean }) {
+  if (!input.next && !input.continued) return '';
+  return html`<nav aria-label="Pages de l’historique">
+    <ul class="pagination">
+      ${input.continued ? html`<li><a href="${url(ctx, input.personPath)}">Revenir aux plus récentes</a></li>` : ''}
+      ${
+        input.next
+          ? html`<li>
+              <a href="${url(ctx, `${input.personPath}?avant=${encodeURIComponent(positionParam(input.next))}`)}"
+                >Entrées plus anciennes</a
+              >
+            </li>`
+          : ''
+      }
+    </ul>
+  </nav>`;
+}
 
 /**
- * A record's timeline, latest first: every entry presented the same way as a request's history
- * (requests/timeline.ts: title, date · author, text), with the item it concerns linked.
+ * A record's timeline, latest first, one page at a time: every entry presented the same way as a
+ * request's history (requests/timeline.ts: title, date · author, text), with the item it concerns
+ * linked.
  */
 export function personTimelineView(
   ctx: PageContext,
-  input: { entries: PersonTimelineEntry[]; otherItems: number; otherServices: number },
+  input: {
+    personPath: string;
+    entries: PersonTimelineEntry[];
+    next: TimelinePosition | null;
+    continued: boolean;
+    otherItems: number;
+    otherServices: number;
+  },
 ): SafeHtml {
   const others =
     input.otherItems > 0
@@ -21,8 +48,10 @@ export function personTimelineView(
         </p>`
       : '';
   if (input.entries.length === 0) {
-    return html`<p>Rien n’est encore arrivé à cette personne dans vos services.</p>
-      ${others}`;
+    return html`<p>
+        ${input.continued ? 'Il n’y a pas d’entrée plus ancienne.' : 'Rien n’est encore arrivé à cette personne dans vos services.'}
+      </p>
+      ${others} ${pages(ctx, input)}`;
   }
   return html`${others}
     <ol class="timeline">
@@ -41,5 +70,6 @@ export function personTimelineView(
           ${e.body ? html`<p class="message-body">${e.body}</p>` : ''}
         </li>`,
       )}
-    </ol>`;
+    </ol>
+    ${pages(ctx, input)}`;
 }
