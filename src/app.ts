@@ -31,6 +31,7 @@ import { registerRequestRoutes } from './modules/requests/routes.ts';
 import { registerSearchRoutes } from './modules/search/routes.ts';
 import { registerPeopleRoutes } from './modules/people/routes.ts';
 import { registerTenantAdminRoutes } from './modules/tenants/admin-routes.ts';
+import { registerTriageRoutes } from './modules/triage/routes.ts';
 import { AppError } from './platform/errors.ts';
 import { serializeRequest } from './platform/logging.ts';
 import { registerSecurity } from './platform/security/index.ts';
@@ -121,6 +122,7 @@ export async function createApp(
   });
 
   await registerApiRoutes(app, services);
+  registerTriageRoutes(app, services);
   registerCatalogueRoutes(app, services);
   registerPortalPages(app, services);
   registerRequestRoutes(app, services);

@@ -13,6 +13,7 @@ import { replyRules } from './replies/policy.ts';
 import { requestRules } from './requests/policy.ts';
 import { routingRules } from './routing/policy.ts';
 import { tenantRules } from './tenants/policy.ts';
+import { triageRules } from './triage/policy.ts';
 
 /**
  * The rule table, assembled from each module's policy. It lives on the modules' side so that the
@@ -34,6 +35,7 @@ const rules: RuleTable = {
   ...inboxRules,
   ...peopleRules,
   ...routingRules,
+  ...triageRules,
 };
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */

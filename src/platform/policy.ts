@@ -157,6 +157,8 @@ export interface Permissions {
   manage_routing: TenantResource;
   open_absences: TenantResource;
   manage_absences: AgentAccountResource;
+  // triage (src/modules/triage/policy.ts)
+  use_triage: TenantResource;
 }
 
 export type Action = keyof Permissions;

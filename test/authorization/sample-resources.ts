@@ -64,6 +64,7 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     manage_routing: 'tenant',
     open_absences: 'tenant',
     manage_absences: 'agent_account',
+    use_triage: 'tenant',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }
