@@ -26,7 +26,9 @@ const STOP_WORDS = new Set(
  */
 export function foldText(text: string, options: { keepElisions?: boolean } = {}): string {
   const folded = text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-  return (options.keepElisions ? folded : folded.replace(/\b(?:l|d|j|qu|n|s|c|m|t|jusqu|lorsqu|puisqu|quoiqu)['’`´]/g, ' '))
+  return (
+    options.keepElisions ? folded : folded.replace(/\b(?:l|d|j|qu|n|s|c|m|t|jusqu|lorsqu|puisqu|quoiqu)['’`´]/g, ' ')
+  )
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
 }

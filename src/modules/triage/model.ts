@@ -69,10 +69,7 @@ export function triageText(model: TriageModel, text: string, _channel?: TriageCh
   // Complaint words say how a message is said, not where it goes: routing ignores them.
   const routingVector = messageVector(model.classifier, withoutPlaceNames(text), COMPLAINT_STEMS);
   const scores = scoreServices(model.classifier, routingVector);
-  const complaint = detectComplaint(
-    text,
-    similarity(messageVector(model.classifier, text), model.complaintProfile),
-  );
+  const complaint = detectComplaint(text, similarity(messageVector(model.classifier, text), model.complaintProfile));
   const urgency = detectUrgency(text);
   return {
     service: scores[0]?.service ?? model.fallbackService,

@@ -63,6 +63,8 @@ export interface RequestDetailPageInput {
   tags?: { id: string; label: string }[];
   knownTags?: { label: string }[];
   canTag?: boolean;
+  /** The « Aide à la réponse » panel (triage module), for the agents of the item's service. */
+  helpPanel?: SafeHtml;
 }
 
 function fieldError(errors: FieldError[], field: string): FieldError | undefined {
@@ -546,6 +548,7 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
         }
       </aside>
       <div class="workspace-main">
+        ${input.helpPanel ?? ''}
         <h2>Réponses de l'usager</h2>
         ${
           answers.length === 0
