@@ -21,7 +21,7 @@ export type Vector = Map<string, number>;
 
 interface ServiceProfile {
   code: string;
-  /** One vector per article of the service and one for its name and description. */
+  /** The vector of its name and description first, then one per article of the service. */
   documents: Vector[];
   centroid: Vector;
 }
@@ -39,6 +39,12 @@ const KEYWORD_WEIGHT = 3;
 const SERVICE_WEIGHT = 3;
 /** A service's score: its best document plus this share of its centroid's similarity. */
 const CENTROID_WEIGHT = 0.5;
+/**
+ * …plus this share of its similarity to the service's own name and description (what the commune
+ * says the service does), so an article that mentions another service's topic in passing (« prendre
+ * rendez-vous pour un passeport ») does not outweigh it.
+ */
+const DESCRIPTION_WEIGHT = 0.5;
 
 function counts(list: string[], weight: number, into: Map<string, number> = new Map()): Map<string, number> {
   for (const t of list) into.set(t, (into.get(t) ?? 0) + weight);
@@ -82,7 +88,8 @@ function dot(a: Vector, b: Vector): number {
 /**
  * Trains the routing classifier: TF-IDF vectors of every article (title and keywords weighted
  * over the body) and of every service's name and description; a service is scored by its best
- * document plus its centroid, so a service with one article and one with twelve compete fairly.
+ * document plus its centroid (so a service with one article and one with twelve compete fairly)
+ * plus its description.
  */
 export function trainServiceClassifier(
   services: readonly KnowledgeService[],
@@ -146,7 +153,10 @@ export function scoreServices(model: ServiceClassifier, q: Vector): ServiceScore
     .map((p) => {
       let best = 0;
       for (const d of p.documents) best = Math.max(best, dot(q, d));
-      return { service: p.code, score: best + CENTROID_WEIGHT * dot(q, p.centroid) };
+      return {
+        service: p.code,
+        score: best + CENTROID_WEIGHT * dot(q, p.centroid) + DESCRIPTION_WEIGHT * dot(q, p.documents[0]!),
+      };
     })
     .sort((a, b) => b.score - a.score || a.service.localeCompare(b.service));
 }

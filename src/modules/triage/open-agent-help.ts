@@ -34,23 +34,32 @@ const MESSAGE_KINDS = new Set(['submitted', 'email_received', 'citizen_message',
 /** The words of the answers that say what the item is about (not names, addresses, numbers). */
 const TEXT_KINDS = new Set(['textarea', 'text', 'select', 'radio', 'checkboxes', 'other']);
 
-/** What the citizen wrote first: the answers' texts, or the first message of an email item. */
-function itemText(item: HelpItem): string {
-  const answers = presentAnswers(item.demarcheForm, item.data)
-    .filter((a) => TEXT_KINDS.has(a.kind))
+/** The texts of the item's answers (not names, addresses or numbers). */
+function answersText(item: HelpItem): string {
+  return presentAnswers(item.demarcheForm, item.data)
+    .filter((a) => TEXT_KINDS.has(a.kind) && !a.name.startsWith('applicant_'))
     .map((a) => a.value)
-    .join('\n');
+    .join('\n')
+    .trim();
+}
+
+/** What the citizen wrote first: the answers' texts, and the first message of an email item. */
+function itemText(item: HelpItem, answers: string): string {
   const firstMessage = item.events.find((e) => e.author_kind === 'citizen' && e.body)?.body ?? '';
   return `${answers}\n${firstMessage}`.trim();
 }
 
-function threadOf(item: HelpItem): ThreadMessage[] {
-  return item.events
-    .filter((e) => MESSAGE_KINDS.has(e.kind) && e.body && e.body.trim() !== '')
-    .map((e) => ({
-      author: e.author_kind === 'citizen' ? 'L’usager' : e.agent_name ? `${e.agent_name} (agent)` : 'La mairie',
-      text: e.body!,
-    }));
+/** The exchange: the item's first words (its answers), then the messages of its timeline. */
+function threadOf(item: HelpItem, answers: string): ThreadMessage[] {
+  const first: ThreadMessage[] = answers ? [{ author: 'L’usager', text: answers }] : [];
+  return first.concat(
+    item.events
+      .filter((e) => MESSAGE_KINDS.has(e.kind) && e.body && e.body.trim() !== '')
+      .map((e) => ({
+        author: e.author_kind === 'citizen' ? 'L’usager' : e.agent_name ? `${e.agent_name} (agent)` : 'La mairie',
+        text: e.body!,
+      })),
+  );
 }
 
 /**
@@ -66,10 +75,11 @@ export async function openAgentHelp(
   item: HelpItem,
   options: { drafter?: SummaryDrafter } = {},
 ): Promise<AgentHelp> {
-  const text = itemText(item);
+  const answers = answersText(item);
+  const text = itemText(item, answers);
   const model = await tenantTriageModel(services, tenantId);
   const result = triageText(model, text);
-  const thread = threadOf(item);
+  const thread = threadOf(item, answers);
   const { serviceRows, articles, templates } = await inTenant(services.db, tenantId, async (trx) => ({
     serviceRows: await listServicesForTriage(trx),
     articles: text === '' ? [] : await relatedArticles(trx, text),
