@@ -34,6 +34,7 @@ import { registerSearchRoutes } from './modules/search/routes.ts';
 import { registerPeopleRoutes } from './modules/people/routes.ts';
 import { registerReadabilityRoutes } from './modules/readability/routes.ts';
 import { registerTenantAdminRoutes } from './modules/tenants/admin-routes.ts';
+import { registerTriageRoutes } from './modules/triage/routes.ts';
 import { AppError } from './platform/errors.ts';
 import { serializeRequest } from './platform/logging.ts';
 import { registerSecurity } from './platform/security/index.ts';
@@ -124,6 +125,7 @@ export async function createApp(
   });
 
   await registerApiRoutes(app, services);
+  registerTriageRoutes(app, services);
   registerCatalogueRoutes(app, services);
   registerPortalPages(app, services);
   registerRequestRoutes(app, services);

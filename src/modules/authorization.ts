@@ -15,6 +15,7 @@ import { requestRules } from './requests/policy.ts';
 import { routingRules } from './routing/policy.ts';
 import { readabilityRules } from './readability/policy.ts';
 import { tenantRules } from './tenants/policy.ts';
+import { triageRules } from './triage/policy.ts';
 
 /**
  * The rule table, assembled from each module's policy. It lives on the modules' side so that the
@@ -38,6 +39,7 @@ const rules: RuleTable = {
   ...routingRules,
   ...readabilityRules,
   ...knowledgeRules,
+  ...triageRules,
 };
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */

@@ -177,6 +177,8 @@ export interface Permissions {
   unpublish_article: ArticleResource;
   set_article_owner: ArticleResource;
   link_articles: ArticleResource;
+  // triage (src/modules/triage/policy.ts)
+  use_triage: TenantResource;
 }
 
 export type Action = keyof Permissions;

@@ -207,6 +207,13 @@ const MATRIX: Row[] = [
     expect: everyone('200'),
     note: 'with the tracking code in X-Tracking-Code',
   },
+  {
+    method: 'POST',
+    route: '/api/v1/triage',
+    json: () => ({ text: 'Un nid-de-poule rue Haute', channel: 'web' }),
+    expect: { ...everyone('401'), ...STAFF('200') },
+    note: 'agents only (their session); suggestions, no side effect',
+  },
   { method: 'GET', route: '/api/openapi.json', expect: everyone('200') },
   { method: 'GET', route: '/api/docs', expect: everyone('200') },
 

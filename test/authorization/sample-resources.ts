@@ -73,6 +73,7 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     unpublish_article: 'article',
     set_article_owner: 'article',
     link_articles: 'article',
+    use_triage: 'tenant',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }

@@ -61,6 +61,7 @@ import { requireAgent } from './require-agent.ts';
 import { agentContext } from './route-support.ts';
 import type { SessionAgent } from './sessions.ts';
 import { requestDetailPage, type RequestDetailPageInput } from './views/request-detail-page.ts';
+import { agentHelpPanel } from '../triage/agent-help-panel.ts';
 import { requestListPage } from './views/request-list-page.ts';
 import { requestBaseUrl } from '../../platform/web/public-url.ts';
 import { fillReplyTemplate } from '../replies/fill-reply-template.ts';
@@ -141,13 +142,17 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         },
       };
     });
-    const page = requestDetailPage(agentContext(request, agent), {
+    const ctx = agentContext(request, agent);
+    // Suggestions for the agents who answer the item (triage module): its own short transaction.
+    const helpPanel = detail.canReply ? await agentHelpPanel(services, ctx, tenant.id, detail) : undefined;
+    const page = requestDetailPage(ctx, {
       ...detail,
       viewerId: agent.id,
       today: parisDay(now),
       now,
       ...replies,
       ...pageExtra,
+      helpPanel,
     });
     return sendHtml(reply, page, status);
   }

@@ -12,63 +12,75 @@ export interface ServiceInfo {
 export const SERVICE_INFO: Record<string, ServiceInfo> = {
   'etat-civil': {
     name: 'État civil',
-    description: 'Actes de naissance, de mariage et de décès. Carte d’identité, passeport, mariage et Pacs.',
+    description:
+      'Actes de naissance, de mariage et de décès, livret de famille. Déclaration de naissance ou de décès, reconnaissance d’un enfant. Carte d’identité et passeport. Mariage, Pacs, changement de prénom. Légalisation de signature.',
   },
   citoyennete: {
     name: 'Accueil et citoyenneté',
-    description: 'Accueil de la mairie, rendez-vous, recensement, réclamations et aide aux démarches.',
+    description:
+      'Accueil et standard de la mairie, horaires, rendez-vous, site internet. Recensement citoyen, attestation d’accueil, certificat de résidence. Réclamations, avis, remerciements et suggestions. Aide aux démarches en ligne.',
   },
   elections: {
     name: 'Élections',
-    description: 'Inscription sur les listes électorales et vote par procuration.',
+    description: 'Inscription sur les listes électorales, carte électorale, bureaux de vote et vote par procuration.',
   },
   urbanisme: {
     name: 'Urbanisme',
-    description: 'Permis de construire, déclaration préalable de travaux et certificat d’urbanisme.',
+    description:
+      'Permis de construire, de démolir ou d’aménager, déclaration préalable de travaux, certificat d’urbanisme, plan local d’urbanisme (PLU), contrôle des chantiers et des constructions.',
   },
   'enfance-scolaire': {
     name: 'Enfance et école',
-    description: 'Crèche, inscription à l’école, cantine et accueil avant et après l’école.',
+    description:
+      'Crèche et petite enfance, inscription à l’école, cantine, accueil avant et après l’école (périscolaire, garderie), centre de loisirs, portail famille et factures.',
   },
   'social-ccas': {
     name: 'Action sociale (CCAS)',
-    description: 'Aides du centre communal d’action sociale et domiciliation.',
+    description:
+      'Aides du centre communal d’action sociale, aide alimentaire, domiciliation. Personnes âgées, handicap, maintien à domicile. Personnes en difficulté ou en danger : violences, hébergement d’urgence.',
   },
   logement: {
     name: 'Logement',
-    description: 'Demande de logement social et conseils sur le logement.',
+    description:
+      'Demande de logement social, relations avec les bailleurs et les propriétaires, logement insalubre ou dégradé, conseils aux locataires.',
   },
   'voirie-proprete': {
     name: 'Voirie et propreté',
-    description: 'Rues, trottoirs, éclairage public. Signaler un problème ou occuper la voie publique.',
+    description:
+      'Rues, chaussée, trottoirs, éclairage public, signalisation, ralentisseurs et travaux de voirie. Propreté des rues, nettoyage, tags, dépôts sauvages. Parcs, squares, espaces verts et arbres. Signaler un problème ou occuper la voie publique.',
   },
   'environnement-dechets': {
     name: 'Environnement et déchets',
-    description: 'Encombrants, compostage et tri des déchets.',
+    description:
+      'Collecte des ordures ménagères et du tri (bacs, poubelles), encombrants, déchèterie, compostage, déchets verts et tri des déchets.',
   },
   'police-municipale': {
     name: 'Police municipale',
-    description: 'Tranquillité publique, bruit, fourrière et objets trouvés.',
+    description:
+      'Tranquillité publique, bruit et troubles de voisinage, animaux dangereux ou errants, stationnement gênant, circulation, fourrière et objets trouvés.',
   },
   cimetiere: {
     name: 'Cimetière',
-    description: 'Concessions funéraires et entretien des tombes.',
+    description: 'Concessions funéraires, inhumations, entretien des tombes et des allées du cimetière.',
   },
   'associations-vie-locale': {
     name: 'Associations et vie locale',
-    description: 'Location de salles municipales et subventions aux associations.',
+    description:
+      'Créer une association, subventions aux associations, location de salles municipales, prêt de matériel, fêtes et vie des quartiers.',
   },
   'fiscalite-locale': {
     name: 'Impôts locaux',
-    description: 'Taxe foncière et autres impôts locaux.',
+    description: 'Taxe foncière, taxe d’enlèvement des ordures ménagères et autres impôts locaux.',
   },
   'emploi-economie': {
     name: 'Emploi et commerce',
-    description: 'Recherche d’emploi, commerces et entreprises de la commune.',
+    description:
+      'Emplois à la mairie : offres, candidatures, stages et jobs d’été. Commerces, artisans et entreprises de la commune : marchés et emplacements, installation et création d’entreprise.',
   },
   'sport-culture': {
     name: 'Sport et culture',
-    description: 'Équipements sportifs, médiathèque, activités culturelles.',
+    description:
+      'Équipements sportifs (gymnases, stades, piscine municipale) et clubs de sport. Médiathèque, conservatoire de musique et de danse, spectacles et activités culturelles.',
   },
 };
 

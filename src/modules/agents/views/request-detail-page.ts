@@ -65,6 +65,8 @@ export interface RequestDetailPageInput {
   tags?: { id: string; label: string }[];
   knownTags?: { label: string }[];
   canTag?: boolean;
+  /** The « Aide à la réponse » panel (triage module), for the agents of the item's service. */
+  helpPanel?: SafeHtml;
 }
 
 function fieldError(errors: FieldError[], field: string): FieldError | undefined {
@@ -555,6 +557,7 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
         }
       </aside>
       <div class="workspace-main">
+        ${input.helpPanel ?? ''}
         <h2>Réponses de l'usager</h2>
         ${
           answers.length === 0
