@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import pino from 'pino';
 import { freePort } from '../../../test/support/server-process.ts';
 import { startTestFranceConnect, type TestFranceConnect } from '../../../test/support/oidc-provider.ts';
@@ -124,7 +125,7 @@ describe('FranceConnect login', { timeout: 120_000 }, () => {
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
     body.set('_csrf', csrf);
     for (const [k, v] of Object.entries(fields)) body.set(k, v);
-    for (const [k, v] of Object.entries(files)) body.set(k, new Blob([v], { type: 'application/pdf' }), `${k}.pdf`);
+    for (const [k, v] of Object.entries(files)) body.set(k, new Blob([new Uint8Array(v)], { type: 'application/pdf' }), `${k}.pdf`);
     const u = new URL(page.url);
     const cookies = [...(browser.jar.get(u.origin) ?? new Map<string, string>())].map(([k, v]) => `${k}=${v}`);
     const res = await fetch(page.url, {
@@ -459,11 +460,11 @@ describe('FranceConnect login', { timeout: 120_000 }, () => {
 
   test('a slow provider: the health check gives up after its timeout, the citizen gets Guichet’s page', async () => {
     // Accepts connections, never answers.
-    const sockets = new Set<import('node:net').Socket>();
-    const slow = (await import('node:net')).createServer((s) => sockets.add(s));
+    const sockets = new Set<Socket>();
+    const slow = createNetServer((s) => sockets.add(s));
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
     const saved = { ...ctx.config.franceconnect };
-    ctx.config.franceconnect.issuer = `http://127.0.0.1:${(slow.address() as import('node:net').AddressInfo).port}`;
+    ctx.config.franceconnect.issuer = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
     ctx.config.franceconnect.healthTimeoutMs = 300;
     try {
       const started = performance.now();
