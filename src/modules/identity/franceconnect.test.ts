@@ -125,7 +125,8 @@ describe('FranceConnect login', { timeout: 120_000 }, () => {
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
     body.set('_csrf', csrf);
     for (const [k, v] of Object.entries(fields)) body.set(k, v);
-    for (const [k, v] of Object.entries(files)) body.set(k, new Blob([new Uint8Array(v)], { type: 'application/pdf' }), `${k}.pdf`);
+    for (const [k, v] of Object.entries(files))
+      body.set(k, new Blob([new Uint8Array(v)], { type: 'application/pdf' }), `${k}.pdf`);
     const u = new URL(page.url);
     const cookies = [...(browser.jar.get(u.origin) ?? new Map<string, string>())].map(([k, v]) => `${k}=${v}`);
     const res = await fetch(page.url, {
@@ -257,6 +258,18 @@ describe('FranceConnect login', { timeout: 120_000 }, () => {
     assert.match(await inbox('verifiee'), new RegExp(reference));
     assert.doesNotMatch(await inbox('non-verifiee'), new RegExp(reference));
     assert.match(await inbox('inconnue'), /Ce filtre d’identité n’existe pas/);
+    // Exports carry the source: the inbox CSV, the request's data.
+    const csv = await ctx.app.inject({
+      method: 'GET',
+      url: `/t/villebelle/agent/demandes.csv?vue=toutes&identite=verifiee`,
+      headers: { cookie: agentCookie },
+    });
+    assert.match(csv.body, /Identité vérifiée/);
+    assert.match(csv.body, new RegExp(`${reference}[^\\n]*FranceConnect`));
+    const key = new URL(res.url).searchParams.get('cle')!;
+    const exported = await browser.follow(`${origin}/suivi/${reference}/donnees.json?cle=${encodeURIComponent(key)}`);
+    assert.match(exported.body, /"identityVerifiedBy":\s*"FranceConnect"/);
+    assert.match(exported.body, /"identityVerifiedAt":\s*"\d{4}-/);
     assert.doesNotMatch(agentPage.body, /_identity/);
     assert.doesNotMatch(visibleText(agentPage.body), /[{}]/);
 

@@ -54,10 +54,14 @@ function otherWays(ctx: PageContext, retour: string | null = null): SafeHtml {
         <a href="${url(ctx, '/connexion')}">Se connecter avec une adresse électronique et un mot de passe</a>
         (ou <a href="${url(ctx, '/inscription')}">créer un compte</a>).
       </li>
-      <li>
-        <a href="${url(ctx, '/demarches')}">Faire la démarche sans compte</a> : vous remplissez vous-même votre nom et
-        votre prénom.
-      </li>
+      ${
+        form
+          ? ''
+          : html`<li>
+              <a href="${url(ctx, '/demarches')}">Faire la démarche sans compte</a> : vous remplissez vous-même votre nom
+              et votre prénom.
+            </li>`
+      }
       <li>
         Venir à l’accueil de la mairie${c.address ? html` : ${c.address}${c.postalCode ? `, ${c.postalCode}` : ''}${c.city ? ` ${c.city}` : ''}` : ''}${c.openingHours?.length ? html` (${c.openingHours.join(', ')})` : ''}.
       </li>
