@@ -71,6 +71,7 @@ const schema = z
     FRANCECONNECT_ISSUER: z.string().url().optional(),
     FRANCECONNECT_CLIENT_ID: z.string().min(1).optional(),
     FRANCECONNECT_CLIENT_SECRET: z.string().min(1).optional(),
+    FRANCECONNECT_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2000),
     GUICHET_DEMO_FRANCECONNECT: z
       .enum(['true', 'false'])
       .optional()
@@ -202,7 +203,13 @@ export interface Config {
   loginDelayBaseMs: number;
   loginDelayMaxMs: number;
   /** FranceConnect relying party; null issuer = not configured (the button leads to the "indisponible" page). */
-  franceconnect: { issuer: string | null; clientId: string | null; clientSecret: string | null };
+  franceconnect: {
+    issuer: string | null;
+    clientId: string | null;
+    clientSecret: string | null;
+    /** How long the health check waits for the provider's discovery document and keys. */
+    healthTimeoutMs: number;
+  };
   /** Start the demo FranceConnect-like provider (src/demo/franceconnect-provider.ts) with `npm start`. */
   demoFranceconnect: boolean;
   demoFranceconnectPort: number;
@@ -308,6 +315,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       issuer: e.FRANCECONNECT_ISSUER ?? null,
       clientId: e.FRANCECONNECT_CLIENT_ID ?? null,
       clientSecret: e.FRANCECONNECT_CLIENT_SECRET ?? null,
+      healthTimeoutMs: e.FRANCECONNECT_HEALTH_TIMEOUT_MS,
     },
     demoFranceconnect: e.GUICHET_DEMO_FRANCECONNECT ?? (e.GUICHET_DEMO && !e.FRANCECONNECT_ISSUER),
     demoFranceconnectPort: e.DEMO_FRANCECONNECT_PORT,

@@ -45,7 +45,12 @@ async function main(): Promise<void> {
           `http://${h}:${config.port}/t/villebelle`,
         ]),
       });
-      config.franceconnect = { issuer: fc.issuer, clientId: fc.clientId, clientSecret: fc.clientSecret };
+      config.franceconnect = {
+        ...config.franceconnect,
+        issuer: fc.issuer,
+        clientId: fc.clientId,
+        clientSecret: fc.clientSecret,
+      };
       console.log(`Demo FranceConnect provider: ${fc.issuer}/ (fictitious people, no password)`);
     } catch (err) {
       console.error(`The demo FranceConnect provider could not start: ${(err as Error).message}`);

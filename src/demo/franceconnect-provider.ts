@@ -79,6 +79,18 @@ export const DEMO_FRANCECONNECT_IDENTITIES: FranceConnectIdentity[] = [
     birthcountry: '99350',
     email: 'aicha.benali@example.org',
   },
+  {
+    // Born in a commune since merged: Gennes (49149) is part of Gennes-Val-de-Loire since 2016.
+    sub: demoSub('lucien.girard'),
+    given_name: 'Lucien',
+    family_name: 'GIRARD',
+    preferred_username: '',
+    birthdate: '1949-09-21',
+    gender: 'male',
+    birthplace: '49149',
+    birthcountry: '99100',
+    email: 'lucien.girard@example.net',
+  },
 ];
 
 /** FranceConnect v2's scopes: each one releases the claim of the same name. */

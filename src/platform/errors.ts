@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   rate_limited: 429,
   internal_error: 500,
   database_unavailable: 503,
+  franceconnect_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -304,8 +304,9 @@ const MATRIX: Row[] = [
   },
 
   // --- FranceConnect (not configured in tests: the "unavailable" page) ---
-  { method: 'GET', route: '/connexion/franceconnect', expect: everyone('503') },
-  { method: 'GET', route: '/connexion/franceconnect/retour', expect: everyone('503') },
+  { method: 'GET', route: '/connexion/franceconnect', expect: everyone('303') },
+  { method: 'GET', route: '/connexion/franceconnect/indisponible', expect: everyone('503') },
+  { method: 'GET', route: '/connexion/franceconnect/retour', expect: everyone('303') },
   { method: 'GET', route: '/deconnexion/retour', expect: everyone('400'), note: 'no logout flow under way' },
 
   // --- Citizen accounts ---

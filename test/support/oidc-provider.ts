@@ -36,14 +36,18 @@ export async function startTestFranceConnect(options: {
   port: number;
   /** Origins of the Guichet under test (redirect URIs are derived from them). */
   rpOrigins: string[];
+  /** The people it knows (default: the demo's). */
+  identities?: FranceConnectIdentity[];
 }): Promise<TestFranceConnect> {
   const issuer = `http://127.0.0.1:${options.port}`;
   const clientId = 'guichet-test';
   const clientSecret = 'test-client-secret-0123456789abcdef';
   const jwks = await generateSigningKeys();
+  const identities = options.identities ?? DEMO_FRANCECONNECT_IDENTITIES;
   const fc = await createFranceConnectProvider({
     issuer,
     jwks,
+    identities,
     client: {
       clientId,
       clientSecret,
@@ -84,7 +88,7 @@ export async function startTestFranceConnect(options: {
     port: (server.address() as AddressInfo).port,
     clientId,
     clientSecret,
-    identities: DEMO_FRANCECONNECT_IDENTITIES,
+    identities,
     misbehave: (m) => {
       misbehaviour = m;
     },

@@ -94,6 +94,7 @@ function toFilters(
       serviceId: q.serviceId,
       demarcheId: q.demarcheId,
       channel: q.channel,
+      identityVerified: q.identity === null ? null : q.identity === 'verifiee',
       assignee:
         q.assignee === 'moi'
           ? { kind: 'me' }

@@ -18,6 +18,8 @@ export interface RequestListFilters {
   serviceId: string | null;
   demarcheId?: string | null;
   channel?: string | null;
+  /** true: filed under an identity FranceConnect verified; false: not; null: either. */
+  identityVerified?: boolean | null;
   /** 'me', 'none', or an agent's id. */
   assignee?: { kind: 'me' } | { kind: 'none' } | { kind: 'agent'; id: string } | null;
   /** Due strictly before this day ('YYYY-MM-DD'). */
@@ -46,6 +48,8 @@ export interface RequestListItem {
   revision: number;
   status: RequestStatus;
   channel: string;
+  /** 'franceconnect' when filed under an identity FranceConnect verified. */
+  identity_source: 'franceconnect' | null;
   demarche_title: string;
   applicant_name: string | null;
   submitted_at: Date;
@@ -96,6 +100,8 @@ function filteredRequests(trx: Tx, filters: Omit<RequestListFilters, 'view' | 'p
   if (filters.status) base = base.where('r.status', '=', filters.status);
   if (filters.demarcheId) base = base.where('r.demarche_id', '=', filters.demarcheId);
   if (filters.channel) base = base.where('r.channel', '=', filters.channel);
+  if (filters.identityVerified === true) base = base.where('r.identity_source', 'is not', null);
+  if (filters.identityVerified === false) base = base.where('r.identity_source', 'is', null);
   const assignee = filters.assignee;
   if (assignee?.kind === 'me') base = base.where('r.assigned_agent_id', '=', filters.agentId);
   if (assignee?.kind === 'none') base = base.where('r.assigned_agent_id', 'is', null);
@@ -202,6 +208,7 @@ export async function listRequests(
       'r.revision',
       'r.status',
       'r.channel',
+      'r.identity_source',
       'd.title as demarche_title',
       'r.applicant_name',
       'r.submitted_at',

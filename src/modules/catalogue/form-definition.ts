@@ -29,6 +29,23 @@ export type AcceptedFileType = (typeof FILE_TYPES)[number];
 export const STATE_DATA_KINDS = ['quotient_familial', 'statut_etudiant', 'statut_demandeur_emploi'] as const;
 export type StateDataKind = (typeof STATE_DATA_KINDS)[number];
 
+/**
+ * The identity claims FranceConnect gives (OpenID Connect names) that a field may take its value
+ * from: `preferred_username` is the nom d'usage, `birthplace` an INSEE commune code (empty when
+ * born abroad), `birthcountry` an INSEE country code (99100 is France).
+ */
+export const IDENTITY_CLAIMS = [
+  'given_name',
+  'family_name',
+  'preferred_username',
+  'birthdate',
+  'birthplace',
+  'birthcountry',
+  'gender',
+  'email',
+] as const;
+export type IdentityClaim = (typeof IDENTITY_CLAIMS)[number];
+
 const dateBound = z.union([z.literal('today'), z.string().regex(/^\d{4}-\d{2}-\d{2}$/)]);
 
 export const formFieldSchema = z
@@ -80,10 +97,27 @@ export const formFieldSchema = z
     autocomplete: z.string().optional(),
     /** Shown (and validated) only when another field has one of these values. */
     showIf: z.object({ field: z.string(), equals: z.union([z.string(), z.array(z.string())]) }).optional(),
+    /**
+     * The identity claim this field takes. Under FranceConnect the field is filled with the
+     * verified value and locked, and the verified value replaces whatever the form sends; when
+     * the claim is missing or cannot fill the field (born abroad, a choice with no matching
+     * option) the field stays editable. With a password account, the profile only pre-fills it.
+     */
+    claim: z.enum(IDENTITY_CLAIMS).optional(),
+    /**
+     * The claim applies only when another field has one of these values (a civil-status act
+     * asked for oneself): the field stays editable, and the verified value replaces the answer
+     * at submission only when the condition holds.
+     */
+    claimIf: z.object({ field: z.string(), equals: z.union([z.string(), z.array(z.string())]) }).optional(),
   })
   .superRefine((f, ctx) => {
     if ((f.type === 'choice' || f.type === 'multichoice') && (!f.options || f.options.length < 2)) {
       ctx.addIssue({ code: 'custom', message: `${f.name}: a ${f.type} field needs at least two options` });
+    }
+    if (f.claimIf && !f.claim) ctx.addIssue({ code: 'custom', message: `${f.name}: claimIf without a claim` });
+    if (f.claim && !['text', 'email', 'date', 'choice'].includes(f.type)) {
+      ctx.addIssue({ code: 'custom', message: `${f.name}: a ${f.type} field cannot take a claim` });
     }
   });
 
@@ -114,6 +148,12 @@ export const formDefinitionSchema = z
         ctx.addIssue({
           code: 'custom',
           message: `${field.name}: showIf refers to unknown field ${field.showIf.field}`,
+        });
+      }
+      if (field.claimIf && !names.has(field.claimIf.field)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${field.name}: claimIf refers to unknown field ${field.claimIf.field}`,
         });
       }
     }

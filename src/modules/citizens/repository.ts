@@ -1,5 +1,7 @@
 import type { RequestStatus } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
+import { sql } from 'kysely';
+import { verifiedIdentity, type VerifiedIdentity } from '../requests/form-engine/present.ts';
 
 export interface MyRequest {
   reference: string;
@@ -7,6 +9,8 @@ export interface MyRequest {
   status: RequestStatus;
   submittedAt: Date;
   dueOn: string;
+  /** The identity it was filed under, when FranceConnect verified it. */
+  identity: VerifiedIdentity | null;
 }
 
 export async function listMyRequests(trx: Tx, citizenId: string): Promise<MyRequest[]> {
@@ -14,6 +18,12 @@ export async function listMyRequests(trx: Tx, citizenId: string): Promise<MyRequ
     .selectFrom('requests as r')
     .innerJoin('demarches as d', (j) => j.onRef('d.tenant_id', '=', 'r.tenant_id').onRef('d.id', '=', 'r.demarche_id'))
     .select(['r.reference', 'd.title', 'r.status', 'r.submitted_at', 'r.due_on'])
+    // Only the identity's source and date, not the whole answers.
+    .select(
+      sql<unknown>`jsonb_build_object('source', r.data -> '_identity' -> 'source', 'verified_at', r.data -> '_identity' -> 'verified_at')`.as(
+        'identity',
+      ),
+    )
     .where('r.citizen_id', '=', citizenId)
     .orderBy('r.submitted_at', 'desc')
     .limit(500)
@@ -24,6 +34,7 @@ export async function listMyRequests(trx: Tx, citizenId: string): Promise<MyRequ
     status: r.status,
     submittedAt: new Date(r.submitted_at),
     dueOn: r.due_on,
+    identity: verifiedIdentity({ _identity: r.identity }),
   }));
 }
 

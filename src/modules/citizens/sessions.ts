@@ -24,6 +24,8 @@ export interface SessionCitizen {
   birthcountry: string | null;
   gender: string | null;
   franceconnectSub: string | null;
+  /** When FranceConnect last verified the identity claims above (the last FranceConnect login). */
+  identityVerifiedAt: Date | null;
   preferences: Record<string, unknown>;
 }
 
@@ -141,6 +143,7 @@ async function lookupCitizenSession(conn: Db, id: string, now: Date): Promise<Se
       'c.birthcountry',
       'c.gender',
       'c.franceconnect_sub',
+      'c.identity_verified_at',
       'c.preferences',
     ])
     .where('s.id', '=', id)
@@ -179,6 +182,7 @@ async function lookupCitizenSession(conn: Db, id: string, now: Date): Promise<Se
         birthcountry: row.birthcountry,
         gender: row.gender,
         franceconnectSub: row.franceconnect_sub,
+        identityVerifiedAt: row.identity_verified_at ? new Date(row.identity_verified_at) : null,
         preferences: (row.preferences ?? {}) as Record<string, unknown>,
       },
     },

@@ -8,7 +8,7 @@ import { url } from '../../platform/web/layout.ts';
 import { queryParam, sendHtml } from '../../platform/web/reply.ts';
 import { requireTenant } from '../../platform/web/request-context.ts';
 import { can } from '../authorization.ts';
-import { presentAnswers } from '../requests/form-engine/present.ts';
+import { presentAnswers, verifiedIdentity } from '../requests/form-engine/present.ts';
 import { cachedDemarcheForm } from '../requests/find-tracked-request.ts';
 import { requestResource } from '../requests/policy.ts';
 import { normalizeReference } from '../requests/reference.ts';
@@ -145,6 +145,7 @@ export function registerSpaceRoutes(scope: FastifyInstance, services: Services):
           sizeBytes: d.size_bytes,
         })),
         answers: presentAnswers(form, row.data),
+        identity: verifiedIdentity(row.data),
       }),
     );
   });

@@ -6,6 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import pino from 'pino';
 import { freePort } from '../../../test/support/server-process.ts';
 import { startTestFranceConnect, type TestFranceConnect } from '../../../test/support/oidc-provider.ts';
 import { insertAgent, loginAgent } from '../../../test/support/factories.ts';
@@ -87,6 +89,7 @@ describe('FranceConnect login', { timeout: 120_000 }, () => {
   let fc: TestFranceConnect;
   let origin: string;
   const camille = () => fc.identities[0]!;
+  const logLines: string[] = [];
 
   before(async () => {
     const fcPort = await freePort();
@@ -94,6 +97,7 @@ describe('FranceConnect login', { timeout: 120_000 }, () => {
     const appPort = await freePort();
     origin = `http://127.0.0.1:${appPort}`;
     ctx = await createTestContext({
+      logger: pino({ level: 'warn' }, { write: (line: string) => void logLines.push(line) }),
       env: {
         PUBLIC_BASE_URL: origin,
         FRANCECONNECT_ISSUER: `http://127.0.0.1:${fcPort}`,
@@ -109,6 +113,31 @@ describe('FranceConnect login', { timeout: 120_000 }, () => {
     await fc?.close();
     await ctx?.close();
   });
+
+  /** Submits a form page as multipart (files included), as a browser would. */
+  async function submitMultipart(
+    browser: Browser,
+    page: { body: string; url: string },
+    fields: Record<string, string>,
+    files: Record<string, Buffer>,
+  ) {
+    const body = new FormData();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+    body.set('_csrf', csrf);
+    for (const [k, v] of Object.entries(fields)) body.set(k, v);
+    for (const [k, v] of Object.entries(files))
+      body.set(k, new Blob([new Uint8Array(v)], { type: 'application/pdf' }), `${k}.pdf`);
+    const u = new URL(page.url);
+    const cookies = [...(browser.jar.get(u.origin) ?? new Map<string, string>())].map(([k, v]) => `${k}=${v}`);
+    const res = await fetch(page.url, {
+      method: 'POST',
+      body,
+      headers: { cookie: cookies.join('; ') },
+      redirect: 'manual',
+    });
+    assert.equal(res.status, 303, await res.text());
+    return browser.follow(new URL(res.headers.get('location')!, page.url).href);
+  }
 
   async function rowsOf<T>(text: string, params: unknown[] = []): Promise<{ rows: T[] }> {
     const r = await ctx.database.ownerQuery(text, params);
@@ -214,7 +243,33 @@ describe('FranceConnect login', { timeout: 120_000 }, () => {
     const answers = /<h2>Réponses de l'usager<\/h2>([\s\S]*?)<h2>/.exec(agentPage.body)?.[1] ?? '';
     assert.match(answers, /Identité vérifiée par FranceConnect/);
     assert.match(answers, /<dt>Date de naissance<\/dt>\s*<dd[^>]*>14 juillet 1988<\/dd>/);
-    assert.match(answers, /<dt>Lieu de naissance \(code INSEE\)<\/dt>\s*<dd[^>]*>44109<\/dd>/);
+    assert.match(answers, /<dt>Lieu de naissance<\/dt>\s*<dd[^>]*>Nantes \(44\), code INSEE 44109<\/dd>/);
+    assert.match(agentPage.body, /Identité vérifiée par FranceConnect le \d{1,2}(er)? \S+ \d{4}/);
+
+    // The inbox filters on it.
+    const inbox = async (filter: string) =>
+      (
+        await ctx.app.inject({
+          method: 'GET',
+          url: `/t/villebelle/agent/demandes?vue=toutes&identite=${filter}`,
+          headers: { cookie: agentCookie },
+        })
+      ).body;
+    assert.match(await inbox('verifiee'), new RegExp(reference));
+    assert.doesNotMatch(await inbox('non-verifiee'), new RegExp(reference));
+    assert.match(await inbox('inconnue'), /Ce filtre d’identité n’existe pas/);
+    // Exports carry the source: the inbox CSV, the request's data.
+    const csv = await ctx.app.inject({
+      method: 'GET',
+      url: `/t/villebelle/agent/demandes.csv?vue=toutes&identite=verifiee`,
+      headers: { cookie: agentCookie },
+    });
+    assert.match(csv.body, /Identité vérifiée/);
+    assert.match(csv.body, new RegExp(`${reference}[^\\n]*FranceConnect`));
+    const key = new URL(res.url).searchParams.get('cle')!;
+    const exported = await browser.follow(`${origin}/suivi/${reference}/donnees.json?cle=${encodeURIComponent(key)}`);
+    assert.match(exported.body, /"identityVerifiedBy":\s*"FranceConnect"/);
+    assert.match(exported.body, /"identityVerifiedAt":\s*"\d{4}-/);
     assert.doesNotMatch(agentPage.body, /_identity/);
     assert.doesNotMatch(visibleText(agentPage.body), /[{}]/);
 
@@ -386,20 +441,161 @@ describe('FranceConnect login', { timeout: 120_000 }, () => {
     assert.equal(await sessionCount(), before);
   });
 
-  test('an unreachable provider gives the "indisponible" page with the other ways in', async () => {
+  test('an unreachable provider: the button leads to Guichet’s own page (503) with the other ways in', async () => {
     const saved = { ...ctx.config.franceconnect };
     ctx.config.franceconnect.issuer = `http://127.0.0.1:${await freePort()}`;
     try {
       const before = await sessionCount();
-      const res = await new Browser().follow(`${origin}/connexion/franceconnect`);
+      const retour = '/demarches/inscription-listes-electorales/demande';
+      const browser = new Browser();
+      const click = await browser.request(`${origin}/connexion/franceconnect?retour=${encodeURIComponent(retour)}`);
+      assert.equal(click.status, 303);
+      assert.equal(click.location, `/connexion/franceconnect/indisponible?retour=${encodeURIComponent(retour)}`);
+      const res = await browser.follow(`${origin}/connexion/franceconnect?retour=${encodeURIComponent(retour)}`);
       assert.equal(res.status, 503);
       assert.match(res.body, /FranceConnect est indisponible pour le moment/);
-      assert.match(res.body, /Faire la démarche sans compte/);
+      assert.match(res.body, new RegExp(`href="[^"]*${retour}">Remplir le formulaire sans FranceConnect`));
       assert.match(res.body, /adresse électronique et un mot de passe/);
+      assert.match(res.body, /Appeler la mairie|Venir à l’accueil/);
       assert.equal(await sessionCount(), before);
+
+      // An API client gets the stable code, not a page.
+      const api = await fetch(`${origin}/connexion/franceconnect`, {
+        headers: { accept: 'application/json' },
+        redirect: 'manual',
+      });
+      assert.equal(api.status, 503);
+      assert.equal(((await api.json()) as { error: { code: string } }).error.code, 'franceconnect_unavailable');
     } finally {
       ctx.config.franceconnect = saved;
     }
+  });
+
+  test('a slow provider: the health check gives up after its timeout, the citizen gets Guichet’s page', async () => {
+    // Accepts connections, never answers.
+    const sockets = new Set<Socket>();
+    const slow = createNetServer((s) => sockets.add(s));
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const saved = { ...ctx.config.franceconnect };
+    ctx.config.franceconnect.issuer = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
+    ctx.config.franceconnect.healthTimeoutMs = 300;
+    try {
+      const started = performance.now();
+      const res = await new Browser().follow(`${origin}/connexion/franceconnect`);
+      const waited = performance.now() - started;
+      assert.equal(res.status, 503);
+      assert.match(res.body, /FranceConnect est indisponible pour le moment/);
+      assert.ok(waited < 2000, `answered in ${Math.round(waited)} ms`);
+    } finally {
+      ctx.config.franceconnect = saved;
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
+  });
+
+  test('the electoral list: birth date, birthplace and country locked, a claim not given stays editable, a tampered value is ignored and logged', async () => {
+    const browser = new Browser();
+    const form = await loginAtProvider(browser, '/demarches/inscription-listes-electorales/demande');
+    assert.equal(new URL(form.url).pathname, '/demarches/inscription-listes-electorales/demande');
+    const locked = (name: string) =>
+      new RegExp(
+        `<p class="label" id="${name}">[^<]*</p>\\s*<p class="locked-value">([^<]*)<span class="badge-verified">`,
+      )
+        .exec(form.body)?.[1]
+        ?.trim();
+    assert.equal(locked('date_naissance'), '14 juillet 1988');
+    assert.equal(locked('lieu_naissance'), 'Nantes (44)');
+    assert.equal(locked('pays_naissance'), 'France');
+    assert.doesNotMatch(form.body, /name="date_naissance"/);
+    // Camille has no nom d'usage: the claim is empty, the field is editable.
+    assert.match(form.body, /<input[^>]*name="nom_usage"/);
+
+    logLines.length = 0;
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    const res = await submitMultipart(
+      browser,
+      form,
+      {
+        date_naissance: '2000-01-01',
+        lieu_naissance: 'Ailleurs',
+        nationalite: 'francaise',
+        motif_inscription: 'arrivee',
+        adresse__street: '3 place de la Mairie',
+        adresse__postal_code: '00000',
+        adresse__city: 'Villebelle',
+        attestation_honneur: 'oui',
+      },
+      { piece_identite: pdf, justificatif_domicile: pdf },
+    );
+    assert.equal(res.status, 200, res.visited.join(' → ') + res.body.slice(0, 2000));
+    assert.match(res.url, /\/confirmation\?cle=/);
+    assert.match(res.body, /Identité vérifiée par FranceConnect le/);
+    const reference = /\/demandes\/([A-Z0-9-]+)\/confirmation/.exec(res.url)![1]!;
+    const row = await rowsOf<{ data: Record<string, unknown> & { _identity: { fields: string[] } } }>(
+      `select data from requests where reference = $1`,
+      [reference],
+    );
+    const data = row.rows[0]!.data;
+    assert.equal(data.date_naissance, '1988-07-14', 'the verified birth date, not the one sent');
+    assert.equal(data.lieu_naissance, 'Nantes (44)');
+    assert.deepEqual([...data._identity.fields].sort(), [
+      'applicant_email',
+      'applicant_family_name',
+      'applicant_given_name',
+      'date_naissance',
+      'lieu_naissance',
+      'pays_naissance',
+    ]);
+    const warning = logLines.find((l) => l.includes('values sent for locked fields ignored'));
+    assert.ok(warning, 'logged');
+    assert.match(warning, /date_naissance/);
+    assert.match(warning, /lieu_naissance/);
+    assert.doesNotMatch(warning, /2000-01-01|Ailleurs|1988|Nantes|Camille/, 'no personal data in the log');
+
+    // The tracking page and the receipt say it too.
+    const key = new URL(res.url).searchParams.get('cle')!;
+    const tracking = await browser.follow(`${origin}/suivi/${reference}?cle=${encodeURIComponent(key)}`);
+    assert.match(tracking.body, /Identité vérifiée par FranceConnect le/);
+    assert.match(tracking.body, /Nantes \(44\) <span class="badge-verified">Vérifié par FranceConnect<\/span>/);
+  });
+
+  test('a claim missing from what the provider gives: its field stays editable', async () => {
+    const port = await freePort();
+    const partial = await startTestFranceConnect({
+      port,
+      rpOrigins: [origin],
+      identities: [{ ...camille(), sub: 'b'.repeat(64), birthdate: undefined, birthplace: undefined } as never],
+    });
+    const saved = { ...ctx.config.franceconnect };
+    ctx.config.franceconnect.issuer = partial.issuer;
+    try {
+      const browser = new Browser();
+      const start = await browser.follow(
+        `${origin}/connexion/franceconnect?retour=${encodeURIComponent('/demarches/inscription-listes-electorales/demande')}`,
+      );
+      const form = await browser.submit(start, { identite: 'b'.repeat(64), action: 'continuer' });
+      assert.equal(
+        new URL(form.url).pathname,
+        '/demarches/inscription-listes-electorales/demande',
+        form.visited.join(' → '),
+      );
+      assert.match(form.body, /<input[^>]*name="date_naissance"/, 'birth date editable');
+      assert.match(form.body, /<input[^>]*name="lieu_naissance"/, 'birthplace editable');
+      assert.doesNotMatch(form.body, /name="applicant_given_name"/, 'the name is still locked');
+    } finally {
+      ctx.config.franceconnect = saved;
+      await partial.close();
+    }
+  });
+
+  test('a person born in a commune since merged: its name then and now', async () => {
+    const browser = new Browser();
+    const start = await browser.follow(
+      `${origin}/connexion/franceconnect?retour=${encodeURIComponent('/demarches/inscription-listes-electorales/demande')}`,
+    );
+    const lucien = fc.identities.find((i) => i.birthplace === '49149')!;
+    const form = await browser.submit(start, { identite: lucien.sub, action: 'continuer' });
+    assert.match(form.body, /Gennes \(49\), aujourd’hui Gennes-Val-de-Loire/);
   });
 
   test('the form page offers the FranceConnect button to visitors', async () => {
@@ -408,5 +604,22 @@ describe('FranceConnect login', { timeout: 120_000 }, () => {
     assert.match(res.body, /S’identifier avec/);
     assert.match(res.body, /Gagnez du temps : vos nom et prénom seront remplis et vérifiés/);
     assert.match(res.body, /href="https:\/\/franceconnect.gouv.fr\/"/);
+  });
+
+  // Last: the error marks the provider down for a few seconds (its health state is shared).
+  test('the provider answers an error on the return: Guichet’s page, no session, no provider page', async () => {
+    const browser = new Browser();
+    const before = await sessionCount();
+    const start = await browser.follow(`${origin}/connexion/franceconnect`);
+    const state = new URL(start.visited.find((u) => u.includes('/auth?'))!).searchParams.get('state')!;
+    const back = await browser.request(
+      `${origin}/connexion/franceconnect/retour?error=server_error&error_description=down&state=${state}`,
+    );
+    assert.equal(back.status, 303);
+    assert.match(back.location!, /\/connexion\/franceconnect\/indisponible$/);
+    const page = await browser.follow(new URL(back.location!, origin).href);
+    assert.equal(page.status, 503);
+    assert.match(page.body, /FranceConnect est indisponible pour le moment/);
+    assert.equal(await sessionCount(), before);
   });
 });

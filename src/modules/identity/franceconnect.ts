@@ -66,10 +66,92 @@ function isNetworkFailure(err: unknown): boolean {
   return false;
 }
 
+/** A state younger than this is answered as is; an older one waits for a new check. */
+const HEALTH_FRESH_MS = 5_000;
+/** From this age on, a state still answered is refreshed in the background for the next click. */
+const HEALTH_REFRESH_MS = 2_500;
+
+/**
+ * Whether the provider answers, checked before a browser is sent to it: its discovery document,
+ * then the keys it names (jwks_uri), each with a short timeout. The state is cached a few
+ * seconds and refreshed in the background, so that a click seldom waits and a provider that
+ * stops answering is noticed within seconds; one probe at a time.
+ */
+export class FranceConnectHealth {
+  private state: { up: boolean; at: number; reason: string | null } | null = null;
+  private probing: Promise<boolean> | null = null;
+
+  constructor(
+    private readonly issuer: string,
+    private readonly timeoutMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** true when the provider answered its last check (waits for a check only when none is recent). */
+  async isUp(): Promise<boolean> {
+    const s = this.state;
+    const age = s ? this.now() - s.at : Infinity;
+    if (s && age < HEALTH_FRESH_MS) {
+      if (age >= HEALTH_REFRESH_MS) void this.refresh();
+      return s.up;
+    }
+    return this.refresh();
+  }
+
+  /** Why the last check failed, for the logs (never shown to citizens). */
+  get lastFailure(): string | null {
+    return this.state?.reason ?? null;
+  }
+
+  /** Marks the provider down now (a call to it just failed), without waiting for the next check. */
+  markDown(reason: string): void {
+    this.state = { up: false, at: this.now(), reason };
+  }
+
+  private refresh(): Promise<boolean> {
+    this.probing ??= this.probe()
+      .then(
+        () => ({ up: true, reason: null }),
+        (err: unknown) => ({ up: false, reason: (err as Error).message }),
+      )
+      .then(({ up, reason }) => {
+        this.state = { up, at: this.now(), reason };
+        this.probing = null;
+        return up;
+      });
+    return this.probing;
+  }
+
+  private async probe(): Promise<void> {
+    const base = this.issuer.replace(/\/$/, '');
+    const discovery = await this.getJson(`${base}/.well-known/openid-configuration`);
+    const jwksUri = (discovery as { jwks_uri?: unknown }).jwks_uri;
+    if (typeof jwksUri !== 'string') throw new Error('discovery document without jwks_uri');
+    const jwks = await this.getJson(jwksUri);
+    const keys = (jwks as { keys?: unknown }).keys;
+    if (!Array.isArray(keys) || keys.length === 0) throw new Error('no signing keys');
+  }
+
+  private async getJson(url: string): Promise<unknown> {
+    const res = await fetch(url, {
+      headers: { accept: 'application/json' },
+      signal: AbortSignal.timeout(this.timeoutMs),
+      redirect: 'error',
+    });
+    if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+    return (await res.json()) as unknown;
+  }
+}
+
 export class FranceConnectRp {
   private discovered: Promise<oidc.Configuration> | null = null;
+  readonly health: FranceConnectHealth;
 
-  constructor(private readonly settings: { issuer: string; clientId: string; clientSecret: string }) {}
+  constructor(
+    private readonly settings: { issuer: string; clientId: string; clientSecret: string; healthTimeoutMs?: number },
+  ) {
+    this.health = new FranceConnectHealth(settings.issuer, settings.healthTimeoutMs ?? 2000);
+  }
 
   /** The provider's configuration; a failed discovery is retried on the next call. */
   configuration(): Promise<oidc.Configuration> {
@@ -114,9 +196,18 @@ export class FranceConnectRp {
     return config;
   }
 
-  /** The authorization URL and the secrets to keep until the citizen comes back. */
+  /**
+   * The authorization URL and the secrets to keep until the citizen comes back; throws
+   * FranceConnectUnavailable when the provider does not answer its health check.
+   */
   async start(redirectUri: string): Promise<{ url: string; secrets: FlowSecrets }> {
-    const config = await this.configuration();
+    if (!(await this.health.isUp())) {
+      throw new FranceConnectUnavailable(`health check failed: ${this.health.lastFailure ?? 'unknown'}`);
+    }
+    const config = await this.configuration().catch((err: unknown) => {
+      this.health.markDown((err as Error).message);
+      throw err;
+    });
     const codeVerifier = oidc.randomPKCECodeVerifier();
     const secrets: FlowSecrets = {
       // 32 random bytes each: 43 characters, above FranceConnect's minimum of 32.
@@ -165,7 +256,10 @@ export class FranceConnectRp {
       return { idToken: tokens.id_token, acr, claims: parsed.data };
     } catch (err) {
       if (err instanceof FranceConnectRefused) throw err;
-      if (isNetworkFailure(err)) throw new FranceConnectUnavailable((err as Error).message, { cause: err });
+      if (isNetworkFailure(err)) {
+        this.health.markDown((err as Error).message);
+        throw new FranceConnectUnavailable((err as Error).message, { cause: err });
+      }
       throw new FranceConnectRefused((err as Error).message, { cause: err });
     }
   }
@@ -185,12 +279,12 @@ const clients = new Map<string, FranceConnectRp>();
 
 /** The relying party for this configuration, or null when FranceConnect is not configured. */
 export function franceConnectFor(config: Pick<Config, 'franceconnect'>): FranceConnectRp | null {
-  const { issuer, clientId, clientSecret } = config.franceconnect;
+  const { issuer, clientId, clientSecret, healthTimeoutMs } = config.franceconnect;
   if (!issuer || !clientId || !clientSecret) return null;
-  const key = JSON.stringify([issuer, clientId, clientSecret]);
+  const key = JSON.stringify([issuer, clientId, clientSecret, healthTimeoutMs]);
   let rp = clients.get(key);
   if (!rp) {
-    rp = new FranceConnectRp({ issuer, clientId, clientSecret });
+    rp = new FranceConnectRp({ issuer, clientId, clientSecret, healthTimeoutMs });
     clients.set(key, rp);
   }
   return rp;

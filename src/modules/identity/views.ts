@@ -1,5 +1,17 @@
 import { html, type SafeHtml } from '../../platform/html.ts';
 import { csrfField, layout, url, type PageContext } from '../../platform/web/layout.ts';
+import { verifiedIdentityText, type VerifiedIdentity } from '../requests/form-engine/present.ts';
+
+/**
+ * « Identité vérifiée par FranceConnect le 3 décembre 2026 », next to a request wherever it is
+ * shown (confirmation, tracking, the citizen's space, the agent's page); nothing without one.
+ */
+export function identityVerifiedNote(identity: VerifiedIdentity | null, tag: 'p' | 'span' = 'p'): SafeHtml {
+  if (!identity) return html``;
+  return tag === 'p'
+    ? html`<p class="identity-verified">${verifiedIdentityText(identity)}</p>`
+    : html`<span class="identity-verified">${verifiedIdentityText(identity)}</span>`;
+}
 
 /**
  * The FranceConnect button, after FranceConnect's guidelines (their image is not copied: the
@@ -25,18 +37,31 @@ export function franceConnectButton(ctx: PageContext, retour: string | null, lea
 }
 
 /** The other ways in, when FranceConnect cannot be used. */
-function otherWays(ctx: PageContext): SafeHtml {
+function otherWays(ctx: PageContext, retour: string | null = null): SafeHtml {
   const c = ctx.tenant.contact;
+  const form = retour && /^\/demarches\/[\w-]+\/demande$/.test(retour) ? retour : null;
   return html`<h2>Les autres façons de faire votre démarche</h2>
     <ul>
+      ${
+        form
+          ? html`<li>
+              <a href="${url(ctx, form)}">Remplir le formulaire sans FranceConnect</a> : vous indiquez vous-même votre nom
+              et votre prénom.
+            </li>`
+          : ''
+      }
       <li>
         <a href="${url(ctx, '/connexion')}">Se connecter avec une adresse électronique et un mot de passe</a>
         (ou <a href="${url(ctx, '/inscription')}">créer un compte</a>).
       </li>
-      <li>
-        <a href="${url(ctx, '/demarches')}">Faire la démarche sans compte</a> : vous remplissez vous-même votre nom et
-        votre prénom.
-      </li>
+      ${
+        form
+          ? ''
+          : html`<li>
+              <a href="${url(ctx, '/demarches')}">Faire la démarche sans compte</a> : vous remplissez vous-même votre nom
+              et votre prénom.
+            </li>`
+      }
       <li>
         Venir à l’accueil de la mairie${c.address ? html` : ${c.address}${c.postalCode ? `, ${c.postalCode}` : ''}${c.city ? ` ${c.city}` : ''}` : ''}${c.openingHours?.length ? html` (${c.openingHours.join(', ')})` : ''}.
       </li>
@@ -45,15 +70,13 @@ function otherWays(ctx: PageContext): SafeHtml {
     <p><a href="${url(ctx, '/contact')}">Toutes nos coordonnées</a></p>`;
 }
 
-export function unavailablePage(ctx: PageContext): SafeHtml {
+export function unavailablePage(ctx: PageContext, retour: string | null = null): SafeHtml {
   return layout(ctx, {
     title: 'FranceConnect est indisponible',
     main: html`<h1>FranceConnect est indisponible pour le moment</h1>
-      <p>
-        Nous n’arrivons pas à joindre FranceConnect. Vous n’êtes pas connecté. Réessayez dans quelques minutes, ou
-        utilisez une autre façon de faire votre démarche.
-      </p>
-      ${otherWays(ctx)}`,
+      <p>Nous n’arrivons pas à joindre FranceConnect. Ce n’est pas de votre faute. Vous n’êtes pas connecté.</p>
+      <p>Vous pouvez réessayer dans quelques minutes, ou faire votre démarche autrement.</p>
+      ${otherWays(ctx, retour)}`,
   });
 }
 

@@ -38,6 +38,9 @@ export type DueFilter = { kind: 'retard' } | { kind: 'jours'; days: number } | {
 /** Who has the item: the agent looking, nobody, or one agent (by id). */
 export type AssigneeFilter = 'moi' | 'personne' | { agentId: string };
 
+export const IDENTITY_FILTERS = { verifiee: 'Oui, par FranceConnect', 'non-verifiee': 'Non' } as const;
+export type IdentityFilter = keyof typeof IDENTITY_FILTERS;
+
 export const DUE_DAYS_MAX = 60;
 /** At most this many tags combined in one filter (each is one more condition). */
 export const TAG_FILTER_MAX = 10;
@@ -50,6 +53,8 @@ export interface InboxQuery {
   serviceId: string | null;
   demarcheId: string | null;
   channel: string | null;
+  /** « Identité vérifiée » (by FranceConnect) or not: `identite=verifiee` / `identite=non-verifiee`. */
+  identity: IdentityFilter | null;
   assignee: AssigneeFilter | null;
   due: DueFilter | null;
   tagIds: string[];
@@ -125,6 +130,13 @@ export function parseInboxQuery(raw: Raw): { query: InboxQuery; errors: FieldErr
     else bad('canal', 'Ce canal n’existe pas : choisissez-en un dans la liste.');
   }
 
+  const identityParam = one(raw, 'identite');
+  let identity: IdentityFilter | null = null;
+  if (identityParam !== '') {
+    if (Object.hasOwn(IDENTITY_FILTERS, identityParam)) identity = identityParam as IdentityFilter;
+    else bad('identite', 'Ce filtre d’identité n’existe pas : choisissez-en un dans la liste.');
+  }
+
   const agentParam = one(raw, 'agent');
   let assignee: AssigneeFilter | null = null;
   if (agentParam === 'moi' || agentParam === 'personne') assignee = agentParam;
@@ -158,7 +170,7 @@ export function parseInboxQuery(raw: Raw): { query: InboxQuery; errors: FieldErr
   const page = pageNumber >= 1 && pageNumber <= 100_000 ? pageNumber : 1;
 
   return {
-    query: { view, sort, status, serviceId, demarcheId, channel, assignee, due, tagIds, page },
+    query: { view, sort, status, serviceId, demarcheId, channel, identity, assignee, due, tagIds, page },
     errors,
   };
 }
@@ -178,6 +190,7 @@ export function inboxQueryString(q: InboxQuery, options: { page?: number; view?:
   if (q.serviceId) p.set('service', q.serviceId);
   if (q.demarcheId) p.set('demarche', q.demarcheId);
   if (q.channel) p.set('canal', q.channel);
+  if (q.identity) p.set('identite', q.identity);
   if (q.assignee) p.set('agent', typeof q.assignee === 'string' ? q.assignee : q.assignee.agentId);
   if (q.due) {
     p.set('echeance', q.due.kind);
@@ -203,6 +216,7 @@ export function hasFilters(q: InboxQuery): boolean {
     q.serviceId !== null ||
     q.demarcheId !== null ||
     q.channel !== null ||
+    q.identity !== null ||
     q.assignee !== null ||
     q.due !== null ||
     q.tagIds.length > 0

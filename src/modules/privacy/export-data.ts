@@ -1,5 +1,5 @@
 import type { Tx } from '../../db/tenant-scope.ts';
-import { presentAnswers, type PresentedAnswer } from '../requests/form-engine/present.ts';
+import { presentAnswers, verifiedIdentity, type PresentedAnswer } from '../requests/form-engine/present.ts';
 import { listAccessLogForCitizen, listAccessLogForRequest, type AccessLogRow } from './access-log.ts';
 import { listCitizenConsents, listRequestConsents, type ConsentRow } from './consents.ts';
 
@@ -21,6 +21,9 @@ export interface ExportedRequest {
   service: string;
   status: string;
   channel: string;
+  /** « FranceConnect » when the request was filed under an identity it verified, and when. */
+  identityVerifiedBy: string | null;
+  identityVerifiedAt: string | null;
   submittedAt: string;
   dueOn: string;
   closedAt: string | null;
@@ -160,7 +163,14 @@ async function collectRequests(
       dueOn: String(r.due_on),
       closedAt: iso(r.closed_at),
       answers: r.data,
-      presentedAnswers: presentAnswers(r.form, r.data).map(({ label, value, kind }) => ({ label, value, kind })),
+      identityVerifiedBy: verifiedIdentity(r.data)?.source ?? null,
+      identityVerifiedAt: verifiedIdentity(r.data)?.verifiedAt ?? null,
+      presentedAnswers: presentAnswers(r.form, r.data).map(({ label, value, kind, verifiedBy }) => ({
+        label,
+        value,
+        kind,
+        ...(verifiedBy ? { verifiedBy } : {}),
+      })),
       events: events
         .filter((e) => e.request_id === r.id)
         .map((e) => ({

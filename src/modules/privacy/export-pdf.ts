@@ -109,7 +109,9 @@ export async function renderDataExportPdf(data: CitizenDataExport | RequestDataE
       body,
     );
     l.text('Vos réponses :', muted);
-    for (const a of r.presentedAnswers) l.text(`${a.label} : ${a.value}`, body, { indent: 8 });
+    for (const a of r.presentedAnswers) {
+      l.text(`${a.label} : ${a.value}${a.verifiedBy ? ` (vérifié par ${a.verifiedBy})` : ''}`, body, { indent: 8 });
+    }
     if (r.events.length > 0) l.text('Suivi :', muted);
     for (const e of r.events) {
       const what = e.statusTo ? `statut « ${statusLabelForCitizen(e.statusTo)} »` : e.kind;

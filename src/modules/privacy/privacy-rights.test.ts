@@ -111,7 +111,7 @@ async function fileWithConsents(citizenId: string | null) {
     },
     files: [],
     baseUrl: `http://localhost${BASE}`,
-    ...(citizenId ? { citizen: { id: citizenId, identitySource: null, verified: {} } } : {}),
+    ...(citizenId ? { citizen: { id: citizenId, identitySource: null } } : {}),
   });
   assert.ok(result.ok, JSON.stringify(result));
   await ctx.services.mail.flush();

@@ -22,7 +22,9 @@ export interface ReceiptInput {
   dueOn: string;
   delayDays: number | null;
   applicantName: string;
-  answers: { label: string; value: string }[];
+  /** « Identité vérifiée par FranceConnect le … », when it was (verifiedIdentityText). */
+  identityVerified?: string | null;
+  answers: { label: string; value: string; verifiedBy?: string }[];
   documents: { filename: string; sizeBytes: number }[];
   trackingUrl: string;
   now?: Date;
@@ -58,6 +60,7 @@ export async function renderReceiptPdf(input: ReceiptInput): Promise<Uint8Array>
 
   l.text(`Demande déposée le ${formatDateTimeFr(input.submittedAt)}.`, body);
   if (input.applicantName.trim() !== '') l.text(`Déposée par : ${input.applicantName}`, body);
+  if (input.identityVerified) l.text(`${input.identityVerified}.`, strong);
   if (input.dueOn.trim() !== '') {
     const delay =
       input.delayDays === null
@@ -72,6 +75,7 @@ export async function renderReceiptPdf(input: ReceiptInput): Promise<Uint8Array>
   for (const answer of input.answers) {
     l.text(answer.label, strong, { keepWithNext: l.lineHeight(body) });
     l.text(answer.value.trim() === '' ? 'Non renseigné' : answer.value, body);
+    if (answer.verifiedBy) l.text(`Vérifié par ${answer.verifiedBy}`, muted);
     l.space(6);
   }
 

@@ -7,7 +7,7 @@ import { formIdentity } from '../identity/form-identity.ts';
 import { fieldValue, readFormBody, type FormFields } from '../../platform/web/form-body.ts';
 import { addCitizenMessage } from './add-citizen-message.ts';
 import { findTrackedRequest, NOT_FOUND_MESSAGE } from './find-tracked-request.ts';
-import { presentAnswers } from './form-engine/present.ts';
+import { presentAnswers, verifiedIdentity, verifiedIdentityText } from './form-engine/present.ts';
 import type { RawAnswers } from './form-engine/validate.ts';
 import { trackingUrl } from './notifications.ts';
 import { displayTrackingSecret, normalizeReference } from './reference.ts';
@@ -39,7 +39,7 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
   app.get<{ Params: { slug: string } }>('/demarches/:slug/demande', async (request, reply) => {
     const ctx = pageContext(request);
     const d = await loadOnlineForm(services, ctx.tenant, request.params.slug);
-    const who = formIdentity(await currentCitizen(request, services));
+    const who = formIdentity(await currentCitizen(request, services), d.form);
     return reply.type('text/html; charset=utf-8').send(
       formPage(
         ctx,
@@ -70,7 +70,8 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
       const ctx = pageContext(request);
       const body = readFormBody(request);
       const { _csrf: _ignored, ...answers } = body.fields as RawAnswers;
-      const who = formIdentity(await currentCitizen(request, services));
+      const form = (await loadOnlineForm(services, ctx.tenant, request.params.slug)).form;
+      const who = formIdentity(await currentCitizen(request, services), form);
       // What API Particulier gave on this form, carried by signed hidden fields (state-data module).
       const stateData = submittedStateData(services, ctx.tenant.id, request.params.slug, body.fields);
       const result = await submitRequest(services, ctx.tenant, {
@@ -101,6 +102,13 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
               maxUploadMb,
             ).toString(),
           );
+      }
+      if (result.ignoredFields.length > 0) {
+        // Names only: the values are personal data, and the verified ones were kept anyway.
+        request.log.warn(
+          { demarche: request.params.slug, fields: result.ignoredFields },
+          'verified answers: values sent for locked fields ignored',
+        );
       }
       const { reference, secret } = result.request;
       return reply.redirect(
@@ -222,6 +230,7 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
       const c = tenant.contact;
       // pdf-lib is loaded at the first receipt, not at start: most processes never draw one.
       const { renderReceiptPdf } = await import('./receipt-pdf.ts');
+      const identity = verifiedIdentity(r.data);
       const pdf = await renderReceiptPdf({
         tenantName: tenant.name,
         tenantAddress: c.address ? `${c.address}, ${c.postalCode ?? ''} ${c.city ?? ''}`.trim() : undefined,
@@ -235,7 +244,8 @@ export function registerRequestRoutes(app: FastifyInstance, services: Services):
         dueOn: r.dueOn,
         delayDays: r.delayDays,
         applicantName: r.applicantName ?? '',
-        answers: presentAnswers(r.form, r.data).map(({ label, value }) => ({ label, value })),
+        identityVerified: identity ? verifiedIdentityText(identity) : null,
+        answers: presentAnswers(r.form, r.data).map(({ label, value, verifiedBy }) => ({ label, value, verifiedBy })),
         documents: r.documents
           .filter((d) => d.fieldName !== null)
           .map((d) => ({ filename: d.filename, sizeBytes: d.sizeBytes })),

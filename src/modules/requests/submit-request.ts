@@ -9,6 +9,7 @@ import { consentsGivenOnForm } from '../privacy/consents.ts';
 import { findOrCreatePerson } from '../people/find-or-create-person.ts';
 import type { Tenant } from '../tenants/tenant.ts';
 import { checkUploadedFile, storedFilename } from './file-check.ts';
+import { lockedAnswers, verifiedAnswers, type IdentityClaims } from './form-engine/claims.ts';
 import { allFields, anchorOf, validateAnswers, type FieldError, type RawAnswers } from './form-engine/validate.ts';
 import { submissionMail } from './notifications.ts';
 import { generateReference, generateTrackingSecret, hashTrackingSecret } from './reference.ts';
@@ -31,15 +32,16 @@ export interface SubmitRequestInput {
   /** Absolute URL of the tenant's portal, for the links in the confirmation mail. */
   baseUrl: string;
   /**
-   * The signed-in citizen, if any: the request is linked to their account. `verified` answers
-   * (from FranceConnect) replace whatever the form sent for those fields, and `claims` (birth
-   * date, place…) are kept with the request as the identity it was filed under.
+   * The signed-in citizen, if any: the request is linked to their account. Under FranceConnect,
+   * `verifiedClaims` fill the fields that declare them (form-engine/claims.ts), replacing
+   * whatever the form sent, and are kept with the request as the identity it was filed under,
+   * with `verifiedAt` (when FranceConnect verified them).
    */
   citizen?: {
     id: string;
     identitySource: 'franceconnect' | null;
-    verified: Record<string, string>;
-    claims?: Record<string, string | null>;
+    verifiedClaims?: IdentityClaims | null;
+    verifiedAt?: Date | null;
   };
   /**
    * An agent files the démarche for a citizen on the phone or at the counter, with their consent
@@ -56,7 +58,15 @@ export interface SubmitRequestInput {
 }
 
 export type SubmitRequestResult =
-  | { ok: true; request: { id: string; reference: string; secret: string; dueOn: string } }
+  | {
+      ok: true;
+      request: { id: string; reference: string; secret: string; dueOn: string };
+      /**
+       * Locked fields for which the form sent a value other than the verified one (a tampered
+       * form): ignored. Names only, for the caller's log: never the values.
+       */
+      ignoredFields: string[];
+    }
   | { ok: false; errors: FieldError[]; filesToReattach: string[] };
 
 type OnlineDemarche = Awaited<ReturnType<typeof findOnlineDemarche>> | null;
@@ -117,7 +127,16 @@ export async function submitRequest(
   const demarche = await loadOnlineForm(services, tenant, input.demarcheSlug);
   const now = services.clock.now();
   const filesOf = (name: string) => input.files.filter((f) => f.fieldName === name);
-  const answers = { ...input.answers, ...(input.citizen?.verified ?? {}) };
+  const claims = input.citizen?.identitySource ? input.citizen.verifiedClaims : null;
+  const verified = claims ? verifiedAnswers(demarche.form, claims, input.answers) : {};
+  // A locked field has no input on the page: a value sent for it that differs was not typed.
+  const locked = claims ? lockedAnswers(demarche.form, claims) : {};
+  const ignoredFields = Object.keys(locked).filter((name) => {
+    const sent = input.answers[name];
+    const value = (Array.isArray(sent) ? sent[0] : sent)?.trim();
+    return value !== undefined && value !== '' && value !== locked[name];
+  });
+  const answers = { ...input.answers, ...verified };
   const result = validateAnswers(demarche.form, answers, (name) => filesOf(name).length, parisToday(now));
 
   const errors = [...result.errors];
@@ -146,7 +165,15 @@ export async function submitRequest(
   }
 
   const data: Record<string, unknown> = { ...result.answers };
-  if (input.citizen?.claims) data._identity = { source: input.citizen.identitySource, ...input.citizen.claims };
+  if (claims) {
+    data._identity = {
+      source: input.citizen!.identitySource,
+      verified_at: (input.citizen!.verifiedAt ?? now).toISOString(),
+      // The fields whose answer is the verified value, shown as such wherever the request is.
+      fields: Object.keys(verified).filter((name) => name in result.answers),
+      ...Object.fromEntries(Object.entries(claims).map(([k, v]) => [k, v ?? null])),
+    };
+  }
   const consentedStateData = (input.stateData ?? []).filter((d) =>
     allFields(demarche.form).some(
       (f) => f.stateData?.kind === d.kind && f.consent === true && result.answers[f.name] === true,
@@ -257,5 +284,5 @@ export async function submitRequest(
   // The record, the request (its event, consents and mail in one statement) and its files commit together.
   const created = await inTenant(services.db, tenant.id, store);
   services.mail.kick();
-  return { ok: true, request: { id: created.id, reference: created.reference, secret, dueOn } };
+  return { ok: true, request: { id: created.id, reference: created.reference, secret, dueOn }, ignoredFields };
 }

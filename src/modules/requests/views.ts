@@ -2,10 +2,10 @@ import { formatDateFr, formatDateTimeFr } from '../../platform/format.ts';
 import { html, type SafeHtml } from '../../platform/html.ts';
 import { errorSummary, layout, url, type PageContext } from '../../platform/web/layout.ts';
 import type { TrackedRequest } from './find-tracked-request.ts';
-import { presentAnswers } from './form-engine/present.ts';
+import { presentAnswers, verifiedIdentity } from './form-engine/present.ts';
 import { renderForm, type FormState } from './form-engine/render.ts';
 import type { FormDefinition } from '../catalogue/form-definition.ts';
-import { franceConnectButton } from '../identity/views.ts';
+import { franceConnectButton, identityVerifiedNote } from '../identity/views.ts';
 import { TRACKING_SECRET_EXAMPLE } from './reference.ts';
 import { isOpen } from './status.ts';
 import { timeline } from './timeline.ts';
@@ -48,6 +48,7 @@ export function confirmationPage(ctx: PageContext, r: TrackedRequest, secret: st
         <p>Votre numéro de demande :</p>
         <p class="reference">${r.reference}</p>
         <p>Votre code de suivi : <strong class="code">${secret}</strong></p>
+        ${identityVerifiedNote(verifiedIdentity(r.data))}
       </div>
       <p>
         Nous nous engageons à vous répondre
@@ -151,6 +152,7 @@ export function trackingPage(
     ],
     main: html`<h1>Demande ${r.reference}</h1>
       <p class="lead">${r.demarcheTitle}</p>
+      ${identityVerifiedNote(verifiedIdentity(r.data))}
       <dl class="facts">
         <dt>Où en est votre demande</dt>
         <dd><span class="status status-${r.status}">${r.statusLabel}</span></dd>
@@ -235,7 +237,7 @@ ${state.message}</textarea
         ${answers.map(
           (a) =>
             html`<dt>${a.label}</dt>
-              <dd>${a.value}</dd>`,
+              <dd>${a.value}${a.verifiedBy ? html` <span class="badge-verified">Vérifié par ${a.verifiedBy}</span>` : ''}</dd>`,
         )}
       </dl>`,
   });

@@ -40,10 +40,10 @@ export function registerStateDataRoutes(app: FastifyInstance, services: Services
       const kind = (Array.isArray(requested) ? requested[0] : requested) as StateDataKind | undefined;
       if (!kind || !STATE_DATA_KINDS.includes(kind))
         throw new AppError('invalid_input', 'Ce formulaire ne permet pas de récupérer ces données.');
-      const who = formIdentity(await currentCitizen(request, services));
+      const who = formIdentity(await currentCitizen(request, services), d.form);
       // Data already obtained on this form stays (another kind, or the same one asked again).
       const kept = submittedStateData(services, ctx.tenant.id, d.slug, body.fields).filter((x) => x.kind !== kind);
-      const claims = who.citizen?.claims;
+      const claims = who.citizen?.verifiedClaims;
       const result = await obtainStateData(services, {
         form: d.form,
         kind,
@@ -51,8 +51,8 @@ export function registerStateDataRoutes(app: FastifyInstance, services: Services
         franceconnect:
           who.citizen?.identitySource === 'franceconnect' && claims
             ? {
-                givenName: who.citizen.verified.applicant_given_name ?? '',
-                familyName: who.citizen.verified.applicant_family_name ?? '',
+                givenName: claims.given_name ?? '',
+                familyName: claims.family_name ?? '',
                 birthdate: claims.birthdate ?? null,
                 gender: claims.gender ?? null,
                 birthplace: claims.birthplace ?? null,

@@ -6,7 +6,13 @@ import type { FieldError } from '../../../platform/web/form.ts';
 import { AGENT_STATUS_LABELS as STATUS_LABELS } from '../../requests/status.ts';
 import { TRANSITIONS } from '../../requests/change-request-status.ts';
 import { SKIP_REASON_TEXT, type BulkSummary } from '../../inbox/bulk-summary.ts';
-import { CHANNEL_LABELS, DUE_DAYS_MAX, hasFilters, type InboxQuery } from '../../inbox/inbox-query.ts';
+import {
+  CHANNEL_LABELS,
+  DUE_DAYS_MAX,
+  hasFilters,
+  IDENTITY_FILTERS,
+  type InboxQuery,
+} from '../../inbox/inbox-query.ts';
 import type { InboxFilterChoices } from '../list-agent-requests.ts';
 
 const selected = (on: boolean) => (on ? html` selected` : '');
@@ -82,6 +88,13 @@ export function inboxFilterForm(
         Object.entries(CHANNEL_LABELS).map(([value, label]) => ({ value, label })),
         q.channel ?? '',
         'Tous les canaux',
+      )}
+      ${select(
+        'identite',
+        'Identité vérifiée',
+        Object.entries(IDENTITY_FILTERS).map(([value, label]) => ({ value, label })),
+        q.identity ?? '',
+        'Oui ou non',
       )}
       ${select(
         'agent',

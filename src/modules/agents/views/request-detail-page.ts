@@ -6,7 +6,8 @@ import type { FieldError } from '../../../platform/web/form.ts';
 import { MESSAGE_MAX_LENGTH, TRANSITIONS } from '../../requests/change-request-status.ts';
 import { AGENT_STATUS_LABELS as STATUS_LABELS } from '../../requests/status.ts';
 import type { DocumentRow, EventRow, RequestDetailRow } from '../repository.ts';
-import { presentAnswers } from '../../requests/form-engine/present.ts';
+import { presentAnswers, verifiedIdentity } from '../../requests/form-engine/present.ts';
+import { identityVerifiedNote } from '../../identity/views.ts';
 import { timeline } from '../../requests/timeline.ts';
 import { isLate, statusBadge } from './status-badge.ts';
 import { readabilityAttributes, readabilityHint } from '../../../platform/plain-language/readability-hint.ts';
@@ -470,6 +471,7 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
                 >`
             : ''
         }
+        ${identityVerifiedNote(verifiedIdentity(r.data))}
       </dd>
       <dt>Prise en charge</dt>
       <dd>
@@ -566,7 +568,7 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
                 ${answers.map(
                   (a) =>
                     html`<dt>${a.label}</dt>
-                      <dd class="keep-lines">${a.value}</dd>`,
+                      <dd class="keep-lines">${a.value}${a.verifiedBy ? html` <span class="badge-verified">Vérifié par ${a.verifiedBy}</span>` : ''}</dd>`,
                 )}
               </dl>`
         }

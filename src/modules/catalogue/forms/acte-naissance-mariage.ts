@@ -37,10 +37,27 @@ export const form: FormDefinition = {
           required: true,
           validation: { min: 1, max: 5 },
         },
+        {
+          name: 'lien_personne',
+          type: 'choice',
+          label: 'Quel est votre lien avec la personne ?',
+          required: true,
+          display: 'select',
+          options: [
+            { value: 'moi', label: 'C’est moi' },
+            { value: 'parent', label: 'Je suis son père ou sa mère' },
+            { value: 'enfant', label: 'Je suis son enfant' },
+            { value: 'conjoint', label: 'Je suis son époux ou son épouse' },
+            { value: 'grand_parent', label: 'Je suis son grand-parent ou son petit-enfant' },
+            { value: 'representant', label: 'Je la représente (tuteur, avocat, notaire)' },
+          ],
+        },
       ],
     },
     {
       title: 'La personne concernée par l’acte',
+      description:
+        'Si l’acte vous concerne et que vous êtes connecté avec FranceConnect, nous reprenons votre identité vérifiée.',
       fields: [
         {
           name: 'nom_personne',
@@ -48,8 +65,19 @@ export const form: FormDefinition = {
           label: 'Nom de naissance',
           required: true,
           validation: { maxLength: 100 },
+          // The applicant's identity only when the act is about them (« C’est moi »).
+          claim: 'family_name',
+          claimIf: { field: 'lien_personne', equals: 'moi' },
         },
-        { name: 'prenoms_personne', type: 'text', label: 'Prénoms', required: true, validation: { maxLength: 150 } },
+        {
+          name: 'prenoms_personne',
+          type: 'text',
+          label: 'Prénoms',
+          required: true,
+          validation: { maxLength: 150 },
+          claim: 'given_name',
+          claimIf: { field: 'lien_personne', equals: 'moi' },
+        },
         {
           name: 'date_evenement',
           type: 'date',
@@ -78,21 +106,6 @@ export const form: FormDefinition = {
     {
       title: 'Votre demande',
       fields: [
-        {
-          name: 'lien_personne',
-          type: 'choice',
-          label: 'Quel est votre lien avec la personne ?',
-          required: true,
-          display: 'select',
-          options: [
-            { value: 'moi', label: 'C’est moi' },
-            { value: 'parent', label: 'Je suis son père ou sa mère' },
-            { value: 'enfant', label: 'Je suis son enfant' },
-            { value: 'conjoint', label: 'Je suis son époux ou son épouse' },
-            { value: 'grand_parent', label: 'Je suis son grand-parent ou son petit-enfant' },
-            { value: 'representant', label: 'Je la représente (tuteur, avocat, notaire)' },
-          ],
-        },
         {
           name: 'motif',
           type: 'text',

@@ -14,6 +14,8 @@ import {
 } from '../preferences.ts';
 import type { MyMessage, MyRequest, MySession } from '../repository.ts';
 import type { SessionCitizen } from '../sessions.ts';
+import type { VerifiedIdentity } from '../../requests/form-engine/present.ts';
+import { identityVerifiedNote } from '../../identity/views.ts';
 import { errorOf, type FieldError } from '../../../platform/web/form.ts';
 import { inputField } from '../../../platform/web/fields.ts';
 
@@ -126,7 +128,7 @@ export function myRequestsPage(ctx: PageContext, requests: MyRequest[], notice?:
                   (r) =>
                     html`<tr>
                       <td><a href="${url(ctx, `/mon-espace/demandes/${r.reference}`)}">${r.reference}</a></td>
-                      <td>${r.demarcheTitle}</td>
+                      <td>${r.demarcheTitle}${r.identity ? html`<br />${identityVerifiedNote(r.identity, 'span')}` : ''}</td>
                       <td>${statusTag(r.status)}</td>
                       <td>${formatDateFr(r.dueOn)}</td>
                     </tr>`,
@@ -181,7 +183,8 @@ export interface MyRequestDetail {
   dueOn: string;
   events: { id: string; kind: string; at: Date; statusTo: RequestStatus | null; body: string; author: string }[];
   documents: { id: string; eventId: string | null; filename: string; sizeBytes: number }[];
-  answers: { label: string; value: string }[];
+  answers: { label: string; value: string; verifiedBy?: string }[];
+  identity: VerifiedIdentity | null;
 }
 
 export function myRequestPage(ctx: PageContext, r: MyRequestDetail): SafeHtml {
@@ -191,6 +194,7 @@ export function myRequestPage(ctx: PageContext, r: MyRequestDetail): SafeHtml {
     `Demande ${r.reference}`,
     html`<h1>Demande ${r.reference}</h1>
       <p class="lead">${r.demarcheTitle}</p>
+      ${identityVerifiedNote(r.identity)}
       <dl class="facts">
         <dt>Où en est votre demande</dt>
         <dd>${statusTag(r.status)}</dd>
@@ -214,7 +218,7 @@ export function myRequestPage(ctx: PageContext, r: MyRequestDetail): SafeHtml {
         ${r.answers.map(
           (a) =>
             html`<dt>${a.label}</dt>
-              <dd>${a.value}</dd>`,
+              <dd>${a.value}${a.verifiedBy ? html` <span class="badge-verified">Vérifié par ${a.verifiedBy}</span>` : ''}</dd>`,
         )}
       </dl>`,
     { crumbs: [{ label: 'Mes demandes', href: '/mon-espace/demandes' }, { label: r.reference }] },

@@ -2,7 +2,7 @@ import type { FormSection } from '../../catalogue/form-definition.ts';
 
 /**
  * The identity and contact section every online form ends with. Kept out of the démarches'
- * definitions so that it is the same everywhere (and can later be pre-filled from FranceConnect).
+ * definitions so that it is the same everywhere (its name and email fields take FranceConnect's claims).
  */
 export const APPLICANT_SECTION: FormSection = {
   title: 'Vos coordonnées',
@@ -14,6 +14,7 @@ export const APPLICANT_SECTION: FormSection = {
       label: 'Prénom',
       required: true,
       autocomplete: 'given-name',
+      claim: 'given_name',
       validation: { maxLength: 100 },
     },
     {
@@ -22,6 +23,7 @@ export const APPLICANT_SECTION: FormSection = {
       label: 'Nom',
       required: true,
       autocomplete: 'family-name',
+      claim: 'family_name',
       validation: { maxLength: 100 },
     },
     {
@@ -31,6 +33,7 @@ export const APPLICANT_SECTION: FormSection = {
       help: 'Vous recevrez la confirmation et les réponses à cette adresse.',
       required: true,
       autocomplete: 'email',
+      claim: 'email',
     },
     {
       name: 'applicant_phone',

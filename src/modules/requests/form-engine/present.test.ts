@@ -89,8 +89,9 @@ describe('answers presenter', () => {
     assert.deepEqual(identity, [
       'Identité : Identité vérifiée par FranceConnect',
       'Date de naissance : 14 juillet 1988',
-      'Lieu de naissance (code INSEE) : 44109',
-      'Pays de naissance (code INSEE) : 99100',
+      // Codes as names, with the code an agent may need.
+      'Lieu de naissance : Nantes (44), code INSEE 44109',
+      'Pays de naissance : France, code INSEE 99100',
       'Sexe : Féminin',
     ]);
     for (const l of lines) {

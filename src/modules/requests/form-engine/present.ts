@@ -1,5 +1,6 @@
 import type { FieldType, FormField } from '../../catalogue/form-definition.ts';
 import { formatDateFr, formatNumberFr, formatPhoneFr } from '../../../platform/format.ts';
+import { birthcountryLabel, birthplaceLabel } from '../../identity/insee-places.ts';
 import { cachedFormDefinition } from './definition-cache.ts';
 import { allFields } from './validate.ts';
 import { presentStateData } from '../../state-data/present.ts';
@@ -16,6 +17,8 @@ export interface PresentedAnswer {
   label: string;
   value: string;
   kind: FieldType | 'identity' | 'state_data' | 'other';
+  /** The answer is the value FranceConnect verified (the field took its claim): « FranceConnect ». */
+  verifiedBy?: string;
 }
 
 export const NOT_GIVEN = 'Non renseigné';
@@ -31,9 +34,10 @@ const IDENTITY_CLAIMS: [string, string][] = [
   ['family_name', 'Nom de naissance'],
   ['preferred_username', 'Nom d’usage'],
   ['birthdate', 'Date de naissance'],
-  ['birthplace', 'Lieu de naissance (code INSEE)'],
-  ['birthcountry', 'Pays de naissance (code INSEE)'],
+  ['birthplace', 'Lieu de naissance'],
+  ['birthcountry', 'Pays de naissance'],
   ['gender', 'Sexe'],
+  ['email', 'Adresse électronique'],
 ];
 const GENDERS: Record<string, string> = { female: 'Féminin', male: 'Masculin' };
 
@@ -49,6 +53,8 @@ export function presentAnswers(form: unknown, data: Record<string, unknown>): Pr
   const fields = definition ? allFields(definition) : [];
   const lines: PresentedAnswer[] = [];
   const seen = new Set<string>([IDENTITY_KEY, STATE_DATA_KEY]);
+  const identity = verifiedIdentity(data);
+  const verifiedFields = new Set(identity?.fields ?? []);
   for (const field of fields) {
     if (!(field.name in data)) continue;
     seen.add(field.name);
@@ -57,6 +63,7 @@ export function presentAnswers(form: unknown, data: Record<string, unknown>): Pr
       label: field.label,
       value: presentValue(data[field.name], field),
       kind: field.type,
+      ...(identity && verifiedFields.has(field.name) ? { verifiedBy: identity.source } : {}),
     });
   }
   lines.push(...presentIdentity(data[IDENTITY_KEY]));
@@ -67,20 +74,48 @@ export function presentAnswers(form: unknown, data: Record<string, unknown>): Pr
   return lines;
 }
 
-/** « Identité vérifiée par FranceConnect », then each claim on its own line. */
+/** How a request's identity was verified: by whom, when, and which of its answers it filled. */
+export interface VerifiedIdentity {
+  /** « FranceConnect » */
+  source: string;
+  /** ISO timestamp; null for requests filed before it was recorded. */
+  verifiedAt: string | null;
+  fields: string[];
+}
+
+/** The verified identity a request was filed under, or null (no account, or a password account). */
+export function verifiedIdentity(data: Record<string, unknown> | null | undefined): VerifiedIdentity | null {
+  const raw = data?.[IDENTITY_KEY];
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
+  const claims = raw as Record<string, unknown>;
+  if (typeof claims.source !== 'string' || claims.source === '') return null;
+  return {
+    source: IDENTITY_SOURCES[claims.source] ?? claims.source,
+    verifiedAt: typeof claims.verified_at === 'string' ? claims.verified_at : null,
+    fields: Array.isArray(claims.fields) ? claims.fields.filter((f): f is string => typeof f === 'string') : [],
+  };
+}
+
+/** « Identité vérifiée par FranceConnect le 3 décembre 2026 »: the same words on every page. */
+export function verifiedIdentityText(identity: VerifiedIdentity): string {
+  const day = identity.verifiedAt ? formatDateFr(new Date(identity.verifiedAt)) : null;
+  return `Identité vérifiée par ${identity.source}${day ? ` le ${day}` : ''}`;
+}
+
+/** « Identité vérifiée par FranceConnect le … », then each claim on its own line, in words. */
 function presentIdentity(raw: unknown): PresentedAnswer[] {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [];
   const claims = raw as Record<string, unknown>;
-  const source = typeof claims.source === 'string' ? (IDENTITY_SOURCES[claims.source] ?? claims.source) : null;
+  const identity = verifiedIdentity({ [IDENTITY_KEY]: raw });
   const lines: PresentedAnswer[] = [
     {
       name: IDENTITY_KEY,
       label: 'Identité',
-      value: source ? `Identité vérifiée par ${source}` : 'Identité vérifiée',
+      value: identity ? verifiedIdentityText(identity) : 'Identité vérifiée',
       kind: 'identity',
     },
   ];
-  const known = new Set(['source']);
+  const known = new Set(['source', 'verified_at', 'fields']);
   for (const [claim, label] of IDENTITY_CLAIMS) {
     known.add(claim);
     const value = claims[claim];
@@ -89,7 +124,7 @@ function presentIdentity(raw: unknown): PresentedAnswer[] {
     lines.push({
       name: `${IDENTITY_KEY}.${claim}`,
       label,
-      value: claim === 'birthdate' ? formatDateFr(text) : claim === 'gender' ? (GENDERS[text] ?? text) : text,
+      value: claimText(claim, text),
       kind: 'identity',
     });
   }
@@ -98,6 +133,26 @@ function presentIdentity(raw: unknown): PresentedAnswer[] {
     lines.push({ name: `${IDENTITY_KEY}.${claim}`, label: claim, value: presentValue(value), kind: 'identity' });
   }
   return lines;
+}
+
+/** A claim in words: dates in French, codes as names (with the code, which agents may need). */
+function claimText(claim: string, text: string): string {
+  switch (claim) {
+    case 'birthdate':
+      return formatDateFr(text);
+    case 'gender':
+      return GENDERS[text] ?? text;
+    case 'birthplace': {
+      const label = birthplaceLabel(text) ?? text;
+      return label.includes(text) ? label : `${label}, code INSEE ${text}`;
+    }
+    case 'birthcountry': {
+      const label = birthcountryLabel(text) ?? text;
+      return label.includes(text) ? label : `${label}, code INSEE ${text}`;
+    }
+    default:
+      return text;
+  }
 }
 
 const NUMERIC = /^-?\d+(\.\d+)?$/;

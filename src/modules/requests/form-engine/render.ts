@@ -1,6 +1,6 @@
 import type { FormDefinition, FormField } from '../../catalogue/form-definition.ts';
 import { attr, html, type SafeHtml } from '../../../platform/html.ts';
-import { formatNumberFr } from '../../../platform/format.ts';
+import { formatDateFr, formatNumberFr } from '../../../platform/format.ts';
 import { csrfField, errorSummary, type PageContext } from '../../../platform/web/layout.ts';
 import { stateDataControl, type StateDataFormState } from '../../state-data/views.ts';
 import { allFields, allSections, anchorOf, first, type FieldError, type RawAnswers } from './validate.ts';
@@ -13,8 +13,8 @@ export interface FormState {
   /** File fields whose files must be given again after an error. */
   filesToReattach: string[];
   /**
-   * Answers that come from a verified identity (FranceConnect): shown, not editable, and never
-   * read back from the form (submitRequest takes them from the session).
+   * Answers that come from a verified identity (FranceConnect), by field name: shown, not
+   * editable, and never read back from the form (submitRequest takes them from the session).
    */
   locked?: { values: Record<string, string>; source: string };
   /** The State's data (API Particulier) offered under their consent boxes; absent: no button. */
@@ -136,9 +136,13 @@ function renderField(
   const h = hint(field, fieldsByName, maxUploadMb);
   const lockedValue = state.locked?.values[field.name];
   if (lockedValue !== undefined) {
+    const shown =
+      field.type === 'date'
+        ? formatDateFr(lockedValue)
+        : (field.options?.find((o) => o.value === lockedValue)?.label ?? lockedValue);
     return html`<div class="field field-locked">
   <p class="label" id="${field.name}">${field.label}</p>
-  <p class="locked-value">${lockedValue} <span class="badge-verified">Vérifié par ${state.locked!.source}</span></p>
+  <p class="locked-value">${shown} <span class="badge-verified">Vérifié par ${state.locked!.source}</span></p>
 </div>`;
   }
 
