@@ -1,0 +1,466 @@
+import { editDistance, family, phraseStems, STOP_WORDS, stem, tokenize, type Token } from './analyser.ts';
+
+/**
+ * The in-memory index of one tenant's articles and the ranking over it (decision 26): BM25F with
+ * field weights, IDF computed here (PostgreSQL's ts_rank has none), the query's synonyms and
+ * abbreviations expanded, unknown words corrected to the nearest word of the articles, and the
+ * decision whether the best article really answers the question.
+ */
+
+export interface ArticleDocument {
+  slug: string;
+  title: string;
+  kind: string;
+  audience: 'public' | 'internal';
+  serviceSlug: string | null;
+  serviceName: string;
+  keywords: string[];
+  summary: string;
+  /** Every other section's text. */
+  body: string;
+}
+
+export interface SynonymEntry {
+  term: string;
+  expansions: string[];
+}
+
+/** Fields in the order of their weights. */
+const FIELDS = ['title', 'keywords', 'summary', 'body', 'service'] as const;
+type Field = (typeof FIELDS)[number];
+const FIELD_WEIGHT: Record<Field, number> = { title: 4, keywords: 3, summary: 1.5, body: 1, service: 1.5 };
+const FIELD_B: Record<Field, number> = { title: 0.3, keywords: 0.3, summary: 0.5, body: 0.75, service: 0 };
+const K1 = 1.2;
+/** A family key (inscription ~ inscrire) counts this much of the word itself. */
+const FAMILY_WEIGHT = 0.5;
+/** A word corrected from a typo counts this much. */
+const TYPO_WEIGHT = 0.8;
+/** A synonym or abbreviation counts this much of the words typed. */
+const SYNONYM_WEIGHT = 0.8;
+/** Limits that keep any query cheap whatever it holds. */
+export const MAX_QUERY_WORDS = 48;
+export const MAX_EXPANSIONS_PER_TERM = 12;
+const MAX_EXPANSION_WORDS = 64;
+
+interface Posting {
+  doc: number;
+  /** BM25F's pseudo term frequency: field weights and length normalisation applied. */
+  wtf: number;
+  /** Fields where it occurs, as bits (1 title, 2 keywords…): the coverage of strong fields. */
+  fields: number;
+}
+
+export interface ScoredArticle {
+  doc: ArticleDocument;
+  score: number;
+  /** The query's words this article matched (folded, as typed). */
+  matchedTerms: string[];
+  /** Share of the query's meaning (IDF-weighted) the article covers, 0 to 1. */
+  coverage: number;
+  /** The IDF-weighted meaning covered and left uncovered, in IDF units. */
+  covered: number;
+  uncovered: number;
+  /** The rarest meaningful word the article leaves uncovered (its importance). */
+  worstGap: number;
+}
+
+export interface SearchOutcome {
+  results: ScoredArticle[];
+  answerable: boolean;
+  /** 0 to 1: how sure we are that the first result answers the question. */
+  confidence: number;
+  /** The meaningful words understood, after typo correction (for analytics and the « Aucun résultat » page). */
+  understood: string[];
+}
+
+interface Concept {
+  /** The folded words typed at this position. */
+  words: string[];
+  /** Alternatives: [stem, weight] pairs, the best one per article counts. */
+  alternatives: Array<{ terms: string[]; weight: number }>;
+  /** Weight in the coverage: the rarity of what was typed (unknown words weigh as the rarest). */
+  importance: number;
+  /** An optional concept (a synonym's expansion) adds to the score, never to the coverage's denominator. */
+  optional: boolean;
+  /** Positions in the query this concept stands for. */
+  positions: number[];
+}
+
+export class ArticleIndex {
+  readonly docs: ArticleDocument[];
+  private readonly postings = new Map<string, Posting[]>();
+  /** Folded words of the articles → their stem, for typo correction. */
+  private readonly words = new Map<string, string>();
+  private readonly wordsByInitial = new Map<string, string[]>();
+  /** Per article, its keywords as stem sequences (a whole keyword in the query counts extra). */
+  private readonly keywordPhrases: string[][][];
+  private readonly maxIdf: number;
+  get maxIdfValue(): number {
+    return this.maxIdf;
+  }
+
+  constructor(docs: ArticleDocument[]) {
+    this.docs = docs;
+    const lengths: Record<Field, number[]> = { title: [], keywords: [], summary: [], body: [], service: [] };
+    const termFields: Array<Map<string, Record<Field, number>>> = [];
+    this.keywordPhrases = docs.map((d) => d.keywords.map((k) => phraseStems(k)).filter((p) => p.length > 1));
+    docs.forEach((doc) => {
+      const perTerm = new Map<string, Record<Field, number>>();
+      const texts: Record<Field, string> = {
+        title: doc.title,
+        keywords: doc.keywords.join(' ; '),
+        summary: doc.summary,
+        body: doc.body,
+        service: doc.serviceName,
+      };
+      for (const field of FIELDS) {
+        const tokens = tokenize(texts[field]);
+        lengths[field].push(tokens.length);
+        for (const t of tokens) {
+          if (!this.words.has(t.word)) this.words.set(t.word, t.stem);
+          for (const term of termsOf(t)) {
+            let tf = perTerm.get(term);
+            if (!tf) perTerm.set(term, (tf = { title: 0, keywords: 0, summary: 0, body: 0, service: 0 }));
+            tf[field]++;
+          }
+        }
+      }
+      termFields.push(perTerm);
+    });
+    const avg = Object.fromEntries(
+      FIELDS.map((f) => [f, Math.max(1, lengths[f].reduce((a, b) => a + b, 0) / Math.max(1, docs.length))]),
+    ) as Record<Field, number>;
+    termFields.forEach((perTerm, doc) => {
+      for (const [term, tf] of perTerm) {
+        let wtf = 0;
+        let fields = 0;
+        FIELDS.forEach((f, i) => {
+          if (tf[f] === 0) return;
+          const norm = 1 - FIELD_B[f] + (FIELD_B[f] * lengths[f][doc]!) / avg[f];
+          wtf += (FIELD_WEIGHT[f] * tf[f]) / norm;
+          fields |= 1 << i;
+        });
+        let list = this.postings.get(term);
+        if (!list) this.postings.set(term, (list = []));
+        list.push({ doc, wtf, fields });
+      }
+    });
+    for (const word of this.words.keys()) {
+      const key = word[0]!;
+      let list = this.wordsByInitial.get(key);
+      if (!list) this.wordsByInitial.set(key, (list = []));
+      list.push(word);
+    }
+    this.maxIdf = this.idf(1);
+  }
+
+  /** Robertson–Spärck Jones IDF, never negative. */
+  private idf(df: number): number {
+    const n = this.docs.length;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  private termIdf(term: string): number {
+    const list = this.postings.get(term);
+    return list ? this.idf(list.length) : 0;
+  }
+
+  private known(stemmed: string): boolean {
+    return this.postings.has(stemmed);
+  }
+
+  /**
+   * A word the articles never use: glued elision (« didentite » → identite), then the nearest
+   * word of the articles within one edit (two for long words), same first letter.
+   */
+  private correct(word: string): string | null {
+    const glued = /^(?:qu|[ldjmnst])([aeiouyh].{2,})$/.exec(word);
+    if (glued && this.words.has(glued[1]!)) return glued[1]!;
+    if (word.length < 5 || /\d/.test(word)) return null;
+    const max = word.length >= 7 ? 2 : 1;
+    let best: string | null = null;
+    let bestDistance = max + 1;
+    let bestDf = 0;
+    for (const candidate of this.wordsByInitial.get(word[0]!) ?? []) {
+      if (Math.abs(candidate.length - word.length) > max) continue;
+      const d = editDistance(word, candidate, max);
+      if (d > max) continue;
+      const df = this.postings.get(this.words.get(candidate)!)?.length ?? 0;
+      if (d < bestDistance || (d === bestDistance && df > bestDf)) {
+        best = candidate;
+        bestDistance = d;
+        bestDf = df;
+      }
+    }
+    if (best === null && glued) return this.correct(glued[1]!);
+    return best;
+  }
+
+  /** The query as concepts: one per position typed, then the synonyms' expansions. */
+  private analyseQuery(query: string, synonyms: SynonymEntry[]): Concept[] {
+    const tokens = tokenize(query).slice(0, MAX_QUERY_WORDS);
+    const byPosition = new Map<number, Token[]>();
+    for (const t of tokens) {
+      const list = byPosition.get(t.position);
+      if (list) list.push(t);
+      else byPosition.set(t.position, [t]);
+    }
+    const concepts: Concept[] = [];
+    const seen = new Set<string>();
+    for (const [position, group] of byPosition) {
+      const key = group.map((t) => t.stem).join(' ');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const parts = group.filter((t) => !t.joined);
+      const joined = group.find((t) => t.joined);
+      const alternatives: Concept['alternatives'] = [];
+      let importance = 0;
+      const resolve = (t: Token): { terms: string[]; weight: number } | null => {
+        if (this.known(t.stem)) return { terms: [t.stem], weight: 1 };
+        const fam = family(t.stem);
+        if (fam && this.known(`~${fam}`)) return { terms: [`~${fam}`], weight: FAMILY_WEIGHT };
+        const glued = /^(?:qu|[ldjmnst])([aeiouyh].{2,})$/.exec(t.word);
+        if (glued && this.words.has(glued[1]!)) return { terms: [this.words.get(glued[1]!)!], weight: 1 };
+        const fixed = this.correct(t.word);
+        if (fixed) return { terms: [this.words.get(fixed)!], weight: TYPO_WEIGHT };
+        return null;
+      };
+      const resolvedParts = parts.map(resolve);
+      if (resolvedParts.every((r) => r !== null) && resolvedParts.length > 0) {
+        alternatives.push({
+          terms: resolvedParts.flatMap((r) => r!.terms),
+          weight: Math.min(...resolvedParts.map((r) => r!.weight)),
+        });
+      }
+      if (joined) {
+        const r = resolve(joined);
+        if (r) alternatives.push(r);
+      }
+      for (const t of group) {
+        if (this.known(t.stem)) importance = Math.max(importance, this.termIdf(t.stem));
+        const fam = family(t.stem);
+        if (fam && this.known(`~${fam}`)) importance = Math.max(importance, this.termIdf(`~${fam}`));
+      }
+      // Family and typo matches: the alternatives' rarity, else the word is unknown here.
+      for (const a of alternatives) for (const term of a.terms) importance = Math.max(importance, this.termIdf(term));
+      if (importance === 0) importance = this.maxIdf * UNKNOWN_WORD_IMPORTANCE;
+      concepts.push({
+        words: group.map((t) => t.word),
+        alternatives,
+        importance,
+        optional: false,
+        positions: [position],
+      });
+    }
+    this.expandSynonyms(tokens, concepts, synonyms);
+    return concepts;
+  }
+
+  /** Adds each synonym group met in the query (as a whole word sequence) as optional concepts. */
+  private expandSynonyms(tokens: Token[], concepts: Concept[], synonyms: SynonymEntry[]): void {
+    const sequence = tokens.filter((t) => !t.joined);
+    // Short words (abbreviations: PAI, TF) are matched as typed: their stems meet ordinary words (payer → pai).
+    const key = (t: Token) => (t.word.length <= SHORT_WORD ? `=${t.word}` : t.stem);
+    const stems = sequence.map(key);
+    const joinedStems = new Set(tokens.filter((t) => t.joined).map(key));
+    let budget = MAX_EXPANSION_WORDS;
+    for (const entry of synonyms) {
+      if (budget <= 0) break;
+      const group = [entry.term, ...entry.expansions.slice(0, MAX_EXPANSIONS_PER_TERM)];
+      const phrases = group.map((p) => phraseKeys(p));
+      const hit = phrases.findIndex((p) => {
+        if (p.length === 0) return false;
+        if (p.length === 1 && joinedStems.has(p[0]!)) return true;
+        return indexOfSequence(stems, p) >= 0;
+      });
+      if (hit < 0) continue;
+      const at = indexOfSequence(stems, phrases[hit]!);
+      const positions =
+        at >= 0 ? sequence.slice(at, at + phrases[hit]!.length).map((t) => t.position) : tokens.filter((t) => t.joined && key(t) === phrases[hit]![0]).map((t) => t.position);
+      const alternatives = group
+        .map((p) => phraseStems(p))
+        .filter((p, i) => i !== hit && p.length > 0)
+        .filter((p) => p.every((s) => this.known(s)))
+        .map((p) => ({ terms: p, weight: SYNONYM_WEIGHT }));
+      if (alternatives.length === 0) continue;
+      budget -= alternatives.reduce((n, a) => n + a.terms.length, 0);
+      concepts.push({ words: [], alternatives, importance: 0, optional: true, positions });
+    }
+  }
+
+  /** The query as the index understands it (tests and the decision record's examples). */
+  explain(query: string, synonyms: SynonymEntry[] = []): Array<{ words: string[]; alternatives: string[]; importance: number }> {
+    return this.analyseQuery(query, synonyms).map((c) => ({
+      words: c.words,
+      alternatives: c.alternatives.map((a) => `${a.terms.join('+')}×${a.weight}`),
+      importance: Number(c.importance.toFixed(2)),
+    }));
+  }
+
+  /** Ranks the articles for a query; `filter` keeps the ones the caller may see. */
+  search(
+    query: string,
+    options: { synonyms?: SynonymEntry[]; limit?: number; filter?: (doc: ArticleDocument) => boolean } = {},
+  ): SearchOutcome {
+    const limit = options.limit ?? 10;
+    const concepts = this.analyseQuery(query, options.synonyms ?? []);
+    const understood = concepts.filter((c) => !c.optional).flatMap((c) => c.words);
+    const scores = new Map<
+      number,
+      { score: number; byPosition: Map<number, number>; credit: Map<number, number>; matched: Set<string> }
+    >();
+    const allowed = (doc: number) => !options.filter || options.filter(this.docs[doc]!);
+    concepts.forEach((concept, ci) => {
+      // The best alternative per article, and how much of the concept it covers.
+      const best = new Map<number, { score: number; credit: number }>();
+      for (const alt of concept.alternatives) {
+        const perDoc = new Map<number, { sum: number; n: number; strong: number }>();
+        for (const term of alt.terms) {
+          const list = this.postings.get(term);
+          if (!list) continue;
+          const idf = this.idf(list.length);
+          for (const p of list) {
+            const s = (idf * (p.wtf * (K1 + 1))) / (p.wtf + K1);
+            const acc = perDoc.get(p.doc) ?? { sum: 0, n: 0, strong: 0 };
+            acc.sum += s;
+            acc.n++;
+            if (p.fields & STRONG_FIELDS) acc.strong++;
+            perDoc.set(p.doc, acc);
+          }
+        }
+        for (const [doc, acc] of perDoc) {
+          // A multi-word alternative counts when all its words are there, partly otherwise.
+          const whole = acc.n === alt.terms.length;
+          const s = alt.weight * acc.sum * (whole ? 1 : 0.5 * (acc.n / alt.terms.length));
+          // Words met in the title, keywords or summary cover the concept; in the body only, less.
+          const credit = whole ? alt.weight * (acc.strong === acc.n ? 1 : BODY_ONLY_CREDIT) : 0;
+          const prev = best.get(doc);
+          if (!prev) best.set(doc, { score: s, credit });
+          else best.set(doc, { score: Math.max(prev.score, s), credit: Math.max(prev.credit, credit) });
+        }
+      }
+      for (const [doc, b] of best) {
+        if (!allowed(doc)) continue;
+        let entry = scores.get(doc);
+        if (!entry) scores.set(doc, (entry = { score: 0, byPosition: new Map(), credit: new Map(), matched: new Set() }));
+        // A synonym stands for the words typed: it raises their score to its own, never adds to it.
+        const typed = concept.positions.reduce((n, p) => n + (entry.byPosition.get(p) ?? 0), 0);
+        const gain = concept.optional ? Math.max(0, b.score - typed) : b.score;
+        entry.score += gain;
+        const first = concept.positions[0]!;
+        entry.byPosition.set(first, (entry.byPosition.get(first) ?? 0) + gain);
+        if (b.credit > 0) {
+          for (const p of concept.positions) entry.credit.set(p, Math.max(entry.credit.get(p) ?? 0, b.credit));
+          for (const w of concept.words) entry.matched.add(w);
+        }
+      }
+    });
+    const totalImportance = concepts.filter((c) => !c.optional).reduce((n, c) => n + c.importance, 0);
+    const querySequence = tokenize(query)
+      .filter((t) => !t.joined)
+      .map((t) => t.stem);
+    const ranked: ScoredArticle[] = [];
+    for (const [doc, entry] of scores) {
+      // A whole keyword phrase in the query (« permis de construire »): its words' rarity again.
+      let phraseBonus = 0;
+      for (const phrase of this.keywordPhrases[doc]!) {
+        if (indexOfSequence(querySequence, phrase) >= 0) {
+          phraseBonus += 0.5 * phrase.reduce((n, s) => n + this.termIdf(s), 0);
+        }
+      }
+      // Coverage: each position typed, covered directly or through a synonym that stands for it.
+      let coveredImportance = 0;
+      let worstGap = 0;
+      for (const c of concepts) {
+        if (c.optional) continue;
+        const credit = Math.min(...c.positions.map((p) => entry.credit.get(p) ?? 0));
+        coveredImportance += c.importance * credit;
+        worstGap = Math.max(worstGap, c.importance * (1 - credit));
+      }
+      ranked.push({
+        doc: this.docs[doc]!,
+        score: (entry.score + phraseBonus) * (1 - COVERAGE_IN_RANK + (COVERAGE_IN_RANK * coveredImportance) / Math.max(totalImportance, 1e-9)),
+        matchedTerms: [...entry.matched],
+        coverage: totalImportance > 0 ? coveredImportance / totalImportance : 0,
+        covered: coveredImportance,
+        uncovered: totalImportance - coveredImportance,
+        worstGap,
+      });
+    }
+    ranked.sort((a, b) => b.score - a.score || a.doc.slug.localeCompare(b.doc.slug));
+    const results = ranked.slice(0, limit);
+    const { answerable, confidence } = decide(results, this.maxIdf);
+    return { results, answerable, confidence, understood };
+  }
+
+  /** Words of the articles starting with a prefix, most frequent first (suggestions as you type). */
+  vocabularyStartingWith(prefix: string, limit: number): string[] {
+    const folded = prefix;
+    const out: Array<[string, number]> = [];
+    for (const word of this.wordsByInitial.get(folded[0] ?? '') ?? []) {
+      if (word.startsWith(folded) && !STOP_WORDS.has(word)) {
+        out.push([word, this.postings.get(this.words.get(word)!)?.length ?? 0]);
+      }
+    }
+    return out
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, limit)
+      .map(([w]) => w);
+  }
+}
+
+/** How much the coverage of the query orders the results (0: BM25F alone). */
+const COVERAGE_IN_RANK = 0.5;
+
+/** Bits of the title, keywords and summary fields. */
+const STRONG_FIELDS = 0b111;
+/** Share of a concept covered by a word met only in the body or the service's name. */
+const BODY_ONLY_CREDIT = 0.6;
+
+/** A word no article uses weighs this share of the rarest word's IDF in the coverage. */
+const UNKNOWN_WORD_IMPORTANCE = 0.9;
+
+/** The terms an article's word is indexed under: its stem and its family key. */
+function termsOf(t: Token): string[] {
+  const fam = family(t.stem);
+  return fam ? [t.stem, `~${fam}`] : [t.stem];
+}
+
+/** Words of up to this many letters are matched as typed in synonym terms. */
+const SHORT_WORD = 4;
+
+function phraseKeys(text: string): string[] {
+  return tokenize(text)
+    .filter((t) => !t.joined)
+    .map((t) => (t.word.length <= SHORT_WORD ? `=${t.word}` : t.stem));
+}
+
+function indexOfSequence(haystack: string[], needle: string[]): number {
+  if (needle.length === 0 || needle.length > haystack.length) return -1;
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/** The first result answers when it covers this share of the query's meaning… */
+const ANSWER_COVERAGE = 0.6;
+/** …or when the meaning it covers weighs this many of the rarest word (long questions). */
+const ANSWER_COVERED_RAREST = 1.4;
+
+/**
+ * Whether the first result answers the question (decision 26): it covers most of the query's
+ * meaning (IDF-weighted; a word met only in the body counts 0.6, a word no article uses weighs
+ * almost as the rarest), or — for long questions, where many words are circumstances — the part
+ * it covers is heavy enough on its own. Confidence is 0.5 at the threshold of either rule.
+ * Thresholds calibrated on the development questions as a whole, none fitted to one question.
+ */
+function decide(results: ScoredArticle[], maxIdf: number): { answerable: boolean; confidence: number } {
+  const top = results[0];
+  if (!top || maxIdf <= 0) return { answerable: false, confidence: 0 };
+  const byCoverage = top.coverage / ANSWER_COVERAGE;
+  const byWeight = top.covered / maxIdf / ANSWER_COVERED_RAREST;
+  const confidence = Math.min(1, 0.5 * Math.max(byCoverage, byWeight));
+  return { answerable: confidence >= 0.5, confidence: Number(confidence.toFixed(3)) };
+}
