@@ -4,6 +4,7 @@ import type { DatabaseHandle } from '../db/database.ts';
 import { seedDemoAgents, type DemoCredential } from '../modules/agents/seed-demo-agents.ts';
 import { seedCatalogue } from '../modules/catalogue/seed-catalogue.ts';
 import { seedReplyTemplates } from '../modules/replies/seed-reply-templates.ts';
+import { seedSearchSynonyms } from '../modules/article-search/seed-search-synonyms.ts';
 import { seedDemoRoutingRules } from '../modules/routing/seed-demo-routing-rules.ts';
 import { createTenant } from '../modules/tenants/create-tenant.ts';
 import { seedSampleRequests } from './seed-sample-requests.ts';
@@ -72,6 +73,7 @@ export async function seedDemo(
   // The demo's workday (`npm start`) has a team and routing rules; tests seed without them.
   const credentials = await seedDemoAgents(database.db, tenantId, { team: options.sampleRequests ?? false });
   await seedReplyTemplates(database.db, tenantId);
+  await seedSearchSynonyms(database.db, tenantId);
   if (options.sampleRequests) await seedDemoRoutingRules(database.db, tenantId);
   const sampleRequests = options.sampleRequests
     ? await seedSampleRequests(database.db, tenantId, {
