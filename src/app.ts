@@ -23,6 +23,7 @@ import { registerInboxRoutes } from './modules/inbox/routes.ts';
 import { registerJobAdminRoutes } from './modules/jobs/routes.ts';
 import { registerAuditRoutes } from './modules/audit/routes.ts';
 import { registerDeadlineRoutes } from './modules/deadlines/routes.ts';
+import { registerArticleSearchRoutes, registerArticleSuggestRoutes } from './modules/article-search/routes.ts';
 import { registerPortalPages } from './modules/portal/routes.ts';
 import { registerPrivacyRoutes } from './modules/privacy/routes.ts';
 import { registerReplyAdminRoutes } from './modules/replies/routes.ts';
@@ -122,6 +123,7 @@ export async function createApp(
 
   await registerApiRoutes(app, services);
   registerCatalogueRoutes(app, services);
+  registerArticleSuggestRoutes(app, services);
   registerPortalPages(app, services);
   registerRequestRoutes(app, services);
   registerAgentRoutes(app, services);
@@ -136,6 +138,7 @@ export async function createApp(
   agentArea(app, (scope) => registerSearchRoutes(scope, services));
   agentArea(app, (scope) => registerInboxRoutes(scope, services));
   agentArea(app, (scope) => registerPeopleRoutes(scope, services));
+  agentArea(app, (scope) => registerArticleSearchRoutes(scope, services));
   registerCitizenRoutes(app, services);
   registerFranceConnectRoutes(app, services);
   registerPrivacyRoutes(app, services);

@@ -157,6 +157,10 @@ export interface Permissions {
   manage_routing: TenantResource;
   open_absences: TenantResource;
   manage_absences: AgentAccountResource;
+  // knowledge base search (src/modules/article-search/policy.ts)
+  search_knowledge: TenantResource;
+  view_search_analytics: TenantResource;
+  manage_search_synonyms: TenantResource;
 }
 
 export type Action = keyof Permissions;

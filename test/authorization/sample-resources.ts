@@ -64,6 +64,9 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     manage_routing: 'tenant',
     open_absences: 'tenant',
     manage_absences: 'agent_account',
+    search_knowledge: 'tenant',
+    view_search_analytics: 'tenant',
+    manage_search_synonyms: 'tenant',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }

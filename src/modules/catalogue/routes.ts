@@ -13,8 +13,8 @@ import {
   listMostRequested,
   listPublicDemarches,
   listServices,
-  searchDemarches,
 } from './repository.ts';
+import { searchArticles } from '../article-search/search-articles.ts';
 import { LIFE_EVENTS } from './taxonomy.ts';
 import { cataloguePage } from './views/catalogue-page.ts';
 import { demarchePage } from './views/demarche-page.ts';
@@ -100,8 +100,8 @@ export function registerCatalogueRoutes(app: FastifyInstance, services: Services
     const ctx = pageContext(request);
     const parsed = parseForm(searchQuery, (request.query ?? {}) as SubmittedFields);
     const q = parsed.ok ? parsed.value.q : '';
-    const hits = q === '' ? null : await inTenant(services.db, ctx.tenant.id, (trx) => searchDemarches(trx, q));
-    return sendHtml(reply, searchPage(ctx, q, hits));
+    const found = q === '' ? null : await searchArticles(services, ctx.tenant.id, q, { audience: 'public', limit: 10 });
+    return sendHtml(reply, searchPage(ctx, q, found));
   });
 
   app.get<{ Params: { slug: string } }>('/evenements/:slug', async (request, reply) => {
