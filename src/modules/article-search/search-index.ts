@@ -28,9 +28,10 @@ export interface SynonymEntry {
 /** Fields in the order of their weights. */
 const FIELDS = ['title', 'keywords', 'summary', 'body', 'service'] as const;
 type Field = (typeof FIELDS)[number];
-const FIELD_WEIGHT: Record<Field, number> = { title: 4, keywords: 3, summary: 1.5, body: 1, service: 1.5 };
+const FIELD_WEIGHT: Record<Field, number> = { title: 8, keywords: 5, summary: 2, body: 1, service: 1 };
 const FIELD_B: Record<Field, number> = { title: 0.3, keywords: 0.3, summary: 0.5, body: 0.75, service: 0 };
-const K1 = 1.2;
+/** High for BM25F: the weighted pseudo-frequencies are large, and a word in the title should not saturate at once. */
+const K1 = 3;
 /** A family key (inscription ~ inscrire) counts this much of the word itself. */
 const FAMILY_WEIGHT = 0.5;
 /** A word corrected from a typo counts this much. */
@@ -331,7 +332,7 @@ export class ArticleIndex {
         for (const [doc, acc] of perDoc) {
           // A multi-word alternative counts when all its words are there, partly otherwise.
           const whole = acc.n === alt.terms.length;
-          const s = alt.weight * acc.sum * (whole ? 1 : 0.5 * (acc.n / alt.terms.length));
+          const s = (alt.weight * acc.sum * (whole ? 1 : 0.5 * (acc.n / alt.terms.length))) / (concept.optional ? alt.terms.length : 1);
           // Words met in the title, keywords or summary cover the concept; in the body only, less.
           const credit = whole ? alt.weight * (acc.strong === acc.n ? 1 : BODY_ONLY_CREDIT) : 0;
           const prev = best.get(doc);
