@@ -304,92 +304,116 @@ export class ArticleIndex {
     options: { synonyms?: SynonymEntry[]; limit?: number; filter?: (doc: ArticleDocument) => boolean } = {},
   ): SearchOutcome {
     const limit = options.limit ?? 10;
+    const n = this.docs.length;
     const concepts = this.analyseQuery(query, options.synonyms ?? []);
     const understood = concepts.filter((c) => !c.optional).flatMap((c) => c.words);
-    const scores = new Map<
-      number,
-      { score: number; byPosition: Map<number, number>; credit: Map<number, number>; matched: Set<string> }
-    >();
-    const allowed = (doc: number) => !options.filter || options.filter(this.docs[doc]!);
-    concepts.forEach((concept, ci) => {
-      // The best alternative per article, and how much of the concept it covers.
-      const best = new Map<number, { score: number; credit: number }>();
+    // Typed arrays per concept (score and coverage credit by article): thousands of articles
+    // cost a few arrays, not thousands of small objects.
+    const total = new Float64Array(n);
+    const touched: number[] = [];
+    const positionScore = new Map<number, Float64Array>();
+    const positionCredit = new Map<number, Float32Array>();
+    for (const concept of concepts) {
+      const score = new Float64Array(n);
+      const credit = new Float32Array(n);
+      const docs: number[] = [];
       for (const alt of concept.alternatives) {
-        const perDoc = new Map<number, { sum: number; n: number; strong: number }>();
+        const sum = new Float64Array(n);
+        const count = new Uint8Array(n);
+        const strong = new Uint8Array(n);
+        const altDocs: number[] = [];
         for (const term of alt.terms) {
           const list = this.postings.get(term);
           if (!list) continue;
           const idf = this.idf(list.length);
           for (const p of list) {
-            const s = (idf * (p.wtf * (K1 + 1))) / (p.wtf + K1);
-            const acc = perDoc.get(p.doc) ?? { sum: 0, n: 0, strong: 0 };
-            acc.sum += s;
-            acc.n++;
-            if (p.fields & STRONG_FIELDS) acc.strong++;
-            perDoc.set(p.doc, acc);
+            if (count[p.doc] === 0) altDocs.push(p.doc);
+            sum[p.doc] = sum[p.doc]! + (idf * (p.wtf * (K1 + 1))) / (p.wtf + K1);
+            count[p.doc] = count[p.doc]! + 1;
+            if (p.fields & STRONG_FIELDS) strong[p.doc] = strong[p.doc]! + 1;
           }
         }
-        for (const [doc, acc] of perDoc) {
-          // A multi-word alternative counts when all its words are there, partly otherwise.
-          const whole = acc.n === alt.terms.length;
-          const s = (alt.weight * acc.sum * (whole ? 1 : 0.5 * (acc.n / alt.terms.length))) / (concept.optional ? alt.terms.length : 1);
+        const size = alt.terms.length;
+        for (const doc of altDocs) {
+          // A multi-word alternative counts when all its words are there, partly otherwise; a
+          // synonym phrase counts as one concept (its words' mean).
+          const whole = count[doc] === size;
+          const s = (alt.weight * sum[doc]! * (whole ? 1 : 0.5 * (count[doc]! / size))) / (concept.optional ? size : 1);
           // Words met in the title, keywords or summary cover the concept; in the body only, less.
-          const credit = whole ? alt.weight * (acc.strong === acc.n ? 1 : BODY_ONLY_CREDIT) : 0;
-          const prev = best.get(doc);
-          if (!prev) best.set(doc, { score: s, credit });
-          else best.set(doc, { score: Math.max(prev.score, s), credit: Math.max(prev.credit, credit) });
+          const c = whole ? alt.weight * (strong[doc] === count[doc] ? 1 : BODY_ONLY_CREDIT) : 0;
+          if (score[doc] === 0 && credit[doc] === 0) docs.push(doc);
+          if (s > score[doc]!) score[doc] = s;
+          if (c > credit[doc]!) credit[doc] = c;
         }
       }
-      for (const [doc, b] of best) {
-        if (!allowed(doc)) continue;
-        let entry = scores.get(doc);
-        if (!entry) scores.set(doc, (entry = { score: 0, byPosition: new Map(), credit: new Map(), matched: new Set() }));
-        // A synonym stands for the words typed: it raises their score to its own, never adds to it.
-        const typed = concept.positions.reduce((n, p) => n + (entry.byPosition.get(p) ?? 0), 0);
-        const gain = concept.optional ? Math.max(0, b.score - typed) : b.score;
-        entry.score += gain;
-        const first = concept.positions[0]!;
-        entry.byPosition.set(first, (entry.byPosition.get(first) ?? 0) + gain);
-        if (b.credit > 0) {
-          for (const p of concept.positions) entry.credit.set(p, Math.max(entry.credit.get(p) ?? 0, b.credit));
-          for (const w of concept.words) entry.matched.add(w);
+      const first = concept.positions[0]!;
+      let ps = positionScore.get(first);
+      if (!ps) positionScore.set(first, (ps = new Float64Array(n)));
+      for (const doc of docs) {
+        if (total[doc] === 0) touched.push(doc);
+        let gain = score[doc]!;
+        if (concept.optional) {
+          // A synonym stands for the words typed: it raises their score to its own, never adds to it.
+          let typed = 0;
+          for (const p of concept.positions) typed += positionScore.get(p)?.[doc] ?? 0;
+          gain = Math.max(0, gain - typed);
         }
+        total[doc] = total[doc]! + gain;
+        ps[doc] = ps[doc]! + gain;
       }
-    });
-    const totalImportance = concepts.filter((c) => !c.optional).reduce((n, c) => n + c.importance, 0);
+      for (const p of concept.positions) {
+        const pc = positionCredit.get(p);
+        if (!pc) positionCredit.set(p, concept.positions.length === 1 ? credit : Float32Array.from(credit));
+        else for (const doc of docs) if (credit[doc]! > pc[doc]!) pc[doc] = credit[doc]!;
+      }
+    }
+    const typedConcepts = concepts.filter((c) => !c.optional);
+    const totalImportance = typedConcepts.reduce((sum, c) => sum + c.importance, 0);
     const querySequence = tokenize(query)
       .filter((t) => !t.joined)
       .map((t) => t.stem);
-    const ranked: ScoredArticle[] = [];
-    for (const [doc, entry] of scores) {
+    const queryStems = new Set(querySequence);
+    const ranked: Array<{ doc: number; score: number; coverage: number; covered: number; worstGap: number }> = [];
+    for (const doc of touched) {
+      if (total[doc]! <= 0) continue;
+      if (options.filter && !options.filter(this.docs[doc]!)) continue;
       // A whole keyword phrase in the query (« permis de construire »): its words' rarity again.
       let phraseBonus = 0;
       for (const phrase of this.keywordPhrases[doc]!) {
-        if (indexOfSequence(querySequence, phrase) >= 0) {
-          phraseBonus += 0.5 * phrase.reduce((n, s) => n + this.termIdf(s), 0);
+        if (queryStems.has(phrase[0]!) && indexOfSequence(querySequence, phrase) >= 0) {
+          phraseBonus += 0.5 * phrase.reduce((sum, st) => sum + this.termIdf(st), 0);
         }
       }
       // Coverage: each position typed, covered directly or through a synonym that stands for it.
-      let coveredImportance = 0;
+      let covered = 0;
       let worstGap = 0;
-      for (const c of concepts) {
-        if (c.optional) continue;
-        const credit = Math.min(...c.positions.map((p) => entry.credit.get(p) ?? 0));
-        coveredImportance += c.importance * credit;
+      for (const c of typedConcepts) {
+        let credit = 1;
+        for (const p of c.positions) credit = Math.min(credit, positionCredit.get(p)?.[doc] ?? 0);
+        covered += c.importance * credit;
         worstGap = Math.max(worstGap, c.importance * (1 - credit));
       }
+      const coverage = totalImportance > 0 ? covered / totalImportance : 0;
       ranked.push({
-        doc: this.docs[doc]!,
-        score: (entry.score + phraseBonus) * (1 - COVERAGE_IN_RANK + (COVERAGE_IN_RANK * coveredImportance) / Math.max(totalImportance, 1e-9)),
-        matchedTerms: [...entry.matched],
-        coverage: totalImportance > 0 ? coveredImportance / totalImportance : 0,
-        covered: coveredImportance,
-        uncovered: totalImportance - coveredImportance,
+        doc,
+        score: (total[doc]! + phraseBonus) * (1 - COVERAGE_IN_RANK + COVERAGE_IN_RANK * coverage),
+        coverage,
+        covered,
         worstGap,
       });
     }
-    ranked.sort((a, b) => b.score - a.score || a.doc.slug.localeCompare(b.doc.slug));
-    const results = ranked.slice(0, limit);
+    ranked.sort((a, b) => b.score - a.score || this.docs[a.doc]!.slug.localeCompare(this.docs[b.doc]!.slug));
+    const results: ScoredArticle[] = ranked.slice(0, limit).map((r) => ({
+      doc: this.docs[r.doc]!,
+      score: r.score,
+      matchedTerms: typedConcepts
+        .filter((c) => c.positions.every((p) => (positionCredit.get(p)?.[r.doc] ?? 0) > 0))
+        .flatMap((c) => c.words),
+      coverage: r.coverage,
+      covered: r.covered,
+      uncovered: totalImportance - r.covered,
+      worstGap: r.worstGap,
+    }));
     const { answerable, confidence } = decide(results, this.maxIdf);
     return { results, answerable, confidence, understood };
   }
