@@ -17,7 +17,7 @@ import { loadArticles } from '../src/modules/catalogue/seed-catalogue.ts';
 import { CORPUS_DIR } from '../src/demo/seed-demo.ts';
 
 const COUNT = Number(process.env.BENCH_ARTICLES ?? 10_000);
-const ROUNDS = 5;
+const ROUNDS = 3;
 
 /** A deterministic generator, so that two runs measure the same articles. */
 function random(seed: number): () => number {
@@ -94,7 +94,9 @@ async function main(): Promise<void> {
   const line = (name: string, t: number[]) =>
     `${name.padEnd(32)} p50 ${percentile(t, 50).toFixed(2)} ms   p95 ${percentile(t, 95).toFixed(2)} ms   max ${t[t.length - 1]!.toFixed(2)} ms`;
   console.log(`article search: ${COUNT} articles in one tenant, ${questions.length} questions × ${ROUNDS}`);
-  console.log(`index build ${buildMs.toFixed(0)} ms, heap used ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`);
+  console.log(
+    `index build ${buildMs.toFixed(0)} ms, heap used ${(process.memoryUsage().heapUsed / 1e6).toFixed(0)} MB`,
+  );
   console.log(line('BM25F index (ours)', ours));
   console.log(line('baseline: scan of folded text', baseline));
   console.log(`ratio p95 baseline / ours: ${(percentile(baseline, 95) / percentile(ours, 95)).toFixed(1)}×`);

@@ -1067,7 +1067,12 @@ const MATRIX: Row[] = [
   },
 
   // --- Knowledge base search (article-search): portal, API, agents, editors ---
-  { method: 'GET', route: '/recherche/suggestions', url: () => '/recherche/suggestions?q=naiss', expect: everyone('200') },
+  {
+    method: 'GET',
+    route: '/recherche/suggestions',
+    url: () => '/recherche/suggestions?q=naiss',
+    expect: everyone('200'),
+  },
   {
     method: 'GET',
     route: '/api/v1/search',
@@ -1087,7 +1092,11 @@ const MATRIX: Row[] = [
   {
     method: 'POST',
     route: '/agent/admin/synonymes',
-    form: (_f, _a, accepted) => ({ terme: accepted ? 'matrice' : '', equivalents: 'acte de naissance', type: 'synonym' }),
+    form: (_f, _a, accepted) => ({
+      terme: accepted ? 'matrice' : '',
+      equivalents: 'acte de naissance',
+      type: 'synonym',
+    }),
     expect: SUPERVISORS('400'),
     accept: { actor: 'supervisor', outcome: '303 /agent/admin/synonymes' },
   },

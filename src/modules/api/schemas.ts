@@ -189,8 +189,16 @@ export const searchQuerySchema = z.object({
     .trim()
     .min(1)
     .max(2000)
-    .describe('La question ou les mots cherchés, en français (2 000 caractères au plus). Accents et fautes de frappe tolérés.'),
-  limit: z.coerce.number().int().min(1).max(50).default(10).describe('Nombre de résultats voulus, de 1 à 50 (10 par défaut).'),
+    .describe(
+      'La question ou les mots cherchés, en français (2 000 caractères au plus). Accents et fautes de frappe tolérés.',
+    ),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(50)
+    .default(10)
+    .describe('Nombre de résultats voulus, de 1 à 50 (10 par défaut).'),
 });
 
 export const searchResultSchema = z
@@ -201,7 +209,9 @@ export const searchResultSchema = z
           slug: z.string().describe('Identifiant de la page.'),
           title: z.string().describe('Titre de la page.'),
           url: z.string().describe('Adresse de la page sur ce site.'),
-          score: z.number().describe('Pertinence : plus elle est haute, mieux la page correspond (à comparer dans une même réponse).'),
+          score: z
+            .number()
+            .describe('Pertinence : plus elle est haute, mieux la page correspond (à comparer dans une même réponse).'),
         }),
       )
       .describe('Les pages publiques, de la plus pertinente à la moins pertinente.'),

@@ -80,7 +80,7 @@ export interface Token {
 export function tokenize(text: string, options: { keepStopWords?: boolean } = {}): Token[] {
   const out: Token[] = [];
   let position = 0;
-  const folded = fold(text).replace(/[^a-z0-9'\-]+/g, ' ');
+  const folded = fold(text).replace(/[^a-z0-9'-]+/g, ' ');
   for (const raw of folded.split(' ')) {
     const chunk = raw.replace(/^[-']+|[-']+$/g, '');
     if (!chunk) continue;

@@ -41,14 +41,26 @@ describe(`knowledge base search (${TEST_DB})`, () => {
   after(async () => ctx.close());
 
   test('the seam: public results only for the public, internal sheets for agents, the decision to decline', async () => {
-    const pub = await searchArticles(ctx.services, ctx.tenantId, 'usager agressif au guichet', { audience: 'public', log: false });
+    const pub = await searchArticles(ctx.services, ctx.tenantId, 'usager agressif au guichet', {
+      audience: 'public',
+      log: false,
+    });
     assert.ok(pub.results.every((r) => r.audience === 'public'));
-    const staff = await searchArticles(ctx.services, ctx.tenantId, 'usager agressif au guichet', { audience: 'agent', log: false });
+    const staff = await searchArticles(ctx.services, ctx.tenantId, 'usager agressif au guichet', {
+      audience: 'agent',
+      log: false,
+    });
     assert.equal(staff.results[0]?.slug, 'interne-usager-agressif');
-    const cni = await searchArticles(ctx.services, ctx.tenantId, 'renouveler ma CNI', { audience: 'public', log: false });
+    const cni = await searchArticles(ctx.services, ctx.tenantId, 'renouveler ma CNI', {
+      audience: 'public',
+      log: false,
+    });
     assert.equal(cni.results[0]?.slug, 'carte-identite');
     assert.equal(cni.answerable, true);
-    const off = await searchArticles(ctx.services, ctx.tenantId, 'recette de la tarte tatin', { audience: 'public', log: false });
+    const off = await searchArticles(ctx.services, ctx.tenantId, 'recette de la tarte tatin', {
+      audience: 'public',
+      log: false,
+    });
     assert.equal(off.answerable, false);
   });
 
@@ -74,7 +86,12 @@ describe(`knowledge base search (${TEST_DB})`, () => {
     assert.equal(body.results[0]?.slug, 'carte-identite');
     assert.ok(body.results.length <= 3);
     assert.match(body.results[0]!.url, /\/demarches\/carte-identite$/);
-    for (const bad of ['/api/v1/search', '/api/v1/search?q=', `/api/v1/search?q=${'a'.repeat(2001)}`, '/api/v1/search?q=x&limit=0']) {
+    for (const bad of [
+      '/api/v1/search',
+      '/api/v1/search?q=',
+      `/api/v1/search?q=${'a'.repeat(2001)}`,
+      '/api/v1/search?q=x&limit=0',
+    ]) {
       const res = await get(bad);
       assert.equal(res.statusCode, 400, bad);
       assert.equal((res.json() as { error: { code: string } }).error.code, 'validation_failed');

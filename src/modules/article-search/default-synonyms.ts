@@ -28,7 +28,11 @@ export const DEFAULT_SYNONYMS: readonly DefaultSynonym[] = [
   { term: 'RSA', expansions: ['revenu de solidarité active'], kind: 'abbreviation' },
   { term: 'APA', expansions: ["allocation personnalisée d'autonomie"], kind: 'abbreviation' },
   { term: 'FPS', expansions: ['forfait post-stationnement', 'amende de stationnement'], kind: 'abbreviation' },
-  { term: 'AOT', expansions: ["autorisation d'occupation temporaire", 'occupation du domaine public'], kind: 'abbreviation' },
+  {
+    term: 'AOT',
+    expansions: ["autorisation d'occupation temporaire", 'occupation du domaine public'],
+    kind: 'abbreviation',
+  },
   { term: 'SDF', expansions: ['sans domicile fixe', 'sans abri'], kind: 'abbreviation' },
   { term: 'RPE', expansions: ['relais petite enfance'], kind: 'abbreviation' },
   { term: 'PAI', expansions: ["projet d'accueil individualisé"], kind: 'abbreviation' },

@@ -43,7 +43,11 @@ export const synonymForm = z
         message: `Indiquez au plus ${MAX_EXPANSIONS_PER_TERM} équivalents pour un mot.`,
       });
     if (list.some((s) => s.length > 80))
-      ctx.addIssue({ code: 'custom', path: ['equivalents'], message: 'Chaque équivalent doit faire au plus 80 caractères.' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['equivalents'],
+        message: 'Chaque équivalent doit faire au plus 80 caractères.',
+      });
   });
 
 export type SynonymValues = { terme: string; equivalents: string; type: string };

@@ -16,7 +16,7 @@ export function loggableQuery(query: string): string | null {
   const text = fold(query).replace(/\s+/g, ' ').trim();
   if (text === '') return null;
   if (/[^\s@]+@[^\s@]+/.test(text)) return null;
-  if (/(?:\+|00)?\d(?:[\s.\-]?\d){7,}/.test(text)) return null;
+  if (/(?:\+|00)?\d(?:[\s.-]?\d){7,}/.test(text)) return null;
   if (/\b[a-z]{1,4}-?\d{2,4}-\d{3,}\b/i.test(text)) return null;
   if (/\b(?=[a-z0-9]*\d)(?=[a-z0-9]*[a-z])[a-z0-9]{8,}\b/.test(text)) return null;
   return text.slice(0, LOGGED_QUERY_LENGTH).trim();

@@ -63,7 +63,11 @@ export async function readIndexStamp(trx: Tx): Promise<string> {
 }
 
 export async function listSynonyms(trx: Tx): Promise<SearchSynonymRow[]> {
-  return trx.selectFrom('search_synonyms').selectAll().orderBy(sql`lower(term)`).execute();
+  return trx
+    .selectFrom('search_synonyms')
+    .selectAll()
+    .orderBy(sql`lower(term)`)
+    .execute();
 }
 
 export async function findSynonymByTerm(trx: Tx, term: string): Promise<SearchSynonymRow | undefined> {

@@ -44,9 +44,7 @@ export function registerArticleSuggestRoutes(app: FastifyInstance, services: Ser
     const tenant = requireTenant(request);
     const words = suggestionWords(queryParam(request, 'q'));
     const rows =
-      words.length === 0
-        ? []
-        : await inTenant(services.db, tenant.id, (trx) => suggestTitles(trx, words, 'public', 6));
+      words.length === 0 ? [] : await inTenant(services.db, tenant.id, (trx) => suggestTitles(trx, words, 'public', 6));
     return reply
       .header('cache-control', 'public, max-age=60')
       .send({ suggestions: rows.map((r) => ({ title: r.title, url: url(request, `/demarches/${r.slug}`) })) });

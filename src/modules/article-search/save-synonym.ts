@@ -14,16 +14,26 @@ export async function saveSynonym(
   const term = input.term.replace(/\s+/g, ' ').trim();
   const expansions = splitExpansions(input.expansions).filter((e) => e.toLowerCase() !== term.toLowerCase());
   if (expansions.length === 0)
-    return { ok: false, errors: [{ field: 'equivalents', message: 'Indiquez au moins un équivalent différent du mot.' }] };
+    return {
+      ok: false,
+      errors: [{ field: 'equivalents', message: 'Indiquez au moins un équivalent différent du mot.' }],
+    };
   if (await findSynonymByTerm(trx, term))
     return {
       ok: false,
-      errors: [{ field: 'terme', message: `« ${term} » a déjà des équivalents : retirez-les d’abord pour les changer.` }],
+      errors: [
+        { field: 'terme', message: `« ${term} » a déjà des équivalents : retirez-les d’abord pour les changer.` },
+      ],
     };
   if ((await countSynonyms(trx)) >= MAX_SYNONYMS_PER_TENANT)
     return {
       ok: false,
-      errors: [{ field: 'terme', message: `La commune a déjà ${MAX_SYNONYMS_PER_TENANT} mots avec équivalents : retirez-en d’abord.` }],
+      errors: [
+        {
+          field: 'terme',
+          message: `La commune a déjà ${MAX_SYNONYMS_PER_TENANT} mots avec équivalents : retirez-en d’abord.`,
+        },
+      ],
     };
   await insertSynonym(trx, { tenantId: input.tenantId, term, expansions, kind: input.kind });
   return { ok: true };

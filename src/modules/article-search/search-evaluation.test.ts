@@ -21,7 +21,9 @@ describe(`article search evaluation on the development questions (${TEST_DB})`, 
         `answered ${inScope.answered}; ${outOfScope.questions} out of scope, declined ${outOfScope.declined}`,
     );
     for (const [kind, k] of Object.entries(figures.byKind)) {
-      console.log(`  ${kind}: ${k.questions}, top-1 ${k.top1}, top-3 ${k.top3}, answered/declined ${k.answeredOrDeclined}`);
+      console.log(
+        `  ${kind}: ${k.questions}, top-1 ${k.top1}, top-3 ${k.top3}, answered/declined ${k.answeredOrDeclined}`,
+      );
     }
     assert.ok(inScope.questions > 100 && outOfScope.questions >= 20);
     assert.ok(inScope.top1 >= 0.9, `top-1 ${inScope.top1}`);

@@ -1,4 +1,4 @@
-import { editDistance, family, phraseStems, STOP_WORDS, stem, tokenize, type Token } from './analyser.ts';
+import { editDistance, family, phraseStems, STOP_WORDS, tokenize, type Token } from './analyser.ts';
 
 /**
  * The in-memory index of one tenant's articles and the ranking over it (decision 26): BM25F with
@@ -43,12 +43,14 @@ export const MAX_QUERY_WORDS = 48;
 export const MAX_EXPANSIONS_PER_TERM = 12;
 const MAX_EXPANSION_WORDS = 64;
 
-interface Posting {
-  doc: number;
+/** A term's postings as parallel typed arrays: tens of thousands of articles, no object per posting. */
+interface Postings {
+  length: number;
+  docs: Int32Array;
   /** BM25F's pseudo term frequency: field weights and length normalisation applied. */
-  wtf: number;
+  wtf: Float32Array;
   /** Fields where it occurs, as bits (1 title, 2 keywords…): the coverage of strong fields. */
-  fields: number;
+  fields: Uint8Array;
 }
 
 export interface ScoredArticle {
@@ -89,7 +91,7 @@ interface Concept {
 
 export class ArticleIndex {
   readonly docs: ArticleDocument[];
-  private readonly postings = new Map<string, Posting[]>();
+  private readonly postings = new Map<string, Postings>();
   /** Folded words of the articles → their stem, for typo correction. */
   private readonly words = new Map<string, string>();
   private readonly wordsByInitial = new Map<string, string[]>();
@@ -103,10 +105,13 @@ export class ArticleIndex {
   constructor(docs: ArticleDocument[]) {
     this.docs = docs;
     const lengths: Record<Field, number[]> = { title: [], keywords: [], summary: [], body: [], service: [] };
-    const termFields: Array<Map<string, Record<Field, number>>> = [];
+    // Per article, its terms and their frequency in each field (5 numbers per term).
+    const perDoc: Array<{ terms: string[]; tf: Uint16Array }> = [];
     this.keywordPhrases = docs.map((d) => d.keywords.map((k) => phraseStems(k)).filter((p) => p.length > 1));
     docs.forEach((doc) => {
-      const perTerm = new Map<string, Record<Field, number>>();
+      const at = new Map<string, number>();
+      const terms: string[] = [];
+      const tf: number[] = [];
       const texts: Record<Field, string> = {
         title: doc.title,
         keywords: doc.keywords.join(' ; '),
@@ -114,38 +119,54 @@ export class ArticleIndex {
         body: doc.body,
         service: doc.serviceName,
       };
-      for (const field of FIELDS) {
+      FIELDS.forEach((field, fi) => {
         const tokens = tokenize(texts[field]);
         lengths[field].push(tokens.length);
         for (const t of tokens) {
           if (!this.words.has(t.word)) this.words.set(t.word, t.stem);
           for (const term of termsOf(t)) {
-            let tf = perTerm.get(term);
-            if (!tf) perTerm.set(term, (tf = { title: 0, keywords: 0, summary: 0, body: 0, service: 0 }));
-            tf[field]++;
+            let i = at.get(term);
+            if (i === undefined) {
+              at.set(term, (i = terms.length));
+              terms.push(term);
+              tf.push(0, 0, 0, 0, 0);
+            }
+            tf[i * FIELDS.length + fi]!++;
           }
         }
-      }
-      termFields.push(perTerm);
+      });
+      perDoc.push({ terms, tf: Uint16Array.from(tf, (v) => Math.min(v, 65_535)) });
     });
     const avg = Object.fromEntries(
       FIELDS.map((f) => [f, Math.max(1, lengths[f].reduce((a, b) => a + b, 0) / Math.max(1, docs.length))]),
     ) as Record<Field, number>;
-    termFields.forEach((perTerm, doc) => {
-      for (const [term, tf] of perTerm) {
+    const building = new Map<string, { docs: number[]; wtf: number[]; fields: number[] }>();
+    perDoc.forEach(({ terms, tf }, doc) => {
+      terms.forEach((term, ti) => {
         let wtf = 0;
         let fields = 0;
-        FIELDS.forEach((f, i) => {
-          if (tf[f] === 0) return;
+        FIELDS.forEach((f, fi) => {
+          const count = tf[ti * FIELDS.length + fi]!;
+          if (count === 0) return;
           const norm = 1 - FIELD_B[f] + (FIELD_B[f] * lengths[f][doc]!) / avg[f];
-          wtf += (FIELD_WEIGHT[f] * tf[f]) / norm;
-          fields |= 1 << i;
+          wtf += (FIELD_WEIGHT[f] * count) / norm;
+          fields |= 1 << fi;
         });
-        let list = this.postings.get(term);
-        if (!list) this.postings.set(term, (list = []));
-        list.push({ doc, wtf, fields });
-      }
+        let list = building.get(term);
+        if (!list) building.set(term, (list = { docs: [], wtf: [], fields: [] }));
+        list.docs.push(doc);
+        list.wtf.push(wtf);
+        list.fields.push(fields);
+      });
     });
+    for (const [term, list] of building) {
+      this.postings.set(term, {
+        length: list.docs.length,
+        docs: Int32Array.from(list.docs),
+        wtf: Float32Array.from(list.wtf),
+        fields: Uint8Array.from(list.fields),
+      });
+    }
     for (const word of this.words.keys()) {
       const key = word[0]!;
       let list = this.wordsByInitial.get(key);
@@ -277,7 +298,9 @@ export class ArticleIndex {
       if (hit < 0) continue;
       const at = indexOfSequence(stems, phrases[hit]!);
       const positions =
-        at >= 0 ? sequence.slice(at, at + phrases[hit]!.length).map((t) => t.position) : tokens.filter((t) => t.joined && key(t) === phrases[hit]![0]).map((t) => t.position);
+        at >= 0
+          ? sequence.slice(at, at + phrases[hit]!.length).map((t) => t.position)
+          : tokens.filter((t) => t.joined && key(t) === phrases[hit]![0]).map((t) => t.position);
       const alternatives = group
         .map((p) => phraseStems(p))
         .filter((p, i) => i !== hit && p.length > 0)
@@ -290,7 +313,10 @@ export class ArticleIndex {
   }
 
   /** The query as the index understands it (tests and the decision record's examples). */
-  explain(query: string, synonyms: SynonymEntry[] = []): Array<{ words: string[]; alternatives: string[]; importance: number }> {
+  explain(
+    query: string,
+    synonyms: SynonymEntry[] = [],
+  ): Array<{ words: string[]; alternatives: string[]; importance: number }> {
     return this.analyseQuery(query, synonyms).map((c) => ({
       words: c.words,
       alternatives: c.alternatives.map((a) => `${a.terms.join('+')}×${a.weight}`),
@@ -313,24 +339,26 @@ export class ArticleIndex {
     const touched: number[] = [];
     const positionScore = new Map<number, Float64Array>();
     const positionCredit = new Map<number, Float32Array>();
+    const sum = new Float64Array(n);
+    const count = new Uint8Array(n);
+    const strong = new Uint8Array(n);
     for (const concept of concepts) {
       const score = new Float64Array(n);
       const credit = new Float32Array(n);
       const docs: number[] = [];
       for (const alt of concept.alternatives) {
-        const sum = new Float64Array(n);
-        const count = new Uint8Array(n);
-        const strong = new Uint8Array(n);
         const altDocs: number[] = [];
         for (const term of alt.terms) {
           const list = this.postings.get(term);
           if (!list) continue;
           const idf = this.idf(list.length);
-          for (const p of list) {
-            if (count[p.doc] === 0) altDocs.push(p.doc);
-            sum[p.doc] = sum[p.doc]! + (idf * (p.wtf * (K1 + 1))) / (p.wtf + K1);
-            count[p.doc] = count[p.doc]! + 1;
-            if (p.fields & STRONG_FIELDS) strong[p.doc] = strong[p.doc]! + 1;
+          for (let i = 0; i < list.length; i++) {
+            const doc = list.docs[i]!;
+            const wtf = list.wtf[i]!;
+            if (count[doc] === 0) altDocs.push(doc);
+            sum[doc] = sum[doc]! + (idf * (wtf * (K1 + 1))) / (wtf + K1);
+            count[doc] = count[doc]! + 1;
+            if (list.fields[i]! & STRONG_FIELDS) strong[doc] = strong[doc]! + 1;
           }
         }
         const size = alt.terms.length;
@@ -344,6 +372,9 @@ export class ArticleIndex {
           if (score[doc] === 0 && credit[doc] === 0) docs.push(doc);
           if (s > score[doc]!) score[doc] = s;
           if (c > credit[doc]!) credit[doc] = c;
+          sum[doc] = 0;
+          count[doc] = 0;
+          strong[doc] = 0;
         }
       }
       const first = concept.positions[0]!;
@@ -374,9 +405,14 @@ export class ArticleIndex {
       .map((t) => t.stem);
     const queryStems = new Set(querySequence);
     const ranked: Array<{ doc: number; score: number; coverage: number; covered: number; worstGap: number }> = [];
-    for (const doc of touched) {
-      if (total[doc]! <= 0) continue;
-      if (options.filter && !options.filter(this.docs[doc]!)) continue;
+    // Only the best raw scores can end in the first places (coverage multiplies by 0.5 to 1).
+    const candidates = touched.filter((doc) => total[doc]! > 0 && (!options.filter || options.filter(this.docs[doc]!)));
+    if (candidates.length > MAX_CANDIDATES) {
+      candidates.sort((a, b) => total[b]! - total[a]!);
+      candidates.length = MAX_CANDIDATES;
+    }
+    const creditArrays = typedConcepts.map((c) => c.positions.map((p) => positionCredit.get(p)));
+    for (const doc of candidates) {
       // A whole keyword phrase in the query (« permis de construire »): its words' rarity again.
       let phraseBonus = 0;
       for (const phrase of this.keywordPhrases[doc]!) {
@@ -387,9 +423,10 @@ export class ArticleIndex {
       // Coverage: each position typed, covered directly or through a synonym that stands for it.
       let covered = 0;
       let worstGap = 0;
-      for (const c of typedConcepts) {
+      for (let ci = 0; ci < typedConcepts.length; ci++) {
+        const c = typedConcepts[ci]!;
         let credit = 1;
-        for (const p of c.positions) credit = Math.min(credit, positionCredit.get(p)?.[doc] ?? 0);
+        for (const arr of creditArrays[ci]!) credit = Math.min(credit, arr?.[doc] ?? 0);
         covered += c.importance * credit;
         worstGap = Math.max(worstGap, c.importance * (1 - credit));
       }
@@ -436,6 +473,9 @@ export class ArticleIndex {
 
 /** How much the coverage of the query orders the results (0: BM25F alone). */
 const COVERAGE_IN_RANK = 0.5;
+
+/** Articles whose coverage is computed, by raw score: the rest cannot reach the first places. */
+const MAX_CANDIDATES = 300;
 
 /** Bits of the title, keywords and summary fields. */
 const STRONG_FIELDS = 0b111;

@@ -6,7 +6,9 @@ export async function seedSearchSynonyms(db: Db, tenantId: string): Promise<void
   await inTenant(db, tenantId, (trx) =>
     trx
       .insertInto('search_synonyms')
-      .values(DEFAULT_SYNONYMS.map((s) => ({ tenant_id: tenantId, term: s.term, expansions: s.expansions, kind: s.kind })))
+      .values(
+        DEFAULT_SYNONYMS.map((s) => ({ tenant_id: tenantId, term: s.term, expansions: s.expansions, kind: s.kind })),
+      )
       .onConflict((oc) => oc.doNothing())
       .execute(),
   );

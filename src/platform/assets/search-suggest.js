@@ -1,6 +1,7 @@
 // Suggestions as you type in the portal's search box (combobox pattern, WAI-ARIA APG): up to
 // six article titles from /recherche/suggestions under the box, chosen with the arrow keys and
 // Enter, or the mouse. Without JavaScript the box is a plain search form.
+/* global fetch, setTimeout, clearTimeout */
 (function () {
   var forms = document.querySelectorAll('form.search-form[data-suggest]');
   for (var f = 0; f < forms.length; f++) enhance(forms[f]);

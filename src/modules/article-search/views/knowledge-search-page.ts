@@ -21,30 +21,34 @@ export function knowledgeSearchPage(
         ? html`<h2>Aucun résultat</h2>
             <p>Aucune fiche ne parle de « ${q} ». Signalez-le à un responsable : la recherche est notée parmi les recherches sans réponse.</p>`
         : html`<h2>${found.results.length} résultat${found.results.length > 1 ? 's' : ''} pour « ${q} »</h2>
-            ${found.answerable
-              ? ''
-              : html`<p class="search-help">Aucune fiche ne semble répondre vraiment. Voici les plus proches.</p>`}
+            ${
+              found.answerable
+                ? ''
+                : html`<p class="search-help">Aucune fiche ne semble répondre vraiment. Voici les plus proches.</p>`
+            }
             <ol class="search-results">
               ${found.results.map((r) => {
                 const sections = input.sections.get(r.slug) ?? {};
                 return html`<li>
-                  ${r.audience === 'public'
-                    ? html`<a href="${url(ctx, `/demarches/${r.slug}`)}">${r.title}</a>`
-                    : html`<strong>${r.title}</strong>`}
+                  ${
+                    r.audience === 'public'
+                      ? html`<a href="${url(ctx, `/demarches/${r.slug}`)}">${r.title}</a>`
+                      : html`<strong>${r.title}</strong>`
+                  }
                   <span class="search-meta"
-                    >${r.audience === 'internal' ? 'Fiche interne' : kindLabel(r.kind)}${r.serviceName
-                      ? ` · ${r.serviceName}`
-                      : ''}</span
+                    >${r.audience === 'internal' ? 'Fiche interne' : kindLabel(r.kind)}${
+                      r.serviceName ? ` · ${r.serviceName}` : ''
+                    }</span
                   >
                   <p class="search-excerpt">${searchExcerpt(r.summary)}</p>
-                  ${r.audience === 'internal'
-                    ? html`<details>
+                  ${
+                    r.audience === 'internal'
+                      ? html`<details>
                         <summary>Lire la fiche</summary>
-                        ${Object.entries(sections).map(
-                          ([, text]) => html`<p>${text}</p>`,
-                        )}
+                        ${Object.entries(sections).map(([, text]) => html`<p>${text}</p>`)}
                       </details>`
-                    : ''}
+                      : ''
+                  }
                 </li>`;
               })}
             </ol>`;

@@ -17,11 +17,12 @@ function field(
     <label for="${f.name}">${f.label}</label>
     <span class="hint" id="${f.name}-hint">${f.hint}</span>
     ${error ? html`<span class="error-message" id="${f.name}-error">${error}</span>` : ''}
-    ${f.multiline
-      ? html`<textarea id="${f.name}" name="${f.name}" rows="4" aria-describedby="${describedBy}" ${error
-          ? html`aria-invalid="true"`
-          : ''}>${input.values[f.name]}</textarea>`
-      : html`<input
+    ${
+      f.multiline
+        ? html`<textarea id="${f.name}" name="${f.name}" rows="4" aria-describedby="${describedBy}" ${
+            error ? html`aria-invalid="true"` : ''
+          }>${input.values[f.name]}</textarea>`
+        : html`<input
           type="text"
           id="${f.name}"
           name="${f.name}"
@@ -29,7 +30,8 @@ function field(
           value="${input.values[f.name]}"
           aria-describedby="${describedBy}"
           ${error ? html`aria-invalid="true"` : ''}
-        />`}
+        />`
+    }
   </div>`;
 }
 
@@ -65,25 +67,25 @@ export function synonymsPage(
         <legend>Type</legend>
         ${typeError ? html`<span class="error-message">${typeError}</span>` : ''}
         <div>
-          <input type="radio" id="type-synonym" name="type" value="synonym" ${input.values.type !== 'abbreviation'
-            ? html`checked`
-            : ''} />
+          <input type="radio" id="type-synonym" name="type" value="synonym" ${
+            input.values.type !== 'abbreviation' ? html`checked` : ''
+          } />
           <label for="type-synonym">Synonyme</label>
         </div>
         <div>
-          <input type="radio" id="type-abbreviation" name="type" value="abbreviation" ${input.values.type ===
-          'abbreviation'
-            ? html`checked`
-            : ''} />
+          <input type="radio" id="type-abbreviation" name="type" value="abbreviation" ${
+            input.values.type === 'abbreviation' ? html`checked` : ''
+          } />
           <label for="type-abbreviation">Abréviation</label>
         </div>
       </fieldset>
       <button type="submit" class="button">Ajouter</button>
     </form>
     <h2>Mots et équivalents (${input.synonyms.length})</h2>
-    ${input.synonyms.length === 0
-      ? html`<p>Aucun mot pour l’instant.</p>`
-      : html`<table class="synonym-table">
+    ${
+      input.synonyms.length === 0
+        ? html`<p>Aucun mot pour l’instant.</p>`
+        : html`<table class="synonym-table">
           <thead>
             <tr>
               <th scope="col">Mot</th>
@@ -110,7 +112,8 @@ export function synonymsPage(
                 </tr>`,
             )}
           </tbody>
-        </table>`}`;
+        </table>`
+    }`;
   return layout(ctx, {
     title: 'Synonymes de recherche',
     main,

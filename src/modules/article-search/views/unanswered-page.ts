@@ -17,9 +17,10 @@ export function unansweredPage(
       Ce que les habitants et les agents ont cherché ces ${input.days} derniers jours sans trouver de page qui réponde.
       Une recherche fréquente ici est souvent une page à écrire, ou un synonyme à ajouter.
     </p>
-    ${input.queries.length === 0
-      ? html`<p>Aucune recherche sans réponse sur cette période.</p>`
-      : html`<table>
+    ${
+      input.queries.length === 0
+        ? html`<p>Aucune recherche sans réponse sur cette période.</p>`
+        : html`<table>
           <caption>
             Recherches sans réponse, les plus fréquentes d’abord
           </caption>
@@ -42,6 +43,7 @@ export function unansweredPage(
                 </tr>`,
             )}
           </tbody>
-        </table>`}`;
+        </table>`
+    }`;
   return layout(ctx, { title: 'Recherches sans réponse', main, area: 'agent' });
 }

@@ -7,11 +7,13 @@ import { searchForm } from './components.ts';
 /** The « Aucun résultat » help: other words, the catalogue, the town hall. */
 function noResultHelp(ctx: PageContext, q: string, some: boolean): SafeHtml {
   return html`<div class="search-help">
-    ${some
-      ? html`<h2>Ce n’est peut-être pas ce que vous cherchez</h2>
+    ${
+      some
+        ? html`<h2>Ce n’est peut-être pas ce que vous cherchez</h2>
           <p>Nous n’avons pas de page qui répond vraiment à « ${q} ». Les pages ci-dessous en parlent un peu.</p>`
-      : html`<h2>Aucun résultat</h2>
-          <p>Nous n’avons trouvé aucune page pour « ${q} ».</p>`}
+        : html`<h2>Aucun résultat</h2>
+          <p>Nous n’avons trouvé aucune page pour « ${q} ».</p>`
+    }
     <ul>
       <li>Essayez avec d’autres mots, plus simples : « carte d’identité », « inscription école », « poubelles ».</li>
       <li><a href="${url(ctx, '/demarches')}">Voir toutes les démarches</a>, classées par service.</li>
@@ -43,12 +45,14 @@ export function searchPage(ctx: PageContext, q: string, found: ArticleSearchOutc
             </li>`,
         )}
       </ol>
-      ${found.answerable
-        ? html`<p>
+      ${
+        found.answerable
+          ? html`<p>
             Ce n’est pas ce que vous cherchez ? <a href="${url(ctx, '/demarches')}">Voir toutes les démarches</a> ou
             <a href="${url(ctx, '/contact')}">contacter la mairie</a>.
           </p>`
-        : ''}`;
+          : ''
+      }`;
   }
   const main = html`<h1>Rechercher une démarche</h1>
     ${searchForm(ctx, q)} ${body}`;
