@@ -100,7 +100,11 @@ export function registerCatalogueRoutes(app: FastifyInstance, services: Services
     const ctx = pageContext(request);
     const parsed = parseForm(searchQuery, (request.query ?? {}) as SubmittedFields);
     const q = parsed.ok ? parsed.value.q : '';
-    const found = q === '' ? null : await searchArticles(services, ctx.tenant.id, q, { audience: 'public', limit: 10 });
+    const searched =
+      q === '' ? null : await searchArticles(services, ctx.tenant.id, q, { audience: 'public', limit: 10 });
+    // Pages far below the first one are noise for a reader: under a quarter of its score, left out.
+    const best = searched?.results[0]?.score ?? 0;
+    const found = searched && { ...searched, results: searched.results.filter((r) => r.score >= best / 4) };
     return sendHtml(reply, searchPage(ctx, q, found));
   });
 
