@@ -24,6 +24,7 @@ import { registerJobAdminRoutes } from './modules/jobs/routes.ts';
 import { registerKnowledgeRoutes } from './modules/knowledge/routes.ts';
 import { registerAuditRoutes } from './modules/audit/routes.ts';
 import { registerDeadlineRoutes } from './modules/deadlines/routes.ts';
+import { registerArticleSearchRoutes, registerArticleSuggestRoutes } from './modules/article-search/routes.ts';
 import { registerPortalPages } from './modules/portal/routes.ts';
 import { registerPrivacyRoutes } from './modules/privacy/routes.ts';
 import { registerStateDataRoutes } from './modules/state-data/routes.ts';
@@ -127,6 +128,7 @@ export async function createApp(
   await registerApiRoutes(app, services);
   registerTriageRoutes(app, services);
   registerCatalogueRoutes(app, services);
+  registerArticleSuggestRoutes(app, services);
   registerPortalPages(app, services);
   registerRequestRoutes(app, services);
   registerAgentRoutes(app, services);
@@ -143,6 +145,7 @@ export async function createApp(
   agentArea(app, (scope) => registerPeopleRoutes(scope, services));
   agentArea(app, (scope) => registerReadabilityRoutes(scope, services));
   agentArea(app, (scope) => registerKnowledgeRoutes(scope, services));
+  agentArea(app, (scope) => registerArticleSearchRoutes(scope, services));
   registerCitizenRoutes(app, services);
   registerFranceConnectRoutes(app, services);
   registerPrivacyRoutes(app, services);

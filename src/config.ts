@@ -48,6 +48,7 @@ const schema = z
       .default('false')
       .transform((v) => v === 'true'),
     TRACKING_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+    SEARCH_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
     MAIL_WORKER_ENABLED: z
       .enum(['true', 'false'])
       .default('true')
@@ -178,6 +179,8 @@ export interface Config {
   uploadMaxTotalBytes: number;
   trustProxy: boolean;
   trackingRateLimit: number;
+  /** Searches of the knowledge base through the API per minute and address, for callers without an agent session. */
+  searchRateLimit: number;
   /** Send queued mail from this process; false when `npm run worker` runs beside web processes. */
   mailWorkerEnabled: boolean;
   /**
@@ -300,6 +303,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     uploadMaxTotalBytes: e.UPLOAD_MAX_TOTAL_BYTES,
     trustProxy: e.TRUST_PROXY,
     trackingRateLimit: e.TRACKING_RATE_LIMIT,
+    searchRateLimit: e.SEARCH_RATE_LIMIT,
     mailWorkerEnabled: e.MAIL_WORKER_ENABLED,
     jobsEnabled: e.JOBS_ENABLED,
     jobsDailyAt: e.JOBS_DAILY_AT,

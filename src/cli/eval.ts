@@ -34,6 +34,7 @@ try {
   const rows: [string, string, number, number | null][] = [
     ['Articles : bon article en 1er', `${articles.inScope} questions`, articles.top1, TARGETS.top1],
     ['Articles : bon article dans les 3 premiers', `${articles.inScope} questions`, articles.top3, TARGETS.top3],
+    ['Questions du périmètre auxquelles il répond', `${articles.inScope} questions`, articles.answered, null],
     ['Questions hors sujet déclinées', `${articles.outOfScope} questions`, articles.declined, TARGETS.declined],
     ['Orientation vers le bon service', `${triage.n} messages`, triage.routing, TARGETS.routing],
     ['Détection des réclamations', `${triage.n} messages`, triage.complaint, TARGETS.complaint],

@@ -156,6 +156,8 @@ export interface DemarchesTable {
   audience: Generated<'public' | 'internal'>;
   form: ColumnType<unknown, string | null | undefined, string | null>;
   search_text: Generated<string>;
+  /** Title and keywords in the guichet_fr_kb configuration (trigger): the suggestions' index. */
+  suggest_vector: Generated<string | null>;
   updated_at: Generated<Date>;
   /** Months a closed request keeps its personal data (privacy module's retention job). */
   retention_months: Generated<number>;
@@ -617,6 +619,31 @@ export interface Database {
   knowledge_articles: KnowledgeArticlesTable;
   article_attachments: ArticleAttachmentsTable;
   article_links: ArticleLinksTable;
+  search_synonyms: SearchSynonymsTable;
+  search_queries: SearchQueriesTable;
+}
+
+/** A term of a tenant's search and what it also means (article-search, decision 26). */
+export interface SearchSynonymsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  term: string;
+  expansions: ColumnType<string[], string[], string[]>;
+  kind: ColumnType<'synonym' | 'abbreviation', 'synonym' | 'abbreviation' | undefined, 'synonym' | 'abbreviation'>;
+  created_at: Generated<Date>;
+}
+export type SearchSynonymRow = Selectable<SearchSynonymsTable>;
+
+/** A search made on the portal or by an agent: folded, cut, never personal data. */
+export interface SearchQueriesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  query: string;
+  result_count: number;
+  top_score: Generated<number>;
+  answerable: boolean;
+  audience: 'public' | 'agent';
+  at: Generated<Date>;
 }
 
 /** A tenant's tags on items (migration 20261203132000; label unique per tenant, case ignored). */

@@ -5,6 +5,7 @@ import { seedDemoAgents, type DemoCredential } from '../modules/agents/seed-demo
 import { seedCatalogue } from '../modules/catalogue/seed-catalogue.ts';
 import { seedDemoArticleVersions } from '../modules/knowledge/create-first-versions.ts';
 import { seedReplyTemplates } from '../modules/replies/seed-reply-templates.ts';
+import { seedSearchSynonyms } from '../modules/article-search/seed-search-synonyms.ts';
 import { seedDemoRoutingRules } from '../modules/routing/seed-demo-routing-rules.ts';
 import { createTenant } from '../modules/tenants/create-tenant.ts';
 import { seedSampleRequests } from './seed-sample-requests.ts';
@@ -75,6 +76,7 @@ export async function seedDemo(
   await seedReplyTemplates(database.db, tenantId);
   // The knowledge base: every article's version 1, published, owned by the demo administrator.
   await seedDemoArticleVersions(database.db, tenantId, options.now ?? new Date());
+  await seedSearchSynonyms(database.db, tenantId);
   if (options.sampleRequests) await seedDemoRoutingRules(database.db, tenantId);
   const sampleRequests = options.sampleRequests
     ? await seedSampleRequests(database.db, tenantId, {

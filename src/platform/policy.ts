@@ -179,6 +179,10 @@ export interface Permissions {
   link_articles: ArticleResource;
   // triage (src/modules/triage/policy.ts)
   use_triage: TenantResource;
+  // knowledge base search (src/modules/article-search/policy.ts)
+  search_knowledge: TenantResource;
+  view_search_analytics: TenantResource;
+  manage_search_synonyms: TenantResource;
 }
 
 export type Action = keyof Permissions;

@@ -1272,6 +1272,47 @@ const MATRIX: Row[] = [
       admin: '303 /agent/connaissances/',
     }),
   },
+  // --- Knowledge base search (article-search): portal, API, agents, editors ---
+  {
+    method: 'GET',
+    route: '/recherche/suggestions',
+    url: () => '/recherche/suggestions?q=naiss',
+    expect: everyone('200'),
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/search',
+    url: () => '/api/v1/search?q=acte%20de%20naissance',
+    expect: everyone('200'),
+    note: 'anonymous callers limited by SEARCH_RATE_LIMIT',
+  },
+  {
+    method: 'GET',
+    route: '/agent/connaissances/recherche',
+    url: () => '/agent/connaissances/recherche?q=naissance',
+    expect: ANY_STAFF('200'),
+    note: 'internal sheets included',
+  },
+  { method: 'GET', route: '/agent/admin/recherches-sans-reponse', expect: SUPERVISORS('200') },
+  { method: 'GET', route: '/agent/admin/synonymes', expect: SUPERVISORS('200') },
+  {
+    method: 'POST',
+    route: '/agent/admin/synonymes',
+    form: (_f, _a, accepted) => ({
+      terme: accepted ? 'matrice' : '',
+      equivalents: 'acte de naissance',
+      type: 'synonym',
+    }),
+    expect: SUPERVISORS('400'),
+    accept: { actor: 'supervisor', outcome: '303 /agent/admin/synonymes' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/synonymes/:id/supprimer',
+    url: () => '/agent/admin/synonymes/00000000-0000-4000-8000-000000000000/supprimer',
+    expect: SUPERVISORS('404'),
+    note: 'no such synonym: editors get « not found », the others are refused first',
+  },
 
   // Last: citizen A's erasure request changes what A's space shows.
   {

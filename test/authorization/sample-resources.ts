@@ -74,6 +74,9 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     set_article_owner: 'article',
     link_articles: 'article',
     use_triage: 'tenant',
+    search_knowledge: 'tenant',
+    view_search_analytics: 'tenant',
+    manage_search_synonyms: 'tenant',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }

@@ -10,6 +10,9 @@ import {
   demarcheDetailSchema,
   demarcheListSchema,
   notFoundResponse,
+  rateLimitedResponse,
+  searchQuerySchema,
+  searchResultSchema,
   serviceListSchema,
   slugParamsSchema,
   validationErrorResponse,
@@ -18,6 +21,9 @@ import { registerApiRequestRoutes } from './request-routes.ts';
 import { rejectInvalid } from './validation.ts';
 import { renderApiDocs } from './views/docs-page.ts';
 import { requestBaseUrl } from '../../platform/web/public-url.ts';
+import { url } from '../../platform/web/layout.ts';
+import { searchArticles } from '../article-search/search-articles.ts';
+import { currentAgent } from '../agents/require-agent.ts';
 
 const tenantNotFound = notFoundResponse('Collectivité inconnue (code « tenant_not_found »).');
 
@@ -83,6 +89,53 @@ export async function registerApiRoutes(app: FastifyInstance, services: Services
     async (request) => {
       rejectInvalid(request);
       return getDemarche(services, requireTenant(request), request.params.slug);
+    },
+  );
+
+  api.get(
+    `${API_PREFIX}/search`,
+    {
+      attachValidation: true,
+      // Anonymous callers are limited (SEARCH_RATE_LIMIT per minute and address); an agent's session is not.
+      config: {
+        rateLimit: {
+          max: services.config.searchRateLimit,
+          timeWindow: '1 minute',
+          allowList: async (request: FastifyRequest) => (await currentAgent(request, services)) !== null,
+        },
+      },
+      schema: {
+        operationId: 'searchArticles',
+        summary: 'Chercher dans les pages',
+        description:
+          'Cherche dans les démarches et pages d’information publiques, en français : accents, fautes de frappe, abréviations (CNI, RDV…) et synonymes de la collectivité compris. Sans session d’agent, le nombre de recherches par minute est limité.',
+        tags: ['Catalogue'],
+        querystring: searchQuerySchema,
+        response: {
+          200: searchResultSchema,
+          400: validationErrorResponse,
+          404: tenantNotFound,
+          429: rateLimitedResponse,
+          ...commonErrorResponses,
+        },
+      },
+    },
+    async (request) => {
+      rejectInvalid(request);
+      const tenant = requireTenant(request);
+      const found = await searchArticles(services, tenant.id, request.query.q, {
+        audience: 'public',
+        limit: request.query.limit,
+      });
+      return {
+        results: found.results.map((r) => ({
+          slug: r.slug,
+          title: r.title,
+          url: url(request, `/demarches/${r.slug}`),
+          score: r.score,
+        })),
+        answerable: found.answerable,
+      };
     },
   );
 

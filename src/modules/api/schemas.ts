@@ -182,3 +182,41 @@ export const trackedRequestSchema = z
       .describe('L’historique visible par la personne, du plus ancien au plus récent.'),
   })
   .describe('La demande et son historique.');
+
+export const searchQuerySchema = z.object({
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(2000)
+    .describe(
+      'La question ou les mots cherchés, en français (2 000 caractères au plus). Accents et fautes de frappe tolérés.',
+    ),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(50)
+    .default(10)
+    .describe('Nombre de résultats voulus, de 1 à 50 (10 par défaut).'),
+});
+
+export const searchResultSchema = z
+  .object({
+    results: z
+      .array(
+        z.object({
+          slug: z.string().describe('Identifiant de la page.'),
+          title: z.string().describe('Titre de la page.'),
+          url: z.string().describe('Adresse de la page sur ce site.'),
+          score: z
+            .number()
+            .describe('Pertinence : plus elle est haute, mieux la page correspond (à comparer dans une même réponse).'),
+        }),
+      )
+      .describe('Les pages publiques, de la plus pertinente à la moins pertinente.'),
+    answerable: z
+      .boolean()
+      .describe('Vrai si la première page répond vraiment à la question ; faux si aucune ne semble y répondre.'),
+  })
+  .describe('Résultats de la recherche.');

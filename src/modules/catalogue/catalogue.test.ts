@@ -126,7 +126,7 @@ describe(`catalogue (${TEST_DB})`, () => {
       const res = await get('/', host);
       assert.equal(res.statusCode, 200);
       assert.match(res.body, /<h1>Bienvenue sur le guichet en ligne de Villebelle<\/h1>/);
-      assert.match(res.body, new RegExp(`<form class="search-form" method="get" action="${base}/recherche"`));
+      assert.match(res.body, new RegExp(`<form\\s+class="search-form"\\s+method="get"\\s+action="${base}/recherche"`));
       assert.match(res.body, /<label for="recherche-q">/);
       assert.match(res.body, /<input type="search" id="recherche-q" name="q"/);
       assert.match(res.body, /Les démarches les plus demandées/);

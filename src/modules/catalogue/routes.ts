@@ -13,9 +13,9 @@ import {
   listMostRequested,
   listPublicDemarches,
   listServices,
-  searchDemarches,
 } from './repository.ts';
 import { listLinkedPages } from '../knowledge/repository.ts';
+import { searchArticles } from '../article-search/search-articles.ts';
 import { LIFE_EVENTS } from './taxonomy.ts';
 import { cataloguePage } from './views/catalogue-page.ts';
 import { demarchePage } from './views/demarche-page.ts';
@@ -109,8 +109,12 @@ export function registerCatalogueRoutes(app: FastifyInstance, services: Services
     const ctx = pageContext(request);
     const parsed = parseForm(searchQuery, (request.query ?? {}) as SubmittedFields);
     const q = parsed.ok ? parsed.value.q : '';
-    const hits = q === '' ? null : await inTenant(services.db, ctx.tenant.id, (trx) => searchDemarches(trx, q));
-    return sendHtml(reply, searchPage(ctx, q, hits));
+    const searched =
+      q === '' ? null : await searchArticles(services, ctx.tenant.id, q, { audience: 'public', limit: 10 });
+    // Pages far below the first one are noise for a reader: under a quarter of its score, left out.
+    const best = searched?.results[0]?.score ?? 0;
+    const found = searched && { ...searched, results: searched.results.filter((r) => r.score >= best / 4) };
+    return sendHtml(reply, searchPage(ctx, q, found));
   });
 
   app.get<{ Params: { slug: string } }>('/evenements/:slug', async (request, reply) => {

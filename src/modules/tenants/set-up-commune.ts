@@ -5,6 +5,7 @@ import { AppError } from '../../platform/errors.ts';
 import { inviteAgent } from '../agents/invite-agent.ts';
 import { copyModelCatalogue } from '../catalogue/copy-model-catalogue.ts';
 import { seedReplyTemplates } from '../replies/seed-reply-templates.ts';
+import { seedSearchSynonyms } from '../article-search/seed-search-synonyms.ts';
 import { createTenant, findCommune, slugify } from './create-tenant.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -85,6 +86,7 @@ export async function setUpCommune(
   try {
     await copyModelCatalogue(database.db, tenantId);
     await seedReplyTemplates(database.db, tenantId);
+    await seedSearchSynonyms(database.db, tenantId);
     return await inTenant(database.db, tenantId, async (trx) => {
       const invited = await inviteAgent(trx, {
         tenantId,

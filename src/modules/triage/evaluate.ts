@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { inTenant, type Db } from '../../db/tenant-scope.ts';
 import { triageText, type TriageChannel } from './model.ts';
-import { relatedArticles } from './related-articles.ts';
+import { evaluateArticleSearch } from '../article-search/evaluate-article-search.ts';
 import { loadTriageModel } from './triage-message.ts';
 
 /**
@@ -85,41 +85,29 @@ export interface ArticleEvaluation {
   inScope: number;
   top1: number;
   top3: number;
+  /** In-scope questions answered rather than declined. */
+  answered: number;
   outOfScope: number;
   declined: number;
 }
 
 /**
- * Article search accuracy: top-1 and top-3 over the questions an article answers (the first
- * expected slug), and the share of out-of-scope questions for which nothing is proposed. The one
- * function to switch to the article search module's `evaluateArticleSearch` at merge: it goes
- * through the seam (`related-articles.ts`).
+ * Article search accuracy, from the article search module's own measure (`evaluateArticleSearch`):
+ * top-1 and top-3 over the questions an article answers (the first expected slug), the share of
+ * those answered rather than declined, and the share of out-of-scope questions declined.
  */
 export async function evaluateArticles(
   db: Db,
   tenantId: string,
   questions: readonly LabelledQuestion[],
 ): Promise<ArticleEvaluation> {
-  let top1 = 0;
-  let top3 = 0;
-  let declined = 0;
-  const inScope = questions.filter((q) => q.expected.length > 0);
-  const outOfScope = questions.filter((q) => q.expected.length === 0);
-  await inTenant(db, tenantId, async (trx) => {
-    for (const q of inScope) {
-      const slugs = (await relatedArticles(trx, q.q, 3)).map((a) => a.slug);
-      if (slugs[0] === q.expected[0]) top1++;
-      if (slugs.includes(q.expected[0]!)) top3++;
-    }
-    for (const q of outOfScope) {
-      if ((await relatedArticles(trx, q.q, 3)).length === 0) declined++;
-    }
-  });
+  const figures = await evaluateArticleSearch({ db }, tenantId, [...questions]);
   return {
-    inScope: inScope.length,
-    top1: top1 / Math.max(inScope.length, 1),
-    top3: top3 / Math.max(inScope.length, 1),
-    outOfScope: outOfScope.length,
-    declined: declined / Math.max(outOfScope.length, 1),
+    inScope: figures.inScope.questions,
+    top1: figures.inScope.top1,
+    top3: figures.inScope.top3,
+    answered: figures.inScope.answered,
+    outOfScope: figures.outOfScope.questions,
+    declined: figures.outOfScope.declined,
   };
 }

@@ -80,11 +80,12 @@ export async function openAgentHelp(
   const model = await tenantTriageModel(services, tenantId);
   const result = triageText(model, text);
   const thread = threadOf(item, answers);
-  const { serviceRows, articles, templates } = await inTenant(services.db, tenantId, async (trx) => ({
+  const { serviceRows, templates } = await inTenant(services.db, tenantId, async (trx) => ({
     serviceRows: await listServicesForTriage(trx),
-    articles: text === '' ? [] : await relatedArticles(trx, text),
     templates: await templatesForService(trx, item.serviceId),
   }));
+  // Outside the transaction: the search's index loads in one of its own when not cached.
+  const articles = text === '' ? [] : await relatedArticles(services, tenantId, text);
   const suggested = serviceRows.find((s) => s.slug === result.service) ?? null;
   const template = text === '' ? null : suggestReplyTemplate(model.classifier, text, templates);
   return {

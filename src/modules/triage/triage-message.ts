@@ -63,6 +63,6 @@ export async function triageMessage(
 ): Promise<Triage> {
   const model = await tenantTriageModel(services, tenantId);
   const result = triageText(model, input.text, input.channel);
-  const articles = await inTenant(services.db, tenantId, (trx) => relatedArticles(trx, input.text));
+  const articles = await relatedArticles(services, tenantId, input.text);
   return { ...result, articles };
 }

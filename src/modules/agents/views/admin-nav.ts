@@ -19,6 +19,8 @@ export const ADMIN_PAGES = [
   { path: '/agent/admin/protection-des-donnees', label: 'Protection des données', supervisors: false },
   { path: '/agent/rgpd/registre', label: 'Registre des traitements', supervisors: false },
   { path: '/agent/admin/taches', label: 'Tâches en échec', supervisors: false },
+  { path: '/agent/admin/recherches-sans-reponse', label: 'Recherches sans réponse', supervisors: true },
+  { path: '/agent/admin/synonymes', label: 'Synonymes de recherche', supervisors: true },
 ] as const;
 
 export type AdminPagePath = (typeof ADMIN_PAGES)[number]['path'];

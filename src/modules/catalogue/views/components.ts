@@ -4,11 +4,18 @@ import { url, type PageContext } from '../../../platform/web/layout.ts';
 
 /** The search box, the same everywhere; `q` is what the user typed, kept in the box. */
 export function searchForm(ctx: PageContext, q: string, id = 'recherche-q'): SafeHtml {
-  return html`<form class="search-form" method="get" action="${url(ctx, '/recherche')}" role="search">
-    <label for="${id}">Rechercher une démarche, par exemple « carte d’identité »</label>
-    <input type="search" id="${id}" name="q" value="${q}" maxlength="200" />
-    <button type="submit" class="button">Rechercher</button>
-  </form>`;
+  return html`<form
+      class="search-form"
+      method="get"
+      action="${url(ctx, '/recherche')}"
+      role="search"
+      data-suggest="${url(ctx, '/recherche/suggestions')}"
+    >
+      <label for="${id}">Rechercher une démarche, par exemple « carte d’identité »</label>
+      <input type="search" id="${id}" name="q" value="${q}" maxlength="200" />
+      <button type="submit" class="button">Rechercher</button>
+    </form>
+    <script src="/static/search-suggest.js" defer></script>`;
 }
 
 /** True when the démarche can be filed on this site (it has a form). */

@@ -55,7 +55,7 @@ Ce message relève du service ${help.service.name}.</textarea
               ${help.articles.map(
                 (a) =>
                   html`<li>
-                    <a href="${url(ctx, `/demarches/${encodeURIComponent(a.slug)}`)}">${a.title}</a>${
+                    <a href="${url(ctx, `${a.audience === 'internal' ? '/agent/assistant/articles' : '/demarches'}/${encodeURIComponent(a.slug)}`)}">${a.title}</a>${
                       a.audience === 'internal' ? ' (fiche interne)' : ''
                     }
                   </li>`,

@@ -1,0 +1,90 @@
+/**
+ * The synonyms and abbreviations every commune starts with (`search_synonyms`, editable on the
+ * « Synonymes de recherche » page): generic French administrative vocabulary, never fitted to a
+ * particular question (decision 26). Each group is symmetric: the term finds its expansions and
+ * each expansion finds the term.
+ */
+export interface DefaultSynonym {
+  term: string;
+  expansions: string[];
+  kind: 'synonym' | 'abbreviation';
+}
+
+export const DEFAULT_SYNONYMS: readonly DefaultSynonym[] = [
+  // Abbreviations of the French administration.
+  { term: 'CNI', expansions: ["carte d'identité", "carte nationale d'identité"], kind: 'abbreviation' },
+  { term: 'RDV', expansions: ['rendez-vous'], kind: 'abbreviation' },
+  { term: 'PC', expansions: ['permis de construire'], kind: 'abbreviation' },
+  { term: 'DP', expansions: ['déclaration préalable'], kind: 'abbreviation' },
+  { term: 'CU', expansions: ["certificat d'urbanisme"], kind: 'abbreviation' },
+  { term: 'PLU', expansions: ["plan local d'urbanisme"], kind: 'abbreviation' },
+  { term: 'PACS', expansions: ['pacte civil de solidarité', 'se pacser'], kind: 'abbreviation' },
+  { term: 'CCAS', expansions: ["centre communal d'action sociale"], kind: 'abbreviation' },
+  { term: 'HLM', expansions: ['logement social'], kind: 'abbreviation' },
+  { term: 'JDC', expansions: ['journée défense et citoyenneté', 'recensement'], kind: 'abbreviation' },
+  { term: 'ANTS', expansions: ['agence nationale des titres sécurisés'], kind: 'abbreviation' },
+  { term: 'CAF', expansions: ["caisse d'allocations familiales"], kind: 'abbreviation' },
+  { term: 'CPAM', expansions: ['assurance maladie'], kind: 'abbreviation' },
+  { term: 'RSA', expansions: ['revenu de solidarité active'], kind: 'abbreviation' },
+  { term: 'APA', expansions: ["allocation personnalisée d'autonomie"], kind: 'abbreviation' },
+  { term: 'FPS', expansions: ['forfait post-stationnement', 'amende de stationnement'], kind: 'abbreviation' },
+  {
+    term: 'AOT',
+    expansions: ["autorisation d'occupation temporaire", 'occupation du domaine public'],
+    kind: 'abbreviation',
+  },
+  { term: 'SDF', expansions: ['sans domicile fixe', 'sans abri'], kind: 'abbreviation' },
+  { term: 'RPE', expansions: ['relais petite enfance'], kind: 'abbreviation' },
+  { term: 'PAI', expansions: ["projet d'accueil individualisé"], kind: 'abbreviation' },
+  { term: 'TF', expansions: ['taxe foncière'], kind: 'abbreviation' },
+  { term: 'TH', expansions: ["taxe d'habitation"], kind: 'abbreviation' },
+  { term: 'AG', expansions: ['assemblée générale', 'réunion'], kind: 'abbreviation' },
+  { term: 'asso', expansions: ['association'], kind: 'abbreviation' },
+  { term: 'procu', expansions: ['procuration'], kind: 'abbreviation' },
+  { term: 'appart', expansions: ['appartement', 'logement'], kind: 'abbreviation' },
+  { term: 'ado', expansions: ['adolescent'], kind: 'abbreviation' },
+  { term: 'DALO', expansions: ['droit au logement opposable'], kind: 'abbreviation' },
+  { term: 'EHPAD', expansions: ['maison de retraite'], kind: 'abbreviation' },
+  { term: 'REU', expansions: ['répertoire électoral unique', 'liste électorale'], kind: 'abbreviation' },
+  // Synonyms of everyday language.
+  { term: 'mairie', expansions: ['hôtel de ville'], kind: 'synonym' },
+  { term: 'état civil', expansions: ['état-civil'], kind: 'synonym' },
+  { term: 'déchèterie', expansions: ['déchetterie'], kind: 'synonym' },
+  { term: 'encombrants', expansions: ['monstres', 'gros déchets'], kind: 'synonym' },
+  { term: 'obsèques', expansions: ['funérailles', 'enterrement', 'inhumation'], kind: 'synonym' },
+  { term: 'décès', expansions: ['mort', 'mourir', 'décédé', 'défunt'], kind: 'synonym' },
+  { term: 'enterrer', expansions: ['inhumation', 'obsèques'], kind: 'synonym' },
+  { term: 'conjoint', expansions: ['époux', 'épouse', 'mari', 'femme', 'compagnon', 'compagne'], kind: 'synonym' },
+  { term: 'amis', expansions: ['potes', 'copains'], kind: 'synonym' },
+  { term: 'hébergé', expansions: ['dormir chez', 'loger chez'], kind: 'synonym' },
+  { term: 'étranger', expansions: ['visa', 'visiteur étranger'], kind: 'synonym' },
+  { term: 'inviter', expansions: ['faire venir', 'accueillir'], kind: 'synonym' },
+  { term: 'argent', expansions: ['aide financière', 'difficultés financières'], kind: 'synonym' },
+  { term: 'manger', expansions: ['aide alimentaire', 'colis alimentaire'], kind: 'synonym' },
+  { term: 'loyer', expansions: ['logement'], kind: 'synonym' },
+  { term: 'jeter', expansions: ['se débarrasser', 'dépôt sauvage'], kind: 'synonym' },
+  { term: 'plainte', expansions: ['réclamation', 'se plaindre', 'mécontent'], kind: 'synonym' },
+  { term: 'remercier', expansions: ['féliciter', 'remerciement', 'avis'], kind: 'synonym' },
+  { term: 'club', expansions: ['association'], kind: 'synonym' },
+  { term: 'voisin', expansions: ['voisinage'], kind: 'synonym' },
+  { term: 'école', expansions: ['scolaire'], kind: 'synonym' },
+  { term: 'crèche', expansions: ['garde d’enfant', 'halte-garderie'], kind: 'synonym' },
+  { term: 'nounou', expansions: ['assistante maternelle'], kind: 'synonym' },
+  { term: 'cantine', expansions: ['restauration scolaire'], kind: 'synonym' },
+  { term: 'voiture', expansions: ['véhicule', 'auto'], kind: 'synonym' },
+  { term: 'papiers', expansions: ['pièces justificatives', 'documents'], kind: 'synonym' },
+  { term: 'justificatif de domicile', expansions: ["preuve d'adresse", 'attestation de domicile'], kind: 'synonym' },
+  { term: 'extrait de naissance', expansions: ['acte de naissance'], kind: 'synonym' },
+  { term: 'bébé', expansions: ['nourrisson', 'enfant'], kind: 'synonym' },
+  { term: 'gamin', expansions: ['enfant'], kind: 'synonym' },
+  { term: 'fiston', expansions: ['fils'], kind: 'synonym' },
+  { term: 'boulot', expansions: ['travail', 'emploi'], kind: 'synonym' },
+  { term: 'fric', expansions: ['argent'], kind: 'synonym' },
+  { term: 'flic', expansions: ['police'], kind: 'synonym' },
+  { term: 'poubelle', expansions: ['déchets', 'ordures'], kind: 'synonym' },
+  { term: 'internet', expansions: ['en ligne'], kind: 'synonym' },
+  { term: 'impôts', expansions: ['finances publiques', 'taxe'], kind: 'synonym' },
+  { term: 'pacser', expansions: ['PACS'], kind: 'synonym' },
+  { term: 'élections', expansions: ['vote', 'électoral'], kind: 'synonym' },
+  { term: 'logement social', expansions: ['HLM'], kind: 'synonym' },
+];
