@@ -112,8 +112,20 @@ const schema = z
         'doit être un nom de 2 à 11 lettres et chiffres ou un numéro E.164',
       )
       .default('Guichet'),
+    LLM_BASE_URL: z
+      .string()
+      .url()
+      .refine((v) => /^https?:\/\//.test(v), 'doit être une adresse http(s)')
+      .optional(),
+    LLM_API_KEY: z.string().min(1).optional(),
+    LLM_MODEL: z.string().min(1).default('albert-small'),
+    LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
+    ASSISTANT_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
   })
   .superRefine((env, ctx) => {
+    if (env.LLM_BASE_URL && !env.LLM_API_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['LLM_API_KEY'], message: 'is required when LLM_BASE_URL is set' });
+    }
     if (env.SMS_PROVIDER === 'http' && !env.SMS_HTTP_URL) {
       ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_URL'], message: 'is required when SMS_PROVIDER=http' });
     }
@@ -219,6 +231,13 @@ export interface Config {
     httpTimeoutMs: number;
     sender: string;
   };
+  /**
+   * An OpenAI-compatible model the assistant asks to draft its answers from the articles it
+   * found (decision 27); null: answers are extracted from the articles, with no external service.
+   */
+  llm: { baseUrl: string; apiKey: string; model: string; timeoutMs: number } | null;
+  /** Questions to the assistant (page, widget, API) per minute and client address; agents are not counted. */
+  assistantRateLimit: number;
 }
 
 export class ConfigError extends Error {}
@@ -304,5 +323,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       httpTimeoutMs: e.SMS_HTTP_TIMEOUT_MS,
       sender: e.SMS_SENDER,
     },
+    llm:
+      e.LLM_BASE_URL && e.LLM_API_KEY
+        ? { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS }
+        : null,
+    assistantRateLimit: e.ASSISTANT_RATE_LIMIT,
   };
 }

@@ -88,8 +88,14 @@ export function searchTokens(query: string): string[] {
  * Ranked search over public articles, tolerant of accents and typos: each meaningful word of the
  * query is matched by trigram word similarity against the indexed text, a whole keyword found
  * in the query counts extra, and the query's similarity to the title breaks ties.
+ * `includeInternal`: the agents' sheets too (the workspace's assistant), never contact démarches.
  */
-export async function searchDemarches(trx: Tx, query: string, limit = 20): Promise<SearchHit[]> {
+export async function searchDemarches(
+  trx: Tx,
+  query: string,
+  limit = 20,
+  options: { includeInternal?: boolean } = {},
+): Promise<SearchHit[]> {
   const tokens = searchTokens(query);
   if (tokens.length === 0) return [];
   const q = sql`unaccent(lower(${query}))`;
@@ -108,7 +114,8 @@ export async function searchDemarches(trx: Tx, query: string, limit = 20): Promi
         .selectFrom('demarches as d')
         .selectAll('d')
         .select(score.as('score'))
-        .where('d.audience', '=', 'public')
+        .$if(!options.includeInternal, (qb) => qb.where('d.audience', '=', 'public'))
+        .$if(options.includeInternal === true, (qb) => qb.where('d.kind', '!=', 'contact'))
         .where('d.published_at', 'is not', null)
         .as('s'),
     )
