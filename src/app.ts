@@ -30,6 +30,7 @@ import { registerRoutingRoutes } from './modules/routing/routes.ts';
 import { registerRequestRoutes } from './modules/requests/routes.ts';
 import { registerSearchRoutes } from './modules/search/routes.ts';
 import { registerPeopleRoutes } from './modules/people/routes.ts';
+import { registerAssistantRoutes } from './modules/assistant/routes.ts';
 import { registerTenantAdminRoutes } from './modules/tenants/admin-routes.ts';
 import { AppError } from './platform/errors.ts';
 import { serializeRequest } from './platform/logging.ts';
@@ -139,6 +140,7 @@ export async function createApp(
   registerCitizenRoutes(app, services);
   registerFranceConnectRoutes(app, services);
   registerPrivacyRoutes(app, services);
+  registerAssistantRoutes(app, services);
 
   registerErrorHandling(app, config);
 

@@ -1,5 +1,6 @@
 import type { Action, Actor, Permissions, RuleTable } from '../platform/policy.ts';
 import { agentRules } from './agents/policy.ts';
+import { assistantRules } from './assistant/policy.ts';
 import { auditRules } from './audit/policy.ts';
 import { catalogueRules } from './catalogue/policy.ts';
 import { citizenRules } from './citizens/policy.ts';
@@ -34,6 +35,7 @@ const rules: RuleTable = {
   ...inboxRules,
   ...peopleRules,
   ...routingRules,
+  ...assistantRules,
 };
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */

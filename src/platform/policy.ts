@@ -157,6 +157,9 @@ export interface Permissions {
   manage_routing: TenantResource;
   open_absences: TenantResource;
   manage_absences: AgentAccountResource;
+  // assistant (src/modules/assistant/policy.ts)
+  use_agent_assistant: TenantResource;
+  manage_assistant_settings: TenantResource;
 }
 
 export type Action = keyof Permissions;

@@ -64,6 +64,8 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     manage_routing: 'tenant',
     open_absences: 'tenant',
     manage_absences: 'agent_account',
+    use_agent_assistant: 'tenant',
+    manage_assistant_settings: 'tenant',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }

@@ -7,6 +7,7 @@ export const API_VERSION = '1.0.0';
 export const API_TAGS = [
   { name: 'Catalogue', description: 'Les services et les démarches de la collectivité.' },
   { name: 'Demandes', description: 'Déposer une demande et suivre son avancement.' },
+  { name: 'Assistant', description: 'Poser une question : la réponse vient des pages de la collectivité.' },
 ];
 
 const DESCRIPTION = [

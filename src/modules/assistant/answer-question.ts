@@ -56,7 +56,10 @@ export function checkQuestion(raw: unknown): string {
   }
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD\uFFFE\uFFFF]/.test(question)) {
-    throw new AppError('question_invalid', 'Votre question contient des caractères illisibles. Écrivez-la avec des mots.');
+    throw new AppError(
+      'question_invalid',
+      'Votre question contient des caractères illisibles. Écrivez-la avec des mots.',
+    );
   }
   return question;
 }
@@ -129,7 +132,10 @@ export async function answerQuestion(
       };
     }
     // Never the question: it may hold personal data.
-    input.log.warn({ reason: drafted.reason, model: services.llm.model }, 'assistant: model draft not used, local answer');
+    input.log.warn(
+      { reason: drafted.reason, model: services.llm.model },
+      'assistant: model draft not used, local answer',
+    );
   }
   const sentences = composeLocalAnswer(question, articleText(best));
   return {
@@ -141,6 +147,11 @@ export async function answerQuestion(
   };
 }
 
-function articleText(a: { slug: string; title: string; summary: string; sections: Record<string, string> }): ArticleText {
+function articleText(a: {
+  slug: string;
+  title: string;
+  summary: string;
+  sections: Record<string, string>;
+}): ArticleText {
   return { slug: a.slug, title: a.title, summary: a.summary, sections: a.sections };
 }

@@ -53,7 +53,14 @@ export async function askAssistant(
   ].slice(-MAX_MESSAGES);
   await inTenant(services.db, tenant.id, async (trx) => {
     if (conversation) await updateConversationMessages(trx, conversation.id, messages, now);
-    else await insertConversation(trx, { tenantId: tenant.id, id: conversationId, audience: input.audience, messages, now });
+    else
+      await insertConversation(trx, {
+        tenantId: tenant.id,
+        id: conversationId,
+        audience: input.audience,
+        messages,
+        now,
+      });
   });
   return { conversationId, answer };
 }

@@ -100,6 +100,7 @@ export async function draftWithLlm(
   if (answer.length > MAX_DRAFT_CHARS) return { ok: false, reason: 'too_long' };
   const known = new Set(input.articles.map((a) => a.slug));
   if (!sources.every((s) => known.has(s))) return { ok: false, reason: 'unknown_source' };
-  if (looksLikeInstructions(answer) || /https?:\/\/|www\./i.test(answer)) return { ok: false, reason: 'invalid_output' };
+  if (looksLikeInstructions(answer) || /https?:\/\/|www\./i.test(answer))
+    return { ok: false, reason: 'invalid_output' };
   return { ok: true, draft: { answer, sources } };
 }

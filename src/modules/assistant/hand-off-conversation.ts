@@ -53,9 +53,13 @@ export async function handOffConversation(
 ): Promise<FormResult<{ reference: string; alreadyDone: boolean }> | { ok: false; notFound: true }> {
   const errors: FieldError[] = [];
   if (!input.email && !input.phone) {
-    errors.push({ field: 'email', message: 'Indiquez une adresse électronique ou un numéro de téléphone pour que nous puissions vous répondre.' });
+    errors.push({
+      field: 'email',
+      message: 'Indiquez une adresse électronique ou un numéro de téléphone pour que nous puissions vous répondre.',
+    });
   }
-  if (!input.consent) errors.push({ field: 'consentement', message: 'Cochez la case pour accepter que nous gardions ces informations.' });
+  if (!input.consent)
+    errors.push({ field: 'consentement', message: 'Cochez la case pour accepter que nous gardions ces informations.' });
   const now = services.clock.now();
   return inTenant(services.db, tenant.id, async (trx) => {
     const conversation = await findConversation(trx, input.conversationId);

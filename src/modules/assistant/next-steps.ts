@@ -38,7 +38,8 @@ export function nextSteps(
     steps.push({ kind: 'appointment', label: 'Prendre rendez-vous', url: `${links.base}/contact` });
   }
   const phone = tenant.contact.phone;
-  if (phone) steps.push({ kind: 'call', label: `Appeler la mairie (${phone})`, url: `tel:${phone.replace(/[^\d+]/g, '')}` });
+  if (phone)
+    steps.push({ kind: 'call', label: `Appeler la mairie (${phone})`, url: `tel:${phone.replace(/[^\d+]/g, '')}` });
   if (links.handoffUrl) steps.push({ kind: 'handoff', label: 'Parler à une personne', url: links.handoffUrl });
   else steps.push({ kind: 'contact', label: 'Parler à une personne', url: `${links.base}/contact` });
   if (!article) steps.push({ kind: 'catalogue', label: 'Voir toutes les démarches', url: `${links.base}/demarches` });

@@ -80,7 +80,18 @@ export async function findArticles(
   trx: Tx,
   slugs: string[],
   audience: 'public' | 'agent',
-): Promise<{ slug: string; title: string; summary: string; sections: Record<string, string>; form: unknown; channels: string[]; kind: string; audience: 'public' | 'internal' }[]> {
+): Promise<
+  {
+    slug: string;
+    title: string;
+    summary: string;
+    sections: Record<string, string>;
+    form: unknown;
+    channels: string[];
+    kind: string;
+    audience: 'public' | 'internal';
+  }[]
+> {
   if (slugs.length === 0) return [];
   return trx
     .selectFrom('demarches')

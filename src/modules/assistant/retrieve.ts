@@ -53,7 +53,10 @@ export async function retrieve(trx: Tx, query: string, options: RetrieveOptions)
     .where('published_at', 'is not', null)
     .execute();
   const vocabularies = new Map(
-    corpus.map((d) => [d.slug, vocabulary([d.title, d.summary, d.keywords.join(' '), ...Object.values(d.sections)].join(' '))]),
+    corpus.map((d) => [
+      d.slug,
+      vocabulary([d.title, d.summary, d.keywords.join(' '), ...Object.values(d.sections)].join(' ')),
+    ]),
   );
   const coverage = termCoverage(query, best.demarche.slug, vocabularies);
   return { results, answerable: coverage >= MIN_COVERAGE };

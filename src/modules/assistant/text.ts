@@ -130,7 +130,12 @@ export function sentences(text: string): string[] {
  */
 export function looksLikeInstructions(sentence: string): boolean {
   const f = fold(sentence);
-  return /\b(ignore[sz]?|oublie[sz]?|disregard|forget)\b.*\b(instructions?|consignes?|previous|precedentes?|above|ci dessus)\b/.test(
-    f,
-  ) || /\b(system prompt|prompt systeme|invite systeme|you are now|tu es maintenant|vous etes maintenant|jailbreak)\b/.test(f);
+  return (
+    /\b(ignore[sz]?|oublie[sz]?|disregard|forget)\b.*\b(instructions?|consignes?|previous|precedentes?|above|ci dessus)\b/.test(
+      f,
+    ) ||
+    /\b(system prompt|prompt systeme|invite systeme|you are now|tu es maintenant|vous etes maintenant|jailbreak)\b/.test(
+      f,
+    )
+  );
 }

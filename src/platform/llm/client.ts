@@ -39,9 +39,7 @@ export interface OpenAiCompatibleOptions {
 
 /** What an OpenAI-compatible `/v1/chat/completions` answers, as far as Guichet reads it. */
 const completionSchema = z.object({
-  choices: z
-    .array(z.object({ message: z.object({ role: z.string().optional(), content: z.string().min(1) }) }))
-    .min(1),
+  choices: z.array(z.object({ message: z.object({ role: z.string().optional(), content: z.string().min(1) }) })).min(1),
 });
 
 /**

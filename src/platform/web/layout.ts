@@ -79,6 +79,7 @@ export function layout(ctx: PageContext, page: PageOptions): SafeHtml {
                   area === 'agent'
                     ? html`<li><a href="${url(ctx, '/agent/demandes')}">Demandes</a></li>
                         <li><a href="${url(ctx, '/agent/usagers')}">Usagers</a></li>
+                        <li><a href="${url(ctx, '/agent/assistant')}">Assistant</a></li>
                         ${
                           ctx.agent
                             ? html`<li><a href="${url(ctx, '/agent/absences')}">Absences</a></li>
@@ -92,6 +93,7 @@ export function layout(ctx: PageContext, page: PageOptions): SafeHtml {
                             : ''
                         }`
                     : html`<li><a href="${url(ctx, '/demarches')}">Démarches</a></li>
+                        <li><a href="${url(ctx, '/assistant')}" data-assistant-open>Poser une question</a></li>
                         <li><a href="${url(ctx, '/suivi')}">Suivre une demande</a></li>
                         <li><a href="${url(ctx, '/contact')}">Nous contacter</a></li>
                         <li>
@@ -134,6 +136,7 @@ export function layout(ctx: PageContext, page: PageOptions): SafeHtml {
             <p class="footer-powered">Service proposé avec Guichet, logiciel libre.</p>
           </div>
         </footer>
+        ${area === 'citizen' ? html`<script src="/static/assistant.js" defer></script>` : ''}
       </body>
     </html>`;
 }

@@ -19,6 +19,7 @@ export const ADMIN_PAGES = [
   { path: '/agent/admin/protection-des-donnees', label: 'Protection des données', supervisors: false },
   { path: '/agent/rgpd/registre', label: 'Registre des traitements', supervisors: false },
   { path: '/agent/admin/taches', label: 'Tâches en échec', supervisors: false },
+  { path: '/agent/admin/assistant', label: 'Assistant', supervisors: false },
 ] as const;
 
 export type AdminPagePath = (typeof ADMIN_PAGES)[number]['path'];
