@@ -83,6 +83,14 @@ interface Candidate {
 }
 
 /**
+ * A list item that is not a sentence of its own (« une extension de plus de 40 m² ; »), or a
+ * lead-in whose list would be missing (« Il faut un permis pour : »).
+ */
+function isFragment(sentence: string): boolean {
+  return /^\p{Ll}/u.test(sentence) || /[;:,]$/.test(sentence);
+}
+
+/**
  * An extractive answer: two to four sentences of the article, as written there. « En bref » comes
  * first (its first sentence, and the second when short), then the sentences of the sections that
  * share the most meaningful words with the question, a section the question points at (price,
@@ -106,7 +114,7 @@ export function composeLocalAnswer(question: string, article: ArticleText): stri
   for (const section of sectionKeys) {
     for (const s of sentences(plainText(article.sections[section] ?? ''))) {
       position++;
-      if (s.length > MAX_SENTENCE_CHARS || looksLikeInstructions(s)) continue;
+      if (s.length > MAX_SENTENCE_CHARS || looksLikeInstructions(s) || isFragment(s)) continue;
       const stems = new Set(fold(s).split(' ').map(stem));
       let overlap = 0;
       for (const q of questionStems) if (stems.has(q)) overlap++;

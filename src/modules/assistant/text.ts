@@ -118,7 +118,7 @@ export function sentences(text: string): string[] {
     for (const part of parts) {
       const s = part.trim();
       if (s.length < 3) continue;
-      out.push(/[.!?…:]$/.test(s) ? s : `${s}.`);
+      out.push(/[.!?…:;,]$/.test(s) ? s : `${s}.`);
     }
   }
   return out;
