@@ -7,6 +7,7 @@ import { draftWithLlm } from './draft-with-llm.ts';
 import { nextSteps, type NextStep, type NextStepLinks } from './next-steps.ts';
 import { findArticles, readLlmPersonalData } from './repository.ts';
 import { retrieve } from './retrieve.ts';
+import { maskPersonalData } from './mask-personal-data.ts';
 import { looksForeign } from './text.ts';
 
 /** The longest question accepted (characters). */
@@ -89,8 +90,10 @@ export async function answerQuestion(
 ): Promise<AssistantAnswer> {
   const question = checkQuestion(input.question);
   const foreign = looksForeign(question);
+  // Addresses, numbers and names say nothing of the topic: searched without them.
+  const topic = maskPersonalData(question).replace(/\[[^\]]*\]/g, ' ');
   const { retrieval, articles, personalDataAllowed } = await inTenant(services.db, tenant.id, async (trx) => {
-    const retrieval = await retrieve(trx, question, { audience: input.audience, limit: 5 });
+    const retrieval = await retrieve(trx, topic, { audience: input.audience, limit: 5 });
     const slugs = retrieval.answerable ? retrieval.results.slice(0, 3).map((r) => r.slug) : [];
     const rows = await findArticles(trx, slugs, input.audience);
     // In the order retrieval ranked them.
@@ -137,7 +140,7 @@ export async function answerQuestion(
       'assistant: model draft not used, local answer',
     );
   }
-  const sentences = composeLocalAnswer(question, articleText(best));
+  const sentences = composeLocalAnswer(topic, articleText(best));
   return {
     answer: [...(foreign ? [FOREIGN_PREFIX] : []), ...sentences].join(' '),
     citations: [cite(best)],

@@ -30,7 +30,7 @@ const FRENCH_STOP_WORDS = new Set(
     'mairie ville demande demander demarche faire obtenir avoir possible hier demain aujourd hui jour ' +
     'moment prochain prochaine mois annee semaine ans an fois vraiment quelqu quelque chose truc bon ok ' +
     'madame monsieur mme mr salut voila donc car puis peu beaucoup dois devons devez doivent pouvez ' +
-    'pourrais pourriez aimerais souhaite souhaiterais cherche recherche'
+    'pourrais pourriez aimerais souhaite souhaiterais cherche recherche appelle'
   ).split(' '),
 );
 
