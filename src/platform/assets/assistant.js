@@ -6,6 +6,8 @@
 (function () {
   var opener = document.querySelector('a[data-assistant-open]');
   if (!opener || !window.fetch || !window.URLSearchParams) return;
+  var fetch = window.fetch.bind(window);
+  var URLSearchParams = window.URLSearchParams;
   // On the assistant's own pages the page itself is the assistant.
   if (document.querySelector('form[data-assistant-form]')) return;
 
@@ -77,7 +79,8 @@
     textarea.addEventListener('keydown', function (e) {
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
         e.preventDefault();
-        form.requestSubmit ? form.requestSubmit() : send(e);
+        if (form.requestSubmit) form.requestSubmit();
+        else send(e);
       }
     });
     panel.appendChild(form);

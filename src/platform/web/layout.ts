@@ -31,6 +31,8 @@ export interface PageOptions {
    * so that a screen reader user hears at once that the form came back (RGAA 11.10).
    */
   errors?: readonly { field: string; message: string }[];
+  /** False: no assistant panel script on this portal page (the API reference has no script at all). */
+  assistantWidget?: boolean;
 }
 
 export function url(ctx: Pick<PageContext, 'base'>, path: string): string {
@@ -136,7 +138,7 @@ export function layout(ctx: PageContext, page: PageOptions): SafeHtml {
             <p class="footer-powered">Service proposé avec Guichet, logiciel libre.</p>
           </div>
         </footer>
-        ${area === 'citizen' ? html`<script src="/static/assistant.js" defer></script>` : ''}
+        ${area === 'citizen' && page.assistantWidget !== false ? html`<script src="/static/assistant.js" defer></script>` : ''}
       </body>
     </html>`;
 }
