@@ -34,6 +34,7 @@ import { registerRequestRoutes } from './modules/requests/routes.ts';
 import { registerSearchRoutes } from './modules/search/routes.ts';
 import { registerPeopleRoutes } from './modules/people/routes.ts';
 import { registerReadabilityRoutes } from './modules/readability/routes.ts';
+import { registerAssistantRoutes } from './modules/assistant/routes.ts';
 import { registerTenantAdminRoutes } from './modules/tenants/admin-routes.ts';
 import { registerTriageRoutes } from './modules/triage/routes.ts';
 import { AppError } from './platform/errors.ts';
@@ -150,6 +151,7 @@ export async function createApp(
   registerFranceConnectRoutes(app, services);
   registerPrivacyRoutes(app, services);
   registerStateDataRoutes(app, services);
+  registerAssistantRoutes(app, services);
 
   registerErrorHandling(app, config, async (request) => {
     const agent = await currentAgent(request, services);

@@ -126,6 +126,15 @@ const schema = z
       .optional()
       .transform((v) => (v === undefined ? undefined : v === 'true')),
     DEMO_API_PARTICULIER_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+    LLM_BASE_URL: z
+      .string()
+      .url()
+      .refine((v) => /^https?:\/\//.test(v), 'doit être une adresse http(s)')
+      .optional(),
+    LLM_API_KEY: z.string().min(1).optional(),
+    LLM_MODEL: z.string().min(1).default('albert-small'),
+    LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
+    ASSISTANT_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
   })
   .superRefine((env, ctx) => {
     if (env.API_PARTICULIER_URL && !env.API_PARTICULIER_TOKEN) {
@@ -134,6 +143,9 @@ const schema = z
         path: ['API_PARTICULIER_TOKEN'],
         message: 'is required when API_PARTICULIER_URL is set',
       });
+    }
+    if (env.LLM_BASE_URL && !env.LLM_API_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['LLM_API_KEY'], message: 'is required when LLM_BASE_URL is set' });
     }
     if (env.SMS_PROVIDER === 'http' && !env.SMS_HTTP_URL) {
       ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_URL'], message: 'is required when SMS_PROVIDER=http' });
@@ -256,6 +268,13 @@ export interface Config {
   /** Start the demo API Particulier (src/demo/api-particulier-provider.ts) with `npm start`. */
   demoApiParticulier: boolean;
   demoApiParticulierPort: number;
+  /**
+   * An OpenAI-compatible model the assistant asks to draft its answers from the articles it
+   * found (decision 27); null: answers are extracted from the articles, with no external service.
+   */
+  llm: { baseUrl: string; apiKey: string; model: string; timeoutMs: number } | null;
+  /** Questions to the assistant (page, widget, API) per minute and client address; agents are not counted. */
+  assistantRateLimit: number;
 }
 
 export class ConfigError extends Error {}
@@ -351,5 +370,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoApiParticulier:
       e.GUICHET_DEMO_API_PARTICULIER ?? (e.GUICHET_DEMO && !e.API_PARTICULIER_URL && e.NODE_ENV === 'development'),
     demoApiParticulierPort: e.DEMO_API_PARTICULIER_PORT,
+    llm:
+      e.LLM_BASE_URL && e.LLM_API_KEY
+        ? { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS }
+        : null,
+    assistantRateLimit: e.ASSISTANT_RATE_LIMIT,
   };
 }

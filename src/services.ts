@@ -13,6 +13,8 @@ import { DailyJobScheduler, type Job } from './platform/jobs/daily.ts';
 import { JobQueue, purgeFinishedJobs } from './platform/jobs/queue.ts';
 import { createMailTransport, MailOutboxWorker } from './platform/mail.ts';
 import { SessionCache } from './platform/session-cache.ts';
+import { createLlmClient, type LlmClient } from './platform/llm/index.ts';
+import { assistantJobs } from './modules/assistant/jobs.ts';
 import { createSmsProvider } from './platform/sms/index.ts';
 import { registerSmsJobs } from './platform/sms/outbox.ts';
 import type { SmsProvider } from './platform/sms/provider.ts';
@@ -43,6 +45,8 @@ export interface Services {
   caches: CacheRegistry;
   /** Agent and citizen sessions this process has checked, invalidated by PostgreSQL notifications. */
   sessionCache: SessionCache;
+  /** The language model the assistant may ask to draft (LLM_BASE_URL); null: local answers only. */
+  llm: LlmClient | null;
 }
 
 /** Wires the services every route and worker use. Explicit, no container. */
@@ -75,6 +79,7 @@ export function buildServices(
     ...requestJobs(database.db),
     ...inboundMailJobs(database.db),
     ...platformJobs(database.db),
+    ...assistantJobs(database.db),
   ];
   const dailyJobs = new DailyJobScheduler(daily, {
     dailyAt: config.jobsDailyAt,
@@ -117,6 +122,7 @@ export function buildServices(
     sessionCache: new SessionCache(database.notifications, {
       onTouchError: (err) => logger.warn({ err }, 'session activity not recorded'),
     }),
+    llm: createLlmClient(config),
   };
   return services;
 }

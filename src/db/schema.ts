@@ -102,6 +102,8 @@ export interface TenantsTable {
   inbound_address: Generated<string | null>;
   /** Working days before a due date when the agents are warned (deadline.warning). */
   deadline_warning_days: Generated<number>;
+  /** Personal data may reach the configured language model unmasked (assistant, decision 27). */
+  llm_personal_data: Generated<boolean>;
 }
 
 /** The tenant's own closing days, on top of public holidays: not working days in its deadlines. */
@@ -621,6 +623,7 @@ export interface Database {
   article_links: ArticleLinksTable;
   search_synonyms: SearchSynonymsTable;
   search_queries: SearchQueriesTable;
+  assistant_conversations: AssistantConversationsTable;
 }
 
 /** A term of a tenant's search and what it also means (article-search, decision 26). */
@@ -837,6 +840,27 @@ export interface ArticleLinksTable {
   first_id: string;
   second_id: string;
   created_at: Generated<Date>;
+}
+
+/** One message of an assistant conversation (modules/assistant). */
+export interface AssistantMessage {
+  role: 'question' | 'answer';
+  text: string;
+  at: string;
+  /** Answers: the articles cited, and whether the assistant said it did not know. */
+  citations?: { slug: string; title: string; url: string }[];
+  declined?: boolean;
+}
+
+/** A conversation with the assistant, deleted 30 days after it began (migration 20261203143000). */
+export interface AssistantConversationsTable {
+  tenant_id: string;
+  id: string;
+  audience: 'public' | 'agent';
+  messages: Json<AssistantMessage[]>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  handed_off_request_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

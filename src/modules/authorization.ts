@@ -1,6 +1,7 @@
 import type { Action, Actor, Permissions, RuleTable } from '../platform/policy.ts';
 import { agentRules } from './agents/policy.ts';
 import { articleSearchRules } from './article-search/policy.ts';
+import { assistantRules } from './assistant/policy.ts';
 import { auditRules } from './audit/policy.ts';
 import { catalogueRules } from './catalogue/policy.ts';
 import { citizenRules } from './citizens/policy.ts';
@@ -42,6 +43,7 @@ const rules: RuleTable = {
   ...knowledgeRules,
   ...triageRules,
   ...articleSearchRules,
+  ...assistantRules,
 };
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */

@@ -19,6 +19,10 @@ export const ERROR_CODES = {
   payload_too_large: 413,
   unsupported_file_type: 415,
   rate_limited: 429,
+  /** The assistant's question: empty, over 2,000 characters, or not text (modules/assistant). */
+  question_required: 400,
+  question_too_long: 400,
+  question_invalid: 400,
   internal_error: 500,
   database_unavailable: 503,
   franceconnect_unavailable: 503,

@@ -183,6 +183,9 @@ export interface Permissions {
   search_knowledge: TenantResource;
   view_search_analytics: TenantResource;
   manage_search_synonyms: TenantResource;
+  // assistant (src/modules/assistant/policy.ts)
+  use_agent_assistant: TenantResource;
+  manage_assistant_settings: TenantResource;
 }
 
 export type Action = keyof Permissions;

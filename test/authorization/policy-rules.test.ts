@@ -240,4 +240,13 @@ describe('authorisation rules', () => {
       serviceIds: [X],
     });
   });
+  test('assistant: every agent of the tenant uses the workspace’s assistant; only admins change its settings', () => {
+    for (const a of [agentX, agentY, supervisorX, admin]) assert.equal(can(a, 'use_agent_assistant', tenant), true);
+    for (const a of [anonymous, operator, citizenA, otherAdmin])
+      assert.equal(can(a, 'use_agent_assistant', tenant), false);
+    assert.equal(can(admin, 'manage_assistant_settings', tenant), true);
+    for (const a of [agentX, supervisorX, otherAdmin, citizenA, anonymous, operator]) {
+      assert.equal(can(a, 'manage_assistant_settings', tenant), false);
+    }
+  });
 });

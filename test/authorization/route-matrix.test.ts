@@ -103,6 +103,9 @@ interface Fixtures {
   kbDraft: string;
   kbFile: string;
   kbLinked: string;
+  /** A portal conversation with the assistant, and one of the workspace's. */
+  conversation: string;
+  agentConversation: string;
 }
 
 interface Row {
@@ -1323,6 +1326,76 @@ const MATRIX: Row[] = [
     accept: { actor: 'citizenA', outcome: '303 /mon-espace/donnees' },
     note: 'A has an open request: the erasure waits for an agent’s decision',
   },
+  // --- Assistant (portal, widget, API, hand-off; the workspace's assistant and its settings) ---
+  { method: 'GET', route: '/assistant', expect: everyone('200') },
+  {
+    method: 'POST',
+    route: '/assistant',
+    form: () => ({ question: 'Combien coûte un passeport ?', conversation: '' }),
+    expect: everyone('303 /assistant/c/'),
+    note: 'public, rate-limited (ASSISTANT_RATE_LIMIT) for all but agents',
+  },
+  {
+    method: 'GET',
+    route: '/assistant/c/:id',
+    url: (f) => `/assistant/c/${f.conversation}`,
+    expect: everyone('200'),
+    note: 'the unguessable conversation id is the capability',
+  },
+  {
+    method: 'GET',
+    route: '/assistant/c/:id/personne',
+    url: (f) => `/assistant/c/${f.conversation}/personne`,
+    expect: everyone('200'),
+  },
+  {
+    method: 'POST',
+    route: '/assistant/c/:id/personne',
+    url: (f) => `/assistant/c/${f.conversation}/personne`,
+    form: () => ({ nom: 'Ada Lovelace', email: 'ada@example.org', telephone: '', consentement: 'oui' }),
+    expect: everyone('303 /assistant/c/'),
+    note: 'the first hand-off creates the item; the next ones lead to it',
+  },
+  {
+    method: 'GET',
+    route: '/assistant/c/:id/transmis',
+    url: (f) => `/assistant/c/${f.conversation}/transmis`,
+    expect: everyone('303 /assistant/c/'),
+    note: 'before the hand-off, to its form; after it, the confirmation (200)',
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/assistant',
+    json: () => ({ question: 'Combien coûte un passeport ?' }),
+    expect: everyone('200'),
+    note: 'public, rate-limited (ASSISTANT_RATE_LIMIT) for all but agents',
+  },
+  { method: 'GET', route: '/agent/assistant', expect: ANY_STAFF('200') },
+  {
+    method: 'POST',
+    route: '/agent/assistant',
+    form: () => ({ question: 'Combien coûte un passeport ?', conversation: '' }),
+    expect: ANY_STAFF('303 /agent/assistant/c/'),
+  },
+  {
+    method: 'GET',
+    route: '/agent/assistant/c/:id',
+    url: (f) => `/agent/assistant/c/${f.agentConversation}`,
+    expect: ANY_STAFF('200'),
+  },
+  {
+    method: 'GET',
+    route: '/agent/assistant/articles/:slug',
+    url: () => '/agent/assistant/articles/interne-usager-agressif',
+    expect: ANY_STAFF('200'),
+  },
+  { method: 'GET', route: '/agent/admin/assistant', expect: ADMIN_ONLY('200') },
+  {
+    method: 'POST',
+    route: '/agent/admin/assistant',
+    form: () => ({ donnees_personnelles: '' }),
+    expect: ADMIN_ONLY('303 /agent/admin/assistant'),
+  },
 ];
 
 function key(method: string, route: string): string {
@@ -1645,10 +1718,21 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
       [tenantId, demarcheXId, kbLinked],
     );
 
+    const conversation = 'matrixConversation0000001';
+    const agentConversation = 'matrixAgentConversation01';
+    await q(
+      `insert into assistant_conversations (tenant_id, id, audience, messages) values
+         ($1, $2, 'public', '[{"role":"question","text":"Combien coûte un passeport ?","at":"2026-01-01T00:00:00Z"}]'),
+         ($1, $3, 'agent', '[{"role":"question","text":"passeport","at":"2026-01-01T00:00:00Z"}]')`,
+      [tenantId, conversation, agentConversation],
+    );
+
     fx = {
       kbDraft,
       kbFile,
       kbLinked,
+      conversation,
+      agentConversation,
       transferReference,
       serviceY,
       templateX,

@@ -77,6 +77,8 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     search_knowledge: 'tenant',
     view_search_analytics: 'tenant',
     manage_search_synonyms: 'tenant',
+    use_agent_assistant: 'tenant',
+    manage_assistant_settings: 'tenant',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }

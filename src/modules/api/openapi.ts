@@ -8,6 +8,7 @@ export const API_TAGS = [
   { name: 'Catalogue', description: 'Les services et les démarches de la collectivité.' },
   { name: 'Demandes', description: 'Déposer une demande et suivre son avancement.' },
   { name: 'Agents', description: 'Pour les agents connectés : l’aide au tri des messages reçus.' },
+  { name: 'Assistant', description: 'Poser une question : la réponse vient des pages de la collectivité.' },
 ];
 
 const DESCRIPTION = [

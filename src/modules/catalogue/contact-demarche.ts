@@ -12,7 +12,7 @@ import { serviceInfo } from './taxonomy.ts';
 export const CONTACT_DEMARCHE_SLUG = 'message-courriel';
 
 /** The channels whose contacts come without a form, each with its contact démarche. */
-export type ContactChannel = 'courriel' | 'telephone' | 'guichet';
+export type ContactChannel = 'courriel' | 'telephone' | 'guichet' | 'assistant';
 
 const CONTACT_PAGES: Record<ContactChannel, { slug: string; title: string; summary: string }> = {
   courriel: {
@@ -29,6 +29,11 @@ const CONTACT_PAGES: Record<ContactChannel, { slug: string; title: string; summa
     slug: 'visite-accueil',
     title: 'Visite à l’accueil',
     summary: 'Une personne venue à l’accueil, notée dans l’espace agents.',
+  },
+  assistant: {
+    slug: 'question-assistant',
+    title: 'Question posée à l’assistant',
+    summary: 'Une personne a demandé à parler à un agent depuis l’assistant du site.',
   },
 };
 

@@ -188,4 +188,5 @@ export const CHANNEL_LABELS: Record<string, string> = {
   telephone: 'par téléphone',
   courrier: 'par courrier',
   email: 'par courriel',
+  assistant: 'par l’assistant du site',
 };

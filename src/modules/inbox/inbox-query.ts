@@ -30,6 +30,7 @@ export const CHANNEL_LABELS: Record<string, string> = {
   telephone: 'Téléphone',
   guichet: 'Accueil',
   api: 'Application partenaire',
+  assistant: 'Assistant en ligne',
 };
 
 /** The due date filter: late items, items due within N working days (late ones included), or due before a day. */

@@ -18,6 +18,7 @@ export const INTAKE_CHANNELS = {
   courriel: 'Courriel',
   telephone: 'Téléphone',
   guichet: 'Accueil de la mairie',
+  assistant: 'Assistant en ligne (« Parler à une personne »)',
 } as const;
 
 export interface RoutingRule {

@@ -31,6 +31,8 @@ export interface PageOptions {
    * so that a screen reader user hears at once that the form came back (RGAA 11.10).
    */
   errors?: readonly { field: string; message: string }[];
+  /** False: no assistant panel script on this portal page (the API reference has no script at all). */
+  assistantWidget?: boolean;
 }
 
 export function url(ctx: Pick<PageContext, 'base'>, path: string): string {
@@ -80,6 +82,7 @@ export function layout(ctx: PageContext, page: PageOptions): SafeHtml {
                     ? html`<li><a href="${url(ctx, '/agent/demandes')}">Demandes</a></li>
                         <li><a href="${url(ctx, '/agent/usagers')}">Usagers</a></li>
                         <li><a href="${url(ctx, '/agent/connaissances')}">Base de connaissances</a></li>
+                        <li><a href="${url(ctx, '/agent/assistant')}">Assistant</a></li>
                         ${
                           ctx.agent
                             ? html`<li><a href="${url(ctx, '/agent/absences')}">Absences</a></li>
@@ -93,6 +96,7 @@ export function layout(ctx: PageContext, page: PageOptions): SafeHtml {
                             : ''
                         }`
                     : html`<li><a href="${url(ctx, '/demarches')}">Démarches</a></li>
+                        <li><a href="${url(ctx, '/assistant')}" data-assistant-open>Poser une question</a></li>
                         <li><a href="${url(ctx, '/suivi')}">Suivre une demande</a></li>
                         <li><a href="${url(ctx, '/contact')}">Nous contacter</a></li>
                         <li>
@@ -135,6 +139,7 @@ export function layout(ctx: PageContext, page: PageOptions): SafeHtml {
             <p class="footer-powered">Service proposé avec Guichet, logiciel libre.</p>
           </div>
         </footer>
+        ${area === 'citizen' && page.assistantWidget !== false ? html`<script src="/static/assistant.js" defer></script>` : ''}
       </body>
     </html>`;
 }

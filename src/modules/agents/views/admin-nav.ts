@@ -21,6 +21,7 @@ export const ADMIN_PAGES = [
   { path: '/agent/admin/taches', label: 'Tâches en échec', supervisors: false },
   { path: '/agent/admin/recherches-sans-reponse', label: 'Recherches sans réponse', supervisors: true },
   { path: '/agent/admin/synonymes', label: 'Synonymes de recherche', supervisors: true },
+  { path: '/agent/admin/assistant', label: 'Assistant', supervisors: false },
 ] as const;
 
 export type AdminPagePath = (typeof ADMIN_PAGES)[number]['path'];

@@ -73,6 +73,7 @@ export function renderApiDocs(ctx: PageContext, doc: OpenApiDocument, apiBase: s
     )}`;
 
   return layout(ctx, {
+    assistantWidget: false,
     title: `${doc.info.title} : documentation`,
     main,
     breadcrumbs: [{ label: 'Accueil', href: '/' }, { label: 'Documentation de l’API' }],
