@@ -37,13 +37,14 @@
       sent = text;
       if (pending) pending.abort();
       pending = window.AbortController ? new window.AbortController() : null;
-      window.fetch(endpoint, {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ _csrf: csrf.value, texte: text }),
-        signal: pending ? pending.signal : undefined,
-      })
+      window
+        .fetch(endpoint, {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify({ _csrf: csrf.value, texte: text }),
+          signal: pending ? pending.signal : undefined,
+        })
         .then(function (response) {
           var type = response.headers.get('content-type') || '';
           if (!response.ok || type.indexOf('application/json') !== 0) return null;
