@@ -266,6 +266,9 @@ export class ArticleIndex {
       // Family and typo matches: the alternatives' rarity, else the word is unknown here.
       for (const a of alternatives) for (const term of a.terms) importance = Math.max(importance, this.termIdf(term));
       if (importance === 0) importance = this.maxIdf * UNKNOWN_WORD_IMPORTANCE;
+      // A word that asks which side of a topic (its price, delay, papers, steps) is answered by
+      // the sections every page has: it ranks, but weighs little in the coverage.
+      if (group.every((t) => FACET_WORDS.has(t.word))) importance *= FACET_IMPORTANCE;
       concepts.push({
         words: group.map((t) => t.word),
         alternatives,
@@ -484,6 +487,24 @@ const BODY_ONLY_CREDIT = 0.6;
 
 /** A word no article uses weighs this share of the rarest word's IDF in the coverage. */
 const UNKNOWN_WORD_IMPORTANCE = 0.9;
+
+/**
+ * Words that ask for one side of a topic rather than name it: its price, its delay, the papers
+ * to bring, the steps, where and when. Every page of the knowledge base answers them in its
+ * standard sections (« Ce qu'il faut préparer », « Comment faire », « Délai et coût »), so they say
+ * little about which page answers the question. Folded, as typed.
+ */
+export const FACET_WORDS: ReadonlySet<string> = new Set(
+  (
+    'combien cout couts coute coutent couter prix tarif tarifs payer paye payant payante gratuit gratuite cher chere ' +
+    'delai delais duree temps long longtemps quand date horaire horaires ouvert ouverte ' +
+    'document documents papier papiers piece pieces justificatif justificatifs fournir preparer apporter ' +
+    'obtenir avoir recevoir demander faire proceder procedure demarche demarches etape etapes marche ' +
+    'besoin aide aider info infos information informations renseignement renseignements savoir'
+  ).split(' '),
+);
+/** Their share of the coverage's weight. */
+const FACET_IMPORTANCE = 0.15;
 
 /** The terms an article's word is indexed under: its stem and its family key. */
 function termsOf(t: Token): string[] {

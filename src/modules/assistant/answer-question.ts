@@ -65,6 +65,10 @@ export function checkQuestion(raw: unknown): string {
   return question;
 }
 
+/** Words that introduce a piece of personal data, dropped with it from what is searched. */
+const INTRODUCED =
+  /(?:je m[’']appelle|mon nom est|mon nom c[’']est|dossier|r[ée]f[ée]rence|r[ée]f\.?|num[ée]ro|n°|e-?mail|mail|courriel|adresse [ée]lectronique|t[ée]l[ée]phone|t[ée]l\.?|portable)\s*:?\s*(?=\[)/giu;
+
 export interface AnswerQuestionInput {
   question: string;
   audience: 'public' | 'agent';
@@ -91,7 +95,10 @@ export async function answerQuestion(
   const question = checkQuestion(input.question);
   const foreign = looksForeign(question);
   // Addresses, numbers and names say nothing of the topic: searched without them.
-  const topic = maskPersonalData(question).replace(/\[[^\]]*\]/g, ' ');
+  // The words that introduce them (« je m'appelle », « dossier », « mail »…) neither.
+  const topic = maskPersonalData(question)
+    .replace(INTRODUCED, ' ')
+    .replace(/\[[^\]]*\]/g, ' ');
   const retrieval = await retrieve(services, tenant.id, topic, { audience: input.audience, limit: 5 });
   const { articles, personalDataAllowed } = await inTenant(services.db, tenant.id, async (trx) => {
     const slugs = retrieval.answerable ? retrieval.results.slice(0, 3).map((r) => r.slug) : [];
