@@ -98,7 +98,7 @@ export function articleEditor(ctx: PageContext, input: ArticleEditorInput): Safe
           </section>`
         : ''
     }
-    <form method="post" action="${action}">
+    <form method="post" action="${action}" class="article-form">
       ${csrfField(ctx)}
       <input type="hidden" name="version" value="${v.version}" />
       ${field(
