@@ -77,6 +77,7 @@ export const DEFAULT_SYNONYMS: readonly DefaultSynonym[] = [
   { term: 'extrait de naissance', expansions: ['acte de naissance'], kind: 'synonym' },
   { term: 'bébé', expansions: ['nourrisson', 'enfant'], kind: 'synonym' },
   { term: 'gamin', expansions: ['enfant'], kind: 'synonym' },
+  { term: 'enfant', expansions: ['fils', 'fille', 'gosse', 'petit-fils', 'petite-fille'], kind: 'synonym' },
   { term: 'fiston', expansions: ['fils'], kind: 'synonym' },
   { term: 'boulot', expansions: ['travail', 'emploi'], kind: 'synonym' },
   { term: 'fric', expansions: ['argent'], kind: 'synonym' },
