@@ -100,6 +100,22 @@ describe('answers presenter', () => {
     }
   });
 
+  test('a request filed without a form names the person with the applicant fields’ labels', () => {
+    const lines = presentAnswers(null, {
+      applicant_given_name: 'Mehdi',
+      applicant_family_name: 'Durand',
+      applicant_phone: '0600001800',
+    });
+    assert.deepEqual(
+      lines.map((l) => [l.label, l.value]),
+      [
+        ['Prénom', 'Mehdi'],
+        ['Nom', 'Durand'],
+        ['Numéro de téléphone', '06 00 00 18 00'],
+      ],
+    );
+  });
+
   test('an unknown object is written as text, without braces', () => {
     const [line] = presentAnswers(null, { extra: { a: 1, b: 'deux' } });
     assert.equal(line!.value, 'a : 1 ; b : deux');

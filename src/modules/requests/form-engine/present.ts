@@ -3,6 +3,7 @@ import { formatDateFr, formatNumberFr, formatPhoneFr } from '../../../platform/f
 import { birthcountryLabel, birthplaceLabel } from '../../identity/insee-places.ts';
 import { cachedFormDefinition } from './definition-cache.ts';
 import { allFields } from './validate.ts';
+import { APPLICANT_SECTION } from './applicant.ts';
 import { presentStateData } from '../../state-data/present.ts';
 import { STATE_DATA_KEY } from '../../state-data/obtained.ts';
 
@@ -69,7 +70,15 @@ export function presentAnswers(form: unknown, data: Record<string, unknown>): Pr
   lines.push(...presentIdentity(data[IDENTITY_KEY]));
   lines.push(...presentStateData(data));
   for (const [name, raw] of Object.entries(data)) {
-    if (!seen.has(name)) lines.push({ name, label: name, value: presentValue(raw), kind: 'other' });
+    if (seen.has(name)) continue;
+    // A request filed without a form (a call, a visit, a mail) still names the person with the
+    // fields every form ends with: shown with their labels, not their names.
+    const applicant = APPLICANT_SECTION.fields.find((f) => f.name === name);
+    lines.push(
+      applicant
+        ? { name, label: applicant.label, value: presentValue(raw, applicant), kind: applicant.type }
+        : { name, label: name, value: presentValue(raw), kind: 'other' },
+    );
   }
   return lines;
 }
