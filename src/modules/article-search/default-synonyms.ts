@@ -79,6 +79,7 @@ export const DEFAULT_SYNONYMS: readonly DefaultSynonym[] = [
   { term: 'gamin', expansions: ['enfant'], kind: 'synonym' },
   { term: 'enfant', expansions: ['fils', 'fille', 'gosse', 'petit-fils', 'petite-fille'], kind: 'synonym' },
   { term: 'fiston', expansions: ['fils'], kind: 'synonym' },
+  { term: 'renouveler', expansions: ['refaire', 'remplacer', 'renouvellement'], kind: 'synonym' },
   { term: 'boulot', expansions: ['travail', 'emploi'], kind: 'synonym' },
   { term: 'fric', expansions: ['argent'], kind: 'synonym' },
   { term: 'flic', expansions: ['police'], kind: 'synonym' },
