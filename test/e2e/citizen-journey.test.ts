@@ -246,6 +246,8 @@ describe('citizen journey in a browser', { timeout: 240_000 }, () => {
       ]);
       await assertAccessible('agent request list');
 
+      // The filters are folded away until one is applied.
+      await page.locator('summary', { hasText: 'Filtres et tri' }).click();
       await page.selectOption('#statut', 'recue');
       await Promise.all([page.waitForURL(/statut=recue/), page.getByRole('button', { name: 'Filtrer' }).click()]);
       await assertAccessible('agent request list, filtered');
