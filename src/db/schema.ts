@@ -104,6 +104,8 @@ export interface TenantsTable {
   deadline_warning_days: Generated<number>;
   /** Personal data may reach the configured language model unmasked (assistant, decision 27). */
   llm_personal_data: Generated<boolean>;
+  /** The tenant's SIRET: API Particulier's `recipient` (decision 31). Null: not set yet. */
+  siret: Generated<string | null>;
 }
 
 /** The tenant's own closing days, on top of public holidays: not working days in its deadlines. */

@@ -39,6 +39,8 @@ export async function seedDemo(
     departementName: 'Département fictif',
     regionName: 'Région fictive',
     referencePrefix: 'VB',
+    // Fictitious (the check digit is right): API Particulier's `recipient`.
+    siret: '21000000000013',
     hosts: options.hosts ?? ['localhost', '127.0.0.1', 'villebelle.localhost'],
     contact: {
       address: '1 place de la République',

@@ -17,4 +17,6 @@ export interface Tenant {
   dpo: TenantDpo;
   /** The address citizens write to, when set per tenant; else <slug>@INBOUND_DOMAIN (inbound-mail). */
   inboundAddress?: string | null;
+  /** The tenant's SIRET (14 digits), sent to API Particulier as `recipient`; null when not set. */
+  siret?: string | null;
 }

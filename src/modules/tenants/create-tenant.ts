@@ -87,6 +87,8 @@ export interface CreateTenantInput {
   theme?: TenantTheme;
   /** The data protection officer; empty, the commune's contact stands in (privacy/dpo.ts). */
   dpo?: TenantDpo;
+  /** 14 digits: API Particulier's `recipient`. */
+  siret?: string | null;
 }
 
 type OwnerQuery = (text: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
@@ -106,8 +108,8 @@ export async function createTenant(ownerQuery: OwnerQuery, input: CreateTenantIn
   }
   const r = await ownerQuery(
     `insert into tenants (slug, name, kind, insee_code, departement_code, departement_name, region_name, population,
-       reference_prefix, contact, theme, dpo)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id`,
+       reference_prefix, contact, theme, dpo, siret)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning id`,
     [
       slug,
       input.name,
@@ -121,6 +123,7 @@ export async function createTenant(ownerQuery: OwnerQuery, input: CreateTenantIn
       JSON.stringify(input.contact ?? {}),
       JSON.stringify(input.theme ?? {}),
       JSON.stringify(input.dpo ?? {}),
+      input.siret ?? null,
     ],
   );
   const id = String(r.rows[0]?.id);

@@ -76,7 +76,22 @@ const PHONE = 'Indiquez un numéro de téléphone valide, par exemple 01 23 45 6
 const POSTAL_CODE = 'Le code postal compte 5 chiffres, par exemple 35000.';
 const WEBSITE =
   'Indiquez l’adresse complète du site, qui commence par https://, par exemple https://www.mairie-ville.fr.';
+const SIRET =
+  'Le SIRET compte 14 chiffres : le SIREN de la commune suivi de 5 chiffres. Vérifiez-le sur l’annuaire des entreprises.';
 const COLOUR = 'Indiquez la couleur par son code : # suivi de 6 chiffres ou lettres de A à F, par exemple #1F4E8C.';
+
+/** A SIRET: 14 digits whose Luhn sum is a multiple of 10 (La Poste's establishments excepted). */
+export function isSiret(value: string): boolean {
+  if (!/^\d{14}$/.test(value)) return false;
+  if (value.startsWith('356000000')) return true;
+  let sum = 0;
+  for (let i = 0; i < 14; i++) {
+    let d = Number(value[13 - i]);
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
 
 function isWebAddress(value: string): boolean {
   if (/\s/.test(value)) return false;
@@ -144,6 +159,9 @@ export const communeSettingsForm = z.object({
   ),
   expediteur_adresse: mailAddress(),
   reponse_a: mailAddress(),
+  siret: text({ max: 40, required: false, tooLong: SIRET })
+    .transform((v) => v.replace(/[\s.]/g, ''))
+    .refine((v) => v === '' || isSiret(v), { error: SIRET }),
   couleur: text({ max: 20, required: false, tooLong: COLOUR }).transform((typed, ctx) => {
     if (typed === '') return null;
     const hex = normaliseColour(typed);
@@ -197,6 +215,7 @@ export function communeSettingsOf(value: z.output<typeof communeSettingsForm>): 
     mailSenderAddress: value.expediteur_adresse,
     mailReplyTo: value.reponse_a,
     primaryColor: value.couleur,
+    siret: or(value.siret),
   };
 }
 
@@ -216,5 +235,6 @@ export function storedCommuneSettings(settings: CommuneSettings): CommuneSetting
     expediteur_adresse: settings.mailSenderAddress ?? '',
     reponse_a: settings.mailReplyTo ?? '',
     couleur: settings.primaryColor ?? '',
+    siret: settings.siret ?? '',
   };
 }

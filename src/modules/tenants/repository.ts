@@ -8,6 +8,7 @@ export interface TenantSettingsRow {
   mail_sender_name: string | null;
   mail_sender_address: string | null;
   mail_reply_to: string | null;
+  siret: string | null;
 }
 
 /**
@@ -21,7 +22,7 @@ export async function findTenantSettings(
 ): Promise<TenantSettingsRow | undefined> {
   const query = trx
     .selectFrom('tenants')
-    .select(['contact', 'theme', 'mail_sender_name', 'mail_sender_address', 'mail_reply_to'])
+    .select(['contact', 'theme', 'mail_sender_name', 'mail_sender_address', 'mail_reply_to', 'siret'])
     .where('id', '=', tenantId);
   return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
 }
@@ -35,6 +36,7 @@ export async function saveTenantSettings(trx: Tx, tenantId: string, row: TenantS
       mail_sender_name: row.mail_sender_name,
       mail_sender_address: row.mail_sender_address,
       mail_reply_to: row.mail_reply_to,
+      siret: row.siret,
     })
     .where('id', '=', tenantId)
     .execute();

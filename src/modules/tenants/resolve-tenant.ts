@@ -67,5 +67,6 @@ export async function loadTenant(db: Db, id: string): Promise<Tenant | null> {
     theme: row.theme,
     dpo: row.dpo ?? {},
     inboundAddress: row.inbound_address,
+    siret: row.siret,
   };
 }

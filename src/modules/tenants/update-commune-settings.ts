@@ -26,6 +26,8 @@ export interface CommuneSettings {
   mailReplyTo: string | null;
   /** '#rrggbb', readable on white (checked by the form). */
   primaryColor: string | null;
+  /** 14 digits: sent to API Particulier as `recipient` (decision 31). */
+  siret: string | null;
 }
 
 type ContactKey = keyof CommuneSettings['contact'];
@@ -57,6 +59,7 @@ function settingsOfRow(row: TenantSettingsRow): CommuneSettings {
     mailSenderAddress: row.mail_sender_address,
     mailReplyTo: row.mail_reply_to,
     primaryColor: row.theme.primaryColor ?? null,
+    siret: row.siret,
   };
 }
 
@@ -97,6 +100,7 @@ export async function updateCommuneSettings(
     mail_sender_name: next.mailSenderName,
     mail_sender_address: next.mailSenderAddress,
     mail_reply_to: next.mailReplyTo,
+    siret: next.siret,
   });
 
   const before = settingsOfRow(row);
@@ -104,7 +108,7 @@ export async function updateCommuneSettings(
     ...CONTACT_KEYS.filter((k) => JSON.stringify(before.contact[k]) !== JSON.stringify(next.contact[k])).map(
       (k) => `contact.${k}`,
     ),
-    ...(['mailSenderName', 'mailSenderAddress', 'mailReplyTo', 'primaryColor'] as const).filter(
+    ...(['mailSenderName', 'mailSenderAddress', 'mailReplyTo', 'primaryColor', 'siret'] as const).filter(
       (k) => before[k] !== next[k],
     ),
   ];

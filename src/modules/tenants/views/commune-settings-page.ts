@@ -132,6 +132,20 @@ export function communeSettingsPage(ctx: PageContext, input: CommuneSettingsPage
           'La réponse à un courriel sur une demande revient toujours sur la demande, dans la boîte des agents.',
       })}
 
+      <h2>Données de l’État (API Particulier)</h2>
+      <p>
+        Avec l’accord des habitants, la mairie peut demander à la CAF ou à la MSA leur quotient familial, au lieu
+        d’un justificatif. L’État demande pour cela le SIRET de la mairie à chaque demande.
+      </p>
+      ${f({
+        name: 'siret',
+        label: 'SIRET de la mairie',
+        inputmode: 'numeric',
+        hint:
+          '14 chiffres, par exemple 213 500 238 00013. Laissé vide : la mairie ne demande pas ces données ' +
+          'et les formulaires demandent un justificatif.',
+      })}
+
       <h2>Couleur du site</h2>
       ${f({
         name: 'couleur',
