@@ -5,6 +5,7 @@ import { startInboundSmtp, type InboundSmtpServer } from './modules/inbound-mail
 import { buildServices } from './services.ts';
 import { loadConfigOrExit, openDatabaseOrExit } from './startup.ts';
 import { createLogger } from './platform/logging.ts';
+import { preloadInseePlaces } from './modules/identity/insee-places.ts';
 
 /**
  * Starts Guichet: reads the configuration, opens and migrates the database, seeds the demo
@@ -63,7 +64,9 @@ async function main(): Promise<void> {
       const { startDemoApiParticulier } = await import('./demo/api-particulier-provider.ts');
       const ap = await startDemoApiParticulier({ host: config.host, port: config.demoApiParticulierPort });
       config.apiParticulier = { ...config.apiParticulier, url: ap.url, token: ap.token };
-      console.log(`Demo API Particulier: ${ap.url}/ (fictitious people; n° allocataire 1234567, code postal 00000)`);
+      console.log(
+        `Demo API Particulier: ${ap.url}/ (fictitious people, e.g. Camille Louise MARTIN, born 14/07/1988 in Nantes)`,
+      );
     } catch (err) {
       console.error(`The demo API Particulier could not start: ${(err as Error).message}`);
     }
@@ -78,6 +81,10 @@ async function main(): Promise<void> {
   // Background jobs, unless JOBS_ENABLED=false (then another instance or `npm run worker` runs them).
   services.jobs.start();
   await app.listen({ host: config.host, port: config.port });
+  // The commune list (birthplaces, civil status): read now rather than at a citizen's first form.
+  void preloadInseePlaces().catch((err: unknown) =>
+    logger.warn({ err }, 'the commune list could not be read in advance: it will be at first use'),
+  );
   console.log(`Guichet is running: http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}/`);
   let inbound: InboundSmtpServer | null = null;
   if (config.inbound.smtpPort !== 0) {

@@ -3,55 +3,130 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A local stand-in for API Particulier (version 2 endpoints, `X-Api-Key`), for the demo
- * (`npm start`) and the contract tests: the answers have the documented shapes, only the people
- * are fictitious. A few numbers make it misbehave on purpose, so that the demo and the tests can
- * show what the citizen sees when the real service fails:
+ * A local stand-in for API Particulier (version 2 endpoints, `X-Api-Key`, `recipient`), for the
+ * demo (`npm start`) and the contract tests: the answers have the documented shapes (decision
+ * 31), only the people are fictitious. The quotient familial is found by civil status
+ * (`/api/v2/composition-familiale-v2`); the former route by numéro d'allocataire is gone, as on
+ * the real service. A few birth names make it misbehave on purpose, so that the demo and the
+ * tests show what the citizen sees when the real service fails:
  *
- * - numéro d'allocataire `5000000`: HTTP 500 (provider error);
- * - `4080000`: answers after 30 seconds (timeout);
- * - `6660000`: a malformed answer (the quotient familial as text).
+ * - nom de naissance `PANNE`: HTTP 503 (the CAF or the MSA does not answer);
+ * - `LENTEUR`: answers after 30 seconds (timeout);
+ * - `ILLISIBLE`: a malformed answer (the quotient familial as text).
  */
 
-interface CafFile {
-  numeroAllocataire: string;
-  codePostal: string;
-  regime: 'CNAF' | 'MSA';
-  /** The FranceConnect identity (demo people) the file is found by, through composition-familiale-v2. */
-  identity?: { nomNaissance: string; prenoms: string; dateNaissance: string; sexe: 'F' | 'M' };
-  allocataires: { nom: string; prenoms: string; dateNaissance: string; sexe: 'F' | 'M' }[];
-  enfants: { nom: string; prenoms: string; dateNaissance: string; sexe: 'F' | 'M' }[];
-  quotientFamilial: number;
-  adresse: string;
+/** Someone the CAF or the MSA knows: how they are found (civil status, place of birth). */
+interface DemoPerson {
+  nomNaissance: string;
+  nomUsage: string | null;
+  prenoms: string;
+  /** YYYY-MM-DD */
+  dateNaissance: string;
+  sexe: 'F' | 'M';
+  /** INSEE commune code of the place of birth; null when born abroad. */
+  codeInsee: string | null;
+  /** INSEE country code (99100: France). */
+  codePays: string;
 }
 
-/** The demo's families (fictitious). */
+interface CafFile {
+  regime: 'CNAF' | 'MSA';
+  /** Either allocataire finds the file (a couple: both parents). */
+  allocataires: DemoPerson[];
+  enfants: Omit<DemoPerson, 'codeInsee' | 'codePays'>[];
+  quotientFamilial: number;
+  adresse: { numeroLibelleVoie: string; codePostalVille: string };
+}
+
+/**
+ * The demo's families (fictitious). The first three allocataires are also demo FranceConnect
+ * people (src/demo/franceconnect-provider.ts), with the same civil status.
+ */
 export const DEMO_CAF_FILES: CafFile[] = [
   {
-    numeroAllocataire: '1234567',
-    codePostal: '00000',
     regime: 'CNAF',
-    identity: { nomNaissance: 'MARTIN', prenoms: 'Camille Louise', dateNaissance: '1988-07-14', sexe: 'F' },
-    allocataires: [{ nom: 'MARTIN', prenoms: 'CAMILLE LOUISE', dateNaissance: '1988-07-14', sexe: 'F' }],
+    allocataires: [
+      {
+        nomNaissance: 'MARTIN',
+        nomUsage: null,
+        prenoms: 'CAMILLE LOUISE',
+        dateNaissance: '1988-07-14',
+        sexe: 'F',
+        codeInsee: '44109',
+        codePays: '99100',
+      },
+    ],
     enfants: [
-      { nom: 'MARTIN', prenoms: 'LÉO', dateNaissance: '2017-03-02', sexe: 'M' },
-      { nom: 'MARTIN', prenoms: 'INÈS', dateNaissance: '2019-10-21', sexe: 'F' },
+      { nomNaissance: 'MARTIN', nomUsage: null, prenoms: 'LÉO', dateNaissance: '2017-03-02', sexe: 'M' },
+      { nomNaissance: 'MARTIN', nomUsage: null, prenoms: 'INÈS', dateNaissance: '2019-10-21', sexe: 'F' },
     ],
     quotientFamilial: 654,
-    adresse: '12 RUE DES TILLEULS',
+    adresse: { numeroLibelleVoie: '12 RUE DES TILLEULS', codePostalVille: '00000 VILLEBELLE' },
   },
   {
-    numeroAllocataire: '7654321',
-    codePostal: '00000',
     regime: 'MSA',
-    identity: { nomNaissance: 'DUPONT', prenoms: 'Marie Angèle', dateNaissance: '1981-04-12', sexe: 'F' },
     allocataires: [
-      { nom: 'DUPONT', prenoms: 'MARIE ANGÈLE', dateNaissance: '1981-04-12', sexe: 'F' },
-      { nom: 'LEROY', prenoms: 'PAUL', dateNaissance: '1979-09-30', sexe: 'M' },
+      {
+        nomNaissance: 'DUPONT',
+        nomUsage: 'LEROY',
+        prenoms: 'MARIE ANGÈLE',
+        dateNaissance: '1981-04-12',
+        sexe: 'F',
+        codeInsee: '69123',
+        codePays: '99100',
+      },
+      {
+        nomNaissance: 'LEROY',
+        nomUsage: null,
+        prenoms: 'PAUL',
+        dateNaissance: '1979-09-30',
+        sexe: 'M',
+        codeInsee: '35238',
+        codePays: '99100',
+      },
     ],
-    enfants: [{ nom: 'LEROY', prenoms: 'JULES', dateNaissance: '2016-05-08', sexe: 'M' }],
+    enfants: [{ nomNaissance: 'LEROY', nomUsage: null, prenoms: 'JULES', dateNaissance: '2016-05-08', sexe: 'M' }],
     quotientFamilial: 1120,
-    adresse: '3 CHEMIN DU MOULIN',
+    adresse: { numeroLibelleVoie: '3 CHEMIN DU MOULIN', codePostalVille: '00000 VILLEBELLE' },
+  },
+  {
+    regime: 'CNAF',
+    allocataires: [
+      {
+        nomNaissance: 'EL AMRANI',
+        nomUsage: null,
+        prenoms: 'YOUSSEF',
+        dateNaissance: '1990-02-03',
+        sexe: 'M',
+        codeInsee: null,
+        codePays: '99350',
+      },
+    ],
+    enfants: [
+      { nomNaissance: 'EL AMRANI', nomUsage: null, prenoms: 'SARA', dateNaissance: '2015-06-11', sexe: 'F' },
+      { nomNaissance: 'EL AMRANI', nomUsage: null, prenoms: 'ADAM', dateNaissance: '2018-01-25', sexe: 'M' },
+      { nomNaissance: 'EL AMRANI', nomUsage: null, prenoms: 'NOUR', dateNaissance: '2021-09-02', sexe: 'F' },
+    ],
+    quotientFamilial: 480,
+    adresse: { numeroLibelleVoie: '7 ALLÉE DES CHÊNES', codePostalVille: '00000 VILLEBELLE' },
+  },
+  {
+    regime: 'CNAF',
+    allocataires: [
+      {
+        nomNaissance: 'BERNARD',
+        nomUsage: null,
+        prenoms: 'SOPHIE',
+        dateNaissance: '1985-12-01',
+        sexe: 'F',
+        // Saint-Denis (Seine-Saint-Denis): a name many communes share.
+        codeInsee: '93066',
+        codePays: '99100',
+      },
+    ],
+    enfants: [{ nomNaissance: 'BERNARD', nomUsage: null, prenoms: 'LUCAS', dateNaissance: '2014-04-30', sexe: 'M' }],
+    quotientFamilial: 890,
+    adresse: { numeroLibelleVoie: '25 AVENUE JEAN-JAURÈS', codePostalVille: '00000 VILLEBELLE' },
   },
 ];
 
@@ -78,17 +153,14 @@ export const DEMO_JOB_SEEKERS = [
   },
 ];
 
-export const FAILING_NUMBERS = { providerError: '5000000', slow: '4080000', malformed: '6660000' } as const;
+/** Birth names that make the quotient familial fail on purpose. */
+export const FAILING_PEOPLE = { providerError: 'PANNE', slow: 'LENTEUR', malformed: 'ILLISIBLE' } as const;
 
 export interface DemoApiParticulier {
   /** e.g. http://localhost:3002 */
   url: string;
   token: string;
   close(): Promise<void>;
-}
-
-function ddmmyyyy(iso: string): string {
-  return `${iso.slice(8, 10)}${iso.slice(5, 7)}${iso.slice(0, 4)}`;
 }
 
 function normalise(s: string): string {
@@ -101,57 +173,71 @@ function normalise(s: string): string {
     .trim();
 }
 
-function adresseOf(f: CafFile) {
-  const [first] = f.allocataires;
+/** The civil status asked for, as the query string gives it. */
+interface Wanted {
+  nom: string;
+  prenom: string;
+  date: string;
+  sexe: string | null;
+  codeInsee: string | null;
+  codePays: string | null;
+}
+
+function wantedOf(q: URLSearchParams): Wanted {
+  const pad = (v: string | null) => (v ?? '').padStart(2, '0');
   return {
-    identite: first ? `${first.prenoms} ${first.nom}` : null,
-    complementIdentite: null,
-    complementIdentiteGeo: null,
-    numeroRue: f.adresse,
-    lieuDit: null,
-    codePostalVille: `${f.codePostal} VILLEBELLE`,
-    pays: 'FRANCE',
+    nom: normalise(q.get('nomNaissance') ?? ''),
+    // The first of the first names, as the civil status lists them.
+    prenom: normalise(q.getAll('prenoms[]')[0] ?? '').split(' ')[0] ?? '',
+    date: `${q.get('anneeDateDeNaissance')}-${pad(q.get('moisDateDeNaissance'))}-${pad(q.get('jourDateDeNaissance'))}`,
+    sexe: q.get('sexe'),
+    codeInsee: q.get('codeInseeLieuDeNaissance'),
+    codePays: q.get('codePaysLieuDeNaissance'),
   };
 }
 
-/** The answer of /api/v2/composition-familiale (CAF, dates DDMMYYYY). */
-function compositionFamiliale(f: CafFile, now: Date) {
-  const person = (p: CafFile['allocataires'][number]) => ({
-    nomPrenom: `${p.nom} ${p.prenoms}`,
-    dateDeNaissance: ddmmyyyy(p.dateNaissance),
-    sexe: p.sexe,
-  });
-  const previous = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-  return {
-    allocataires: f.allocataires.map(person),
-    enfants: f.enfants.map(person),
-    adresse: adresseOf(f),
-    quotientFamilial: f.quotientFamilial,
-    annee: previous.getUTCFullYear(),
-    mois: previous.getUTCMonth() + 1,
-  };
+/** Is this the person asked for? Birth name, first first name, birth date, sex, place of birth. */
+function matches(p: DemoPerson, w: Wanted): boolean {
+  return (
+    normalise(p.nomNaissance) === w.nom &&
+    normalise(p.prenoms).split(' ')[0] === w.prenom &&
+    p.dateNaissance === w.date &&
+    p.sexe === w.sexe &&
+    p.codePays === w.codePays &&
+    (p.codeInsee === null || p.codeInsee === w.codeInsee)
+  );
 }
 
-/** The answer of /api/v2/composition-familiale-v2 (CAF and MSA). */
-function compositionFamilialeV2(f: CafFile, now: Date) {
-  const person = (p: CafFile['allocataires'][number]) => ({
-    nomNaissance: p.nom,
-    nomUsuel: p.nom,
+/** The answer of /api/v2/composition-familiale-v2 (CAF and MSA), for a month (the previous one by default). */
+function compositionFamilialeV2(f: CafFile, month: { annee: number; mois: number }) {
+  const person = (p: CafFile['enfants'][number]) => ({
+    nomNaissance: p.nomNaissance,
+    nomUsage: p.nomUsage,
     prenoms: p.prenoms,
     anneeDateDeNaissance: p.dateNaissance.slice(0, 4),
     moisDateDeNaissance: p.dateNaissance.slice(5, 7),
     jourDateDeNaissance: p.dateNaissance.slice(8, 10),
     sexe: p.sexe,
   });
-  const v1 = compositionFamiliale(f, now);
+  const [first] = f.allocataires;
   return {
     regime: f.regime,
     allocataires: f.allocataires.map(person),
     enfants: f.enfants.map(person),
-    adresse: v1.adresse,
+    adresse: {
+      identite: first
+        ? `${first.sexe === 'F' ? 'Madame' : 'Monsieur'} ${first.nomUsage ?? first.nomNaissance} ${first.prenoms}`
+        : null,
+      complementInformation: null,
+      complementInformationGeographique: null,
+      numeroLibelleVoie: f.adresse.numeroLibelleVoie,
+      lieuDit: null,
+      codePostalVille: f.adresse.codePostalVille,
+      pays: 'FRANCE',
+    },
     quotientFamilial: f.quotientFamilial,
-    annee: v1.annee,
-    mois: v1.mois,
+    annee: month.annee,
+    mois: month.mois,
   };
 }
 
@@ -188,41 +274,39 @@ export async function startDemoApiParticulier(
     if (req.method !== 'GET') return send(res, 405, { error: 'method_not_allowed' });
     const q = url.searchParams;
     switch (url.pathname) {
-      case '/api/v2/composition-familiale': {
-        const numero = (q.get('numeroAllocataire') ?? '').trim();
-        if (numero === FAILING_NUMBERS.providerError)
-          return send(res, 500, { error: 'provider_error', reason: 'La CAF ne répond pas', message: 'Erreur' });
-        if (numero === FAILING_NUMBERS.slow) {
+      case '/api/v2/composition-familiale-v2': {
+        if (!/^\d{14}$/.test(q.get('recipient') ?? ''))
+          return send(res, 400, {
+            error: 'bad_request',
+            reason: 'Le paramètre recipient doit être le numéro SIRET de l’organisme destinataire.',
+            message: 'Paramètre recipient invalide',
+          });
+        const wanted = wantedOf(q);
+        const previous = new Date(Date.UTC(now().getUTCFullYear(), now().getUTCMonth() - 1, 1));
+        const month = {
+          annee: Number(q.get('annee')) || previous.getUTCFullYear(),
+          mois: Number(q.get('mois')) || previous.getUTCMonth() + 1,
+        };
+        if (wanted.nom === FAILING_PEOPLE.providerError)
+          return send(res, 503, {
+            error: 'network_error',
+            reason: 'timeout of 10000 ms exceeded',
+            message: 'Une erreur est survenue lors de l’appel au fournisseur de donnée',
+          });
+        if (wanted.nom === FAILING_PEOPLE.slow) {
           const t = setTimeout(() => {
             pending.delete(t);
-            if (!res.writableEnded) send(res, 200, compositionFamiliale(DEMO_CAF_FILES[0]!, now()));
+            if (!res.writableEnded) send(res, 200, compositionFamilialeV2(DEMO_CAF_FILES[0]!, month));
           }, slowMs);
           pending.add(t);
           return;
         }
-        if (numero === FAILING_NUMBERS.malformed)
-          return send(res, 200, { ...compositionFamiliale(DEMO_CAF_FILES[0]!, now()), quotientFamilial: 'beaucoup' });
-        const f = DEMO_CAF_FILES.find(
-          (x) => x.regime === 'CNAF' && x.numeroAllocataire === numero && x.codePostal === q.get('codePostal'),
-        );
-        return f ? send(res, 200, compositionFamiliale(f, now())) : notFound(res, 'Dossier allocataire inexistant.');
-      }
-      case '/api/v2/composition-familiale-v2': {
-        const wanted = {
-          nom: normalise(q.get('nomNaissance') ?? ''),
-          prenoms: normalise(q.getAll('prenoms[]').join(' ')),
-          date: `${q.get('anneeDateDeNaissance')}-${q.get('moisDateDeNaissance')}-${q.get('jourDateDeNaissance')}`,
-          sexe: q.get('sexe'),
-        };
-        const f = DEMO_CAF_FILES.find(
-          (x) =>
-            x.identity &&
-            normalise(x.identity.nomNaissance) === wanted.nom &&
-            normalise(x.identity.prenoms) === wanted.prenoms &&
-            x.identity.dateNaissance === wanted.date &&
-            x.identity.sexe === wanted.sexe,
-        );
-        return f ? send(res, 200, compositionFamilialeV2(f, now())) : notFound(res, 'Dossier allocataire inexistant.');
+        if (wanted.nom === FAILING_PEOPLE.malformed)
+          return send(res, 200, { ...compositionFamilialeV2(DEMO_CAF_FILES[0]!, month), quotientFamilial: 'beaucoup' });
+        const f = DEMO_CAF_FILES.find((x) => x.allocataires.some((p) => matches(p, wanted)));
+        return f
+          ? send(res, 200, compositionFamilialeV2(f, month))
+          : notFound(res, 'Dossier allocataire inexistant. Le document ne peut être édité.');
       }
       case '/api/v2/etudiants': {
         const s = DEMO_STUDENTS.find((x) => x.ine === (q.get('ine') ?? '').trim().toUpperCase());
@@ -268,7 +352,10 @@ export async function startDemoApiParticulier(
         });
       }
       default:
-        return send(res, 404, { error: 'not_found', reason: 'Route inconnue', message: 'Route inconnue' });
+        // A route that does not exist (the former /api/v2/composition-familiale among them): not
+        // the documented « person not found » body.
+        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+        return res.end('Not Found');
     }
   };
 

@@ -1,8 +1,9 @@
 /**
  * The cantine form with the quotient familial from the demo API Particulier, in Chromium against
- * a real server process: the consent ticked, « Récupérer mon quotient familial », the form back
- * with the CAF's answer and what was typed, sent, then the tracking page that shows where the data
- * came from; and an unknown allocataire, where the form asks for the document. axe-core on every
+ * a real server process: the civil status typed (a commune of birth several communes bear, chosen
+ * in the list the form shows), the consent ticked, « Récupérer mon quotient familial », the form
+ * back with the CAF's answer and what was typed, sent, then the tracking page that shows where the
+ * data came from; and an unknown person, where the form asks for the document. axe-core on every
  * page. Screenshots at 1280 and 375 pixels go to GUICHET_SCREENSHOTS_DIR when it is set.
  */
 import assert from 'node:assert/strict';
@@ -46,6 +47,16 @@ describe('the State’s data on the cantine form, in a browser', { timeout: 240_
     await s.page.setViewportSize({ width: 1280, height: 900 });
   }
 
+  /** Sophie Bernard, born in Saint-Denis (93): a family of the demo API Particulier. */
+  async function fillCivilStatus(nomNaissance = 'Bernard') {
+    const { page } = s;
+    await page.getByLabel('Votre nom de naissance').fill(nomNaissance);
+    await page.getByLabel('Vos prénoms').fill('Sophie');
+    await page.getByLabel('Votre date de naissance').fill('1985-12-01');
+    await page.getByRole('radio', { name: 'Féminin' }).check();
+    await page.getByLabel('Votre commune de naissance').fill('Saint-Denis');
+  }
+
   async function fillCommon() {
     const { page } = s;
     await page.getByLabel('Nom et prénom de l’enfant').fill('Léo Martin');
@@ -62,12 +73,18 @@ describe('the State’s data on the cantine form, in a browser', { timeout: 240_
     await s.goto(FORM);
     await s.assertAccessible('cantine form');
     await fillCommon();
+    await fillCivilStatus();
     await page.getByLabel(/J’accepte que la mairie demande mon quotient familial/).check();
-    await page.getByLabel('Numéro d’allocataire CAF').fill('1234567');
-    await page.getByLabel('Code postal de votre adresse connue de la CAF').fill('00000');
+    await page.getByRole('button', { name: 'Récupérer mon quotient familial' }).click();
+    // Several communes are called Saint-Denis: the form asks which one.
+    await page.getByRole('group', { name: /Dans quelle commune « Saint-Denis »/ }).waitFor();
+    assert.match(await page.locator('.error-summary').innerText(), /Plusieurs communes s’appellent « Saint-Denis »/);
+    await s.assertAccessible('cantine form asking which Saint-Denis');
+    await screenshots('cantine-commune-homonyme');
+    await page.getByRole('radio', { name: 'Saint-Denis (93)' }).check();
     await page.getByRole('button', { name: 'Récupérer mon quotient familial' }).click();
     await page.getByText(/Données obtenues auprès de la CAF le/).waitFor();
-    assert.match(await page.locator('.state-data-obtained').innerText(), /Quotient familial : 654 €/);
+    assert.match(await page.locator('.state-data-obtained').innerText(), /Quotient familial : 890 €/);
     assert.equal(await page.getByLabel('École de l’enfant').inputValue(), 'École Jules-Ferry');
     await s.assertAccessible('cantine form with the quotient familial');
     await screenshots('cantine-quotient-familial');
@@ -91,16 +108,18 @@ describe('the State’s data on the cantine form, in a browser', { timeout: 240_
     await screenshots('suivi-donnees-etat');
   });
 
-  test('an unknown allocataire: the form asks for the document and says why', async () => {
+  test('an unknown person: the form asks for the document and says why', async () => {
     const { page } = s;
     await s.goto(FORM);
     await fillCommon();
+    await fillCivilStatus('Personne');
+    await page.getByLabel('Votre commune de naissance').fill('Saint-Denis (974)');
     await page.getByLabel(/J’accepte que la mairie demande mon quotient familial/).check();
-    await page.getByLabel('Numéro d’allocataire CAF').fill('1111111');
-    await page.getByLabel('Code postal de votre adresse connue de la CAF').fill('00000');
     await page.getByRole('button', { name: 'Récupérer mon quotient familial' }).click();
     await page.locator('.error-summary').waitFor();
-    assert.match(await page.locator('.error-summary').innerText(), /Joignez votre attestation de quotient familial/);
+    const summary = await page.locator('.error-summary').innerText();
+    assert.match(summary, /ne connaissent pas de dossier avec ces informations/);
+    assert.match(summary, /Joignez votre attestation de quotient familial/);
     assert.equal(await page.getByLabel('Nom et prénom de l’enfant').inputValue(), 'Léo Martin');
     await s.assertAccessible('cantine form asking for the document');
     await screenshots('cantine-document-demande');

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 
 /**
@@ -35,21 +36,54 @@ interface CommuneIndex {
   byCode: Map<string, { name: string; departement: string | null; currentCode: string | null }>;
   /** Former codes (`anciensCodes`) with no record of their own → the current commune's code. */
   absorbedInto: Map<string, string>;
+  /** Name as compared (`nameKey`) → the codes of the communes, current or former, that bear it. */
+  byName: Map<string, string[]>;
+  /** Paris, Lyon, Marseille → their arrondissements' codes (people are born in an arrondissement). */
+  arrondissements: Map<string, string[]>;
 }
 
 let index: CommuneIndex | null = null;
 
+function communeFile(): string {
+  return createRequire(import.meta.url).resolve('@etalab/decoupage-administratif/data/communes.json');
+}
+
 /**
- * The commune list of @etalab/decoupage-administratif, read once on first use (8 MB of JSON,
- * kept as two small maps; the parsed file itself is not kept).
+ * The commune list of @etalab/decoupage-administratif, read once (8 MB of JSON, kept as a few
+ * maps; the parsed file itself is not kept). `preloadInseePlaces` reads it when the server
+ * starts, so that no citizen waits for it; otherwise it is read at first use.
  */
 function communeIndex(): CommuneIndex {
-  if (index) return index;
-  const require = createRequire(import.meta.url);
-  const file = require.resolve('@etalab/decoupage-administratif/data/communes.json');
-  const records = JSON.parse(readFileSync(file, 'utf8')) as CommuneRecord[];
+  index ??= buildIndex(JSON.parse(readFileSync(communeFile(), 'utf8')) as CommuneRecord[]);
+  return index;
+}
+
+/**
+ * Reads the commune list in the background (the file is read without blocking; parsing it
+ * takes a few hundred milliseconds of the event loop, once). Called at start-up.
+ */
+export async function preloadInseePlaces(): Promise<void> {
+  if (index) return;
+  const text = await readFile(communeFile(), 'utf8');
+  index ??= buildIndex(JSON.parse(text) as CommuneRecord[]);
+}
+
+/** Has the commune list been read (for tests and the start-up log)? */
+export function inseePlacesLoaded(): boolean {
+  return index !== null;
+}
+
+function buildIndex(records: CommuneRecord[]): CommuneIndex {
   const byCode: CommuneIndex['byCode'] = new Map();
   const absorbedInto: CommuneIndex['absorbedInto'] = new Map();
+  const byName: CommuneIndex['byName'] = new Map();
+  const arrondissements: CommuneIndex['arrondissements'] = new Map();
+  const named = (name: string, code: string) => {
+    const key = nameKey(name);
+    const codes = byName.get(key);
+    if (!codes) byName.set(key, [code]);
+    else if (!codes.includes(code)) codes.push(code);
+  };
   // Current communes first: a code shared by a commune nouvelle and its delegated commune names
   // the current one (its former name comes second, in `currentName`'s place).
   for (const r of records) {
@@ -59,9 +93,16 @@ function communeIndex(): CommuneIndex {
   for (const r of records) {
     if (r.type === 'commune-actuelle') {
       for (const old of r.anciensCodes ?? []) absorbedInto.set(old, r.code);
+      named(r.nom, r.code);
       continue;
     }
     const parent = r.type === 'arrondissement-municipal' ? (r.commune ?? null) : (r.chefLieu ?? null);
+    named(r.nom, r.code);
+    if (r.type === 'arrondissement-municipal' && parent) {
+      const list = arrondissements.get(parent) ?? [];
+      list.push(r.code);
+      arrondissements.set(parent, list);
+    }
     if (byCode.has(r.code)) continue;
     byCode.set(r.code, {
       name: r.nom,
@@ -69,8 +110,56 @@ function communeIndex(): CommuneIndex {
       currentCode: r.type === 'arrondissement-municipal' ? null : parent,
     });
   }
-  index = { byCode, absorbedInto };
-  return index;
+  return { byCode, absorbedInto, byName, arrondissements };
+}
+
+/**
+ * A commune's name as compared with what people type: no accents, no case, hyphens and
+ * apostrophes as spaces, « St » and « Ste » as « Saint » and « Sainte ».
+ */
+export function nameKey(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/œ/g, 'oe')
+    .replace(/æ/g, 'ae')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .replace(/\bste\b/g, 'sainte')
+    .replace(/\bst\b/g, 'saint')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** A commune a typed name may be, as the citizen chooses among them. */
+export interface CommuneCandidate {
+  code: string;
+  /** « Saint-Denis (93) », « Gennes (49), aujourd’hui Gennes-Val-de-Loire » */
+  label: string;
+}
+
+/**
+ * The communes a name typed by a person may be: one (found), several (the person chooses) or
+ * none. A département may follow the name (« Saint-Denis (93) », « Saint-Denis 974 »); a
+ * commune code is taken as such. Former communes (delegated, associated) count: people are born
+ * where the commune was then. Paris, Lyon and Marseille are their arrondissements.
+ */
+export function findCommunesByName(typed: string): CommuneCandidate[] {
+  const text = typed.trim();
+  const asCode = text.toUpperCase();
+  if (COMMUNE_CODE.test(asCode)) {
+    const label = birthplaceLabel(asCode);
+    return birthCommune(asCode)?.name && label ? [{ code: asCode, label }] : [];
+  }
+  const m = /^(.*?)[\s,(-]*\b(\d{2,3}|2[AB])\)?\s*$/i.exec(text);
+  const name = m ? m[1]! : text;
+  const departement = m ? m[2]!.toUpperCase() : null;
+  const { byName, byCode, arrondissements } = communeIndex();
+  const codes = (byName.get(nameKey(name)) ?? []).flatMap((c) => arrondissements.get(c) ?? [c]);
+  return codes
+    .filter((c) => !departement || byCode.get(c)?.departement === departement)
+    .map((code) => ({ code, label: birthplaceLabel(code) ?? code }))
+    .sort((a, b) => a.label.localeCompare(b.label, 'fr', { numeric: true }));
 }
 
 const COMMUNE_CODE = /^(\d{5}|2[AB]\d{3})$/;
@@ -202,6 +291,18 @@ export const INSEE_COUNTRIES: Readonly<Record<string, string>> = {
   '99501': 'Australie',
   '99502': 'Nouvelle-Zélande',
 };
+
+/**
+ * The INSEE code of a country typed by name (« maroc », « États-Unis », « Etats Unis »), or null
+ * when the name is not in the table.
+ */
+export function findCountryByName(typed: string): string | null {
+  const key = nameKey(typed);
+  if (!key) return null;
+  if (/^99\d{3}$/.test(key) && INSEE_COUNTRIES[key]) return key;
+  for (const [code, name] of Object.entries(INSEE_COUNTRIES)) if (nameKey(name) === key) return code;
+  return null;
+}
 
 /** A country code as people read it: « Maroc », or « pays de code INSEE 99xxx » when unknown. */
 export function birthcountryLabel(code: string | null | undefined): string | null {

@@ -2,12 +2,17 @@ import type { Services } from '../../services.ts';
 import { ApiParticulierError, type ApiParticulierErrorKind } from '../../platform/api-particulier/index.ts';
 import type { FormDefinition, FormField, StateDataKind } from '../catalogue/form-definition.ts';
 import { allFields, anchorOf, first, type FieldError, type RawAnswers } from '../requests/form-engine/validate.ts';
+import type { IdentityClaims } from '../requests/form-engine/claims.ts';
+import {
+  CIVIL_STATUS_FIELDS,
+  civilStatusFromAnswers,
+  civilStatusFromClaims,
+  type CommuneChoice,
+} from './civil-status.ts';
 import type { ObtainedStateData } from './obtained.ts';
 
 /** The fields the numbers are typed in, by convention of the démarches' forms. */
 export const QUERY_FIELDS = {
-  numeroAllocataire: 'numero_caf',
-  codePostal: 'code_postal_caf',
   ine: 'ine',
   identifiantFranceTravail: 'identifiant_france_travail',
 } as const;
@@ -39,7 +44,7 @@ function reason(kind: StateDataKind, why: ApiParticulierErrorKind | 'refused' | 
       return `Vous n’avez pas coché la case d’accord : nous ne demandons rien à ${holder}.`;
     case 'unknown_person':
       return kind === 'quotient_familial'
-        ? `${capitalise(holder)} ne connaissent pas de dossier avec ces informations. Vérifiez votre numéro d’allocataire et votre code postal.`
+        ? `${capitalise(holder)} ne connaissent pas de dossier avec ces informations. Vérifiez votre nom de naissance, vos prénoms, votre date et votre lieu de naissance.`
         : `${capitalise(holder)} ne connaît personne avec cet identifiant. Vérifiez-le.`;
     case 'not_current':
       return kind === 'statut_etudiant'
@@ -55,6 +60,12 @@ function reason(kind: StateDataKind, why: ApiParticulierErrorKind | 'refused' | 
   }
 }
 
+/** What else the form may take when the data cannot be obtained, after the document. */
+const LAST_RESORT: Partial<Record<StateDataKind, string>> = {
+  quotient_familial:
+    ' Vous pouvez aussi indiquer votre numéro d’allocataire CAF : la mairie le vérifiera auprès de la CAF.',
+};
+
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
@@ -66,22 +77,29 @@ export type ObtainStateDataResult =
    * otherwise the form now asks for the document. `cause`: what API Particulier answered, for
    * the logs (never what the citizen typed).
    */
-  | { ok: false; errors: FieldError[]; invalid?: boolean; cause?: ApiParticulierErrorKind };
+  | {
+      ok: false;
+      errors: FieldError[];
+      invalid?: boolean;
+      cause?: ApiParticulierErrorKind | 'no_siret';
+      /** Several communes bear the typed name of the commune of birth: the form lists them. */
+      communeChoice?: CommuneChoice;
+    };
 
 export interface ObtainStateDataInput {
   form: FormDefinition;
   kind: StateDataKind;
   /** What the form holds now (the citizen clicked the button before sending it). */
   answers: RawAnswers;
-  /** The FranceConnect identity of the signed-in citizen, if any: the quotient familial is asked by it. */
-  franceconnect?: {
-    givenName: string;
-    familyName: string;
-    birthdate: string | null;
-    gender: string | null;
-    birthplace: string | null;
-    birthcountry: string | null;
-  } | null;
+  /**
+   * The FranceConnect claims of the signed-in citizen, if any: the quotient familial is asked by
+   * them when they are complete (otherwise by the form's fields, the verified ones locked).
+   */
+  franceconnect?: IdentityClaims | null;
+  /** The tenant's SIRET, sent as `recipient`; without it nothing is asked. */
+  recipient: string | null;
+  /** Today in France (YYYY-MM-DD): a birth date must be before. */
+  today: string;
 }
 
 /**
@@ -94,20 +112,22 @@ export async function obtainStateData(services: Services, input: ObtainStateData
   const consent = fields.find((f) => f.type === 'checkbox' && f.consent && f.stateData?.kind === input.kind);
   if (!consent?.stateData) return { ok: false, invalid: true, errors: [] };
   const fallback = fields.find((f) => f.name === consent.stateData!.fallback) ?? consent;
-  const fail = (why: Parameters<typeof reason>[1]): ObtainStateDataResult => ({
+  const fail = (why: Parameters<typeof reason>[1]): ObtainStateDataResult & { ok: false } => ({
     ok: false,
     ...(why === 'refused' || why === 'unavailable' || why === 'not_current' ? {} : { cause: why }),
     errors: [
       {
         field: fallback.name,
         anchor: anchorOf(fallback),
-        message: `${reason(input.kind, why)} Joignez ${WORDING[input.kind].document}${why === 'refused' ? ', ou cochez la case' : ''}.`,
+        message: `${reason(input.kind, why)} Joignez ${WORDING[input.kind].document}${why === 'refused' ? ', ou cochez la case' : ''}.${LAST_RESORT[input.kind] ?? ''}`,
       },
     ],
   });
   if (first(input.answers, consent.name) === '') return fail('refused');
   const api = services.apiParticulier;
   if (!api) return fail('unavailable');
+  if (!input.recipient) return { ...fail('unavailable'), cause: 'no_siret' };
+  const recipient = input.recipient;
 
   const missing = (field: string, message: string): ObtainStateDataResult => {
     const f: FormField | undefined = fields.find((x) => x.name === field);
@@ -117,43 +137,24 @@ export async function obtainStateData(services: Services, input: ObtainStateData
   const obtainedAt = now.toISOString();
   try {
     if (input.kind === 'quotient_familial') {
-      const fc = input.franceconnect;
-      let foundBy: ObtainedStateData['foundBy'];
-      let qf;
-      if (fc?.birthdate && (fc.gender === 'female' || fc.gender === 'male') && fc.birthcountry) {
-        foundBy = 'franceconnect';
-        qf = await api.quotientFamilial({
-          by: 'identite',
-          nomNaissance: fc.familyName,
-          prenoms: fc.givenName.split(/\s+/).filter(Boolean),
-          dateNaissance: fc.birthdate,
-          sexe: fc.gender === 'female' ? 'F' : 'M',
-          codeInseeLieuDeNaissance: fc.birthplace ?? '',
-          codePaysLieuDeNaissance: fc.birthcountry,
-        });
-      } else {
-        const numero = first(input.answers, QUERY_FIELDS.numeroAllocataire).replace(/\s/g, '');
-        const codePostal = first(input.answers, QUERY_FIELDS.codePostal).replace(/\s/g, '');
-        if (!/^\d{5,8}$/.test(numero))
-          return missing(
-            QUERY_FIELDS.numeroAllocataire,
-            'Indiquez votre numéro d’allocataire (5 à 8 chiffres) pour que nous demandions votre quotient familial.',
-          );
-        if (!/^\d{5}$/.test(codePostal))
-          return missing(
-            QUERY_FIELDS.codePostal,
-            'Indiquez le code postal de votre adresse connue de la CAF (5 chiffres), par exemple 35000.',
-          );
-        foundBy = 'numero_allocataire';
-        qf = await api.quotientFamilial({ by: 'allocataire', numeroAllocataire: numero, codePostal });
-      }
+      // FranceConnect's verified civil status when it is complete; else what the form holds.
+      const verified = civilStatusFromClaims(input.franceconnect);
+      // A form saved before the civil-status fields (numéro d'allocataire and code postal only)
+      // has nothing to search with: the document it is.
+      if (!verified && !fields.some((f) => f.name === CIVIL_STATUS_FIELDS.nomNaissance)) return fail('unavailable');
+      const typed = verified ? null : civilStatusFromAnswers(input.form, input.answers, input.today);
+      if (typed && !typed.ok)
+        return { ok: false, invalid: true, errors: typed.errors, communeChoice: typed.communeChoice };
+      const person = verified ?? (typed?.ok ? typed.person : null);
+      if (!person) return fail('unavailable');
+      const qf = await api.quotientFamilial({ recipient, ...person });
       return {
         ok: true,
         obtained: {
           kind: 'quotient_familial',
           source: qf.regime === 'MSA' ? 'MSA' : 'CAF',
           obtainedAt,
-          foundBy,
+          foundBy: verified ? 'franceconnect' : 'etat_civil',
           values: {
             quotientFamilial: qf.quotientFamilial,
             mois: `${qf.annee}-${String(qf.mois).padStart(2, '0')}`,
@@ -169,7 +170,7 @@ export async function obtainStateData(services: Services, input: ObtainStateData
           QUERY_FIELDS.ine,
           'Indiquez votre numéro INE : 11 chiffres et lettres, sur votre carte d’étudiant.',
         );
-      const s = await api.statutEtudiant({ ine });
+      const s = await api.statutEtudiant({ recipient, ine });
       const current = s.inscriptions[0];
       if (!s.etudiant || !current) return fail('not_current');
       return {
@@ -189,7 +190,7 @@ export async function obtainStateData(services: Services, input: ObtainStateData
         QUERY_FIELDS.identifiantFranceTravail,
         'Indiquez votre identifiant France Travail : il figure sur vos courriers de France Travail.',
       );
-    const j = await api.statutDemandeurEmploi({ identifiant });
+    const j = await api.statutDemandeurEmploi({ recipient, identifiant });
     if (!j.inscrit) return fail('not_current');
     return {
       ok: true,

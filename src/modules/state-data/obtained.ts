@@ -14,8 +14,11 @@ export const obtainedStateDataSchema = z.object({
   source: z.string(),
   /** ISO 8601 instant of the answer. */
   obtainedAt: z.string(),
-  /** What the person was found by. */
-  foundBy: z.enum(['franceconnect', 'numero_allocataire', 'ine', 'identifiant_france_travail']),
+  /**
+   * What the person was found by: `etat_civil` is the civil status typed on the form;
+   * `numero_allocataire` is kept for requests filed before composition-familiale-v2.
+   */
+  foundBy: z.enum(['franceconnect', 'etat_civil', 'numero_allocataire', 'ine', 'identifiant_france_travail']),
   /** Only what the démarche needs (minimisation). */
   values: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
 });

@@ -26,6 +26,7 @@ const MONTHS = [
 
 const FOUND_BY: Record<ObtainedStateData['foundBy'], string> = {
   franceconnect: 'l’identité FranceConnect',
+  etat_civil: 'l’état civil indiqué dans le formulaire',
   numero_allocataire: 'le numéro d’allocataire et le code postal',
   ine: 'le numéro INE',
   identifiant_france_travail: 'l’identifiant France Travail',

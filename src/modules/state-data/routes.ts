@@ -11,6 +11,7 @@ import { readFormBody } from '../../platform/web/form-body.ts';
 import { pageContext, requireTenant } from '../../platform/web/request-context.ts';
 import { sendHtml } from '../../platform/web/reply.ts';
 import { obtainStateData } from './obtain-state-data.ts';
+import { parisDay } from '../../platform/format.ts';
 import { stateDataFormState, stateDataPath, submittedStateData } from './form-state.ts';
 
 /**
@@ -43,22 +44,15 @@ export function registerStateDataRoutes(app: FastifyInstance, services: Services
       const who = formIdentity(await currentCitizen(request, services), d.form);
       // Data already obtained on this form stays (another kind, or the same one asked again).
       const kept = submittedStateData(services, ctx.tenant.id, d.slug, body.fields).filter((x) => x.kind !== kind);
-      const claims = who.citizen?.verifiedClaims;
+      const claims = who.citizen?.identitySource === 'franceconnect' ? who.citizen.verifiedClaims : null;
       const result = await obtainStateData(services, {
         form: d.form,
         kind,
-        answers,
-        franceconnect:
-          who.citizen?.identitySource === 'franceconnect' && claims
-            ? {
-                givenName: claims.given_name ?? '',
-                familyName: claims.family_name ?? '',
-                birthdate: claims.birthdate ?? null,
-                gender: claims.gender ?? null,
-                birthplace: claims.birthplace ?? null,
-                birthcountry: claims.birthcountry ?? null,
-              }
-            : null,
+        // The locked fields have no input on the page: their verified values stand in.
+        answers: { ...answers, ...(who.locked?.values ?? {}) },
+        franceconnect: claims,
+        recipient: ctx.tenant.siret ?? null,
+        today: parisDay(services.clock.now()),
       });
       if (!result.ok && result.cause) request.log.warn({ kind, cause: result.cause }, 'API Particulier gave nothing');
       const obtained = result.ok ? [...kept, result.obtained] : kept;
@@ -73,7 +67,10 @@ export function registerStateDataRoutes(app: FastifyInstance, services: Services
             errors: result.ok ? [] : result.errors,
             filesToReattach,
             locked: who.locked,
-            stateData: stateDataFormState(services, ctx, d.slug, obtained),
+            stateData: {
+              ...stateDataFormState(services, ctx, d.slug, obtained),
+              communeChoice: result.ok ? undefined : result.communeChoice,
+            },
           },
           maxUploadMb,
         ),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  FAILING_NUMBERS,
+  FAILING_PEOPLE,
   startDemoApiParticulier,
   type DemoApiParticulier,
 } from '../../demo/api-particulier-provider.ts';
@@ -10,6 +10,9 @@ import { openForm, postForm, type Fields } from '../../../test/support/http.ts';
 import { visibleText } from '../../../test/support/pages.ts';
 import { createTestContext, TEST_DB, type TestContext } from '../../../test/support/test-app.ts';
 import { applyRetention } from '../privacy/retention.ts';
+import { DEMO_FRANCECONNECT_IDENTITIES } from '../../demo/franceconnect-provider.ts';
+import { FORMS_BY_SLUG } from '../catalogue/forms/index.ts';
+import { obtainStateData } from './obtain-state-data.ts';
 import { signStateData, stateDataScope } from './obtained.ts';
 
 const FORM = '/t/villebelle/demarches/cantine-periscolaire/demande';
@@ -24,8 +27,12 @@ function answers(overrides: Fields = {}): Fields {
     jours_cantine: ['lundi', 'jeudi'],
     allergie: 'non',
     accord_quotient_familial: 'oui',
-    numero_caf: '1234567',
-    code_postal_caf: '00000',
+    // Camille Martin, born in Nantes: a family of the demo API Particulier (CAF).
+    qf_nom_naissance: 'Martin',
+    qf_prenoms: 'Camille Louise',
+    qf_date_naissance: '14/07/1988',
+    qf_sexe: 'female',
+    qf_commune_naissance: 'Nantes',
     applicant_given_name: 'Camille',
     applicant_family_name: 'Martin',
     applicant_email: 'camille.martin@example.org',
@@ -91,7 +98,7 @@ describe(`State data from API Particulier on the cantine form (${TEST_DB})`, () 
     const stored = (data._state_data as Record<string, unknown>[])[0]!;
     assert.equal(stored.kind, 'quotient_familial');
     assert.equal(stored.source, 'CAF');
-    assert.equal(stored.foundBy, 'numero_allocataire');
+    assert.equal(stored.foundBy, 'etat_civil');
     assert.equal((stored.values as Record<string, unknown>).quotientFamilial, 654);
     assert.ok(Math.abs(Date.parse(String(stored.obtainedAt)) - Date.now()) < 60_000, 'dated when obtained');
     // The consent is recorded with its wording, like the other consents given on a form.
@@ -153,26 +160,109 @@ describe(`State data from API Particulier on the cantine form (${TEST_DB})`, () 
     assert.equal(hidden(res.body, '_donnees_quotient_familial'), '');
   });
 
-  for (const [label, numero, why] of [
-    ['an unknown person', '1111111', /ne connaissent pas de dossier avec ces informations/],
-    ['a provider error', FAILING_NUMBERS.providerError, /ne répond pas pour le moment/],
-    ['a timeout', FAILING_NUMBERS.slow, /met trop de temps à répondre/],
-    ['a malformed answer', FAILING_NUMBERS.malformed, /réponse que nous ne savons pas lire/],
+  for (const [label, nom, why] of [
+    ['an unknown person', 'Inconnue', /ne connaissent pas de dossier avec ces informations/],
+    ['a provider error', FAILING_PEOPLE.providerError, /ne répond pas pour le moment/],
+    ['a timeout', FAILING_PEOPLE.slow, /met trop de temps à répondre/],
+    ['a malformed answer', FAILING_PEOPLE.malformed, /réponse que nous ne savons pas lire/],
   ] as const) {
     test(`${label}: the form asks for the document, saying why, with what was typed`, async () => {
-      const { res, text } = await fetchQf(answers({ numero_caf: numero }));
+      const { res, text } = await fetchQf(answers({ qf_nom_naissance: nom }));
       assert.equal(res.statusCode, 200);
       assert.match(text, why);
       assert.match(text, /Joignez votre attestation de quotient familial/);
-      assert.match(res.body, new RegExp(`value="${numero}"`));
+      assert.match(text, /indiquer votre numéro d’allocataire CAF/, 'the CAF number as the last resort');
+      assert.match(res.body, /href="#avis_imposition"/);
+      assert.match(res.body, new RegExp(`value="${nom}"`));
       assert.match(res.body, /value="École Jules-Ferry"/);
+      assert.equal(hidden(res.body, '_donnees_quotient_familial'), '');
     });
   }
 
-  test('without the numbers, the form says which one to give', async () => {
-    const { res } = await fetchQf(answers({ numero_caf: '' }));
+  test('born abroad: the country typed by name is enough', async () => {
+    const { res, text } = await fetchQf(
+      answers({
+        qf_nom_naissance: 'El Amrani',
+        qf_prenoms: 'Youssef',
+        qf_date_naissance: '1990-02-03',
+        qf_sexe: 'male',
+        qf_commune_naissance: '',
+        qf_pays_naissance: 'maroc',
+      }),
+    );
+    assert.equal(res.statusCode, 200, text.slice(0, 300));
+    assert.match(text, /Quotient familial : 480 €/);
+  });
+
+  test('a commune name several communes bear: the form asks which one, and the choice is sent', async () => {
+    const sophie = answers({
+      qf_nom_naissance: 'Bernard',
+      qf_prenoms: 'Sophie',
+      qf_date_naissance: '01/12/1985',
+      qf_commune_naissance: 'Saint-Denis',
+    });
+    const { session, res, text } = await fetchQf(sophie);
     assert.equal(res.statusCode, 400);
-    assert.match(res.body, /href="#numero_caf"/);
+    assert.match(text, /Plusieurs communes s’appellent « Saint-Denis » : choisissez la vôtre/);
+    assert.match(res.body, /href="#_qf_commune_code-0"/);
+    for (const code of ['11339', '30247', '93066', '97411'])
+      assert.match(res.body, new RegExp(`name="_qf_commune_code"\\s+value="${code}"`));
+    assert.match(text, /Saint-Denis \(974\)/);
+    assert.match(res.body, /value="Bernard"/, 'what was typed is kept');
+    const again = await postForm(ctx.app, FETCH, session, {
+      ...sophie,
+      _qf_commune_code: '93066',
+      _donnees: 'quotient_familial',
+    });
+    assert.equal(again.statusCode, 200, visibleText(again.body).slice(0, 300));
+    assert.match(visibleText(again.body), /Quotient familial : 890 €/);
+    // A code that is not one of the communes of that name is not taken.
+    const forged = await postForm(ctx.app, FETCH, session, {
+      ...sophie,
+      _qf_commune_code: '44109',
+      _donnees: 'quotient_familial',
+    });
+    assert.equal(forged.statusCode, 400);
+    assert.match(visibleText(forged.body), /Plusieurs communes s’appellent/);
+    // With the département typed, there is nothing to choose.
+    const typed = await fetchQf({ ...sophie, qf_commune_naissance: 'St Denis (93)' });
+    assert.equal(typed.res.statusCode, 200);
+    assert.match(typed.text, /Quotient familial : 890 €/);
+  });
+
+  test('a commune or a country that does not exist: the form says so on the field', async () => {
+    const commune = await fetchQf(answers({ qf_commune_naissance: 'Villeimaginaire-sur-Mer' }));
+    assert.equal(commune.res.statusCode, 400);
+    assert.match(commune.text, /Nous ne trouvons pas de commune « Villeimaginaire-sur-Mer »/);
+    assert.match(commune.res.body, /href="#qf_commune_naissance"/);
+    const country = await fetchQf(answers({ qf_commune_naissance: '', qf_pays_naissance: 'Atlantide' }));
+    assert.equal(country.res.statusCode, 400);
+    assert.match(country.text, /Nous ne reconnaissons pas le pays « Atlantide »/);
+  });
+
+  test('without the civil status, the form says which answer to give', async () => {
+    const { res, text } = await fetchQf(
+      answers({ qf_nom_naissance: '', qf_prenoms: '', qf_date_naissance: '31/02/1988', qf_sexe: '' }),
+    );
+    assert.equal(res.statusCode, 400);
+    for (const anchor of ['qf_nom_naissance', 'qf_prenoms', 'qf_date_naissance', 'qf_sexe-0'])
+      assert.match(res.body, new RegExp(`href="#${anchor}"`));
+    assert.match(text, /n’est pas une date passée/);
+  });
+
+  test('a commune without its SIRET does not call API Particulier: the form asks for the document', async () => {
+    await ctx.database.ownerQuery(`update tenants set siret = null where id = $1`, [ctx.tenantId]);
+    ctx.services.tenants.clear();
+    try {
+      const { res, text } = await fetchQf(answers());
+      assert.equal(res.statusCode, 200);
+      assert.match(text, /ne répond pas pour le moment/);
+      assert.match(text, /Joignez votre attestation de quotient familial/);
+      assert.equal(hidden(res.body, '_donnees_quotient_familial'), '');
+    } finally {
+      await ctx.database.ownerQuery(`update tenants set siret = '21000000000013' where id = $1`, [ctx.tenantId]);
+      ctx.services.tenants.clear();
+    }
   });
 
   test('a tampered or foreign token is ignored: the request goes without the data', async () => {
@@ -226,6 +316,44 @@ describe(`State data from API Particulier on the cantine form (${TEST_DB})`, () 
     const data = (await ctx.database.ownerQuery(`select data from requests where reference = $1`, [reference])).rows[0]!
       .data as Record<string, unknown>;
     assert.equal(data._state_data, undefined);
+  });
+
+  test('under FranceConnect, the verified civil status is searched by, whatever the form holds', async () => {
+    const form = FORMS_BY_SLUG['cantine-periscolaire']!;
+    // Marie Angèle DUPONT (nom d'usage LEROY), born in Lyon: a demo FranceConnect person with an MSA file.
+    const claims = DEMO_FRANCECONNECT_IDENTITIES.find((p) => p.family_name === 'DUPONT')!;
+    const common = { form, kind: 'quotient_familial' as const, recipient: '21000000000013', today: '2026-12-03' };
+    const result = await obtainStateData(ctx.services, {
+      ...common,
+      answers: { accord_quotient_familial: 'oui', qf_nom_naissance: 'Quelquun', qf_commune_naissance: 'Nulle-part' },
+      franceconnect: claims,
+    });
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.equal(result.obtained.source, 'MSA');
+    assert.equal(result.obtained.foundBy, 'franceconnect');
+    assert.equal(result.obtained.values.quotientFamilial, 1120);
+    // A claim missing (no birthplace for someone born in France): the form's fields are used.
+    const partial = await obtainStateData(ctx.services, {
+      ...common,
+      answers: answers(),
+      franceconnect: { ...claims, birthplace: '' },
+    });
+    assert.ok(partial.ok, JSON.stringify(partial));
+    assert.equal(partial.obtained.foundBy, 'etat_civil');
+    assert.equal(partial.obtained.values.quotientFamilial, 654);
+    // A form saved before the civil-status fields: nothing to search with, the document.
+    const older = {
+      ...form,
+      sections: form.sections.map((sec) => ({ ...sec, fields: sec.fields.filter((f) => !f.name.startsWith('qf_')) })),
+    };
+    const none = await obtainStateData(ctx.services, {
+      ...common,
+      form: older,
+      answers: answers(),
+      franceconnect: null,
+    });
+    assert.equal(none.ok, false);
+    assert.equal(none.ok ? '' : none.errors[0]?.field, 'avis_imposition');
   });
 
   test('the student status on the room rental form', async () => {

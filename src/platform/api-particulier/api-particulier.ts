@@ -3,39 +3,47 @@ import { z } from 'zod';
 /**
  * API Particulier (https://particulier.api.gouv.fr): the State's data about a person, that an
  * administration may obtain instead of asking for a document ("Dites-le-nous une fois"). Guichet
- * uses three of its version 2 endpoints, with the token sent as `X-Api-Key`:
+ * uses three of its version 2 endpoints, with the token sent as `X-Api-Key` and the SIRET of the
+ * establishment the data is given to as `recipient`:
  *
- * - quotient familial, CAF and MSA: `GET /api/v2/composition-familiale-v2` with the person's civil
- *   status (the FranceConnect identity: birth name, first names, birth date, sex, INSEE codes of
- *   the birthplace and country), or, without FranceConnect, `GET /api/v2/composition-familiale`
- *   with `numeroAllocataire` and `codePostal` (CAF only);
+ * - quotient familial, CAF and MSA: `GET /api/v2/composition-familiale-v2` by civil status
+ *   (`nomNaissance`, `nomUsage`, `prenoms[]`, `anneeDateDeNaissance`, `moisDateDeNaissance`,
+ *   `jourDateDeNaissance`, `codeInseeLieuDeNaissance`, `codePaysLieuDeNaissance`, `sexe`, and
+ *   optionally `annee` and `mois`); the former `/api/v2/composition-familiale` (numéro
+ *   d'allocataire and code postal) is no longer served;
  * - statut étudiant: `GET /api/v2/etudiants?ine=…`;
  * - statut demandeur d'emploi: `GET /api/v2/situations-pole-emploi?identifiant=…`.
  *
- * Answers are validated against the documented shapes (zod); whatever goes wrong ends as an
- * `ApiParticulierError` of one stable kind. See decision 31.
+ * The shapes follow API Particulier's published test cases (etalab/siade_staging_data,
+ * payloads/api_particulier_v2_cnav_quotient_familial_v2). Answers are validated (zod); whatever
+ * goes wrong ends as an `ApiParticulierError` of one stable kind. See decision 31.
  */
 export interface ApiParticulier {
   quotientFamilial(query: QuotientFamilialQuery): Promise<QuotientFamilial>;
-  statutEtudiant(query: { ine: string }): Promise<StatutEtudiant>;
-  statutDemandeurEmploi(query: { identifiant: string }): Promise<StatutDemandeurEmploi>;
+  statutEtudiant(query: { recipient: string; ine: string }): Promise<StatutEtudiant>;
+  statutDemandeurEmploi(query: { recipient: string; identifiant: string }): Promise<StatutDemandeurEmploi>;
 }
 
-/** Who the quotient familial is asked about. */
-export type QuotientFamilialQuery =
-  | { by: 'allocataire'; numeroAllocataire: string; codePostal: string }
-  | {
-      by: 'identite';
-      nomNaissance: string;
-      prenoms: string[];
-      /** YYYY-MM-DD */
-      dateNaissance: string;
-      sexe: 'F' | 'M';
-      /** INSEE code of the commune of birth; empty when born abroad. */
-      codeInseeLieuDeNaissance: string;
-      /** INSEE code of the country of birth (99100: France). */
-      codePaysLieuDeNaissance: string;
-    };
+/** The person the quotient familial is asked about, by civil status (one of the allocataires). */
+export interface QuotientFamilialQuery {
+  /** The SIRET of the establishment the data is given to (the tenant's). */
+  recipient: string;
+  nomNaissance: string;
+  /** Nom d'usage, when there is one. */
+  nomUsage?: string | null;
+  /** All the first names, in the civil status's order. */
+  prenoms: string[];
+  /** YYYY-MM-DD */
+  dateNaissance: string;
+  sexe: 'F' | 'M';
+  /** INSEE code of the commune of birth (Code officiel géographique); null when born abroad. */
+  codeInseeLieuDeNaissance: string | null;
+  /** INSEE code of the country of birth (99100: France). */
+  codePaysLieuDeNaissance: string;
+  /** A past month's quotient familial; without them, the current one. */
+  annee?: number;
+  mois?: number;
+}
 
 /** Why a call gave nothing, as the form explains it to the citizen. */
 export type ApiParticulierErrorKind = 'unknown_person' | 'provider_error' | 'timeout' | 'malformed_answer';
@@ -52,37 +60,41 @@ export class ApiParticulierError extends Error {
 
 // --- The documented answers (API Particulier v2) ---------------------------------------------
 
+/** The errors' body: `{"error": "not_found", "reason": "Dossier allocataire inexistant…", "message": …}`. */
+export const errorBodySchema = z.object({ error: z.string(), reason: z.string().optional() });
+
+const optionalText = z.string().nullable().optional();
+
+/** The allocataire's address as the CAF or the MSA holds it (not kept by Guichet). */
 const adresse = z
   .object({
-    identite: z.string().nullable().optional(),
-    numeroRue: z.string().nullable().optional(),
-    codePostalVille: z.string().nullable().optional(),
-    pays: z.string().nullable().optional(),
+    identite: optionalText,
+    complementInformation: optionalText,
+    complementInformationGeographique: optionalText,
+    numeroLibelleVoie: optionalText,
+    lieuDit: optionalText,
+    codePostalVille: optionalText,
+    pays: optionalText,
   })
   .nullable()
   .optional();
 
-/** `/api/v2/composition-familiale` (CAF, by numéro d'allocataire): dates as DDMMYYYY. */
-export const compositionFamilialeSchema = z.object({
-  allocataires: z.array(
-    z.object({ nomPrenom: z.string(), dateDeNaissance: z.string().regex(/^\d{8}$/), sexe: z.enum(['F', 'M']) }),
-  ),
-  enfants: z.array(
-    z.object({ nomPrenom: z.string(), dateDeNaissance: z.string().regex(/^\d{8}$/), sexe: z.enum(['F', 'M']) }),
-  ),
-  adresse,
-  quotientFamilial: z.number().int().min(0),
-  annee: z.number().int().min(2000).max(2100),
-  mois: z.number().int().min(1).max(12),
-});
+/** A month or a day of birth: "06"; null, "" or "00" when the civil status does not know it. */
+const birthPart = z
+  .string()
+  .regex(/^(\d{2})?$/)
+  .nullable()
+  .optional();
 
 const personneV2 = z.object({
   nomNaissance: z.string(),
-  nomUsuel: z.string().nullable().optional(),
+  /** The test cases spell it `nomUsage` (newer) or `nomUsuel` (older): both are read. */
+  nomUsage: optionalText,
+  nomUsuel: optionalText,
   prenoms: z.string(),
   anneeDateDeNaissance: z.string().regex(/^\d{4}$/),
-  moisDateDeNaissance: z.string().regex(/^\d{2}$/),
-  jourDateDeNaissance: z.string().regex(/^\d{2}$/),
+  moisDateDeNaissance: birthPart,
+  jourDateDeNaissance: birthPart,
   sexe: z.enum(['F', 'M']),
 });
 
@@ -136,7 +148,7 @@ export const situationPoleEmploiSchema = z.object({
 
 export interface PersonSummary {
   name: string;
-  /** YYYY-MM-DD */
+  /** YYYY-MM-DD; YYYY-MM or YYYY when the civil status does not know the day or the month. */
   birthdate: string;
 }
 
@@ -164,30 +176,18 @@ export interface StatutDemandeurEmploi {
   categorie: string;
 }
 
-/** DDMMYYYY → YYYY-MM-DD */
-export function isoFromDdmmyyyy(value: string): string {
-  return `${value.slice(4, 8)}-${value.slice(2, 4)}-${value.slice(0, 2)}`;
-}
-
-export function presentCompositionFamiliale(raw: z.infer<typeof compositionFamilialeSchema>): QuotientFamilial {
-  const person = (p: { nomPrenom: string; dateDeNaissance: string }) => ({
-    name: p.nomPrenom,
-    birthdate: isoFromDdmmyyyy(p.dateDeNaissance),
-  });
-  return {
-    regime: 'CNAF',
-    quotientFamilial: raw.quotientFamilial,
-    annee: raw.annee,
-    mois: raw.mois,
-    allocataires: raw.allocataires.map(person),
-    enfants: raw.enfants.map(person),
-  };
+/** YYYY-MM-DD, or YYYY-MM or YYYY when the day or the month is not known. */
+function birthdateOf(p: z.infer<typeof personneV2>): string {
+  const known = (v: string | null | undefined) => (v && v !== '00' ? v : null);
+  const month = known(p.moisDateDeNaissance);
+  const day = month ? known(p.jourDateDeNaissance) : null;
+  return [p.anneeDateDeNaissance, month, day].filter(Boolean).join('-');
 }
 
 export function presentCompositionFamilialeV2(raw: z.infer<typeof compositionFamilialeV2Schema>): QuotientFamilial {
   const person = (p: z.infer<typeof personneV2>) => ({
-    name: `${p.prenoms} ${p.nomUsuel || p.nomNaissance}`.trim(),
-    birthdate: `${p.anneeDateDeNaissance}-${p.moisDateDeNaissance}-${p.jourDateDeNaissance}`,
+    name: `${p.prenoms} ${p.nomUsage || p.nomUsuel || p.nomNaissance}`.trim(),
+    birthdate: birthdateOf(p),
   });
   return {
     regime: raw.regime,

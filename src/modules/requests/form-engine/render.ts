@@ -2,7 +2,7 @@ import type { FormDefinition, FormField } from '../../catalogue/form-definition.
 import { attr, html, type SafeHtml } from '../../../platform/html.ts';
 import { formatDateFr, formatNumberFr } from '../../../platform/format.ts';
 import { csrfField, errorSummary, type PageContext } from '../../../platform/web/layout.ts';
-import { stateDataControl, type StateDataFormState } from '../../state-data/views.ts';
+import { communeChoiceControl, stateDataControl, type StateDataFormState } from '../../state-data/views.ts';
 import { allFields, allSections, anchorOf, first, type FieldError, type RawAnswers } from './validate.ts';
 
 const FILE_LABELS: Record<string, string> = { 'application/pdf': 'PDF', 'image/jpeg': 'JPEG', 'image/png': 'PNG' };
@@ -171,7 +171,7 @@ function renderField(
           value="${first(v, field.name)}"
           ${aria}${autocomplete}${required}${extra}
         />
-      </div>`;
+      </div>${state.stateData ? communeChoiceControl(field, state.stateData) : ''}`;
     }
     case 'textarea':
       return html`<div class="${cls}" ${cond}>
