@@ -20,6 +20,8 @@ export interface Misbehaviour {
   idTokenClaims?: (claims: JWTPayload) => JWTPayload;
   /** Flip a byte of the ID token's signature. */
   tamperSignature?: boolean;
+  /** The token endpoint fails with this HTTP status (an HTML page, as a failing gateway answers). */
+  tokenStatus?: number;
 }
 
 export interface TestFranceConnect {
@@ -79,7 +81,12 @@ export async function startTestFranceConnect(options: {
   }
 
   const server = http.createServer((req, res) => {
-    if (req.method === 'POST' && (req.url ?? '').split('?')[0] === '/token') interceptBody(res, rewrite);
+    const isToken = req.method === 'POST' && (req.url ?? '').split('?')[0] === '/token';
+    if (isToken && misbehaviour?.tokenStatus) {
+      res.writeHead(misbehaviour.tokenStatus, { 'content-type': 'text/html' });
+      return res.end('<html><body>Bad Gateway</body></html>');
+    }
+    if (isToken) interceptBody(res, rewrite);
     fc.handler(req, res);
   });
   await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));

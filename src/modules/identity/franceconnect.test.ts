@@ -622,4 +622,30 @@ describe('FranceConnect login', { timeout: 120_000 }, () => {
     assert.match(page.body, /FranceConnect est indisponible pour le moment/);
     assert.equal(await sessionCount(), before);
   });
+
+  test('the token endpoint fails on the return (502): Guichet’s page, and the next click stays at Guichet', async () => {
+    // A relying party of its own (the key includes the timeout): a fresh health state.
+    ctx.config.franceconnect.healthTimeoutMs = 1999;
+    try {
+      const browser = new Browser();
+      const before = await sessionCount();
+      const start = await browser.follow(`${origin}/connexion/franceconnect`);
+      assert.equal(start.status, 200, 'the provider is up at the click');
+      fc.misbehave({ tokenStatus: 502 });
+      const page = await browser.submit(start, { identite: camille().sub, action: 'continuer' });
+      assert.equal(page.status, 503, page.visited.join(' → '));
+      assert.ok(page.visited.some((u) => u.endsWith('/connexion/franceconnect/indisponible')));
+      assert.match(page.body, /FranceConnect est indisponible pour le moment/);
+      assert.equal(await sessionCount(), before);
+      // Marked down at once: the next click does not send the browser to the provider, although
+      // its discovery document still answers.
+      fc.misbehave(null);
+      const click = await browser.request(`${origin}/connexion/franceconnect`);
+      assert.equal(click.status, 303);
+      assert.match(click.location!, /\/connexion\/franceconnect\/indisponible$/);
+    } finally {
+      fc.misbehave(null);
+      ctx.config.franceconnect.healthTimeoutMs = 2000;
+    }
+  });
 });

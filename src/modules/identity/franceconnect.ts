@@ -66,29 +66,53 @@ function isNetworkFailure(err: unknown): boolean {
   return false;
 }
 
+/** The HTTP status a failed call to the provider got, if it got one (openid-client's errors carry it). */
+function providerStatus(err: unknown): number | null {
+  let e = err as { status?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; e && depth < 5; depth++) {
+    if (typeof e.status === 'number') return e.status;
+    if (e.cause instanceof Response) return e.cause.status;
+    e = e.cause as typeof e;
+  }
+  return null;
+}
+
 /** A state younger than this is answered as is; an older one waits for a new check. */
 const HEALTH_FRESH_MS = 5_000;
 /** From this age on, a state still answered is refreshed in the background for the next click. */
 const HEALTH_REFRESH_MS = 2_500;
+/**
+ * While citizens use FranceConnect (a click in the last minute), a provider found up is checked
+ * again every second in the background: one that dies is noticed within about a second, not at
+ * the end of the 5 s its last good state is answered.
+ */
+const HEALTH_WATCH_MS = 1_000;
+const HEALTH_ACTIVE_MS = 60_000;
 
 /**
  * Whether the provider answers, checked before a browser is sent to it: its discovery document,
  * then the keys it names (jwks_uri), each with a short timeout. The state is cached a few
- * seconds and refreshed in the background, so that a click seldom waits and a provider that
- * stops answering is noticed within seconds; one probe at a time.
+ * seconds and refreshed in the background (every second while citizens click), so that a click
+ * seldom waits and a provider that stops answering is noticed within about a second; one probe
+ * at a time. A failure seen on a real login (`markDown`) holds for the 5 s of a state.
  */
 export class FranceConnectHealth {
   private state: { up: boolean; at: number; reason: string | null } | null = null;
   private probing: Promise<boolean> | null = null;
+  private lastDemand = -Infinity;
+  private watch: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly issuer: string,
     private readonly timeoutMs: number,
     private readonly now: () => number = Date.now,
+    private readonly watchMs: number = HEALTH_WATCH_MS,
   ) {}
 
   /** true when the provider answered its last check (waits for a check only when none is recent). */
   async isUp(): Promise<boolean> {
+    this.lastDemand = this.now();
+    this.startWatch();
     const s = this.state;
     const age = s ? this.now() - s.at : Infinity;
     if (s && age < HEALTH_FRESH_MS) {
@@ -96,6 +120,27 @@ export class FranceConnectHealth {
       return s.up;
     }
     return this.refresh();
+  }
+
+  /** Stops the background checks (they also stop by themselves a minute after the last click). */
+  stop(): void {
+    if (this.watch) clearInterval(this.watch);
+    this.watch = null;
+  }
+
+  private startWatch(): void {
+    if (this.watch || this.watchMs <= 0) return;
+    this.watch = setInterval(() => {
+      const now = this.now();
+      if (now - this.lastDemand > HEALTH_ACTIVE_MS) return this.stop();
+      const s = this.state;
+      if (!s || this.probing) return;
+      // Up: checked again at once, to notice a death. Down: left as it is for its 5 s (a
+      // failure seen on a login is not undone by a discovery document that still answers).
+      if (s.up ? now - s.at >= this.watchMs : now - s.at >= HEALTH_FRESH_MS) void this.refresh();
+    }, this.watchMs);
+    // Never keeps the process alive.
+    this.watch.unref();
   }
 
   /** Why the last check failed, for the logs (never shown to citizens). */
@@ -236,7 +281,10 @@ export class FranceConnectRp {
    * userinfo, whose `sub` must be the ID token's.
    */
   async finish(query: URLSearchParams, secrets: FlowSecrets): Promise<FranceConnectResult> {
-    const config = await this.configuration();
+    const config = await this.configuration().catch((err: unknown) => {
+      this.health.markDown((err as Error).message);
+      throw err;
+    });
     const currentUrl = new URL(secrets.redirectUri);
     for (const [k, v] of query) currentUrl.searchParams.append(k, v);
     try {
@@ -256,9 +304,12 @@ export class FranceConnectRp {
       return { idToken: tokens.id_token, acr, claims: parsed.data };
     } catch (err) {
       if (err instanceof FranceConnectRefused) throw err;
-      if (isNetworkFailure(err)) {
-        this.health.markDown((err as Error).message);
-        throw new FranceConnectUnavailable((err as Error).message, { cause: err });
+      const status = providerStatus(err);
+      if (isNetworkFailure(err) || (status !== null && status >= 500)) {
+        // The provider failed a real login: taken as down at once, for the next clicks.
+        const why = status !== null ? `token or userinfo endpoint answered ${status}` : (err as Error).message;
+        this.health.markDown(why);
+        throw new FranceConnectUnavailable(why, { cause: err });
       }
       throw new FranceConnectRefused((err as Error).message, { cause: err });
     }
