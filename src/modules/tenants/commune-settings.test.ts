@@ -267,6 +267,27 @@ describe(`« Coordonnées et courriels » for administrators (${TEST_DB})`, () =
     assert.deepEqual(await row(), before);
   });
 
+  test('the SIRET (API Particulier’s recipient): typed with spaces, checked, saved, used at once', async () => {
+    const siret = async () =>
+      (await ctx.database.ownerQuery(`select siret from tenants where id = $1`, [ctx.tenantId])).rows[0]!.siret;
+    const saved = await save(admin, { ...VALID, siret: '213 500 238 00018' });
+    assert.equal(saved.statusCode, 303);
+    assert.equal(await siret(), '21350023800018');
+    assert.equal((await ctx.services.tenants.bySlug('villebelle'))?.siret, '21350023800018');
+    const page = await get(PAGE, admin);
+    assert.match(page.body, /value="21350023800018"/);
+    for (const wrong of ['21350023800014', '2135002380001', 'SIRET-de-la-mairie']) {
+      const res = await save(admin, { ...VALID, siret: wrong });
+      assert.equal(res.statusCode, 400, wrong);
+      assert.match(res.body, /<a href="#siret">/);
+      assert.match(visibleText(res.body), /Le SIRET compte 14 chiffres/);
+    }
+    assert.equal(await siret(), '21350023800018');
+    const emptied = await save(admin, { ...VALID, siret: '' });
+    assert.equal(emptied.statusCode, 303);
+    assert.equal(await siret(), null);
+  });
+
   test('agents and supervisors are refused the page and the post; nothing changes', async () => {
     const before = await row();
     for (const cookie of [agent, supervisor]) {

@@ -142,7 +142,7 @@ export function communeSettingsPage(ctx: PageContext, input: CommuneSettingsPage
         label: 'SIRET de la mairie',
         inputmode: 'numeric',
         hint:
-          '14 chiffres, par exemple 213 500 238 00013. Laissé vide : la mairie ne demande pas ces données ' +
+          '14 chiffres, par exemple 213 500 238 00018. Laissé vide : la mairie ne demande pas ces données ' +
           'et les formulaires demandent un justificatif.',
       })}
 
