@@ -45,11 +45,9 @@ async function child(mode: string): Promise<void> {
 }
 
 function run(mode: string): Record<string, number> {
-  const out = execFileSync(
-    process.execPath,
-    ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), mode],
-    { encoding: 'utf8' },
-  );
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), mode], {
+    encoding: 'utf8',
+  });
   return JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
 }
 
@@ -68,7 +66,9 @@ if (process.argv[2]) {
   const baseline = m(cold, 'firstLookupMs');
   const after = m(warm, 'firstLookupMs');
   console.log(`first lookup, not preloaded (baseline): ${baseline.toFixed(1)} ms (median of ${ROUNDS} processes)`);
-  console.log(`first lookup, preloaded at start:       ${after.toFixed(3)} ms  (ratio ${(baseline / after).toFixed(0)}×)`);
+  console.log(
+    `first lookup, preloaded at start:       ${after.toFixed(3)} ms  (ratio ${(baseline / after).toFixed(0)}×)`,
+  );
   console.log(`preload (in the background):            ${m(warm, 'preloadMs').toFixed(1)} ms`);
   console.log(`longest event-loop stall while loading: ${m(warm, 'longestStallMs').toFixed(1)} ms`);
   console.log(`heap kept:                              ${m(warm, 'heapMb').toFixed(1)} MB`);
