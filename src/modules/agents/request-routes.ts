@@ -328,7 +328,15 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       partenaire: typed('partenaire'),
       notes: typed('notes', 20_000),
     };
-    const searching = typed('action', 20) === 'chercher';
+    // « Chercher », or Enter pressed (default button, no action) while the search box holds words
+    // not searched yet and no record is chosen: the agent meant to search, not to save.
+    const action = typed('action', 20);
+    const searching =
+      action === 'chercher' ||
+      (action === '' &&
+        values.recherche.trim() !== '' &&
+        values.recherche.trim() !== typed('recherche_faite', 200).trim() &&
+        !isUuid(values.usager));
     const people = await contactPeople(tenant.id, agent, values, searching);
     const render = (errors: FieldError[], status: number) =>
       sendHtml(

@@ -388,6 +388,36 @@ describe(`citizen records: intake, record page, duplicates, merge and undo, pers
     assert.match(fromRecord.body, new RegExp(`value="${id}"\\s+checked`));
   });
 
+  test('contact form: Enter in the search box searches; once searched, Enter saves', async () => {
+    const id = await person({ given_name: 'Berthe', family_name: 'Morisot', phone: '0611223301' });
+    const fields = { canal: 'telephone', recherche: 'Morisot', nom: '', objet: 'Une question', suite: 'repondu' };
+    // Enter: the hidden default button, no `action`.
+    const found = await post('/agent/contacts/nouveau', voirie, { ...fields, action: '' });
+    assert.equal(found.statusCode, 200);
+    assert.match(found.body, new RegExp(`name="usager" value="${id}"`));
+    assert.match(found.body, /name="recherche_faite" value="Morisot"/);
+    const service = /<select id="service" name="service"[\s\S]*?<option value="([^"]+)"/.exec(found.body)![1]!;
+    // The same words already searched, a new record asked for: Enter saves (here: the name is missing).
+    const save = await post('/agent/contacts/nouveau', voirie, {
+      ...fields,
+      action: '',
+      recherche_faite: 'Morisot',
+      usager: 'nouvelle',
+      service,
+    });
+    assert.equal(save.statusCode, 400);
+    assert.match(save.body, /Indiquez le nom de la personne/);
+    const saved = await post('/agent/contacts/nouveau', voirie, {
+      ...fields,
+      action: '',
+      recherche_faite: 'Morisot',
+      usager: 'nouvelle',
+      nom: 'Jeanne Morisot',
+      service,
+    });
+    assert.equal(saved.statusCode, 303, saved.body.slice(0, 500));
+  });
+
   test('duplicates are suggested, and a merge of two citizens undone restores exactly the previous state', async () => {
     const kept = await person({
       given_name: 'Élise',

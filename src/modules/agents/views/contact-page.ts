@@ -30,7 +30,8 @@ const ANCHORS: Record<string, string> = { canal: 'canal-telephone', suite: 'suit
 
 /**
  * Enter in a field submits with the form's first submit button, which would be « Chercher »:
- * this one comes first so that Enter saves. Not seen, not reached by Tab, not announced (the
+ * this one comes first so that Enter saves (the route searches instead when the search box holds
+ * words not searched yet). Not seen, not reached by Tab, not announced (the
  * real « Enregistrer » ends the form); no script needed.
  */
 const DEFAULT_SUBMIT = html`<button type="submit" class="visually-hidden" tabindex="-1" aria-hidden="true">
@@ -106,6 +107,7 @@ export function contactPage(
           <span class="hint" id="recherche-hint">Nom, adresse électronique ou numéro de téléphone.</span>
           <input type="search" id="recherche" name="recherche" value="${v.recherche}" autocomplete="off" aria-describedby="recherche-hint" />
         </div>
+        ${input.searched ? html`<input type="hidden" name="recherche_faite" value="${v.recherche}" />` : ''}
         <button type="submit" name="action" value="chercher" class="button">Chercher</button>
         ${input.searched && (input.people ?? []).length === 0 ? html`<p role="status">Aucune fiche trouvée : créez-en une avec les coordonnées ci-dessous.</p>` : ''}
         ${(input.people ?? []).map(
