@@ -16,7 +16,10 @@ import { findInvitationByHash, type ConsultationRow } from './repository.ts';
  * counts cannot be joined.
  */
 export function sourceKey(secret: string, consultationId: string, address: string): string {
-  return createHmac('sha256', secret).update(`consultation:${consultationId}:${address}`).digest('base64url').slice(0, 32);
+  return createHmac('sha256', secret)
+    .update(`consultation:${consultationId}:${address}`)
+    .digest('base64url')
+    .slice(0, 32);
 }
 
 function parisDayStart(now: Date): Date {
@@ -28,10 +31,16 @@ export function assertOpen(c: ConsultationRow, now: Date): void {
   const state = consultationState(c, now);
   if (state === 'draft') throw new AppError('not_found', 'Cette consultation n’existe pas.');
   if (state === 'scheduled') {
-    throw new AppError('conflict', `Cette consultation n’est pas encore ouverte : elle ouvrira le ${formatDateTimeFr(c.opens_at)}.`);
+    throw new AppError(
+      'conflict',
+      `Cette consultation n’est pas encore ouverte : elle ouvrira le ${formatDateTimeFr(c.opens_at)}.`,
+    );
   }
   if (state === 'closed') {
-    throw new AppError('conflict', `Cette consultation est close depuis le ${formatDateTimeFr(c.closes_at)} : elle ne reçoit plus de réponses.`);
+    throw new AppError(
+      'conflict',
+      `Cette consultation est close depuis le ${formatDateTimeFr(c.closes_at)} : elle ne reçoit plus de réponses.`,
+    );
   }
 }
 
@@ -43,7 +52,10 @@ export function assertOpen(c: ConsultationRow, now: Date): void {
 export async function checkInvitation(trx: Tx, c: ConsultationRow, token: string) {
   const invitation = isWellFormedToken(token) ? await findInvitationByHash(trx, hashInvitationToken(token)) : undefined;
   if (!invitation || invitation.consultation_id !== c.id) {
-    throw new AppError('not_found', 'Ce lien d’invitation n’est pas valable. Vérifiez que vous avez copié le lien du courriel en entier.');
+    throw new AppError(
+      'not_found',
+      'Ce lien d’invitation n’est pas valable. Vérifiez que vous avez copié le lien du courriel en entier.',
+    );
   }
   if (invitation.used_at) {
     throw new AppError('conflict', 'Cette invitation a déjà servi : on ne peut répondre qu’une fois par invitation.');
@@ -127,7 +139,8 @@ export async function answerConsultation(trx: Tx, input: AnswerInput): Promise<F
       .where('used_at', 'is', null)
       .returning('id')
       .executeTakeFirst();
-    if (!spent) throw new AppError('conflict', 'Cette invitation a déjà servi : on ne peut répondre qu’une fois par invitation.');
+    if (!spent)
+      throw new AppError('conflict', 'Cette invitation a déjà servi : on ne peut répondre qu’une fois par invitation.');
   }
   const inserted = await trx
     .insertInto('consultation_responses')

@@ -66,12 +66,16 @@ export function compileResults(
           question: q,
           kind: q.kind,
           answered,
-          bars: bars(q.options, (o) =>
-            given.filter((g) => (Array.isArray(g.value) ? g.value.includes(String(o)) : g.value === o)).length,
+          bars: bars(
+            q.options,
+            (o) => given.filter((g) => (Array.isArray(g.value) ? g.value.includes(String(o)) : g.value === o)).length,
           ),
         };
       case 'scale': {
-        const numbers = given.map((g) => Number(g.value)).filter((n) => Number.isFinite(n)).sort((a, b) => a - b);
+        const numbers = given
+          .map((g) => Number(g.value))
+          .filter((n) => Number.isFinite(n))
+          .sort((a, b) => a - b);
         return {
           question: q,
           kind: 'scale',

@@ -33,7 +33,13 @@ describe(`consultations (${TEST_DB})`, () => {
    * (required), Q3 free text asked only if Q1 is « Non », Q4 multiple choice (optional).
    */
   async function seedConsultation(
-    options: { tenantId?: string; audience?: 'public' | 'invited'; anonymous?: boolean; opensIn?: number; closesIn?: number } = {},
+    options: {
+      tenantId?: string;
+      audience?: 'public' | 'invited';
+      anonymous?: boolean;
+      opensIn?: number;
+      closesIn?: number;
+    } = {},
   ) {
     const tenantId = options.tenantId ?? ctx.tenantId;
     const now = Date.now();
@@ -72,7 +78,11 @@ describe(`consultations (${TEST_DB})`, () => {
       )[0]!.id;
     const q1 = await q(1, 'single', 'Les horaires vous conviennent-ils ?', { required: true, options: ['Oui', 'Non'] });
     const q2 = await q(2, 'scale', 'Votre satisfaction', { required: true, min: 1, max: 5 });
-    const q3 = await q(3, 'text', 'Quels horaires préféreriez-vous ?', { required: true, condition: q1, values: ['Non'] });
+    const q3 = await q(3, 'text', 'Quels horaires préféreriez-vous ?', {
+      required: true,
+      condition: q1,
+      values: ['Non'],
+    });
     const q4 = await q(4, 'multiple', 'Quels jours venez-vous ?', { options: ['Lundi', 'Mercredi', 'Samedi'] });
     await sql('update consultations set published_at = now() where tenant_id = $1 and id = $2', [tenantId, id]);
     return { id, q1, q2, q3, q4 };
@@ -80,7 +90,9 @@ describe(`consultations (${TEST_DB})`, () => {
 
   async function answer(path: string, fields: Fields, remoteAddress = '10.0.0.1') {
     const session = await openForm(ctx.app, `${BASE}${path}`);
-    const { payload, contentType } = await (await import('../../../test/support/http.ts')).encodeForm({
+    const { payload, contentType } = await (
+      await import('../../../test/support/http.ts')
+    ).encodeForm({
       _csrf: session.csrf,
       ...fields,
     });
@@ -145,7 +157,9 @@ describe(`consultations (${TEST_DB})`, () => {
       '/agent/admin/consultations/nouvelle',
     );
     assert.equal(created.statusCode, 303, created.body.slice(0, 2000));
-    const page = String(created.headers.location).replace(/^\/t\/villebelle/, '').split('?')[0]!;
+    const page = String(created.headers.location)
+      .replace(/^\/t\/villebelle/, '')
+      .split('?')[0]!;
     const id = page.split('/').pop()!;
     const [row] = await sql<{ opens_at: Date; closes_at: Date; published_at: Date | null }>(
       'select opens_at, closes_at, published_at from consultations where id = $1',
@@ -158,18 +172,30 @@ describe(`consultations (${TEST_DB})`, () => {
 
     const add = (fields: Fields) =>
       adminPost(`${page}/questions`, { echelle_min: '1', echelle_max: '5', condition: '', ...fields }, page);
-    assert.equal((await add({ intitule: 'Venez-vous au marché ?', type: 'single', choix: 'Oui\nNon', obligatoire: 'oui' })).statusCode, 303);
+    assert.equal(
+      (await add({ intitule: 'Venez-vous au marché ?', type: 'single', choix: 'Oui\nNon', obligatoire: 'oui' }))
+        .statusCode,
+      303,
+    );
     const refused = await add({ intitule: 'Une seule option', type: 'single', choix: 'Oui' });
     assert.equal(refused.statusCode, 400);
     assert.match(refused.body, /Écrivez au moins deux choix/);
     assert.match(refused.body, /value="Une seule option"/, 'what was typed is kept');
     const [q1] = await sql<{ id: string }>('select id from consultation_questions where consultation_id = $1', [id]);
-    assert.equal((await add({ intitule: 'Votre note', type: 'scale', echelle_min: '0', echelle_max: '10' })).statusCode, 303);
+    assert.equal(
+      (await add({ intitule: 'Votre note', type: 'scale', echelle_min: '0', echelle_max: '10' })).statusCode,
+      303,
+    );
     assert.equal(
       (await add({ intitule: 'Pourquoi ?', type: 'text', condition: `${q1!.id}:1`, obligatoire: 'oui' })).statusCode,
       303,
     );
-    const questions = await sql<{ kind: string; position: number; condition_values: string[]; scale_max: number | null }>(
+    const questions = await sql<{
+      kind: string;
+      position: number;
+      condition_values: string[];
+      scale_max: number | null;
+    }>(
       'select kind, position, condition_values, scale_max from consultation_questions where consultation_id = $1 order by position',
       [id],
     );
@@ -187,7 +213,11 @@ describe(`consultations (${TEST_DB})`, () => {
     const frozen = await ctx.app.inject({ method: 'GET', url: `${BASE}${page}`, headers: { cookie: admin } });
     assert.match(frozen.body, /ses questions ne peuvent plus changer/);
     assert.doesNotMatch(frozen.body, /Ajouter la question/);
-    const late = await adminPost(`${page}/questions`, { intitule: 'Encore une', type: 'text', echelle_min: '1', echelle_max: '5', condition: '' }, page);
+    const late = await adminPost(
+      `${page}/questions`,
+      { intitule: 'Encore une', type: 'text', echelle_min: '1', echelle_max: '5', condition: '' },
+      page,
+    );
     assert.equal(late.statusCode, 409);
     assert.equal((await sql('select 1 from consultation_questions where consultation_id = $1', [id])).length, 3);
     // The database refuses it too, whoever asks.
@@ -205,9 +235,17 @@ describe(`consultations (${TEST_DB})`, () => {
   });
 
   test('supervisors manage consultations; plain agents are refused', async () => {
-    const bySupervisor = await ctx.app.inject({ method: 'GET', url: `${BASE}/agent/admin/consultations`, headers: { cookie: supervisor } });
+    const bySupervisor = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/agent/admin/consultations`,
+      headers: { cookie: supervisor },
+    });
     assert.equal(bySupervisor.statusCode, 200);
-    const byAgent = await ctx.app.inject({ method: 'GET', url: `${BASE}/agent/admin/consultations`, headers: { cookie: agent } });
+    const byAgent = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/agent/admin/consultations`,
+      headers: { cookie: agent },
+    });
     assert.equal(byAgent.statusCode, 403);
   });
 
@@ -250,7 +288,11 @@ describe(`consultations (${TEST_DB})`, () => {
     const scale = await answer(`/consultations/${c.id}`, { [`q_${c.q1}`]: 'Oui', [`q_${c.q2}`]: '9' });
     assert.equal(scale.statusCode, 400);
     assert.match(scale.body, /Choisissez une note de 1 à 5/);
-    const multiple = await answer(`/consultations/${c.id}`, { [`q_${c.q1}`]: 'Oui', [`q_${c.q2}`]: '3', [`q_${c.q4}`]: ['Lundi', 'Dimanche'] });
+    const multiple = await answer(`/consultations/${c.id}`, {
+      [`q_${c.q1}`]: 'Oui',
+      [`q_${c.q2}`]: '3',
+      [`q_${c.q4}`]: ['Lundi', 'Dimanche'],
+    });
     assert.equal(multiple.statusCode, 400);
     assert.equal((await responses(c.id)).length, 0);
   });
@@ -263,8 +305,11 @@ describe(`consultations (${TEST_DB})`, () => {
     const closed = await seedConsultation({ opensIn: -7 * DAY, closesIn: -HOUR });
     // The form was loaded while it was open: post to it now.
     for (const c of [early, closed]) {
-      const session = await openForm(ctx.app, `${BASE}/assistant`) // any page with a form;
-      const res = await postForm(ctx.app, `${BASE}/consultations/${c.id}`, session, { [`q_${c.q1}`]: 'Oui', [`q_${c.q2}`]: '3' });
+      const session = await openForm(ctx.app, `${BASE}/assistant`); // any page with a form;
+      const res = await postForm(ctx.app, `${BASE}/consultations/${c.id}`, session, {
+        [`q_${c.q1}`]: 'Oui',
+        [`q_${c.q2}`]: '3',
+      });
       assert.equal(res.statusCode, 409);
       assert.match(res.body, c === early ? /pas encore ouverte/ : /est close depuis le/);
       assert.equal((await responses(c.id)).length, 0);
@@ -277,14 +322,18 @@ describe(`consultations (${TEST_DB})`, () => {
   test(`ballot stuffing: at most CONSULTATION_RATE_LIMIT (${RATE_LIMIT}) answers an hour from one address`, async () => {
     const c = await seedConsultation();
     const fields = { [`q_${c.q1}`]: 'Oui', [`q_${c.q2}`]: '5' };
-    for (let i = 0; i < RATE_LIMIT; i++) assert.equal((await answer(`/consultations/${c.id}`, fields, '10.1.1.1')).statusCode, 303);
+    for (let i = 0; i < RATE_LIMIT; i++)
+      assert.equal((await answer(`/consultations/${c.id}`, fields, '10.1.1.1')).statusCode, 303);
     const stuffed = await answer(`/consultations/${c.id}`, fields, '10.1.1.1');
     assert.equal(stuffed.statusCode, 429);
     assert.match(stuffed.body, /Trop de réponses/);
     assert.equal((await responses(c.id)).length, RATE_LIMIT);
     // Another address still answers; the throttle keeps no address, only a keyed hash.
     assert.equal((await answer(`/consultations/${c.id}`, fields, '10.2.2.2')).statusCode, 303);
-    const keys = await sql<{ source_key: string }>('select source_key from consultation_throttle where consultation_id = $1', [c.id]);
+    const keys = await sql<{ source_key: string }>(
+      'select source_key from consultation_throttle where consultation_id = $1',
+      [c.id],
+    );
     assert.equal(keys.length, RATE_LIMIT + 1);
     assert.ok(keys.every((k) => !k.source_key.includes('10.')));
   });
@@ -307,7 +356,11 @@ describe(`consultations (${TEST_DB})`, () => {
     test('mailed through the outbox, one answer per token: a replayed token, a tampered one and another tenant’s are refused', async () => {
       const c = await seedConsultation({ audience: 'invited', anonymous: true });
       const page = `/agent/admin/consultations/${c.id}`;
-      const sent = await adminPost(`${page}/invitations`, { adresses: 'Camille@example.org\nbob@example.org, pas-une-adresse' }, page);
+      const sent = await adminPost(
+        `${page}/invitations`,
+        { adresses: 'Camille@example.org\nbob@example.org, pas-une-adresse' },
+        page,
+      );
       assert.equal(sent.statusCode, 400);
       assert.match(sent.body, /pas-une-adresse/);
       const ok = await adminPost(`${page}/invitations`, { adresses: 'Camille@example.org\nbob@example.org' }, page);
@@ -318,11 +371,16 @@ describe(`consultations (${TEST_DB})`, () => {
         `select to_address, text_body from mail_outbox where subject like 'Votre avis : %' and tenant_id = $1 order by to_address`,
         [ctx.tenantId],
       );
-      assert.deepEqual(mails.map((m) => m.to_address), ['bob@example.org', 'camille@example.org'], 'one mail per address, never twice');
+      assert.deepEqual(
+        mails.map((m) => m.to_address),
+        ['bob@example.org', 'camille@example.org'],
+        'one mail per address, never twice',
+      );
       const link = /(\/consultations\/[0-9a-f-]+\?jeton=[\w-]+)/.exec(mails[1]!.text_body)![1]!;
       const token = link.split('jeton=')[1]!;
       assert.equal(
-        (await sql('select 1 from consultation_invitations where token_hash = $1', [hashInvitationToken(token)])).length,
+        (await sql('select 1 from consultation_invitations where token_hash = $1', [hashInvitationToken(token)]))
+          .length,
         1,
         'only the hash is stored',
       );
@@ -332,7 +390,10 @@ describe(`consultations (${TEST_DB})`, () => {
       assert.doesNotMatch(list.body, new RegExp(c.id));
       assert.equal((await ctx.app.inject({ method: 'GET', url: `${BASE}/consultations/${c.id}` })).statusCode, 404);
       const tampered = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
-      assert.equal((await ctx.app.inject({ method: 'GET', url: `${BASE}/consultations/${c.id}?jeton=${tampered}` })).statusCode, 404);
+      assert.equal(
+        (await ctx.app.inject({ method: 'GET', url: `${BASE}/consultations/${c.id}?jeton=${tampered}` })).statusCode,
+        404,
+      );
 
       const fields = { jeton: token, [`q_${c.q1}`]: 'Oui', [`q_${c.q2}`]: '4' };
       const first = await answer(link, fields, '10.4.4.4');
@@ -344,25 +405,39 @@ describe(`consultations (${TEST_DB})`, () => {
       const replayedPage = await ctx.app.inject({ method: 'GET', url: `${BASE}${link}` });
       assert.equal(replayedPage.statusCode, 409);
       assert.match(replayedPage.body, /Cette invitation a déjà servi/);
-      const session = await openForm(ctx.app, `${BASE}/assistant`) // any page with a form;
+      const session = await openForm(ctx.app, `${BASE}/assistant`); // any page with a form;
       const replayed = await postForm(ctx.app, `${BASE}/consultations/${c.id}`, session, fields);
       assert.equal(replayed.statusCode, 409);
       assert.equal((await responses(c.id)).length, 1);
 
       // Another tenant's token, on this tenant's consultation: row-level security hides it.
-      const other = await createTenant(ctx.database.ownerQuery, { name: 'Autreville', slug: 'autreville-consult', hosts: ['autreville-consult.localhost'] });
+      const other = await createTenant(ctx.database.ownerQuery, {
+        name: 'Autreville',
+        slug: 'autreville-consult',
+        hosts: ['autreville-consult.localhost'],
+      });
       const theirs = await seedConsultation({ tenantId: other, audience: 'invited' });
       const theirToken = newInvitationToken();
       await sql(
         `insert into consultation_invitations (tenant_id, consultation_id, email, token_hash) values ($1, $2, 'x@example.org', $3)`,
         [other, theirs.id, hashInvitationToken(theirToken)],
       );
-      const crossed = await postForm(ctx.app, `${BASE}/consultations/${c.id}`, session, { ...fields, jeton: theirToken });
+      const crossed = await postForm(ctx.app, `${BASE}/consultations/${c.id}`, session, {
+        ...fields,
+        jeton: theirToken,
+      });
       assert.equal(crossed.statusCode, 404);
       assert.match(crossed.body, /lien d’invitation n’est pas valable/);
       // Their consultation is not found on this tenant's site at all.
-      assert.equal((await ctx.app.inject({ method: 'GET', url: `${BASE}/consultations/${theirs.id}?jeton=${theirToken}` })).statusCode, 404);
-      assert.equal((await sql('select used_at from consultation_invitations where consultation_id = $1', [theirs.id]))[0]!.used_at, null);
+      assert.equal(
+        (await ctx.app.inject({ method: 'GET', url: `${BASE}/consultations/${theirs.id}?jeton=${theirToken}` }))
+          .statusCode,
+        404,
+      );
+      assert.equal(
+        (await sql('select used_at from consultation_invitations where consultation_id = $1', [theirs.id]))[0]!.used_at,
+        null,
+      );
     });
   });
 
@@ -370,11 +445,22 @@ describe(`consultations (${TEST_DB})`, () => {
     const c = await seedConsultation();
     const texts = ['Ouvrir le samedi après-midi', 'Le samedi toute la journée', 'Plus tard le soir, et le samedi'];
     for (const [i, text] of texts.entries()) {
-      const res = await answer(`/consultations/${c.id}`, { [`q_${c.q1}`]: 'Non', [`q_${c.q2}`]: String(i + 1), [`q_${c.q3}`]: text }, `10.5.5.${i}`);
+      const res = await answer(
+        `/consultations/${c.id}`,
+        { [`q_${c.q1}`]: 'Non', [`q_${c.q2}`]: String(i + 1), [`q_${c.q3}`]: text },
+        `10.5.5.${i}`,
+      );
       assert.equal(res.statusCode, 303);
     }
-    assert.equal((await answer(`/consultations/${c.id}`, { [`q_${c.q1}`]: 'Oui', [`q_${c.q2}`]: '5' }, '10.5.6.1')).statusCode, 303);
-    const page = await ctx.app.inject({ method: 'GET', url: `${BASE}/agent/admin/consultations/${c.id}/resultats`, headers: { cookie: admin } });
+    assert.equal(
+      (await answer(`/consultations/${c.id}`, { [`q_${c.q1}`]: 'Oui', [`q_${c.q2}`]: '5' }, '10.5.6.1')).statusCode,
+      303,
+    );
+    const page = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/agent/admin/consultations/${c.id}/resultats`,
+      headers: { cookie: admin },
+    });
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /<svg[^>]*role="img"[^>]*aria-labelledby="graphique-1-title graphique-1-desc"/);
     assert.match(page.body, /<desc id="graphique-1-desc">Oui : 1 \(25 %\) ; Non : 3 \(75 %\)<\/desc>/);
@@ -383,16 +469,30 @@ describe(`consultations (${TEST_DB})`, () => {
     assert.match(page.body, /<th scope="row">samedi<\/th><td>3<\/td>/);
     assert.doesNotMatch(page.body, /<th scope="row">le<\/th>/, 'stop words are left out');
 
-    const csv = await ctx.app.inject({ method: 'GET', url: `${BASE}/agent/admin/consultations/${c.id}/resultats.csv`, headers: { cookie: admin } });
+    const csv = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/agent/admin/consultations/${c.id}/resultats.csv`,
+      headers: { cookie: admin },
+    });
     assert.equal(csv.statusCode, 200);
     assert.match(String(csv.headers['content-type']), /text\/csv/);
-    const lines = csv.body.replace(/^\ufeff/, '').trim().split('\r\n');
+    const lines = csv.body
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n');
     assert.equal(lines.length, 1 + 4, 'a header and one row per answer');
     assert.match(lines[0]!, /^Réponse;Date;1\. Les horaires vous conviennent-ils \?;2\. Votre satisfaction;/);
     assert.match(lines[1]!, /^1;.*;Non;1;Ouvrir le samedi après-midi;$/);
 
-    const json = await ctx.app.inject({ method: 'GET', url: `${BASE}/agent/admin/consultations/${c.id}/resultats.json`, headers: { cookie: admin } });
-    const body = json.json() as { summary: { responses: number; questions: { questionId: string; counts?: { value: string; count: number }[] }[] }; responses: unknown[] };
+    const json = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/agent/admin/consultations/${c.id}/resultats.json`,
+      headers: { cookie: admin },
+    });
+    const body = json.json() as {
+      summary: { responses: number; questions: { questionId: string; counts?: { value: string; count: number }[] }[] };
+      responses: unknown[];
+    };
     assert.equal(body.summary.responses, 4);
     assert.deepEqual(body.summary.questions.find((q) => q.questionId === c.q1)!.counts, [
       { value: 'Oui', count: 1 },
@@ -400,7 +500,11 @@ describe(`consultations (${TEST_DB})`, () => {
     ]);
     assert.equal(body.responses.length, 4);
     // Agents without the right see none of it.
-    const byAgent = await ctx.app.inject({ method: 'GET', url: `${BASE}/agent/admin/consultations/${c.id}/resultats.csv`, headers: { cookie: agent } });
+    const byAgent = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/agent/admin/consultations/${c.id}/resultats.csv`,
+      headers: { cookie: agent },
+    });
     assert.equal(byAgent.statusCode, 403);
   });
 });

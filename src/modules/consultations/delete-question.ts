@@ -21,7 +21,11 @@ export async function deleteQuestion(
     // One by one, in order: (consultation, position) stays unique at every step.
     const after = input.questions.filter((q) => q.position > deleted.position).sort((a, b) => a.position - b.position);
     for (const q of after) {
-      await trx.updateTable('consultation_questions').set({ position: q.position - 1 }).where('id', '=', q.id).execute();
+      await trx
+        .updateTable('consultation_questions')
+        .set({ position: q.position - 1 })
+        .where('id', '=', q.id)
+        .execute();
     }
   }
   return { ok: true };

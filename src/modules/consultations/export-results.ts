@@ -14,7 +14,11 @@ function answerText(value: string | string[] | number | undefined): string {
  * consultation is not anonymous, then one column per question (several choices joined by « ; »,
  * empty when not answered or not asked). French spreadsheet CSV (platform/csv.ts).
  */
-export function resultsCsv(c: ConsultationRow, questions: readonly Question[], responses: readonly ResponseRow[]): string {
+export function resultsCsv(
+  c: ConsultationRow,
+  questions: readonly Question[],
+  responses: readonly ResponseRow[],
+): string {
   const header = [
     'Réponse',
     'Date',

@@ -31,7 +31,10 @@ export async function inviteRespondents(
   const c = input.consultation;
   const errors: FieldError[] = [];
   if (c.audience !== 'invited' || !c.published_at) {
-    errors.push({ field: 'adresses', message: 'Publiez d’abord la consultation ; seules celles ouvertes à une liste ont des invitations.' });
+    errors.push({
+      field: 'adresses',
+      message: 'Publiez d’abord la consultation ; seules celles ouvertes à une liste ont des invitations.',
+    });
     return { ok: false, errors };
   }
   const addresses = [
@@ -78,7 +81,10 @@ export async function inviteRespondents(
         subject: `Votre avis : ${c.title}`,
         greeting: 'Bonjour,',
         blocks: [
-          { kind: 'paragraph', text: `${capitalise(organisation(input.tenant))} vous invite à répondre à la consultation « ${c.title} ».` },
+          {
+            kind: 'paragraph',
+            text: `${capitalise(organisation(input.tenant))} vous invite à répondre à la consultation « ${c.title} ».`,
+          },
           { kind: 'button', label: 'Répondre à la consultation', url: link },
           {
             kind: 'paragraph',

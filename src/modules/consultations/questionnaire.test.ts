@@ -26,7 +26,12 @@ function question(id: string, position: number, kind: Question['kind'], extra: P
 
 const Q = [
   question('a', 1, 'multiple', { options: ['Vélo', 'Voiture', 'Bus'], required: true }),
-  question('b', 2, 'single', { options: ['Oui', 'Non'], conditionQuestionId: 'a', conditionValues: ['Vélo'], required: true }),
+  question('b', 2, 'single', {
+    options: ['Oui', 'Non'],
+    conditionQuestionId: 'a',
+    conditionValues: ['Vélo'],
+    required: true,
+  }),
   question('c', 3, 'text', { conditionQuestionId: 'b', conditionValues: ['Non'] }),
   question('d', 4, 'scale'),
 ];
@@ -45,23 +50,30 @@ describe('answers read against the questions', () => {
   test('required, off the list, twice for a single choice, off the scale', () => {
     const r = readAnswers(Q, { q_a: 'Vélo', q_b: ['Oui', 'Non'], q_d: '11' });
     assert.equal(r.ok, false);
-    assert.deepEqual(
-      !r.ok && r.errors.map((e) => [e.field, e.anchor]),
-      [
-        ['q_b', 'q_b-0'],
-        ['q_d', 'q_d-0'],
-      ],
-    );
+    assert.deepEqual(!r.ok && r.errors.map((e) => [e.field, e.anchor]), [
+      ['q_b', 'q_b-0'],
+      ['q_d', 'q_d-0'],
+    ]);
     const missing = readAnswers(Q, {});
-    assert.equal(!missing.ok && missing.errors[0]!.message, 'Cochez au moins une réponse à la question « Question 1 ».');
+    assert.equal(
+      !missing.ok && missing.errors[0]!.message,
+      'Cochez au moins une réponse à la question « Question 1 ».',
+    );
     const forged = readAnswers(Q, { q_a: 'Trottinette' });
-    assert.equal(!forged.ok && forged.errors[0]!.message, 'Cochez des réponses de la liste à la question « Question 1 ».');
+    assert.equal(
+      !forged.ok && forged.errors[0]!.message,
+      'Cochez des réponses de la liste à la question « Question 1 ».',
+    );
   });
 });
 
 describe('state, dates in Paris', () => {
   test('draft, scheduled, open, closed (the closing instant is closed)', () => {
-    const c = { published_at: new Date('2026-01-01'), opens_at: new Date('2026-02-01T00:00:00Z'), closes_at: new Date('2026-03-01T00:00:00Z') };
+    const c = {
+      published_at: new Date('2026-01-01'),
+      opens_at: new Date('2026-02-01T00:00:00Z'),
+      closes_at: new Date('2026-03-01T00:00:00Z'),
+    };
     assert.equal(consultationState({ ...c, published_at: null }, new Date('2026-02-15')), 'draft');
     assert.equal(consultationState(c, new Date('2026-01-31T23:59:59Z')), 'scheduled');
     assert.equal(consultationState(c, new Date('2026-02-01T00:00:00Z')), 'open');

@@ -16,7 +16,10 @@ const ELISION = /^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’]/;
  * each answer counting a word once, shown in the form most written. Words of fewer than three
  * letters and numbers are left out. At least `minAnswers` answers, most used first, at most `limit`.
  */
-export function recurringWords(texts: readonly string[], options: { limit?: number; minAnswers?: number } = {}): RecurringWord[] {
+export function recurringWords(
+  texts: readonly string[],
+  options: { limit?: number; minAnswers?: number } = {},
+): RecurringWord[] {
   const limit = options.limit ?? 20;
   const minAnswers = options.minAnswers ?? 2;
   const byStem = new Map<string, { answers: number; forms: Map<string, number> }>();

@@ -192,7 +192,9 @@ export function registerConsultationAdminRoutes(scope: FastifyInstance, services
 
   /** Locks the consultation's row for a change to its questions: a publication at the same moment waits, or this refuses. */
   async function lockDraft(trx: Tx, id: string): Promise<void> {
-    draftOnly(await trx.selectFrom('consultations').select('published_at').where('id', '=', id).forUpdate().executeTakeFirst());
+    draftOnly(
+      await trx.selectFrom('consultations').select('published_at').where('id', '=', id).forUpdate().executeTakeFirst(),
+    );
   }
 
   scope.get(CONSULTATIONS_PAGE, async (request, reply) => {
@@ -234,7 +236,13 @@ export function registerConsultationAdminRoutes(scope: FastifyInstance, services
     const form = parseForm(consultationForm, fields);
     if (!form.ok) return again(form.errors);
     const result = await inTenant(services.db, actor.tenantId, (trx) =>
-      saveConsultation(trx, { tenantId: actor.tenantId, id: null, agentId: agent.id, values: form.value, now: services.clock.now() }),
+      saveConsultation(trx, {
+        tenantId: actor.tenantId,
+        id: null,
+        agentId: agent.id,
+        values: form.value,
+        now: services.clock.now(),
+      }),
     );
     if (!result.ok) return again(result.errors);
     return reply.redirect(url(ctx, `${CONSULTATIONS_PAGE}/${result.value.id}?fait=creee`), 303);
@@ -244,7 +252,9 @@ export function registerConsultationAdminRoutes(scope: FastifyInstance, services
     const { ctx, audience, actor } = await requireManager(request);
     const c = await consultationOf(request, actor.tenantId);
     const done = queryParam(request, 'fait');
-    return renderConsultation(reply, ctx, audience, c, { notice: Object.hasOwn(NOTICES, done) ? NOTICES[done] : undefined });
+    return renderConsultation(reply, ctx, audience, c, {
+      notice: Object.hasOwn(NOTICES, done) ? NOTICES[done] : undefined,
+    });
   });
 
   scope.post(`${CONSULTATIONS_PAGE}/:id`, async (request, reply) => {
@@ -257,7 +267,13 @@ export function registerConsultationAdminRoutes(scope: FastifyInstance, services
     const form = parseForm(consultationForm, fields);
     if (!form.ok) return again(form.errors);
     const result = await inTenant(services.db, actor.tenantId, (trx) =>
-      saveConsultation(trx, { tenantId: actor.tenantId, id: c.id, agentId: agent.id, values: form.value, now: services.clock.now() }),
+      saveConsultation(trx, {
+        tenantId: actor.tenantId,
+        id: c.id,
+        agentId: agent.id,
+        values: form.value,
+        now: services.clock.now(),
+      }),
     );
     if (!result.ok) return again(result.errors);
     return reply.redirect(url(ctx, `${CONSULTATIONS_PAGE}/${c.id}?fait=enregistree`), 303);
@@ -274,7 +290,11 @@ export function registerConsultationAdminRoutes(scope: FastifyInstance, services
     const values = typedQuestion(fields);
     const again = (errors: FieldError[]) =>
       question
-        ? sendHtml(reply, questionPage(ctx, audience, { consultation: c, question, questions, values, errors: anchored(errors) }), 400)
+        ? sendHtml(
+            reply,
+            questionPage(ctx, audience, { consultation: c, question, questions, values, errors: anchored(errors) }),
+            400,
+          )
         : renderConsultation(reply, ctx, audience, c, { newQuestion: { values, errors: anchored(errors) } }, 400);
     const form = parseForm(questionForm, fields);
     if (!form.ok) return again(form.errors);
@@ -322,17 +342,24 @@ export function registerConsultationAdminRoutes(scope: FastifyInstance, services
     });
     if (outcome === undefined) throw new AppError('not_found', 'Cette question n’existe pas.');
     if (!outcome.ok) {
-      return renderConsultation(reply, ctx, audience, c, {
-        newQuestion: {
-          values: EMPTY_QUESTION,
-          errors: [
-            {
-              field: 'intitule',
-              message: `La question « ${outcome.dependent} » dépend de celle-ci : changez d’abord sa condition, ou supprimez-la.`,
-            },
-          ],
+      return renderConsultation(
+        reply,
+        ctx,
+        audience,
+        c,
+        {
+          newQuestion: {
+            values: EMPTY_QUESTION,
+            errors: [
+              {
+                field: 'intitule',
+                message: `La question « ${outcome.dependent} » dépend de celle-ci : changez d’abord sa condition, ou supprimez-la.`,
+              },
+            ],
+          },
         },
-      }, 409);
+        409,
+      );
     }
     return reply.redirect(url(ctx, `${CONSULTATIONS_PAGE}/${c.id}?fait=supprimee#questions`), 303);
   });
@@ -341,7 +368,12 @@ export function registerConsultationAdminRoutes(scope: FastifyInstance, services
     const { actor, ctx, audience } = await requireManager(request);
     const c = await consultationOf(request, actor.tenantId);
     const result = await inTenant(services.db, actor.tenantId, async (trx) => {
-      const locked = await trx.selectFrom('consultations').select('id').where('id', '=', c.id).forUpdate().executeTakeFirstOrThrow();
+      const locked = await trx
+        .selectFrom('consultations')
+        .select('id')
+        .where('id', '=', c.id)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
       const questions = await listQuestions(trx, locked.id);
       return publishConsultation(trx, { consultation: c, questionCount: questions.length, now: services.clock.now() });
     });
@@ -355,7 +387,14 @@ export function registerConsultationAdminRoutes(scope: FastifyInstance, services
     const { fields } = readFormBody(request);
     const adresses = typedValue(fields, 'adresses', 200_000);
     const again = (errors: FieldError[]) =>
-      renderConsultation(reply, ctx, audience, c, { invitations: { sent: 0, used: 0, values: { adresses }, errors } }, 400);
+      renderConsultation(
+        reply,
+        ctx,
+        audience,
+        c,
+        { invitations: { sent: 0, used: 0, values: { adresses }, errors } },
+        400,
+      );
     const form = parseForm(invitationsForm, fields);
     if (!form.ok) return again(form.errors);
     const result = await inTenant(services.db, actor.tenantId, (trx) =>
@@ -383,7 +422,10 @@ export function registerConsultationAdminRoutes(scope: FastifyInstance, services
 
   scope.get(`${CONSULTATIONS_PAGE}/:id/resultats`, { config: { personalData: true } }, async (request, reply) => {
     const r = await resultsOf(request);
-    return sendHtml(reply, resultsPage(r.ctx, r.audience, { consultation: r.c, results: r.results, now: services.clock.now() }));
+    return sendHtml(
+      reply,
+      resultsPage(r.ctx, r.audience, { consultation: r.c, results: r.results, now: services.clock.now() }),
+    );
   });
 
   scope.get(`${CONSULTATIONS_PAGE}/:id/resultats.csv`, { config: { personalData: true } }, async (request, reply) => {
@@ -470,7 +512,10 @@ export function registerConsultationPublicRoutes(app: FastifyInstance, services:
           token,
           source:
             c.audience === 'public'
-              ? { key: sourceKey(services.config.sessionSecret, c.id, request.ip), perHour: services.config.consultationRateLimit }
+              ? {
+                  key: sourceKey(services.config.sessionSecret, c.id, request.ip),
+                  perHour: services.config.consultationRateLimit,
+                }
               : null,
           now,
         }),
@@ -480,7 +525,11 @@ export function registerConsultationPublicRoutes(app: FastifyInstance, services:
       return sendHtml(reply, unavailablePage(ctx, { title: c.title, message: err.message }), err.status);
     }
     if (!result.ok) {
-      return sendHtml(reply, answerPage(ctx, { consultation: c, questions, fields, errors: result.errors, token }), 400);
+      return sendHtml(
+        reply,
+        answerPage(ctx, { consultation: c, questions, fields, errors: result.errors, token }),
+        400,
+      );
     }
     return reply.redirect(url(ctx, `${PUBLIC_LIST}/${c.id}/merci`), 303);
   });

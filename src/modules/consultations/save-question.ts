@@ -68,7 +68,10 @@ export async function saveQuestion(
       source.position >= position ||
       (source.kind !== 'single' && source.kind !== 'multiple')
     ) {
-      errors.push({ field: 'condition', message: 'Choisissez la condition dans la liste : une réponse à une question précédente.' });
+      errors.push({
+        field: 'condition',
+        message: 'Choisissez la condition dans la liste : une réponse à une question précédente.',
+      });
     } else {
       conditionQuestionId = source.id;
       conditionValues = [option];

@@ -93,7 +93,13 @@ function radios(input: {
 function page(
   ctx: PageContext,
   audience: Audience,
-  input: { title: string; main: SafeHtml; errors?: FieldError[]; notice?: string; crumbs?: { label: string; href?: string }[] },
+  input: {
+    title: string;
+    main: SafeHtml;
+    errors?: FieldError[];
+    notice?: string;
+    crumbs?: { label: string; href?: string }[];
+  },
 ) {
   return layout(ctx, {
     title: input.title,
@@ -182,7 +188,10 @@ ${v.description}</textarea
       disabled: published,
       options: [
         { value: 'public', label: 'Tout le monde : la consultation est listée sur le site' },
-        { value: 'invited', label: 'Une liste d’adresses : chacune reçoit par courriel un lien pour une seule réponse' },
+        {
+          value: 'invited',
+          label: 'Une liste d’adresses : chacune reçoit par courriel un lien pour une seule réponse',
+        },
       ],
     })}
     ${radios({
@@ -207,7 +216,11 @@ ${v.description}</textarea
 }
 
 /** « Nouvelle consultation »: its settings; questions come next, on its page. */
-export function newConsultationPage(ctx: PageContext, audience: Audience, input: { values: ConsultationValues; errors: FieldError[] }) {
+export function newConsultationPage(
+  ctx: PageContext,
+  audience: Audience,
+  input: { values: ConsultationValues; errors: FieldError[] },
+) {
   const main = html`${errorSummary(input.errors)}
     <h1>Nouvelle consultation</h1>
     <p>Elle reste un brouillon, modifiable, jusqu’à ce que vous la publiiez. Vous ajouterez les questions à l’étape suivante.</p>
@@ -215,7 +228,12 @@ export function newConsultationPage(ctx: PageContext, audience: Audience, input:
       ${csrfField(ctx)} ${settingsFields(input.values, input.errors, false)}
       <button type="submit" class="button">Créer le brouillon</button>
     </form>`;
-  return page(ctx, audience, { title: 'Nouvelle consultation', main, errors: input.errors, crumbs: [{ label: 'Nouvelle consultation' }] });
+  return page(ctx, audience, {
+    title: 'Nouvelle consultation',
+    main,
+    errors: input.errors,
+    crumbs: [{ label: 'Nouvelle consultation' }],
+  });
 }
 
 /** How a question reads in the list: its type, required or not, its choices, its condition. */
@@ -233,7 +251,12 @@ function questionSummary(q: Question, all: readonly Question[]): SafeHtml {
 export function questionFields(v: QuestionValues, errors: FieldError[], earlier: readonly Question[]): SafeHtml {
   const conditions = earlier
     .filter((q) => q.kind === 'single' || q.kind === 'multiple')
-    .flatMap((q) => q.options.map((o, i) => ({ value: conditionValue(q.id, i), label: `Question ${q.position} (« ${q.label} ») : « ${o} »` })));
+    .flatMap((q) =>
+      q.options.map((o, i) => ({
+        value: conditionValue(q.id, i),
+        label: `Question ${q.position} (« ${q.label} ») : « ${o} »`,
+      })),
+    );
   const conditionError = errorOf(errors, 'condition');
   return html`${textInput({ name: 'intitule', label: 'Question', value: v.intitule, errors, hint: `${LABEL_MAX} caractères au plus.` })}
     ${textInput({ name: 'aide', label: 'Aide (facultatif)', value: v.aide, errors, hint: `Une précision lue sous la question. ${HINT_MAX} caractères au plus.` })}
@@ -422,7 +445,13 @@ ${input.invitations.values.adresses}</textarea
 export function questionPage(
   ctx: PageContext,
   audience: Audience,
-  input: { consultation: ConsultationRow; question: Question; questions: Question[]; values: QuestionValues; errors: FieldError[] },
+  input: {
+    consultation: ConsultationRow;
+    question: Question;
+    questions: Question[];
+    values: QuestionValues;
+    errors: FieldError[];
+  },
 ): SafeHtml {
   const c = input.consultation;
   const base = `${CONSULTATIONS_PAGE}/${c.id}`;
@@ -431,7 +460,11 @@ export function questionPage(
     <h1>${title}</h1>
     <form method="post" action="${url(ctx, `${base}/questions/${input.question.id}`)}">
       ${csrfField(ctx)}
-      ${questionFields(input.values, input.errors, input.questions.filter((q) => q.position < input.question.position))}
+      ${questionFields(
+        input.values,
+        input.errors,
+        input.questions.filter((q) => q.position < input.question.position),
+      )}
       <button type="submit" class="button">Enregistrer la question</button>
     </form>
     <p><a href="${url(ctx, base)}">Revenir à la consultation</a></p>`;

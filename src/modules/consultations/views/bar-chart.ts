@@ -20,7 +20,13 @@ function shortLabel(label: string): string {
  * its data table under it. The SVG is one image for assistive technologies: its title and a
  * description that reads every value; the table gives the same figures to read or copy.
  */
-export function barChart(input: { id: string; title: string; bars: Bar[]; answered: number; valueHeader: string }): SafeHtml {
+export function barChart(input: {
+  id: string;
+  title: string;
+  bars: Bar[];
+  answered: number;
+  valueHeader: string;
+}): SafeHtml {
   const { id, bars, answered } = input;
   const max = Math.max(1, ...bars.map((b) => b.count));
   const height = bars.length * ROW + 8;

@@ -50,7 +50,11 @@ function conditionText(q: Question, all: readonly Question[]): string {
 function questionBlock(q: Question, all: readonly Question[], fields: SubmittedFields, errors: FieldError[]): SafeHtml {
   const name = fieldName(q);
   const error = errorOf(errors, name);
-  const hints = [q.conditionQuestionId ? `${name}-condition` : '', q.hint ? `${name}-hint` : '', error ? `${name}-error` : '']
+  const hints = [
+    q.conditionQuestionId ? `${name}-condition` : '',
+    q.hint ? `${name}-hint` : '',
+    error ? `${name}-error` : '',
+  ]
     .filter(Boolean)
     .join(' ');
   const describedBy = hints ? html` aria-describedby="${hints}"` : '';
@@ -163,7 +167,11 @@ export function thanksPage(ctx: PageContext, input: { consultation: Consultation
     </div>
     <p><a href="${url(ctx, PUBLIC_LIST)}">Voir les autres consultations en cours</a></p>
     <p><a href="${url(ctx, '/')}">Revenir à l’accueil</a></p>`;
-  return layout(ctx, { title: 'Merci pour vos réponses', main, breadcrumbs: [{ label: 'Accueil', href: '/' }, { label: 'Merci' }] });
+  return layout(ctx, {
+    title: 'Merci pour vos réponses',
+    main,
+    breadcrumbs: [{ label: 'Accueil', href: '/' }, { label: 'Merci' }],
+  });
 }
 
 /** A consultation that takes no answer now (not yet open, closed) or a link that does not open it. */
@@ -171,5 +179,13 @@ export function unavailablePage(ctx: PageContext, input: { title: string; messag
   const main = html`<h1>${input.title}</h1>
     <p>${input.message}</p>
     <p><a href="${url(ctx, PUBLIC_LIST)}">Voir les consultations en cours</a></p>`;
-  return layout(ctx, { title: input.title, main, breadcrumbs: [{ label: 'Accueil', href: '/' }, { label: 'Consultations', href: PUBLIC_LIST }, { label: input.title }] });
+  return layout(ctx, {
+    title: input.title,
+    main,
+    breadcrumbs: [
+      { label: 'Accueil', href: '/' },
+      { label: 'Consultations', href: PUBLIC_LIST },
+      { label: input.title },
+    ],
+  });
 }
