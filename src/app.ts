@@ -15,6 +15,7 @@ import { registerApiRoutes } from './modules/api/routes.ts';
 import { registerCatalogueAdminRoutes } from './modules/catalogue/admin-routes.ts';
 import { registerCatalogueRoutes } from './modules/catalogue/routes.ts';
 import { registerCitizenRoutes } from './modules/citizens/routes.ts';
+import { registerConsultationAdminRoutes, registerConsultationPublicRoutes } from './modules/consultations/routes.ts';
 import { currentAgent, currentSession } from './modules/agents/require-agent.ts';
 import { currentCitizen } from './modules/citizens/sessions.ts';
 import { registerFranceConnectRoutes } from './modules/identity/routes.ts';
@@ -131,6 +132,7 @@ export async function createApp(
   registerCatalogueRoutes(app, services);
   registerArticleSuggestRoutes(app, services);
   registerPortalPages(app, services);
+  registerConsultationPublicRoutes(app, services);
   registerRequestRoutes(app, services);
   registerAgentRoutes(app, services);
   agentArea(app, (scope) => registerCatalogueAdminRoutes(scope, services));
@@ -147,6 +149,7 @@ export async function createApp(
   agentArea(app, (scope) => registerReadabilityRoutes(scope, services));
   agentArea(app, (scope) => registerKnowledgeRoutes(scope, services));
   agentArea(app, (scope) => registerArticleSearchRoutes(scope, services));
+  agentArea(app, (scope) => registerConsultationAdminRoutes(scope, services));
   registerCitizenRoutes(app, services);
   registerFranceConnectRoutes(app, services);
   registerPrivacyRoutes(app, services);

@@ -135,6 +135,7 @@ const schema = z
     LLM_MODEL: z.string().min(1).default('albert-small'),
     LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
     ASSISTANT_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+    CONSULTATION_RATE_LIMIT: z.coerce.number().int().min(1).default(5),
   })
   .superRefine((env, ctx) => {
     if (env.API_PARTICULIER_URL && !env.API_PARTICULIER_TOKEN) {
@@ -275,6 +276,8 @@ export interface Config {
   llm: { baseUrl: string; apiKey: string; model: string; timeoutMs: number } | null;
   /** Questions to the assistant (page, widget, API) per minute and client address; agents are not counted. */
   assistantRateLimit: number;
+  /** Answers to one public consultation per client address and hour (ballot stuffing; decision 38). */
+  consultationRateLimit: number;
 }
 
 export class ConfigError extends Error {}
@@ -375,5 +378,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS }
         : null,
     assistantRateLimit: e.ASSISTANT_RATE_LIMIT,
+    consultationRateLimit: e.CONSULTATION_RATE_LIMIT,
   };
 }

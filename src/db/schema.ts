@@ -626,6 +626,11 @@ export interface Database {
   search_synonyms: SearchSynonymsTable;
   search_queries: SearchQueriesTable;
   assistant_conversations: AssistantConversationsTable;
+  consultations: ConsultationsTable;
+  consultation_questions: ConsultationQuestionsTable;
+  consultation_invitations: ConsultationInvitationsTable;
+  consultation_responses: ConsultationResponsesTable;
+  consultation_throttle: ConsultationThrottleTable;
 }
 
 /** A term of a tenant's search and what it also means (article-search, decision 26). */
@@ -863,6 +868,76 @@ export interface AssistantConversationsTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   handed_off_request_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A consultation (modules/consultations, migration 20261204104000): a draft until published. */
+export interface ConsultationsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  title: string;
+  description: Generated<string>;
+  audience: 'public' | 'invited';
+  anonymous: Generated<boolean>;
+  opens_at: Timestamp;
+  closes_at: Timestamp;
+  published_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_by: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export type ConsultationQuestionKind = 'single' | 'multiple' | 'scale' | 'text';
+
+/** A question of a consultation; frozen once the consultation is published (a trigger). */
+export interface ConsultationQuestionsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  consultation_id: string;
+  position: number;
+  kind: ConsultationQuestionKind;
+  label: string;
+  hint: Generated<string>;
+  required: Generated<boolean>;
+  options: Generated<string[]>;
+  scale_min: ColumnType<number | null, number | null | undefined, number | null>;
+  scale_max: ColumnType<number | null, number | null | undefined, number | null>;
+  scale_min_label: Generated<string>;
+  scale_max_label: Generated<string>;
+  condition_question_id: ColumnType<string | null, string | null | undefined, string | null>;
+  condition_values: Generated<string[]>;
+}
+
+/** An invitation to a consultation open to a list: only the token's sha256 is kept. */
+export interface ConsultationInvitationsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  consultation_id: string;
+  email: string;
+  token_hash: string;
+  created_at: Generated<Date>;
+  used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** An answer by question id: a choice's label, the labels ticked, a scale's number, a text. */
+export type ConsultationAnswers = Record<string, string | string[] | number>;
+
+export interface ConsultationResponsesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  consultation_id: string;
+  submitted_at: Timestamp;
+  answers: Json<ConsultationAnswers>;
+  respondent_name: ColumnType<string | null, string | null | undefined, string | null>;
+  respondent_email: ColumnType<string | null, string | null | undefined, string | null>;
+  invitation_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Answers posted to a public consultation, by a keyed hash of the address (rate limit). */
+export interface ConsultationThrottleTable {
+  tenant_id: string;
+  consultation_id: string;
+  source_key: string;
+  at: Timestamp;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

@@ -5,6 +5,7 @@ import { assistantRules } from './assistant/policy.ts';
 import { auditRules } from './audit/policy.ts';
 import { catalogueRules } from './catalogue/policy.ts';
 import { citizenRules } from './citizens/policy.ts';
+import { consultationRules } from './consultations/policy.ts';
 import { inboundMailRules } from './inbound-mail/policy.ts';
 import { deadlineRules } from './deadlines/policy.ts';
 import { inboxRules } from './inbox/policy.ts';
@@ -44,6 +45,7 @@ const rules: RuleTable = {
   ...triageRules,
   ...articleSearchRules,
   ...assistantRules,
+  ...consultationRules,
 };
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */

@@ -186,6 +186,8 @@ export interface Permissions {
   // assistant (src/modules/assistant/policy.ts)
   use_agent_assistant: TenantResource;
   manage_assistant_settings: TenantResource;
+  // consultations and surveys (src/modules/consultations/policy.ts)
+  manage_consultations: TenantResource;
 }
 
 export type Action = keyof Permissions;

@@ -249,4 +249,9 @@ describe('authorisation rules', () => {
       assert.equal(can(a, 'manage_assistant_settings', tenant), false);
     }
   });
+  test('consultations: administrators and supervisors build them and read their results; agents do not', () => {
+    for (const a of [supervisorX, admin]) assert.equal(can(a, 'manage_consultations', tenant), true);
+    for (const a of [agentX, agentY, otherAdmin, citizenA, anonymous, operator])
+      assert.equal(can(a, 'manage_consultations', tenant), false);
+  });
 });

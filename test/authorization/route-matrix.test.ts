@@ -106,6 +106,13 @@ interface Fixtures {
   /** A portal conversation with the assistant, and one of the workspace's. */
   conversation: string;
   agentConversation: string;
+  /** Consultations: a draft with two questions, an open public one (one required question), a published one open to a list. */
+  consultationDraft: string;
+  consultationDraftQuestion: string;
+  consultationQuestionToDelete: string;
+  consultationOpen: string;
+  consultationOpenQuestion: string;
+  consultationInvited: string;
 }
 
 interface Row {
@@ -1396,6 +1403,140 @@ const MATRIX: Row[] = [
     form: () => ({ donnees_personnelles: '' }),
     expect: ADMIN_ONLY('303 /agent/admin/assistant'),
   },
+
+  // --- Consultations: built by administrators and supervisors, answered by anyone (public) ---
+  { method: 'GET', route: '/consultations', expect: everyone('200') },
+  {
+    method: 'GET',
+    route: '/consultations/:id',
+    url: (f) => `/consultations/${f.consultationOpen}`,
+    expect: everyone('200'),
+  },
+  {
+    method: 'POST',
+    route: '/consultations/:id',
+    url: (f) => `/consultations/${f.consultationOpen}`,
+    form: (f, _a, accepted) => (accepted ? { [`q_${f.consultationOpenQuestion}`]: 'Oui' } : {}),
+    expect: everyone('400'),
+    accept: { actor: 'anonymous', outcome: '303 /consultations/' },
+    note: 'no account needed; the required question left out: 400',
+  },
+  {
+    method: 'GET',
+    route: '/consultations/:id/merci',
+    url: (f) => `/consultations/${f.consultationOpen}/merci`,
+    expect: everyone('200'),
+  },
+  { method: 'GET', route: '/agent/admin/consultations', expect: SUPERVISORS('200') },
+  { method: 'GET', route: '/agent/admin/consultations/nouvelle', expect: SUPERVISORS('200') },
+  {
+    method: 'POST',
+    route: '/agent/admin/consultations/nouvelle',
+    form: (_f, _a, accepted) => ({
+      titre: accepted ? 'Consultation de la matrice' : '',
+      public: 'public',
+      anonyme: 'oui',
+      ouverture_jour: '2026-01-01',
+      cloture_jour: '2099-01-01',
+    }),
+    expect: SUPERVISORS('400'),
+    accept: { actor: 'admin', outcome: '303 /agent/admin/consultations/' },
+  },
+  {
+    method: 'GET',
+    route: '/agent/admin/consultations/:id',
+    url: (f) => `/agent/admin/consultations/${f.consultationDraft}`,
+    expect: SUPERVISORS('200'),
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/consultations/:id',
+    url: (f) => `/agent/admin/consultations/${f.consultationDraft}`,
+    form: (_f, _a, accepted) => ({
+      titre: accepted ? 'Brouillon revu' : '',
+      public: 'public',
+      anonyme: 'oui',
+      ouverture_jour: '2026-01-01',
+      cloture_jour: '2099-01-01',
+    }),
+    expect: SUPERVISORS('400'),
+    accept: { actor: 'admin', outcome: '303 /agent/admin/consultations/' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/consultations/:id/questions',
+    url: (f) => `/agent/admin/consultations/${f.consultationDraft}/questions`,
+    form: (_f, _a, accepted) => ({
+      intitule: accepted ? 'Une remarque ?' : '',
+      type: 'text',
+      echelle_min: '1',
+      echelle_max: '5',
+      condition: '',
+    }),
+    expect: SUPERVISORS('400'),
+    accept: { actor: 'admin', outcome: '303 /agent/admin/consultations/' },
+  },
+  {
+    method: 'GET',
+    route: '/agent/admin/consultations/:id/questions/:questionId',
+    url: (f) => `/agent/admin/consultations/${f.consultationDraft}/questions/${f.consultationDraftQuestion}`,
+    expect: SUPERVISORS('200'),
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/consultations/:id/questions/:questionId',
+    url: (f) => `/agent/admin/consultations/${f.consultationDraft}/questions/${f.consultationDraftQuestion}`,
+    form: (_f, _a, accepted) => ({
+      intitule: accepted ? 'Venez-vous souvent ?' : '',
+      type: 'single',
+      choix: 'Oui\nNon',
+      echelle_min: '1',
+      echelle_max: '5',
+      condition: '',
+    }),
+    expect: SUPERVISORS('400'),
+    accept: { actor: 'admin', outcome: '303 /agent/admin/consultations/' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/consultations/:id/questions/:questionId/supprimer',
+    url: (f) =>
+      `/agent/admin/consultations/${f.consultationDraft}/questions/${f.consultationQuestionToDelete}/supprimer`,
+    expect: staffOnly({ agentX: '403', agentY: '403', supervisor: '303 /agent/admin/consultations/', admin: '404' }),
+    note: 'the supervisor deletes it; the admin, after, finds it gone',
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/consultations/:id/publier',
+    url: (f) => `/agent/admin/consultations/${f.consultationDraft}/publier`,
+    expect: SUPERVISORS('303 /agent/admin/consultations/'),
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/consultations/:id/invitations',
+    url: (f) => `/agent/admin/consultations/${f.consultationInvited}/invitations`,
+    form: (_f, _a, accepted) => ({ adresses: accepted ? 'invite.matrice@example.org' : 'pas une adresse' }),
+    expect: SUPERVISORS('400'),
+    accept: { actor: 'admin', outcome: '303 /agent/admin/consultations/' },
+  },
+  {
+    method: 'GET',
+    route: '/agent/admin/consultations/:id/resultats',
+    url: (f) => `/agent/admin/consultations/${f.consultationOpen}/resultats`,
+    expect: SUPERVISORS('200'),
+  },
+  {
+    method: 'GET',
+    route: '/agent/admin/consultations/:id/resultats.csv',
+    url: (f) => `/agent/admin/consultations/${f.consultationOpen}/resultats.csv`,
+    expect: SUPERVISORS('200'),
+  },
+  {
+    method: 'GET',
+    route: '/agent/admin/consultations/:id/resultats.json',
+    url: (f) => `/agent/admin/consultations/${f.consultationOpen}/resultats.json`,
+    expect: SUPERVISORS('200'),
+  },
 ];
 
 function key(method: string, route: string): string {
@@ -1670,6 +1811,33 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
       );
     const ruleX = await rule(1);
     const ruleToDelete = await rule(2);
+    const consultation = async (audience: string, published: boolean) =>
+      String(
+        (
+          await q(
+            `insert into consultations (tenant_id, title, audience, opens_at, closes_at, published_at)
+             values ($1, 'Consultation', $2, now() - interval '1 day', now() + interval '30 days', $3) returning id`,
+            [tenantId, audience, published ? new Date() : null],
+          )
+        ).rows[0]!.id,
+      );
+    const consultationQuestion = async (consultationId: string, position: number) =>
+      String(
+        (
+          await q(
+            `insert into consultation_questions (tenant_id, consultation_id, position, kind, label, required, options)
+             values ($1, $2, $3, 'single', 'Venez-vous ?', true, '{Oui,Non}') returning id`,
+            [tenantId, consultationId, position],
+          )
+        ).rows[0]!.id,
+      );
+    const consultationDraft = await consultation('public', false);
+    const consultationDraftQuestion = await consultationQuestion(consultationDraft, 1);
+    const consultationQuestionToDelete = await consultationQuestion(consultationDraft, 2);
+    const consultationOpen = await consultation('public', false);
+    const consultationOpenQuestion = await consultationQuestion(consultationOpen, 1);
+    await q('update consultations set published_at = now() where id = $1', [consultationOpen]);
+    const consultationInvited = await consultation('invited', true);
     const demarcheXId = String(
       (await q(`select id from demarches where tenant_id = $1 and slug = $2`, [tenantId, demarcheX])).rows[0]!.id,
     );
@@ -1728,6 +1896,12 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
     );
 
     fx = {
+      consultationDraft,
+      consultationDraftQuestion,
+      consultationQuestionToDelete,
+      consultationOpen,
+      consultationOpenQuestion,
+      consultationInvited,
       kbDraft,
       kbFile,
       kbLinked,

@@ -79,6 +79,7 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     manage_search_synonyms: 'tenant',
     use_agent_assistant: 'tenant',
     manage_assistant_settings: 'tenant',
+    manage_consultations: 'tenant',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }

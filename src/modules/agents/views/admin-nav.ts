@@ -22,6 +22,7 @@ export const ADMIN_PAGES = [
   { path: '/agent/admin/recherches-sans-reponse', label: 'Recherches sans réponse', supervisors: true },
   { path: '/agent/admin/synonymes', label: 'Synonymes de recherche', supervisors: true },
   { path: '/agent/admin/assistant', label: 'Assistant', supervisors: false },
+  { path: '/agent/admin/consultations', label: 'Consultations', supervisors: true },
 ] as const;
 
 export type AdminPagePath = (typeof ADMIN_PAGES)[number]['path'];
