@@ -7,6 +7,7 @@ import { seedDemoArticleVersions } from '../modules/knowledge/create-first-versi
 import { seedReplyTemplates } from '../modules/replies/seed-reply-templates.ts';
 import { seedSearchSynonyms } from '../modules/article-search/seed-search-synonyms.ts';
 import { seedDemoRoutingRules } from '../modules/routing/seed-demo-routing-rules.ts';
+import { seedDemoConsultation } from '../modules/consultations/seed-demo-consultation.ts';
 import { createTenant } from '../modules/tenants/create-tenant.ts';
 import { seedSampleRequests } from './seed-sample-requests.ts';
 
@@ -80,6 +81,8 @@ export async function seedDemo(
   await seedDemoArticleVersions(database.db, tenantId, options.now ?? new Date());
   await seedSearchSynonyms(database.db, tenantId);
   if (options.sampleRequests) await seedDemoRoutingRules(database.db, tenantId);
+  // An open consultation with a few answers (the workday's demo only).
+  if (options.sampleRequests) await seedDemoConsultation(database.db, tenantId, options.now ?? new Date());
   const sampleRequests = options.sampleRequests
     ? await seedSampleRequests(database.db, tenantId, {
         file: SAMPLE_REQUESTS_FILE,

@@ -61,6 +61,18 @@ describe(`the demo commune starts with sample requests (${TEST_DB})`, () => {
     assert.deepEqual(passport, { slug: 'passeport', service: 'etat-civil' });
   });
 
+  test('the demo has an open consultation with answers, the conditional question only after « Oui »', async () => {
+    const rows = await sql(
+      `select c.title, c.published_at is not null as published, c.opens_at < now() and c.closes_at > now() as open,
+              (select count(*)::int from consultation_responses r where r.consultation_id = c.id) as answers
+         from consultations c where c.tenant_id = $1`,
+      [demo.tenantId],
+    );
+    assert.deepEqual(rows, [{ title: 'Horaires d’ouverture de la mairie', published: true, open: true, answers: 7 }]);
+    const page = await ctx.app.inject({ method: 'GET', url: `/t/villebelle/consultations` });
+    assert.match(page.body, /Horaires d’ouverture de la mairie/);
+  });
+
   test('the same lines give the same requests', async () => {
     const again = await createTestContext({ seed: false });
     try {
