@@ -108,7 +108,9 @@ export async function startServer(
 ): Promise<ServerProcess> {
   const port = await freePort();
   const server = spawnServer({ ...options, port });
-  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  // A first start migrates and seeds the demo: about 20 s on a quiet machine, well over a minute
+  // on one shared with other work.
+  const deadline = Date.now() + (options.timeoutMs ?? 180_000);
   let gone = false;
   void server.exited.then(() => (gone = true));
   while (Date.now() < deadline) {
