@@ -19,6 +19,7 @@ import {
   startServer,
   startServerBehindProxy,
   tempDataDir,
+  waitForPortClosed,
   type ServerProcess,
 } from '../support/server-process.ts';
 import type { TcpProxy } from '../support/tcp-proxy.ts';
@@ -62,10 +63,9 @@ describe(
       const inFlight = get(server.port, '/readyz');
       await sleep(300);
       server.child.kill('SIGTERM');
-      await sleep(500);
-      assert.equal(server.child.exitCode, null, 'the process must wait for the request in flight');
       // No new connection is accepted while the last requests finish.
-      assert.equal(await portClosed(server.port), true);
+      assert.equal(await waitForPortClosed(server.port), true);
+      assert.equal(server.child.exitCode, null, 'the process must wait for the request in flight');
 
       proxy.resume();
       const res = await inFlight;
@@ -115,6 +115,8 @@ describe(`graceful shutdown of a form submission in flight (${TEST_DB})`, () => 
     let raw = '';
     socket.setEncoding('latin1').on('data', (d: string) => (raw += d));
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    let socketError: Error | null = null;
+    socket.on('error', (err) => (socketError = err));
     socket.write(
       `POST /demarches/${form.slug}/demande HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n` +
         `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
@@ -122,12 +124,12 @@ describe(`graceful shutdown of a form submission in flight (${TEST_DB})`, () => 
     );
     await sleep(300);
     server.child.kill('SIGTERM');
-    await sleep(500);
+    assert.equal(await waitForPortClosed(server.port), true, 'new connections must be refused while stopping');
     assert.equal(server.child.exitCode, null, 'the process must wait for the request in flight');
-    assert.equal(await portClosed(server.port), true, 'new connections must be refused while stopping');
 
     socket.write(body.slice(half));
     await closed;
+    assert.equal(socketError, null, raw.slice(0, 500));
     const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1]);
     assert.equal(status, 303, raw.slice(0, 500));
     const { reference } = parseConfirmation(/^location: (.+)$/im.exec(raw)?.[1]?.trim() ?? '');

@@ -11,14 +11,15 @@ describe(`start without a reachable database (${TEST_DB})`, () => {
       port: await freePort(),
       env: { DATABASE_URL: `postgres://guichet_app:s3cret@127.0.0.1:${closedPort}/guichet` },
     });
-    const timeout = setTimeout(() => server.child.kill('SIGKILL'), 20_000);
+    const timeout = setTimeout(() => server.child.kill('SIGKILL'), 60_000);
     const { code, signal } = await server.exited;
     clearTimeout(timeout);
     const elapsed = Date.now() - started;
 
-    assert.equal(signal, null, 'killed after 20 s: the process hung instead of exiting');
+    assert.equal(signal, null, 'killed after 60 s: the process hung instead of exiting');
     assert.notEqual(code, 0);
-    assert.ok(elapsed < 15_000, `took ${elapsed} ms to give up`);
+    // A few seconds of retries, plus loading TypeScript (slow on a loaded machine).
+    assert.ok(elapsed < 40_000, `took ${elapsed} ms to give up`);
     const stderr = server.stderr();
     assert.match(
       stderr,

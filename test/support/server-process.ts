@@ -147,6 +147,19 @@ export async function portClosed(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Waits until the port refuses connections (a process handles SIGTERM when its event loop is
+ * free: on a loaded machine, or while it parses a large file, that can take a moment).
+ */
+export async function waitForPortClosed(port: number, timeoutMs = 5_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await portClosed(port)) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(100);
+  }
+}
+
 export function readPeakRss(pid: number): number | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
