@@ -168,22 +168,20 @@ export async function searchCitizens(
   if (serviceIds !== null && serviceIds.length === 0) return [];
   const scope = inScope(serviceIds);
   await setNameSimilarity(trx);
-  const folded = sql`guichet_fold(coalesce(c.given_name, '') || ' ' || coalesce(c.family_name, '') || ' ' || coalesce(c.email::text, ''))`;
+  // The candidates come from guichet_citizen_candidates (migration 20261205100000): under
+  // row-level security the trigram index of the names could not be used.
   const { rows } = await sql<CitizenHit>`
+    with candidates as (
+      select id, rank from guichet_citizen_candidates(
+        ${query.text}, ${query.email}, ${serviceIds}::uuid[], ${CITIZENS_SHOWN})
+    )
     select c.id, c.given_name, c.family_name, c.email::text as email, c.identity_verified_at is not null as verified,
            (select p.id from people p where p.tenant_id = c.tenant_id and p.citizen_id = c.id) as person_id,
            (select count(*) from requests r where r.tenant_id = c.tenant_id and r.citizen_id = c.id and ${scope})::int
              as request_count
-      from citizens c
-     where (${query.email ? sql`c.email = ${query.email} or ` : sql``}${folded} %> guichet_fold(${query.text}))
-       and ${
-         serviceIds === null
-           ? sql`true`
-           : sql`exists (select 1 from requests r where r.tenant_id = c.tenant_id and r.citizen_id = c.id and ${scope})`
-       }
-     order by ${query.email ? sql`c.email = ${query.email} desc,` : sql``}
-              word_similarity(guichet_fold(${query.text}), ${folded}) desc, c.family_name, c.given_name, c.id
-     limit ${CITIZENS_SHOWN}
+      from candidates k
+      join citizens c on c.id = k.id
+     order by k.rank
   `.execute(trx);
   return rows;
 }

@@ -255,6 +255,10 @@ describe(`the agents' search (${TEST_DB})`, () => {
       data: { description: 'Un hérisson coincé dans la grille du caniveau' },
     });
     await ctx.database.ownerQuery(`update requests set applicant_phone = '+33698765432' where id = $1;`, [theirs.id]);
+    // Their citizen's account, linked to the request: not listed among the citizens either.
+    const theirCitizen = await insertCitizen(ctx.database, elsewhere, 'berenice.quintal@example.org', 'Bérénice');
+    await ctx.database.ownerQuery(`update citizens set family_name = 'Quintal' where id = $1`, [theirCitizen]);
+    await ctx.database.ownerQuery(`update requests set citizen_id = $1 where id = $2`, [theirCitizen, theirs.id]);
     await ctx.database.ownerQuery(
       `insert into request_events (tenant_id, request_id, kind, body, author_kind, visible_to_citizen)
        values ($1, $2, 'citizen_message', 'Le hérisson est toujours là, merci de passer', 'citizen', true)`,
@@ -271,6 +275,7 @@ describe(`the agents' search (${TEST_DB})`, () => {
       const res = await search(q, admin);
       assert.equal(res.statusCode, 200, q);
       assert.doesNotMatch(res.body, new RegExp(`/agent/demandes/${theirs.reference}`), q);
+      assert.doesNotMatch(visibleText(res.body), /Usagers \(|Bérénice/, q);
       assert.match(visibleText(res.body), /Aucun résultat pour « /, q);
     }
   });
