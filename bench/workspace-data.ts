@@ -550,7 +550,7 @@ export async function generateWorkspaceData(database: DatabaseHandle, volume: Vo
     }[]) {
       await q(
         `insert into request_events (tenant_id, request_id, kind, status_from, status_to, body, author_kind,
-                                     author_agent_id, visible_to_citizen, created_at)
+                                     author_agent_id, visible_to_citizen, created_at, channel)
          select r.tenant_id, r.id, e.kind,
                 case when e.kind = 'status_changed' then 'recue' end,
                 case when e.kind = 'status_changed' then 'en_cours' end,
@@ -571,7 +571,13 @@ export async function generateWorkspaceData(database: DatabaseHandle, volume: Vo
                 case when e.kind in ('agent_message', 'internal_note', 'status_changed', 'assigned')
                      then r.assigned_agent_id end,
                 e.kind in ('submitted', 'citizen_message', 'email_received', 'agent_message', 'status_changed'),
-                r.submitted_at + (coalesce(r.closed_at, $1::timestamptz) - r.submitted_at) * e.i / r.revision
+                r.submitted_at + (coalesce(r.closed_at, $1::timestamptz) - r.submitted_at) * e.i / r.revision,
+                -- The channel the trigger (disabled during the load) would give: see migration 20261203135000.
+                case when e.kind = 'email_received' then 'mail'
+                     when e.kind = 'submitted' then case r.channel when 'api' then 'api' when 'courriel' then 'mail' else 'web' end
+                     when e.kind in ('citizen_message') then 'tracking'
+                     when e.kind in ('agent_message', 'internal_note', 'status_changed', 'assigned') then 'web'
+                     else 'job' end
            from requests r
            cross join lateral generate_series(0, r.revision - 1) as i(n)
            cross join lateral (select i.n as i, bench.event_kind(r.id, i.n) as kind,
