@@ -1,4 +1,5 @@
 import { bookAppointment, type BookingTenant } from '../../src/modules/appointments/book-appointment.ts';
+import { slotKeyOf } from '../../src/modules/appointments/availability.ts';
 import { findSlots } from '../../src/modules/appointments/find-slots.ts';
 import { hashLinkToken } from '../../src/modules/appointments/links.ts';
 import { addDays, wallTimeOf } from '../../src/modules/appointments/local-time.ts';
@@ -100,6 +101,7 @@ export async function appointmentFixtures(ctx: TestContext): Promise<Appointment
         res!.resource_id,
         start.toISOString(),
         new Date(start.getTime() + 60_000).toISOString(),
+        slotKeyOf(res!.motif_id, start),
       ],
     )
   ).rows[0]!.id as string;
