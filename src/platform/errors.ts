@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   appointment_started: 409,
   cancel_deadline_passed: 409,
   calendar_file_invalid: 400,
+  calendar_file_too_large: 413,
   /** The assistant's question: empty, over 2,000 characters, or not text (modules/assistant). */
   question_required: 400,
   question_too_long: 400,

@@ -150,7 +150,12 @@ export function registerAppointmentApiRoutes(app: FastifyInstance, services: Ser
           201: bookResult,
           400: validationErrorResponse,
           404: errorBodySchema.describe('Créneau inconnu (code « slot_not_found »).'),
-          409: slotFullBody,
+          409: z.union([
+            slotFullBody,
+            errorBodySchema.describe(
+              'La personne a déjà un rendez-vous pour cette démarche à ce moment (« appointment_overlap »).',
+            ),
+          ]),
           422: errorBodySchema.describe('Créneau impossible : passé, hors horaires, jour fermé, trop lointain.'),
           429: rateLimitedResponse,
           ...commonErrorResponses,
