@@ -697,7 +697,7 @@ export interface AppointmentsTable {
   ends_at: Timestamp;
   /** End plus the motif's buffer: the resource's busy range. */
   busy_until: Timestamp;
-  /** `<motif id>@<start ISO>`: overlapping live appointments of a resource share it (decision 32). */
+  /** `<motif id>@<start ISO>`: overlapping live appointments of a resource share it (decision 39). */
   slot_key: string;
   capacity: Generated<number>;
   seat: Generated<number>;

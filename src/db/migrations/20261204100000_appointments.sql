@@ -1,4 +1,4 @@
--- Appointments (issue 11, parts 1–3; decisions 32 and 33): sites, resources and their opening
+-- Appointments (issue 11, parts 1–3; decision 39): sites, resources and their opening
 -- periods, closures, appointment types (motifs) per démarche, the appointments themselves with
 -- the database refusing any double booking, single-use links, the waiting list, and what the
 -- counter (modules/counter) records on the day.
@@ -143,7 +143,7 @@ create policy tenant_isolation on appointment_motif_resources
   using (tenant_id = guichet_current_tenant()) with check (tenant_id = guichet_current_tenant());
 
 -- One booked place. `busy_until` = end + the motif's buffer: the resource's busy range.
--- No double booking (decision 32), enforced here whatever the code does:
+-- No double booking (decision 39), enforced here whatever the code does:
 --   * on one resource, overlapping live appointments must be the same slot (`slot_key`: motif and
 --     start), so an individual appointment never overlaps a collective session or another slot;
 --   * within it, each takes a seat from 1 to the slot's capacity, and overlapping live
@@ -221,7 +221,7 @@ create table appointments (
 );
 -- The slot search reads the live appointments of a few resources over a range of days.
 create index appointments_resource_time on appointments (tenant_id, resource_id, starts_at)
-  where status <> 'cancelled';
+  include (busy_until, slot_key) where status <> 'cancelled';
 create index appointments_site_day on appointments (tenant_id, site_id, starts_at);
 create index appointments_person on appointments (tenant_id, person_id, starts_at);
 alter table appointments enable row level security;
@@ -246,7 +246,7 @@ create policy tenant_isolation on appointment_links
   using (tenant_id = guichet_current_tenant()) with check (tenant_id = guichet_current_tenant());
 
 -- The waiting list for a full day: freed slots are offered in order of registration, at most one
--- offer a day and three in all per entry (decision 33).
+-- offer a day and three in all per entry (decision 39).
 create table appointment_waitlist (
   tenant_id uuid not null references tenants (id) on delete cascade,
   id uuid not null default gen_random_uuid(),

@@ -1,7 +1,7 @@
 import { addDays, dayClock, instantAt, isoWeekday, minutesOf } from './local-time.ts';
 
 /**
- * Free slots, computed from the opening periods rather than stored (decision 32): a slot is a
+ * Free slots, computed from the opening periods rather than stored (decision 39): a slot is a
  * wall time of a resource's opening period on a day that is no holiday, outside every closure,
  * within the motif's booking window, and with a seat left. Pure: the inputs are read by
  * `find-slots.ts`, the database alone decides at booking time (exclusion constraints).

@@ -16,7 +16,7 @@ import { motifById } from './repository.ts';
 import { nextFreeSlots, resolveSlot } from './resolve-slot.ts';
 
 /**
- * Books one place (decision 32). The slot is checked against the opening periods, then the
+ * Books one place (decision 39). The slot is checked against the opening periods, then the
  * appointment is inserted with `on conflict do nothing`, resource by resource and seat by seat:
  * the exclusion constraints decide, so of concurrent bookings of the last place exactly one gets
  * it, whatever the process or instance; the others wait for it to commit and are refused with

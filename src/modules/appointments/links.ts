@@ -3,7 +3,7 @@ import type { Db, Tx } from '../../db/tenant-scope.ts';
 import { randomString } from '../../platform/security/random.ts';
 
 /**
- * The links mailed to manage an appointment (decision 33): 32 random bytes, only their SHA-256
+ * The links mailed to manage an appointment (decision 39): 32 random bytes, only their SHA-256
  * stored. Reading the page or the .ics does not spend a link; cancelling or moving does, and a
  * move mails a new one. Each mail carries its own link, so a reminder never revives a used one.
  */

@@ -8,7 +8,7 @@ import { issueManageLink } from './links.ts';
 import { queueAppointmentMessages } from './messages.ts';
 
 /**
- * Reminders 48 hours and 2 hours before (decision 33), as durable jobs of the queue: queued in the
+ * Reminders 48 hours and 2 hours before (decision 39), as durable jobs of the queue: queued in the
  * booking's transaction for their time, retried like any job. The job only puts the messages in
  * the mail and SMS outboxes, with `not_after` = the start: a mail server or SMS provider down for
  * a while delays them at most until then, never past it (the outboxes drop them, status

@@ -14,7 +14,7 @@ import { wallTimeOf } from './local-time.ts';
 import { slotIdOf } from './slot-id.ts';
 
 /**
- * The waiting list for a full day (decision 33). A freed place (cancellation, move) is offered to
+ * The waiting list for a full day (decision 39). A freed place (cancellation, move) is offered to
  * the first person waiting for that motif and day (and site, when they chose one), by a mail with
  * a single-use link; whoever clicks first on a free place books it. Each person gets at most one
  * offer a day and three in all (`offers_sent`, `last_offer_on`), then leaves the list: nobody is
