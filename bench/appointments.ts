@@ -16,9 +16,10 @@ const { createTestContext, TEST_DB } = await import('../test/support/test-app.ts
 const { withTenantConnection } = await import('../src/db/tenant-scope.ts');
 import type { BookingTenant } from '../src/modules/appointments/book-appointment.ts';
 const { bookAppointment } = await import('../src/modules/appointments/book-appointment.ts');
+const { firstMotifOf } = await import('../test/authorization/appointment-fixtures.ts');
 const { findSlots } = await import('../src/modules/appointments/find-slots.ts');
 const { addDays, wallTimeOf } = await import('../src/modules/appointments/local-time.ts');
-const { busyBetween, motifsOfDemarche, resourcesOfMotif } = await import('../src/modules/appointments/repository.ts');
+const { busyBetween, resourcesOfMotif } = await import('../src/modules/appointments/repository.ts');
 const { slotIdOf } = await import('../src/modules/appointments/slot-id.ts');
 const { AppError } = await import('../src/platform/errors.ts');
 
@@ -39,14 +40,7 @@ const q = ctx.database.ownerQuery;
 const tenantId = ctx.tenantId;
 try {
   // Three more sites (5 in all), two counters each, open like the town hall, serving the identity card.
-  const cni = await withTenantConnection(ctx.services.db, tenantId, async (c) => {
-    const d = await c
-      .selectFrom('demarches')
-      .select('id')
-      .where('slug', '=', 'carte-identite')
-      .executeTakeFirstOrThrow();
-    return (await motifsOfDemarche(c, d.id))[0]!;
-  });
+  const cni = await firstMotifOf(ctx.services, tenantId, 'carte-identite');
   for (const name of ['France services du Centre', 'Mairie annexe du Port', 'Mairie annexe des Prés']) {
     const site = (
       await q("insert into appointment_sites (tenant_id, name, kind) values ($1, $2, 'annexe') returning id", [
@@ -183,10 +177,7 @@ try {
   // (2) Bookings under contention: 50 people at once for the one place of a PACS slot, 10 slots.
   const tenant = (await q('select id, name, kind, contact from tenants where id = $1', [tenantId]))
     .rows[0] as unknown as BookingTenant;
-  const pacs = await withTenantConnection(ctx.services.db, tenantId, async (c) => {
-    const d = await c.selectFrom('demarches').select('id').where('slug', '=', 'pacs').executeTakeFirstOrThrow();
-    return (await motifsOfDemarche(c, d.id))[0]!;
-  });
+  const pacs = await firstMotifOf(ctx.services, tenantId, 'pacs');
   let n = 0;
   const person = () => ({
     givenName: 'Charge',

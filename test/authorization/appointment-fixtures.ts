@@ -3,7 +3,8 @@ import { slotKeyOf } from '../../src/modules/appointments/availability.ts';
 import { findSlots } from '../../src/modules/appointments/find-slots.ts';
 import { hashLinkToken } from '../../src/modules/appointments/links.ts';
 import { addDays, wallTimeOf } from '../../src/modules/appointments/local-time.ts';
-import { motifById } from '../../src/modules/appointments/repository.ts';
+import { motifById, motifsOfDemarche, type MotifRow } from '../../src/modules/appointments/repository.ts';
+import type { Services } from '../../src/services.ts';
 import { slotIdOf } from '../../src/modules/appointments/slot-id.ts';
 import { withTenantConnection } from '../../src/db/tenant-scope.ts';
 import { randomString } from '../../src/platform/security/random.ts';
@@ -33,6 +34,14 @@ export interface AppointmentFixtures {
   /** A motif whose only slot of a day is taken: the day the waiting list accepts. */
   fullMotif: string;
   fullDay: string;
+}
+
+/** The first motif of a démarche of the tenant, by the démarche's slug (tests and benchmarks). */
+export async function firstMotifOf(services: Services, tenantId: string, slug: string): Promise<MotifRow> {
+  return withTenantConnection(services.db, tenantId, async (c) => {
+    const d = await c.selectFrom('demarches').select('id').where('slug', '=', slug).executeTakeFirstOrThrow();
+    return (await motifsOfDemarche(c, d.id))[0]!;
+  });
 }
 
 export async function appointmentFixtures(ctx: TestContext): Promise<AppointmentFixtures> {

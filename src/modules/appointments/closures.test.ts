@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestContext, TEST_DB, type TestContext } from '../../../test/support/test-app.ts';
-import { inTenant, withTenantConnection } from '../../db/tenant-scope.ts';
+import { inTenant } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
+import { firstMotifOf } from '../../../test/authorization/appointment-fixtures.ts';
 import { findSlots } from './find-slots.ts';
 import { importClosures, MAX_CALENDAR_BYTES, parseClosures } from './import-closures.ts';
 import { wallTimeOf } from './local-time.ts';
-import { motifsOfDemarche } from './repository.ts';
 
 /** Closures imported from iCalendar files: what is kept, what is refused, and the slots they remove. */
 
@@ -98,14 +98,7 @@ describe(`iCalendar closures: import (${TEST_DB})`, () => {
   after(async () => ctx?.close());
 
   test('an imported closure removes its slots, and importing the file again replaces it', async () => {
-    const motif = await withTenantConnection(ctx.services.db, ctx.tenantId, async (c) => {
-      const d = await c
-        .selectFrom('demarches')
-        .select('id')
-        .where('slug', '=', 'carte-identite')
-        .executeTakeFirstOrThrow();
-      return (await motifsOfDemarche(c, d.id))[0]!;
-    });
+    const motif = await firstMotifOf(ctx.services, ctx.tenantId, 'carte-identite');
     const daysWithSlots = async () =>
       new Set(
         (
