@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { agentArea } from './modules/agents/agent-area.ts';
 import { registerAgentRoutes } from './modules/agents/routes.ts';
 import { registerApiRoutes } from './modules/api/routes.ts';
+import { registerAppointmentRoutes } from './modules/appointments/routes.ts';
 import { registerCatalogueAdminRoutes } from './modules/catalogue/admin-routes.ts';
 import { registerCatalogueRoutes } from './modules/catalogue/routes.ts';
 import { registerCitizenRoutes } from './modules/citizens/routes.ts';
@@ -154,6 +155,7 @@ export async function createApp(
   registerFranceConnectRoutes(app, services);
   registerPrivacyRoutes(app, services);
   registerStateDataRoutes(app, services);
+  registerAppointmentRoutes(app, services);
   registerAssistantRoutes(app, services);
 
   registerErrorHandling(app, config, async (request) => {

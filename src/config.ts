@@ -66,6 +66,7 @@ const schema = z
     JOBS_LEASE_SECONDS: z.coerce.number().int().min(5).default(300),
     LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
     FORM_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+    APPOINTMENT_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
     ANONYMOUS_POST_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
     LOGIN_DELAY_BASE_MS: z.coerce.number().int().min(0).default(1000),
     LOGIN_DELAY_MAX_MS: z.coerce.number().int().min(0).default(30_000),
@@ -213,6 +214,8 @@ export interface Config {
   loginRateLimit: number;
   /** Anonymous request submissions (form and API): per minute per client address. */
   formRateLimit: number;
+  /** Appointments booked by someone not signed in as an agent (portal and API), per minute and address. */
+  appointmentRateLimit: number;
   /** Any other POST without a signed-in agent or citizen: per minute per client address. */
   anonymousPostRateLimit: number;
   /** Progressive delay after the third failed login (doubled at each further failure); 0 turns it off. */
@@ -334,6 +337,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobsLeaseSeconds: e.JOBS_LEASE_SECONDS,
     loginRateLimit: e.LOGIN_RATE_LIMIT,
     formRateLimit: e.FORM_RATE_LIMIT,
+    appointmentRateLimit: e.APPOINTMENT_RATE_LIMIT,
     anonymousPostRateLimit: e.ANONYMOUS_POST_RATE_LIMIT,
     loginDelayBaseMs: e.LOGIN_DELAY_BASE_MS,
     loginDelayMaxMs: e.LOGIN_DELAY_MAX_MS,

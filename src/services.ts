@@ -19,6 +19,7 @@ import { createSmsProvider } from './platform/sms/index.ts';
 import { registerSmsJobs } from './platform/sms/outbox.ts';
 import type { SmsProvider } from './platform/sms/provider.ts';
 import { createApiParticulier, type ApiParticulier } from './platform/api-particulier/index.ts';
+import { registerAppointmentJobs } from './modules/appointments/reminders.ts';
 
 /**
  * Everything the routes, use cases and workers need, wired by hand in buildServices (main.ts,
@@ -97,6 +98,7 @@ export function buildServices(
     options.mailWorker ?? config.mailWorkerEnabled,
   );
   registerRequestJobs(jobs, { db: database.db, config, clock, mailQueued: () => mail.kick() });
+  registerAppointmentJobs(jobs, { db: database.db, mailFrom: config.mailFrom, clock, mailQueued: () => mail.kick() });
   const sms = options.smsProvider ?? createSmsProvider(config);
   registerSmsJobs(jobs, { db: database.db, provider: sms, sender: config.sms.sender, logger });
   // The poll runs the inbound pipeline, which takes the whole of Services: given once built.

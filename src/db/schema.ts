@@ -354,7 +354,7 @@ export interface MailOutboxTable {
   text_body: string;
   html_body: string | null;
   request_id: string | null;
-  status: Generated<'pending' | 'sent' | 'failed'>;
+  status: Generated<'pending' | 'sent' | 'failed' | 'expired'>;
   attempts: Generated<number>;
   last_error: string | null;
   created_at: Generated<Date>;
@@ -370,6 +370,18 @@ export interface MailOutboxTable {
   headers: ColumnType<Record<string, string>, string | undefined, string>;
   /** Documents of the item (request_documents) attached to the mail, read when it is sent. */
   attachment_ids: ColumnType<string[], string[] | undefined, string[]>;
+  /** Past it the mail is not sent any more (status 'expired'): a reminder after its appointment. */
+  not_after: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Files generated with the mail (an appointment's .ics). */
+  inline_attachments: ColumnType<InlineAttachment[], string | undefined, string>;
+}
+
+/** A file written with a mail of the outbox (migration 20261204100000). */
+export interface InlineAttachment {
+  filename: string;
+  contentType: string;
+  /** Text content (UTF-8). */
+  content: string;
 }
 
 /** A text message about an item, sent by the job queue (platform/sms/outbox.ts). */
@@ -382,14 +394,17 @@ export interface SmsMessagesTable {
   text_body: string;
   encoding: 'gsm7' | 'ucs2';
   segments: number;
-  purpose: 'reply' | 'status';
-  status: Generated<'pending' | 'sent' | 'failed'>;
+  purpose: 'reply' | 'status' | 'appointment';
+  status: Generated<'pending' | 'sent' | 'failed' | 'expired'>;
   provider: string | null;
   provider_message_id: string | null;
   attempts: Generated<number>;
   last_error: string | null;
   created_at: Generated<Date>;
   sent_at: Date | null;
+  /** Past it the text is not sent any more (an appointment's reminder). */
+  not_after: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  appointment_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface InboundMailsTable {
@@ -580,7 +595,192 @@ export interface ImapMessagesTable {
   finished_at: Date | null;
 }
 
+// Appointments (migration 20261204100000_appointments.sql; modules/appointments, modules/counter).
+
+export type AppointmentSiteKind = 'mairie' | 'annexe' | 'france_services' | 'autre';
+export interface AppointmentSitesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  name: string;
+  kind: Generated<AppointmentSiteKind>;
+  address: Generated<string>;
+  postal_code: Generated<string>;
+  city: Generated<string>;
+  phone: Generated<string>;
+  access_info: Generated<string>;
+  /** As citizens read them; slots come from the resources' opening periods. */
+  opening_hours: Generated<string>;
+  active: Generated<boolean>;
+  position: Generated<number>;
+  created_at: Generated<Date>;
+}
+
+export type AppointmentResourceKind = 'counter' | 'room' | 'agent';
+export interface AppointmentResourcesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  site_id: string;
+  kind: Generated<AppointmentResourceKind>;
+  name: string;
+  agent_id: ColumnType<string | null, string | null | undefined, string | null>;
+  active: Generated<boolean>;
+  position: Generated<number>;
+  created_at: Generated<Date>;
+}
+
+/** A weekly opening of a resource: ISO weekday (1 Monday … 7 Sunday), local wall times 'HH:MM:SS'. */
+export interface AppointmentOpeningPeriodsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  resource_id: string;
+  weekday: number;
+  opens_at: string;
+  closes_at: string;
+  /** 'YYYY-MM-DD' */
+  valid_from: ColumnType<string | null, string | null | undefined, string | null>;
+  valid_until: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A closure of a resource, a site, or the whole tenant (both null). */
+export interface AppointmentClosuresTable {
+  tenant_id: string;
+  id: Generated<string>;
+  site_id: ColumnType<string | null, string | null | undefined, string | null>;
+  resource_id: ColumnType<string | null, string | null | undefined, string | null>;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  label: Generated<string>;
+  source: Generated<'manual' | 'ics'>;
+  ics_uid: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Generated<Date>;
+}
+
+export interface AppointmentMotifsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  demarche_id: string;
+  name: string;
+  duration_minutes: number;
+  buffer_minutes: Generated<number>;
+  /** Empty: the démarche's « À prévoir » section is the checklist. */
+  documents: ColumnType<string[], string[] | undefined, string[]>;
+  mode: Generated<'site' | 'phone'>;
+  min_lead_minutes: Generated<number>;
+  max_lead_days: Generated<number>;
+  cancel_until_minutes: Generated<number>;
+  capacity: Generated<number>;
+  waiting_list: Generated<boolean>;
+  active: Generated<boolean>;
+  position: Generated<number>;
+  created_at: Generated<Date>;
+}
+
+export interface AppointmentMotifResourcesTable {
+  tenant_id: string;
+  motif_id: string;
+  resource_id: string;
+}
+
+export type AppointmentStatus = 'booked' | 'cancelled' | 'seen' | 'excused' | 'no_show';
+export type AppointmentChannel = 'web' | 'api' | 'phone' | 'counter' | 'kiosk';
+export interface AppointmentsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  /** RDV-XXXXXX */
+  reference: string;
+  motif_id: string;
+  demarche_id: string;
+  site_id: string;
+  resource_id: string;
+  person_id: ColumnType<string | null, string | null | undefined, string | null>;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  /** End plus the motif's buffer: the resource's busy range. */
+  busy_until: Timestamp;
+  /** `<motif id>@<start ISO>`: overlapping live appointments of a resource share it (decision 39). */
+  slot_key: string;
+  capacity: Generated<number>;
+  seat: Generated<number>;
+  given_name: string;
+  family_name: string;
+  email: string | null;
+  /** E.164 */
+  phone: string | null;
+  sms_reminders: Generated<boolean>;
+  channel: AppointmentChannel;
+  booked_by_agent_id: ColumnType<string | null, string | null | undefined, string | null>;
+  request_id: ColumnType<string | null, string | null | undefined, string | null>;
+  status: Generated<AppointmentStatus>;
+  status_changed_at: Generated<Date>;
+  cancelled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  cancelled_by: ColumnType<'citizen' | 'agent' | 'system' | null, 'citizen' | 'agent' | 'system' | null | undefined>;
+  /** The day at the counter (modules/counter). */
+  checked_in_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  called_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  served_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  completed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  served_by_agent_id: ColumnType<string | null, string | null | undefined, string | null>;
+  counter_resource_id: ColumnType<string | null, string | null | undefined, string | null>;
+  ics_sequence: Generated<number>;
+  moves: Generated<number>;
+  /** The start each reminder was sent for (reminders.ts). */
+  reminder_48h_sent_for: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  reminder_2h_sent_for: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface AppointmentLinksTable {
+  tenant_id: string;
+  token_hash: string;
+  appointment_id: string;
+  created_at: Generated<Date>;
+  used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  used_for: ColumnType<'cancel' | 'move' | null, 'cancel' | 'move' | null | undefined>;
+}
+
+export type WaitlistStatus = 'waiting' | 'booked' | 'withdrawn' | 'exhausted' | 'expired';
+export interface AppointmentWaitlistTable {
+  tenant_id: string;
+  id: Generated<string>;
+  motif_id: string;
+  site_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 'YYYY-MM-DD' */
+  day: ColumnType<string, string, string>;
+  person_id: ColumnType<string | null, string | null | undefined, string | null>;
+  given_name: string;
+  family_name: string;
+  email: string;
+  phone: ColumnType<string | null, string | null | undefined, string | null>;
+  status: Generated<WaitlistStatus>;
+  offers_sent: Generated<number>;
+  last_offer_on: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Generated<Date>;
+}
+
+export interface AppointmentOffersTable {
+  tenant_id: string;
+  id: Generated<string>;
+  waitlist_id: string;
+  resource_id: string;
+  starts_at: Timestamp;
+  token_hash: string;
+  offered_at: Generated<Date>;
+  accepted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  appointment_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
 export interface Database {
+  appointment_sites: AppointmentSitesTable;
+  appointment_resources: AppointmentResourcesTable;
+  appointment_opening_periods: AppointmentOpeningPeriodsTable;
+  appointment_closures: AppointmentClosuresTable;
+  appointment_motifs: AppointmentMotifsTable;
+  appointment_motif_resources: AppointmentMotifResourcesTable;
+  appointments: AppointmentsTable;
+  appointment_links: AppointmentLinksTable;
+  appointment_waitlist: AppointmentWaitlistTable;
+  appointment_offers: AppointmentOffersTable;
   citizens: CitizensTable;
   people: PeopleTable;
   person_merges: PersonMergesTable;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DatabaseHandle } from '../db/database.ts';
 import { seedDemoAgents, type DemoCredential } from '../modules/agents/seed-demo-agents.ts';
+import { seedDemoAppointments } from '../modules/appointments/seed-demo-appointments.ts';
 import { seedCatalogue } from '../modules/catalogue/seed-catalogue.ts';
 import { seedDemoArticleVersions } from '../modules/knowledge/create-first-versions.ts';
 import { seedReplyTemplates } from '../modules/replies/seed-reply-templates.ts';
@@ -80,6 +81,7 @@ export async function seedDemo(
   // The knowledge base: every article's version 1, published, owned by the demo administrator.
   await seedDemoArticleVersions(database.db, tenantId, options.now ?? new Date());
   await seedSearchSynonyms(database.db, tenantId);
+  await seedDemoAppointments(database.db, tenantId);
   if (options.sampleRequests) await seedDemoRoutingRules(database.db, tenantId);
   // An open consultation with a few answers (the workday's demo only).
   if (options.sampleRequests) await seedDemoConsultation(database.db, tenantId, options.now ?? new Date());

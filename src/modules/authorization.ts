@@ -1,5 +1,6 @@
 import type { Action, Actor, Permissions, RuleTable } from '../platform/policy.ts';
 import { agentRules } from './agents/policy.ts';
+import { appointmentRules } from './appointments/policy.ts';
 import { articleSearchRules } from './article-search/policy.ts';
 import { assistantRules } from './assistant/policy.ts';
 import { auditRules } from './audit/policy.ts';
@@ -46,6 +47,7 @@ const rules: RuleTable = {
   ...articleSearchRules,
   ...assistantRules,
   ...consultationRules,
+  ...appointmentRules,
 };
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */

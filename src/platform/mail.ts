@@ -3,7 +3,7 @@ import path from 'node:path';
 import { sql, type Updateable } from 'kysely';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
-import type { MailOutboxTable } from '../db/schema.ts';
+import type { InlineAttachment, MailOutboxTable } from '../db/schema.ts';
 import type { Db, Tx } from '../db/tenant-scope.ts';
 import { inTenant, withTenantConnection } from '../db/tenant-scope.ts';
 import { addressOf, tenantMailSender, type MailSender } from './mail-sender.ts';
@@ -23,6 +23,13 @@ export interface OutgoingMail {
   headers?: Record<string, string>;
   /** Documents of the request (request_documents) to attach, read when the mail is sent. */
   attachmentIds?: string[];
+  /** Files made with the mail (an appointment's .ics), stored with it. */
+  inlineAttachments?: InlineAttachment[];
+  /**
+   * Past this instant the mail is not sent any more (status 'expired'): an appointment's reminder
+   * must never arrive after the appointment, whatever kept the mail server away.
+   */
+  notAfter?: Date;
 }
 
 /**
@@ -44,6 +51,8 @@ export async function queueMail(trx: Tx, tenantId: string, mail: OutgoingMail): 
       reply_to: mail.replyTo ?? null,
       headers: JSON.stringify(mail.headers ?? {}),
       attachment_ids: mail.attachmentIds ?? [],
+      inline_attachments: JSON.stringify(mail.inlineAttachments ?? []),
+      not_after: mail.notAfter ?? null,
     })
     .returning('message_id')
     .executeTakeFirstOrThrow();
@@ -127,6 +136,8 @@ interface ClaimedMail {
   headers: Record<string, string> | string | null;
   request_id: string | null;
   attachment_ids: string[] | string | null;
+  inline_attachments: InlineAttachment[] | string | null;
+  not_after: Date | string | null;
   /** Counts this attempt. */
   attempts: number;
   created_at: Date;
@@ -219,7 +230,7 @@ export class MailOutboxWorker {
           limit ${BATCH}
           for update skip locked)
         returning id, to_address, subject, text_body, html_body, message_id, reply_to, headers, request_id,
-          attachment_ids, attempts, created_at`.execute(trx);
+          attachment_ids, inline_attachments, not_after, attempts, created_at`.execute(trx);
       if (claimed.rows.length === 0) return { mails: [], sender: null };
       // Row-level security shows this tenant's row only.
       const tenant = await trx
@@ -255,10 +266,17 @@ export class MailOutboxWorker {
         );
         return 0;
       }
+      if (m.not_after && new Date(m.not_after).getTime() <= Date.now()) {
+        await mark(m.id, { status: 'expired', claimed_until: null, last_error: 'not sent: too late (not_after)' });
+        continue;
+      }
       try {
         const extra = typeof m.headers === 'string' ? (JSON.parse(m.headers) as Record<string, string>) : m.headers;
         const thread = m.request_id ? await threadHeaders(this.db, tenantId, m, domain) : {};
-        const attachments = await loadAttachments(this.db, tenantId, m.attachment_ids);
+        const attachments = [
+          ...(await loadAttachments(this.db, tenantId, m.attachment_ids)),
+          ...inlineAttachmentsOf(m.inline_attachments),
+        ];
         await this.transport.send({
           ...sender,
           ...(m.reply_to ? { replyTo: m.reply_to } : {}),
@@ -277,7 +295,7 @@ export class MailOutboxWorker {
           claimed_until: null,
           last_error: String((err as Error).message).slice(0, 500),
           status: m.attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
-          next_attempt_at: new Date(Date.now() + 2 ** m.attempts * 1000),
+          next_attempt_at: nextAttemptAt(m.attempts, m.not_after),
         });
         this.logger.warn({ err, mailId: m.id }, 'mail not sent, will retry');
         continue;
@@ -363,4 +381,27 @@ function parsePgUuidArray(value: string): string[] {
     .split(',')
     .map((v) => v.trim())
     .filter((v) => v !== '');
+}
+
+/** The files stored with a mail, as the transport takes them. */
+function inlineAttachmentsOf(
+  value: InlineAttachment[] | string | null,
+): { filename: string; content: Buffer; contentType: string }[] {
+  const list = typeof value === 'string' ? (JSON.parse(value) as InlineAttachment[]) : (value ?? []);
+  return list.map((a) => ({
+    filename: a.filename,
+    content: Buffer.from(a.content, 'utf8'),
+    contentType: a.contentType,
+  }));
+}
+
+/**
+ * When to try a failed mail again: exponential backoff, but a mail with a deadline (a reminder)
+ * is tried again at the latest a minute before it, so that the end of an outage is not missed.
+ */
+function nextAttemptAt(attempts: number, notAfter: Date | string | null): Date {
+  const backoff = Date.now() + 2 ** attempts * 1000;
+  if (!notAfter) return new Date(backoff);
+  const lastChance = new Date(notAfter).getTime() - 60_000;
+  return new Date(Math.max(Date.now(), Math.min(backoff, lastChance)));
 }

@@ -188,6 +188,10 @@ export interface Permissions {
   manage_assistant_settings: TenantResource;
   // consultations and surveys (src/modules/consultations/policy.ts)
   manage_consultations: TenantResource;
+  // appointments (src/modules/appointments/policy.ts)
+  view_appointments: TenantResource;
+  book_appointment_for_caller: TenantResource;
+  change_appointment: TenantResource;
 }
 
 export type Action = keyof Permissions;

@@ -22,6 +22,7 @@ import { csrfTokenFor, newCsrfCookieValue } from '../../src/platform/web/csrf.ts
 import { insertAgent, insertDocument, insertRequest } from '../support/factories.ts';
 import { encodeForm, type Fields, type TestFile } from '../support/http.ts';
 import { sampleResource } from './sample-resources.ts';
+import { appointmentFixtures, type AppointmentFixtures } from './appointment-fixtures.ts';
 import { createTestContext, TEST_DB, type TestContext } from '../support/test-app.ts';
 
 /**
@@ -113,6 +114,8 @@ interface Fixtures {
   consultationOpen: string;
   consultationOpenQuestion: string;
   consultationInvited: string;
+  /** Appointments (modules/appointments). */
+  appt: AppointmentFixtures;
 }
 
 interface Row {
@@ -1537,6 +1540,159 @@ const MATRIX: Row[] = [
     url: (f) => `/agent/admin/consultations/${f.consultationOpen}/resultats.json`,
     expect: SUPERVISORS('200'),
   },
+  // --- Appointments: the portal's booking, the mailed link (the token is the capability), the API, the agents' side ---
+  { method: 'GET', route: '/rendez-vous', expect: everyone('200') },
+  { method: 'GET', route: '/rendez-vous/:slug', url: () => '/rendez-vous/carte-identite', expect: everyone('200') },
+  {
+    method: 'GET',
+    route: '/rendez-vous/:slug/creneaux',
+    url: () => '/rendez-vous/carte-identite/creneaux',
+    expect: everyone('200'),
+  },
+  {
+    method: 'GET',
+    route: '/rendez-vous/:slug/coordonnees',
+    url: (f) => `/rendez-vous/carte-identite/coordonnees?creneau=${f.appt.formSlot}`,
+    expect: everyone('200'),
+  },
+  {
+    method: 'POST',
+    route: '/rendez-vous/:slug/coordonnees',
+    url: () => '/rendez-vous/carte-identite/coordonnees',
+    form: (f, _a, accepted): Fields =>
+      accepted
+        ? { creneau: f.appt.formSlot, prenom: 'Ada', nom: 'Lovelace', courriel: 'ada.rdv@example.org', telephone: '' }
+        : { creneau: f.appt.formSlot, prenom: '', nom: '', courriel: 'pas-une-adresse' },
+    expect: everyone('400'),
+    accept: { actor: 'anonymous', outcome: '303 /rendez-vous/gerer/' },
+    note: 'no account needed; rate-limited (APPOINTMENT_RATE_LIMIT)',
+  },
+  {
+    method: 'POST',
+    route: '/rendez-vous/:slug/liste-attente',
+    url: () => '/rendez-vous/pacs/liste-attente',
+    form: (f, _a, accepted) => ({
+      motif: f.appt.fullMotif,
+      site: '',
+      jour: accepted ? f.appt.fullDay : 'demain',
+      prenom: 'Ada',
+      nom: 'Lovelace',
+      courriel: 'ada.attente@example.org',
+    }),
+    expect: everyone('400'),
+    accept: { actor: 'anonymous', outcome: '303 /rendez-vous/pacs/creneaux' },
+    note: 'only for a day that is full',
+  },
+  {
+    method: 'GET',
+    route: '/rendez-vous/gerer/:token',
+    url: (f) => `/rendez-vous/gerer/${f.appt.apptToken}`,
+    expect: everyone('200'),
+  },
+  {
+    method: 'GET',
+    route: '/rendez-vous/gerer/:token/rendez-vous.ics',
+    url: (f) => `/rendez-vous/gerer/${f.appt.apptToken}/rendez-vous.ics`,
+    expect: everyone('200'),
+  },
+  {
+    method: 'GET',
+    route: '/rendez-vous/gerer/:token/deplacer',
+    url: (f) => `/rendez-vous/gerer/${f.appt.apptToken}/deplacer`,
+    expect: everyone('200'),
+  },
+  {
+    method: 'POST',
+    route: '/rendez-vous/gerer/:token/annuler',
+    url: (f) => `/rendez-vous/gerer/${f.appt.apptToken}/annuler`,
+    form: (_f, _a, accepted): Fields => ({ confirmer: accepted ? 'oui' : 'non' }),
+    expect: everyone('400'),
+    accept: { actor: 'anonymous', outcome: '303 /rendez-vous/gerer/' },
+    note: 'the mailed link is the capability; spent once used',
+  },
+  {
+    method: 'POST',
+    route: '/rendez-vous/gerer/:token/deplacer',
+    url: (f) => `/rendez-vous/gerer/${f.appt.moveToken}/deplacer`,
+    form: (f, _a, accepted) => ({ creneau: accepted ? f.appt.moveSlot : '' }),
+    expect: everyone('400'),
+    accept: { actor: 'anonymous', outcome: '303 /rendez-vous/gerer/' },
+  },
+  {
+    method: 'GET',
+    route: '/rendez-vous/offre/:token',
+    url: (f) => `/rendez-vous/offre/${f.appt.offerToken}`,
+    expect: everyone('200'),
+  },
+  {
+    method: 'POST',
+    route: '/rendez-vous/offre/:token',
+    url: (f) => `/rendez-vous/offre/${f.appt.offerToken}`,
+    form: (_f, _a, accepted): Fields => ({ confirmer: accepted ? 'oui' : 'non' }),
+    expect: everyone('400'),
+    accept: { actor: 'anonymous', outcome: '303 /rendez-vous/gerer/' },
+    note: 'the place offered to someone of the waiting list, by the mailed link',
+  },
+  {
+    method: 'GET',
+    route: '/api/v1/rendez-vous/creneaux',
+    url: () => '/api/v1/rendez-vous/creneaux?demarche=carte-identite',
+    expect: everyone('200'),
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/rendez-vous',
+    json: (f) => ({
+      slot_id: f.appt.apiSlot,
+      given_name: 'Ada',
+      family_name: 'Lovelace',
+      email: 'ada.api@example.org',
+    }),
+    expect: { ...everyone('409'), anonymous: '201' },
+    note: 'public, rate-limited (APPOINTMENT_RATE_LIMIT); one place: the first gets it, the others 409 slot_full',
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/rendez-vous/annulation',
+    json: (f) => ({ token: f.appt.apiCancelToken }),
+    expect: { ...everyone('410'), anonymous: '200' },
+    note: 'with the link’s token; spent once used (410 link_already_used)',
+  },
+  {
+    method: 'POST',
+    route: '/api/v1/rendez-vous/:reference/arrivee',
+    url: (f) => `/api/v1/rendez-vous/${f.appt.checkInReference}/arrivee`,
+    json: (f) => ({ token: f.appt.checkInToken }),
+    expect: everyone('200'),
+    note: 'with the link’s token, or an agent of the tenant; a second check-in keeps the first time',
+  },
+  { method: 'GET', route: '/agent/rendez-vous', expect: ANY_STAFF('200') },
+  { method: 'GET', route: '/agent/rendez-vous/nouveau', expect: ANY_STAFF('200') },
+  {
+    method: 'POST',
+    route: '/agent/rendez-vous/nouveau',
+    form: (f, _a, accepted): Fields =>
+      accepted
+        ? { creneau: f.appt.agentSlot, prenom: 'Alan', nom: 'Turing', telephone: '01 23 45 67 89' }
+        : { creneau: '', prenom: '', nom: '' },
+    expect: ANY_STAFF('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/rendez-vous/RDV-' },
+    note: 'any agent books for a caller',
+  },
+  {
+    method: 'GET',
+    route: '/agent/rendez-vous/:reference',
+    url: (f) => `/agent/rendez-vous/${f.appt.apptReference}`,
+    expect: ANY_STAFF('200'),
+  },
+  {
+    method: 'POST',
+    route: '/agent/rendez-vous/:reference/annuler',
+    url: (f) => `/agent/rendez-vous/${f.appt.agentCancelReference}/annuler`,
+    form: (_f, _a, accepted): Fields => ({ confirmer: accepted ? 'oui' : 'non' }),
+    expect: ANY_STAFF('400'),
+    accept: { actor: 'admin', outcome: '303 /agent/rendez-vous' },
+  },
 ];
 
 function key(method: string, route: string): string {
@@ -1902,6 +2058,7 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
       consultationOpen,
       consultationOpenQuestion,
       consultationInvited,
+      appt: await appointmentFixtures(ctx),
       kbDraft,
       kbFile,
       kbLinked,

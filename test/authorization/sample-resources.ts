@@ -80,6 +80,9 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     use_agent_assistant: 'tenant',
     manage_assistant_settings: 'tenant',
     manage_consultations: 'tenant',
+    view_appointments: 'tenant',
+    book_appointment_for_caller: 'tenant',
+    change_appointment: 'tenant',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }

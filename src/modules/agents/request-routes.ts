@@ -390,10 +390,12 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     );
     if (!result.ok) return again(result.errors);
     services.mail.kick();
-    return reply.redirect(
-      url(request, `/agent/demandes/${encodeURIComponent(result.value.reference)}?fait=contact`),
-      303,
-    );
+    // « Rendez-vous à fixer »: straight to the booking, for this person and this call.
+    const next =
+      form.value.suite === 'rendez-vous'
+        ? `/agent/rendez-vous/nouveau?demande=${encodeURIComponent(result.value.reference)}`
+        : `/agent/demandes/${encodeURIComponent(result.value.reference)}?fait=contact`;
+    return reply.redirect(url(request, next), 303);
   });
 
   scope.get('/agent/demandes/:reference', async (request, reply) => {

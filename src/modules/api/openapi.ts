@@ -9,6 +9,7 @@ export const API_TAGS = [
   { name: 'Demandes', description: 'Déposer une demande et suivre son avancement.' },
   { name: 'Agents', description: 'Pour les agents connectés : l’aide au tri des messages reçus.' },
   { name: 'Assistant', description: 'Poser une question : la réponse vient des pages de la collectivité.' },
+  { name: 'Rendez-vous', description: 'Les créneaux libres, la réservation, l’annulation et l’arrivée à l’accueil.' },
 ];
 
 const DESCRIPTION = [

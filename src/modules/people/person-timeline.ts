@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { RequestStatus } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
-import { formatDateFr } from '../../platform/format.ts';
+import { formatDateFr, formatDateTimeFr } from '../../platform/format.ts';
 import { AGENT_STATUS_LABELS } from '../requests/status.ts';
 import { eventAuthor, eventTitle } from '../requests/timeline.ts';
 
@@ -170,7 +170,60 @@ export const eventEntries: TimelineSource = async (trx, scope) => {
 };
 
 /** Every source of a record's timeline, in no particular order. */
-export const TIMELINE_SOURCES: readonly TimelineSource[] = [itemEntries, eventEntries];
+const APPOINTMENT_STATUS: Record<string, string> = {
+  booked: 'réservé',
+  cancelled: 'annulé',
+  seen: 'reçu',
+  excused: 'excusé',
+  no_show: 'absent',
+};
+const APPOINTMENT_CHANNEL: Record<string, string> = {
+  web: 'en ligne',
+  api: 'par le site de la commune',
+  phone: 'par téléphone, par un agent',
+  counter: 'à l’accueil',
+  kiosk: 'à la borne',
+};
+
+/** The record's appointments (modules/appointments), dated when they were booked; all services see them. */
+export const appointmentEntries: TimelineSource = async (trx, scope) => {
+  const { rows } = await sql<{
+    id: string;
+    at_key: string;
+    created_at: Date;
+    reference: string;
+    starts_at: Date;
+    status: string;
+    channel: string;
+    motif: string;
+    site: string;
+    agent: string | null;
+  }>`
+    select a.id, ${atKey('a.created_at')} as at_key, a.created_at, a.reference, a.starts_at, a.status, a.channel,
+           m.name as motif, s.name as site, g.display_name as agent
+      from appointments a
+      join appointment_motifs m on m.tenant_id = a.tenant_id and m.id = a.motif_id
+      join appointment_sites s on s.tenant_id = a.tenant_id and s.id = a.site_id
+      left join agents g on g.tenant_id = a.tenant_id and g.id = a.booked_by_agent_id
+     where a.person_id = ${scope.personId} and ${olderThan('a.created_at', 'a.id', scope.before)}
+     order by a.created_at desc, a.id desc limit ${scope.limit}`.execute(trx);
+  return rows.map((r) => ({
+    at: new Date(r.created_at),
+    position: { at: r.at_key, id: r.id },
+    kind: 'appointment',
+    title: `Rendez-vous pris ${APPOINTMENT_CHANNEL[r.channel] ?? ''} : ${r.motif}`,
+    author: r.agent ?? '',
+    body: '',
+    facts: [
+      `${r.reference} · ${formatDateTimeFr(new Date(r.starts_at))} · ${r.site}`,
+      `État : ${APPOINTMENT_STATUS[r.status] ?? r.status}`,
+    ],
+    item: null,
+    internal: false,
+  }));
+};
+
+export const TIMELINE_SOURCES: readonly TimelineSource[] = [itemEntries, eventEntries, appointmentEntries];
 
 /** Entries on one page of a record's timeline; the older ones are a link away. */
 export const TIMELINE_PAGE = 50;

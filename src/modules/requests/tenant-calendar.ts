@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Tx } from '../../db/tenant-scope.ts';
+import type { Db, Tx } from '../../db/tenant-scope.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
 import type { Services } from '../../services.ts';
 import { departementOfInsee, type WorkingDayOptions } from './working-days.ts';
@@ -11,7 +11,7 @@ export interface TenantCalendar extends Required<Pick<WorkingDayOptions, 'depart
 }
 
 /** The calendar of the tenant `trx` is scoped to, read now (inside a use case's transaction). */
-export async function loadTenantCalendar(trx: Tx, tenantId: string): Promise<TenantCalendar> {
+export async function loadTenantCalendar(trx: Tx | Db, tenantId: string): Promise<TenantCalendar> {
   const tenant = await trx
     .selectFrom('tenants')
     .select(['insee_code', 'deadline_warning_days'])
@@ -36,9 +36,12 @@ const CACHE = 'tenant-calendars';
  * The same, kept a minute per process for hot paths (a submission, the inbox): closing days are
  * set weeks ahead, so a change showing a minute later is fine.
  */
-export function cachedTenantCalendar(services: Services, tenantId: string): Promise<TenantCalendar> {
+export function cachedTenantCalendar(services: Services, tenantId: string, conn?: Tx | Db): Promise<TenantCalendar> {
+  // Inside a transaction, read on its connection: the embedded database has only one.
   return calendarCache(services).getOrLoad(tenantId, () =>
-    inTenant(services.db, tenantId, (trx) => loadTenantCalendar(trx, tenantId)),
+    conn
+      ? loadTenantCalendar(conn, tenantId)
+      : inTenant(services.db, tenantId, (trx) => loadTenantCalendar(trx, tenantId)),
   );
 }
 

@@ -38,6 +38,7 @@ export function registerSecurity(
     {
       loginPerMinute: config.loginRateLimit,
       formPerMinute: config.formRateLimit,
+      appointmentPerMinute: config.appointmentRateLimit,
       trackingPerMinute: config.trackingRateLimit,
       anonymousPostPerMinute: config.anonymousPostRateLimit,
     },

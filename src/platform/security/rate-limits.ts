@@ -16,6 +16,8 @@ export interface RateLimitSettings {
   loginPerMinute: number;
   /** Anonymous request submissions (HTML form and API): per minute and client address. */
   formPerMinute: number;
+  /** Appointments booked from the portal and the API (moves included): per minute and address. */
+  appointmentPerMinute: number;
   /** Look-ups of a request by reference and tracking code, all routes together: per minute and address. */
   trackingPerMinute: number;
   /** Any other POST from someone not signed in: per minute and client address. */
@@ -36,6 +38,10 @@ export const SHARED_BUDGETS = {
   submission: {
     max: (s: RateLimitSettings) => s.formPerMinute,
     why: 'anonymous submissions in bulk fill the agents’ queue and send mail: the démarche forms and the API',
+  },
+  appointment: {
+    max: (s: RateLimitSettings) => s.appointmentPerMinute,
+    why: 'slots taken in bulk by a robot leave none for residents and send mail and text messages: booking and moving an appointment, on the portal and through the API',
   },
   tracking: {
     max: (s: RateLimitSettings) => s.trackingPerMinute,

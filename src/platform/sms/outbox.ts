@@ -19,11 +19,15 @@ export const SMS_QUEUE = 'sms.send';
 const SMS_MAX_ATTEMPTS = 8;
 
 export interface SmsRequest {
-  requestId: string;
+  /** The item it is about; null for an appointment's message (`appointmentId`). */
+  requestId: string | null;
+  appointmentId?: string;
+  /** Past it, the message is not sent any more (status 'expired'): an appointment's reminder. */
+  notAfter?: Date;
   /** E.164 (platform/sms/phone.ts). */
   to: string;
   text: string;
-  purpose: 'reply' | 'status';
+  purpose: 'reply' | 'status' | 'appointment';
 }
 
 /** Queues a text in the caller's transaction; returns its id. Throws if the text does not fit. */
@@ -40,6 +44,8 @@ export async function queueSms(trx: Tx, tenantId: string, sms: SmsRequest): Prom
       encoding,
       segments,
       purpose: sms.purpose,
+      appointment_id: sms.appointmentId ?? null,
+      not_after: sms.notAfter ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -82,12 +88,24 @@ export async function sendQueuedSms(
   const sms = await withTenantConnection(deps.db, tenantId, (conn) =>
     conn
       .selectFrom('sms_messages')
-      .select(['id', 'request_id', 'to_number', 'text_body', 'status'])
+      .select(['id', 'request_id', 'to_number', 'text_body', 'status', 'not_after'])
       .where('id', '=', smsId)
       .executeTakeFirst(),
   );
   // Sent already (a job run twice): done. A failed one is sent again when an administrator relaunches its job.
-  if (!sms || sms.status === 'sent') return;
+  if (!sms || sms.status === 'sent' || sms.status === 'expired') return;
+  // Too late to be of use (a reminder after its appointment started): never sent.
+  if (sms.not_after && sms.not_after.getTime() <= Date.now()) {
+    await withTenantConnection(deps.db, tenantId, (conn) =>
+      conn
+        .updateTable('sms_messages')
+        .set({ status: 'expired', attempts: run.attempt, last_error: 'not sent: too late (not_after)' })
+        .where('id', '=', sms.id)
+        .where('status', '=', 'pending')
+        .execute(),
+    );
+    return;
+  }
   let outcome: { providerId: string } | SmsDeliveryError;
   try {
     outcome = await deps.provider.send({ to: sms.to_number, from: deps.sender, text: sms.text_body });

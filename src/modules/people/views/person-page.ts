@@ -117,6 +117,7 @@ export function personPage(ctx: PageContext, record: PersonRecord & { notice?: s
           ${record.canEdit ? html`<li><a href="${url(ctx, `${personPath(p.id)}/modifier`)}">Modifier la fiche</a></li>` : ''}
           <li><a href="${url(ctx, `/agent/contacts/nouveau?usager=${p.id}`)}">Noter un appel ou une visite</a></li>
           <li><a href="${url(ctx, `/agent/deposer?usager=${p.id}`)}">Déposer une démarche pour cette personne</a></li>
+          <li><a href="${url(ctx, `/agent/rendez-vous/nouveau?usager=${p.id}`)}">Prendre un rendez-vous pour cette personne</a></li>
           <li><a href="${url(ctx, PEOPLE_PATH)}">Chercher une autre fiche</a></li>
         </ul>
         ${duplicates} ${merges}

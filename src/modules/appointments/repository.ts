@@ -1,0 +1,250 @@
+import { sql } from 'kysely';
+import type { Db, Tx } from '../../db/tenant-scope.ts';
+import type { BusyRange, Closure, MotifRules, ResourceHours } from './availability.ts';
+
+/** SQL of the appointments module (Kysely, no rules). Every function runs in a tenant scope. */
+
+type Conn = Db | Tx;
+
+export interface MotifRow extends MotifRules {
+  demarcheId: string;
+  name: string;
+  documents: string[];
+  mode: 'site' | 'phone';
+  cancelUntilMinutes: number;
+  waitingList: boolean;
+}
+
+const motifColumns = [
+  'id',
+  'demarche_id',
+  'name',
+  'duration_minutes',
+  'buffer_minutes',
+  'min_lead_minutes',
+  'max_lead_days',
+  'capacity',
+  'documents',
+  'mode',
+  'cancel_until_minutes',
+  'waiting_list',
+] as const;
+
+function toMotif(r: {
+  id: string;
+  demarche_id: string;
+  name: string;
+  duration_minutes: number;
+  buffer_minutes: number;
+  min_lead_minutes: number;
+  max_lead_days: number;
+  capacity: number;
+  documents: string[];
+  mode: 'site' | 'phone';
+  cancel_until_minutes: number;
+  waiting_list: boolean;
+}): MotifRow {
+  return {
+    id: r.id,
+    demarcheId: r.demarche_id,
+    name: r.name,
+    durationMinutes: r.duration_minutes,
+    bufferMinutes: r.buffer_minutes,
+    minLeadMinutes: r.min_lead_minutes,
+    maxLeadDays: r.max_lead_days,
+    capacity: r.capacity,
+    documents: r.documents,
+    mode: r.mode,
+    cancelUntilMinutes: r.cancel_until_minutes,
+    waitingList: r.waiting_list,
+  };
+}
+
+/** The active motifs of a démarche, in the administrators' order. */
+export async function motifsOfDemarche(conn: Conn, demarcheId: string): Promise<MotifRow[]> {
+  const rows = await conn
+    .selectFrom('appointment_motifs')
+    .select(motifColumns)
+    .where('demarche_id', '=', demarcheId)
+    .where('active', '=', true)
+    .orderBy('position')
+    .orderBy('name')
+    .execute();
+  return rows.map(toMotif);
+}
+
+export async function motifById(conn: Conn, motifId: string): Promise<MotifRow | null> {
+  const row = await conn
+    .selectFrom('appointment_motifs')
+    .select(motifColumns)
+    .where('id', '=', motifId)
+    .executeTakeFirst();
+  return row ? toMotif(row) : null;
+}
+
+export interface SiteRow {
+  id: string;
+  name: string;
+  address: string;
+  postal_code: string;
+  city: string;
+  phone: string;
+  access_info: string;
+  opening_hours: string;
+}
+
+/** The active sites where some active resource serves the motif. */
+export async function sitesOfMotif(conn: Conn, motifId: string): Promise<SiteRow[]> {
+  return conn
+    .selectFrom('appointment_sites as s')
+    .select(['s.id', 's.name', 's.address', 's.postal_code', 's.city', 's.phone', 's.access_info', 's.opening_hours'])
+    .where('s.active', '=', true)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('appointment_motif_resources as mr')
+          .innerJoin('appointment_resources as r', (j) =>
+            j.onRef('r.tenant_id', '=', 'mr.tenant_id').onRef('r.id', '=', 'mr.resource_id'),
+          )
+          .select(sql`1`.as('one'))
+          .whereRef('r.site_id', '=', 's.id')
+          .where('r.active', '=', true)
+          .where('mr.motif_id', '=', motifId),
+      ),
+    )
+    .orderBy('s.position')
+    .orderBy('s.name')
+    .execute();
+}
+
+export async function siteById(conn: Conn, siteId: string): Promise<SiteRow | null> {
+  return (
+    (await conn
+      .selectFrom('appointment_sites')
+      .select(['id', 'name', 'address', 'postal_code', 'city', 'phone', 'access_info', 'opening_hours'])
+      .where('id', '=', siteId)
+      .executeTakeFirst()) ?? null
+  );
+}
+
+/** The active resources of active sites able to serve the motif (at one site, or all), with their hours. */
+export async function resourcesOfMotif(conn: Conn, motifId: string, siteId: string | null): Promise<ResourceHours[]> {
+  let query = conn
+    .selectFrom('appointment_motif_resources as mr')
+    .innerJoin('appointment_resources as r', (j) =>
+      j.onRef('r.tenant_id', '=', 'mr.tenant_id').onRef('r.id', '=', 'mr.resource_id'),
+    )
+    .innerJoin('appointment_sites as s', (j) =>
+      j.onRef('s.tenant_id', '=', 'r.tenant_id').onRef('s.id', '=', 'r.site_id'),
+    )
+    .leftJoin('appointment_opening_periods as p', (j) =>
+      j.onRef('p.tenant_id', '=', 'r.tenant_id').onRef('p.resource_id', '=', 'r.id'),
+    )
+    .select([
+      'r.id as resource_id',
+      'r.site_id',
+      'p.weekday',
+      sql<string | null>`p.opens_at::text`.as('opens_at'),
+      sql<string | null>`p.closes_at::text`.as('closes_at'),
+      sql<string | null>`p.valid_from::text`.as('valid_from'),
+      sql<string | null>`p.valid_until::text`.as('valid_until'),
+    ])
+    .where('mr.motif_id', '=', motifId)
+    .where('r.active', '=', true)
+    .where('s.active', '=', true)
+    .orderBy('s.position')
+    .orderBy('r.position')
+    .orderBy('r.name');
+  if (siteId) query = query.where('r.site_id', '=', siteId);
+  const rows = await query.execute();
+  const byId = new Map<string, ResourceHours>();
+  for (const row of rows) {
+    let resource = byId.get(row.resource_id);
+    if (!resource) byId.set(row.resource_id, (resource = { id: row.resource_id, siteId: row.site_id, periods: [] }));
+    if (row.weekday !== null && row.opens_at && row.closes_at)
+      resource.periods.push({
+        weekday: row.weekday,
+        opensAt: row.opens_at,
+        closesAt: row.closes_at,
+        validFrom: row.valid_from,
+        validUntil: row.valid_until,
+      });
+  }
+  return [...byId.values()];
+}
+
+/** Closures of the tenant, of these sites or of these resources that overlap [from, to). */
+export async function closuresBetween(conn: Conn, from: Date, to: Date): Promise<Closure[]> {
+  const rows = await conn
+    .selectFrom('appointment_closures')
+    .select(['site_id', 'resource_id', 'starts_at', 'ends_at'])
+    .where('starts_at', '<', to)
+    .where('ends_at', '>', from)
+    .execute();
+  return rows.map((r) => ({
+    siteId: r.site_id,
+    resourceId: r.resource_id,
+    start: r.starts_at.getTime(),
+    end: r.ends_at.getTime(),
+  }));
+}
+
+/** Live appointments of these resources that may overlap [from, to) (appointments last less than a day). */
+export async function busyBetween(conn: Conn, resourceIds: string[], from: Date, to: Date): Promise<BusyRange[]> {
+  if (resourceIds.length === 0) return [];
+  const rows = await conn
+    .selectFrom('appointments')
+    // Instants as epoch milliseconds: thousands of rows for a search of weeks, each parsed as a
+    // number rather than a date (bench/appointments.ts). The literal 'cancelled' lets the planner
+    // use the partial index (appointments_resource_time, which covers these columns).
+    .select([
+      'resource_id',
+      sql<number>`(extract(epoch from starts_at) * 1000)::float8`.as('start_ms'),
+      sql<number>`(extract(epoch from busy_until) * 1000)::float8`.as('busy_until_ms'),
+      'slot_key',
+    ])
+    .where('resource_id', 'in', resourceIds)
+    .where(sql<boolean>`status <> 'cancelled'`)
+    .where('starts_at', '>=', new Date(from.getTime() - 86_400_000))
+    .where('starts_at', '<', to)
+    .execute();
+  return rows.map((r) => ({
+    resourceId: r.resource_id,
+    start: Number(r.start_ms),
+    busyUntil: Number(r.busy_until_ms),
+    slotKey: r.slot_key,
+  }));
+}
+
+/** The démarche a citizen books for, by its slug: published démarches only. */
+export async function publishedDemarche(
+  conn: Conn,
+  slug: string,
+): Promise<{ id: string; slug: string; title: string; sections: Record<string, string> } | null> {
+  const row = await conn
+    .selectFrom('demarches')
+    .select(['id', 'slug', 'title', 'sections'])
+    .where('slug', '=', slug)
+    .where('published_at', 'is not', null)
+    .where('audience', '=', 'public')
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/** The published démarches with at least one active motif, in title order. */
+export async function demarchesWithMotifs(conn: Conn): Promise<{ id: string; slug: string; title: string }[]> {
+  return conn
+    .selectFrom('demarches as d')
+    .select(['d.id', 'd.slug', 'd.title'])
+    .where('d.published_at', 'is not', null)
+    .where('d.audience', '=', 'public')
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('appointment_motifs as m')
+          .select(sql`1`.as('one'))
+          .whereRef('m.demarche_id', '=', 'd.id')
+          .where('m.active', '=', true),
+      ),
+    )
+    .orderBy('d.title')
+    .execute();
+}
