@@ -17,6 +17,8 @@ import { registerCatalogueAdminRoutes } from './modules/catalogue/admin-routes.t
 import { registerCatalogueRoutes } from './modules/catalogue/routes.ts';
 import { registerCitizenRoutes } from './modules/citizens/routes.ts';
 import { registerConsultationAdminRoutes, registerConsultationPublicRoutes } from './modules/consultations/routes.ts';
+import { registerCounterApiRoutes } from './modules/counter/api-routes.ts';
+import { registerCounterDisplayRoutes, registerCounterRoutes } from './modules/counter/routes.ts';
 import { currentAgent, currentSession } from './modules/agents/require-agent.ts';
 import { currentCitizen } from './modules/citizens/sessions.ts';
 import { registerFranceConnectRoutes } from './modules/identity/routes.ts';
@@ -130,6 +132,7 @@ export async function createApp(
 
   await registerApiRoutes(app, services);
   registerTriageRoutes(app, services);
+  registerCounterApiRoutes(app, services);
   registerCatalogueRoutes(app, services);
   registerArticleSuggestRoutes(app, services);
   registerPortalPages(app, services);
@@ -151,6 +154,8 @@ export async function createApp(
   agentArea(app, (scope) => registerKnowledgeRoutes(scope, services));
   agentArea(app, (scope) => registerArticleSearchRoutes(scope, services));
   agentArea(app, (scope) => registerConsultationAdminRoutes(scope, services));
+  agentArea(app, (scope) => registerCounterRoutes(scope, services));
+  registerCounterDisplayRoutes(app, services);
   registerCitizenRoutes(app, services);
   registerFranceConnectRoutes(app, services);
   registerPrivacyRoutes(app, services);
