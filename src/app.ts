@@ -17,7 +17,6 @@ import { registerCatalogueAdminRoutes } from './modules/catalogue/admin-routes.t
 import { registerCatalogueRoutes } from './modules/catalogue/routes.ts';
 import { registerCitizenRoutes } from './modules/citizens/routes.ts';
 import { registerConsultationAdminRoutes, registerConsultationPublicRoutes } from './modules/consultations/routes.ts';
-import { registerCounterApiRoutes } from './modules/counter/api-routes.ts';
 import { registerCounterDisplayRoutes, registerCounterRoutes } from './modules/counter/routes.ts';
 import { currentAgent, currentSession } from './modules/agents/require-agent.ts';
 import { currentCitizen } from './modules/citizens/sessions.ts';
@@ -132,7 +131,6 @@ export async function createApp(
 
   await registerApiRoutes(app, services);
   registerTriageRoutes(app, services);
-  registerCounterApiRoutes(app, services);
   registerCatalogueRoutes(app, services);
   registerArticleSuggestRoutes(app, services);
   registerPortalPages(app, services);

@@ -100,6 +100,7 @@ export async function appointmentFixtures(ctx: TestContext): Promise<Appointment
         res!.resource_id,
         start.toISOString(),
         new Date(start.getTime() + 60_000).toISOString(),
+        `${res!.motif_id}@${start.toISOString()}`,
       ],
     )
   ).rows[0]!.id as string;

@@ -4,6 +4,7 @@
  * live region: a new call is read out by screen readers. Written in ES5 for old TV browsers; if
  * the page cannot be fetched for a minute, reload it as the no-JavaScript version does.
  */
+/* global setTimeout, setInterval, XMLHttpRequest, DOMParser */
 (function () {
   'use strict';
   var PERIOD = 4000;

@@ -1,8 +1,9 @@
 import { formatDateFr, formatDateTimeFr, formatNumberFr } from '../../../platform/format.ts';
 import { html, type SafeHtml } from '../../../platform/html.ts';
-import { errorOf, type FieldError } from '../../../platform/web/form.ts';
+import type { FieldError } from '../../../platform/web/form.ts';
 import { errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import { adminNav } from '../../agents/views/admin-nav.ts';
+import { periodDateField } from '../../deadlines/views/deadline-report-page.ts';
 import type { CounterIndicators, IndicatorRow } from '../counter-indicators.ts';
 import { formatDurationFr, formatShareFr } from './durations.ts';
 
@@ -17,20 +18,7 @@ export interface FiguresPageInput {
 }
 
 function periodForm(ctx: PageContext, input: FiguresPageInput): SafeHtml {
-  const dateField = (name: 'du' | 'au', label: string) => {
-    const error = errorOf(input.errors, name);
-    return html`<div class="field${error ? ' field-error' : ''}">
-      <label for="${name}">${label}</label>
-      ${error ? html`<span class="error-message" id="${name}-error">${error}</span>` : ''}
-      <input
-        type="date"
-        id="${name}"
-        name="${name}"
-        value="${input.values[name]}"
-        ${error ? html`aria-describedby="${name}-error" aria-invalid="true"` : ''}
-      />
-    </div>`;
-  };
+  const dateField = (name: 'du' | 'au', label: string) => periodDateField(input, name, label);
   return html`<form method="get" action="${url(ctx, FIGURES_PATH)}" class="filters" aria-label="Période et lieu">
     ${dateField('du', 'Du')} ${dateField('au', 'Au')}
     <div class="field">
