@@ -28,7 +28,8 @@ export interface CheckedIn {
 /**
  * Records the arrival of a booked citizen (by the reference, typed or read from the QR code of the
  * confirmation) and gives them a ticket of the appointments' line (« R004 »). Their waiting time
- * counts from their appointment's start if they came early, else from their arrival.
+ * counts from their appointment's start if they came early, else from their arrival (the time they
+ * signalled it themselves with their link, when they did: modules/appointments' check-in).
  *
  * Refused: an unknown reference, a cancelled or already served appointment, another day's, another
  * site's, one by phone, and a second check-in (the ticket already given is said).
@@ -48,6 +49,7 @@ export async function checkInAppointment(trx: Tx, input: CheckInInput): Promise<
       'a.reference',
       'a.status',
       'a.starts_at',
+      'a.checked_in_at',
       'a.site_id',
       'a.demarche_id',
       'a.given_name',
@@ -79,6 +81,8 @@ export async function checkInAppointment(trx: Tx, input: CheckInInput): Promise<
   if (input.siteId !== null && input.siteId !== a.site_id)
     throw new AppError('appointment_other_site', `Ce rendez-vous a lieu à un autre endroit : ${a.site_name}.`);
   const start = a.starts_at.getTime();
+  // Arrived already signalled (the appointment's link at a kiosk, through the API): that time counts.
+  const arrival = a.checked_in_at && a.checked_in_at.getTime() <= input.now.getTime() ? a.checked_in_at : input.now;
   const issued = await issueTicket(trx, {
     tenantId: input.tenantId,
     siteId: a.site_id,
@@ -88,13 +92,13 @@ export async function checkInAppointment(trx: Tx, input: CheckInInput): Promise<
     appointmentId: a.id,
     name: '',
     issuedAt: input.now,
-    waitFrom: new Date(Math.max(start, input.now.getTime())),
+    waitFrom: new Date(Math.max(start, arrival.getTime())),
     agentId: input.agentId,
   });
   await trx
     .updateTable('appointments')
     .set({
-      checked_in_at: input.now,
+      checked_in_at: arrival,
       updated_at: input.now,
       // Marked absent or excused, and came after all: the appointment is on again.
       ...(a.status !== 'booked' ? { status: 'booked' as const, status_changed_at: input.now } : {}),
@@ -108,6 +112,6 @@ export async function checkInAppointment(trx: Tx, input: CheckInInput): Promise<
     siteId: a.site_id,
     name: `${a.given_name} ${a.family_name}`,
     start: a.starts_at,
-    lateMinutes: Math.max(0, Math.floor((input.now.getTime() - start) / 60_000)),
+    lateMinutes: Math.max(0, Math.floor((arrival.getTime() - start) / 60_000)),
   };
 }

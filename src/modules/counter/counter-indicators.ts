@@ -12,15 +12,12 @@ import {
   type MotifRow,
 } from '../appointments/repository.ts';
 import { loadTenantCalendar } from '../requests/tenant-calendar.ts';
+import { periodBounds, waitingTimes, type Durations } from './waiting-times.ts';
+
+export type { Durations } from './waiting-times.ts';
 
 /** The longest period the figures cover (the offered slots are computed day by day). */
 export const INDICATORS_MAX_DAYS = 366;
-
-/** Durations in seconds; null when nothing was measured. */
-export interface Durations {
-  median: number | null;
-  p90: number | null;
-}
 
 export interface IndicatorRow {
   siteId: string;
@@ -88,31 +85,11 @@ export async function counterIndicators(
   input: { tenantId: string; from: string; to: string; siteId?: string | null; now: Date },
 ): Promise<CounterIndicators> {
   const siteId = input.siteId ?? null;
-  const start = zonedInstant(input.from, 0)!;
-  const end = zonedInstant(addDays(input.to, 1), 0)!;
+  const { start, end } = periodBounds(input.from, input.to);
   const siteFilter = (column: string) => (siteId ? sql`and ${sql.ref(column)} = ${siteId}` : sql``);
   const seconds = (a: string, b: string) => sql`greatest(0, extract(epoch from (${sql.ref(b)} - ${sql.ref(a)})))`;
 
-  const waits = await sql<{
-    site_id: string | null;
-    demarche_id: string | null;
-    all_rows: number;
-    called: Num;
-    wait_p50: Num;
-    wait_p90: Num;
-    service_p50: Num;
-    service_p90: Num;
-  }>`select t.site_id, t.demarche_id, grouping(t.site_id, t.demarche_id) as all_rows,
-      count(*) as called,
-      percentile_cont(0.5) within group (order by ${seconds('t.wait_from', 't.called_at')}) as wait_p50,
-      percentile_cont(0.9) within group (order by ${seconds('t.wait_from', 't.called_at')}) as wait_p90,
-      percentile_cont(0.5) within group (order by ${seconds('t.served_at', 't.completed_at')})
-        filter (where t.status = 'seen') as service_p50,
-      percentile_cont(0.9) within group (order by ${seconds('t.served_at', 't.completed_at')})
-        filter (where t.status = 'seen') as service_p90
-    from counter_tickets t
-    where t.called_at >= ${start} and t.called_at < ${end} ${siteFilter('t.site_id')}
-    group by grouping sets ((t.site_id, t.demarche_id), ())`.execute(trx);
+  const waits = await waitingTimes(trx, { from: input.from, to: input.to, siteId });
 
   const due = sql`(a.status in ('seen', 'excused', 'no_show') or (a.status = 'booked' and a.ends_at <= ${input.now}))`;
   const noShow = sql`(a.status = 'no_show' or (a.status = 'booked' and a.checked_in_at is null and a.ends_at <= ${input.now}))`;
@@ -177,7 +154,7 @@ export async function counterIndicators(
       'in',
       [
         '00000000-0000-0000-0000-000000000000',
-        ...waits.rows.map((r) => r.demarche_id),
+        ...waits.map((r) => r.demarcheId),
         ...appointments.rows.map((r) => r.demarche_id),
         ...[...offered.keys()].map((k) => k.split('|')[1]!),
       ].filter((id): id is string => id !== null),
@@ -216,11 +193,12 @@ export async function counterIndicators(
       );
     return row;
   };
-  for (const w of waits.rows) {
-    const target = Number(w.all_rows) !== 0 ? total : rowOf(w.site_id!, w.demarche_id);
-    target.called = count(w.called);
-    target.wait = { median: num(w.wait_p50), p90: num(w.wait_p90) };
-    target.service = { median: num(w.service_p50), p90: num(w.service_p90) };
+  for (const w of waits) {
+    if (w.level === 'site') continue;
+    const target = w.level === 'all' ? total : rowOf(w.siteId!, w.demarcheId);
+    target.called = w.called;
+    target.wait = w.wait;
+    target.service = w.service;
   }
   for (const a of appointments.rows) {
     const target = Number(a.all_rows) !== 0 ? total : rowOf(a.site_id!, a.demarche_id);

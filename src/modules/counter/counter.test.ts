@@ -13,6 +13,7 @@ import { markTicketAbsent } from './mark-ticket-absent.ts';
 import { recallTicket } from './recall-ticket.ts';
 import { setAppointmentOutcome } from './set-appointment-outcome.ts';
 import { startService } from './start-service.ts';
+import { medianWaitingTimeBySite } from './waiting-times.ts';
 
 /**
  * The day at the counter and its figures, on the real database (PGlite, then the PostgreSQL
@@ -211,6 +212,18 @@ describe(`the day at the counter (${TEST_DB})`, () => {
       assert.equal(rows[0]!.checked_in_at.toISOString(), '2027-03-23T08:00:00.000Z');
     });
 
+    test('an arrival already signalled with the appointment’s link keeps its time', async () => {
+      const a = await appointment({ motif: 'cni', start: '2027-03-23T07:40:00Z', checkedIn: '2027-03-23T07:50:00Z' });
+      const done = await checkIn(a.reference);
+      assert.equal(done.lateMinutes, 10, 'late by the time they signalled, not by the agent’s click');
+      const [row] = await sql<{ wait_from: Date; checked_in_at: Date }>(
+        `select t.wait_from, a.checked_in_at from counter_tickets t
+         join appointments a on a.tenant_id = t.tenant_id and a.id = t.appointment_id`,
+      );
+      assert.equal(row!.wait_from.toISOString(), '2027-03-23T07:50:00.000Z');
+      assert.equal(row!.checked_in_at.toISOString(), '2027-03-23T07:50:00.000Z');
+    });
+
     test('refuses an unknown reference, a second check-in, another day, another site, a cancelled one', async () => {
       assert.equal((await refusal(checkIn('RDV-ZZZZZZ'))).code, 'appointment_not_found');
       const today = await appointment({ motif: 'cni', start: '2027-03-23T09:00:00Z' });
@@ -383,6 +396,44 @@ describe(`the day at the counter (${TEST_DB})`, () => {
   });
 
   describe('figures', () => {
+    test('the median waiting time per site and for all sites, as the published results read it', async () => {
+      // Called on Monday 22 March: the mairie's people waited 3, 9 and 1 minutes (median 3),
+      // the annexe's 20 (the annexe opens on Tuesdays: a ticket of the Monday is still counted
+      // where it was called). All together: 1, 3, 9, 20 → median (3 + 9) / 2 = 6 minutes;
+      // 90th percentile 9 + 0.7 × 11 = 16.7 minutes. A ticket called on the 23rd is outside.
+      const tickets: [string, number, number | null][] = [
+        ['mairie', 3, 0],
+        ['mairie', 9, 1],
+        ['mairie', 1, 2],
+        ['annexe', 20, 3],
+        ['mairie', 30, 30],
+      ];
+      for (const [i, [site, wait, hour]] of tickets.entries()) {
+        const arrival = new Date(at('2027-03-22T08:00:00Z').getTime() + hour! * 3_600_000);
+        await sql(
+          `insert into counter_tickets (tenant_id, site_id, day, letter, number, status, issued_at, wait_from,
+             called_at, last_called_at, calls, completed_at)
+           values ($1, $2, $3::timestamptz::date, 'A', $4, 'seen', $3, $3, $5, $5, 1, $5)`,
+          [ctx.tenantId, ids[site], arrival, i + 1, new Date(arrival.getTime() + wait * 60_000)],
+        );
+      }
+      const result = await tx((trx) => medianWaitingTimeBySite(trx, { from: '2027-03-22', to: '2027-03-22' }));
+      const bySite = Object.fromEntries(result.sites.map((s) => [s.siteId, s]));
+      assert.equal(bySite[ids.mairie!]!.called, 3);
+      assert.equal(bySite[ids.mairie!]!.medianWaitSeconds, 180);
+      assert.equal(bySite[ids.annexe!]!.medianWaitSeconds, 1200);
+      assert.equal(result.all.called, 4);
+      assert.equal(result.all.medianWaitSeconds, 360);
+      assert.equal(Math.round(result.all.p90WaitSeconds!), 1002);
+      const empty = await tx((trx) => medianWaitingTimeBySite(trx, { from: '2027-03-01', to: '2027-03-07' }));
+      assert.deepEqual(
+        empty.sites.map((s) => s.medianWaitSeconds),
+        [null, null],
+        'every site with counters is listed, without a time',
+      );
+      assert.equal(empty.all.medianWaitSeconds, null);
+    });
+
     test('match the hand-computed fixture: waits, service, no-shows, slots offered and booked, first free slot', async () => {
       // Monday 22 March 2027 at the mairie. Five walk-ins for the identity card waited 2, 4, 6, 8
       // and 10 minutes; four were served 4, 6, 8 and 20 minutes, one did not come when called.

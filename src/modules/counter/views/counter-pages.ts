@@ -221,6 +221,13 @@ function outcomeButtons(ctx: PageContext, siteId: string, a: DayAppointment, now
     </form>`;
   if (a.ticketCode || a.status === 'seen' || a.status === 'cancelled') return html``;
   if (a.status !== 'booked') return form('a-venir', 'Remettre à venir');
+  if (a.checkedInAt)
+    return checkInButton(
+      ctx,
+      siteId,
+      a.reference,
+      html`Donner un ticket<span class="visually-hidden"> : ${a.name}</span>`,
+    );
   return html`${checkInButton(ctx, siteId, a.reference, html`Arrivé<span class="visually-hidden"> : ${a.name}</span>`)}
   ${form('excuse', 'Excusé')} ${a.start.getTime() <= now.getTime() ? form('absent', 'Absent') : ''}`;
 }
@@ -255,7 +262,13 @@ function appointmentsSection(ctx: PageContext, input: SiteDayInput): SafeHtml {
                       <td data-label="Motif">${a.motifName}</td>
                       <td data-label="Référence" class="reference">${a.reference}</td>
                       <td data-label="État">
-                        ${a.ticketCode && a.status === 'booked' ? `Arrivé (ticket ${a.ticketCode})` : APPOINTMENT_STATES[a.status]}
+                        ${
+                          a.ticketCode && a.status === 'booked'
+                            ? `Arrivé (ticket ${a.ticketCode})`
+                            : a.checkedInAt && a.status === 'booked'
+                              ? `Arrivée signalée à ${formatTimeFr(a.checkedInAt)} : donnez-lui un ticket`
+                              : APPOINTMENT_STATES[a.status]
+                        }
                       </td>
                       <td data-label="Actions" class="actions-inline">${outcomeButtons(ctx, input.site.id, a, input.now)}</td>
                     </tr>`,
