@@ -13,6 +13,7 @@ import { markTicketAbsent } from './mark-ticket-absent.ts';
 import { recallTicket } from './recall-ticket.ts';
 import { setAppointmentOutcome } from './set-appointment-outcome.ts';
 import { startService } from './start-service.ts';
+import { seedDemoCounter } from './seed-demo-counter.ts';
 import { medianWaitingTimeBySite } from './waiting-times.ts';
 
 /**
@@ -393,6 +394,29 @@ describe(`the day at the counter (${TEST_DB})`, () => {
       await checkIn(past.reference);
       assert.equal((await refusal(set(past.id, 'excused'))).code, 'appointment_not_booked');
     });
+  });
+
+  test('the demo’s morning: one served, one booked citizen at Guichet 2, three waiting, one appointment to check in', async () => {
+    await seedDemoCounter(ctx.services.db, ctx.tenantId, clock.now());
+    await seedDemoCounter(ctx.services.db, ctx.tenantId, clock.now());
+    const tickets = await sql<{ status: string; letter: string; counter: string | null }>(
+      `select t.status, t.letter, r.name as counter from counter_tickets t
+         left join appointment_resources r on r.tenant_id = t.tenant_id and r.id = t.counter_resource_id
+        where t.day = '2027-03-23' order by t.issued_at`,
+    );
+    assert.deepEqual(
+      tickets.map((t) => t.status),
+      ['seen', 'waiting', 'waiting', 'serving', 'waiting'],
+      'made once, however many times the seed runs',
+    );
+    assert.deepEqual(tickets[3], { status: 'serving', letter: 'R', counter: 'Guichet 2' });
+    const toCheckIn = await sql<{ family_name: string }>(
+      "select family_name from appointments where checked_in_at is null and status = 'booked'",
+    );
+    assert.deepEqual(
+      toCheckIn.map((a) => a.family_name),
+      ['Martin'],
+    );
   });
 
   describe('figures', () => {
