@@ -260,7 +260,7 @@ function appointmentsSection(ctx: PageContext, input: SiteDayInput): SafeHtml {
                       <th scope="row">${formatTimeFr(a.start)}</th>
                       <td data-label="Nom">${a.name}</td>
                       <td data-label="Motif">${a.motifName}</td>
-                      <td data-label="Référence" class="reference">${a.reference}</td>
+                      <td data-label="Référence"><span class="reference">${a.reference}</span></td>
                       <td data-label="État">
                         ${
                           a.ticketCode && a.status === 'booked'
@@ -377,17 +377,17 @@ export function counterPage(ctx: PageContext, input: CounterPageInput): SafeHtml
           : html`<p>Personne au guichet.</p>`
       }
     </section>
+    <p>
+      ${input.waiting === 0 ? 'Personne n’attend.' : input.waiting === 1 ? '1 personne attend.' : `${formatNumberFr(input.waiting)} personnes attendent.`}
+      <a href="${url(ctx, sitePath(input.counter.siteId))}">Voir la file et les rendez-vous du jour</a>
+    </p>
     <form method="post" action="${url(ctx, `${counterPath(input.counter.id)}/suivant`)}">
       ${csrfField(ctx)}
       <p class="hint" id="suivant-hint">
         ${t ? 'Termine l’accueil en cours, puis appelle le ticket suivant sur l’écran.' : 'Appelle le ticket suivant sur l’écran.'}
       </p>
       <button type="submit" class="button" id="suivant" aria-describedby="suivant-hint">Appeler le suivant</button>
-    </form>
-    <p>
-      ${input.waiting === 0 ? 'Personne n’attend.' : input.waiting === 1 ? '1 personne attend.' : `${formatNumberFr(input.waiting)} personnes attendent.`}
-      <a href="${url(ctx, sitePath(input.counter.siteId))}">Voir la file et les rendez-vous du jour</a>
-    </p>`;
+    </form>`;
   return layout(ctx, {
     title: `${input.counter.name} – ${input.counter.siteName}`,
     main,
