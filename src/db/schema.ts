@@ -770,7 +770,7 @@ export interface AppointmentOffersTable {
   appointment_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
-// The day at the counter (migration 20261204101000_counter.sql; modules/counter, decision 34).
+// The day at the counter (migration 20261204101000_counter.sql; modules/counter, decision 40).
 
 /** The letter a site gives a walk-in line (a démarche, or « Autre demande » when null). */
 export interface CounterLinesTable {

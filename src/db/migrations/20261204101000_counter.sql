@@ -1,4 +1,4 @@
--- The day at the counter (issue 11, part 4; decision 34): tickets for the people waiting at a
+-- The day at the counter (issue 11, part 4; decision 40): tickets for the people waiting at a
 -- site, walk-ins by démarche and booked citizens checked in on arrival, called to a counter
 -- (an appointment resource of kind 'counter'), served, and timed.
 
