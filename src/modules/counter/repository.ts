@@ -275,3 +275,26 @@ export async function appointmentsBetween(conn: Conn, siteId: string, from: Date
     ticketCode: r.letter && r.number ? ticketCode(r.letter, r.number) : null,
   }));
 }
+
+/** The name of an active site, or null. */
+export async function activeSiteName(conn: Conn, siteId: string): Promise<string | null> {
+  const site = await conn
+    .selectFrom('appointment_sites')
+    .select('name')
+    .where('id', '=', siteId)
+    .where('active', '=', true)
+    .executeTakeFirst();
+  return site?.name ?? null;
+}
+
+/** How many people wait at a site on a day. */
+export async function waitingCount(conn: Conn, siteId: string, day: string): Promise<number> {
+  const row = await conn
+    .selectFrom('counter_tickets')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('site_id', '=', siteId)
+    .where('day', '=', day)
+    .where('status', '=', 'waiting')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -33,6 +33,7 @@ import { issueWalkInTicket } from './issue-walk-in-ticket.ts';
 import { markTicketAbsent } from './mark-ticket-absent.ts';
 import { recallTicket } from './recall-ticket.ts';
 import {
+  activeSiteName,
   appointmentsBetween,
   counterById,
   counterSite,
@@ -41,6 +42,7 @@ import {
   sitesWithCounters,
   ticketById,
   ticketsOfDay,
+  waitingCount,
   walkInDemarches,
 } from './repository.ts';
 import { setAppointmentOutcome } from './set-appointment-outcome.ts';
@@ -258,10 +260,7 @@ export function registerCounterRoutes(scope: FastifyInstance, services: Services
     const result = await inTenant(services.db, tenantOf(request), async (trx) => {
       const found = await findAppointments(trx, { siteId: '', text: reference, dayStart: start, dayEnd: end });
       const siteId = found.appointments[0]?.siteId;
-      const site = siteId
-        ? await trx.selectFrom('appointment_sites').select('name').where('id', '=', siteId).executeTakeFirst()
-        : undefined;
-      return { found, siteName: site?.name ?? null };
+      return { found, siteName: siteId ? await activeSiteName(trx, siteId) : null };
     });
     return sendHtml(
       reply,
@@ -389,22 +388,13 @@ export function registerCounterDisplayRoutes(app: FastifyInstance, services: Ser
     const now = services.clock.now();
     const today = parisDay(now);
     const data = await withTenantConnection(services.db, tenant.id, async (c) => {
-      const site = await c
-        .selectFrom('appointment_sites')
-        .select('name')
-        .where('id', '=', siteId)
-        .where('active', '=', true)
-        .executeTakeFirst();
-      if (!site) return null;
-      const calls = await recentCalls(c, siteId, today, SCREEN_CALLS);
-      const waiting = await c
-        .selectFrom('counter_tickets')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('site_id', '=', siteId)
-        .where('day', '=', today)
-        .where('status', '=', 'waiting')
-        .executeTakeFirstOrThrow();
-      return { siteName: site.name, calls, waiting: Number(waiting.n) };
+      const siteName = await activeSiteName(c, siteId);
+      if (siteName === null) return null;
+      return {
+        siteName,
+        calls: await recentCalls(c, siteId, today, SCREEN_CALLS),
+        waiting: await waitingCount(c, siteId, today),
+      };
     });
     if (!data) throw new AppError('not_found', 'Cet écran n’existe pas.');
     reply.header('cache-control', 'no-store');
