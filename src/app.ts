@@ -17,6 +17,7 @@ import { registerCatalogueAdminRoutes } from './modules/catalogue/admin-routes.t
 import { registerCatalogueRoutes } from './modules/catalogue/routes.ts';
 import { registerCitizenRoutes } from './modules/citizens/routes.ts';
 import { registerConsultationAdminRoutes, registerConsultationPublicRoutes } from './modules/consultations/routes.ts';
+import { registerCounterDisplayRoutes, registerCounterRoutes } from './modules/counter/routes.ts';
 import { currentAgent, currentSession } from './modules/agents/require-agent.ts';
 import { currentCitizen } from './modules/citizens/sessions.ts';
 import { registerFranceConnectRoutes } from './modules/identity/routes.ts';
@@ -151,6 +152,8 @@ export async function createApp(
   agentArea(app, (scope) => registerKnowledgeRoutes(scope, services));
   agentArea(app, (scope) => registerArticleSearchRoutes(scope, services));
   agentArea(app, (scope) => registerConsultationAdminRoutes(scope, services));
+  agentArea(app, (scope) => registerCounterRoutes(scope, services));
+  registerCounterDisplayRoutes(app, services);
   registerCitizenRoutes(app, services);
   registerFranceConnectRoutes(app, services);
   registerPrivacyRoutes(app, services);

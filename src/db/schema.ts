@@ -770,6 +770,58 @@ export interface AppointmentOffersTable {
   appointment_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+// The day at the counter (migration 20261204101000_counter.sql; modules/counter, decision 40).
+
+/** The letter a site gives a walk-in line (a démarche, or « Autre demande » when null). */
+export interface CounterLinesTable {
+  tenant_id: string;
+  site_id: string;
+  demarche_id: string | null;
+  letter: string;
+  created_at: Generated<Date>;
+}
+
+/** The last ticket number given per site, day and letter. */
+export interface CounterTicketNumbersTable {
+  tenant_id: string;
+  site_id: string;
+  /** 'YYYY-MM-DD' */
+  day: ColumnType<string, string, string>;
+  letter: string;
+  last_number: number;
+}
+
+export type CounterTicketStatus = 'waiting' | 'called' | 'serving' | 'seen' | 'no_show' | 'left';
+type NullableTime = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type NullableId = ColumnType<string | null, string | null | undefined, string | null>;
+
+/** One person waiting at a site: a walk-in or a checked-in appointment, with its times. */
+export interface CounterTicketsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  site_id: string;
+  /** 'YYYY-MM-DD', the commune's day it was issued. */
+  day: ColumnType<string, string, string>;
+  letter: string;
+  number: number;
+  demarche_id: NullableId;
+  appointment_id: NullableId;
+  name: Generated<string>;
+  status: Generated<CounterTicketStatus>;
+  issued_at: Timestamp;
+  /** Where the waiting time starts: arrival, or an early comer's appointment time. */
+  wait_from: Timestamp;
+  called_at: NullableTime;
+  last_called_at: NullableTime;
+  calls: Generated<number>;
+  served_at: NullableTime;
+  completed_at: NullableTime;
+  counter_resource_id: NullableId;
+  called_by_agent_id: NullableId;
+  served_by_agent_id: NullableId;
+  issued_by_agent_id: NullableId;
+}
+
 export interface Database {
   appointment_sites: AppointmentSitesTable;
   appointment_resources: AppointmentResourcesTable;
@@ -781,6 +833,9 @@ export interface Database {
   appointment_links: AppointmentLinksTable;
   appointment_waitlist: AppointmentWaitlistTable;
   appointment_offers: AppointmentOffersTable;
+  counter_lines: CounterLinesTable;
+  counter_ticket_numbers: CounterTicketNumbersTable;
+  counter_tickets: CounterTicketsTable;
   citizens: CitizensTable;
   people: PeopleTable;
   person_merges: PersonMergesTable;

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { DatabaseHandle } from '../db/database.ts';
 import { seedDemoAgents, type DemoCredential } from '../modules/agents/seed-demo-agents.ts';
 import { seedDemoAppointments } from '../modules/appointments/seed-demo-appointments.ts';
+import { seedDemoCounter } from '../modules/counter/seed-demo-counter.ts';
 import { seedCatalogue } from '../modules/catalogue/seed-catalogue.ts';
 import { seedDemoArticleVersions } from '../modules/knowledge/create-first-versions.ts';
 import { seedReplyTemplates } from '../modules/replies/seed-reply-templates.ts';
@@ -83,6 +84,8 @@ export async function seedDemo(
   await seedSearchSynonyms(database.db, tenantId);
   await seedDemoAppointments(database.db, tenantId);
   if (options.sampleRequests) await seedDemoRoutingRules(database.db, tenantId);
+  // The morning at the counters: tickets of the day (the workday's demo only).
+  if (options.sampleRequests) await seedDemoCounter(database.db, tenantId, options.now ?? new Date());
   // An open consultation with a few answers (the workday's demo only).
   if (options.sampleRequests) await seedDemoConsultation(database.db, tenantId, options.now ?? new Date());
   const sampleRequests = options.sampleRequests

@@ -7,6 +7,7 @@ import { auditRules } from './audit/policy.ts';
 import { catalogueRules } from './catalogue/policy.ts';
 import { citizenRules } from './citizens/policy.ts';
 import { consultationRules } from './consultations/policy.ts';
+import { counterRules } from './counter/policy.ts';
 import { inboundMailRules } from './inbound-mail/policy.ts';
 import { deadlineRules } from './deadlines/policy.ts';
 import { inboxRules } from './inbox/policy.ts';
@@ -48,6 +49,7 @@ const rules: RuleTable = {
   ...assistantRules,
   ...consultationRules,
   ...appointmentRules,
+  ...counterRules,
 };
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */

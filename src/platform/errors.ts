@@ -34,6 +34,13 @@ export const ERROR_CODES = {
   cancel_deadline_passed: 409,
   calendar_file_invalid: 400,
   calendar_file_too_large: 413,
+  /** The counter (modules/counter): checking in an appointment, the tickets of the day. */
+  already_checked_in: 409,
+  appointment_not_today: 422,
+  appointment_other_site: 422,
+  appointment_not_booked: 409,
+  ticket_not_found: 404,
+  ticket_not_current: 409,
   /** The assistant's question: empty, over 2,000 characters, or not text (modules/assistant). */
   question_required: 400,
   question_too_long: 400,

@@ -192,6 +192,9 @@ export interface Permissions {
   view_appointments: TenantResource;
   book_appointment_for_caller: TenantResource;
   change_appointment: TenantResource;
+  // the day at the counter and its figures (src/modules/counter/policy.ts)
+  work_at_counter: TenantResource;
+  view_counter_figures: TenantResource;
 }
 
 export type Action = keyof Permissions;

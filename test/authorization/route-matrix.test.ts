@@ -23,6 +23,7 @@ import { insertAgent, insertDocument, insertRequest } from '../support/factories
 import { encodeForm, type Fields, type TestFile } from '../support/http.ts';
 import { sampleResource } from './sample-resources.ts';
 import { appointmentFixtures, type AppointmentFixtures } from './appointment-fixtures.ts';
+import { counterFixtures, type CounterFixtures } from './counter-fixtures.ts';
 import { createTestContext, TEST_DB, type TestContext } from '../support/test-app.ts';
 
 /**
@@ -116,6 +117,8 @@ interface Fixtures {
   consultationInvited: string;
   /** Appointments (modules/appointments). */
   appt: AppointmentFixtures;
+  /** The counter (modules/counter). */
+  counter: CounterFixtures;
 }
 
 interface Row {
@@ -1693,6 +1696,85 @@ const MATRIX: Row[] = [
     expect: ANY_STAFF('400'),
     accept: { actor: 'admin', outcome: '303 /agent/rendez-vous' },
   },
+
+  // --- The day at the counter (modules/counter): every agent of the tenant; figures for supervisors ---
+  { method: 'GET', route: '/agent/guichet', expect: ANY_STAFF('200') },
+  {
+    method: 'GET',
+    route: '/agent/guichet/lieux/:siteId',
+    url: (f) => `/agent/guichet/lieux/${f.counter.siteId}?q=Matrice`,
+    expect: ANY_STAFF('200'),
+    note: 'the reception desk serves every démarche, whatever the agent’s services',
+  },
+  {
+    method: 'POST',
+    route: '/agent/guichet/lieux/:siteId/tickets',
+    url: (f) => `/agent/guichet/lieux/${f.counter.siteId}/tickets`,
+    form: (_f, _a, accepted): Fields => ({ demarche: accepted ? 'autre' : '', nom: '' }),
+    expect: ANY_STAFF('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/guichet/lieux/' },
+    note: 'a walk-in’s ticket',
+  },
+  {
+    method: 'POST',
+    route: '/agent/guichet/lieux/:siteId/arrivees',
+    url: (f) => `/agent/guichet/lieux/${f.counter.siteId}/arrivees`,
+    form: (f, _a, accepted): Fields => ({ reference: accepted ? f.counter.checkInReference : '' }),
+    expect: ANY_STAFF('400'),
+    accept: { actor: 'agentY', outcome: '303 /agent/guichet/lieux/' },
+    note: 'check-in of a booked citizen: a ticket of the appointments’ line',
+  },
+  {
+    method: 'POST',
+    route: '/agent/guichet/lieux/:siteId/rendez-vous/:appointmentId/etat',
+    url: (f) => `/agent/guichet/lieux/${f.counter.siteId}/rendez-vous/${f.counter.outcomeAppointmentId}/etat`,
+    form: (_f, _a, accepted): Fields => ({ statut: accepted ? 'excuse' : '' }),
+    expect: ANY_STAFF('400'),
+    accept: { actor: 'supervisor', outcome: '303 /agent/guichet/lieux/' },
+    note: 'excused, absent, back to « à venir »',
+  },
+  {
+    method: 'GET',
+    route: '/agent/guichet/arrivee/:reference',
+    url: (f) => `/agent/guichet/arrivee/${f.counter.checkInReference}`,
+    expect: ANY_STAFF('200'),
+    note: 'where the QR code of a confirmation leads',
+  },
+  {
+    method: 'GET',
+    route: '/agent/guichet/comptoirs/:counterId',
+    url: (f) => `/agent/guichet/comptoirs/${f.counter.busyCounterId}`,
+    expect: ANY_STAFF('200'),
+  },
+  {
+    method: 'POST',
+    route: '/agent/guichet/comptoirs/:counterId/suivant',
+    url: (f) => `/agent/guichet/comptoirs/${f.counter.counterId}/suivant`,
+    expect: ANY_STAFF('303 /agent/guichet/comptoirs/'),
+    accept: { actor: 'agentX', outcome: '303 /agent/guichet/comptoirs/' },
+    note: 'no field to get wrong: every agent’s press calls the next ticket (or says nobody waits)',
+  },
+  {
+    method: 'POST',
+    route: '/agent/guichet/comptoirs/:counterId/tickets/:ticketId/:action',
+    url: (f) => `/agent/guichet/comptoirs/${f.counter.busyCounterId}/tickets/${f.counter.calledTicketId}/commencer`,
+    expect: ANY_STAFF('303 /agent/guichet/comptoirs/'),
+    accept: { actor: 'agentY', outcome: '303 /agent/guichet/comptoirs/' },
+    note: '« La personne est là » (commencer; also terminer, absent, rappeler): pressed twice, it stays served',
+  },
+  {
+    method: 'GET',
+    route: '/agent/admin/guichet',
+    expect: SUPERVISORS('200'),
+    note: 'counts and durations, no personal data',
+  },
+  {
+    method: 'GET',
+    route: '/ecran/:siteId',
+    url: (f) => `/ecran/${f.counter.siteId}`,
+    expect: everyone('200'),
+    note: 'the waiting-room screen: ticket numbers and counters only',
+  },
 ];
 
 function key(method: string, route: string): string {
@@ -2059,6 +2141,7 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
       consultationOpenQuestion,
       consultationInvited,
       appt: await appointmentFixtures(ctx),
+      counter: await counterFixtures(ctx),
       kbDraft,
       kbFile,
       kbLinked,

@@ -83,6 +83,8 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     view_appointments: 'tenant',
     book_appointment_for_caller: 'tenant',
     change_appointment: 'tenant',
+    work_at_counter: 'tenant',
+    view_counter_figures: 'tenant',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }

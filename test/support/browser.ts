@@ -30,7 +30,7 @@ export interface TestBrowser {
  * `args`, so the profile goes through launchPersistentContext, which passes it the same way.
  */
 export async function launchBrowser(
-  options: { viewport?: { width: number; height: number } } = {},
+  options: { viewport?: { width: number; height: number }; javaScriptEnabled?: boolean } = {},
 ): Promise<TestBrowser> {
   const profile = mkdtempSync(path.join(os.tmpdir(), 'guichet-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -40,6 +40,7 @@ export async function launchBrowser(
     acceptDownloads: true,
     locale: 'fr-FR',
     viewport: options.viewport ?? { width: 1280, height: 900 },
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
   });
   context.setDefaultTimeout(20_000);
   context.setDefaultNavigationTimeout(30_000);

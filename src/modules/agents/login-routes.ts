@@ -52,7 +52,8 @@ import {
 import { agentContext, pathForStage, setSessionCookie } from './route-support.ts';
 import { confirmEnrolment, startEnrolment } from './second-factor.ts';
 import { AGENT_COOKIE } from './sessions.ts';
-import { otpauthUri, qrCodeSvg } from './totp.ts';
+import { otpauthUri } from './totp.ts';
+import { qrCodeSvg } from '../../platform/qr-code.ts';
 import {
   enrolmentDonePage,
   enrolmentPage,

@@ -1,6 +1,5 @@
 import { createHash, randomInt } from 'node:crypto';
 import * as OTPAuth from 'otpauth';
-import QRCode from 'qrcode';
 import type { Tx } from '../../db/tenant-scope.ts';
 import { openSecret, sealSecret } from '../../platform/security/sealed-secret.ts';
 
@@ -51,11 +50,6 @@ export function totpFor(base32: string, issuer = 'Guichet', label = 'agent'): OT
 /** The otpauth:// URI an app reads from the QR code, also shown as text for manual entry. */
 export function otpauthUri(base32: string, issuer: string, label: string): string {
   return totpFor(base32, issuer, label).toString();
-}
-
-/** The QR code as an inline SVG document, drawn on the server: no script, no third party. */
-export async function qrCodeSvg(text: string): Promise<string> {
-  return QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
 }
 
 /**

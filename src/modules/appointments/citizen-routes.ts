@@ -10,6 +10,7 @@ import { requireTenant } from '../../platform/web/request-context.ts';
 import { typedValue } from '../../platform/web/typed-values.ts';
 import type { Services } from '../../services.ts';
 import { citizenContext } from '../citizens/citizen-page-context.ts';
+import { checkInQrSvg } from '../counter/check-in-code.ts';
 import { currentCitizen } from '../citizens/sessions.ts';
 import { checklistOf, loadAppointment, siteLocation } from './appointment-details.ts';
 import { bookAppointment, type BookingTenant } from './book-appointment.ts';
@@ -360,6 +361,9 @@ export function registerAppointmentCitizenRoutes(app: FastifyInstance, services:
         changeable,
         linkUsed: link.usedAt !== null && link.usedFor !== 'cancel',
         ...(notice ? { notice } : {}),
+        ...(a.status === 'booked' && a.motif.mode !== 'phone'
+          ? { checkInQr: await checkInQrSvg(requestBaseUrl(services.config, request), a.reference) }
+          : {}),
       }),
     );
   });

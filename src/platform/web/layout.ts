@@ -82,6 +82,7 @@ export function layout(ctx: PageContext, page: PageOptions): SafeHtml {
                     ? html`<li><a href="${url(ctx, '/agent/demandes')}">Demandes</a></li>
                         <li><a href="${url(ctx, '/agent/usagers')}">Usagers</a></li>
                         <li><a href="${url(ctx, '/agent/rendez-vous')}">Rendez-vous</a></li>
+                        <li><a href="${url(ctx, '/agent/guichet')}">Guichet</a></li>
                         <li><a href="${url(ctx, '/agent/connaissances')}">Base de connaissances</a></li>
                         <li><a href="${url(ctx, '/agent/assistant')}">Assistant</a></li>
                         ${

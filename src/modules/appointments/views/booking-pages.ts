@@ -1,5 +1,5 @@
 import { formatDateTimeFr } from '../../../platform/format.ts';
-import { html, type SafeHtml } from '../../../platform/html.ts';
+import { html, unsafeRaw, type SafeHtml } from '../../../platform/html.ts';
 import { errorOf, type FieldError } from '../../../platform/web/form.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import { siteLocation, type AppointmentDetails } from '../appointment-details.ts';
@@ -267,7 +267,15 @@ export function detailsPage(ctx: PageContext, input: DetailsPageInput): SafeHtml
 /** The appointment's own page, reached from the mailed link: details, .ics, cancel, move. */
 export function managePage(
   ctx: PageContext,
-  input: { a: AppointmentDetails; token: string; changeable: boolean; linkUsed: boolean; notice?: string },
+  input: {
+    a: AppointmentDetails;
+    token: string;
+    changeable: boolean;
+    linkUsed: boolean;
+    notice?: string;
+    /** The check-in QR code (modules/counter), as an SVG document: shown at the reception desk. */
+    checkInQr?: string;
+  },
 ): SafeHtml {
   const a = input.a;
   const base = `/rendez-vous/gerer/${input.token}`;
@@ -290,6 +298,20 @@ export function managePage(
         <dd>${a.givenName} ${a.familyName}</dd>
       </dl>
       ${!cancelled && a.site.accessInfo ? html`<p>${a.site.accessInfo}</p>` : ''}
+      ${
+        input.checkInQr
+          ? html`<h2>À votre arrivée</h2>
+              <p>Montrez ce code à l’accueil, ou donnez la référence ${a.reference}.</p>
+              <figure class="qr-code">
+                ${unsafeRaw(
+                  input.checkInQr.replace(
+                    '<svg ',
+                    `<svg role="img" aria-label="Code QR du rendez-vous ${a.reference}" width="180" height="180" `,
+                  ),
+                )}
+              </figure>`
+          : ''
+      }
       ${
         !cancelled && a.checklist.length
           ? html`<h2>Ce qu’il faut apporter</h2>

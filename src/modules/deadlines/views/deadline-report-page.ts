@@ -20,21 +20,28 @@ export function shareInTime(closed: number, inTime: number): string {
   return closed === 0 ? '–' : `${formatNumberFr(Math.round((inTime / closed) * 100))} %`;
 }
 
+/** A date field of a period form (« du », « au »), with its error; shared by the reports. */
+export function periodDateField(
+  input: { errors: FieldError[]; values: { du: string; au: string } },
+  name: 'du' | 'au',
+  label: string,
+): SafeHtml {
+  const error = errorOf(input.errors, name);
+  return html`<div class="field${error ? ' field-error' : ''}">
+    <label for="${name}">${label}</label>
+    ${error ? html`<span class="error-message" id="${name}-error">${error}</span>` : ''}
+    <input
+      type="date"
+      id="${name}"
+      name="${name}"
+      value="${input.values[name]}"
+      ${error ? html`aria-describedby="${name}-error" aria-invalid="true"` : ''}
+    />
+  </div>`;
+}
+
 function period(ctx: PageContext, input: DeadlineReportPageInput): SafeHtml {
-  const dateField = (name: 'du' | 'au', label: string) => {
-    const error = errorOf(input.errors, name);
-    return html`<div class="field${error ? ' field-error' : ''}">
-      <label for="${name}">${label}</label>
-      ${error ? html`<span class="error-message" id="${name}-error">${error}</span>` : ''}
-      <input
-        type="date"
-        id="${name}"
-        name="${name}"
-        value="${input.values[name]}"
-        ${error ? html`aria-describedby="${name}-error" aria-invalid="true"` : ''}
-      />
-    </div>`;
-  };
+  const dateField = (name: 'du' | 'au', label: string) => periodDateField(input, name, label);
   return html`<form method="get" action="${url(ctx, REPORT_PATH)}" class="filters" aria-label="Période">
     ${dateField('du', 'Demandes closes du')} ${dateField('au', 'au')}
     <button type="submit" class="button secondary">Afficher</button>
