@@ -16,14 +16,14 @@ export interface NextStepLinks {
 
 /**
  * From the article the answer came from: « Faire la démarche en ligne » when it has a form,
- * « Prendre rendez-vous » when it is done by appointment (the contact page until appointments
- * exist), « Appeler la mairie » when the tenant has a phone number, and always « Parler à une
+ * « Prendre rendez-vous » when it is done by appointment (its booking pages when it is booked
+ * online, the contact page otherwise), « Appeler la mairie » when the tenant has a phone number, and always « Parler à une
  * personne » (the hand-off). Without an article (the assistant did not know): a person, the
  * phone, the catalogue.
  */
 export function nextSteps(
   tenant: Pick<Tenant, 'contact'>,
-  article: { slug: string; form: unknown; channels: string[]; kind: string } | null,
+  article: { slug: string; form: unknown; channels: string[]; kind: string; bookable?: boolean } | null,
   links: NextStepLinks,
 ): NextStep[] {
   const steps: NextStep[] = [];
@@ -34,7 +34,9 @@ export function nextSteps(
       url: `${links.base}/demarches/${article.slug}/demande`,
     });
   }
-  if (article?.channels.includes('rendez-vous')) {
+  if (article?.bookable) {
+    steps.push({ kind: 'appointment', label: 'Prendre rendez-vous', url: `${links.base}/rendez-vous/${article.slug}` });
+  } else if (article?.channels.includes('rendez-vous')) {
     steps.push({ kind: 'appointment', label: 'Prendre rendez-vous', url: `${links.base}/contact` });
   }
   const phone = tenant.contact.phone;

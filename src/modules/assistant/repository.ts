@@ -90,15 +90,26 @@ export async function findArticles(
     channels: string[];
     kind: string;
     audience: 'public' | 'internal';
+    /** Booked online (modules/appointments): it has an active appointment motif. */
+    bookable: boolean;
   }[]
 > {
   if (slugs.length === 0) return [];
   return trx
     .selectFrom('demarches')
     .select(['slug', 'title', 'summary', 'sections', 'form', 'channels', 'kind', 'audience'])
+    .select(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('appointment_motifs as m')
+          .select('m.id')
+          .whereRef('m.demarche_id', '=', 'demarches.id')
+          .where('m.active', '=', true),
+      ).as('bookable'),
+    )
     .where('slug', 'in', slugs)
     .where('published_at', 'is not', null)
     .where('kind', '!=', 'contact')
     .$if(audience === 'public', (qb) => qb.where('audience', '=', 'public'))
-    .execute();
+    .execute()
+    .then((rows) => rows.map((r) => ({ ...r, bookable: Boolean(r.bookable) })));
 }

@@ -216,6 +216,21 @@ describe(`catalogue (${TEST_DB})`, () => {
     });
   }
 
+  test('a démarche booked online offers « Prendre rendez-vous » beside the online form; others do not', async () => {
+    const { seedDemoAppointments } = await import('../appointments/seed-demo-appointments.ts');
+    await seedDemoAppointments(ctx.database.db, ctx.tenantId);
+    // The page's rows are kept a minute: a démarche not read before this test.
+    const passport = await get('/demarches/passeport');
+    assert.equal(passport.statusCode, 200);
+    assert.match(
+      passport.body,
+      /<a class="button[^"]*" href="\/t\/villebelle\/rendez-vous\/passeport"\s*>Prendre rendez-vous<\/a/,
+    );
+    const birth = await get('/demarches/acte-naissance-mariage');
+    assert.equal(birth.statusCode, 200);
+    assert.doesNotMatch(birth.body, /Prendre rendez-vous/);
+  });
+
   test('unknown slugs, unknown life events and internal sheets give 404', async () => {
     for (const path of ['/demarches/nexiste-pas', '/demarches/interne-usager-agressif', '/evenements/inconnu']) {
       const res = await get(path);

@@ -1,3 +1,4 @@
+import { motifsOfDemarche } from '../appointments/repository.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.ts';
 import { pageContext } from '../../platform/web/request-context.ts';
@@ -44,6 +45,8 @@ type PublishedPage = {
   service: ServiceRow | undefined;
   /** « Voir aussi »: the linked pages citizens may read. */
   related: { slug: string; title: string }[];
+  /** The démarche is done by appointment: « Prendre rendez-vous ». */
+  bookable: boolean;
 } | null;
 
 export function registerCatalogueRoutes(app: FastifyInstance, services: Services): void {
@@ -96,12 +99,14 @@ export function registerCatalogueRoutes(app: FastifyInstance, services: Services
         const related = (await listLinkedPages(trx, demarche.id))
           .filter((p) => p.audience === 'public' && p.published)
           .map((p) => ({ slug: p.slug, title: p.title }));
-        return { demarche, service, related };
+        // Done by appointment: the page offers the booking (modules/appointments).
+        const bookable = (await motifsOfDemarche(trx, demarche.id)).length > 0;
+        return { demarche, service, related, bookable };
       }),
     );
     // Internal agent sheets are not published: to citizens they do not exist.
     if (!found) throw notFound();
-    const page = demarchePage(ctx, found.demarche, found.service, found.related);
+    const page = demarchePage(ctx, found.demarche, found.service, found.related, found.bookable);
     return reply.type(HTML).send(Buffer.isBuffer(page) ? page : page.toString());
   });
 

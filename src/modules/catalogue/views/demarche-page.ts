@@ -51,11 +51,12 @@ export function demarchePage(
   d: DemarcheRow,
   service: ServiceRow | undefined,
   related: { slug: string; title: string }[] = [],
+  bookable = false,
 ): SafeHtml | Buffer {
   let byBase = renderedMains.get(d);
   if (!byBase) renderedMains.set(d, (byBase = new Map()));
   let main = byBase.get(ctx.base);
-  if (!main) byBase.set(ctx.base, (main = demarcheMain(ctx, d, service, related)));
+  if (!main) byBase.set(ctx.base, (main = demarcheMain(ctx, d, service, related, bookable)));
   const page = {
     title: d.title,
     main,
@@ -93,13 +94,22 @@ function demarcheMain(
   d: DemarcheRow,
   service: ServiceRow | undefined,
   related: { slug: string; title: string }[],
+  bookable: boolean,
 ): SafeHtml {
   const online = d.kind === 'demarche' && hasForm(d);
-  const formLink = online
-    ? html`<p class="cta">
-        <a class="button" href="${url(ctx, `/demarches/${d.slug}/demande`)}">Faire la demande en ligne</a>
-      </p>`
-    : '';
+  const formLink =
+    online || bookable
+      ? html`<p class="cta">
+          ${online ? html`<a class="button" href="${url(ctx, `/demarches/${d.slug}/demande`)}">Faire la demande en ligne</a>` : ''}
+          ${
+            bookable
+              ? html`<a class="button${online ? ' button-secondary' : ''}" href="${url(ctx, `/rendez-vous/${d.slug}`)}"
+                >Prendre rendez-vous</a
+              >`
+              : ''
+          }
+        </p>`
+      : '';
   const delay = delayLabel(d.delay_days);
   const cost = costLabel(d.sections['delai-et-cout']);
   const known = new Set(['en-bref', ...SECTION_ORDER.map((s) => s.key)]);
@@ -178,7 +188,7 @@ export function demarchePreviewPage(ctx: PageContext, d: DemarcheRow, service: S
         détaillée en bas de la page.
       </p>
     </div>
-    ${demarcheMain(ctx, d, service, [])}
+    ${demarcheMain(ctx, d, service, [], false)}
     <section aria-labelledby="lisibilite" class="readability-hint">
       <h2 id="lisibilite">Lisibilité de la page</h2>
       <p>Ce détail est réservé aux agents. Les habitants voient seulement : « ${report.verdict.label} ».</p>
