@@ -38,6 +38,8 @@ import { registerReadabilityRoutes } from './modules/readability/routes.ts';
 import { registerAssistantRoutes } from './modules/assistant/routes.ts';
 import { registerTenantAdminRoutes } from './modules/tenants/admin-routes.ts';
 import { registerTriageRoutes } from './modules/triage/routes.ts';
+import { registerComplaintRoutes } from './modules/complaints/routes.ts';
+import { registerExperienceAgentRoutes, registerExperienceRoutes } from './modules/experiences/routes.ts';
 import { AppError } from './platform/errors.ts';
 import { serializeRequest } from './platform/logging.ts';
 import { registerSecurity } from './platform/security/index.ts';
@@ -150,11 +152,14 @@ export async function createApp(
   agentArea(app, (scope) => registerKnowledgeRoutes(scope, services));
   agentArea(app, (scope) => registerArticleSearchRoutes(scope, services));
   agentArea(app, (scope) => registerConsultationAdminRoutes(scope, services));
+  agentArea(app, (scope) => registerExperienceAgentRoutes(scope, services));
+  agentArea(app, (scope) => registerComplaintRoutes(scope, services));
   registerCitizenRoutes(app, services);
   registerFranceConnectRoutes(app, services);
   registerPrivacyRoutes(app, services);
   registerStateDataRoutes(app, services);
   registerAssistantRoutes(app, services);
+  registerExperienceRoutes(app, services);
 
   registerErrorHandling(app, config, async (request) => {
     const agent = await currentAgent(request, services);

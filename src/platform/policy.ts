@@ -188,6 +188,16 @@ export interface Permissions {
   manage_assistant_settings: TenantResource;
   // consultations and surveys (src/modules/consultations/policy.ts)
   manage_consultations: TenantResource;
+  // experiences and improvement actions (src/modules/experiences/policy.ts)
+  list_experiences: TenantResource;
+  moderate_experience: ServiceScopeResource;
+  manage_improvement_actions: TenantResource;
+  // complaints (src/modules/complaints/policy.ts)
+  list_complaints: TenantResource;
+  create_complaint: TenantResource;
+  handle_complaint: ServiceScopeResource;
+  view_complaint_statistics: TenantResource;
+  manage_complaint_settings: TenantResource;
 }
 
 export type Action = keyof Permissions;

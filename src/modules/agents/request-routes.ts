@@ -62,6 +62,7 @@ import { agentContext } from './route-support.ts';
 import type { SessionAgent } from './sessions.ts';
 import { requestDetailPage, type RequestDetailPageInput } from './views/request-detail-page.ts';
 import { agentHelpPanel } from '../triage/agent-help-panel.ts';
+import { requestComplaints } from '../complaints/request-complaints.ts';
 import { requestListPage } from './views/request-list-page.ts';
 import { requestBaseUrl } from '../../platform/web/public-url.ts';
 import { fillReplyTemplate } from '../replies/fill-reply-template.ts';
@@ -145,6 +146,11 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     const ctx = agentContext(request, agent);
     // Suggestions for the agents who answer the item (triage module): its own short transaction.
     const helpPanel = detail.canReply ? await agentHelpPanel(services, ctx, tenant.id, detail) : undefined;
+    const complaintPanel = await requestComplaints(services, ctx, {
+      tenantId: tenant.id,
+      agent,
+      request: { id: detail.request.id, reference: detail.request.reference },
+    });
     const page = requestDetailPage(ctx, {
       ...detail,
       viewerId: agent.id,
@@ -153,6 +159,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       ...replies,
       ...pageExtra,
       helpPanel,
+      complaintPanel,
     });
     return sendHtml(reply, page, status);
   }

@@ -1,0 +1,82 @@
+import { sql } from 'kysely';
+import type { Tx } from '../../db/tenant-scope.ts';
+
+/** Complaints listed at most on one page (the counts cover them all). */
+export const LIST_MAX = 300;
+
+/**
+ * The complaints of `serviceIds` (null: every service), open ones by the nearest deadline (the
+ * acknowledgement when not given, else the answer), then closed ones, newest first.
+ */
+export async function listComplaints(trx: Tx, input: { serviceIds: string[] | null; open: boolean }) {
+  let q = trx
+    .selectFrom('complaints as c')
+    .innerJoin('services as s', (j) => j.onRef('s.tenant_id', '=', 'c.tenant_id').onRef('s.id', '=', 'c.service_id'))
+    .leftJoin('requests as r', (j) => j.onRef('r.tenant_id', '=', 'c.tenant_id').onRef('r.id', '=', 'c.request_id'))
+    .select([
+      'c.id',
+      'c.reference',
+      'c.subject',
+      'c.level',
+      'c.status',
+      'c.received_at',
+      'c.acknowledge_by',
+      'c.acknowledged_at',
+      'c.answer_due_on',
+      'c.closed_at',
+      'c.answered_late',
+      's.name as service_name',
+      'r.reference as request_reference',
+    ])
+    .limit(LIST_MAX);
+  if (input.serviceIds !== null)
+    q = input.serviceIds.length === 0 ? q.where(sql<boolean>`false`) : q.where('c.service_id', 'in', input.serviceIds);
+  q = input.open
+    ? q.where('c.status', '<>', 'close').orderBy('c.answer_due_on').orderBy('c.received_at')
+    : q.orderBy('c.received_at', 'desc');
+  return q.execute();
+}
+export type ComplaintListRow = Awaited<ReturnType<typeof listComplaints>>[number];
+
+export async function findComplaint(trx: Tx, id: string) {
+  return trx
+    .selectFrom('complaints as c')
+    .innerJoin('services as s', (j) => j.onRef('s.tenant_id', '=', 'c.tenant_id').onRef('s.id', '=', 'c.service_id'))
+    .leftJoin('requests as r', (j) => j.onRef('r.tenant_id', '=', 'c.tenant_id').onRef('r.id', '=', 'c.request_id'))
+    .selectAll('c')
+    .select(['s.name as service_name', 'r.reference as request_reference'])
+    .where('c.id', '=', id)
+    .executeTakeFirst();
+}
+export type ComplaintDetailRow = NonNullable<Awaited<ReturnType<typeof findComplaint>>>;
+
+export async function complaintHistory(trx: Tx, id: string) {
+  return trx
+    .selectFrom('complaint_events as e')
+    .leftJoin('agents as a', (j) => j.onRef('a.tenant_id', '=', 'e.tenant_id').onRef('a.id', '=', 'e.agent_id'))
+    .select(['e.id', 'e.kind', 'e.level_from', 'e.level_to', 'e.body', 'e.created_at', 'a.display_name as agent_name'])
+    .where('e.complaint_id', '=', id)
+    .orderBy('e.created_at')
+    .execute();
+}
+export type ComplaintEventRow = Awaited<ReturnType<typeof complaintHistory>>[number];
+
+/** The complaints about one request, for its page. */
+export async function complaintsOfRequest(trx: Tx, requestId: string) {
+  return trx
+    .selectFrom('complaints')
+    .select(['id', 'reference', 'subject', 'level', 'status', 'answer_due_on', 'acknowledge_by', 'acknowledged_at'])
+    .where('request_id', '=', requestId)
+    .orderBy('received_at', 'desc')
+    .execute();
+}
+export type RequestComplaintRow = Awaited<ReturnType<typeof complaintsOfRequest>>[number];
+
+export async function complaintAnswerDays(trx: Tx, tenantId: string): Promise<number> {
+  const row = await trx
+    .selectFrom('tenants')
+    .select('complaint_answer_days')
+    .where('id', '=', tenantId)
+    .executeTakeFirstOrThrow();
+  return row.complaint_answer_days;
+}
