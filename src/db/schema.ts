@@ -957,7 +957,7 @@ export type RequestEventRow = Selectable<RequestEventsTable>;
 export type NewRequest = Insertable<RequestsTable>;
 export type RequestUpdate = Updateable<RequestsTable>;
 
-// --- Experiences, improvement actions and complaints (migration 20261204103000, decision 37) ---
+// --- Experiences, improvement actions and complaints (migration 20261205003000, decision 37) ---
 
 export type ActionStatus = 'prevue' | 'en_cours' | 'realisee';
 export type ExperienceTone = 'positive' | 'neutre' | 'negative';

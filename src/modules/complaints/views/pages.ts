@@ -3,7 +3,7 @@ import { html, type SafeHtml } from '../../../platform/html.ts';
 import type { FieldError } from '../../../platform/web/form.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import { adminNav } from '../../agents/views/admin-nav.ts';
-import { radioGroup, selectField, textareaField, textField } from '../../experiences/views/fields.ts';
+import { radioGroup, selectField, textareaField, textField } from '../../../platform/web/fields.ts';
 import type { NewComplaintValues } from '../forms.ts';
 import type { ComplaintIndicators } from '../indicators.ts';
 import {

@@ -6,7 +6,7 @@ import { csrfField, errorSummary, layout, url, type PageContext } from '../../..
 import { ACTION_STATUS_LABELS, ACTION_STATUSES, EXPERIENCE_STATUS_LABELS, TONE_LABELS } from '../labels.ts';
 import type { ActionWithExperiences, ExperienceDetailRow, listExperiencesForAgents } from '../repository.ts';
 import { maskedSummary, type MaskResult } from '../anonymise-text.ts';
-import { selectField, textareaField, textField } from './fields.ts';
+import { selectField, textareaField, textField } from '../../../platform/web/fields.ts';
 
 export const AGENT_EXPERIENCES_PATH = '/agent/experiences';
 export const AGENT_ACTIONS_PATH = '/agent/actions-amelioration';

@@ -6,7 +6,7 @@ import { csrfField, errorSummary, layout, url, type PageContext } from '../../..
 import type { ShareExperienceValues } from '../forms.ts';
 import { ACTION_STATUS_LABELS, TONE_LABELS, TONES } from '../labels.ts';
 import type { ActionWithExperiences, PublishedExperience } from '../repository.ts';
-import { radioGroup, selectField, textareaField, textField } from './fields.ts';
+import { radioGroup, selectField, textareaField, textField } from '../../../platform/web/fields.ts';
 
 export const EXPERIENCES_PATH = '/experiences';
 export const SHARE_PATH = '/experiences/partager';
