@@ -63,6 +63,7 @@ import type { SessionAgent } from './sessions.ts';
 import { requestDetailPage, type RequestDetailPageInput } from './views/request-detail-page.ts';
 import { agentHelpPanel } from '../triage/agent-help-panel.ts';
 import { requestComplaints } from '../complaints/request-complaints.ts';
+import { inboxComplaintCheck } from '../complaints/inbox-complaint-check.ts';
 import { requestListPage } from './views/request-list-page.ts';
 import { requestBaseUrl } from '../../platform/web/public-url.ts';
 import { fillReplyTemplate } from '../replies/fill-reply-template.ts';
@@ -206,9 +207,11 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       agent.role === 'supervisor' || agent.role === 'admin'
         ? await inTenant(services.db, found.tenant.id, (trx) => listEscalatedItems(trx, requestScope(found.actor)))
         : [];
+    const ctx = agentContext(request, agent);
+    const complaintCheck = await inboxComplaintCheck(services, ctx, { tenantId: found.tenant.id, agent });
     return sendHtml(
       reply,
-      requestListPage(agentContext(request, agent), {
+      requestListPage(ctx, {
         ...found,
         viewerId: agent.id,
         today: parisDay(found.now),
@@ -219,6 +222,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         isSupervisor: can(found.actor, 'view_journal', { kind: 'tenant', tenantId: found.tenant.id }),
         canAssign: found.actor.role !== 'agent',
         escalations,
+        complaintCheck,
       }),
       // The list is shown with what could be applied; the parameters it ignored make it a 400.
       found.errors.length > 0 ? 400 : 200,

@@ -27,7 +27,10 @@ export function acknowledgementMail(input: Common & { dueOn: string; days: numbe
     requestId: input.requestId ?? undefined,
     greeting: greeting(input.name),
     blocks: [
-      { kind: 'paragraph', text: `Nous avons bien reçu votre réclamation « ${input.subject} ». Merci de nous l’avoir signalé.` },
+      {
+        kind: 'paragraph',
+        text: `Nous avons bien reçu votre réclamation « ${input.subject} ». Merci de nous l’avoir signalé.`,
+      },
       { kind: 'value', label: 'Numéro de votre réclamation', value: input.reference },
       {
         kind: 'paragraph',
@@ -61,7 +64,9 @@ export function escalationMail(input: Common & { level: ComplaintLevel; dueOn: s
 }
 
 /** The answer: the decision and its reasons. */
-export function decisionMail(input: Common & { decision: ComplaintDecision; answer: string; level: ComplaintLevel }): OutgoingMail {
+export function decisionMail(
+  input: Common & { decision: ComplaintDecision; answer: string; level: ComplaintLevel },
+): OutgoingMail {
   return renderMail({
     to: input.to,
     subject: `Réponse à votre réclamation ${input.reference} – ${input.tenant.name}`,

@@ -70,7 +70,13 @@ export async function createComplaint(trx: Tx, input: NewComplaint): Promise<{ i
   if (!created) throw new Error('No free complaint reference after 5 draws');
   await trx
     .insertInto('complaint_events')
-    .values({ tenant_id: input.tenant.id, complaint_id: created.id, kind: 'created', agent_id: input.agentId, created_at: input.now })
+    .values({
+      tenant_id: input.tenant.id,
+      complaint_id: created.id,
+      kind: 'created',
+      agent_id: input.agentId,
+      created_at: input.now,
+    })
     .execute();
   if (input.citizenEmail) {
     await queueMail(

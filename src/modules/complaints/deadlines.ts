@@ -11,7 +11,10 @@ import { addWorkingDays, isWorkingDay, localDateAndHour, type WorkingDayOptions 
  */
 export const ACKNOWLEDGEMENT_WORKING_DAYS = 2;
 
-export function acknowledgementDay(receivedAt: Date, calendar: Pick<WorkingDayOptions, 'departement' | 'extraHolidays'>): string {
+export function acknowledgementDay(
+  receivedAt: Date,
+  calendar: Pick<WorkingDayOptions, 'departement' | 'extraHolidays'>,
+): string {
   return addWorkingDays(receivedAt, ACKNOWLEDGEMENT_WORKING_DAYS, calendar);
 }
 

@@ -51,7 +51,11 @@ export async function escalateComplaint(
   if (!next) return { ok: false, reason: 'top_level' };
   const calendar = await loadTenantCalendar(trx, input.tenant.id);
   const days = (
-    await trx.selectFrom('tenants').select('complaint_answer_days').where('id', '=', input.tenant.id).executeTakeFirstOrThrow()
+    await trx
+      .selectFrom('tenants')
+      .select('complaint_answer_days')
+      .where('id', '=', input.tenant.id)
+      .executeTakeFirstOrThrow()
   ).complaint_answer_days;
   const dueOn = answerDueOn(input.now, days, calendar);
   await trx
@@ -174,5 +178,9 @@ export async function decideComplaint(
 
 /** The tenant's announced answer time, 1 to 120 calendar days (administrators). */
 export async function setComplaintAnswerDays(trx: Tx, input: { tenantId: string; days: number }): Promise<void> {
-  await trx.updateTable('tenants').set({ complaint_answer_days: input.days }).where('id', '=', input.tenantId).execute();
+  await trx
+    .updateTable('tenants')
+    .set({ complaint_answer_days: input.days })
+    .where('id', '=', input.tenantId)
+    .execute();
 }

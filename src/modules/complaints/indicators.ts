@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { ComplaintCause } from '../../db/schema.ts';
-import type { Tx } from '../../db/tenant-scope.ts';
+import { inTenant, type Db, type Tx } from '../../db/tenant-scope.ts';
 import { CAUSE_LABELS } from './labels.ts';
 
 const TIME_ZONE = 'Europe/Paris';
@@ -62,7 +62,8 @@ export async function complaintIndicators(
   const inPeriod = (column: RawBuilder<unknown>) =>
     sql`(${column} >= (${input.from}::date::timestamp at time zone ${TIME_ZONE})
       and ${column} < ((${input.to}::date + 1)::timestamp at time zone ${TIME_ZONE}))`;
-  const service = (column: RawBuilder<unknown>) => (serviceId === null ? sql`true` : sql`${column} = ${serviceId}::uuid`);
+  const service = (column: RawBuilder<unknown>) =>
+    serviceId === null ? sql`true` : sql`${column} = ${serviceId}::uuid`;
 
   const complaintRows = await sql<{
     service_id: string;
@@ -89,7 +90,11 @@ export async function complaintIndicators(
     where ${service(sql`r.service_id`)} and ${inPeriod(sql`r.submitted_at`)}
     group by r.service_id`.execute(trx);
 
-  const causeRows = await sql<{ cause: ComplaintCause; decision: string; n: string }>`select c.cause, c.decision, count(*) as n
+  const causeRows = await sql<{
+    cause: ComplaintCause;
+    decision: string;
+    n: string;
+  }>`select c.cause, c.decision, count(*) as n
     from complaints c
     where ${service(sql`c.service_id`)} and c.status = 'close' and ${inPeriod(sql`c.closed_at`)}
     group by c.cause, c.decision`.execute(trx);
@@ -153,5 +158,37 @@ export async function complaintIndicators(
     decisions,
     causes,
     byService,
+  };
+}
+
+/** What « Nos résultats » publishes of complaints for a period (issue 12, part 5). */
+export interface PublishedComplaintFigures {
+  from: string;
+  to: string;
+  received: number;
+  requestsReceived: number;
+  /** received ÷ requestsReceived; null when no request was received (« pas encore de données »). */
+  rate: number | null;
+  /** The most frequent root causes of the complaints answered in the period, at most `top`. */
+  mainCauses: { cause: ComplaintCause; label: string; count: number; share: number }[];
+}
+
+/**
+ * The complaint rate and main causes of a tenant (or one of its services) over a period, for
+ * the published results and their daily computation: its own transaction in the tenant's scope.
+ */
+export async function publishedComplaintFigures(
+  db: Db,
+  tenantId: string,
+  input: { from: string; to: string; serviceId?: string | null; top?: number },
+): Promise<PublishedComplaintFigures> {
+  const i = await inTenant(db, tenantId, (trx) => complaintIndicators(trx, input));
+  return {
+    from: i.from,
+    to: i.to,
+    received: i.received,
+    requestsReceived: i.requestsReceived,
+    rate: i.rate,
+    mainCauses: i.causes.slice(0, input.top ?? 3),
   };
 }

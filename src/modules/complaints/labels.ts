@@ -38,7 +38,16 @@ export const STATUS_LABELS: Record<ComplaintStatus, string> = {
 };
 
 /** Root-cause categories: what went wrong, as the statistics group them. */
-export const CAUSES = ['delai', 'accueil', 'information', 'decision', 'erreur', 'qualite', 'accessibilite', 'autre'] as const;
+export const CAUSES = [
+  'delai',
+  'accueil',
+  'information',
+  'decision',
+  'erreur',
+  'qualite',
+  'accessibilite',
+  'autre',
+] as const;
 export const CAUSE_LABELS: Record<ComplaintCause, string> = {
   delai: 'Délai de traitement',
   accueil: 'Accueil et comportement',

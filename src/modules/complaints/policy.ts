@@ -12,7 +12,11 @@ import { coversService, isAdminOf, isStaffOf, type Rules } from '../../platform/
  * - The announced answer time is a commitment of the commune: administrators.
  */
 export const complaintRules: Rules<
-  'list_complaints' | 'create_complaint' | 'handle_complaint' | 'view_complaint_statistics' | 'manage_complaint_settings'
+  | 'list_complaints'
+  | 'create_complaint'
+  | 'handle_complaint'
+  | 'view_complaint_statistics'
+  | 'manage_complaint_settings'
 > = {
   list_complaints: (actor, tenant) => isStaffOf(actor, tenant.tenantId),
   create_complaint: (actor, tenant) => isStaffOf(actor, tenant.tenantId),

@@ -80,3 +80,30 @@ export async function complaintAnswerDays(trx: Tx, tenantId: string): Promise<nu
     .executeTakeFirstOrThrow();
   return row.complaint_answer_days;
 }
+
+/**
+ * The complaints of `serviceIds` (null: every service) whose deadline needs an agent now: not
+ * acknowledged yet (and of those, past the 48-hour deadline), and answers past their due day.
+ */
+export async function complaintDeadlineCounts(
+  trx: Tx,
+  input: { serviceIds: string[] | null; now: Date; today: string },
+): Promise<{ toAcknowledge: number; acknowledgementLate: number; answerLate: number }> {
+  if (input.serviceIds !== null && input.serviceIds.length === 0)
+    return { toAcknowledge: 0, acknowledgementLate: 0, answerLate: 0 };
+  let q = trx
+    .selectFrom('complaints')
+    .select([
+      sql<string>`count(*) filter (where acknowledged_at is null)`.as('to_acknowledge'),
+      sql<string>`count(*) filter (where acknowledged_at is null and acknowledge_by < ${input.now})`.as('ack_late'),
+      sql<string>`count(*) filter (where answer_due_on < ${input.today}::date)`.as('answer_late'),
+    ])
+    .where('status', '<>', 'close');
+  if (input.serviceIds !== null) q = q.where('service_id', 'in', input.serviceIds);
+  const row = await q.executeTakeFirstOrThrow();
+  return {
+    toAcknowledge: Number(row.to_acknowledge),
+    acknowledgementLate: Number(row.ack_late),
+    answerLate: Number(row.answer_late),
+  };
+}

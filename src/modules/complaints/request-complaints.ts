@@ -21,7 +21,10 @@ export async function requestComplaints(
   return requestComplaintsPanel(ctx, {
     reference: input.request.reference,
     complaints,
-    canCreate: can(agentActor(input.tenantId, input.agent), 'create_complaint', { kind: 'tenant', tenantId: input.tenantId }),
+    canCreate: can(agentActor(input.tenantId, input.agent), 'create_complaint', {
+      kind: 'tenant',
+      tenantId: input.tenantId,
+    }),
     now: services.clock.now(),
   });
 }

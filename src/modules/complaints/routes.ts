@@ -21,8 +21,20 @@ import { can } from '../authorization.ts';
 import { periodForm } from '../deadlines/forms.ts';
 import { requestScope } from '../requests/policy.ts';
 import { createComplaint } from './create-complaint.ts';
-import { acknowledgeForm, answerDaysForm, decisionForm, escalateForm, newComplaintForm, type NewComplaintValues } from './forms.ts';
-import { acknowledgeComplaint, decideComplaint, escalateComplaint, setComplaintAnswerDays } from './handle-complaint.ts';
+import {
+  acknowledgeForm,
+  answerDaysForm,
+  decisionForm,
+  escalateForm,
+  newComplaintForm,
+  type NewComplaintValues,
+} from './forms.ts';
+import {
+  acknowledgeComplaint,
+  decideComplaint,
+  escalateComplaint,
+  setComplaintAnswerDays,
+} from './handle-complaint.ts';
 import { complaintIndicators, type ComplaintIndicators } from './indicators.ts';
 import { CAUSE_LABELS } from './labels.ts';
 import { complaintAnswerDays, complaintHistory, findComplaint, listComplaints } from './repository.ts';
@@ -87,7 +99,14 @@ export function registerComplaintRoutes(scope: FastifyInstance, services: Servic
     const id = (request.params as { id?: string }).id ?? '';
     if (!UUID.test(id)) throw notFound();
     const row = await inTenant(services.db, tenantId, (trx) => findComplaint(trx, id));
-    if (!row || !can(agentActor(tenantId, agent), 'handle_complaint', { kind: 'service_scope', tenantId, serviceId: row.service_id }))
+    if (
+      !row ||
+      !can(agentActor(tenantId, agent), 'handle_complaint', {
+        kind: 'service_scope',
+        tenantId,
+        serviceId: row.service_id,
+      })
+    )
       throw notFound();
     return { agent, tenantId, id };
   }
@@ -207,7 +226,8 @@ export function registerComplaintRoutes(scope: FastifyInstance, services: Servic
     }));
     if (!checked.service && !errors.some((e) => e.field === 'service'))
       errors.push({ field: 'service', message: 'Choisissez le service concerné.' });
-    if (checked.linked === undefined) throw new AppError('request_not_found', "Cette demande n'existe pas ou vous n'y avez pas accès.");
+    if (checked.linked === undefined)
+      throw new AppError('request_not_found', "Cette demande n'existe pas ou vous n'y avez pas accès.");
     if (values.canal === 'demande' && !checked.linked)
       errors.push({ field: 'canal', message: 'Choisissez comment la réclamation est arrivée.' });
     if (!form.ok || errors.length > 0) return renderNew(request, reply, agent, tenantId, { values, errors }, 400);
@@ -274,7 +294,10 @@ export function registerComplaintRoutes(scope: FastifyInstance, services: Servic
     request: FastifyRequest,
     reply: FastifyReply,
     kind: 'accuse' | 'escalade' | 'decision',
-    run: (ctx: { agent: SessionAgent; tenantId: string; id: string }, v: Record<string, string>) => Promise<string | null>,
+    run: (
+      ctx: { agent: SessionAgent; tenantId: string; id: string },
+      v: Record<string, string>,
+    ) => Promise<string | null>,
   ) {
     const ctx = await handled(request);
     const { fields } = readFormBody(request);
@@ -411,7 +434,16 @@ export function registerComplaintRoutes(scope: FastifyInstance, services: Servic
     const found = await statistics(request, tenantId);
     const i = found.indicators;
     if (!i) throw new AppError('invalid_input', found.errors.map((e) => e.message).join(' '));
-    const header = ['partie', 'service', 'cause', 'reclamations_recues', 'demandes_recues', 'taux', 'traitees', 'dans_le_delai'];
+    const header = [
+      'partie',
+      'service',
+      'cause',
+      'reclamations_recues',
+      'demandes_recues',
+      'taux',
+      'traitees',
+      'dans_le_delai',
+    ];
     const rows: string[][] = [
       ...i.byService.map((s) => [
         'service',
@@ -450,7 +482,9 @@ export function registerComplaintRoutes(scope: FastifyInstance, services: Servic
     const form = parseForm(answerDaysForm, fields);
     if (!form.ok)
       return renderStatistics(request, reply, { value: typedValue(fields, 'jours', 10), errors: form.errors }, 400);
-    await inTenant(services.db, tenantId, (trx) => setComplaintAnswerDays(trx, { tenantId, days: Number(form.value.jours) }));
+    await inTenant(services.db, tenantId, (trx) =>
+      setComplaintAnswerDays(trx, { tenantId, days: Number(form.value.jours) }),
+    );
     return reply.redirect(url(request, `${STATISTICS_PATH}?fait=delai`), 303);
   });
 }

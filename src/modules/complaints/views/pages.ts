@@ -1,4 +1,10 @@
-import { formatDateFr, formatDateTimeFr, formatDeadlineFr, formatNumberFr, parisDay } from '../../../platform/format.ts';
+import {
+  formatDateFr,
+  formatDateTimeFr,
+  formatDeadlineFr,
+  formatNumberFr,
+  parisDay,
+} from '../../../platform/format.ts';
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import type { FieldError } from '../../../platform/web/form.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
@@ -130,13 +136,15 @@ export function newComplaintPage(
   const main = html`${errorSummary(input.errors)}
     <p><a href="${url(ctx, COMPLAINTS_PATH)}">Retour aux réclamations</a></p>
     <h1>Enregistrer une réclamation</h1>
-    ${input.request
-      ? html`<p>
+    ${
+      input.request
+        ? html`<p>
           Réclamation sur la demande
           <a href="${url(ctx, `/agent/demandes/${encodeURIComponent(input.request.reference)}`)}">${input.request.reference}</a>
           (${input.request.demarcheTitle}). Elle sera affichée sur la page de la demande.
         </p>`
-      : ''}
+        : ''
+    }
     <p>
       Avec une adresse électronique, l’accusé de réception part tout de suite, avec le numéro de la réclamation et la date
       de réponse (dans ${formatNumberFr(input.answerDays)} jours). Sans adresse, donnez l’accusé de réception par
@@ -157,7 +165,10 @@ export function newComplaintPage(
         name: 'canal',
         label: 'Comment est-elle arrivée ?',
         value: v.canal,
-        options: CHANNELS.filter((c) => c !== 'demande' || input.request).map((c) => ({ value: c, label: CHANNEL_LABELS[c] })),
+        options: CHANNELS.filter((c) => c !== 'demande' || input.request).map((c) => ({
+          value: c,
+          label: CHANNEL_LABELS[c],
+        })),
         errors: input.errors,
       })}
       ${textField({ name: 'objet', label: 'Objet', value: v.objet, maxlength: 200, errors: input.errors })}
@@ -235,27 +246,33 @@ export function complaintPage(ctx: PageContext, input: ComplaintPageInput): Safe
       <dd>${c.service_name}</dd>
       <dt>Reçue le</dt>
       <dd>${formatDateTimeFr(c.received_at)} (${CHANNEL_LABELS[c.channel]})</dd>
-      ${c.request_reference
-        ? html`<dt>Demande</dt>
+      ${
+        c.request_reference
+          ? html`<dt>Demande</dt>
             <dd>
               <a href="${url(ctx, `/agent/demandes/${encodeURIComponent(c.request_reference)}`)}">${c.request_reference}</a>
             </dd>`
-        : ''}
+          : ''
+      }
       <dt>Personne</dt>
       <dd>${[c.citizen_name, c.citizen_email, c.citizen_phone].filter(Boolean).join(' · ') || 'Non renseignée'}</dd>
-      ${c.acknowledged_at
-        ? html`<dt>Accusé de réception</dt>
+      ${
+        c.acknowledged_at
+          ? html`<dt>Accusé de réception</dt>
             <dd>${formatDateTimeFr(c.acknowledged_at)}</dd>`
-        : ''}
-      ${c.status === 'close'
-        ? html`<dt>Décision</dt>
+          : ''
+      }
+      ${
+        c.status === 'close'
+          ? html`<dt>Décision</dt>
             <dd>
               ${DECISION_LABELS[c.decision!]} – cause : ${CAUSE_LABELS[c.cause!]}
               ${c.answered_late ? html` <strong class="tag late">répondue en retard</strong>` : ''}
             </dd>
             <dt>Réponse</dt>
             <dd class="keep-lines">${c.answer}</dd>`
-        : ''}
+          : ''
+      }
     </dl>
     <h2>Ce que la personne reproche</h2>
     <div class="message-body"><p class="keep-lines">${c.description}</p></div>
@@ -273,8 +290,8 @@ export function complaintPage(ctx: PageContext, input: ComplaintPageInput): Safe
     ${
       input.canHandle && c.status !== 'close'
         ? html`${
-              !c.acknowledged_at
-                ? html`<h2>Accusé de réception</h2>
+            !c.acknowledged_at
+              ? html`<h2>Accusé de réception</h2>
                     <form method="post" action="${url(ctx, `${base}/accuse`)}" novalidate>
                       ${csrfField(ctx)}
                       ${radioGroup({
@@ -286,8 +303,8 @@ export function complaintPage(ctx: PageContext, input: ComplaintPageInput): Safe
                       })}
                       <button type="submit" class="button secondary">Enregistrer l’accusé de réception</button>
                     </form>`
-                : ''
-            }
+              : ''
+          }
             <h2 id="decision">Répondre</h2>
             <form method="post" action="${url(ctx, `${base}/decision`)}" novalidate>
               ${csrfField(ctx)}
@@ -324,9 +341,11 @@ export function complaintPage(ctx: PageContext, input: ComplaintPageInput): Safe
       input.canHandle && nextLevel
         ? html`<h2>Passer au niveau ${LEVEL_LABELS[nextLevel].toLowerCase()}</h2>
             <p>
-              ${c.status === 'close'
-                ? 'La personne conteste la réponse : la réclamation est réexaminée au niveau suivant.'
-                : 'La réclamation dépasse le service, ou la personne le demande.'}
+              ${
+                c.status === 'close'
+                  ? 'La personne conteste la réponse : la réclamation est réexaminée au niveau suivant.'
+                  : 'La réclamation dépasse le service, ou la personne le demande.'
+              }
               Le délai de réponse repart du jour du passage.
             </p>
             <form method="post" action="${url(ctx, `${base}/escalade`)}" novalidate>
