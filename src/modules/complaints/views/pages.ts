@@ -305,7 +305,7 @@ export function complaintPage(ctx: PageContext, input: ComplaintPageInput): Safe
                     </form>`
               : ''
           }
-            <h2 id="decision">Répondre</h2>
+            <h2 id="repondre">Répondre</h2>
             <form method="post" action="${url(ctx, `${base}/decision`)}" novalidate>
               ${csrfField(ctx)}
               ${selectField({

@@ -178,7 +178,7 @@ export function agentExperiencePage(ctx: PageContext, input: ExperienceDetailInp
     }
     ${
       r.status === 'publiee' && input.canModerate
-        ? html`<h2 id="reponse">Réponse publique</h2>
+        ? html`<h2 id="reponse-publique">Réponse publique</h2>
             ${r.answer
               ? html`<p class="hint">Publiée le ${formatDateTimeFr(r.answered_at!)}. Vous pouvez la modifier.</p>`
               : ''}
