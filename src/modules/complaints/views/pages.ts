@@ -68,7 +68,7 @@ export function complaintListPage(
       Une réclamation reçoit un accusé de réception sous deux jours ouvrés, puis une réponse dans le délai annoncé. Elle
       peut passer du service à la direction, puis au médiateur.
     </p>
-    <p class="cta">
+    <p class="cta actions-inline">
       <a class="button" href="${url(ctx, NEW_COMPLAINT_PATH)}">Enregistrer une réclamation</a>
       ${input.canViewStatistics ? html`<a href="${url(ctx, STATISTICS_PATH)}">Statistiques des réclamations</a>` : ''}
     </p>
@@ -134,7 +134,6 @@ export function newComplaintPage(
 ): SafeHtml {
   const v = input.values;
   const main = html`${errorSummary(input.errors)}
-    <p><a href="${url(ctx, COMPLAINTS_PATH)}">Retour aux réclamations</a></p>
     <h1>Enregistrer une réclamation</h1>
     ${
       input.request
@@ -195,7 +194,13 @@ export function newComplaintPage(
       </fieldset>
       <button type="submit" class="button">Enregistrer la réclamation</button>
     </form>`;
-  return layout(ctx, { title: 'Enregistrer une réclamation', main, area: 'agent', errors: input.errors });
+  return layout(ctx, {
+    title: 'Enregistrer une réclamation',
+    main,
+    area: 'agent',
+    errors: input.errors,
+    breadcrumbs: [{ label: 'Réclamations', href: COMPLAINTS_PATH }, { label: 'Enregistrer une réclamation' }],
+  });
 }
 
 function historyLine(e: ComplaintEventRow): string {
@@ -232,7 +237,6 @@ export function complaintPage(ctx: PageContext, input: ComplaintPageInput): Safe
   const deadline = nextDeadline(c, input.now);
   const nextLevel = LEVELS[LEVELS.indexOf(c.level) + 1];
   const main = html`${errorSummary(input.form.errors)}
-    <p><a href="${url(ctx, COMPLAINTS_PATH)}">Retour aux réclamations</a></p>
     <h1>Réclamation ${c.reference}</h1>
     <dl class="facts">
       <dt>Objet</dt>
@@ -365,6 +369,7 @@ export function complaintPage(ctx: PageContext, input: ComplaintPageInput): Safe
     title: `Réclamation ${c.reference}`,
     main,
     area: 'agent',
+    breadcrumbs: [{ label: 'Réclamations', href: COMPLAINTS_PATH }, { label: c.reference }],
     notice: input.notice,
     errors: input.form.errors,
   });

@@ -23,13 +23,21 @@ const FILTERS: { value: ExperienceStatus | ''; label: string }[] = [
 /** « Expériences des usagers »: the moderation queue first, then the others. */
 export function agentExperiencesPage(
   ctx: PageContext,
-  input: { rows: ListRow[]; status: ExperienceStatus | null; toModerate: number; canManageActions: boolean; notice?: string },
+  input: {
+    rows: ListRow[];
+    status: ExperienceStatus | null;
+    toModerate: number;
+    canManageActions: boolean;
+    notice?: string;
+  },
 ): SafeHtml {
   const main = html`<h1>Expériences des usagers</h1>
     <p>
-      ${input.toModerate === 0
-        ? 'Aucune expérience à modérer.'
-        : `${input.toModerate} ${input.toModerate > 1 ? 'expériences attendent' : 'expérience attend'} une modération.`}
+      ${
+        input.toModerate === 0
+          ? 'Aucune expérience à modérer.'
+          : `${input.toModerate} ${input.toModerate > 1 ? 'expériences attendent' : 'expérience attend'} une modération.`
+      }
       Une expérience n’est publiée qu’après relecture ; une expérience rejetée ne l’est jamais.
     </p>
     <p>
@@ -114,14 +122,13 @@ export function agentExperiencePage(ctx: PageContext, input: ExperienceDetailInp
     input.form.kind === kind ? (input.form.values[name] ?? fallback) : fallback;
   const pending = r.status === 'a_moderer';
   const main = html`${errorSummary(input.form.errors)}
-    <p><a href="${url(ctx, AGENT_EXPERIENCES_PATH)}">Retour aux expériences</a></p>
     <h1>${r.published_title ?? r.masked_title}</h1>
     <dl class="facts">
       <dt>État</dt>
       <dd>
-        ${EXPERIENCE_STATUS_LABELS[r.status]}${r.moderator_name && r.moderated_at
-          ? ` – par ${r.moderator_name} le ${formatDateTimeFr(r.moderated_at)}`
-          : ''}
+        ${EXPERIENCE_STATUS_LABELS[r.status]}${
+          r.moderator_name && r.moderated_at ? ` – par ${r.moderator_name} le ${formatDateTimeFr(r.moderated_at)}` : ''
+        }
       </dd>
       <dt>Ton</dt>
       <dd>${TONE_LABELS[r.tone]}</dd>
@@ -135,19 +142,21 @@ export function agentExperiencePage(ctx: PageContext, input: ExperienceDetailInp
       pending && input.canModerate
         ? html`<h2>Texte reçu</h2>
             <p class="hint">Visible des modérateurs seulement ; il est effacé à la modération.</p>
-            <div class="message-body">
-              <p><strong>${r.title}</strong></p>
-              <p class="keep-lines">${r.story}</p>
-              ${r.author_name || r.contact_email
-                ? html`<p>Contact : ${r.author_name ?? ''} ${r.contact_email ?? ''}</p>`
-                : ''}
-            </div>
+            <p><strong>${r.title}</strong></p>
+            <div class="message-body"><p>${r.story}</p></div>
+            ${
+              r.author_name || r.contact_email
+                ? html`<p>Contact : ${[r.author_name, r.contact_email].filter(Boolean).join(', ')}</p>`
+                : ''
+            }
             <h2>Publier</h2>
             <p>
-              ${input.masked.length > 0
-                ? html`Données masquées automatiquement : ${maskedSummary(input.masked)}. Vérifiez le texte : retirez ce qui
+              ${
+                input.masked.length > 0
+                  ? html`Données masquées automatiquement : ${maskedSummary(input.masked)}. Vérifiez le texte : retirez ce qui
                   permettrait encore de reconnaître quelqu’un.`
-                : 'Aucune donnée personnelle détectée automatiquement. Vérifiez tout de même le texte.'}
+                  : 'Aucune donnée personnelle détectée automatiquement. Vérifiez tout de même le texte.'
+              }
             </p>
             <form method="post" action="${url(ctx, `${base}/publier`)}" novalidate>
               ${csrfField(ctx)}
@@ -179,9 +188,11 @@ export function agentExperiencePage(ctx: PageContext, input: ExperienceDetailInp
     ${
       r.status === 'publiee' && input.canModerate
         ? html`<h2 id="reponse-publique">Réponse publique</h2>
-            ${r.answer
-              ? html`<p class="hint">Publiée le ${formatDateTimeFr(r.answered_at!)}. Vous pouvez la modifier.</p>`
-              : ''}
+            ${
+              r.answer
+                ? html`<p class="hint">Publiée le ${formatDateTimeFr(r.answered_at!)}. Vous pouvez la modifier.</p>`
+                : ''
+            }
             <form method="post" action="${url(ctx, `${base}/reponse`)}" novalidate>
               ${csrfField(ctx)}
               ${textareaField({
@@ -201,9 +212,10 @@ export function agentExperiencePage(ctx: PageContext, input: ExperienceDetailInp
               <button type="submit" class="button">Publier la réponse</button>
             </form>
             <h2 id="actions">Actions d’amélioration</h2>
-            ${input.actions.length === 0
-              ? html`<p>Aucune action d’amélioration n’est encore créée.</p>`
-              : html`<form method="post" action="${url(ctx, `${base}/actions`)}">
+            ${
+              input.actions.length === 0
+                ? html`<p>Aucune action d’amélioration n’est encore créée.</p>`
+                : html`<form method="post" action="${url(ctx, `${base}/actions`)}">
                   ${csrfField(ctx)}
                   <fieldset class="field">
                     <legend>Cette expérience a conduit à :</legend>
@@ -222,16 +234,19 @@ export function agentExperiencePage(ctx: PageContext, input: ExperienceDetailInp
                     )}
                   </fieldset>
                   <button type="submit" class="button secondary">Enregistrer les actions</button>
-                </form>`}`
+                </form>`
+            }`
         : ''
     }
     ${
       r.status !== 'rejetee' && input.canModerate
         ? html`<h2>${pending ? 'Rejeter' : 'Retirer de la publication'}</h2>
             <p>
-              ${pending
-                ? 'Une expérience rejetée n’est jamais publiée.'
-                : 'Elle disparaît de la page publique avec sa réponse, définitivement.'}
+              ${
+                pending
+                  ? 'Une expérience rejetée n’est jamais publiée.'
+                  : 'Elle disparaît de la page publique avec sa réponse, définitivement.'
+              }
               La personne reçoit le motif si elle a laissé son adresse.
             </p>
             <form method="post" action="${url(ctx, `${base}/rejeter`)}" novalidate>
@@ -251,6 +266,10 @@ export function agentExperiencePage(ctx: PageContext, input: ExperienceDetailInp
     title: r.published_title ?? r.masked_title,
     main,
     area: 'agent',
+    breadcrumbs: [
+      { label: 'Expériences', href: AGENT_EXPERIENCES_PATH },
+      { label: r.published_title ?? r.masked_title },
+    ],
     notice: input.notice,
     errors: input.form.errors,
   });
@@ -269,7 +288,6 @@ export function agentActionsPage(
 ): SafeHtml {
   const statusOptions = ACTION_STATUSES.map((s) => ({ value: s, label: ACTION_STATUS_LABELS[s] }));
   const main = html`${errorSummary(input.errors)}
-    <p><a href="${url(ctx, AGENT_EXPERIENCES_PATH)}">Retour aux expériences</a></p>
     <h1>Actions d’amélioration</h1>
     <p>
       Publiées sur la page « <a href="${url(ctx, '/vous-avez-dit-nous-avons-fait')}">Vous avez dit, nous avons fait</a> »
@@ -327,5 +345,12 @@ export function agentActionsPage(
       })}
       <button type="submit" class="button">Créer l’action</button>
     </form>`;
-  return layout(ctx, { title: 'Actions d’amélioration', main, area: 'agent', notice: input.notice, errors: input.errors });
+  return layout(ctx, {
+    title: 'Actions d’amélioration',
+    main,
+    area: 'agent',
+    notice: input.notice,
+    errors: input.errors,
+    breadcrumbs: [{ label: 'Expériences', href: AGENT_EXPERIENCES_PATH }, { label: 'Actions d’amélioration' }],
+  });
 }

@@ -168,7 +168,7 @@ export function experiencesPage(ctx: PageContext, input: { experiences: Publishe
       Les usagers racontent leur expérience avec nos services ; le service concerné leur répond. Les textes sont relus
       et les données personnelles retirées avant publication.
     </p>
-    <p class="cta">
+    <p class="cta actions-inline">
       <a class="button" href="${url(ctx, SHARE_PATH)}">Partager votre expérience</a>
       <a href="${url(ctx, ACTIONS_PATH)}">Vous avez dit, nous avons fait</a>
     </p>
