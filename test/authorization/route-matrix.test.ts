@@ -1654,7 +1654,7 @@ const MATRIX: Row[] = [
     method: 'POST',
     route: '/agent/reclamations/:id/accuse',
     url: (f) => `/agent/reclamations/${f.complaintX}/accuse`,
-    form: (_f, _a, accepted) => ({ comment: accepted ? 'telephone' : 'pigeon' }),
+    form: (_f, _a, accepted) => ({ moyen: accepted ? 'telephone' : 'pigeon' }),
     expect: SERVICE_X('400'),
     accept: { actor: 'agentX', outcome: '303 /agent/reclamations/' },
   },

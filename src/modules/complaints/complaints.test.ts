@@ -197,12 +197,12 @@ describe(`complaints: from a request, acknowledgement, escalation, decision, sta
     const list = await get('/agent/reclamations', agentEC);
     assert.match(list.body, /Accusé de réception avant le 10 mars 2026 \(dépassé\)/);
 
-    const ack = await post(`/agent/reclamations/${id}/accuse`, agentEC, { comment: 'telephone' });
+    const ack = await post(`/agent/reclamations/${id}/accuse`, agentEC, { moyen: 'telephone' });
     assert.equal(ack.statusCode, 303);
     const done = await complaint(id);
     assert.equal(done.status, 'en_cours');
     assert.equal(done.acknowledged_how, 'telephone');
-    const twice = await post(`/agent/reclamations/${id}/accuse`, agentEC, { comment: 'courrier' });
+    const twice = await post(`/agent/reclamations/${id}/accuse`, agentEC, { moyen: 'courrier' });
     assert.equal(twice.statusCode, 409);
     assert.match(twice.body, /L’accusé de réception est déjà enregistré/);
     const events = await rows<{ kind: string }>(
@@ -291,10 +291,7 @@ describe(`complaints: from a request, acknowledgement, escalation, decision, sta
   test('a complaint of another service is « not found » to an agent; statistics for supervisors only', async () => {
     const id = await byPhone('Accueil désagréable');
     assert.equal((await get(`/agent/reclamations/${id}`, agentVoirie)).statusCode, 404);
-    assert.equal(
-      (await post(`/agent/reclamations/${id}/accuse`, agentVoirie, { comment: 'telephone' })).statusCode,
-      404,
-    );
+    assert.equal((await post(`/agent/reclamations/${id}/accuse`, agentVoirie, { moyen: 'telephone' })).statusCode, 404);
     assert.doesNotMatch((await get('/agent/reclamations', agentVoirie)).body, /Accueil désagréable/);
     assert.equal((await get('/agent/admin/reclamations', agentEC)).statusCode, 403);
     assert.equal((await get('/agent/admin/reclamations', supervisor)).statusCode, 200);

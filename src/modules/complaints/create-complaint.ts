@@ -7,6 +7,7 @@ import { generateReference } from '../requests/reference.ts';
 import { loadTenantCalendar } from '../requests/tenant-calendar.ts';
 import { acknowledgementMail } from './complaint-mails.ts';
 import { acknowledgementDay, answerDueOn } from './deadlines.ts';
+import { addComplaintEvent, complaintAnswerDays } from './repository.ts';
 
 export interface NewComplaint {
   tenant: Tenant;
@@ -33,12 +34,7 @@ export const COMPLAINT_PREFIX = 'REC';
  */
 export async function createComplaint(trx: Tx, input: NewComplaint): Promise<{ id: string; reference: string }> {
   const calendar = await loadTenantCalendar(trx, input.tenant.id);
-  const tenantRow = await trx
-    .selectFrom('tenants')
-    .select('complaint_answer_days')
-    .where('id', '=', input.tenant.id)
-    .executeTakeFirstOrThrow();
-  const days = tenantRow.complaint_answer_days;
+  const days = await complaintAnswerDays(trx, input.tenant.id);
   const ackDay = acknowledgementDay(input.now, calendar);
   const dueOn = answerDueOn(input.now, days, calendar);
   const year = Number(input.now.toISOString().slice(0, 4));
@@ -68,16 +64,13 @@ export async function createComplaint(trx: Tx, input: NewComplaint): Promise<{ i
       .executeTakeFirst();
   }
   if (!created) throw new Error('No free complaint reference after 5 draws');
-  await trx
-    .insertInto('complaint_events')
-    .values({
-      tenant_id: input.tenant.id,
-      complaint_id: created.id,
-      kind: 'created',
-      agent_id: input.agentId,
-      created_at: input.now,
-    })
-    .execute();
+  await addComplaintEvent(trx, {
+    tenantId: input.tenant.id,
+    complaintId: created.id,
+    kind: 'created',
+    agentId: input.agentId,
+    at: input.now,
+  });
   if (input.citizenEmail) {
     await queueMail(
       trx,
@@ -117,16 +110,13 @@ export async function markAcknowledged(
     .where('acknowledged_at', 'is', null)
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) return false;
-  await trx
-    .insertInto('complaint_events')
-    .values({
-      tenant_id: input.tenantId,
-      complaint_id: input.complaintId,
-      kind: 'acknowledged',
-      body: input.note,
-      agent_id: input.agentId,
-      created_at: input.now,
-    })
-    .execute();
+  await addComplaintEvent(trx, {
+    tenantId: input.tenantId,
+    complaintId: input.complaintId,
+    kind: 'acknowledged',
+    body: input.note,
+    agentId: input.agentId,
+    at: input.now,
+  });
   return true;
 }

@@ -23,7 +23,7 @@ export type NewComplaintValues = Record<
 >;
 
 export const acknowledgeForm = z.object({
-  comment: choice(ACK_WAYS, 'Indiquez comment l’accusé de réception a été donné.'),
+  moyen: choice(ACK_WAYS, 'Indiquez comment l’accusé de réception a été donné.'),
 });
 
 export const escalateForm = z.object({

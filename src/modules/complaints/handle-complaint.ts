@@ -7,6 +7,7 @@ import { loadTenantCalendar } from '../requests/tenant-calendar.ts';
 import { decisionMail, escalationMail } from './complaint-mails.ts';
 import { markAcknowledged } from './create-complaint.ts';
 import { answerDueOn } from './deadlines.ts';
+import { addComplaintEvent, complaintAnswerDays } from './repository.ts';
 import { ACK_LABELS, LEVELS } from './labels.ts';
 
 type Refusal = 'not_found' | 'closed' | 'top_level' | 'acknowledged';
@@ -50,13 +51,7 @@ export async function escalateComplaint(
   const next = LEVELS[LEVELS.indexOf(row.level) + 1];
   if (!next) return { ok: false, reason: 'top_level' };
   const calendar = await loadTenantCalendar(trx, input.tenant.id);
-  const days = (
-    await trx
-      .selectFrom('tenants')
-      .select('complaint_answer_days')
-      .where('id', '=', input.tenant.id)
-      .executeTakeFirstOrThrow()
-  ).complaint_answer_days;
+  const days = await complaintAnswerDays(trx, input.tenant.id);
   const dueOn = answerDueOn(input.now, days, calendar);
   await trx
     .updateTable('complaints')
@@ -72,19 +67,16 @@ export async function escalateComplaint(
     })
     .where('id', '=', input.id)
     .execute();
-  await trx
-    .insertInto('complaint_events')
-    .values({
-      tenant_id: input.tenant.id,
-      complaint_id: input.id,
-      kind: 'escalated',
-      level_from: row.level,
-      level_to: next,
-      body: input.reason,
-      agent_id: input.agentId,
-      created_at: input.now,
-    })
-    .execute();
+  await addComplaintEvent(trx, {
+    tenantId: input.tenant.id,
+    complaintId: input.id,
+    kind: 'escalated',
+    levelFrom: row.level,
+    levelTo: next,
+    body: input.reason,
+    agentId: input.agentId,
+    at: input.now,
+  });
   if (row.citizen_email)
     await queueMail(
       trx,
@@ -145,18 +137,15 @@ export async function decideComplaint(
     })
     .where('id', '=', input.id)
     .execute();
-  await trx
-    .insertInto('complaint_events')
-    .values({
-      tenant_id: input.tenant.id,
-      complaint_id: input.id,
-      kind: 'decided',
-      level_from: row.level,
-      body: input.answer,
-      agent_id: input.agentId,
-      created_at: input.now,
-    })
-    .execute();
+  await addComplaintEvent(trx, {
+    tenantId: input.tenant.id,
+    complaintId: input.id,
+    kind: 'decided',
+    levelFrom: row.level,
+    body: input.answer,
+    agentId: input.agentId,
+    at: input.now,
+  });
   if (row.citizen_email)
     await queueMail(
       trx,

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { ComplaintEventKind, ComplaintLevel } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
 
 /** Complaints listed at most on one page (the counts cover them all). */
@@ -106,4 +107,33 @@ export async function complaintDeadlineCounts(
     acknowledgementLate: Number(row.ack_late),
     answerLate: Number(row.answer_late),
   };
+}
+
+/** One line of a complaint's history (append-only: the application role may not change it). */
+export async function addComplaintEvent(
+  trx: Tx,
+  event: {
+    tenantId: string;
+    complaintId: string;
+    kind: ComplaintEventKind;
+    levelFrom?: ComplaintLevel;
+    levelTo?: ComplaintLevel;
+    body?: string;
+    agentId: string | null;
+    at: Date;
+  },
+): Promise<void> {
+  await trx
+    .insertInto('complaint_events')
+    .values({
+      tenant_id: event.tenantId,
+      complaint_id: event.complaintId,
+      kind: event.kind,
+      level_from: event.levelFrom ?? null,
+      level_to: event.levelTo ?? null,
+      body: event.body ?? '',
+      agent_id: event.agentId,
+      created_at: event.at,
+    })
+    .execute();
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ComplaintCause, ComplaintDecision } from '../../db/schema.ts';
 import { inTenant, type Tx } from '../../db/tenant-scope.ts';
 import { toCsv } from '../../platform/csv.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -36,6 +37,7 @@ import {
   setComplaintAnswerDays,
 } from './handle-complaint.ts';
 import { complaintIndicators, type ComplaintIndicators } from './indicators.ts';
+import type { ACK_WAYS } from './labels.ts';
 import { CAUSE_LABELS } from './labels.ts';
 import { complaintAnswerDays, complaintHistory, findComplaint, listComplaints } from './repository.ts';
 import {
@@ -301,7 +303,7 @@ export function registerComplaintRoutes(scope: FastifyInstance, services: Servic
   ) {
     const ctx = await handled(request);
     const { fields } = readFormBody(request);
-    const names = kind === 'accuse' ? ['comment'] : kind === 'escalade' ? ['motif'] : ['cause', 'decision', 'reponse'];
+    const names = kind === 'accuse' ? ['moyen'] : kind === 'escalade' ? ['motif'] : ['cause', 'decision', 'reponse'];
     const values = Object.fromEntries(names.map((n) => [n, typedValue(fields, n, 6000)]));
     const schema = kind === 'accuse' ? acknowledgeForm : kind === 'escalade' ? escalateForm : decisionForm;
     const form = parseForm(schema, fields);
@@ -324,7 +326,7 @@ export function registerComplaintRoutes(scope: FastifyInstance, services: Servic
         acknowledgeComplaint(trx, {
           tenantId: ctx.tenantId,
           id: ctx.id,
-          how: v.comment as 'telephone',
+          how: v.moyen as (typeof ACK_WAYS)[number],
           agentId: ctx.agent.id,
           now: services.clock.now(),
         }),
@@ -354,8 +356,8 @@ export function registerComplaintRoutes(scope: FastifyInstance, services: Servic
         decideComplaint(trx, {
           tenant: requireTenant(request),
           id: ctx.id,
-          cause: v.cause as 'autre',
-          decision: v.decision as 'fondee',
+          cause: v.cause as ComplaintCause,
+          decision: v.decision as ComplaintDecision,
           answer: v.reponse!,
           agentId: ctx.agent.id,
           now: services.clock.now(),

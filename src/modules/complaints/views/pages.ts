@@ -299,9 +299,9 @@ export function complaintPage(ctx: PageContext, input: ComplaintPageInput): Safe
                     <form method="post" action="${url(ctx, `${base}/accuse`)}" novalidate>
                       ${csrfField(ctx)}
                       ${radioGroup({
-                        name: 'comment',
+                        name: 'moyen',
                         label: 'L’accusé de réception a été donné :',
-                        value: valueOf('accuse', 'comment'),
+                        value: valueOf('accuse', 'moyen'),
                         options: ACK_WAYS.map((w) => ({ value: w, label: ACK_LABELS[w] })),
                         errors: errorsOf('accuse'),
                       })}
