@@ -1,6 +1,6 @@
 /**
  * Screenshots of the experiences pages for a visual review, at 1280 px and 375 px: the public
- * page (with an answered experience), the share form, the agents' moderation page.
+ * page (with an answered experience), the share form, the agents' moderation page, a complaint.
  * Run: `node --import tsx test/e2e/experiences-screenshots.ts [outDir]` (default /tmp/shots).
  */
 import { mkdirSync, rmSync } from 'node:fs';
@@ -59,6 +59,19 @@ try {
   await page.waitForLoadState('load');
   await both('agent-published', detail);
   await both('public-experiences', '/experiences');
+  // A complaint filed from a request, for a look at its page.
+  await page.goto(`${server.origin}/agent/demandes`);
+  await page.locator('table .reference a').first().click();
+  await page.waitForLoadState('load');
+  await page.getByRole('link', { name: 'Traiter comme réclamation' }).first().click();
+  await page.waitForLoadState('load');
+  await both('agent-new-complaint', new URL(page.url()).pathname + new URL(page.url()).search);
+  await page.getByLabel('Objet').fill('Trois relances sans réponse');
+  await page.getByLabel('Ce que la personne reproche').fill('La personne a relancé trois fois sans réponse.');
+  await page.getByRole('button', { name: 'Enregistrer la réclamation' }).click();
+  await page.waitForLoadState('load');
+  await both('agent-complaint', new URL(page.url()).pathname);
+  await both('agent-complaints', '/agent/reclamations');
   console.log(`screenshots in ${outDir}`);
 } finally {
   await browser.close();
