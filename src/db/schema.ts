@@ -1012,14 +1012,7 @@ export type ComplaintLevel = 'service' | 'direction' | 'mediateur';
 export type ComplaintStatus = 'recue' | 'en_cours' | 'close';
 export type ComplaintChannel = 'demande' | 'courriel' | 'telephone' | 'accueil' | 'courrier' | 'formulaire';
 export type ComplaintCause =
-  | 'delai'
-  | 'accueil'
-  | 'information'
-  | 'decision'
-  | 'erreur'
-  | 'qualite'
-  | 'accessibilite'
-  | 'autre';
+  'delai' | 'accueil' | 'information' | 'decision' | 'erreur' | 'qualite' | 'accessibilite' | 'autre';
 export type ComplaintDecision = 'fondee' | 'partiellement_fondee' | 'non_fondee';
 
 /** A complaint (réclamation), linked to its request when there is one. */

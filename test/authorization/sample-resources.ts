@@ -80,7 +80,7 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     use_agent_assistant: 'tenant',
     manage_assistant_settings: 'tenant',
     manage_consultations: 'tenant',
-      list_experiences: 'tenant',
+    list_experiences: 'tenant',
     moderate_experience: 'service_scope',
     manage_improvement_actions: 'tenant',
     list_complaints: 'tenant',

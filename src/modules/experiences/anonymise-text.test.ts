@@ -47,7 +47,14 @@ describe('the masker of published experiences, on realistic French texts', () =>
   });
 
   test('phones in every French form, and the international ones', () => {
-    for (const phone of ['01.23.45.67.89', '0123456789', '06-12-34-56-78', '+33 6 12 34 56 78', '+33 (0)1 23 45 67 89', '0033 612345678']) {
+    for (const phone of [
+      '01.23.45.67.89',
+      '0123456789',
+      '06-12-34-56-78',
+      '+33 6 12 34 56 78',
+      '+33 (0)1 23 45 67 89',
+      '0033 612345678',
+    ]) {
       const r = mask(`Appelez-moi au ${phone} svp.`);
       assertGone(r.text, phone);
       assert.match(r.text, /\[téléphone\]/, phone);

@@ -21,7 +21,8 @@ import { readFileSync } from 'node:fs';
  *   (french-first-names.txt) with the capitalised or upper-case surname that follows.
  */
 
-export type MaskedKind = 'courriel' | 'iban' | 'référence' | 'numéro' | 'téléphone' | 'date de naissance' | 'adresse' | 'nom';
+export type MaskedKind =
+  'courriel' | 'iban' | 'référence' | 'numéro' | 'téléphone' | 'date de naissance' | 'adresse' | 'nom';
 
 export interface MaskResult {
   text: string;
@@ -49,7 +50,8 @@ const PARTICLE = String.raw`(?:de|du|des|d'|d’|la|le|van|von|der|ben|el|al)`;
 /** The small words inside a street's name, each followed by a space or glued (« d’Alsace »). */
 const PREFIX = String.raw`(?:(?:de|du|des|la|le|les|aux?|en|sur|sous|van|von)\s+|d['’]|l['’])`;
 
-const MONTHS = 'janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre';
+const MONTHS =
+  'janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre';
 const DATE = String.raw`(?:\d{1,2}(?:er)?[\s.]+(?:${MONTHS})[\s.]+\d{4}|\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2}))`;
 
 const STREET_WORDS =
@@ -57,7 +59,7 @@ const STREET_WORDS =
 
 /** Words that follow a street's name in a sentence rather than belong to it. */
 const SENTENCE_WORDS =
-  "est|sont|était|a|ont|et|ou|qui|que|où|depuis|pour|avec|sans|mais|car|donc|il|elle|ils|elles|on|nous|vous|je|j|ne|n|y|en|à|au|aux|dans|sur|sous|devant|derrière|près|entre|vers|chez|se|s|c|ce|cette|le|la|les|un|une|des|du|de|d|l|pas|plus|toujours|encore|aussi|très|tous|tout|toute|même|puis|alors|quand|si|comme|merci|bonjour|là|ici|ça|cela";
+  'est|sont|était|a|ont|et|ou|qui|que|où|depuis|pour|avec|sans|mais|car|donc|il|elle|ils|elles|on|nous|vous|je|j|ne|n|y|en|à|au|aux|dans|sur|sous|devant|derrière|près|entre|vers|chez|se|s|c|ce|cette|le|la|les|un|une|des|du|de|d|l|pas|plus|toujours|encore|aussi|très|tous|tout|toute|même|puis|alors|quand|si|comme|merci|bonjour|là|ici|ça|cela';
 
 const CIVILITIES = [
   'M\\.',
@@ -166,7 +168,10 @@ export function anonymiseText(text: string, options: { knownNames?: string[]; to
 
   // Dates of birth: after a birth cue, any date form (or a year alone after « né en »).
   replace(
-    new RegExp(String.raw`((?<![\p{L}])(?:nés?|nées?|naissance|né\(e\))(?![\p{L}])[^.\n\d]{0,25}?)(${DATE}|(?<=en\s)\d{4})`, 'giu'),
+    new RegExp(
+      String.raw`((?<![\p{L}])(?:nés?|nées?|naissance|né\(e\))(?![\p{L}])[^.\n\d]{0,25}?)(${DATE}|(?<=en\s)\d{4})`,
+      'giu',
+    ),
     'date de naissance',
     (m) => ({ before: m[1] ?? '', masked: m[2] ?? '' }),
   );
@@ -200,7 +205,10 @@ export function anonymiseText(text: string, options: { knownNames?: string[]; to
     (m) => ({ before: `${m[1]}${m[2]}`, masked: m[3] ?? '' }),
   );
   // Postcode and town (« 35000 Rennes »).
-  replace(new RegExp(String.raw`\b\d{5}\s+${CAP}(?:[\s-]+(?:sur|sous|en|lès|les|le|la|de)?[\s-]*${CAP})*`, 'gu'), 'adresse');
+  replace(
+    new RegExp(String.raw`\b\d{5}\s+${CAP}(?:[\s-]+(?:sur|sous|en|lès|les|le|la|de)?[\s-]*${CAP})*`, 'gu'),
+    'adresse',
+  );
 
   // Long numbers left (numéro fiscal: 13 digits; allocataire; card; contract).
   replace(/\b\d(?:[\s.]?\d){6,}\b/g, 'numéro');
@@ -248,7 +256,20 @@ export function anonymiseText(text: string, options: { knownNames?: string[]; to
 }
 
 /** Capitalised words that follow a first name without being a surname (« Pierre Et… », a place). */
-const COMMON_CAPITALISED = new Set(['Et', 'Mais', 'Ou', 'Le', 'La', 'Les', 'Je', 'Il', 'Elle', 'Nous', 'Vous', 'Merci']);
+const COMMON_CAPITALISED = new Set([
+  'Et',
+  'Mais',
+  'Ou',
+  'Le',
+  'La',
+  'Les',
+  'Je',
+  'Il',
+  'Elle',
+  'Nous',
+  'Vous',
+  'Merci',
+]);
 
 /** « 2 noms, 1 téléphone » for the moderator, or '' when nothing was masked. */
 export function maskedSummary(found: MaskResult['found']): string {
@@ -264,7 +285,5 @@ export function maskedSummary(found: MaskResult['found']): string {
     adresse: 'adresses',
     nom: 'noms',
   };
-  return [...counts]
-    .map(([kind, n]) => `${n} ${n > 1 ? plural[kind] : kind === 'iban' ? 'IBAN' : kind}`)
-    .join(', ');
+  return [...counts].map(([kind, n]) => `${n} ${n > 1 ? plural[kind] : kind === 'iban' ? 'IBAN' : kind}`).join(', ');
 }

@@ -21,7 +21,12 @@ export async function answerExperience(
   if (row.status !== 'publiee') return { ok: false, reason: 'not_published' };
   await trx
     .updateTable('experiences')
-    .set({ answer: input.answer, answer_signature: input.signature, answered_by: input.agentId, answered_at: input.now })
+    .set({
+      answer: input.answer,
+      answer_signature: input.signature,
+      answered_by: input.agentId,
+      answered_at: input.now,
+    })
     .where('id', '=', input.id)
     .execute();
   if (row.contact_email && row.answered_at === null)

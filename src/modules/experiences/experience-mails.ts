@@ -17,7 +17,10 @@ export function answeredMail(input: {
     subject: `Réponse à votre expérience – ${input.tenant.name}`,
     greeting: 'Bonjour,',
     blocks: [
-      { kind: 'paragraph', text: `Merci d’avoir partagé votre expérience « ${input.title} ». Elle est publiée avec notre réponse.` },
+      {
+        kind: 'paragraph',
+        text: `Merci d’avoir partagé votre expérience « ${input.title} ». Elle est publiée avec notre réponse.`,
+      },
       { kind: 'quote', label: `Réponse de ${input.signature} :`, text: input.answer },
       { kind: 'button', label: 'Voir les expériences publiées', url: input.pageUrl },
     ],
@@ -33,7 +36,10 @@ export function rejectedMail(input: { tenant: Tenant; to: string; title: string;
     subject: `Votre expérience n’est pas publiée – ${input.tenant.name}`,
     greeting: 'Bonjour,',
     blocks: [
-      { kind: 'paragraph', text: `Merci d’avoir partagé votre expérience « ${input.title} ». Nous ne pouvons pas la publier.` },
+      {
+        kind: 'paragraph',
+        text: `Merci d’avoir partagé votre expérience « ${input.title} ». Nous ne pouvons pas la publier.`,
+      },
       { kind: 'quote', label: 'Pourquoi :', text: input.reason },
       {
         kind: 'paragraph',

@@ -33,7 +33,8 @@ describe(`experiences: share, moderate, answer, actions (${TEST_DB})`, () => {
     });
   }
 
-  const get = (path: string, cookie = '') => ctx.app.inject({ method: 'GET', url: `${BASE}${path}`, headers: { cookie } });
+  const get = (path: string, cookie = '') =>
+    ctx.app.inject({ method: 'GET', url: `${BASE}${path}`, headers: { cookie } });
 
   async function post(path: string, cookie: string, fields: Record<string, string | string[]>) {
     const page = await get('/agent/experiences', cookie);
@@ -48,15 +49,19 @@ describe(`experiences: share, moderate, answer, actions (${TEST_DB})`, () => {
   }
 
   async function lastExperience(): Promise<{ id: string; status: string; masked_story: string; story: string | null }> {
-    return (await rows<{ id: string; status: string; masked_story: string; story: string | null }>(
-      `select id, status, masked_story, story from experiences where tenant_id = $1 order by created_at desc limit 1`,
-      [ctx.tenantId],
-    ))[0]!;
+    return (
+      await rows<{ id: string; status: string; masked_story: string; story: string | null }>(
+        `select id, status, masked_story, story from experiences where tenant_id = $1 order by created_at desc limit 1`,
+        [ctx.tenantId],
+      )
+    )[0]!;
   }
 
   before(async () => {
     ctx = await createTestContext();
-    const ids = await rows<{ id: string; slug: string }>(`select id, slug from services where tenant_id = $1`, [ctx.tenantId]);
+    const ids = await rows<{ id: string; slug: string }>(`select id, slug from services where tenant_id = $1`, [
+      ctx.tenantId,
+    ]);
     etatCivil = ids.find((s) => s.slug === 'etat-civil')!.id;
     voirie = ids.find((s) => s.slug.startsWith('voirie'))!.id;
     const voirieSlug = ids.find((s) => s.id === voirie)!.slug;
@@ -94,7 +99,13 @@ describe(`experiences: share, moderate, answer, actions (${TEST_DB})`, () => {
     assert.match(res.body, /Racontez votre expérience/);
     assert.match(res.body, /Cochez la case pour accepter/);
     assert.match(res.body, /value="Accueil du samedi"/);
-    const forged = await share({ ton: 'positive', titre: 'T', recit: 'R', service: voirie.replace(/.$/, '0'), accord: 'oui' });
+    const forged = await share({
+      ton: 'positive',
+      titre: 'T',
+      recit: 'R',
+      service: voirie.replace(/.$/, '0'),
+      accord: 'oui',
+    });
     assert.equal(forged.statusCode, 400);
     assert.match(forged.body, /Choisissez un service de la liste/);
   });
@@ -195,7 +206,9 @@ describe(`experiences: share, moderate, answer, actions (${TEST_DB})`, () => {
     assert.doesNotMatch((await get('/vous-avez-dit-nous-avons-fait')).body, /Propos injurieux du citoyen/);
     // The database itself refuses a rejected row with a public text.
     await assert.rejects(
-      ctx.database.ownerQuery(`update experiences set published_title = 'x', published_story = 'y' where id = $1`, [e.id]),
+      ctx.database.ownerQuery(`update experiences set published_title = 'x', published_story = 'y' where id = $1`, [
+        e.id,
+      ]),
       /check/,
     );
     await assert.rejects(
@@ -207,7 +220,10 @@ describe(`experiences: share, moderate, answer, actions (${TEST_DB})`, () => {
   test('a published experience withdrawn later disappears with its answer and actions', async () => {
     await share({ ton: 'positive', titre: 'Très bon accueil au CCAS', recit: 'Merci pour votre aide.', accord: 'oui' });
     const e = await lastExperience();
-    await post(`/agent/experiences/${e.id}/publier`, supervisor, { titre: 'Très bon accueil au CCAS', recit: 'Merci pour votre aide.' });
+    await post(`/agent/experiences/${e.id}/publier`, supervisor, {
+      titre: 'Très bon accueil au CCAS',
+      recit: 'Merci pour votre aide.',
+    });
     assert.match((await get('/experiences')).body, /Très bon accueil au CCAS/);
     await post(`/agent/experiences/${e.id}/rejeter`, supervisor, { motif: 'Doublon.' });
     assert.doesNotMatch((await get('/experiences')).body, /Très bon accueil au CCAS/);
@@ -222,11 +238,14 @@ describe(`experiences: share, moderate, answer, actions (${TEST_DB})`, () => {
       service: etatCivil,
     });
     assert.equal(created.statusCode, 303);
-    const [action] = await rows<{ id: string }>(`select id from improvement_actions where tenant_id = $1`, [ctx.tenantId]);
-    const published = (await rows<{ id: string }>(
-      `select id from experiences where tenant_id = $1 and status = 'publiee'`,
-      [ctx.tenantId],
-    ))[0]!;
+    const [action] = await rows<{ id: string }>(`select id from improvement_actions where tenant_id = $1`, [
+      ctx.tenantId,
+    ]);
+    const published = (
+      await rows<{ id: string }>(`select id from experiences where tenant_id = $1 and status = 'publiee'`, [
+        ctx.tenantId,
+      ])
+    )[0]!;
     const tagged = await post(`/agent/experiences/${published.id}/actions`, agentEC, { actions: [action!.id] });
     assert.equal(tagged.statusCode, 303);
     let page = (await get('/vous-avez-dit-nous-avons-fait')).body;
@@ -243,10 +262,7 @@ describe(`experiences: share, moderate, answer, actions (${TEST_DB})`, () => {
       actions: ['00000000-0000-4000-8000-000000000000'],
     });
     assert.equal(forged.statusCode, 400);
-    assert.equal(
-      (await rows(`select 1 from experience_actions where experience_id = $1`, [published.id])).length,
-      1,
-    );
+    assert.equal((await rows(`select 1 from experience_actions where experience_id = $1`, [published.id])).length, 1);
   });
 
   test('ballot stuffing: one address shares at most EXPERIENCE_RATE_LIMIT experiences a day', async () => {

@@ -28,14 +28,19 @@ export type ShareExperienceValues = Record<'ton' | 'titre' | 'recit' | 'service'
 
 /** The moderator's publication: the public title and text, as they checked them. */
 export const publishForm = z.object({
-  titre: text({ max: 200, required: 'Indiquez le titre publié.', tooLong: 'Le titre doit faire au plus 200 caractères.' }),
+  titre: text({
+    max: 200,
+    required: 'Indiquez le titre publié.',
+    tooLong: 'Le titre doit faire au plus 200 caractères.',
+  }),
   recit: text({ max: 4000, required: 'Indiquez le texte publié.' }),
 });
 
 export const rejectForm = z.object({
   motif: text({
     max: 1000,
-    required: 'Indiquez pourquoi cette expérience n’est pas publiée (propos injurieux, hors sujet, données personnelles…).',
+    required:
+      'Indiquez pourquoi cette expérience n’est pas publiée (propos injurieux, hors sujet, données personnelles…).',
   }),
 });
 

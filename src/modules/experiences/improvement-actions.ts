@@ -4,7 +4,14 @@ import type { Tx } from '../../db/tenant-scope.ts';
 /** A new improvement action, published at once with its status on « Vous avez dit, nous avons fait ». */
 export async function createImprovementAction(
   trx: Tx,
-  input: { tenantId: string; title: string; description: string; status: ActionStatus; serviceId: string | null; now: Date },
+  input: {
+    tenantId: string;
+    title: string;
+    description: string;
+    status: ActionStatus;
+    serviceId: string | null;
+    now: Date;
+  },
 ): Promise<string> {
   const row = await trx
     .insertInto('improvement_actions')

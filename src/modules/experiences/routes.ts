@@ -18,7 +18,11 @@ import { can } from '../authorization.ts';
 import { anonymiseText } from './anonymise-text.ts';
 import { answerExperience } from './answer-experience.ts';
 import { actionForm, actionStatusForm, answerForm, publishForm, rejectForm, shareExperienceForm } from './forms.ts';
-import { createImprovementAction, setImprovementActionStatus, tagExperienceWithActions } from './improvement-actions.ts';
+import {
+  createImprovementAction,
+  setImprovementActionStatus,
+  tagExperienceWithActions,
+} from './improvement-actions.ts';
 import { publishExperience, rejectExperience } from './moderate-experience.ts';
 import {
   countExperiencesToModerate,
@@ -173,7 +177,8 @@ export function registerExperienceAgentRoutes(scope: FastifyInstance, services: 
   scope.get(AGENT_EXPERIENCES_PATH, async (request, reply) => {
     const { agent, tenantId } = await staff(request);
     const raw = queryParam(request, 'statut');
-    const status: ExperienceStatus | null = raw === 'toutes' ? null : raw === '' ? 'a_moderer' : (raw as ExperienceStatus);
+    const status: ExperienceStatus | null =
+      raw === 'toutes' ? null : raw === '' ? 'a_moderer' : (raw as ExperienceStatus);
     if (status !== null && !['a_moderer', 'publiee', 'rejetee'].includes(status))
       throw new AppError('invalid_input', 'Ce filtre n’existe pas.');
     const { rows, toModerate } = await inTenant(services.db, tenantId, async (trx) => ({

@@ -94,11 +94,13 @@ export function sharePage(
         })}
       </fieldset>
       <div class="field${input.errors.some((e) => e.field === 'accord') ? ' field-error' : ''}">
-        ${input.errors.some((e) => e.field === 'accord')
-          ? html`<span class="error-message" id="accord-error">
+        ${
+          input.errors.some((e) => e.field === 'accord')
+            ? html`<span class="error-message" id="accord-error">
               ${input.errors.find((e) => e.field === 'accord')!.message}
             </span>`
-          : ''}
+            : ''
+        }
         <div class="checkbox">
           <input
             type="checkbox"
@@ -117,7 +119,11 @@ export function sharePage(
     title: 'Partager votre expérience',
     main,
     errors: input.errors,
-    breadcrumbs: [{ label: 'Accueil', href: '/' }, { label: 'Vos expériences', href: EXPERIENCES_PATH }, { label: 'Partager' }],
+    breadcrumbs: [
+      { label: 'Accueil', href: '/' },
+      { label: 'Vos expériences', href: EXPERIENCES_PATH },
+      { label: 'Partager' },
+    ],
   });
 }
 
@@ -201,9 +207,11 @@ export function actionsPage(ctx: PageContext, input: { actions: ActionWithExperi
                     <h2 id="action-${a.id}">${a.title}</h2>
                     <p class="experience-meta">
                       ${actionStatus(a.status)} ${a.serviceName ? html`Service : ${a.serviceName}. ` : ''}
-                      ${a.status === 'realisee' && a.doneAt
-                        ? html`Réalisée le ${formatDateFr(a.doneAt)}.`
-                        : html`Mise à jour le ${formatDateFr(a.updatedAt)}.`}
+                      ${
+                        a.status === 'realisee' && a.doneAt
+                          ? html`Réalisée le ${formatDateFr(a.doneAt)}.`
+                          : html`Mise à jour le ${formatDateFr(a.updatedAt)}.`
+                      }
                     </p>
                     ${a.description ? html`<p class="keep-lines">${a.description}</p>` : ''}
                     ${
