@@ -40,6 +40,8 @@ import { registerReadabilityRoutes } from './modules/readability/routes.ts';
 import { registerAssistantRoutes } from './modules/assistant/routes.ts';
 import { registerTenantAdminRoutes } from './modules/tenants/admin-routes.ts';
 import { registerTriageRoutes } from './modules/triage/routes.ts';
+import { registerComplaintRoutes } from './modules/complaints/routes.ts';
+import { registerExperienceAgentRoutes, registerExperienceRoutes } from './modules/experiences/routes.ts';
 import { AppError } from './platform/errors.ts';
 import { serializeRequest } from './platform/logging.ts';
 import { registerSecurity } from './platform/security/index.ts';
@@ -154,12 +156,15 @@ export async function createApp(
   agentArea(app, (scope) => registerConsultationAdminRoutes(scope, services));
   agentArea(app, (scope) => registerCounterRoutes(scope, services));
   registerCounterDisplayRoutes(app, services);
+  agentArea(app, (scope) => registerExperienceAgentRoutes(scope, services));
+  agentArea(app, (scope) => registerComplaintRoutes(scope, services));
   registerCitizenRoutes(app, services);
   registerFranceConnectRoutes(app, services);
   registerPrivacyRoutes(app, services);
   registerStateDataRoutes(app, services);
   registerAppointmentRoutes(app, services);
   registerAssistantRoutes(app, services);
+  registerExperienceRoutes(app, services);
 
   registerErrorHandling(app, config, async (request) => {
     const agent = await currentAgent(request, services);

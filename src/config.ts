@@ -137,6 +137,7 @@ const schema = z
     LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
     ASSISTANT_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
     CONSULTATION_RATE_LIMIT: z.coerce.number().int().min(1).default(5),
+    EXPERIENCE_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(3),
   })
   .superRefine((env, ctx) => {
     if (env.API_PARTICULIER_URL && !env.API_PARTICULIER_TOKEN) {
@@ -281,6 +282,11 @@ export interface Config {
   assistantRateLimit: number;
   /** Answers to one public consultation per client address and hour (ballot stuffing; decision 38). */
   consultationRateLimit: number;
+  /**
+   * Experiences shared from one client address in 24 hours (experiences, decision 37): a
+   * published page of opinions must not be filled by one sender.
+   */
+  experienceRateLimit: number;
 }
 
 export class ConfigError extends Error {}
@@ -383,5 +389,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : null,
     assistantRateLimit: e.ASSISTANT_RATE_LIMIT,
     consultationRateLimit: e.CONSULTATION_RATE_LIMIT,
+    experienceRateLimit: e.EXPERIENCE_RATE_LIMIT,
   };
 }

@@ -75,6 +75,8 @@ async function grantAppRole(query: Query): Promise<void> {
   // bodies is the one update the timeline's trigger lets through.
   await query(`revoke delete, truncate on request_events from ${APP_ROLE}`);
   await query(`revoke update, delete, truncate on tenant_audit_log from ${APP_ROLE}`);
+  // A complaint's history is evidence of how it was handled (decision 37).
+  await query(`revoke update, delete, truncate on complaint_events from ${APP_ROLE}`);
   // Tenants and their hosts are created by the operator's command, not by the application.
   await query(`revoke insert, delete on tenants, tenant_hosts from ${APP_ROLE}`);
   await query(`grant usage on all sequences in schema public to ${APP_ROLE}`);

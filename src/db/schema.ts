@@ -106,6 +106,8 @@ export interface TenantsTable {
   llm_personal_data: Generated<boolean>;
   /** The tenant's SIRET: API Particulier's `recipient` (decision 31). Null: not set yet. */
   siret: Generated<string | null>;
+  /** Calendar days a complaint is answered in, announced in its acknowledgement (complaints, decision 37). */
+  complaint_answer_days: Generated<number>;
 }
 
 /** The tenant's own closing days, on top of public holidays: not working days in its deadlines. */
@@ -886,6 +888,11 @@ export interface Database {
   consultation_invitations: ConsultationInvitationsTable;
   consultation_responses: ConsultationResponsesTable;
   consultation_throttle: ConsultationThrottleTable;
+  improvement_actions: ImprovementActionsTable;
+  experiences: ExperiencesTable;
+  experience_actions: ExperienceActionsTable;
+  complaints: ComplaintsTable;
+  complaint_events: ComplaintEventsTable;
 }
 
 /** A term of a tenant's search and what it also means (article-search, decision 26). */
@@ -1204,3 +1211,106 @@ export type CitizenRow = Selectable<CitizensTable>;
 export type RequestEventRow = Selectable<RequestEventsTable>;
 export type NewRequest = Insertable<RequestsTable>;
 export type RequestUpdate = Updateable<RequestsTable>;
+
+// --- Experiences, improvement actions and complaints (migration 20261205003000, decision 37) ---
+
+export type ActionStatus = 'prevue' | 'en_cours' | 'realisee';
+export type ExperienceTone = 'positive' | 'neutre' | 'negative';
+export type ExperienceStatus = 'a_moderer' | 'publiee' | 'rejetee';
+
+/** An improvement action, published with its status (« Vous avez dit, nous avons fait »). */
+export interface ImprovementActionsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  title: string;
+  description: ColumnType<string, string | undefined, string>;
+  status: ColumnType<ActionStatus, ActionStatus | undefined, ActionStatus>;
+  service_id: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  done_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** A citizen's experience: as typed (moderators only), as masked, as published, and its answer. */
+export interface ExperiencesTable {
+  tenant_id: string;
+  id: Generated<string>;
+  tone: ExperienceTone;
+  title: string;
+  story: ColumnType<string | null, string | null, string | null>;
+  service_id: ColumnType<string | null, string | null | undefined, string | null>;
+  author_name: ColumnType<string | null, string | null | undefined, string | null>;
+  contact_email: ColumnType<string | null, string | null | undefined, string | null>;
+  status: ColumnType<ExperienceStatus, ExperienceStatus | undefined, ExperienceStatus>;
+  masked_title: string;
+  masked_story: string;
+  published_title: ColumnType<string | null, string | null | undefined, string | null>;
+  published_story: ColumnType<string | null, string | null | undefined, string | null>;
+  rejection_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  moderated_by: ColumnType<string | null, string | null | undefined, string | null>;
+  moderated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  answer: ColumnType<string | null, string | null | undefined, string | null>;
+  answer_signature: ColumnType<string | null, string | null | undefined, string | null>;
+  answered_by: ColumnType<string | null, string | null | undefined, string | null>;
+  answered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  source_key: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ExperienceActionsTable {
+  tenant_id: string;
+  experience_id: string;
+  action_id: string;
+}
+
+export type ComplaintLevel = 'service' | 'direction' | 'mediateur';
+export type ComplaintStatus = 'recue' | 'en_cours' | 'close';
+export type ComplaintChannel = 'demande' | 'courriel' | 'telephone' | 'accueil' | 'courrier' | 'formulaire';
+export type ComplaintCause =
+  'delai' | 'accueil' | 'information' | 'decision' | 'erreur' | 'qualite' | 'accessibilite' | 'autre';
+export type ComplaintDecision = 'fondee' | 'partiellement_fondee' | 'non_fondee';
+
+/** A complaint (réclamation), linked to its request when there is one. */
+export interface ComplaintsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  reference: string;
+  request_id: ColumnType<string | null, string | null | undefined, string | null>;
+  service_id: string;
+  channel: ComplaintChannel;
+  subject: string;
+  description: string;
+  citizen_name: ColumnType<string | null, string | null | undefined, string | null>;
+  citizen_email: ColumnType<string | null, string | null | undefined, string | null>;
+  citizen_phone: ColumnType<string | null, string | null | undefined, string | null>;
+  level: ColumnType<ComplaintLevel, ComplaintLevel | undefined, ComplaintLevel>;
+  status: ColumnType<ComplaintStatus, ComplaintStatus | undefined, ComplaintStatus>;
+  received_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  acknowledge_by: ColumnType<Date, Date | string, Date | string>;
+  acknowledged_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  acknowledged_how: ColumnType<string | null, string | null | undefined, string | null>;
+  answer_due_on: ColumnType<string, string, string>;
+  assigned_agent_id: ColumnType<string | null, string | null | undefined, string | null>;
+  cause: ColumnType<ComplaintCause | null, ComplaintCause | null | undefined, ComplaintCause | null>;
+  decision: ColumnType<ComplaintDecision | null, ComplaintDecision | null | undefined, ComplaintDecision | null>;
+  answer: ColumnType<string | null, string | null | undefined, string | null>;
+  closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  answered_late: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
+  created_by: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Generated<Date>;
+}
+
+export type ComplaintEventKind = 'created' | 'acknowledged' | 'escalated' | 'assigned' | 'decided' | 'note';
+
+/** The append-only history of a complaint. */
+export interface ComplaintEventsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  complaint_id: string;
+  kind: ComplaintEventKind;
+  level_from: ColumnType<ComplaintLevel | null, ComplaintLevel | null | undefined, never>;
+  level_to: ColumnType<ComplaintLevel | null, ComplaintLevel | null | undefined, never>;
+  body: ColumnType<string, string | undefined, never>;
+  agent_id: ColumnType<string | null, string | null | undefined, never>;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+}

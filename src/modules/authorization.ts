@@ -8,6 +8,8 @@ import { catalogueRules } from './catalogue/policy.ts';
 import { citizenRules } from './citizens/policy.ts';
 import { consultationRules } from './consultations/policy.ts';
 import { counterRules } from './counter/policy.ts';
+import { complaintRules } from './complaints/policy.ts';
+import { experienceRules } from './experiences/policy.ts';
 import { inboundMailRules } from './inbound-mail/policy.ts';
 import { deadlineRules } from './deadlines/policy.ts';
 import { inboxRules } from './inbox/policy.ts';
@@ -50,6 +52,8 @@ const rules: RuleTable = {
   ...consultationRules,
   ...appointmentRules,
   ...counterRules,
+  ...experienceRules,
+  ...complaintRules,
 };
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */

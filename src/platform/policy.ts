@@ -195,6 +195,16 @@ export interface Permissions {
   // the day at the counter and its figures (src/modules/counter/policy.ts)
   work_at_counter: TenantResource;
   view_counter_figures: TenantResource;
+  // experiences and improvement actions (src/modules/experiences/policy.ts)
+  list_experiences: TenantResource;
+  moderate_experience: ServiceScopeResource;
+  manage_improvement_actions: TenantResource;
+  // complaints (src/modules/complaints/policy.ts)
+  list_complaints: TenantResource;
+  create_complaint: TenantResource;
+  handle_complaint: ServiceScopeResource;
+  view_complaint_statistics: TenantResource;
+  manage_complaint_settings: TenantResource;
 }
 
 export type Action = keyof Permissions;

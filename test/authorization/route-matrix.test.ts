@@ -119,6 +119,13 @@ interface Fixtures {
   appt: AppointmentFixtures;
   /** The counter (modules/counter). */
   counter: CounterFixtures;
+  /** Experiences about service X: two to moderate (one published, one rejected by the rows), one published; an action. */
+  experienceToPublish: string;
+  experienceToReject: string;
+  experiencePublished: string;
+  improvementAction: string;
+  /** A complaint about the request fixture (service X), not yet acknowledged. */
+  complaintX: string;
 }
 
 interface Row {
@@ -1775,6 +1782,150 @@ const MATRIX: Row[] = [
     expect: everyone('200'),
     note: 'the waiting-room screen: ticket numbers and counters only',
   },
+
+  // --- Experiences: shared by anyone, moderated and answered by the service, actions by supervisors ---
+  { method: 'GET', route: '/experiences', expect: everyone('200') },
+  { method: 'GET', route: '/vous-avez-dit-nous-avons-fait', expect: everyone('200') },
+  { method: 'GET', route: '/experiences/partager', expect: everyone('200') },
+  {
+    method: 'POST',
+    route: '/experiences/partager',
+    form: (_f, _a, accepted) => ({
+      ton: 'positive',
+      titre: accepted ? 'Accueil rapide' : '',
+      recit: 'Tout s’est bien passé.',
+      service: '',
+      accord: 'oui',
+    }),
+    expect: everyone('400'),
+    accept: { actor: 'anonymous', outcome: '303 /experiences/merci' },
+    note: 'no account needed; without a title: 400',
+  },
+  { method: 'GET', route: '/experiences/merci', expect: everyone('200') },
+  { method: 'GET', route: '/agent/experiences', expect: ANY_STAFF('200') },
+  {
+    method: 'GET',
+    route: '/agent/experiences/:id',
+    url: (f) => `/agent/experiences/${f.experienceToPublish}`,
+    expect: ANY_STAFF('200'),
+    note: 'every agent reads it; the original text and the forms are for its service’s moderators',
+  },
+  {
+    method: 'POST',
+    route: '/agent/experiences/:id/publier',
+    url: (f) => `/agent/experiences/${f.experienceToPublish}/publier`,
+    form: (_f, _a, accepted) => ({ titre: accepted ? 'Accueil rapide' : '', recit: 'Tout s’est bien passé.' }),
+    expect: SERVICE_X('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/experiences/' },
+    note: 'an experience about service X: its agents, supervisors and administrators',
+  },
+  {
+    method: 'POST',
+    route: '/agent/experiences/:id/rejeter',
+    url: (f) => `/agent/experiences/${f.experienceToReject}/rejeter`,
+    form: (_f, _a, accepted) => ({ motif: accepted ? 'Propos injurieux.' : '' }),
+    expect: SERVICE_X('400'),
+    accept: { actor: 'supervisor', outcome: '303 /agent/experiences/' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/experiences/:id/reponse',
+    url: (f) => `/agent/experiences/${f.experiencePublished}/reponse`,
+    form: (_f, _a, accepted) => ({ reponse: accepted ? 'Merci de votre message.' : '', signature: 'Le service' }),
+    expect: SERVICE_X('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/experiences/' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/experiences/:id/actions',
+    url: (f) => `/agent/experiences/${f.experiencePublished}/actions`,
+    form: (f, _a, accepted) => ({ actions: accepted ? f.improvementAction : 'pas-une-action' }),
+    expect: SERVICE_X('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/experiences/' },
+  },
+  { method: 'GET', route: '/agent/actions-amelioration', expect: SUPERVISORS('200') },
+  {
+    method: 'POST',
+    route: '/agent/actions-amelioration',
+    form: (_f, _a, accepted) => ({ titre: accepted ? 'Ouvrir le samedi matin' : '', statut: 'prevue', service: '' }),
+    expect: SUPERVISORS('400'),
+    accept: { actor: 'admin', outcome: '303 /agent/actions-amelioration' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/actions-amelioration/:id',
+    url: (f) => `/agent/actions-amelioration/${f.improvementAction}`,
+    form: (_f, _a, accepted) => ({ statut: accepted ? 'en_cours' : 'inconnu' }),
+    expect: SUPERVISORS('400'),
+    accept: { actor: 'supervisor', outcome: '303 /agent/actions-amelioration' },
+  },
+
+  // --- Complaints (réclamations): recorded by any agent, handled by the service, statistics for supervisors ---
+  {
+    method: 'GET',
+    route: '/agent/reclamations',
+    expect: ANY_STAFF('200'),
+    note: 'each agent sees their services’ complaints',
+  },
+  { method: 'GET', route: '/agent/reclamations/nouvelle', expect: ANY_STAFF('200') },
+  {
+    method: 'POST',
+    route: '/agent/reclamations/nouvelle',
+    form: (f, _a, accepted) => ({
+      service: f.serviceX,
+      canal: 'telephone',
+      objet: accepted ? 'Attente trop longue' : '',
+      description: 'La personne attend depuis trois mois.',
+      nom: 'Paul Martin',
+    }),
+    expect: ANY_STAFF('400'),
+    accept: { actor: 'agentY', outcome: '303 /agent/reclamations/' },
+    note: 'any agent records one, for any service: nobody is sent from door to door',
+  },
+  {
+    method: 'GET',
+    route: '/agent/reclamations/:id',
+    url: (f) => `/agent/reclamations/${f.complaintX}`,
+    expect: SERVICE_X('200'),
+  },
+  {
+    method: 'POST',
+    route: '/agent/reclamations/:id/accuse',
+    url: (f) => `/agent/reclamations/${f.complaintX}/accuse`,
+    form: (_f, _a, accepted) => ({ moyen: accepted ? 'telephone' : 'pigeon' }),
+    expect: SERVICE_X('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/reclamations/' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/reclamations/:id/escalade',
+    url: (f) => `/agent/reclamations/${f.complaintX}/escalade`,
+    form: (_f, _a, accepted) => ({ motif: accepted ? 'La personne conteste.' : '' }),
+    expect: SERVICE_X('400'),
+    accept: { actor: 'supervisor', outcome: '303 /agent/reclamations/' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/reclamations/:id/decision',
+    url: (f) => `/agent/reclamations/${f.complaintX}/decision`,
+    form: (_f, _a, accepted) => ({
+      cause: 'delai',
+      decision: 'fondee',
+      reponse: accepted ? 'Votre dossier est traité, avec nos excuses.' : '',
+    }),
+    expect: SERVICE_X('400'),
+    accept: { actor: 'supervisor', outcome: '303 /agent/reclamations/' },
+  },
+  { method: 'GET', route: '/agent/admin/reclamations', expect: SUPERVISORS('200') },
+  { method: 'GET', route: '/agent/admin/reclamations.csv', expect: SUPERVISORS('200') },
+  {
+    method: 'POST',
+    route: '/agent/admin/reclamations/delai',
+    form: (_f, _a, accepted) => ({ jours: accepted ? '30' : '0' }),
+    expect: ADMIN_ONLY('400'),
+    accept: { actor: 'admin', outcome: '303 /agent/admin/reclamations' },
+    note: 'the announced answer time: administrators',
+  },
 ];
 
 function key(method: string, route: string): string {
@@ -2076,6 +2227,37 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
     const consultationOpenQuestion = await consultationQuestion(consultationOpen, 1);
     await q('update consultations set published_at = now() where id = $1', [consultationOpen]);
     const consultationInvited = await consultation('invited', true);
+    const experience = async (status: string) =>
+      String(
+        (
+          await q(
+            `insert into experiences (tenant_id, tone, title, story, service_id, masked_title, masked_story, status,
+               published_title, published_story, moderated_at)
+             values ($1, 'positive', 'Accueil', 'Bien reçu.', $2, 'Accueil', 'Bien reçu.', $3,
+               case when $3 = 'publiee' then 'Accueil' end, case when $3 = 'publiee' then 'Bien reçu.' end,
+               case when $3 = 'publiee' then now() end) returning id`,
+            [tenantId, serviceX, status],
+          )
+        ).rows[0]!.id,
+      );
+    const experienceToPublish = await experience('a_moderer');
+    const experienceToReject = await experience('a_moderer');
+    const experiencePublished = await experience('publiee');
+    const improvementAction = String(
+      (await q(`insert into improvement_actions (tenant_id, title) values ($1, 'Action') returning id`, [tenantId]))
+        .rows[0]!.id,
+    );
+    const complaintX = String(
+      (
+        await q(
+          `insert into complaints (tenant_id, reference, request_id, service_id, channel, subject, description,
+             acknowledge_by, answer_due_on)
+           values ($1, 'REC-2026-MATRIX', $2, $3, 'demande', 'Trop long', 'Trois mois d’attente.', now() + interval '2 days',
+             current_date + 30) returning id`,
+          [tenantId, request.id, serviceX],
+        )
+      ).rows[0]!.id,
+    );
     const demarcheXId = String(
       (await q(`select id from demarches where tenant_id = $1 and slug = $2`, [tenantId, demarcheX])).rows[0]!.id,
     );
@@ -2134,6 +2316,11 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
     );
 
     fx = {
+      experienceToPublish,
+      experienceToReject,
+      experiencePublished,
+      improvementAction,
+      complaintX,
       consultationDraft,
       consultationDraftQuestion,
       consultationQuestionToDelete,

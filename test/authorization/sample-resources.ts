@@ -85,6 +85,14 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     change_appointment: 'tenant',
     work_at_counter: 'tenant',
     view_counter_figures: 'tenant',
+    list_experiences: 'tenant',
+    moderate_experience: 'service_scope',
+    manage_improvement_actions: 'tenant',
+    list_complaints: 'tenant',
+    create_complaint: 'tenant',
+    handle_complaint: 'service_scope',
+    view_complaint_statistics: 'tenant',
+    manage_complaint_settings: 'tenant',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }

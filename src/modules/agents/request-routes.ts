@@ -62,6 +62,8 @@ import { agentContext } from './route-support.ts';
 import type { SessionAgent } from './sessions.ts';
 import { requestDetailPage, type RequestDetailPageInput } from './views/request-detail-page.ts';
 import { agentHelpPanel } from '../triage/agent-help-panel.ts';
+import { requestComplaints } from '../complaints/request-complaints.ts';
+import { inboxComplaintCheck } from '../complaints/inbox-complaint-check.ts';
 import { requestListPage } from './views/request-list-page.ts';
 import { requestBaseUrl } from '../../platform/web/public-url.ts';
 import { fillReplyTemplate } from '../replies/fill-reply-template.ts';
@@ -145,6 +147,11 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
     const ctx = agentContext(request, agent);
     // Suggestions for the agents who answer the item (triage module): its own short transaction.
     const helpPanel = detail.canReply ? await agentHelpPanel(services, ctx, tenant.id, detail) : undefined;
+    const complaintPanel = await requestComplaints(services, ctx, {
+      tenantId: tenant.id,
+      agent,
+      request: { id: detail.request.id, reference: detail.request.reference },
+    });
     const page = requestDetailPage(ctx, {
       ...detail,
       viewerId: agent.id,
@@ -153,6 +160,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       ...replies,
       ...pageExtra,
       helpPanel,
+      complaintPanel,
     });
     return sendHtml(reply, page, status);
   }
@@ -199,9 +207,11 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       agent.role === 'supervisor' || agent.role === 'admin'
         ? await inTenant(services.db, found.tenant.id, (trx) => listEscalatedItems(trx, requestScope(found.actor)))
         : [];
+    const ctx = agentContext(request, agent);
+    const complaintCheck = await inboxComplaintCheck(services, ctx, { tenantId: found.tenant.id, agent });
     return sendHtml(
       reply,
-      requestListPage(agentContext(request, agent), {
+      requestListPage(ctx, {
         ...found,
         viewerId: agent.id,
         today: parisDay(found.now),
@@ -212,6 +222,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         isSupervisor: can(found.actor, 'view_journal', { kind: 'tenant', tenantId: found.tenant.id }),
         canAssign: found.actor.role !== 'agent',
         escalations,
+        complaintCheck,
       }),
       // The list is shown with what could be applied; the parameters it ignored make it a 400.
       found.errors.length > 0 ? 400 : 200,

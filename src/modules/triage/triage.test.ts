@@ -218,6 +218,8 @@ describe(`triage on the demo commune (${TEST_DB})`, () => {
     const panel = /<aside class="help-panel"[\s\S]*?<\/aside>/.exec(page.body)?.[0] ?? '';
     assert.match(panel, /Aide à la réponse/);
     assert.match(panel, /Réclamation probable/);
+    // The flag leads to the complaint form, prefilled from this request (complaints module).
+    assert.match(panel, new RegExp(`href="${BASE}/agent/reclamations/nouvelle\\?demande=${reference}"`));
     assert.match(panel, /Service suggéré : <strong>Voirie et propreté<\/strong>/);
     assert.match(panel, /Résumé de l’échange/);
     assert.match(panel, /L’usager : /);

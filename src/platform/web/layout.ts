@@ -80,11 +80,13 @@ export function layout(ctx: PageContext, page: PageOptions): SafeHtml {
                 ${
                   area === 'agent'
                     ? html`<li><a href="${url(ctx, '/agent/demandes')}">Demandes</a></li>
+                        <li><a href="${url(ctx, '/agent/reclamations')}">Réclamations</a></li>
                         <li><a href="${url(ctx, '/agent/usagers')}">Usagers</a></li>
                         <li><a href="${url(ctx, '/agent/rendez-vous')}">Rendez-vous</a></li>
                         <li><a href="${url(ctx, '/agent/guichet')}">Guichet</a></li>
                         <li><a href="${url(ctx, '/agent/connaissances')}">Base de connaissances</a></li>
                         <li><a href="${url(ctx, '/agent/assistant')}">Assistant</a></li>
+                        <li><a href="${url(ctx, '/agent/experiences')}">Expériences</a></li>
                         ${
                           ctx.agent
                             ? html`<li><a href="${url(ctx, '/agent/absences')}">Absences</a></li>
@@ -137,6 +139,7 @@ export function layout(ctx: PageContext, page: PageOptions): SafeHtml {
               <li><a href="${url(ctx, '/accessibilite')}">Accessibilité : ${t.contact.accessibilityStatus ?? 'non conforme'}</a></li>
               <li><a href="${url(ctx, '/plan-du-site')}">Plan du site</a></li>
               ${area === 'citizen' ? html`<li><a href="${url(ctx, '/consultations')}">Consultations : donnez votre avis</a></li>` : ''}
+              ${area === 'citizen' ? html`<li><a href="${url(ctx, '/experiences')}">Vos expériences, nos réponses</a></li>` : ''}
               ${area === 'citizen' ? html`<li><a href="${url(ctx, '/agent')}">Espace agents</a></li>` : ''}
             </ul>
             <p class="footer-powered">Service proposé avec Guichet, logiciel libre.</p>

@@ -85,6 +85,11 @@ export function contactPage(
   const main = html`<h1>Noter un appel ou une visite</h1>
     ${errorSummary(input.errors.map((e) => ({ ...e, field: ANCHORS[e.field] ?? e.field })))}
     <p>La personne est suivie comme pour une démarche en ligne : un numéro, une échéance, l’historique.</p>
+    <p>
+      La personne se plaint d’un service ou conteste une décision ?
+      <a href="${url(ctx, '/agent/reclamations/nouvelle')}">Enregistrez une réclamation</a> : elle a son accusé de
+      réception et son délai de réponse.
+    </p>
     <form method="post" action="${url(ctx, '/agent/contacts/nouveau')}" novalidate>
       ${csrfField(ctx)}
       ${DEFAULT_SUBMIT}

@@ -68,6 +68,8 @@ export interface RequestDetailPageInput {
   canTag?: boolean;
   /** The « Aide à la réponse » panel (triage module), for the agents of the item's service. */
   helpPanel?: SafeHtml;
+  /** The complaints about the item and « Traiter comme réclamation » (complaints module). */
+  complaintPanel?: SafeHtml;
 }
 
 function fieldError(errors: FieldError[], field: string): FieldError | undefined {
@@ -559,7 +561,7 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
         }
       </aside>
       <div class="workspace-main">
-        ${input.helpPanel ?? ''}
+        ${input.complaintPanel ?? ''} ${input.helpPanel ?? ''}
         <h2>Réponses de l'usager</h2>
         ${
           answers.length === 0

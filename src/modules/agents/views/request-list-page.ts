@@ -50,6 +50,8 @@ export interface RequestListPageInput {
   bulkForm?: BulkFormValues;
   /** Supervisors and administrators: the items raised to them (in-app notification). */
   escalations?: EscalatedItem[];
+  /** Complaints waiting for their acknowledgement or past their answer date (complaints module). */
+  complaintCheck?: SafeHtml | '';
 }
 
 const VIEW_LABELS: Record<InboxView, string> = {
@@ -141,7 +143,7 @@ export function requestListPage(ctx: PageContext, input: RequestListPageInput): 
   const current = inboxQueryString(q);
   const main = html`<h1>Demandes</h1>
     ${input.isAdmin ? adminNav(ctx) : input.isSupervisor ? adminNav(ctx, undefined, 'supervisor') : ''} ${errorSummary(input.errors)}
-    ${escalationAlert(ctx, input.escalations ?? [])}
+    ${escalationAlert(ctx, input.escalations ?? [])} ${input.complaintCheck ?? ''}
     ${input.bulkSummary ? bulkSummaryNotice(ctx, input.bulkSummary) : ''} ${agentSearchBox(ctx, '')}
     <p class="actions-inline">
       <a class="button secondary" href="${url(ctx, '/agent/contacts/nouveau')}">Noter un appel ou une visite</a>

@@ -19,7 +19,12 @@ export function helpPanel(
     ${
       help.isComplaint || help.urgency === 'urgente'
         ? html`<p>
-            ${help.isComplaint ? html`<strong class="tag complaint">Réclamation probable</strong> ` : ''}
+            ${
+              help.isComplaint
+                ? html`<strong class="tag complaint">Réclamation probable</strong>
+                    <a href="${url(ctx, `/agent/reclamations/nouvelle?demande=${ref}`)}">Traiter comme réclamation</a> `
+                : ''
+            }
             ${help.urgency === 'urgente' ? html`<strong class="tag late">Urgence probable</strong>` : ''}
           </p>`
         : ''
