@@ -9,6 +9,8 @@ export interface CounterFixtures {
   /** Another counter, with a ticket called to it (« La personne est là »). */
   busyCounterId: string;
   calledTicketId: string;
+  /** Someone waiting at the mairie, who leaves (« Partie sans attendre »). */
+  waitingTicketId: string;
   /** Two appointments of today at the mairie: one checked in by the form, one marked « excusé ». */
   checkInReference: string;
   outcomeAppointmentId: string;
@@ -39,6 +41,14 @@ export async function counterFixtures(ctx: TestContext): Promise<CounterFixtures
            counter_resource_id)
          values ($1, $2, $3, 'Z', 1, 'called', now(), now(), 1, $4) returning id`,
         [tenantId, siteId, day, busyCounterId],
+      )
+    ).rows[0]!.id,
+  );
+  const waitingTicketId = String(
+    (
+      await q(
+        `insert into counter_tickets (tenant_id, site_id, day, letter, number) values ($1, $2, $3, 'Z', 2) returning id`,
+        [tenantId, siteId, day],
       )
     ).rows[0]!.id,
   );
@@ -77,5 +87,13 @@ export async function counterFixtures(ctx: TestContext): Promise<CounterFixtures
   };
   await appointment('RDV-GUICH1', 2);
   const outcomeAppointmentId = await appointment('RDV-GUICH2', 4);
-  return { siteId, counterId, busyCounterId, calledTicketId, checkInReference: 'RDV-GUICH1', outcomeAppointmentId };
+  return {
+    siteId,
+    counterId,
+    busyCounterId,
+    calledTicketId,
+    waitingTicketId,
+    checkInReference: 'RDV-GUICH1',
+    outcomeAppointmentId,
+  };
 }

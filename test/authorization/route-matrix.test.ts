@@ -1724,6 +1724,15 @@ const MATRIX: Row[] = [
   },
   {
     method: 'POST',
+    route: '/agent/guichet/lieux/:siteId/tickets/:ticketId/parti',
+    url: (f) => `/agent/guichet/lieux/${f.counter.siteId}/tickets/${f.counter.waitingTicketId}/parti`,
+    form: (_f, _a, accepted): Fields => ({ confirmer: accepted ? 'oui' : '' }),
+    expect: ANY_STAFF('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/guichet/lieux/' },
+    note: '« Partie sans attendre »: someone waiting left',
+  },
+  {
+    method: 'POST',
     route: '/agent/guichet/lieux/:siteId/arrivees',
     url: (f) => `/agent/guichet/lieux/${f.counter.siteId}/arrivees`,
     form: (f, _a, accepted): Fields => ({ reference: accepted ? f.counter.checkInReference : '' }),

@@ -10,6 +10,7 @@ import { findAppointments } from './find-appointments.ts';
 import { finishService } from './finish-service.ts';
 import { issueWalkInTicket } from './issue-walk-in-ticket.ts';
 import { markTicketAbsent } from './mark-ticket-absent.ts';
+import { markTicketLeft } from './mark-ticket-left.ts';
 import { recallTicket } from './recall-ticket.ts';
 import { setAppointmentOutcome } from './set-appointment-outcome.ts';
 import { startService } from './start-service.ts';
@@ -300,6 +301,21 @@ describe(`the day at the counter (${TEST_DB})`, () => {
       assert.equal(a!.status, 'seen');
       assert.equal(a!.called_at.toISOString(), '2027-03-23T08:15:00.000Z');
       assert.equal(a!.counter_resource_id, ids.guichet1);
+    });
+
+    test('someone who left without waiting is passed over, and cannot leave once called', async () => {
+      const gone = await walkIn('mairie', ids.cni!, at('2027-03-23T07:50:00Z'));
+      const stays = await walkIn('mairie', ids.cni!, at('2027-03-23T07:55:00Z'));
+      const leave = (ticketId: string) =>
+        tx((trx) => markTicketLeft(trx, { siteId: ids.mairie!, ticketId, now: clock.now() }));
+      await leave(gone.id);
+      assert.equal((await next('guichet1'))?.code, stays.code);
+      assert.equal((await refusal(leave(stays.id))).code, 'ticket_not_current');
+      const rows = await sql<{ status: string; called_at: Date | null }>(
+        'select status, called_at from counter_tickets where id = $1',
+        [gone.id],
+      );
+      assert.deepEqual(rows, [{ status: 'left', called_at: null }]);
     });
 
     test('a counter calls only the démarches it serves (PACS at Guichet 2)', async () => {

@@ -22,6 +22,9 @@ export const checkInForm = z.object({
   }),
 });
 
+/** « Partie sans attendre »: the button sends confirmer=oui. */
+export const leftForm = z.object({ confirmer: choice(['oui'], 'Confirmez que la personne est partie.') });
+
 /** What became of an appointment nobody checked in. */
 export const OUTCOMES = { excuse: 'excused', absent: 'no_show', 'a-venir': 'booked' } as const;
 export const outcomeForm = z.object({

@@ -23,6 +23,7 @@ import { finishService } from './finish-service.ts';
 import {
   checkInForm,
   figuresForm,
+  leftForm,
   OUTCOMES,
   outcomeForm,
   TICKET_ACTIONS,
@@ -31,6 +32,7 @@ import {
 } from './forms.ts';
 import { issueWalkInTicket } from './issue-walk-in-ticket.ts';
 import { markTicketAbsent } from './mark-ticket-absent.ts';
+import { markTicketLeft } from './mark-ticket-left.ts';
 import { recallTicket } from './recall-ticket.ts';
 import {
   activeSiteName,
@@ -101,6 +103,8 @@ export function registerCounterRoutes(scope: FastifyInstance, services: Services
         return 'Personne n’attend : aucun ticket appelé.';
       case 'etat':
         return 'L’état du rendez-vous est enregistré.';
+      case 'parti':
+        return 'Ticket retiré de la file : la personne est partie.';
       case 'termine':
         return 'Accueil terminé.';
       case 'absent':
@@ -231,6 +235,31 @@ export function registerCounterRoutes(scope: FastifyInstance, services: Services
       if (err instanceof AppError && err.status !== 403 && err.status < 500) return refuse(err.message, err.status);
       throw err;
     }
+  });
+
+  scope.post(`${COUNTER_PATH}/lieux/:siteId/tickets/:ticketId/parti`, async (request, reply) => {
+    const agent = await requireCounterAgent(request);
+    const siteId = idParam(request, 'siteId');
+    const ticketId = idParam(request, 'ticketId');
+    if (!parseForm(leftForm, readFormBody(request).fields).ok)
+      throw new AppError('invalid_input', 'Confirmez que la personne est partie.');
+    try {
+      await inTenant(services.db, tenantOf(request), (trx) =>
+        markTicketLeft(trx, { siteId, ticketId, now: services.clock.now() }),
+      );
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'ticket_not_current')
+        return renderSiteDay(
+          request,
+          reply,
+          agent,
+          siteId,
+          { search: '', errors: [{ field: 'file', anchor: 'file-titre', message: err.message }] },
+          409,
+        );
+      throw err;
+    }
+    return reply.redirect(url(request, `${sitePath(siteId)}?fait=parti`), 303);
   });
 
   scope.post(`${COUNTER_PATH}/lieux/:siteId/rendez-vous/:appointmentId/etat`, async (request, reply) => {

@@ -168,7 +168,7 @@ function walkInSection(ctx: PageContext, input: SiteDayInput): SafeHtml {
   </section>`;
 }
 
-function waitingSection(input: SiteDayInput): SafeHtml {
+function waitingSection(ctx: PageContext, input: SiteDayInput): SafeHtml {
   const n = input.waiting.length;
   return html`<section aria-labelledby="file-titre">
     <h2 id="file-titre">File d’attente : ${n === 0 ? 'personne' : n === 1 ? '1 personne' : `${formatNumberFr(n)} personnes`}</h2>
@@ -187,6 +187,7 @@ function waitingSection(input: SiteDayInput): SafeHtml {
                   <th scope="col">Nom</th>
                   <th scope="col">Arrivée</th>
                   <th scope="col">Attend depuis</th>
+                  <th scope="col"><span class="visually-hidden">Action</span></th>
                 </tr>
               </thead>
               <tbody>
@@ -200,6 +201,18 @@ function waitingSection(input: SiteDayInput): SafeHtml {
                         ${formatTimeFr(t.issuedAt)}${t.appointment ? html` (rendez-vous à ${formatTimeFr(t.appointment.start)})` : ''}
                       </td>
                       <td data-label="Attend depuis">${minutesSince(t.waitFrom, input.now)}</td>
+                      <td>
+                        <form
+                          method="post"
+                          action="${url(ctx, `${sitePath(input.site.id)}/tickets/${t.id}/parti`)}"
+                          class="inline-form"
+                        >
+                          ${csrfField(ctx)}
+                          <button type="submit" class="button secondary" name="confirmer" value="oui">
+                            Partie sans attendre<span class="visually-hidden"> : ticket ${t.code}</span>
+                          </button>
+                        </form>
+                      </td>
                     </tr>`,
                 )}
               </tbody>
@@ -291,7 +304,7 @@ export function siteDayPage(ctx: PageContext, input: SiteDayInput): SafeHtml {
         <li><a href="${url(ctx, displayPath(input.site.id))}">Écran de la salle d’attente</a></li>
       </ul>
     </nav>
-    ${searchSection(ctx, input)} ${walkInSection(ctx, input)} ${waitingSection(input)} ${appointmentsSection(ctx, input)}`;
+    ${searchSection(ctx, input)} ${walkInSection(ctx, input)} ${waitingSection(ctx, input)} ${appointmentsSection(ctx, input)}`;
   return layout(ctx, {
     title: `Accueil – ${input.site.name}`,
     main,

@@ -66,7 +66,8 @@ function cells(r: Omit<IndicatorRow, 'siteId' | 'siteName' | 'demarcheId' | 'dem
 }
 
 function figuresTable(f: CounterIndicators): SafeHtml {
-  return html`<div class="table-wrap">
+  // Wider than the page on most screens: a region that takes the focus, so the keyboard scrolls it.
+  return html`<div class="table-wrap" role="region" aria-label="Chiffres par lieu et par démarche" tabindex="0">
     <table class="inbox figures">
       <caption>
         Par lieu et par démarche, du ${formatDateFr(f.from)} au ${formatDateFr(f.to)}
