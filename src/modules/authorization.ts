@@ -19,6 +19,8 @@ import { routingRules } from './routing/policy.ts';
 import { readabilityRules } from './readability/policy.ts';
 import { tenantRules } from './tenants/policy.ts';
 import { triageRules } from './triage/policy.ts';
+import { satisfactionRules } from './satisfaction/policy.ts';
+import { resultsRules } from './results/policy.ts';
 
 /**
  * The rule table, assembled from each module's policy. It lives on the modules' side so that the
@@ -46,6 +48,8 @@ const rules: RuleTable = {
   ...articleSearchRules,
   ...assistantRules,
   ...consultationRules,
+  ...satisfactionRules,
+  ...resultsRules,
 };
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */

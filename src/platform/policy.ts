@@ -188,6 +188,11 @@ export interface Permissions {
   manage_assistant_settings: TenantResource;
   // consultations and surveys (src/modules/consultations/policy.ts)
   manage_consultations: TenantResource;
+  // satisfaction surveys (src/modules/satisfaction/policy.ts)
+  manage_survey_kiosks: TenantResource;
+  // supervisors' results and the calls that reached nobody (src/modules/results/policy.ts)
+  view_results_dashboard: ServiceScopeResource;
+  record_missed_calls: ServiceScopeResource;
 }
 
 export type Action = keyof Permissions;

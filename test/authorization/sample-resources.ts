@@ -80,6 +80,9 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     use_agent_assistant: 'tenant',
     manage_assistant_settings: 'tenant',
     manage_consultations: 'tenant',
+    manage_survey_kiosks: 'tenant',
+    view_results_dashboard: 'service_scope',
+    record_missed_calls: 'service_scope',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }

@@ -372,6 +372,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         baseUrl: requestBaseUrl(services.config, request),
         inboundAddress: tenantInboundAddress(tenant, services.config.inbound.domain),
         sessionSecret: services.config.sessionSecret,
+        surveyLinkDays: services.config.survey.linkDays,
         agent: { id: agent.id, name: agent.name },
         agentServiceIds: scopeIds,
         channel: form.value.canal,
@@ -452,6 +453,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         baseUrl: requestBaseUrl(services.config, request),
         inboundAddress: tenantInboundAddress(tenant, services.config.inbound.domain),
         sessionSecret: services.config.sessionSecret,
+        surveyLinkDays: services.config.survey.linkDays,
         now: services.clock.now(),
       });
     });
@@ -694,6 +696,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       action: checked.value.action,
       baseUrl: requestBaseUrl(services.config, request),
       sessionSecret: services.config.sessionSecret,
+      surveyLinkDays: services.config.survey.linkDays,
       inboundAddress: tenantInboundAddress(tenant, services.config.inbound.domain),
       now: services.clock.now(),
     });

@@ -23,7 +23,7 @@ export interface SmsRequest {
   /** E.164 (platform/sms/phone.ts). */
   to: string;
   text: string;
-  purpose: 'reply' | 'status';
+  purpose: 'reply' | 'status' | 'survey';
 }
 
 /** Queues a text in the caller's transaction; returns its id. Throws if the text does not fit. */

@@ -15,6 +15,8 @@ export const ADMIN_PAGES = [
   { path: '/agent/admin/routage', label: 'Orientation des demandes', supervisors: false },
   { path: '/agent/admin/etiquettes', label: 'Étiquettes', supervisors: false },
   { path: '/agent/admin/delais', label: 'Délais de réponse', supervisors: true },
+  { path: '/agent/admin/resultats', label: 'Résultats et satisfaction', supervisors: true },
+  { path: '/agent/admin/bornes', label: 'Tablettes d’avis', supervisors: false },
   { path: '/agent/admin/journal', label: 'Journal', supervisors: true },
   { path: '/agent/admin/protection-des-donnees', label: 'Protection des données', supervisors: false },
   { path: '/agent/rgpd/registre', label: 'Registre des traitements', supervisors: false },

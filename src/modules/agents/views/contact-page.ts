@@ -85,6 +85,10 @@ export function contactPage(
   const main = html`<h1>Noter un appel ou une visite</h1>
     ${errorSummary(input.errors.map((e) => ({ ...e, field: ANCHORS[e.field] ?? e.field })))}
     <p>La personne est suivie comme pour une démarche en ligne : un numéro, une échéance, l’historique.</p>
+    <p>
+      Des appels sont restés sans réponse ?
+      <a href="${url(ctx, '/agent/appels-manques')}">Noter les appels sans réponse du jour</a>
+    </p>
     <form method="post" action="${url(ctx, '/agent/contacts/nouveau')}" novalidate>
       ${csrfField(ctx)}
       ${DEFAULT_SUBMIT}
