@@ -949,7 +949,7 @@ export interface ConsultationThrottleTable {
 /** What a survey is about (modules/satisfaction); answers add 'kiosk' (a counter tablet). */
 export type SurveyInteraction = 'request' | 'contact' | 'assistant';
 
-/** One invitation to answer the survey, per interaction (migration 20261204102000). */
+/** One invitation to answer the survey, per interaction (migration 20261205002000). */
 export interface SurveyInvitationsTable {
   tenant_id: string;
   id: Generated<string>;

@@ -44,7 +44,11 @@ describe(`satisfaction survey: the link in the mail, one answer per interaction,
       hashTrackingSecret(generateTrackingSecret()),
       options.channel ?? 'en-ligne',
     ]);
-    const page = await ctx.app.inject({ method: 'GET', url: `${BASE}/agent/demandes/${r.reference}`, headers: { cookie: agent } });
+    const page = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/agent/demandes/${r.reference}`,
+      headers: { cookie: agent },
+    });
     const revision = /name="revision" value="(\d+)"/.exec(page.body)?.[1] ?? '';
     const res = await ctx.app.inject({
       method: 'POST',
@@ -77,7 +81,11 @@ describe(`satisfaction survey: the link in the mail, one answer per interaction,
 
   before(async () => {
     ctx = await createTestContext({ clock, env: { SURVEY_RATE_LIMIT: '3', SURVEY_LINK_DAYS: '30' } });
-    await insertAgent(ctx.database, ctx.tenantId, { email: 'voirie.avis@villebelle.example', password: PASSWORD, serviceSlugs: ['voirie-proprete'] });
+    await insertAgent(ctx.database, ctx.tenantId, {
+      email: 'voirie.avis@villebelle.example',
+      password: PASSWORD,
+      serviceSlugs: ['voirie-proprete'],
+    });
     agent = await loginAgent(ctx.app, 'voirie.avis@villebelle.example', PASSWORD);
   });
   after(async () => ctx?.close());
@@ -89,7 +97,10 @@ describe(`satisfaction survey: the link in the mail, one answer per interaction,
     const page = await ctx.app.inject({ method: 'GET', url: r.path! });
     assert.equal(page.statusCode, 200);
     assert.doesNotMatch(page.body, /<script/);
-    assert.match(page.body, /<fieldset[^>]*>\s*<legend>Globalement, êtes-vous satisfait du traitement de votre demande/);
+    assert.match(
+      page.body,
+      /<fieldset[^>]*>\s*<legend>Globalement, êtes-vous satisfait du traitement de votre demande/,
+    );
     assert.match(page.body, /<legend>Votre démarche a-t-elle été simple \?<\/legend>/);
     assert.match(page.body, /<legend>La réponse était-elle claire \?<\/legend>/);
     assert.match(page.body, /type="radio"\s+id="satisfaction-5"\s+name="satisfaction"\s+value="5"/);
@@ -149,16 +160,25 @@ describe(`satisfaction survey: the link in the mail, one answer per interaction,
     assert.equal(replay.form.statusCode, 409);
     assert.match(visibleText(replay.form.body), /Vous avez déjà donné votre avis/);
     assert.equal(replay.res.statusCode, 409);
-    const n = await q<{ n: string }>(`select count(*) as n from survey_answers where tenant_id = $1 and satisfaction = 1`, [ctx.tenantId]);
+    const n = await q<{ n: string }>(
+      `select count(*) as n from survey_answers where tenant_id = $1 and satisfaction = 1`,
+      [ctx.tenantId],
+    );
     assert.equal(Number(n[0]!.n), 0);
     // Closing the request again would not send a second invitation: there is one per request.
-    const invitations = await q<{ n: string }>(`select count(*) as n from survey_invitations where request_id = $1`, [r.id]);
+    const invitations = await q<{ n: string }>(`select count(*) as n from survey_invitations where request_id = $1`, [
+      r.id,
+    ]);
     assert.equal(Number(invitations[0]!.n), 1);
   });
 
-  test('linked by the citizen\'s choice: the request is kept, the comment as typed', async () => {
+  test("linked by the citizen's choice: the request is kept, the comment as typed", async () => {
     const r = await closedRequest();
-    assert.equal((await answer(r.path!, { satisfaction: '2', relier: 'oui', commentaire: 'Trop long, 06 12 34 56 78' })).res.statusCode, 303);
+    assert.equal(
+      (await answer(r.path!, { satisfaction: '2', relier: 'oui', commentaire: 'Trop long, 06 12 34 56 78' })).res
+        .statusCode,
+      303,
+    );
     const rows = await q<{ request_id: string; comment: string }>(
       `select request_id, comment from survey_answers where request_id = $1`,
       [r.id],
@@ -199,8 +219,12 @@ describe(`satisfaction survey: the link in the mail, one answer per interaction,
     assert.equal((await answer(`${BASE}/avis/${variants[0]}`, { satisfaction: '5' })).res.statusCode, 404);
   });
 
-  test('another tenant\'s host: the link of Villebelle says it belongs to another collectivité', async () => {
-    await createTenant(ctx.database.ownerQuery, { name: 'Autreville', slug: 'autreville', hosts: ['autreville.localhost'] });
+  test("another tenant's host: the link of Villebelle says it belongs to another collectivité", async () => {
+    await createTenant(ctx.database.ownerQuery, {
+      name: 'Autreville',
+      slug: 'autreville',
+      hosts: ['autreville.localhost'],
+    });
     const r = await closedRequest();
     const token = r.path!.split('/').pop()!;
     for (const request of [
@@ -251,12 +275,17 @@ describe(`satisfaction survey: the link in the mail, one answer per interaction,
   });
 
   test('a request without a mail address but a mobile: the survey goes by text message', async () => {
-    const r = await insertRequest(ctx.database, ctx.tenantId, { demarcheSlug: 'signaler-probleme-voirie', applicantEmail: null });
-    await q(
-      `update requests set tracking_secret_hash = $2, applicant_phone = '06 12 34 56 78' where id = $1`,
-      [r.id, hashTrackingSecret(generateTrackingSecret())],
-    );
-    await q(`update people set preferred_channel = 'sms' where id = (select person_id from requests where id = $1)`, [r.id]);
+    const r = await insertRequest(ctx.database, ctx.tenantId, {
+      demarcheSlug: 'signaler-probleme-voirie',
+      applicantEmail: null,
+    });
+    await q(`update requests set tracking_secret_hash = $2, applicant_phone = '06 12 34 56 78' where id = $1`, [
+      r.id,
+      hashTrackingSecret(generateTrackingSecret()),
+    ]);
+    await q(`update people set preferred_channel = 'sms' where id = (select person_id from requests where id = $1)`, [
+      r.id,
+    ]);
     const person = await q<{ person_id: string | null }>(`select person_id from requests where id = $1`, [r.id]);
     if (!person[0]!.person_id) {
       const p = await q<{ id: string }>(
@@ -265,7 +294,11 @@ describe(`satisfaction survey: the link in the mail, one answer per interaction,
       );
       await q(`update requests set person_id = $2 where id = $1`, [r.id, p[0]!.id]);
     }
-    const page = await ctx.app.inject({ method: 'GET', url: `${BASE}/agent/demandes/${r.reference}`, headers: { cookie: agent } });
+    const page = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/agent/demandes/${r.reference}`,
+      headers: { cookie: agent },
+    });
     const revision = /name="revision" value="(\d+)"/.exec(page.body)?.[1] ?? '';
     await ctx.app.inject({
       method: 'POST',
@@ -273,25 +306,41 @@ describe(`satisfaction survey: the link in the mail, one answer per interaction,
       headers: { cookie: agent, 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({ _csrf: csrfFrom(page.body), revision, statut: 'traitee', message: '' }).toString(),
     });
-    const sms = await q<{ purpose: string; text_body: string }>(`select purpose, text_body from sms_messages where request_id = $1 order by created_at`, [r.id]);
-    assert.deepEqual(sms.map((s) => s.purpose), ['status', 'survey']);
+    const sms = await q<{ purpose: string; text_body: string }>(
+      `select purpose, text_body from sms_messages where request_id = $1 order by created_at`,
+      [r.id],
+    );
+    assert.deepEqual(
+      sms.map((s) => s.purpose),
+      ['status', 'survey'],
+    );
     assert.match(sms[1]!.text_body, /Votre avis en 1 minute : http:\/\/\S+\/avis\//);
   });
 
   test('a counter visit noted with an address: the mail links to the survey; the agent shows its QR code', async () => {
     const form = await openForm(ctx.app, `${BASE}/agent/contacts/nouveau`, { cookie: agent });
-    const res = await postForm(ctx.app, `${BASE}/agent/contacts/nouveau`, { cookie: agent, csrf: form.csrf }, {
-      canal: 'guichet',
-      usager: 'nouvelle',
-      nom: 'Jeanne Visite',
-      courriel: 'jeanne.visite@example.org',
-      telephone: '',
-      objet: 'Horaires de la déchetterie',
-      service: '',
-      suite: 'repondu',
-      partenaire: '',
-      notes: '',
-    });
+    // The agent's own service: a visit routed elsewhere would leave the agent without access.
+    const [voirie] = await q<{ id: string }>(
+      `select id from services where tenant_id = $1 and slug = 'voirie-proprete'`,
+      [ctx.tenantId],
+    );
+    const res = await postForm(
+      ctx.app,
+      `${BASE}/agent/contacts/nouveau`,
+      { cookie: agent, csrf: form.csrf },
+      {
+        canal: 'guichet',
+        usager: 'nouvelle',
+        nom: 'Jeanne Visite',
+        courriel: 'jeanne.visite@example.org',
+        telephone: '',
+        objet: 'Horaires de la déchetterie',
+        service: voirie!.id,
+        suite: 'repondu',
+        partenaire: '',
+        notes: '',
+      },
+    );
     assert.equal(res.statusCode, 303, res.body.slice(0, 300));
     const reference = /demandes\/([^?]+)/.exec(String(res.headers.location))![1]!;
     const mail = await q<{ text_body: string }>(
@@ -299,7 +348,11 @@ describe(`satisfaction survey: the link in the mail, one answer per interaction,
       [reference],
     );
     assert.match(mail[0]!.text_body, /Donner mon avis\nhttp:\/\/\S+\/avis\//);
-    const qr = await ctx.app.inject({ method: 'GET', url: `${BASE}/agent/demandes/${reference}/avis`, headers: { cookie: agent } });
+    const qr = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/agent/demandes/${reference}/avis`,
+      headers: { cookie: agent },
+    });
     assert.equal(qr.statusCode, 200);
     assert.match(qr.body, /<svg/);
     const link = /<p class="code">([^<]+)<\/p>/.exec(qr.body)![1]!;
@@ -307,7 +360,11 @@ describe(`satisfaction survey: the link in the mail, one answer per interaction,
     assert.match(survey.body, /Globalement, êtes-vous satisfait de votre visite à l’accueil du/);
     assert.doesNotMatch(survey.body, /Quelle note donnez-vous/);
     assert.equal((await answer(new URL(link).pathname, { satisfaction: '5' })).res.statusCode, 303);
-    const after = await ctx.app.inject({ method: 'GET', url: `${BASE}/agent/demandes/${reference}/avis`, headers: { cookie: agent } });
+    const after = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/agent/demandes/${reference}/avis`,
+      headers: { cookie: agent },
+    });
     assert.match(visibleText(after.body), /a déjà donné son avis/);
   });
 
@@ -325,7 +382,10 @@ describe(`satisfaction survey: the link in the mail, one answer per interaction,
     assert.equal((await answer(path, { satisfaction: '3' })).res.statusCode, 303);
     const again = await ctx.app.inject({ method: 'GET', url: `${BASE}/avis/assistant/conversation-avis-0123456789` });
     assert.equal(again.statusCode, 409);
-    assert.equal((await ctx.app.inject({ method: 'GET', url: `${BASE}/avis/assistant/inconnue-0123456789012345` })).statusCode, 404);
+    assert.equal(
+      (await ctx.app.inject({ method: 'GET', url: `${BASE}/avis/assistant/inconnue-0123456789012345` })).statusCode,
+      404,
+    );
   });
 
   test('kiosk: the tablet shows the survey, and an empty survey with a thank-you after each answer', async () => {

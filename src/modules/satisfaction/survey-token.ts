@@ -36,7 +36,9 @@ function expand(raw: string): string | null {
   if (!/^[A-Za-z0-9_-]{22}$/.test(raw)) return null;
   const hex = Buffer.from(raw, 'base64url').toString('hex');
   const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  return UUID.test(id) ? id : null;
+  // The last base64url character carries 4 unused bits that the decoder ignores: without this
+  // check, four spellings of one id would all pass the MAC.
+  return UUID.test(id) && compact(id) === raw ? id : null;
 }
 
 export function signSurveyToken(
@@ -53,8 +55,7 @@ export function signSurveyToken(
 }
 
 export type TokenCheck =
-  | { ok: true; invitationId: string; expiresAt: Date }
-  | { ok: false; reason: 'invalid' | 'other_tenant' | 'expired' };
+  { ok: true; invitationId: string; expiresAt: Date } | { ok: false; reason: 'invalid' | 'other_tenant' | 'expired' };
 
 /**
  * What a token says on this tenant's site at `now`: the invitation, or why not. A token of

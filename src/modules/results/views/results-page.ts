@@ -2,8 +2,7 @@ import { formatDateFr, formatDateTimeFr, formatNumberFr } from '../../../platfor
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import type { ResultsDocument } from '../compute-results.ts';
-import type { Figures } from '../indicators.ts';
-import { MIN_RATINGS_PER_DEMARCHE } from '../indicators.ts';
+import { MIN_RATINGS_PER_DEMARCHE, type CounterWaitFigures, type Figures } from '../indicators.ts';
 import { channelLabel, monthFr, percentFr, pointsFr, shortMonthFr } from '../present.ts';
 import { barChart } from './chart.ts';
 
@@ -11,6 +10,11 @@ export const RESULTS_PATH = '/resultats';
 export const LICENCE_URL = 'https://www.etalab.gouv.fr/licence-ouverte-open-licence/';
 
 const NO_DATA = 'Pas encore de données pour cette période.';
+
+/** « 12 min », or null when the counter has no measured visit. */
+function minutesOr(wait: CounterWaitFigures | null): string | null {
+  return wait && wait.medianMinutes !== null ? `${formatNumberFr(Math.round(wait.medianMinutes))} min` : null;
+}
 
 /** « 87 % » or null when there is nothing to divide. */
 function rateOr(rate: number | null, format: (v: number) => string = percentFr): string | null {
@@ -124,10 +128,11 @@ export function resultFigures(doc: ResultsDocument, drill: Drill = null): SafeHt
       ${indicator({
         id: 'attente',
         title: 'Temps d’attente médian à l’accueil',
-        now: c.counterWait?.medianMinutes != null ? `${formatNumberFr(Math.round(c.counterWait.medianMinutes))} min` : null,
-        before:
-          p.counterWait?.medianMinutes != null ? `${formatNumberFr(Math.round(p.counterWait.medianMinutes))} min` : null,
-        basis: c.counterWait ? count(c.counterWait.visits, 'visite', 'visites') : 'Pas encore mesuré.',
+        now: minutesOr(c.counterWait),
+        before: minutesOr(p.counterWait),
+        basis: c.counterWait
+          ? count(c.counterWait.visits, 'visite', 'visites')
+          : 'Pas encore mesuré : l’accueil ne note pas encore les heures d’arrivée et de prise en charge des visiteurs.',
         definition: 'La moitié des personnes ont attendu moins que ce temps à l’accueil.',
       })}
     </div>
@@ -250,11 +255,7 @@ export function resultsPage(ctx: PageContext, input: ResultsPageInput): SafeHtml
         ? html`<nav aria-label="Résultats par service" class="result-scopes">
             <h2>Par service</h2>
             <ul>
-              ${
-                input.service
-                  ? html`<li><a href="${url(ctx, RESULTS_PATH)}">Toute la collectivité</a></li>`
-                  : ''
-              }
+              ${input.service ? html`<li><a href="${url(ctx, RESULTS_PATH)}">Toute la collectivité</a></li>` : ''}
               ${input.services.map(
                 (s) =>
                   html`<li>
