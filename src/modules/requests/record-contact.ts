@@ -8,6 +8,8 @@ import { contactMail } from './contact-mail.ts';
 import { openItem } from './open-item.ts';
 import { chooseRoute, recordRoute, type RoutingPlan } from './route-item.ts';
 import { inviteToSurvey } from '../satisfaction/invite-to-survey.ts';
+import { normaliseMobile } from '../../platform/sms/phone.ts';
+import { queueSurveySms } from './sms-notice.ts';
 
 /** What came of a phone call or a counter visit. */
 export const CONTACT_OUTCOMES = {
@@ -136,8 +138,9 @@ export async function recordContact(trx: Tx, input: RecordContactInput): Promise
       true,
     );
   }
-  // The survey about this call or visit: by mail when an address was given, by the QR code the
-  // agent shows at the counter (modules/satisfaction) otherwise.
+  // The survey about this call or visit: by mail when an address was given; for a call answered
+  // on the spot with only a mobile number, by text message; by the QR code the agent shows at
+  // the counter (modules/satisfaction) otherwise.
   const survey = await inviteToSurvey(trx, {
     tenantId: input.tenant.id,
     sessionSecret: input.sessionSecret,
@@ -172,6 +175,17 @@ export async function recordContact(trx: Tx, input: RecordContactInput): Promise
         baseUrl: input.baseUrl,
         surveyUrl: survey?.url ?? null,
       }),
+    });
+  }
+  const mobile = input.email ? null : normaliseMobile(input.phone);
+  if (survey && mobile && closed && input.channel === 'telephone') {
+    await queueSurveySms(trx, {
+      tenantId: input.tenant.id,
+      tenant: input.tenant,
+      requestId: item.id,
+      reference: item.reference,
+      mobile,
+      url: survey.url,
     });
   }
   if (route) {

@@ -368,6 +368,45 @@ describe(`satisfaction survey: the link in the mail, one answer per interaction,
     assert.match(visibleText(after.body), /a déjà donné son avis/);
   });
 
+  test('a phone call answered on the spot, with a mobile number only: the survey goes by text message', async () => {
+    const form = await openForm(ctx.app, `${BASE}/agent/contacts/nouveau`, { cookie: agent });
+    const [voirie] = await q<{ id: string }>(
+      `select id from services where tenant_id = $1 and slug = 'voirie-proprete'`,
+      [ctx.tenantId],
+    );
+    const res = await postForm(
+      ctx.app,
+      `${BASE}/agent/contacts/nouveau`,
+      { cookie: agent, csrf: form.csrf },
+      {
+        canal: 'telephone',
+        usager: 'nouvelle',
+        nom: 'Paul Appel',
+        courriel: '',
+        telephone: '06 12 34 56 78',
+        objet: 'Ramassage des encombrants',
+        service: voirie!.id,
+        suite: 'repondu',
+        partenaire: '',
+        notes: '',
+      },
+    );
+    assert.equal(res.statusCode, 303, res.body.slice(0, 300));
+    const reference = /demandes\/([^?]+)/.exec(String(res.headers.location))![1]!;
+    const sms = await q<{ purpose: string; text_body: string; to_number: string }>(
+      `select m.purpose, m.text_body, m.to_number from sms_messages m join requests r on r.id = m.request_id where r.reference = $1`,
+      [reference],
+    );
+    assert.deepEqual(
+      sms.map((m) => [m.purpose, m.to_number]),
+      [['survey', '+33612345678']],
+    );
+    const path = new URL(/http:\/\/\S+\/avis\/\S+/.exec(sms[0]!.text_body)![0]).pathname;
+    const survey = await ctx.app.inject({ method: 'GET', url: path });
+    assert.equal(survey.statusCode, 200);
+    assert.match(survey.body, /Globalement, êtes-vous satisfait/);
+  });
+
   test('after an assistant conversation: « Donner votre avis » opens its one survey', async () => {
     await q(`insert into assistant_conversations (tenant_id, id, audience, messages) values ($1, $2, 'public', '[]')`, [
       ctx.tenantId,
