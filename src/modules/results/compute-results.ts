@@ -123,7 +123,13 @@ export async function computeResults(
     group by 1, 2`.execute(trx);
   for (const r of missed.rows) at(r.service_id, r.month).callsMissed += Number(r.calls);
 
-  const ratings = await sql<{ service_id: string | null; demarche_id: string; month: string; n: string; total: string }>`
+  const ratings = await sql<{
+    service_id: string | null;
+    demarche_id: string;
+    month: string;
+    n: string;
+    total: string;
+  }>`
     select service_id, demarche_id, to_char(answered_on, 'YYYY-MM') as month, count(*) as n, sum(online_score) as total
     from survey_answers
     where answered_on between ${from}::date and ${to}::date and online_score is not null and demarche_id is not null
@@ -167,6 +173,7 @@ export async function computeResults(
       return figuresOf(total, ratingsOf(period), {
         complaints: sources.complaints ? await sources.complaints(trx, range) : null,
         counterWait: sources.counterWait ? await sources.counterWait(trx, range) : null,
+        actions: sources.actions ? await sources.actions(trx, range) : null,
       });
     };
     documents.push({
@@ -195,7 +202,12 @@ export async function computeResults(
 }
 
 /** Replaces the tenant's published documents with these, in the caller's transaction. */
-export async function publishResults(trx: Tx, tenantId: string, documents: ResultsDocument[], now: Date): Promise<void> {
+export async function publishResults(
+  trx: Tx,
+  tenantId: string,
+  documents: ResultsDocument[],
+  now: Date,
+): Promise<void> {
   await trx
     .deleteFrom('published_results')
     .where(
@@ -208,7 +220,9 @@ export async function publishResults(trx: Tx, tenantId: string, documents: Resul
     await trx
       .insertInto('published_results')
       .values({ tenant_id: tenantId, scope: d.scope, computed_at: now, figures: JSON.stringify(d) })
-      .onConflict((oc) => oc.columns(['tenant_id', 'scope']).doUpdateSet({ computed_at: now, figures: JSON.stringify(d) }))
+      .onConflict((oc) =>
+        oc.columns(['tenant_id', 'scope']).doUpdateSet({ computed_at: now, figures: JSON.stringify(d) }),
+      )
       .execute();
   }
 }

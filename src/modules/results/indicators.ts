@@ -100,6 +100,15 @@ export interface Figures {
   complaints: ComplaintFigures | null;
   /** From the counter's queue once it exists (sources.ts); null: no data yet. */
   counterWait: CounterWaitFigures | null;
+  /** « Vous avez dit, nous avons fait »: from the experiences module once it exists; null: none yet. */
+  actions: ActionFigures | null;
+}
+
+/** Improvement actions decided from the feedback, in the period: done and under way, the latest first. */
+export interface ActionFigures {
+  done: number;
+  inProgress: number;
+  latest: { title: string; status: 'done' | 'in_progress'; on: string }[];
 }
 
 export interface ComplaintFigures {
@@ -128,9 +137,14 @@ export function onlineFigures(demarches: readonly DemarcheRatings[]): Figures['o
 export function figuresOf(
   c: Counts,
   online: readonly DemarcheRatings[],
-  extra: { complaints: ComplaintFigures | null; counterWait: CounterWaitFigures | null } = {
+  extra: {
+    complaints: ComplaintFigures | null;
+    counterWait: CounterWaitFigures | null;
+    actions: ActionFigures | null;
+  } = {
     complaints: null,
     counterWait: null,
+    actions: null,
   },
 ): Figures {
   const rate = share(c.satisfied, c.answers);
@@ -157,6 +171,7 @@ export function figuresOf(
     received: volumes.reduce((n, v) => n + v.count, 0),
     complaints: extra.complaints,
     counterWait: extra.counterWait,
+    actions: extra.actions,
   };
 }
 

@@ -47,10 +47,19 @@ export const OPEN_DATA_COLUMNS: readonly (keyof OpenDataRow)[] = [
 
 const round = (v: number | null) => (v === null ? null : Math.round(v * 10_000) / 10_000);
 
-type IndicatorRow = Pick<OpenDataRow, 'indicateur' | 'libelle' | 'canal' | 'numerateur' | 'denominateur' | 'valeur' | 'unite'>;
+type IndicatorRow = Pick<
+  OpenDataRow,
+  'indicateur' | 'libelle' | 'canal' | 'numerateur' | 'denominateur' | 'valeur' | 'unite'
+>;
 
 function indicatorRows(f: Figures): IndicatorRow[] {
-  const part = (indicateur: string, libelle: string, num: number, den: number, valeur: number | null): IndicatorRow => ({
+  const part = (
+    indicateur: string,
+    libelle: string,
+    num: number,
+    den: number,
+    valeur: number | null,
+  ): IndicatorRow => ({
     indicateur,
     libelle,
     canal: '',
@@ -94,12 +103,36 @@ function indicatorRows(f: Figures): IndicatorRow[] {
       valeur: f.counterWait.medianMinutes,
       unite: 'minutes',
     });
+  if (f.actions)
+    rows.push(
+      {
+        indicateur: 'actions_realisees',
+        libelle: 'Actions d’amélioration réalisées',
+        canal: '',
+        numerateur: null,
+        denominateur: null,
+        valeur: f.actions.done,
+        unite: 'nombre',
+      },
+      {
+        indicateur: 'actions_en_cours',
+        libelle: 'Actions d’amélioration en cours',
+        canal: '',
+        numerateur: null,
+        denominateur: null,
+        valeur: f.actions.inProgress,
+        unite: 'nombre',
+      },
+    );
   if (f.complaints)
     rows.push(part('taux_reclamation', 'Taux de réclamation', f.complaints.complaints, f.received, f.complaints.rate));
   return rows;
 }
 
-export function openDataRows(tenant: { name: string; inseeCode: string | null }, docs: ResultsDocument[]): OpenDataRow[] {
+export function openDataRows(
+  tenant: { name: string; inseeCode: string | null },
+  docs: ResultsDocument[],
+): OpenDataRow[] {
   return docs.flatMap((d) =>
     (['courante', 'precedente'] as const).flatMap((periode) => {
       const p = periode === 'courante' ? d.current : d.previous;
@@ -118,7 +151,10 @@ export function openDataRows(tenant: { name: string; inseeCode: string | null },
   );
 }
 
-/** CSV with semicolons (as the platform's exports), numbers with a decimal point, text cells escaped. */
+/**
+ * CSV with semicolons (as the platform's exports), numbers with a decimal point, text cells
+ * escaped. Not `toCsv`: its formula guard would turn a negative net satisfaction into text.
+ */
 export function openDataCsv(rows: OpenDataRow[]): string {
   const cell = (v: string | number | null) => (v === null ? '' : typeof v === 'number' ? String(v) : csvCell(v));
   const lines = [OPEN_DATA_COLUMNS.join(';'), ...rows.map((r) => OPEN_DATA_COLUMNS.map((c) => cell(r[c])).join(';'))];

@@ -13,7 +13,11 @@ export async function readAllPublished(trx: Tx): Promise<ResultsDocument[]> {
   const rows = await trx.selectFrom('published_results').select(['scope', 'figures']).execute();
   const docs = rows.map((r) => r.figures as ResultsDocument);
   return docs.sort((a, b) =>
-    a.serviceId === null ? -1 : b.serviceId === null ? 1 : (a.serviceName ?? '').localeCompare(b.serviceName ?? '', 'fr'),
+    a.serviceId === null
+      ? -1
+      : b.serviceId === null
+        ? 1
+        : (a.serviceName ?? '').localeCompare(b.serviceName ?? '', 'fr'),
   );
 }
 
@@ -27,4 +31,16 @@ export async function listPublishedServices(trx: Tx): Promise<{ id: string; slug
     .select(['s.id', 's.slug', 's.name'])
     .execute();
   return rows.sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+}
+
+/** The service of a « Nos résultats » address, by its slug. */
+export async function findServiceBySlug(
+  trx: Tx,
+  slug: string,
+): Promise<{ id: string; slug: string; name: string } | undefined> {
+  return trx
+    .selectFrom('services')
+    .select(['id', 'slug', 'name'])
+    .where('slug', '=', slug.slice(0, 100))
+    .executeTakeFirst();
 }

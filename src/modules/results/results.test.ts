@@ -60,11 +60,18 @@ describe(`results: indicators against a hand-computed month, « Nos résultats �
 
   before(async () => {
     ctx = await createTestContext({ clock });
-    const demarche = await ensureDemarche(ctx.database, ctx.tenantId, { slug: 'mesure-qualite', serviceSlug: 'qualite' });
+    const demarche = await ensureDemarche(ctx.database, ctx.tenantId, {
+      slug: 'mesure-qualite',
+      serviceSlug: 'qualite',
+    });
     const demarcheB = await ensureDemarche(ctx.database, ctx.tenantId, { slug: 'mesure-b', serviceSlug: 'qualite' });
     const demarcheC = await ensureDemarche(ctx.database, ctx.tenantId, { slug: 'mesure-c', serviceSlug: 'qualite' });
     serviceId = demarche.serviceId;
-    await insertAgent(ctx.database, ctx.tenantId, { email: 'qualite@villebelle.example', password: PASSWORD, serviceSlugs: ['qualite'] });
+    await insertAgent(ctx.database, ctx.tenantId, {
+      email: 'qualite@villebelle.example',
+      password: PASSWORD,
+      serviceSlugs: ['qualite'],
+    });
     await insertAgent(ctx.database, ctx.tenantId, {
       email: 'chef.qualite@villebelle.example',
       password: PASSWORD,
@@ -212,15 +219,31 @@ describe(`results: indicators against a hand-computed month, « Nos résultats �
     assert.equal(csv.statusCode, 200);
     assert.match(String(csv.headers['content-type']), /text\/csv/);
     assert.match(String(csv.headers.link), /licence-ouverte/);
-    const lines = csv.body.replace(/^\ufeff/, '').trim().split('\r\n');
-    assert.equal(lines[0], 'collectivite;code_insee;perimetre;service;indicateur;libelle;canal;periode;date_debut;date_fin;numerateur;denominateur;valeur;unite;calcule_le');
-    assert.ok(lines.includes(
-      `Villebelle;;service;qualite;respect_delais;Respect des délais annoncés;;courante;2025-07-01;2026-06-30;3;4;0.75;part;2026-06-30T02:00:00.000Z`,
-    ), lines.filter((l) => l.includes('respect_delais')).join('\n'));
-    assert.ok(lines.some((l) => /;service;qualite;taux_decroche;.*;precedente;2024-07-01;2025-06-30;0;0;;part;/.test(l)));
-    const json = (await get('/resultats/donnees.json')).json() as { licence: string; indicateurs: Record<string, unknown>[] };
+    const lines = csv.body
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n');
+    assert.equal(
+      lines[0],
+      'collectivite;code_insee;perimetre;service;indicateur;libelle;canal;periode;date_debut;date_fin;numerateur;denominateur;valeur;unite;calcule_le',
+    );
+    assert.ok(
+      lines.includes(
+        `Villebelle;;service;qualite;respect_delais;Respect des délais annoncés;;courante;2025-07-01;2026-06-30;3;4;0.75;part;2026-06-30T02:00:00.000Z`,
+      ),
+      lines.filter((l) => l.includes('respect_delais')).join('\n'),
+    );
+    assert.ok(
+      lines.some((l) => /;service;qualite;taux_decroche;.*;precedente;2024-07-01;2025-06-30;0;0;;part;/.test(l)),
+    );
+    const json = (await get('/resultats/donnees.json')).json() as {
+      licence: string;
+      indicateurs: Record<string, unknown>[];
+    };
     assert.equal(json.licence, 'Licence Ouverte 2.0 (Etalab)');
-    const row = json.indicateurs.find((r) => r.service === 'qualite' && r.indicateur === 'taux_satisfaction' && r.periode === 'courante');
+    const row = json.indicateurs.find(
+      (r) => r.service === 'qualite' && r.indicateur === 'taux_satisfaction' && r.periode === 'courante',
+    );
     assert.deepEqual([row?.numerateur, row?.denominateur, row?.valeur], [17, 20, 0.85]);
   });
 
@@ -251,7 +274,11 @@ describe(`results: indicators against a hand-computed month, « Nos résultats �
     assert.match(text, /4 éléments/);
     assert.match(text, new RegExp(`${refs.late}.*Non`));
     assert.match(text, new RegExp(`${refs.paused}.*27 mai 2026.*Oui`));
-    const csv = await ctx.app.inject({ method: 'GET', url: link!.replace('/detail?', '/detail.csv?'), headers: { cookie: supervisor } });
+    const csv = await ctx.app.inject({
+      method: 'GET',
+      url: link!.replace('/detail?', '/detail.csv?'),
+      headers: { cookie: supervisor },
+    });
     assert.equal(csv.statusCode, 200);
     assert.equal(csv.body.trim().split('\r\n').length, 1 + 4);
     const answers = await ctx.app.inject({
@@ -261,9 +288,14 @@ describe(`results: indicators against a hand-computed month, « Nos résultats �
     });
     assert.equal(answers.body.trim().split('\r\n').length, 1 + 20);
     // Another service's scope, or the whole commune, is not the supervisor's.
-    const other = await q<{ id: string }>(`select id from services where tenant_id = $1 and slug = 'etat-civil'`, [ctx.tenantId]);
+    const other = await q<{ id: string }>(`select id from services where tenant_id = $1 and slug = 'etat-civil'`, [
+      ctx.tenantId,
+    ]);
     assert.equal((await get(`/agent/admin/resultats?service=${other[0]!.id}`, supervisor)).statusCode, 404);
-    assert.equal((await get(`/agent/admin/resultats/detail?indicateur=inconnu&service=${serviceId}`, supervisor)).statusCode, 404);
+    assert.equal(
+      (await get(`/agent/admin/resultats/detail?indicateur=inconnu&service=${serviceId}`, supervisor)).statusCode,
+      404,
+    );
     // A plain agent reads the public page, not the dashboard.
     assert.equal((await get('/agent/admin/resultats', agent)).statusCode, 403);
   });
@@ -298,7 +330,10 @@ describe(`results: indicators against a hand-computed month, « Nos résultats �
     const summary = (await job.run(clock.now())) as { tenants: number; scopes: number };
     assert.ok(summary.tenants >= 2 && summary.scopes >= 2);
     await inTenant(ctx.services.db, ctx.tenantId, async (trx) => {
-      const n = await trx.selectFrom('published_results').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const n = await trx
+        .selectFrom('published_results')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
       assert.ok(Number(n.n) >= 2);
     });
   });

@@ -23,7 +23,7 @@ import { missedCallsForm } from './forms.ts';
 import { openDataCsv, openDataJson, openDataRows } from './open-data.ts';
 import { DRILL_INDICATORS, readDrillDown, type DrillIndicator } from './read-drill-down.ts';
 import { recordMissedCalls } from './record-missed-calls.ts';
-import { listPublishedServices, readAllPublished, readPublished } from './repository.ts';
+import { findServiceBySlug, listPublishedServices, readAllPublished, readPublished } from './repository.ts';
 import {
   DASHBOARD_PATH,
   dashboardPage,
@@ -56,13 +56,13 @@ export function registerResultsRoutes(app: FastifyInstance, services: Services):
   app.get<{ Params: { slug: string } }>(`${RESULTS_PATH}/services/:slug`, async (request, reply) => {
     const ctx = pageContext(request);
     const found = await inTenant(services.db, ctx.tenant.id, async (trx) => {
-      const service = await trx
-        .selectFrom('services')
-        .select(['id', 'slug', 'name'])
-        .where('slug', '=', request.params.slug.slice(0, 100))
-        .executeTakeFirst();
+      const service = await findServiceBySlug(trx, request.params.slug);
       if (!service) return null;
-      return { service, doc: await readPublished(trx, `service:${service.id}`), list: await listPublishedServices(trx) };
+      return {
+        service,
+        doc: await readPublished(trx, `service:${service.id}`),
+        list: await listPublishedServices(trx),
+      };
     });
     if (!found) throw new AppError('not_found', 'Ce service n’existe pas.');
     return sendHtml(reply, resultsPage(ctx, { doc: found.doc, services: found.list, service: found.service }));
@@ -98,7 +98,9 @@ export function registerResultsAgentRoutes(scope: FastifyInstance, services: Ser
     const tenantId = requireTenant(request).id;
     const actor = agentActor(tenantId, agent);
     const all = await inTenant(services.db, tenantId, (trx) => listServices(trx, null));
-    const allowed = all.filter((s) => can(actor, 'view_results_dashboard', { kind: 'service_scope', tenantId, serviceId: s.id }));
+    const allowed = all.filter((s) =>
+      can(actor, 'view_results_dashboard', { kind: 'service_scope', tenantId, serviceId: s.id }),
+    );
     const everything = can(actor, 'view_results_dashboard', { kind: 'service_scope', tenantId, serviceId: null });
     if (!everything && allowed.length === 0)
       throw new AppError('forbidden', 'Cette page est réservée aux responsables de service et aux administrateurs.');
@@ -112,7 +114,8 @@ export function registerResultsAgentRoutes(scope: FastifyInstance, services: Ser
   function chosenScope(request: FastifyRequest, scopes: { value: string }[]): string {
     const asked = queryParam(request, 'service');
     const chosen = asked === '' && !scopes.some((s) => s.value === '') ? scopes[0]!.value : asked;
-    if (!scopes.some((s) => s.value === chosen)) throw new AppError('not_found', 'Ce périmètre n’existe pas ou ne vous est pas ouvert.');
+    if (!scopes.some((s) => s.value === chosen))
+      throw new AppError('not_found', 'Ce périmètre n’existe pas ou ne vous est pas ouvert.');
     return chosen;
   }
 
@@ -200,7 +203,9 @@ export function registerResultsAgentRoutes(scope: FastifyInstance, services: Ser
     const actor = agentActor(tenantId, agent);
     const list = await inTenant(services.db, tenantId, (trx) => listServices(trx, null));
     return {
-      services: list.filter((s) => can(actor, 'record_missed_calls', { kind: 'service_scope', tenantId, serviceId: s.id })),
+      services: list.filter((s) =>
+        can(actor, 'record_missed_calls', { kind: 'service_scope', tenantId, serviceId: s.id }),
+      ),
       allowAll: can(actor, 'record_missed_calls', { kind: 'service_scope', tenantId, serviceId: null }),
     };
   }
@@ -236,8 +241,15 @@ export function registerResultsAgentRoutes(scope: FastifyInstance, services: Ser
     const form = parseForm(missedCallsForm, fields);
     if (!form.ok) return again(form.errors);
     const serviceId = form.value.service === '' ? null : form.value.service;
-    if (serviceId !== null && !UUID.test(serviceId)) return again([{ field: 'service', message: 'Choisissez un service de la liste.' }]);
-    if (!can(agentActor(tenant.id, agent), 'record_missed_calls', { kind: 'service_scope', tenantId: tenant.id, serviceId }))
+    if (serviceId !== null && !UUID.test(serviceId))
+      return again([{ field: 'service', message: 'Choisissez un service de la liste.' }]);
+    if (
+      !can(agentActor(tenant.id, agent), 'record_missed_calls', {
+        kind: 'service_scope',
+        tenantId: tenant.id,
+        serviceId,
+      })
+    )
       return again([{ field: 'service', message: 'Choisissez un de vos services.' }]);
     const result = await inTenant(services.db, tenant.id, (trx) =>
       recordMissedCalls(trx, {

@@ -93,7 +93,9 @@ export async function answerSurvey(
     .insertInto('survey_rate_counts')
     .values({ tenant_id: input.tenantId, client_key: input.clientKey, day, answers: 1 })
     .onConflict((oc) =>
-      oc.columns(['tenant_id', 'client_key', 'day']).doUpdateSet((eb) => ({ answers: eb('survey_rate_counts.answers', '+', 1) })),
+      oc
+        .columns(['tenant_id', 'client_key', 'day'])
+        .doUpdateSet((eb) => ({ answers: eb('survey_rate_counts.answers', '+', 1) })),
     )
     .returning('answers')
     .executeTakeFirstOrThrow();

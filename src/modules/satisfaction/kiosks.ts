@@ -54,7 +54,12 @@ export async function createKiosk(
   const secret = randomString(32, 'base64url');
   await trx
     .insertInto('survey_kiosks')
-    .values({ tenant_id: input.tenantId, name: input.name, service_id: input.serviceId, secret_hash: hashKioskSecret(secret) })
+    .values({
+      tenant_id: input.tenantId,
+      name: input.name,
+      service_id: input.serviceId,
+      secret_hash: hashKioskSecret(secret),
+    })
     .execute();
   return { ok: true, value: { secret } };
 }

@@ -20,15 +20,13 @@ import { qrCodeSvg } from '../agents/totp.ts';
 import { can } from '../authorization.ts';
 import { answerSurvey, clientKeyOf, type SurveySource } from './answer-survey.ts';
 import { EMPTY_SURVEY, kioskForm, surveyForm, type SurveyValues } from './forms.ts';
-import { inviteToSurvey } from './invite-to-survey.ts';
+import { inviteAfterConversation } from './invite-after-conversation.ts';
+import { readSurveyLink } from './read-survey-link.ts';
+import { REFERENCE_PATTERN } from '../requests/reference.ts';
 import { createKiosk, findKiosk, kioskPath, listKiosks, revokeKiosk } from './kiosks.ts';
 import { openSurvey } from './open-survey.ts';
-import { signSurveyToken } from './survey-token.ts';
 import { KIOSKS_PATH, kiosksPage, surveyQrPage } from './views/kiosks-page.ts';
 import { surveyPage, surveyRefusedPage, surveyThanksPage } from './views/survey-page.ts';
-
-const CONVERSATION_ID = /^[A-Za-z0-9_-]{22,64}$/;
-const REFERENCE = /^[A-Z]{2,4}-\d{4}-[A-Z0-9]{3,12}$/;
 
 function typedSurvey(fields: Record<string, string | string[] | undefined>): SurveyValues {
   return {
@@ -83,47 +81,63 @@ export function registerSatisfactionRoutes(app: FastifyInstance, services: Servi
     );
   });
 
-  app.post<{ Params: { token: string } }>('/avis/:token', { config: { personalData: true } }, async (request, reply) => {
-    const ctx = pageContext(request);
-    const tenant = requireTenant(request);
-    const now = services.clock.now();
-    const opened = await inTenant(services.db, tenant.id, (trx) =>
-      openSurvey(trx, { tenantId: tenant.id, sessionSecret: services.config.sessionSecret, token: request.params.token, now }),
-    );
-    if (!opened.ok) {
-      const refused = surveyRefusedPage(ctx, opened.reason);
-      return sendHtml(reply, refused.page, refused.status);
-    }
-    const { fields } = readFormBody(request);
-    const values = typedSurvey(fields);
-    const again = (errors: FieldError[]) =>
-      sendHtml(
-        reply,
-        surveyPage(ctx, {
-          action: `/avis/${request.params.token}`,
-          subject: opened.value.subject,
-          reference: opened.value.reference,
-          online: opened.value.online,
-          values,
-          errors,
+  app.post<{ Params: { token: string } }>(
+    '/avis/:token',
+    { config: { personalData: true } },
+    async (request, reply) => {
+      const ctx = pageContext(request);
+      const tenant = requireTenant(request);
+      const now = services.clock.now();
+      const opened = await inTenant(services.db, tenant.id, (trx) =>
+        openSurvey(trx, {
+          tenantId: tenant.id,
+          sessionSecret: services.config.sessionSecret,
+          token: request.params.token,
+          now,
         }),
-        400,
       );
-    const form = parseForm(surveyForm, fields);
-    if (!form.ok) return again(form.errors);
-    return record(request, reply, { kind: 'invitation', invitationId: opened.value.invitationId }, form.value, {
-      clientKey: clientKeyOf(services.config.sessionSecret, request.ip),
-      limit: limits.rateLimit,
-      done: '/avis/merci',
-    });
-  });
+      if (!opened.ok) {
+        const refused = surveyRefusedPage(ctx, opened.reason);
+        return sendHtml(reply, refused.page, refused.status);
+      }
+      const { fields } = readFormBody(request);
+      const values = typedSurvey(fields);
+      const again = (errors: FieldError[]) =>
+        sendHtml(
+          reply,
+          surveyPage(ctx, {
+            action: `/avis/${request.params.token}`,
+            subject: opened.value.subject,
+            reference: opened.value.reference,
+            online: opened.value.online,
+            values,
+            errors,
+          }),
+          400,
+        );
+      const form = parseForm(surveyForm, fields);
+      if (!form.ok) return again(form.errors);
+      return record(request, reply, { kind: 'invitation', invitationId: opened.value.invitationId }, form.value, {
+        clientKey: clientKeyOf(services.config.sessionSecret, request.ip),
+        limit: limits.rateLimit,
+        done: '/avis/merci',
+      });
+    },
+  );
 
   /** One answer stored, or the page that says why not. */
   async function record(
     request: FastifyRequest,
     reply: FastifyReply,
     source: SurveySource,
-    value: { satisfaction: string; simple?: string; clair?: string; note?: string; commentaire: string; relier: boolean },
+    value: {
+      satisfaction: string;
+      simple?: string;
+      clair?: string;
+      note?: string;
+      commentaire: string;
+      relier: boolean;
+    },
     options: { clientKey: string; limit: number; done: string },
   ) {
     const ctx = pageContext(request);
@@ -157,27 +171,15 @@ export function registerSatisfactionRoutes(app: FastifyInstance, services: Servi
     { config: { personalData: true } },
     async (request, reply) => {
       const ctx = pageContext(request);
-      const notFound = () => new AppError('not_found', 'Cette conversation n’existe pas ou a été effacée.');
-      if (!CONVERSATION_ID.test(request.params.id)) throw notFound();
-      const link = await inTenant(services.db, ctx.tenant.id, async (trx) => {
-        const conversation = await trx
-          .selectFrom('assistant_conversations')
-          .select('id')
-          .where('id', '=', request.params.id)
-          .where('audience', '=', 'public')
-          .executeTakeFirst();
-        if (!conversation) throw notFound();
-        return inviteToSurvey(trx, {
+      const link = await inTenant(services.db, ctx.tenant.id, (trx) =>
+        inviteAfterConversation(trx, {
           tenantId: ctx.tenant.id,
+          conversationId: request.params.id,
           sessionSecret: services.config.sessionSecret,
-          baseUrl: '',
           linkDays: limits.linkDays,
           now: services.clock.now(),
-          interaction: 'assistant',
-          channel: 'assistant',
-          conversationId: conversation.id,
-        });
-      });
+        }),
+      );
       if (!link) {
         const refused = surveyRefusedPage(ctx, 'answered');
         return sendHtml(reply, refused.page, refused.status);
@@ -233,11 +235,17 @@ export function registerSatisfactionRoutes(app: FastifyInstance, services: Servi
           }),
           400,
         );
-      return record(request, reply, { kind: 'kiosk', kioskId: kiosk.id }, { ...form.value, relier: false }, {
-        clientKey: `kiosk:${kiosk.id}`,
-        limit: limits.kioskRateLimit,
-        done: `${kioskPath(request.params.secret)}?merci=1`,
-      });
+      return record(
+        request,
+        reply,
+        { kind: 'kiosk', kioskId: kiosk.id },
+        { ...form.value, relier: false },
+        {
+          clientKey: `kiosk:${kiosk.id}`,
+          limit: limits.kioskRateLimit,
+          done: `${kioskPath(request.params.secret)}?merci=1`,
+        },
+      );
     },
   );
 }
@@ -253,25 +261,21 @@ export function registerSatisfactionAgentRoutes(scope: FastifyInstance, services
         tenant.id,
         agent,
         'view',
-        REFERENCE.test(reference) ? await findRequestByReference(trx, reference) : undefined,
+        REFERENCE_PATTERN.test(reference) ? await findRequestByReference(trx, reference) : undefined,
       );
-      return trx
-        .selectFrom('survey_invitations')
-        .select(['id', 'expires_at', 'answered_at'])
-        .where('request_id', '=', row.id)
-        .executeTakeFirst();
+      return readSurveyLink(trx, {
+        tenantId: tenant.id,
+        requestId: row.id,
+        sessionSecret: services.config.sessionSecret,
+        baseUrl: requestBaseUrl(services.config, request),
+        now: services.clock.now(),
+      });
     });
-    const now = services.clock.now();
-    const open = found && !found.answered_at && found.expires_at.getTime() > now.getTime();
-    const link = open
-      ? `${requestBaseUrl(services.config, request)}/avis/${signSurveyToken(services.config.sessionSecret, {
-          tenantId: tenant.id,
-          invitationId: found.id,
-          expiresAt: found.expires_at,
-        })}`
-      : null;
-    const svg = link ? unsafeRaw(await qrCodeSvg(link)) : null;
-    return sendHtml(reply, surveyQrPage(agentContext(request, agent), { reference, qrSvg: svg, link, answered: Boolean(found?.answered_at) }));
+    const svg = found.url ? unsafeRaw(await qrCodeSvg(found.url)) : null;
+    return sendHtml(
+      reply,
+      surveyQrPage(agentContext(request, agent), { reference, qrSvg: svg, link: found.url, answered: found.answered }),
+    );
   });
 
   async function requireAdmin(request: FastifyRequest): Promise<SessionAgent> {
@@ -316,7 +320,9 @@ export function registerSatisfactionAgentRoutes(scope: FastifyInstance, services
   scope.get(KIOSKS_PATH, async (request, reply) => {
     const agent = await requireAdmin(request);
     return renderKiosks(request, reply, agent, {
-      ...(queryParam(request, 'fait') === 'retiree' ? { notice: 'La tablette est retirée : son adresse ne s’ouvre plus.' } : {}),
+      ...(queryParam(request, 'fait') === 'retiree'
+        ? { notice: 'La tablette est retirée : son adresse ne s’ouvre plus.' }
+        : {}),
     });
   });
 

@@ -216,6 +216,28 @@ export function resultFigures(doc: ResultsDocument, drill: Drill = null): SafeHt
                 : ''
             }`
         : html`<p class="no-data">Pas encore de données : les réclamations ne sont pas encore suivies dans Guichet.</p>`
+    }
+    <h2>Vous avez dit, nous avons fait</h2>
+    ${
+      c.actions
+        ? html`<p>
+              ${count(c.actions.done, 'action réalisée', 'actions réalisées')},
+              ${count(c.actions.inProgress, 'action en cours', 'actions en cours')} sur la période, à partir de vos avis.
+            </p>
+            ${
+              c.actions.latest.length > 0
+                ? html`<ul>
+                    ${c.actions.latest.map(
+                      (a) =>
+                        html`<li>${a.title} — ${a.status === 'done' ? 'réalisée' : 'en cours'} (${formatDateFr(a.on)})</li>`,
+                    )}
+                  </ul>`
+                : ''
+            }`
+        : html`<p class="no-data">
+            Pas encore de données : les actions d’amélioration décidées à partir de vos avis ne sont pas encore suivies dans
+            Guichet.
+          </p>`
     }`;
 }
 

@@ -150,7 +150,9 @@ ${v.commentaire}</textarea
     title: 'Votre avis',
     main,
     errors: input.errors,
-    ...(input.kiosk?.thanked ? { notice: 'Merci, votre avis est enregistré. La personne suivante peut répondre.' } : {}),
+    ...(input.kiosk?.thanked
+      ? { notice: 'Merci, votre avis est enregistré. La personne suivante peut répondre.' }
+      : {}),
     assistantWidget: false,
   });
 }
