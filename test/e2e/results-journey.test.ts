@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import * as OTPAuth from 'otpauth';
 import pg from 'pg';
 import { mailText, startE2eSession, type E2eSession } from '../support/e2e-session.ts';
 import { createServerDatabase, PG_ADMIN_URL } from '../support/test-app.ts';
@@ -72,10 +73,18 @@ describe(
       await s.goto('/agent/connexion');
       await page.fill('#email', agent.email);
       await page.fill('#password', agent.password);
+      // An administrator enrols a second factor at the first sign-in.
       await Promise.all([
-        page.waitForURL(/\/agent\/demandes/),
+        page.waitForURL(/\/agent\/double-authentification$/),
         page.getByRole('button', { name: 'Se connecter' }).click(),
       ]);
+      const secret = (await page.locator('#totp-secret').innerText()).replace(/\s/g, '');
+      await page
+        .getByLabel(/Code à 6 chiffres/)
+        .fill(new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate());
+      await page.getByRole('button', { name: 'Activer' }).click();
+      await page.getByRole('link', { name: /J'ai noté mes codes/ }).click();
+      await page.waitForLoadState('load');
       await s.goto('/agent/demandes?statut=recue&canal=en-ligne');
       const first = page.locator('table a[href*="/agent/demandes/"]').first();
       const reference = (await first.innerText()).trim();
