@@ -79,7 +79,7 @@ async function generate(
             (array['en-ligne','en-ligne','en-ligne','courriel','telephone','telephone','guichet','courrier'])[1 + g % 8],
             '{}'::jsonb, 'Usager ' || g, 'bench', s.at, (s.at + ((10 + g % 21) || ' days')::interval)::date, s.at,
             case when g % 100 < 88 then s.at + (((g * 7919) % 41) || ' days')::interval + interval '2 hours' end
-       from generate_series(1, $2::int) g
+       from generate_series(1::bigint, $2::bigint) g
        cross join lateral (select now() - ((g * 104729::bigint) % (730 * 86400) || ' seconds')::interval as at) s
        join d on d.n = g % d.total`,
     [tenantId, REQUESTS],
@@ -104,7 +104,7 @@ async function generate(
             d.service_id, d.id, 1 + (g * 31) % 5,
             case when g % 3 > 0 then 1 + (g * 17) % 4 end, case when g % 4 > 0 then 1 + (g * 13) % 4 end,
             case when g % 5 = 0 then (g * 11) % 11 end, case when g % 10 = 0 then 'Un commentaire' else '' end
-       from generate_series(1, $2::int) g
+       from generate_series(1::bigint, $2::bigint) g
        join d on d.n = g % d.total`,
     [tenantId, ANSWERS],
   );

@@ -9,6 +9,7 @@ import { addWorkingDays } from '../requests/working-days.ts';
 import { generateTrackingSecret, hashTrackingSecret } from '../requests/reference.ts';
 import type { ResultsDocument } from './compute-results.ts';
 import { refreshTenantResults } from './jobs.ts';
+import { parisDay } from '../../platform/format.ts';
 
 const BASE = '/t/villebelle';
 const PASSWORD = 'sapin-radis-olive-11';
@@ -261,6 +262,39 @@ describe(`results: indicators against a hand-computed month, « Nos résultats �
     assert.ok(rows.some((r) => r.includes(';respect_delais;')));
     // Every share is empty (0 out of 0), never 0.
     for (const r of rows) assert.match(r, /;0;0;;part;/, r);
+  });
+
+  test('figures other modules own come through their source: complaints, counter wait, improvement actions', async () => {
+    const asked: string[] = [];
+    await refreshTenantResults(ctx.services.db, ctx.tenantId, clock.now(), {
+      complaints: async (_trx, range) => {
+        asked.push(`complaints ${range.from} ${range.to} ${range.serviceId ?? 'commune'}`);
+        return { complaints: 2, rate: 0.1, causes: [{ label: 'Délai trop long', count: 2 }] };
+      },
+      counterWait: async () => ({ visits: 40, medianMinutes: 12.4 }),
+      actions: async () => ({
+        done: 2,
+        inProgress: 1,
+        latest: [{ title: 'Horaires du samedi matin élargis', status: 'done', on: '2026-05-02' }],
+      }),
+    });
+    const today = parisDay(clock.now());
+    // Each scope and period is asked for: the commune and each service, this period and the one before.
+    assert.ok(asked.includes(`complaints 2025-06-01 ${today} commune`), asked.join(', '));
+    assert.ok(asked.includes(`complaints 2025-06-01 ${today} ${serviceId}`), asked.join(', '));
+    assert.ok(asked.includes('complaints 2024-06-01 2025-05-31 commune'), asked.join(', '));
+    const text = visibleText((await get('/resultats')).body);
+    assert.match(text, /Taux de réclamation\s+10 %/);
+    assert.match(text, /Délai trop long \(2\)/);
+    assert.match(text, /Temps d’attente médian à l’accueil\s+12 min/);
+    assert.match(text, /2 actions réalisées, 1 action en cours/);
+    assert.match(text, /Horaires du samedi matin élargis — réalisée \(2 mai 2026\)/);
+    const csv = (await get('/resultats/donnees.csv')).body;
+    assert.match(csv, /;collectivite;;actions_realisees;[^\r]*;courante;2025-06-01;[-\d]+;;;2;nombre;/);
+    assert.match(csv, /;attente_mediane_accueil;[^\r]*;guichet;courante;[^\r]*;;40;12\.4;minutes;/);
+    // Back to this module's figures alone for the tests that follow.
+    await refreshTenantResults(ctx.services.db, ctx.tenantId, clock.now());
+    assert.match(visibleText((await get('/resultats')).body), /ne sont pas encore suivies dans Guichet/);
   });
 
   test('dashboard: the supervisor opens a figure and gets the items behind it, and the CSV has one row per item', async () => {

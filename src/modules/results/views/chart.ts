@@ -12,7 +12,7 @@ export interface ChartPoint {
 
 const WIDTH = 640;
 const HEIGHT = 220;
-const LEFT = 44;
+const LEFT = 56;
 const BOTTOM = 28;
 const TOP = 12;
 
