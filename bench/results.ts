@@ -12,7 +12,7 @@
  *
  * Environment: GUICHET_BENCH_PG_URL (an admin connection; default
  * postgres://postgres@127.0.0.1:5432/postgres), BENCH_RESULTS_DB (default guichet_bench_results,
- * dropped and created again), BENCH_SAMPLES (page requests per address, default 200),
+ * dropped and created again), BENCH_SAMPLES (page requests per address, after 50 of warm-up, default 200),
  * BENCH_ROUNDS (daily computations, default 3). Figures: docs/performance.md.
  */
 import type { AddressInfo } from 'node:net';
@@ -171,9 +171,13 @@ async function main(): Promise<void> {
     [`« Nos résultats » (service ${service})`]: `/t/villebelle/resultats/services/${service}`,
     'open data JSON': '/t/villebelle/resultats/donnees.json',
   };
+  // Reference in the same run: a route that reads nothing (the machine's floor).
+  pages['reference: /healthz'] = '/healthz';
+  // Every address warmed up first, so that none is measured while the JIT is still compiling.
+  for (const path of Object.values(pages))
+    for (let i = 0; i < 50; i++) await (await fetch(`${origin}${path}`)).arrayBuffer();
   const rows: string[] = [];
   for (const [label, path] of Object.entries(pages)) {
-    for (let i = 0; i < 20; i++) await (await fetch(`${origin}${path}`)).arrayBuffer();
     const times: number[] = [];
     for (let i = 0; i < SAMPLES; i++) {
       const t = performance.now();
