@@ -154,6 +154,25 @@ describe(
       ]);
       assert.match(await page.locator('main').innerText(), /Rapide et clair/);
       await s.assertAccessible('the drill-down');
+
+      // 7. The item's survey page for the counter (its QR code) says it was answered.
+      await s.goto(`/agent/demandes/${reference}/avis`);
+      assert.match(await page.locator('main').innerText(), /déjà donné son avis/);
+      await s.assertAccessible('the item’s survey QR code page');
+
+      // 8. A counter tablet in kiosk mode: opened by the administrator, answered, ready for the next person.
+      await s.goto('/agent/admin/bornes');
+      await page.getByLabel('Nom de la tablette').fill('Accueil de la mairie');
+      await page.getByRole('button', { name: 'Ouvrir la tablette' }).click();
+      const address = (await page.locator('main p.code').first().innerText()).trim();
+      await s.assertAccessible('the tablets page with the new address');
+      await page.goto(address, { waitUntil: 'load' });
+      await s.assertAccessible('the tablet’s survey');
+      await page.getByLabel('Plutôt satisfait', { exact: true }).check();
+      await Promise.all([page.waitForURL(/merci=1/), page.getByRole('button', { name: 'Envoyer mon avis' }).click()]);
+      assert.match(await page.locator('body').innerText(), /La personne suivante peut répondre/);
+      assert.equal(await page.getByLabel('Plutôt satisfait', { exact: true }).isChecked(), false);
+      await s.assertAccessible('the tablet after an answer');
     });
   },
 );

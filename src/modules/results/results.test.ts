@@ -10,6 +10,7 @@ import { generateTrackingSecret, hashTrackingSecret } from '../requests/referenc
 import type { ResultsDocument } from './compute-results.ts';
 import { refreshTenantResults } from './jobs.ts';
 import { parisDay } from '../../platform/format.ts';
+import { periodsOn } from './indicators.ts';
 
 const BASE = '/t/villebelle';
 const PASSWORD = 'sapin-radis-olive-11';
@@ -278,11 +279,11 @@ describe(`results: indicators against a hand-computed month, « Nos résultats �
         latest: [{ title: 'Horaires du samedi matin élargis', status: 'done', on: '2026-05-02' }],
       }),
     });
-    const today = parisDay(clock.now());
+    const { current, previous } = periodsOn(parisDay(clock.now()));
     // Each scope and period is asked for: the commune and each service, this period and the one before.
-    assert.ok(asked.includes(`complaints 2025-06-01 ${today} commune`), asked.join(', '));
-    assert.ok(asked.includes(`complaints 2025-06-01 ${today} ${serviceId}`), asked.join(', '));
-    assert.ok(asked.includes('complaints 2024-06-01 2025-05-31 commune'), asked.join(', '));
+    for (const scope of ['commune', serviceId])
+      for (const p of [current, previous])
+        assert.ok(asked.includes(`complaints ${p.from} ${p.to} ${scope}`), asked.join(', '));
     const text = visibleText((await get('/resultats')).body);
     assert.match(text, /Taux de réclamation\s+10 %/);
     assert.match(text, /Délai trop long \(2\)/);
@@ -290,7 +291,7 @@ describe(`results: indicators against a hand-computed month, « Nos résultats �
     assert.match(text, /2 actions réalisées, 1 action en cours/);
     assert.match(text, /Horaires du samedi matin élargis — réalisée \(2 mai 2026\)/);
     const csv = (await get('/resultats/donnees.csv')).body;
-    assert.match(csv, /;collectivite;;actions_realisees;[^\r]*;courante;2025-06-01;[-\d]+;;;2;nombre;/);
+    assert.match(csv, /;collectivite;;actions_realisees;[^\r]*;courante;[-\d]+;[-\d]+;;;2;nombre;/);
     assert.match(csv, /;attente_mediane_accueil;[^\r]*;guichet;courante;[^\r]*;;40;12\.4;minutes;/);
     // Back to this module's figures alone for the tests that follow.
     await refreshTenantResults(ctx.services.db, ctx.tenantId, clock.now());
