@@ -272,6 +272,7 @@ describe('authorisation rules', () => {
     assert.equal(can(agentX, 'record_missed_calls', scopeY), false);
     assert.equal(can(agentX, 'record_missed_calls', everything), false);
     assert.equal(can(admin, 'record_missed_calls', everything), true);
-    for (const a of [otherAdmin, citizenA, anonymous, operator]) assert.equal(can(a, 'record_missed_calls', scopeX), false);
+    for (const a of [otherAdmin, citizenA, anonymous, operator])
+      assert.equal(can(a, 'record_missed_calls', scopeX), false);
   });
 });
