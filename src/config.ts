@@ -138,6 +138,9 @@ const schema = z
     ASSISTANT_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
     CONSULTATION_RATE_LIMIT: z.coerce.number().int().min(1).default(5),
     EXPERIENCE_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(3),
+    SURVEY_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+    SURVEY_KIOSK_RATE_LIMIT: z.coerce.number().int().min(1).default(300),
+    SURVEY_LINK_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   })
   .superRefine((env, ctx) => {
     if (env.API_PARTICULIER_URL && !env.API_PARTICULIER_TOKEN) {
@@ -287,6 +290,15 @@ export interface Config {
    * published page of opinions must not be filled by one sender.
    */
   experienceRateLimit: number;
+  /** Satisfaction surveys (modules/satisfaction, decision 35). */
+  survey: {
+    /** Answers per client address and day (ballot stuffing); a counter tablet has its own budget. */
+    rateLimit: number;
+    /** Answers per counter tablet (kiosk) and day. */
+    kioskRateLimit: number;
+    /** Days a survey link stays valid. */
+    linkDays: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -390,5 +402,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     assistantRateLimit: e.ASSISTANT_RATE_LIMIT,
     consultationRateLimit: e.CONSULTATION_RATE_LIMIT,
     experienceRateLimit: e.EXPERIENCE_RATE_LIMIT,
+    survey: {
+      rateLimit: e.SURVEY_RATE_LIMIT,
+      kioskRateLimit: e.SURVEY_KIOSK_RATE_LIMIT,
+      linkDays: e.SURVEY_LINK_DAYS,
+    },
   };
 }

@@ -15,6 +15,7 @@ import { createMailTransport, MailOutboxWorker } from './platform/mail.ts';
 import { SessionCache } from './platform/session-cache.ts';
 import { createLlmClient, type LlmClient } from './platform/llm/index.ts';
 import { assistantJobs } from './modules/assistant/jobs.ts';
+import { resultsJobs } from './modules/results/jobs.ts';
 import { createSmsProvider } from './platform/sms/index.ts';
 import { registerSmsJobs } from './platform/sms/outbox.ts';
 import type { SmsProvider } from './platform/sms/provider.ts';
@@ -81,6 +82,7 @@ export function buildServices(
     ...inboundMailJobs(database.db),
     ...platformJobs(database.db),
     ...assistantJobs(database.db),
+    ...resultsJobs(database.db),
   ];
   const dailyJobs = new DailyJobScheduler(daily, {
     dailyAt: config.jobsDailyAt,

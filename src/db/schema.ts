@@ -396,7 +396,7 @@ export interface SmsMessagesTable {
   text_body: string;
   encoding: 'gsm7' | 'ucs2';
   segments: number;
-  purpose: 'reply' | 'status' | 'appointment';
+  purpose: 'reply' | 'status' | 'appointment' | 'survey';
   status: Generated<'pending' | 'sent' | 'failed' | 'expired'>;
   provider: string | null;
   provider_message_id: string | null;
@@ -893,6 +893,12 @@ export interface Database {
   experience_actions: ExperienceActionsTable;
   complaints: ComplaintsTable;
   complaint_events: ComplaintEventsTable;
+  survey_invitations: SurveyInvitationsTable;
+  survey_kiosks: SurveyKiosksTable;
+  survey_answers: SurveyAnswersTable;
+  survey_rate_counts: SurveyRateCountsTable;
+  missed_calls: MissedCallsTable;
+  published_results: PublishedResultsTable;
 }
 
 /** A term of a tenant's search and what it also means (article-search, decision 26). */
@@ -1200,6 +1206,83 @@ export interface ConsultationThrottleTable {
   consultation_id: string;
   source_key: string;
   at: Timestamp;
+}
+
+/** What a survey is about (modules/satisfaction); answers add 'kiosk' (a counter tablet). */
+export type SurveyInteraction = 'request' | 'contact' | 'assistant';
+
+/** One invitation to answer the survey, per interaction (migration 20261205002000). */
+export interface SurveyInvitationsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  interaction: SurveyInteraction;
+  channel: string;
+  request_id: string | null;
+  conversation_id: string | null;
+  service_id: string | null;
+  demarche_id: string | null;
+  created_at: Generated<Date>;
+  expires_at: Date;
+  answered_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+/** A counter tablet in kiosk mode; only the sha256 of its secret is stored. */
+export interface SurveyKiosksTable {
+  tenant_id: string;
+  id: Generated<string>;
+  name: string;
+  service_id: string | null;
+  secret_hash: string;
+  created_at: Generated<Date>;
+  revoked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+/** One answer to the satisfaction survey: the day only, the request only when the citizen linked it. */
+export interface SurveyAnswersTable {
+  tenant_id: string;
+  id: Generated<string>;
+  /** 'YYYY-MM-DD' */
+  answered_on: string;
+  interaction: SurveyInteraction | 'kiosk';
+  channel: string;
+  service_id: string | null;
+  demarche_id: string | null;
+  kiosk_id: string | null;
+  request_id: string | null;
+  /** 1 (pas du tout satisfait) to 5 (très satisfait). */
+  satisfaction: number;
+  /** 1 (non, pas du tout) to 4 (oui, tout à fait); null: not answered. */
+  simple: number | null;
+  clear: number | null;
+  /** 0 to 10, online démarches only. */
+  online_score: number | null;
+  comment: Generated<string>;
+}
+
+export interface SurveyRateCountsTable {
+  tenant_id: string;
+  client_key: string;
+  day: string;
+  answers: Generated<number>;
+}
+
+/** Calls that reached no agent, noted per day (the taux de décroché's denominator). */
+export interface MissedCallsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  day: string;
+  service_id: string | null;
+  calls: number;
+  recorded_by: string | null;
+  recorded_at: Generated<Date>;
+}
+
+/** The figures « Nos résultats » shows, computed daily (modules/results). */
+export interface PublishedResultsTable {
+  tenant_id: string;
+  scope: string;
+  computed_at: Date;
+  figures: Json<unknown>;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

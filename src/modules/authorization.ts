@@ -23,6 +23,8 @@ import { routingRules } from './routing/policy.ts';
 import { readabilityRules } from './readability/policy.ts';
 import { tenantRules } from './tenants/policy.ts';
 import { triageRules } from './triage/policy.ts';
+import { satisfactionRules } from './satisfaction/policy.ts';
+import { resultsRules } from './results/policy.ts';
 
 /**
  * The rule table, assembled from each module's policy. It lives on the modules' side so that the
@@ -54,6 +56,8 @@ const rules: RuleTable = {
   ...counterRules,
   ...experienceRules,
   ...complaintRules,
+  ...satisfactionRules,
+  ...resultsRules,
 };
 
 /** May this actor do this action on this resource? Anything no rule allows is refused. */

@@ -205,6 +205,11 @@ export interface Permissions {
   handle_complaint: ServiceScopeResource;
   view_complaint_statistics: TenantResource;
   manage_complaint_settings: TenantResource;
+  // satisfaction surveys (src/modules/satisfaction/policy.ts)
+  manage_survey_kiosks: TenantResource;
+  // supervisors' results and the calls that reached nobody (src/modules/results/policy.ts)
+  view_results_dashboard: ServiceScopeResource;
+  record_missed_calls: ServiceScopeResource;
 }
 
 export type Action = keyof Permissions;

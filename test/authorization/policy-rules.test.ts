@@ -254,4 +254,25 @@ describe('authorisation rules', () => {
     for (const a of [agentX, agentY, otherAdmin, citizenA, anonymous, operator])
       assert.equal(can(a, 'manage_consultations', tenant), false);
   });
+
+  test('satisfaction and results: admins set up tablets; supervisors read their services’ results; agents note missed calls of theirs', () => {
+    assert.equal(can(admin, 'manage_survey_kiosks', tenant), true);
+    for (const a of [agentX, supervisorX, otherAdmin, citizenA, anonymous, operator])
+      assert.equal(can(a, 'manage_survey_kiosks', tenant), false);
+    const scopeX = { kind: 'service_scope', tenantId: T, serviceId: X } as const;
+    const scopeY = { kind: 'service_scope', tenantId: T, serviceId: Y } as const;
+    const everything = { kind: 'service_scope', tenantId: T, serviceId: null } as const;
+    assert.equal(can(supervisorX, 'view_results_dashboard', scopeX), true);
+    assert.equal(can(supervisorX, 'view_results_dashboard', scopeY), false);
+    assert.equal(can(supervisorX, 'view_results_dashboard', everything), false);
+    assert.equal(can(admin, 'view_results_dashboard', everything), true);
+    for (const a of [agentX, otherAdmin, citizenA, anonymous, operator])
+      assert.equal(can(a, 'view_results_dashboard', scopeX), false);
+    assert.equal(can(agentX, 'record_missed_calls', scopeX), true);
+    assert.equal(can(agentX, 'record_missed_calls', scopeY), false);
+    assert.equal(can(agentX, 'record_missed_calls', everything), false);
+    assert.equal(can(admin, 'record_missed_calls', everything), true);
+    for (const a of [otherAdmin, citizenA, anonymous, operator])
+      assert.equal(can(a, 'record_missed_calls', scopeX), false);
+  });
 });

@@ -16,6 +16,8 @@ import { generateReference, generateTrackingSecret, hashTrackingSecret } from '.
 import { createTenant } from '../../src/modules/tenants/create-tenant.ts';
 import { mergePeople } from '../../src/modules/people/merge-people.ts';
 import { saveArticle } from '../../src/modules/knowledge/save-article.ts';
+import { inviteToSurvey } from '../../src/modules/satisfaction/invite-to-survey.ts';
+import { createKiosk } from '../../src/modules/satisfaction/kiosks.ts';
 import { allActions, can } from '../../src/modules/authorization.ts';
 import { type Actor } from '../../src/platform/policy.ts';
 import { csrfTokenFor, newCsrfCookieValue } from '../../src/platform/web/csrf.ts';
@@ -126,6 +128,10 @@ interface Fixtures {
   improvementAction: string;
   /** A complaint about the request fixture (service X), not yet acknowledged. */
   complaintX: string;
+  /** Satisfaction: the survey link of the request fixture, a counter tablet's secret, another tablet to retire. */
+  surveyToken: string;
+  kioskSecret: string;
+  kioskToRevoke: string;
 }
 
 interface Row {
@@ -1935,6 +1941,89 @@ const MATRIX: Row[] = [
     accept: { actor: 'admin', outcome: '303 /agent/admin/reclamations' },
     note: 'the announced answer time: administrators',
   },
+
+  // --- Satisfaction survey: the link's token or the tablet's secret is the capability (decision 35) ---
+  { method: 'GET', route: '/avis/merci', expect: everyone('200') },
+  { method: 'GET', route: '/avis/:token', url: (f) => `/avis/${f.surveyToken}`, expect: everyone('200') },
+  {
+    method: 'POST',
+    route: '/avis/:token',
+    url: (f) => `/avis/${f.surveyToken}`,
+    form: (_f, _a, accepted) => ({ satisfaction: accepted ? '4' : '', commentaire: '' }),
+    expect: everyone('400'),
+    accept: { actor: 'anonymous', outcome: '303 /avis/merci' },
+    note: 'no account needed; the overall question left out: 400',
+  },
+  {
+    method: 'GET',
+    route: '/avis/assistant/:id',
+    url: (f) => `/avis/assistant/${f.conversation}`,
+    expect: everyone('303 /avis/'),
+  },
+  { method: 'GET', route: '/avis/borne/:secret', url: (f) => `/avis/borne/${f.kioskSecret}`, expect: everyone('200') },
+  {
+    method: 'POST',
+    route: '/avis/borne/:secret',
+    url: (f) => `/avis/borne/${f.kioskSecret}`,
+    form: (_f, _a, accepted) => ({ satisfaction: accepted ? '5' : '', commentaire: '' }),
+    expect: everyone('400'),
+    accept: { actor: 'anonymous', outcome: '303 /avis/borne/' },
+    note: 'a tablet in the hall: anyone present answers',
+  },
+  {
+    method: 'GET',
+    route: '/agent/demandes/:reference/avis',
+    url: (f) => `/agent/demandes/${f.reference}/avis`,
+    expect: SERVICE_X('200'),
+  },
+  { method: 'GET', route: '/agent/admin/bornes', expect: ADMIN_ONLY('200') },
+  {
+    method: 'POST',
+    route: '/agent/admin/bornes',
+    form: (_f, _a, accepted) => ({ nom: accepted ? 'Tablette de la matrice' : '', service: '' }),
+    expect: ADMIN_ONLY('400'),
+    accept: { actor: 'admin', outcome: '200' },
+    note: 'the new address is shown once, on the page that answers the post',
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/bornes/:id/retirer',
+    url: (f) => `/agent/admin/bornes/${f.kioskToRevoke}/retirer`,
+    expect: ADMIN_ONLY('303 /agent/admin/bornes'),
+  },
+
+  // --- « Nos résultats »: public, read from the published documents; the supervisors' dashboard ---
+  { method: 'GET', route: '/resultats', expect: everyone('200') },
+  {
+    method: 'GET',
+    route: '/resultats/services/:slug',
+    url: () => '/resultats/services/etat-civil',
+    expect: everyone('200'),
+  },
+  { method: 'GET', route: '/resultats/donnees.csv', expect: everyone('200') },
+  { method: 'GET', route: '/resultats/donnees.json', expect: everyone('200') },
+  { method: 'GET', route: '/agent/admin/resultats', expect: SUPERVISORS('200') },
+  {
+    method: 'GET',
+    route: '/agent/admin/resultats/detail',
+    url: () => '/agent/admin/resultats/detail?indicateur=satisfaction',
+    expect: SUPERVISORS('200'),
+  },
+  {
+    method: 'GET',
+    route: '/agent/admin/resultats/detail.csv',
+    url: () => '/agent/admin/resultats/detail.csv?indicateur=delais',
+    expect: SUPERVISORS('200'),
+  },
+  { method: 'GET', route: '/agent/appels-manques', expect: ANY_STAFF('200') },
+  {
+    method: 'POST',
+    route: '/agent/appels-manques',
+    form: (f, _a, accepted) => ({ jour: '2026-01-05', appels: accepted ? '3' : '', service: f.serviceX }),
+    expect: ANY_STAFF('400'),
+    accept: { actor: 'agentX', outcome: '303 /agent/appels-manques' },
+    note: 'agents of the service; agent Y, not of service X, is refused by the form (400)',
+  },
 ];
 
 function key(method: string, route: string): string {
@@ -2324,12 +2413,38 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
       [tenantId, conversation, agentConversation],
     );
 
+    const survey = await inTenant(ctx.services.db, tenantId, async (trx) => {
+      const link = await inviteToSurvey(trx, {
+        tenantId,
+        sessionSecret: ctx.config.sessionSecret,
+        baseUrl: '',
+        linkDays: 30,
+        now: now(),
+        interaction: 'request',
+        channel: 'en-ligne',
+        requestId: request.id,
+        serviceId: serviceX,
+      });
+      const kiosk = await createKiosk(trx, { tenantId, name: 'Accueil', serviceId: null });
+      const spare = await createKiosk(trx, { tenantId, name: 'Tablette à retirer', serviceId: null });
+      if (!link || !kiosk.ok || !spare.ok) throw new Error('survey fixtures');
+      const toRevoke = await trx
+        .selectFrom('survey_kiosks')
+        .select('id')
+        .where('name', '=', 'Tablette à retirer')
+        .executeTakeFirstOrThrow();
+      return { token: link.token, kioskSecret: kiosk.value.secret, kioskToRevoke: toRevoke.id };
+    });
+
     fx = {
       experienceToPublish,
       experienceToReject,
       experiencePublished,
       improvementAction,
       complaintX,
+      surveyToken: survey.token,
+      kioskSecret: survey.kioskSecret,
+      kioskToRevoke: survey.kioskToRevoke,
       consultationDraft,
       consultationDraftQuestion,
       consultationQuestionToDelete,

@@ -93,6 +93,9 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     handle_complaint: 'service_scope',
     view_complaint_statistics: 'tenant',
     manage_complaint_settings: 'tenant',
+    manage_survey_kiosks: 'tenant',
+    view_results_dashboard: 'service_scope',
+    record_missed_calls: 'service_scope',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }

@@ -383,6 +383,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         baseUrl: requestBaseUrl(services.config, request),
         inboundAddress: tenantInboundAddress(tenant, services.config.inbound.domain),
         sessionSecret: services.config.sessionSecret,
+        surveyLinkDays: services.config.survey.linkDays,
         agent: { id: agent.id, name: agent.name },
         agentServiceIds: scopeIds,
         channel: form.value.canal,
@@ -465,6 +466,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
         baseUrl: requestBaseUrl(services.config, request),
         inboundAddress: tenantInboundAddress(tenant, services.config.inbound.domain),
         sessionSecret: services.config.sessionSecret,
+        surveyLinkDays: services.config.survey.linkDays,
         now: services.clock.now(),
       });
     });
@@ -707,6 +709,7 @@ export function registerAgentRequestRoutes(scope: FastifyInstance, services: Ser
       action: checked.value.action,
       baseUrl: requestBaseUrl(services.config, request),
       sessionSecret: services.config.sessionSecret,
+      surveyLinkDays: services.config.survey.linkDays,
       inboundAddress: tenantInboundAddress(tenant, services.config.inbound.domain),
       now: services.clock.now(),
     });

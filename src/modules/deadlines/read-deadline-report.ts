@@ -45,6 +45,16 @@ export interface DeadlineReport {
 }
 
 /**
+ * Whether the request `r` missed its announced time: ever recorded as a breach, or closed after
+ * its due date. The one rule of this report and of the published « respect des délais »
+ * (modules/results).
+ */
+export function lateCondition(): RawBuilder<boolean> {
+  return sql<boolean>`(exists (select 1 from deadline_breaches b where b.tenant_id = r.tenant_id and b.request_id = r.id)
+    or (r.closed_at at time zone ${TIME_ZONE})::date > r.due_on)`;
+}
+
+/**
  * How the deadlines committed to citizens are kept, for `agent`'s scope (supervisors: their
  * services; administrators: all): the items open past their due date today, the items closed
  * late within the period (`from`–`to`, both included, days in the commune's time zone), and per
@@ -72,8 +82,7 @@ export async function readDeadlineReport(
   const closedInPeriod = sql`(r.closed_at >= (${input.from}::date::timestamp at time zone ${TIME_ZONE})
     and r.closed_at < ((${input.to}::date + 1)::timestamp at time zone ${TIME_ZONE}))`;
   const overdueNow = sql`(r.closed_at is null and r.status <> 'en_attente_usager' and r.due_on < ${input.today}::date)`;
-  const late = sql`(exists (select 1 from deadline_breaches b where b.tenant_id = r.tenant_id and b.request_id = r.id)
-    or (r.closed_at at time zone ${TIME_ZONE})::date > r.due_on)`;
+  const late = lateCondition();
   const from = sql`from requests r
     join services s on s.tenant_id = r.tenant_id and s.id = r.service_id
     join demarches d on d.tenant_id = r.tenant_id and d.id = r.demarche_id

@@ -66,6 +66,8 @@ export async function applyBulkAction(
     action: BulkAction;
     baseUrl: string;
     sessionSecret: string;
+    /** SURVEY_LINK_DAYS (closing items invites to the satisfaction survey). */
+    surveyLinkDays: number;
     /** The tenant's inbound address (mails about an item carry its reply address). */
     inboundAddress: string;
     now: Date;
@@ -118,6 +120,7 @@ export async function applyBulkAction(
             revision: item.revision,
             baseUrl: input.baseUrl,
             sessionSecret: input.sessionSecret,
+            surveyLinkDays: input.surveyLinkDays,
             inboundAddress: input.inboundAddress,
             now: input.now,
           });

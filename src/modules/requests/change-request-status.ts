@@ -10,7 +10,8 @@ import { AGENT_STATUS_LABELS as STATUS_LABELS } from './status.ts';
 import { openTrackingSecret } from './tracking-seal.ts';
 import { staleRevision } from './revision.ts';
 import { applyDeadlineClock } from './deadline-clock.ts';
-import { queueSmsNotice, smsContactOf } from './sms-notice.ts';
+import { queueSmsNotice, queueSurveySms, smsContactOf } from './sms-notice.ts';
+import { inviteToSurvey } from '../satisfaction/invite-to-survey.ts';
 
 export const MESSAGE_MAX_LENGTH = 5000;
 
@@ -46,6 +47,8 @@ export interface ChangeRequestStatusInput {
   sessionSecret: string;
   /** The tenant's inbound address: the citizen's answer by mail comes back onto the item (plus-addressing). */
   inboundAddress: string;
+  /** SURVEY_LINK_DAYS: closing a request invites the citizen to the satisfaction survey. */
+  surveyLinkDays: number;
   now: Date;
 }
 
@@ -75,6 +78,10 @@ export async function changeRequestStatus(
       'r.applicant_email',
       'r.applicant_name',
       'r.tracking_secret_sealed',
+      'r.service_id',
+      'r.demarche_id',
+      'r.channel',
+      'r.anonymised_at',
       'd.title as demarche_title',
     ])
     .where('r.id', '=', input.requestId)
@@ -137,6 +144,22 @@ export async function changeRequestStatus(
     { tenantId: input.tenant.id, reference: request.reference },
     request.tracking_secret_sealed,
   );
+  // Closed: the satisfaction survey's link goes with the news (one per request, never twice).
+  const survey =
+    FINAL.includes(to) && !request.anonymised_at
+      ? await inviteToSurvey(trx, {
+          tenantId: input.tenant.id,
+          sessionSecret: input.sessionSecret,
+          baseUrl: input.baseUrl,
+          linkDays: input.surveyLinkDays,
+          now: input.now,
+          interaction: 'request',
+          channel: request.channel,
+          requestId: request.id,
+          serviceId: request.service_id,
+          demarcheId: request.demarche_id,
+        })
+      : null;
   if (request.applicant_email) {
     await queueMail(trx, input.tenant.id, {
       replyTo: itemReplyAddress(input.inboundAddress, input.sessionSecret, {
@@ -154,6 +177,7 @@ export async function changeRequestStatus(
         tenant: input.tenant,
         baseUrl: input.baseUrl,
         trackingSecret,
+        surveyUrl: survey?.url ?? null,
       }),
     });
   }
@@ -170,6 +194,17 @@ export async function changeRequestStatus(
       baseUrl: input.baseUrl,
       trackingSecret,
     });
+    // No mail address: the survey's link goes by text message.
+    if (survey && !request.applicant_email) {
+      await queueSurveySms(trx, {
+        tenantId: input.tenant.id,
+        tenant: input.tenant,
+        requestId: request.id,
+        reference: request.reference,
+        mobile: sms.mobile,
+        url: survey.url,
+      });
+    }
   }
   return { ok: true, value: { from, to } };
 }

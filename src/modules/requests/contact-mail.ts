@@ -3,6 +3,7 @@ import { mailContactLines, mailSignature } from '../../platform/mail-sender.ts';
 import { renderMail, type MailBlock } from '../../platform/mail-template.ts';
 import type { OutgoingMail } from '../../platform/mail.ts';
 import type { Tenant } from '../tenants/tenant.ts';
+import { surveyMailBlocks } from '../satisfaction/survey-mail.ts';
 import { trackingUrl } from './notifications.ts';
 
 /**
@@ -25,6 +26,8 @@ export function contactMail(input: {
   dueOn: string;
   contactedOn: Date;
   baseUrl: string;
+  /** The satisfaction survey's link about this call or visit (modules/satisfaction). */
+  surveyUrl?: string | null;
 }): OutgoingMail {
   const link = trackingUrl(input.baseUrl, input.reference, input.secret);
   const when = formatDateFr(input.contactedOn);
@@ -73,6 +76,7 @@ export function contactMail(input: {
           : 'Une autre question sur ce sujet ? Écrivez-nous depuis votre page de suivi.',
       },
       { kind: 'button', label: 'Voir votre suivi', url: link },
+      ...(input.surveyUrl ? surveyMailBlocks(input.surveyUrl) : []),
     ],
     signature: mailSignature(input.tenant),
     trackingUrl: link,

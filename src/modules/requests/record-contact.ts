@@ -7,6 +7,9 @@ import { queueMail } from '../../platform/mail.ts';
 import { contactMail } from './contact-mail.ts';
 import { openItem } from './open-item.ts';
 import { chooseRoute, recordRoute, type RoutingPlan } from './route-item.ts';
+import { inviteToSurvey } from '../satisfaction/invite-to-survey.ts';
+import { normaliseMobile } from '../../platform/sms/phone.ts';
+import { queueSurveySms } from './sms-notice.ts';
 
 /** What came of a phone call or a counter visit. */
 export const CONTACT_OUTCOMES = {
@@ -27,6 +30,8 @@ export interface RecordContactInput {
   /** The tenant's inbound address: the person's answer by mail comes back onto the item. */
   inboundAddress: string;
   sessionSecret: string;
+  /** SURVEY_LINK_DAYS: the person is invited to the satisfaction survey (mail, QR code at the counter). */
+  surveyLinkDays: number;
   agent: { id: string; name: string };
   /** The services this agent works for (null: all of them, an administrator). */
   agentServiceIds: string[] | null;
@@ -133,6 +138,21 @@ export async function recordContact(trx: Tx, input: RecordContactInput): Promise
       true,
     );
   }
+  // The survey about this call or visit: by mail when an address was given; for a call answered
+  // on the spot with only a mobile number, by text message; by the QR code the agent shows at
+  // the counter (modules/satisfaction) otherwise.
+  const survey = await inviteToSurvey(trx, {
+    tenantId: input.tenant.id,
+    sessionSecret: input.sessionSecret,
+    baseUrl: input.baseUrl,
+    linkDays: input.surveyLinkDays,
+    now: input.now,
+    interaction: 'contact',
+    channel: input.channel,
+    requestId: item.id,
+    serviceId,
+    demarcheId: demarche.id,
+  });
   if (input.email) {
     await queueMail(trx, input.tenant.id, {
       replyTo: itemReplyAddress(input.inboundAddress, input.sessionSecret, {
@@ -153,7 +173,19 @@ export async function recordContact(trx: Tx, input: RecordContactInput): Promise
         dueOn: item.dueOn,
         contactedOn: input.now,
         baseUrl: input.baseUrl,
+        surveyUrl: survey?.url ?? null,
       }),
+    });
+  }
+  const mobile = input.email ? null : normaliseMobile(input.phone);
+  if (survey && mobile && closed && input.channel === 'telephone') {
+    await queueSurveySms(trx, {
+      tenantId: input.tenant.id,
+      tenant: input.tenant,
+      requestId: item.id,
+      reference: item.reference,
+      mobile,
+      url: survey.url,
     });
   }
   if (route) {

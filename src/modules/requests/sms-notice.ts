@@ -4,6 +4,7 @@ import { queueSms } from '../../platform/sms/outbox.ts';
 import { smsLength, SMS_MAX_SEGMENTS, toGsmFriendly } from '../../platform/sms/segments.ts';
 import { ofName } from '../../platform/tenant-wording.ts';
 import { readPreferences } from '../citizens/preferences.ts';
+import { surveySmsText } from '../satisfaction/survey-mail.ts';
 import { trackingOrLookupUrl } from './notifications.ts';
 
 /** Whether an item's citizen can be texted, and whether they asked to be. */
@@ -33,6 +34,11 @@ const WHAT = {
   status: 'a changé de statut',
 } as const;
 
+/** Who signs a text message: « Mairie de Villebelle », or the collectivité's name. */
+function smsSender(tenant: { name: string; kind?: string }): string {
+  return tenant.kind === 'commune' || tenant.kind === undefined ? `Mairie ${ofName(tenant.name)}` : tenant.name;
+}
+
 /**
  * The notice, with no personal content: who writes, the reference, what happened, the link.
  * The direct tracking link when it fits in SMS_MAX_SEGMENTS parts, else the lookup page's.
@@ -44,10 +50,7 @@ export function smsNoticeText(input: {
   baseUrl: string;
   trackingSecret: string | null;
 }): string | null {
-  const who =
-    input.tenant.kind === 'commune' || input.tenant.kind === undefined
-      ? `Mairie ${ofName(input.tenant.name)}`
-      : input.tenant.name;
+  const who = smsSender(input.tenant);
   const candidates = [input.trackingSecret, null].map(
     (secret) =>
       `${who} : votre demande ${input.reference} ${WHAT[input.purpose]}. Consultez-la : ${trackingOrLookupUrl(input.baseUrl, input.reference, secret)}`,
@@ -63,5 +66,23 @@ export async function queueSmsNotice(
   const text = smsNoticeText(input);
   if (!text) return false;
   await queueSms(trx, input.tenantId, { requestId: input.requestId, to: input.mobile, text, purpose: input.purpose });
+  return true;
+}
+
+/** Queues the satisfaction survey's link by text message; false when it does not fit. */
+export async function queueSurveySms(
+  trx: Tx,
+  input: {
+    tenantId: string;
+    tenant: { name: string; kind?: string };
+    requestId: string;
+    reference: string;
+    mobile: string;
+    url: string;
+  },
+): Promise<boolean> {
+  const text = toGsmFriendly(surveySmsText(smsSender(input.tenant), input.reference, input.url));
+  if (smsLength(text).segments > SMS_MAX_SEGMENTS) return false;
+  await queueSms(trx, input.tenantId, { requestId: input.requestId, to: input.mobile, text, purpose: 'survey' });
   return true;
 }

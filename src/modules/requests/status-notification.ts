@@ -2,6 +2,7 @@ import type { RequestStatus, TenantContact } from '../../db/schema.ts';
 import { renderMail, type MailBlock } from '../../platform/mail-template.ts';
 import type { OutgoingMail } from '../../platform/mail.ts';
 import { mailContactLines, mailSignature } from '../../platform/mail-sender.ts';
+import { surveyMailBlocks } from '../satisfaction/survey-mail.ts';
 import { trackingUrl } from './notifications.ts';
 import { STATUS_LABELS } from './status.ts';
 
@@ -30,6 +31,8 @@ export interface StatusNotificationInput {
    * then carries the direct tracking link. Without it, the lookup page with the reference filled in.
    */
   trackingSecret: string | null;
+  /** The satisfaction survey's link, when the request is closed (modules/satisfaction). */
+  surveyUrl?: string | null;
 }
 
 /** The mail telling a citizen that their request changed status, with the link to follow it. */
@@ -54,6 +57,7 @@ export function buildStatusNotification(input: StatusNotificationInput): Outgoin
       text: 'Saisissez le code de suivi reçu quand vous avez déposé la demande (il est aussi sur votre récépissé).',
     });
   }
+  if (input.surveyUrl) blocks.push(...surveyMailBlocks(input.surveyUrl));
   return renderMail({
     to: input.to,
     requestId: input.requestId,

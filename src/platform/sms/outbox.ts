@@ -27,7 +27,7 @@ export interface SmsRequest {
   /** E.164 (platform/sms/phone.ts). */
   to: string;
   text: string;
-  purpose: 'reply' | 'status' | 'appointment';
+  purpose: 'reply' | 'status' | 'appointment' | 'survey';
 }
 
 /** Queues a text in the caller's transaction; returns its id. Throws if the text does not fit. */

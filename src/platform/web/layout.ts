@@ -140,6 +140,7 @@ export function layout(ctx: PageContext, page: PageOptions): SafeHtml {
               <li><a href="${url(ctx, '/plan-du-site')}">Plan du site</a></li>
               ${area === 'citizen' ? html`<li><a href="${url(ctx, '/consultations')}">Consultations : donnez votre avis</a></li>` : ''}
               ${area === 'citizen' ? html`<li><a href="${url(ctx, '/experiences')}">Vos expériences, nos réponses</a></li>` : ''}
+              <li><a href="${url(ctx, '/resultats')}">Nos résultats</a></li>
               ${area === 'citizen' ? html`<li><a href="${url(ctx, '/agent')}">Espace agents</a></li>` : ''}
             </ul>
             <p class="footer-powered">Service proposé avec Guichet, logiciel libre.</p>

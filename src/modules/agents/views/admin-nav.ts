@@ -17,6 +17,8 @@ export const ADMIN_PAGES = [
   { path: '/agent/admin/delais', label: 'Délais de réponse', supervisors: true },
   { path: '/agent/admin/guichet', label: 'Accueil au guichet', supervisors: true },
   { path: '/agent/admin/reclamations', label: 'Réclamations', supervisors: true },
+  { path: '/agent/admin/resultats', label: 'Résultats et satisfaction', supervisors: true },
+  { path: '/agent/admin/bornes', label: 'Tablettes d’avis', supervisors: false },
   { path: '/agent/admin/journal', label: 'Journal', supervisors: true },
   { path: '/agent/admin/protection-des-donnees', label: 'Protection des données', supervisors: false },
   { path: '/agent/rgpd/registre', label: 'Registre des traitements', supervisors: false },

@@ -90,6 +90,10 @@ export function contactPage(
       <a href="${url(ctx, '/agent/reclamations/nouvelle')}">Enregistrez une réclamation</a> : elle a son accusé de
       réception et son délai de réponse.
     </p>
+    <p>
+      Des appels sont restés sans réponse ?
+      <a href="${url(ctx, '/agent/appels-manques')}">Noter les appels sans réponse du jour</a>
+    </p>
     <form method="post" action="${url(ctx, '/agent/contacts/nouveau')}" novalidate>
       ${csrfField(ctx)}
       ${DEFAULT_SUBMIT}

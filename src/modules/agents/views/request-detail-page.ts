@@ -610,6 +610,16 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
               </ul>`
         }
 
+        ${
+          r.channel === 'guichet' || r.channel === 'telephone' || r.status === 'traitee' || r.status === 'refusee'
+            ? html`<p>
+                <a href="${url(ctx, `/agent/demandes/${encodeURIComponent(r.reference)}/avis`)}"
+                  >Montrer le QR code de l’enquête de satisfaction</a
+                >
+              </p>`
+            : ''
+        }
+
         <h2>Historique</h2>
         ${timeline(
           input.events.map((e) => ({

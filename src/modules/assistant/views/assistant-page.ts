@@ -68,7 +68,14 @@ ${input.question}</textarea
         >
       </div>
       <button type="submit" class="button">Envoyer la question</button>
-    </form>`;
+    </form>
+    ${
+      !agent && input.conversationId && input.messages.length > 0
+        ? html`<p>
+            <a href="${url(ctx, `/avis/assistant/${input.conversationId}`)}">Donner votre avis sur les réponses de l’assistant</a>
+          </p>`
+        : ''
+    }`;
   return layout(ctx, {
     title: agent ? 'Assistant des agents' : 'Poser une question',
     area: input.area,

@@ -1,0 +1,375 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createTestContext, TEST_DB, type TestContext } from '../../../test/support/test-app.ts';
+import { csrfFrom, ensureDemarche, insertAgent, insertRequest, loginAgent } from '../../../test/support/factories.ts';
+import { visibleText } from '../../../test/support/pages.ts';
+import { inTenant } from '../../db/tenant-scope.ts';
+import { createTenant } from '../tenants/create-tenant.ts';
+import { addWorkingDays } from '../requests/working-days.ts';
+import { generateTrackingSecret, hashTrackingSecret } from '../requests/reference.ts';
+import type { ResultsDocument } from './compute-results.ts';
+import { refreshTenantResults } from './jobs.ts';
+import { parisDay } from '../../platform/format.ts';
+import { periodsOn } from './indicators.ts';
+
+const BASE = '/t/villebelle';
+const PASSWORD = 'sapin-radis-olive-11';
+
+class TestClock {
+  constructor(private at: Date) {}
+  now(): Date {
+    return new Date(this.at);
+  }
+  set(iso: string): void {
+    this.at = new Date(iso);
+  }
+}
+
+/**
+ * A month of requests with known deadlines (May 2026: 1 May, 8 May, Ascension on the 14th and
+ * Whit Monday on the 25th are public holidays), a pause while waiting for the citizen, calls
+ * answered and missed, survey answers; the figures are computed by hand below and compared with
+ * the daily job's, on a service of its own so that the demo's sample requests do not count.
+ */
+describe(`results: indicators against a hand-computed month, « Nos résultats », open data, dashboard (${TEST_DB})`, () => {
+  let ctx: TestContext;
+  const clock = new TestClock(new Date('2026-05-04T07:00:00Z'));
+  let serviceId = '';
+  const refs: Record<string, string> = {};
+  let supervisor = '';
+  let agent = '';
+  const q = async <T>(text: string, params: unknown[] = []) =>
+    (await ctx.database.ownerQuery(text, params)).rows as T[];
+  const get = (path: string, cookie = '') =>
+    ctx.app.inject({ method: 'GET', url: `${BASE}${path}`, headers: cookie ? { cookie } : {} });
+
+  async function changeStatus(reference: string, statut: string, at: string, message = '') {
+    clock.set(at);
+    // Sessions end after their absolute timeout: sign in again at the new time.
+    agent = await loginAgent(ctx.app, 'qualite@villebelle.example', PASSWORD);
+    const opened = await get(`/agent/demandes/${reference}`, agent);
+    assert.equal(opened.statusCode, 200, `${opened.statusCode} ${String(opened.headers.location)}`);
+    const page = opened.body;
+    const revision = /name="revision" value="(\d+)"/.exec(page)?.[1] ?? '';
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: `${BASE}/agent/demandes/${reference}/statut`,
+      headers: { cookie: agent, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: csrfFrom(page), revision, statut, message }).toString(),
+    });
+    assert.equal(res.statusCode, 303, res.body.slice(0, 300));
+  }
+
+  before(async () => {
+    ctx = await createTestContext({ clock });
+    const demarche = await ensureDemarche(ctx.database, ctx.tenantId, {
+      slug: 'mesure-qualite',
+      serviceSlug: 'qualite',
+    });
+    const demarcheB = await ensureDemarche(ctx.database, ctx.tenantId, { slug: 'mesure-b', serviceSlug: 'qualite' });
+    const demarcheC = await ensureDemarche(ctx.database, ctx.tenantId, { slug: 'mesure-c', serviceSlug: 'qualite' });
+    serviceId = demarche.serviceId;
+    await insertAgent(ctx.database, ctx.tenantId, {
+      email: 'qualite@villebelle.example',
+      password: PASSWORD,
+      serviceSlugs: ['qualite'],
+    });
+    await insertAgent(ctx.database, ctx.tenantId, {
+      email: 'chef.qualite@villebelle.example',
+      password: PASSWORD,
+      role: 'supervisor',
+      serviceSlugs: ['qualite'],
+    });
+
+    // Filed on Monday 4 May 2026 with 10 working days: 5, 6, 7, (8 férié), 11, 12, 13, (14 Ascension), 15, 18, 19, 20.
+    const due = '2026-05-20';
+    assert.equal(addWorkingDays(new Date('2026-05-04T07:00:00Z'), 10), due);
+    for (const name of ['onTime', 'late', 'paused', 'onDueDay', 'open']) {
+      const r = await insertRequest(ctx.database, ctx.tenantId, { demarcheSlug: 'mesure-qualite', dueOn: due });
+      await q(`update requests set submitted_at = '2026-05-04T07:00:00Z', tracking_secret_hash = $2 where id = $1`, [
+        r.id,
+        hashTrackingSecret(generateTrackingSecret()),
+      ]);
+      refs[name] = r.reference;
+    }
+    await changeStatus(refs.onTime!, 'traitee', '2026-05-19T10:00:00Z');
+    await changeStatus(refs.late!, 'traitee', '2026-05-21T10:00:00Z');
+    // Waits for the citizen from Monday 11 to Monday 18 May: 12, 13, (14), 15, 18 = 4 working days;
+    // the due date moves from the 20th by 4 working days: 21, 22, (25 Pentecôte), 26, 27.
+    await changeStatus(refs.paused!, 'en_attente_usager', '2026-05-11T08:00:00Z', 'Envoyez le justificatif.');
+    await changeStatus(refs.paused!, 'en_cours', '2026-05-18T08:00:00Z');
+    await changeStatus(refs.paused!, 'traitee', '2026-05-26T10:00:00Z');
+    await changeStatus(refs.onDueDay!, 'traitee', '2026-05-20T15:00:00Z');
+    assert.deepEqual(await q(`select due_on::text as d from requests where reference = $1`, [refs.paused]), [
+      { d: '2026-05-27' },
+    ]);
+
+    // Three calls logged by agents (answered on the spot: no deadline to count), two missed calls noted.
+    for (let i = 0; i < 3; i++) {
+      const r = await insertRequest(ctx.database, ctx.tenantId, { demarcheSlug: 'mesure-qualite', dueOn: due });
+      await q(
+        `update requests set channel = 'telephone', status = 'traitee', submitted_at = '2026-05-12T09:00:00Z',
+           closed_at = '2026-05-12T09:00:00Z' where id = $1`,
+        [r.id],
+      );
+    }
+    await q(`insert into missed_calls (tenant_id, day, service_id, calls) values ($1, '2026-05-12', $2, 2)`, [
+      ctx.tenantId,
+      serviceId,
+    ]);
+
+    // Eight answers: 5 satisfied (5, 5, 4, 4, 5), 1 neutral, 2 dissatisfied; « simple » answered 3 times, 2 yes.
+    const answers: [number, number | null][] = [
+      [5, 4],
+      [5, 3],
+      [4, 1],
+      [3, null],
+      [2, null],
+      [1, null],
+      [4, null],
+      [5, null],
+    ];
+    for (const [satisfaction, simple] of answers) {
+      await q(
+        `insert into survey_answers (tenant_id, answered_on, interaction, channel, service_id, satisfaction, simple)
+         values ($1, '2026-05-22', 'request', 'courriel', $2, $3, $4)`,
+        [ctx.tenantId, serviceId, satisfaction, simple],
+      );
+    }
+    // Online scores: A 8.4 on 5, B 7.4 on 5, C two scores only (does not count).
+    const scores: [string, number[]][] = [
+      [demarche.id, [8, 9, 10, 7, 8]],
+      [demarcheB.id, [7, 7, 8, 6, 9]],
+      [demarcheC.id, [10, 10]],
+    ];
+    for (const [id, list] of scores)
+      for (const s of list)
+        await q(
+          `insert into survey_answers (tenant_id, answered_on, interaction, channel, service_id, demarche_id, satisfaction, online_score)
+           values ($1, '2026-05-23', 'request', 'en-ligne', $2, $3, 4, $4)`,
+          [ctx.tenantId, serviceId, id, s],
+        );
+    clock.set('2026-06-30T02:00:00Z');
+    agent = await loginAgent(ctx.app, 'qualite@villebelle.example', PASSWORD);
+    supervisor = await loginAgent(ctx.app, 'chef.qualite@villebelle.example', PASSWORD);
+  });
+  after(async () => ctx?.close());
+
+  test('before the first run, « Nos résultats » says plainly there is no data, and is linked from every page', async () => {
+    const page = await get('/resultats');
+    assert.equal(page.statusCode, 200);
+    assert.match(visibleText(page.body), /Pas encore de données/);
+    assert.doesNotMatch(page.body, /NaN|Infinity/);
+    assert.match((await get('/')).body, /href="\/t\/villebelle\/resultats">Nos résultats</);
+  });
+
+  test('the daily computation matches the figures computed by hand', async () => {
+    await refreshTenantResults(ctx.services.db, ctx.tenantId, clock.now());
+    const [row] = await q<{ figures: ResultsDocument }>(`select figures from published_results where scope = $1`, [
+      `service:${serviceId}`,
+    ]);
+    const doc = row!.figures;
+    const f = doc.current.figures;
+    assert.equal(doc.current.from, '2025-07-01');
+    assert.equal(doc.current.to, '2026-06-30');
+    // 16 answers: the 8 above and the 12 online ones (all « plutôt satisfait »).
+    assert.equal(f.satisfaction.answers, 20);
+    assert.equal(f.satisfaction.satisfied, 17);
+    assert.equal(f.satisfaction.dissatisfied, 2);
+    assert.equal(f.satisfaction.rate, 17 / 20);
+    assert.equal(f.satisfaction.net, 15 / 20);
+    assert.deepEqual(f.satisfaction.simple, { answered: 3, yes: 2, rate: 2 / 3 });
+    // Handled: onTime, late, paused (in time thanks to the pause), onDueDay; not the open one, not the calls.
+    assert.deepEqual(f.deadlines, { handled: 4, inTime: 3, rate: 0.75 });
+    assert.deepEqual(f.pickUp, { answered: 3, required: 5, rate: 0.6 });
+    assert.deepEqual(f.online, { rated: 2, atLeast8: 1, ratings: 12, rate: 0.5 });
+    assert.deepEqual(f.volumes, [
+      { channel: 'en-ligne', count: 5 },
+      { channel: 'telephone', count: 3 },
+    ]);
+    assert.equal(f.complaints, null);
+    assert.equal(f.counterWait, null);
+    // The previous period has nothing: every share is null, nothing divided by zero.
+    const p = doc.previous.figures;
+    assert.equal(p.satisfaction.rate, null);
+    assert.equal(p.deadlines.rate, null);
+    assert.equal(p.pickUp.rate, null);
+    const may = doc.months.find((m) => m.month === '2026-05')!;
+    assert.equal(may.deadlineRate, 0.75);
+    assert.equal(may.pickUpRate, 0.6);
+    assert.equal(doc.months.find((m) => m.month === '2026-04')!.satisfactionRate, null);
+  });
+
+  test('the service page shows the figures, the previous period beside them, charts with their data tables', async () => {
+    const page = await get('/resultats/services/qualite');
+    assert.equal(page.statusCode, 200);
+    const text = visibleText(page.body);
+    assert.match(text, /Taux de satisfaction\s+85 %\s+Période précédente : pas de données/);
+    assert.match(text, /Respect des délais annoncés\s+75 %/);
+    assert.match(text, /Taux de décroché\s+60 %/);
+    assert.match(text, /Démarches en ligne notées au moins 8 sur 10\s+50 %/);
+    assert.match(text, /Satisfaction nette\s+\+75 points/);
+    assert.match(text, /Réclamations\s+Pas encore de données/);
+    assert.match(page.body, /<svg viewBox="0 0 640 220" role="img" aria-labelledby="graphique-delais-title"/);
+    assert.match(text, /mai 2026\s+75 %\s+4 demandes traitées/);
+    assert.doesNotMatch(page.body, /NaN|Infinity/);
+    assert.equal((await get('/resultats/services/inconnu')).statusCode, 404);
+  });
+
+  test('open data: CSV and JSON, one row per scope, indicator and period, under the Licence Ouverte', async () => {
+    const csv = await get('/resultats/donnees.csv');
+    assert.equal(csv.statusCode, 200);
+    assert.match(String(csv.headers['content-type']), /text\/csv/);
+    assert.match(String(csv.headers.link), /licence-ouverte/);
+    const lines = csv.body
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n');
+    assert.equal(
+      lines[0],
+      'collectivite;code_insee;perimetre;service;indicateur;libelle;canal;periode;date_debut;date_fin;numerateur;denominateur;valeur;unite;calcule_le',
+    );
+    assert.ok(
+      lines.includes(
+        `Villebelle;;service;qualite;respect_delais;Respect des délais annoncés;;courante;2025-07-01;2026-06-30;3;4;0.75;part;2026-06-30T02:00:00.000Z`,
+      ),
+      lines.filter((l) => l.includes('respect_delais')).join('\n'),
+    );
+    assert.ok(
+      lines.some((l) => /;service;qualite;taux_decroche;.*;precedente;2024-07-01;2025-06-30;0;0;;part;/.test(l)),
+    );
+    const json = (await get('/resultats/donnees.json')).json() as {
+      licence: string;
+      indicateurs: Record<string, unknown>[];
+    };
+    assert.equal(json.licence, 'Licence Ouverte 2.0 (Etalab)');
+    const row = json.indicateurs.find(
+      (r) => r.service === 'qualite' && r.indicateur === 'taux_satisfaction' && r.periode === 'courante',
+    );
+    assert.deepEqual([row?.numerateur, row?.denominateur, row?.valeur], [17, 20, 0.85]);
+  });
+
+  test('a new collectivité: its page says there is no data yet; its open data is empty', async () => {
+    await createTenant(ctx.database.ownerQuery, { name: 'Neuville', slug: 'neuville', hosts: ['neuville.localhost'] });
+    const tenant = await q<{ id: string }>(`select id from tenants where slug = 'neuville'`);
+    await refreshTenantResults(ctx.services.db, tenant[0]!.id, clock.now());
+    const page = await ctx.app.inject({ method: 'GET', url: '/t/neuville/resultats' });
+    assert.equal(page.statusCode, 200);
+    const text = visibleText(page.body);
+    assert.match(text, /Pas encore de données pour cette période/);
+    assert.doesNotMatch(page.body, /NaN|Infinity|class="figure-value"/);
+    const csv = await ctx.app.inject({ method: 'GET', url: '/t/neuville/resultats/donnees.csv' });
+    const rows = csv.body.trim().split('\r\n').slice(1);
+    assert.ok(rows.some((r) => r.includes(';respect_delais;')));
+    // Every share is empty (0 out of 0), never 0.
+    for (const r of rows) assert.match(r, /;0;0;;part;/, r);
+  });
+
+  test('figures other modules own come through their source: complaints, counter wait, improvement actions', async () => {
+    const asked: string[] = [];
+    await refreshTenantResults(ctx.services.db, ctx.tenantId, clock.now(), {
+      complaints: async (_trx, range) => {
+        asked.push(`complaints ${range.from} ${range.to} ${range.serviceId ?? 'commune'}`);
+        return { complaints: 2, rate: 0.1, causes: [{ label: 'Délai trop long', count: 2 }] };
+      },
+      counterWait: async () => ({ visits: 40, medianMinutes: 12.4 }),
+      actions: async () => ({
+        done: 2,
+        inProgress: 1,
+        latest: [{ title: 'Horaires du samedi matin élargis', status: 'done', on: '2026-05-02' }],
+      }),
+    });
+    const { current, previous } = periodsOn(parisDay(clock.now()));
+    // Each scope and period is asked for: the commune and each service, this period and the one before.
+    for (const scope of ['commune', serviceId])
+      for (const p of [current, previous])
+        assert.ok(asked.includes(`complaints ${p.from} ${p.to} ${scope}`), asked.join(', '));
+    const text = visibleText((await get('/resultats')).body);
+    assert.match(text, /Taux de réclamation\s+10 %/);
+    assert.match(text, /Délai trop long \(2\)/);
+    assert.match(text, /Temps d’attente médian à l’accueil\s+12 min/);
+    assert.match(text, /2 actions réalisées, 1 action en cours/);
+    assert.match(text, /Horaires du samedi matin élargis — réalisée \(2 mai 2026\)/);
+    const csv = (await get('/resultats/donnees.csv')).body;
+    assert.match(csv, /;collectivite;;actions_realisees;[^\r]*;courante;[-\d]+;[-\d]+;;;2;nombre;/);
+    assert.match(csv, /;attente_mediane_accueil;[^\r]*;guichet;courante;[^\r]*;;40;12\.4;minutes;/);
+    // Back to this module's figures alone for the tests that follow.
+    await refreshTenantResults(ctx.services.db, ctx.tenantId, clock.now());
+    assert.match(visibleText((await get('/resultats')).body), /ne sont pas encore suivies dans Guichet/);
+  });
+
+  test('dashboard: the supervisor opens a figure and gets the items behind it, and the CSV has one row per item', async () => {
+    const page = await get(`/agent/admin/resultats?service=${serviceId}`, supervisor);
+    assert.equal(page.statusCode, 200);
+    const link = /href="([^"]*detail\?indicateur=delais[^"]*)"/.exec(page.body)?.[1]?.replace(/&amp;/g, '&');
+    assert.ok(link, 'a drill-down link on the deadlines figure');
+    const detail = await ctx.app.inject({ method: 'GET', url: link!, headers: { cookie: supervisor } });
+    assert.equal(detail.statusCode, 200);
+    const text = visibleText(detail.body);
+    assert.match(text, /4 éléments/);
+    assert.match(text, new RegExp(`${refs.late}.*Non`));
+    assert.match(text, new RegExp(`${refs.paused}.*27 mai 2026.*Oui`));
+    const csv = await ctx.app.inject({
+      method: 'GET',
+      url: link!.replace('/detail?', '/detail.csv?'),
+      headers: { cookie: supervisor },
+    });
+    assert.equal(csv.statusCode, 200);
+    assert.equal(csv.body.trim().split('\r\n').length, 1 + 4);
+    const answers = await ctx.app.inject({
+      method: 'GET',
+      url: `${BASE}/agent/admin/resultats/detail.csv?indicateur=satisfaction&service=${serviceId}`,
+      headers: { cookie: supervisor },
+    });
+    assert.equal(answers.body.trim().split('\r\n').length, 1 + 20);
+    // Another service's scope, or the whole commune, is not the supervisor's.
+    const other = await q<{ id: string }>(`select id from services where tenant_id = $1 and slug = 'etat-civil'`, [
+      ctx.tenantId,
+    ]);
+    assert.equal((await get(`/agent/admin/resultats?service=${other[0]!.id}`, supervisor)).statusCode, 404);
+    assert.equal(
+      (await get(`/agent/admin/resultats/detail?indicateur=inconnu&service=${serviceId}`, supervisor)).statusCode,
+      404,
+    );
+    // A plain agent reads the public page, not the dashboard.
+    assert.equal((await get('/agent/admin/resultats', agent)).statusCode, 403);
+  });
+
+  test('missed calls: an agent notes them for their service; a wrong number or a future day comes back with the error', async () => {
+    const form = await get('/agent/appels-manques', agent);
+    assert.equal(form.statusCode, 200);
+    const post = (fields: Record<string, string>) =>
+      ctx.app.inject({
+        method: 'POST',
+        url: `${BASE}/agent/appels-manques`,
+        headers: { cookie: agent, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: csrfFrom(form.body), ...fields }).toString(),
+      });
+    const bad = await post({ jour: '2026-06-29', appels: 'beaucoup', service: serviceId });
+    assert.equal(bad.statusCode, 400);
+    assert.match(visibleText(bad.body), /Indiquez un nombre entier d’appels/);
+    assert.match(bad.body, /value="beaucoup"/);
+    const future = await post({ jour: '2026-07-02', appels: '3', service: serviceId });
+    assert.equal(future.statusCode, 400);
+    assert.match(visibleText(future.body), /jour passé/);
+    const all = await post({ jour: '2026-06-29', appels: '3', service: '' });
+    assert.equal(all.statusCode, 400, 'the switchboard (all services) is the administrators’');
+    const ok = await post({ jour: '2026-06-29', appels: '3', service: serviceId });
+    assert.equal(ok.statusCode, 303);
+    assert.deepEqual(await q(`select calls from missed_calls where day = '2026-06-29'`), [{ calls: 3 }]);
+  });
+
+  test('the daily job is registered and refreshes every tenant', async () => {
+    const job = ctx.services.dailyJobs.jobs.find((j) => j.name === 'results');
+    assert.ok(job);
+    const summary = (await job.run(clock.now())) as { tenants: number; scopes: number };
+    assert.ok(summary.tenants >= 2 && summary.scopes >= 2);
+    await inTenant(ctx.services.db, ctx.tenantId, async (trx) => {
+      const n = await trx
+        .selectFrom('published_results')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
+      assert.ok(Number(n.n) >= 2);
+    });
+  });
+});
