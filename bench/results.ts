@@ -29,6 +29,7 @@ import { seedDemo } from '../src/demo/seed-demo.ts';
 import { parisDay } from '../src/platform/format.ts';
 import { computeResults } from '../src/modules/results/compute-results.ts';
 import { resultsJobs } from '../src/modules/results/jobs.ts';
+import { moduleResultsSources } from '../src/modules/results/module-sources.ts';
 import { buildServices } from '../src/services.ts';
 import { createServerDatabase } from '../test/support/test-app.ts';
 
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
     INBOUND_SMTP_PORT: '0',
   });
   const services = buildServices(config, database, pino({ level: 'silent' }), { mailWorker: false });
-  const job = resultsJobs(database.db)[0]!;
+  const job = resultsJobs(database.db, moduleResultsSources)[0]!;
 
   // The daily computation, every tenant (here: the one commune and its services).
   const jobSeconds: number[] = [];
@@ -152,7 +153,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < 3; i++) {
     const t = performance.now();
     await inTenant(database.db, tenantId, (trx) =>
-      computeResults(trx, { today: parisDay(new Date()), now: new Date() }),
+      computeResults(trx, { today: parisDay(new Date()), now: new Date(), sources: moduleResultsSources }),
     );
     baseline.push(performance.now() - t);
   }

@@ -16,6 +16,7 @@ import { SessionCache } from './platform/session-cache.ts';
 import { createLlmClient, type LlmClient } from './platform/llm/index.ts';
 import { assistantJobs } from './modules/assistant/jobs.ts';
 import { resultsJobs } from './modules/results/jobs.ts';
+import { moduleResultsSources } from './modules/results/module-sources.ts';
 import { createSmsProvider } from './platform/sms/index.ts';
 import { registerSmsJobs } from './platform/sms/outbox.ts';
 import type { SmsProvider } from './platform/sms/provider.ts';
@@ -82,7 +83,7 @@ export function buildServices(
     ...inboundMailJobs(database.db),
     ...platformJobs(database.db),
     ...assistantJobs(database.db),
-    ...resultsJobs(database.db),
+    ...resultsJobs(database.db, moduleResultsSources),
   ];
   const dailyJobs = new DailyJobScheduler(daily, {
     dailyAt: config.jobsDailyAt,

@@ -9,6 +9,7 @@ import { addWorkingDays } from '../requests/working-days.ts';
 import { generateTrackingSecret, hashTrackingSecret } from '../requests/reference.ts';
 import type { ResultsDocument } from './compute-results.ts';
 import { refreshTenantResults } from './jobs.ts';
+import { moduleResultsSources } from './module-sources.ts';
 import { parisDay } from '../../platform/format.ts';
 import { periodsOn } from './indicators.ts';
 
@@ -295,7 +296,45 @@ describe(`results: indicators against a hand-computed month, « Nos résultats �
     assert.match(csv, /;attente_mediane_accueil;[^\r]*;guichet;courante;[^\r]*;;40;12\.4;minutes;/);
     // Back to this module's figures alone for the tests that follow.
     await refreshTenantResults(ctx.services.db, ctx.tenantId, clock.now());
-    assert.match(visibleText((await get('/resultats')).body), /ne sont pas encore suivies dans Guichet/);
+    assert.match(visibleText((await get('/resultats')).body), /Pas encore d’action d’amélioration sur la période/);
+  });
+
+  test('the modules’ own sources: a complaint answered and an improvement action done reach « Nos résultats »', async () => {
+    await q(
+      `insert into complaints (tenant_id, reference, service_id, channel, subject, description, status, received_at,
+                               acknowledge_by, acknowledged_at, answer_due_on, cause, decision, answer, closed_at)
+       values ($1, 'REC-RES-1', $2, 'telephone', 'Attente', 'Trois semaines sans réponse', 'close',
+               '2026-05-11T09:00:00Z', '2026-05-13T17:00:00Z', '2026-05-11T10:00:00Z', '2026-06-10', 'delai',
+               'fondee', 'Nous avons renforcé l’équipe.', '2026-05-20T09:00:00Z')`,
+      [ctx.tenantId, serviceId],
+    );
+    await q(
+      `insert into improvement_actions (tenant_id, title, status, service_id, created_at, done_at)
+       values ($1, 'Réponse aux appels le samedi matin', 'realisee', $2, '2026-05-02T09:00:00Z', '2026-05-25T09:00:00Z'),
+              ($1, 'Formulaire plus court', 'en_cours', $2, '2026-06-01T09:00:00Z', null)`,
+      [ctx.tenantId, serviceId],
+    );
+    await refreshTenantResults(ctx.services.db, ctx.tenantId, clock.now(), moduleResultsSources);
+    const [row] = await q<{ figures: ResultsDocument }>(`select figures from published_results where scope = $1`, [
+      `service:${serviceId}`,
+    ]);
+    const f = row!.figures.current.figures;
+    // One complaint for the service's 8 items received in the period (5 online, 3 by phone).
+    assert.deepEqual(f.complaints, {
+      complaints: 1,
+      rate: 1 / 8,
+      causes: [{ label: 'Délai de traitement', count: 1 }],
+    });
+    assert.equal(f.actions?.done, 1);
+    assert.equal(f.actions?.inProgress, 1);
+    // No counter ticket here: the waiting time stays « pas encore de données », and a service has none of its own.
+    assert.equal(f.counterWait, null);
+    const text = visibleText((await get('/resultats')).body);
+    assert.match(text, /Délai de traitement \(1\)/);
+    assert.match(text, /Réponse aux appels le samedi matin — réalisée \(25 mai 2026\)/);
+    await q(`delete from complaints where reference = 'REC-RES-1'`);
+    await q(`delete from improvement_actions where tenant_id = $1`, [ctx.tenantId]);
+    await refreshTenantResults(ctx.services.db, ctx.tenantId, clock.now());
   });
 
   test('dashboard: the supervisor opens a figure and gets the items behind it, and the CSV has one row per item', async () => {

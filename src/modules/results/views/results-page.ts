@@ -132,7 +132,7 @@ export function resultFigures(doc: ResultsDocument, drill: Drill = null): SafeHt
         before: minutesOr(p.counterWait),
         basis: c.counterWait
           ? count(c.counterWait.visits, 'visite', 'visites')
-          : 'Pas encore mesuré : l’accueil ne note pas encore les heures d’arrivée et de prise en charge des visiteurs.',
+          : 'Pas de mesure : aucun passage au guichet noté sur la période. Ce temps est mesuré pour toute la collectivité, pas par service.',
         definition: 'La moitié des personnes ont attendu moins que ce temps à l’accueil.',
       })}
     </div>
@@ -215,7 +215,7 @@ export function resultFigures(doc: ResultsDocument, drill: Drill = null): SafeHt
                     </ol>`
                 : ''
             }`
-        : html`<p class="no-data">Pas encore de données : les réclamations ne sont pas encore suivies dans Guichet.</p>`
+        : html`<p class="no-data">Pas encore de données : aucune demande ni réclamation reçue sur la période.</p>`
     }
     <h2>Vous avez dit, nous avons fait</h2>
     ${
@@ -235,8 +235,8 @@ export function resultFigures(doc: ResultsDocument, drill: Drill = null): SafeHt
                 : ''
             }`
         : html`<p class="no-data">
-            Pas encore de données : les actions d’amélioration décidées à partir de vos avis ne sont pas encore suivies dans
-            Guichet.
+            Pas encore d’action d’amélioration sur la période. Les avis que vous partagez sont lus : les actions décidées
+            à partir d’eux seront publiées ici.
           </p>`
     }`;
 }
