@@ -192,6 +192,7 @@ export interface Permissions {
   view_appointments: TenantResource;
   book_appointment_for_caller: TenantResource;
   change_appointment: TenantResource;
+  manage_appointment_settings: TenantResource;
 }
 
 export type Action = keyof Permissions;

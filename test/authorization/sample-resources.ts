@@ -83,6 +83,7 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     view_appointments: 'tenant',
     book_appointment_for_caller: 'tenant',
     change_appointment: 'tenant',
+    manage_appointment_settings: 'tenant',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }
