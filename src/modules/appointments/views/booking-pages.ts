@@ -343,7 +343,7 @@ export function movePage(
     ],
     main: html`${errorSummary(input.errors)}
       <h1>Déplacer le rendez-vous</h1>
-      <p>Aujourd’hui : ${formatDateTimeFr(input.a.start)}. Choisissez le nouveau créneau.</p>
+      <p>Rendez-vous actuel : ${formatDateTimeFr(input.a.start)}. Choisissez le nouveau créneau.</p>
       <form method="post" action="${url(ctx, `${base}/deplacer`)}" novalidate>
         ${csrfField(ctx)} ${slotDays(input.slots, { showSite: true, radioName: 'creneau' })}
         <button type="submit" class="button">Déplacer à ce créneau</button>
