@@ -175,5 +175,12 @@ describe('appointments in a browser', { timeout: 240_000 }, () => {
     await s.assertAccessible('the agenda of that day');
     const row = page.getByRole('link', { name: 'Marcel Dupuis' });
     assert.match((await row.getAttribute('href')) ?? '', new RegExp(`/agent/rendez-vous/${reference}$`));
+    // Per site: his site lists him, the other one does not.
+    const where = await page.locator('tr', { has: row }).locator('td').nth(3).innerText();
+    const other = where.startsWith('Mairie de Villebelle') ? 'Mairie annexe des Coteaux' : 'Mairie de Villebelle';
+    await page.selectOption('#lieu', { label: other });
+    await Promise.all([page.waitForURL(/lieu=/), page.getByRole('button', { name: 'Afficher' }).click()]);
+    assert.equal(await page.getByRole('link', { name: 'Marcel Dupuis' }).count(), 0);
+    await s.assertAccessible('the agenda of one site');
   });
 });
