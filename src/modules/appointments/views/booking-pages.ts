@@ -185,6 +185,8 @@ export interface DetailsPageInput {
   errors: FieldError[];
   verified: boolean;
   signedIn: boolean;
+  /** Why this slot is shown (the one chosen was just taken). */
+  notice?: string;
 }
 
 /** Step 3: who is coming; the signed-in citizen's profile (or FranceConnect identity) pre-fills it. */
@@ -194,6 +196,7 @@ export function detailsPage(ctx: PageContext, input: DetailsPageInput): SafeHtml
   return layout(ctx, {
     title: `Vos coordonnées : ${input.demarche.title}`,
     errors: input.errors,
+    ...(input.notice ? { notice: input.notice } : {}),
     breadcrumbs: [
       { label: 'Accueil', href: '/' },
       CRUMB,
