@@ -210,6 +210,7 @@ export interface Permissions {
   // supervisors' results and the calls that reached nobody (src/modules/results/policy.ts)
   view_results_dashboard: ServiceScopeResource;
   record_missed_calls: ServiceScopeResource;
+  manage_appointment_settings: TenantResource;
 }
 
 export type Action = keyof Permissions;

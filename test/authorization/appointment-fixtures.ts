@@ -34,6 +34,11 @@ export interface AppointmentFixtures {
   /** A motif whose only slot of a day is taken: the day the waiting list accepts. */
   fullMotif: string;
   fullDay: string;
+  /** The administrators' settings: a counter, one of its opening periods, a closure, a démarche. */
+  settingsResource: string;
+  settingsPeriod: string;
+  settingsClosure: string;
+  settingsDemarche: string;
 }
 
 /** The first motif of a démarche of the tenant, by the démarche's slug (tests and benchmarks). */
@@ -182,7 +187,24 @@ export async function appointmentFixtures(ctx: TestContext): Promise<Appointment
     [tenantId, waitlistId, offerResource, offerStart, hashLinkToken(offerToken)],
   );
 
+  const [{ id: settingsPeriod }] = (
+    await q(
+      "insert into appointment_opening_periods (tenant_id, resource_id, weekday, opens_at, closes_at) values ($1, $2, 7, '10:00', '11:00') returning id",
+      [tenantId, resourceId],
+    )
+  ).rows as unknown as [{ id: string }];
+  const [{ id: settingsClosure }] = (
+    await q(
+      "insert into appointment_closures (tenant_id, starts_at, ends_at, label) values ($1, '2099-01-01T00:00:00Z', '2099-01-02T00:00:00Z', 'Matrice') returning id",
+      [tenantId],
+    )
+  ).rows as unknown as [{ id: string }];
+
   return {
+    settingsResource: resourceId,
+    settingsPeriod,
+    settingsClosure,
+    settingsDemarche: demarcheId,
     apptToken: appt.manageToken,
     apptReference: appt.appointment.reference,
     moveToken: toMove.manageToken,

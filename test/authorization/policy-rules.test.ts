@@ -249,6 +249,19 @@ describe('authorisation rules', () => {
       assert.equal(can(a, 'manage_assistant_settings', tenant), false);
     }
   });
+
+  test('appointments: every agent of the tenant books and changes them; only administrators manage the settings', () => {
+    const staff: Actor[] = [agentX, agentY, supervisorX, admin];
+    const others: Actor[] = [otherAdmin, citizenA, anonymous, operator];
+    const notAdmins: Actor[] = [agentX, supervisorX, otherAdmin, citizenA, anonymous, operator];
+    for (const action of ['view_appointments', 'book_appointment_for_caller', 'change_appointment'] as const) {
+      for (const who of staff) assert.equal(can(who, action, tenant), true, `${who.kind} ${action}`);
+      for (const who of others) assert.equal(can(who, action, tenant), false, `${who.kind} ${action}`);
+    }
+    assert.equal(can(admin, 'manage_appointment_settings', tenant), true);
+    for (const who of notAdmins) assert.equal(can(who, 'manage_appointment_settings', tenant), false, `${who.kind}`);
+  });
+
   test('consultations: administrators and supervisors build them and read their results; agents do not', () => {
     for (const a of [supervisorX, admin]) assert.equal(can(a, 'manage_consultations', tenant), true);
     for (const a of [agentX, agentY, otherAdmin, citizenA, anonymous, operator])

@@ -2024,6 +2024,89 @@ const MATRIX: Row[] = [
     accept: { actor: 'agentX', outcome: '303 /agent/appels-manques' },
     note: 'agents of the service; agent Y, not of service X, is refused by the form (400)',
   },
+  // The administrators' appointment settings: sites, opening hours, closures (typed or .ics), motifs.
+  { method: 'GET', route: '/agent/admin/rendez-vous', expect: ADMIN_ONLY('200') },
+  {
+    method: 'POST',
+    route: '/agent/admin/rendez-vous/lieux',
+    form: (_f, _a, accepted): Fields => ({
+      nom: accepted ? 'Lieu de la matrice' : '',
+      type: 'annexe',
+      adresse: '2 rue de la Matrice',
+      nombre_guichets: '1',
+    }),
+    expect: ADMIN_ONLY('400'),
+    accept: { actor: 'admin', outcome: '303 /agent/admin/rendez-vous?fait=lieu' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/rendez-vous/horaires',
+    form: (f, _a, accepted): Fields => ({
+      guichet: f.appt.settingsResource,
+      jours: '6',
+      ouverture: accepted ? '09:00' : '',
+      fermeture: '10:00',
+    }),
+    expect: ADMIN_ONLY('400'),
+    accept: { actor: 'admin', outcome: '303 /agent/admin/rendez-vous?fait=horaires' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/rendez-vous/horaires/:id/supprimer',
+    url: (f) => `/agent/admin/rendez-vous/horaires/${f.appt.settingsPeriod}/supprimer`,
+    expect: ADMIN_ONLY('303 /agent/admin/rendez-vous?fait=horaires-supprimes'),
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/rendez-vous/fermetures',
+    form: (_f, _a, accepted): Fields => ({ du: accepted ? '2099-05-07' : '', libelle: 'Pont de la matrice' }),
+    expect: ADMIN_ONLY('400'),
+    accept: { actor: 'admin', outcome: '303 /agent/admin/rendez-vous?fait=fermeture' },
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/rendez-vous/fermetures/import',
+    files: (_f, _a, accepted) =>
+      accepted
+        ? [
+            {
+              field: 'fichier',
+              filename: 'fermetures.ics',
+              type: 'text/calendar',
+              data: Buffer.from(
+                'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Matrice//FR\r\nBEGIN:VEVENT\r\nUID:matrice\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;VALUE=DATE:20990508\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n',
+              ),
+            },
+          ]
+        : [],
+    expect: ADMIN_ONLY('400'),
+    accept: { actor: 'admin', outcome: '303 /agent/admin/rendez-vous?fait=import' },
+    note: 'multipart; without a file: 400',
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/rendez-vous/fermetures/:id/supprimer',
+    url: (f) => `/agent/admin/rendez-vous/fermetures/${f.appt.settingsClosure}/supprimer`,
+    expect: ADMIN_ONLY('303 /agent/admin/rendez-vous?fait=fermeture-supprimee'),
+  },
+  {
+    method: 'POST',
+    route: '/agent/admin/rendez-vous/motifs',
+    form: (f, _a, accepted): Fields => ({
+      demarche: f.appt.settingsDemarche,
+      intitule: accepted ? 'Motif de la matrice' : '',
+      duree: '20',
+      battement: '0',
+      capacite: '1',
+      mode: 'site',
+      delai_min: '30',
+      horizon: '90',
+      annulation: '4',
+      guichets: f.appt.settingsResource,
+    }),
+    expect: ADMIN_ONLY('400'),
+    accept: { actor: 'admin', outcome: '303 /agent/admin/rendez-vous?fait=motif' },
+  },
 ];
 
 function key(method: string, route: string): string {

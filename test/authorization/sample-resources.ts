@@ -96,6 +96,7 @@ export function sampleResource<A extends Action>(action: A, tenantId: string): P
     manage_survey_kiosks: 'tenant',
     view_results_dashboard: 'service_scope',
     record_missed_calls: 'service_scope',
+    manage_appointment_settings: 'tenant',
   };
   return resources[kindOf[action]] as unknown as Permissions[A];
 }

@@ -60,4 +60,17 @@ describe('style sheet', () => {
     }
     assert.deepEqual([...new Set(missing)], []);
   });
+
+  test('every rule of the style sheet is closed: an unclosed one swallows the rules after it', () => {
+    const css = readFileSync('src/platform/assets/guichet.css', 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+    let depth = 0;
+    for (const [i, line] of css.split('\n').entries()) {
+      // The sheet is formatted: a rule that starts at the margin starts outside any other block.
+      if (/^[^\s@}]/.test(line) && line.includes('{'))
+        assert.equal(depth, 0, `the block before line ${i + 1} (${line.trim()}) is not closed`);
+      for (const ch of line) depth += ch === '{' ? 1 : ch === '}' ? -1 : 0;
+      assert.ok(depth >= 0, `a '}' closes nothing at line ${i + 1}`);
+    }
+    assert.equal(depth, 0, 'as many { as }');
+  });
 });

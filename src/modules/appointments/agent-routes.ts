@@ -21,13 +21,19 @@ import { cancelAppointment } from './change-appointment.ts';
 import { findSlots } from './find-slots.ts';
 import { agentBookingForm, phoneE164 } from './forms.ts';
 import { addDays, wallTimeOf, zonedInstant } from './local-time.ts';
-import { demarchesWithMotifs, motifsOfDemarche, publishedDemarche, sitesOfMotif } from './repository.ts';
+import {
+  activeSites,
+  dayAgenda,
+  demarchesWithMotifs,
+  motifsOfDemarche,
+  publishedDemarche,
+  sitesOfMotif,
+} from './repository.ts';
 import {
   AGENDA_PATH,
   agendaPage,
   agentAppointmentPage,
   agentBookingPage,
-  type AgendaRow,
   type AgentBookingInput,
 } from './views/agent-pages.ts';
 
@@ -58,44 +64,11 @@ export function registerAppointmentAgentRoutes(scope: FastifyInstance, services:
     const day = DAY.test(raw) ? raw : wallTimeOf(services.clock.now()).day;
     const from = zonedInstant(day, 0)!;
     const to = zonedInstant(addDays(day, 1), 0)!;
-    const rows = await withTenantConnection(services.db, tenant.id, (c) =>
-      c
-        .selectFrom('appointments as a')
-        .innerJoin('appointment_motifs as m', (j) =>
-          j.onRef('m.tenant_id', '=', 'a.tenant_id').onRef('m.id', '=', 'a.motif_id'),
-        )
-        .innerJoin('appointment_sites as s', (j) =>
-          j.onRef('s.tenant_id', '=', 'a.tenant_id').onRef('s.id', '=', 'a.site_id'),
-        )
-        .innerJoin('appointment_resources as r', (j) =>
-          j.onRef('r.tenant_id', '=', 'a.tenant_id').onRef('r.id', '=', 'a.resource_id'),
-        )
-        .select([
-          'a.reference',
-          'a.starts_at',
-          'a.given_name',
-          'a.family_name',
-          'm.name as motif',
-          's.name as site',
-          'r.name as resource',
-          'a.status',
-          'a.channel',
-        ])
-        .where('a.starts_at', '>=', from)
-        .where('a.starts_at', '<', to)
-        .orderBy('a.starts_at')
-        .orderBy('s.position')
-        .execute(),
-    );
-    const list: AgendaRow[] = rows.map((r) => ({
-      reference: r.reference,
-      start: r.starts_at,
-      name: `${r.given_name} ${r.family_name}`,
-      motif: r.motif,
-      site: r.site,
-      resource: r.resource,
-      status: r.status,
-      channel: r.channel,
+    const rawSite = queryParam(request, 'lieu');
+    const siteId = UUID.test(rawSite) ? rawSite : null;
+    const { rows: list, sites } = await withTenantConnection(services.db, tenant.id, async (c) => ({
+      rows: await dayAgenda(c, { from, to, siteId }),
+      sites: await activeSites(c),
     }));
     const notice =
       queryParam(request, 'fait') === 'annule' ? 'Le rendez-vous est annulé ; l’usager est prévenu.' : undefined;
@@ -106,6 +79,8 @@ export function registerAppointmentAgentRoutes(scope: FastifyInstance, services:
         previous: addDays(day, -1),
         next: addDays(day, 1),
         rows: list,
+        sites,
+        siteId,
         ...(notice ? { notice } : {}),
       }),
     );

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import ICAL from 'ical.js';
+import { openForm, postForm } from '../../../test/support/http.ts';
 import { createTestContext, TEST_DB, type TestContext } from '../../../test/support/test-app.ts';
 
 /**
@@ -170,6 +171,27 @@ describe(`appointments API (${TEST_DB})`, () => {
     for (let i = 0; i < 4; i++)
       codes.push((await book({ slot_id: found[i * 3]!.id, ...who(`r${i}`) }, '10.9.9.9')).statusCode);
     assert.deepEqual(codes, [201, 201, 201, 429]);
+  });
+
+  test('the portal: a slot taken meanwhile gives the form again for the next free slot, with what was typed', async () => {
+    const [slot] = ((await slots('demarche=pacs&du=2027-03-29&au=2027-04-02')).json() as { slots: ApiSlot[] }).slots;
+    const page = `/t/villebelle/rendez-vous/pacs/coordonnees?creneau=${encodeURIComponent(slot!.id)}`;
+    const first = await openForm(ctx.app, page);
+    const second = await openForm(ctx.app, page);
+    const send = (session: typeof first, n: string) =>
+      postForm(ctx.app, '/t/villebelle/rendez-vous/pacs/coordonnees', session, {
+        creneau: slot!.id,
+        prenom: 'Portail',
+        nom: `Formulaire${n}`,
+        courriel: `portail.${n}@example.org`,
+      });
+    assert.equal((await send(first, 'un')).statusCode, 303);
+    const taken = await send(second, 'deux');
+    assert.equal(taken.statusCode, 409);
+    assert.match(taken.body, /vient d’être réservé par quelqu’un d’autre/);
+    assert.match(taken.body, /value="Formulairedeux"/, 'what was typed is kept');
+    const offered = /name="creneau" value="([^"]+)"/.exec(taken.body)?.[1];
+    assert.ok(offered && offered !== slot!.id, 'the next free slot');
   });
 
   test('the OpenAPI document describes the appointment operations', async () => {

@@ -9,7 +9,8 @@ import { findSlots } from './find-slots.ts';
 import { sendReminder } from './reminders.ts';
 import { motifsOfDemarche } from './repository.ts';
 import { slotIdOf } from './slot-id.ts';
-import { withTenantConnection } from '../../db/tenant-scope.ts';
+import { inTenant, withTenantConnection } from '../../db/tenant-scope.ts';
+import { appointmentEntries } from '../people/person-timeline.ts';
 import { wallTimeOf } from './local-time.ts';
 
 /**
@@ -253,6 +254,39 @@ describe('booking', () => {
       [ids.cni],
     );
     assert.equal(n!.n, 1);
+  });
+});
+
+describe('an agent books for a caller', () => {
+  test('by phone, without email: on the caller’s record and its timeline, the agent named', async () => {
+    const [agent] = await sql<{ id: string; display_name: string }>(
+      'select id, display_name from agents where tenant_id = $1 and active order by email limit 1',
+      [ctx.tenantId],
+    );
+    const result = await bookAppointment(ctx.services, tenant, {
+      slotId: slot('cni', 'mairie', '2027-03-26T12:30:00Z'),
+      ...person({ email: null, phone: '+33611223344', channel: 'phone' }),
+      agent: { id: agent!.id },
+    });
+    const [row] = await sql<{ person_id: string; booked_by_agent_id: string; channel: string }>(
+      'select person_id, booked_by_agent_id, channel from appointments where id = $1',
+      [result.appointment.id],
+    );
+    assert.equal(row!.booked_by_agent_id, agent!.id);
+    assert.equal(row!.channel, 'phone');
+    const entries = await inTenant(ctx.services.db, ctx.tenantId, (trx) =>
+      appointmentEntries(trx, { personId: row!.person_id, scopeIds: null, limit: 10, before: null }),
+    );
+    assert.equal(entries.length, 1);
+    assert.match(entries[0]!.title, /Rendez-vous pris par téléphone, par un agent/);
+    assert.equal(entries[0]!.author, agent!.display_name);
+    assert.match(entries[0]!.facts[0]!, new RegExp(result.appointment.reference));
+    // No email: no mail to the caller; the serving agent gets the invitation.
+    const [mails] = await sql<{ n: number }>(
+      "select count(*)::int as n from mail_outbox where subject like '%' || $1 || '%' and to_address not like '%@villebelle.example'",
+      [result.appointment.familyName],
+    );
+    assert.equal(mails!.n, 0);
   });
 });
 

@@ -233,7 +233,7 @@ export function registerAppointmentCitizenRoutes(app: FastifyInstance, services:
     reply: FastifyReply,
     slug: string,
     slotId: string,
-    form: { values?: DetailsPageInput['values']; errors: FieldError[] },
+    form: { values?: DetailsPageInput['values']; errors: FieldError[]; notice?: string },
     status = 200,
   ) {
     const tenant = requireTenant(request);
@@ -272,6 +272,7 @@ export function registerAppointmentCitizenRoutes(app: FastifyInstance, services:
         errors: form.errors,
         verified,
         signedIn: session !== null,
+        ...(form.notice ? { notice: form.notice } : {}),
       }),
       status,
     );
@@ -320,11 +321,22 @@ export function registerAppointmentCitizenRoutes(app: FastifyInstance, services:
       if (err.code === 'appointment_overlap' || err.code === 'email_required')
         return again([{ field: err.code === 'email_required' ? 'courriel' : 'prenom', message: err.message }], 409);
       if (err.code === 'slot_full') {
+        // Someone took it meanwhile: the same form, for the next free slot, with what was typed.
         const next = ((err.details as { next_slots?: { id: string }[] })?.next_slots ?? [])[0];
-        const target = next
-          ? `/rendez-vous/${request.params.slug}/coordonnees?creneau=${encodeURIComponent(next.id)}&complet=1`
-          : `/rendez-vous/${request.params.slug}/creneaux`;
-        return reply.redirect(url(request, target), 303);
+        if (!next) return reply.redirect(url(request, `/rendez-vous/${request.params.slug}/creneaux`), 303);
+        return renderDetails(
+          request,
+          reply,
+          request.params.slug,
+          next.id,
+          {
+            values,
+            errors: [],
+            notice:
+              'Ce créneau vient d’être réservé par quelqu’un d’autre. Voici le prochain créneau libre : confirmez-le ou choisissez-en un autre.',
+          },
+          409,
+        );
       }
       throw err;
     }

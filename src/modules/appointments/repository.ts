@@ -248,3 +248,69 @@ export async function demarchesWithMotifs(conn: Conn): Promise<{ id: string; slu
     .orderBy('d.title')
     .execute();
 }
+
+/** One row of the agents' list of a day's appointments. */
+export interface AgendaRow {
+  reference: string;
+  start: Date;
+  name: string;
+  motif: string;
+  site: string;
+  resource: string;
+  status: string;
+  channel: string;
+}
+
+/** The appointments starting in [from, to), at one site or all, by time then site. */
+export async function dayAgenda(
+  conn: Conn,
+  range: { from: Date; to: Date; siteId: string | null },
+): Promise<AgendaRow[]> {
+  let query = conn
+    .selectFrom('appointments as a')
+    .innerJoin('appointment_motifs as m', (j) =>
+      j.onRef('m.tenant_id', '=', 'a.tenant_id').onRef('m.id', '=', 'a.motif_id'),
+    )
+    .innerJoin('appointment_sites as s', (j) =>
+      j.onRef('s.tenant_id', '=', 'a.tenant_id').onRef('s.id', '=', 'a.site_id'),
+    )
+    .innerJoin('appointment_resources as r', (j) =>
+      j.onRef('r.tenant_id', '=', 'a.tenant_id').onRef('r.id', '=', 'a.resource_id'),
+    )
+    .select([
+      'a.reference',
+      'a.starts_at',
+      'a.given_name',
+      'a.family_name',
+      'm.name as motif',
+      's.name as site',
+      'r.name as resource',
+      'a.status',
+      'a.channel',
+    ])
+    .where('a.starts_at', '>=', range.from)
+    .where('a.starts_at', '<', range.to);
+  if (range.siteId) query = query.where('a.site_id', '=', range.siteId);
+  const rows = await query.orderBy('a.starts_at').orderBy('s.position').execute();
+  return rows.map((r) => ({
+    reference: r.reference,
+    start: r.starts_at,
+    name: `${r.given_name} ${r.family_name}`,
+    motif: r.motif,
+    site: r.site,
+    resource: r.resource,
+    status: r.status,
+    channel: r.channel,
+  }));
+}
+
+/** The tenant's active sites, in the administrators' order. */
+export async function activeSites(conn: Conn): Promise<{ id: string; name: string }[]> {
+  return conn
+    .selectFrom('appointment_sites')
+    .select(['id', 'name'])
+    .where('active', '=', true)
+    .orderBy('position')
+    .orderBy('name')
+    .execute();
+}

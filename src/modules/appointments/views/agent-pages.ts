@@ -3,7 +3,7 @@ import { html, type SafeHtml } from '../../../platform/html.ts';
 import type { FieldError } from '../../../platform/web/form.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import { siteLocation, type AppointmentDetails } from '../appointment-details.ts';
-import type { MotifRow } from '../repository.ts';
+import type { AgendaRow, MotifRow } from '../repository.ts';
 import { textInput } from './booking-pages.ts';
 import { dayLabel, slotDays, type SlotChoice } from './slot-list.ts';
 
@@ -17,32 +17,44 @@ const STATUS: Record<string, string> = {
   no_show: 'Absent',
 };
 
-export interface AgendaRow {
-  reference: string;
-  start: Date;
-  name: string;
-  motif: string;
-  site: string;
-  resource: string;
-  status: string;
-  channel: string;
-}
-
 /** The day's appointments, all sites. */
 export function agendaPage(
   ctx: PageContext,
-  input: { day: string; previous: string; next: string; rows: AgendaRow[]; notice?: string },
+  input: {
+    day: string;
+    previous: string;
+    next: string;
+    rows: AgendaRow[];
+    sites: { id: string; name: string }[];
+    siteId: string | null;
+    notice?: string;
+  },
 ): SafeHtml {
+  const site = input.siteId ? `&lieu=${input.siteId}` : '';
+  const siteName = input.sites.find((s) => s.id === input.siteId)?.name;
   return layout(ctx, {
     area: 'agent',
     title: 'Rendez-vous',
     notice: input.notice,
-    main: html`<h1>Rendez-vous du ${dayLabel(input.day)}</h1>
+    main: html`<h1>Rendez-vous du ${dayLabel(input.day)}${siteName ? html` – ${siteName}` : ''}</h1>
       <p><a class="button" href="${url(ctx, `${AGENDA_PATH}/nouveau`)}">Prendre un rendez-vous pour un appelant</a></p>
+      <form method="get" action="${url(ctx, AGENDA_PATH)}" class="inline-form">
+        <input type="hidden" name="jour" value="${input.day}" />
+        <div class="field">
+          <label for="lieu">Lieu</label>
+          <select id="lieu" name="lieu">
+            <option value="">Tous les lieux</option>
+            ${input.sites.map(
+              (s) => html`<option value="${s.id}" ${s.id === input.siteId ? html`selected` : ''}>${s.name}</option>`,
+            )}
+          </select>
+        </div>
+        <button type="submit" class="button">Afficher</button>
+      </form>
       <nav aria-label="Autres jours">
         <ul class="pagination">
-          <li><a href="${url(ctx, `${AGENDA_PATH}?jour=${input.previous}`)}">Jour précédent</a></li>
-          <li><a href="${url(ctx, `${AGENDA_PATH}?jour=${input.next}`)}">Jour suivant</a></li>
+          <li><a href="${url(ctx, `${AGENDA_PATH}?jour=${input.previous}${site}`)}">Jour précédent</a></li>
+          <li><a href="${url(ctx, `${AGENDA_PATH}?jour=${input.next}${site}`)}">Jour suivant</a></li>
         </ul>
       </nav>
       ${

@@ -185,6 +185,8 @@ export interface DetailsPageInput {
   errors: FieldError[];
   verified: boolean;
   signedIn: boolean;
+  /** Why this slot is shown (the one chosen was just taken). */
+  notice?: string;
 }
 
 /** Step 3: who is coming; the signed-in citizen's profile (or FranceConnect identity) pre-fills it. */
@@ -194,6 +196,7 @@ export function detailsPage(ctx: PageContext, input: DetailsPageInput): SafeHtml
   return layout(ctx, {
     title: `Vos coordonnées : ${input.demarche.title}`,
     errors: input.errors,
+    ...(input.notice ? { notice: input.notice } : {}),
     breadcrumbs: [
       { label: 'Accueil', href: '/' },
       CRUMB,
@@ -365,7 +368,7 @@ export function movePage(
     ],
     main: html`${errorSummary(input.errors)}
       <h1>Déplacer le rendez-vous</h1>
-      <p>Aujourd’hui : ${formatDateTimeFr(input.a.start)}. Choisissez le nouveau créneau.</p>
+      <p>Rendez-vous actuel : ${formatDateTimeFr(input.a.start)}. Choisissez le nouveau créneau.</p>
       <form method="post" action="${url(ctx, `${base}/deplacer`)}" novalidate>
         ${csrfField(ctx)} ${slotDays(input.slots, { showSite: true, radioName: 'creneau' })}
         <button type="submit" class="button">Déplacer à ce créneau</button>
