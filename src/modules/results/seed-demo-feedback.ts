@@ -46,6 +46,9 @@ const COMMENTS: Record<number, string[]> = {
   1: ['Personne ne répond au téléphone le matin.'],
 };
 
+/** The online démarche's score out of 10, by satisfaction. */
+const ONLINE_SCORES: Record<number, number> = { 5: 10, 4: 8, 3: 6, 2: 4, 1: 2 };
+
 /** Where an answer comes from: the interaction, its channel, in the order the answers cycle. */
 const ORIGINS: { interaction: SurveyInteraction; channel: string }[] = [
   { interaction: 'request', channel: 'en-ligne' },
@@ -137,7 +140,10 @@ async function seedSurveyAnswers({ trx, tenant, ago, services }: DemoContext): P
   for (let i = 0; i < SURVEY_ANSWERS; i++) {
     const origin = ORIGINS[i % ORIGINS.length]!;
     const service = services.get(FEEDBACK_SERVICES[i % FEEDBACK_SERVICES.length]!);
-    const onlineDemarche = origin.channel === 'en-ligne' ? online[i % online.length] : undefined;
+    const satisfaction = SATISFACTION_CYCLE[i % SATISFACTION_CYCLE.length]!;
+    // Satisfied users rate both démarches; the dissatisfied ones the second, which stays below 8.
+    const onlineDemarche =
+      origin.channel === 'en-ligne' ? online[satisfaction >= 4 ? Math.floor(i / ORIGINS.length) % 2 : 1] : undefined;
     const demarche = onlineDemarche ?? demarches.find((d) => d.service_id === service?.id);
     const request = origin.interaction === 'request' && !onlineDemarche ? closed.shift() : undefined;
     // Spread over 180 days, a few days apart, the newest yesterday.
@@ -157,7 +163,6 @@ async function seedSurveyAnswers({ trx, tenant, ago, services }: DemoContext): P
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const satisfaction = SATISFACTION_CYCLE[i % SATISFACTION_CYCLE.length]!;
     const comments = COMMENTS[satisfaction]!;
     await answerSurvey(trx, {
       tenantId: tenant.id,
@@ -166,7 +171,7 @@ async function seedSurveyAnswers({ trx, tenant, ago, services }: DemoContext): P
         satisfaction,
         simple: satisfaction >= 4 ? 4 - (i % 2) : satisfaction === 3 ? 2 : 1,
         clear: satisfaction >= 4 ? 4 : satisfaction === 3 ? 3 : 2,
-        onlineScore: Math.min(10, satisfaction * 2 - (i % 2)),
+        onlineScore: ONLINE_SCORES[satisfaction]!,
         // One answer in three leaves a comment.
         comment: i % 3 === 0 ? comments[i % comments.length]! : '',
         linked: request !== undefined && i % 4 === 0,
