@@ -80,6 +80,9 @@ describe(`the demo commune starts with sample requests (${TEST_DB})`, () => {
     assert.match(results, /60 avis sur la période/);
     assert.match(results, /Taux de réclamation [\d,]+ %/);
     assert.match(results, /4 réclamations/);
+    // The requests by mail are « Courriel », the channel inbound mail records.
+    assert.match(results, /Courriel \d+/);
+    assert.doesNotMatch(results, /\bemail \d+/);
     assert.match(results, /Démarches en ligne notées au moins 8 sur 10 [1-9]\d* %/);
     const admin = demo.credentials.find((c) => c.email.startsWith('admin@'))!;
     const cookie = await loginAgent(ctx.app, admin.email, admin.password);
