@@ -10,6 +10,7 @@ import { seedReplyTemplates } from '../modules/replies/seed-reply-templates.ts';
 import { seedSearchSynonyms } from '../modules/article-search/seed-search-synonyms.ts';
 import { seedDemoRoutingRules } from '../modules/routing/seed-demo-routing-rules.ts';
 import { seedDemoConsultation } from '../modules/consultations/seed-demo-consultation.ts';
+import { seedDemoFeedback } from '../modules/results/seed-demo-feedback.ts';
 import { createTenant } from '../modules/tenants/create-tenant.ts';
 import { seedSampleRequests } from './seed-sample-requests.ts';
 
@@ -98,5 +99,8 @@ export async function seedDemo(
   // The sample requests are written directly: their citizen records are made as for the
   // requests a database held before records existed (one per address, else phone, else name).
   if (sampleRequests > 0) await database.ownerQuery('select guichet_backfill_people()');
+  // Citizens' feedback (survey answers, experiences, actions, complaints) and « Nos résultats »
+  // computed once, so that the results pages are not empty until the nightly job.
+  if (options.sampleRequests) await seedDemoFeedback(database.db, tenantId, options.now ?? new Date());
   return { tenantId, credentials, sampleRequests };
 }

@@ -4,6 +4,7 @@ import { loginAgent } from '../../test/support/factories.ts';
 import { visibleText } from '../../test/support/pages.ts';
 import { createTestContext, TEST_DB, type TestContext } from '../../test/support/test-app.ts';
 import { loadSampleLines } from './seed-sample-requests.ts';
+import { seedDemoFeedback } from '../modules/results/seed-demo-feedback.ts';
 import { SAMPLE_REQUESTS_FILE, seedDemo, type DemoSeedResult } from './seed-demo.ts';
 
 describe(`the demo commune starts with sample requests (${TEST_DB})`, () => {
@@ -71,6 +72,80 @@ describe(`the demo commune starts with sample requests (${TEST_DB})`, () => {
     assert.deepEqual(rows, [{ title: 'Horaires d’ouverture de la mairie', published: true, open: true, answers: 7 }]);
     const page = await ctx.app.inject({ method: 'GET', url: `/t/villebelle/consultations` });
     assert.match(page.body, /Horaires d’ouverture de la mairie/);
+  });
+
+  test('« Nos résultats » and « Vos expériences » have figures and answers at the first start', async () => {
+    const results = visibleText((await ctx.app.inject({ method: 'GET', url: '/t/villebelle/resultats' })).body);
+    assert.match(results, /Taux de satisfaction \d+ %/);
+    assert.match(results, /60 avis sur la période/);
+    assert.match(results, /Taux de réclamation [\d,]+ %/);
+    assert.match(results, /4 réclamations/);
+    // The requests by mail are « Courriel », the channel inbound mail records.
+    assert.match(results, /Courriel \d+/);
+    assert.doesNotMatch(results, /\bemail \d+/);
+    assert.match(results, /Démarches en ligne notées au moins 8 sur 10 [1-9]\d* %/);
+    const admin = demo.credentials.find((c) => c.email.startsWith('admin@'))!;
+    const cookie = await loginAgent(ctx.app, admin.email, admin.password);
+    for (const [url, shown] of [
+      ['/t/villebelle/agent/admin/resultats', /Taux de satisfaction \d+ %/],
+      ['/t/villebelle/agent/admin/reclamations', /Réclamations reçues 4, soit [\d,]+ %/],
+    ] as const) {
+      const page = await ctx.app.inject({ method: 'GET', url, headers: { cookie } });
+      assert.equal(page.statusCode, 200, url);
+      assert.match(visibleText(page.body), shown, url);
+    }
+    const [rate] = await sql(
+      `select count(*) filter (where satisfaction >= 4)::float / count(*) as satisfied from survey_answers where tenant_id = $1`,
+      [demo.tenantId],
+    );
+    assert.ok(Number(rate!.satisfied) >= 0.7 && Number(rate!.satisfied) <= 0.8, `satisfied ${rate!.satisfied}`);
+    const actions = visibleText(
+      (await ctx.app.inject({ method: 'GET', url: '/t/villebelle/vous-avez-dit-nous-avons-fait' })).body,
+    );
+    assert.match(actions, /Rendez-vous de passeport et de carte d’identité le samedi matin/);
+    assert.match(actions, /Réalisée/);
+    const experiences = await ctx.app.inject({ method: 'GET', url: '/t/villebelle/experiences' });
+    const text = visibleText(experiences.body);
+    assert.equal(text.match(/Réponse du service/g)?.length, 4);
+    assert.match(text, /Le service État civil, le/);
+    assert.doesNotMatch(text, /Aide du CCAS/, 'the experience to moderate is not public');
+    const complaints = await sql(
+      `select status, level, cause, decision, request_id is not null as linked from complaints where tenant_id = $1 order by received_at`,
+      [demo.tenantId],
+    );
+    assert.deepEqual(
+      complaints.map((c) => `${c.status}/${c.level}/${c.cause ?? '-'}/${c.decision ?? '-'}/${c.linked}`),
+      [
+        'close/service/accueil/fondee/false',
+        'en_cours/direction/-/-/false',
+        'close/service/erreur/partiellement_fondee/true',
+        'en_cours/service/-/-/false',
+      ],
+    );
+  });
+
+  test('seeding the feedback again adds nothing', async () => {
+    const counts = async () =>
+      (
+        await sql(
+          `select (select count(*)::int from survey_answers) as answers, (select count(*)::int from survey_invitations) as invitations,
+                  (select count(*)::int from experiences) as experiences, (select count(*)::int from improvement_actions) as actions,
+                  (select count(*)::int from experience_actions) as tags, (select count(*)::int from complaints) as complaints,
+                  (select count(*)::int from complaint_events) as events`,
+        )
+      )[0];
+    const before = await counts();
+    assert.deepEqual(before, {
+      answers: 60,
+      invitations: 60,
+      experiences: 5,
+      actions: 3,
+      tags: 3,
+      complaints: 4,
+      events: before!.events,
+    });
+    await seedDemoFeedback(ctx.database.db, demo.tenantId, now);
+    assert.deepEqual(await counts(), before);
   });
 
   test('the same lines give the same requests', async () => {

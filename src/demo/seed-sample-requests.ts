@@ -19,7 +19,8 @@ type SampleLine = z.infer<typeof lineSchema>;
 
 const CHANNELS: Record<string, string> = {
   web: 'en-ligne',
-  email: 'email',
+  // Mails received are the channel « courriel », as inbound-mail records them.
+  email: 'courriel',
   telephone: 'telephone',
   guichet: 'guichet',
 };
