@@ -13,6 +13,7 @@ import { agentArea } from './modules/agents/agent-area.ts';
 import { registerAgentRoutes } from './modules/agents/routes.ts';
 import { registerApiRoutes } from './modules/api/routes.ts';
 import { registerAppointmentRoutes } from './modules/appointments/routes.ts';
+import { registerCounterApiRoutes } from './modules/counter/api-routes.ts';
 import { registerCatalogueAdminRoutes } from './modules/catalogue/admin-routes.ts';
 import { registerCatalogueRoutes } from './modules/catalogue/routes.ts';
 import { registerCitizenRoutes } from './modules/citizens/routes.ts';
@@ -169,6 +170,7 @@ export async function createApp(
   registerPrivacyRoutes(app, services);
   registerStateDataRoutes(app, services);
   registerAppointmentRoutes(app, services);
+  registerCounterApiRoutes(app, services);
   registerAssistantRoutes(app, services);
   registerExperienceRoutes(app, services);
 

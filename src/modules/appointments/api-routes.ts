@@ -6,18 +6,14 @@ import { AppError } from '../../platform/errors.ts';
 import { requestBaseUrl } from '../../platform/web/public-url.ts';
 import { requireTenant } from '../../platform/web/request-context.ts';
 import type { Services } from '../../services.ts';
-import { agentActor } from '../agents/policy.ts';
-import { currentAgent } from '../agents/require-agent.ts';
 import { API_PREFIX } from '../api/openapi.ts';
 import { commonErrorResponses, errorBodySchema, rateLimitedResponse, validationErrorResponse } from '../api/schemas.ts';
 import { rejectInvalid } from '../api/validation.ts';
-import { can } from '../authorization.ts';
 import { bookAppointment } from './book-appointment.ts';
 import { bookingTenant } from './citizen-routes.ts';
 import { cancelAppointment } from './change-appointment.ts';
-import { checkInAppointment } from './check-in-appointment.ts';
 import { findSlots } from './find-slots.ts';
-import { phoneE164 } from './forms.ts';
+import { appointmentTokenBody as tokenBody, phoneE164 } from './forms.ts';
 import { findManageLink } from './links.ts';
 import { addDays, isoWithOffset, wallTimeOf } from './local-time.ts';
 import { calendarPath, managePath } from './messages.ts';
@@ -74,8 +70,6 @@ const slotFullBody = z
     error: z.object({ code: z.literal('slot_full'), message: z.string() }),
   })
   .describe('Créneau complet (code « slot_full ») : « next_slots » donne les prochains créneaux libres.');
-
-const tokenBody = z.object({ token: z.string().min(1).max(100).describe('Le jeton du lien « cancel_url ».') });
 
 /**
  * The appointments' JSON API (issue 11, part 6), for a tenant's website or a kiosk: free slots,
@@ -253,61 +247,8 @@ export function registerAppointmentApiRoutes(app: FastifyInstance, services: Ser
       return { reference: a.reference, status: 'cancelled' as const };
     },
   );
-
-  api.post(
-    `${API_PREFIX}/rendez-vous/:reference/arrivee`,
-    {
-      attachValidation: true,
-      config: { rateLimitBudget: 'tracking' },
-      schema: {
-        operationId: 'checkInAppointment',
-        summary: 'Signaler l’arrivée',
-        description:
-          'Enregistre l’arrivée de la personne le jour du rendez-vous (borne d’accueil) : avec le jeton de son lien, ou par un agent connecté.',
-        tags: ['Rendez-vous'],
-        params: z.object({
-          reference: z.string().regex(/^RDV-[0-9A-Z]{6}$/, 'Une référence RDV-XXXXXX est attendue.'),
-        }),
-        body: tokenBody.partial(),
-        response: {
-          200: z.object({ reference: z.string(), checked_in_at: z.string(), start: z.string() }),
-          400: validationErrorResponse,
-          403: errorBodySchema.describe('Ni jeton valable, ni agent connecté (code « forbidden »).'),
-          404: errorBodySchema.describe('Référence inconnue (code « appointment_not_found »).'),
-          409: errorBodySchema.describe('Annulé, ou pas aujourd’hui (code « conflict »).'),
-          ...commonErrorResponses,
-        },
-      },
-    },
-    async (request) => {
-      rejectInvalid(request);
-      const tenant = requireTenant(request);
-      const agent = await currentAgent(request, services);
-      const allowedAgent =
-        agent && can(agentActor(tenant.id, agent), 'view_appointments', { kind: 'tenant', tenantId: tenant.id });
-      if (!allowedAgent) {
-        const token = request.body?.token ?? '';
-        const ok = await withTenantConnection(services.db, tenant.id, async (c) => {
-          const link = await findManageLink(c, token);
-          if (!link) return false;
-          const row = await c
-            .selectFrom('appointments')
-            .select('reference')
-            .where('id', '=', link.appointmentId)
-            .executeTakeFirst();
-          return row?.reference === request.params.reference;
-        });
-        if (!ok)
-          throw new AppError('forbidden', 'Présentez le lien de votre rendez-vous, ou adressez-vous à l’accueil.');
-      }
-      const { appointment, checkedInAt } = await checkInAppointment(services, tenant.id, request.params.reference);
-      return {
-        reference: appointment.reference,
-        checked_in_at: isoWithOffset(checkedInAt),
-        start: isoWithOffset(appointment.start),
-      };
-    },
-  );
+  // The arrival (`…/:reference/arrivee`) is the counter's: it puts the person in the line
+  // (modules/counter/api-routes.ts).
 }
 
 function presentSlot(

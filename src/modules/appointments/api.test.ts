@@ -162,6 +162,21 @@ describe(`appointments API (${TEST_DB})`, () => {
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.json().reference, booked.reference);
     assert.equal(res.json().checked_in_at, '2027-03-22T08:00:00+01:00');
+    // In the counter's line at once: a ticket of the appointments' letter, the same when asked again.
+    assert.match(res.json().ticket, /^R\d{3}$/);
+    const again = await checkIn({ token: tokenOf(booked) });
+    assert.equal(again.statusCode, 200, again.body);
+    assert.equal(again.json().ticket, res.json().ticket);
+    assert.equal(again.json().checked_in_at, res.json().checked_in_at);
+    const tickets = await ctx.database.ownerQuery(
+      `select t.status from counter_tickets t join appointments a on a.tenant_id = t.tenant_id and a.id = t.appointment_id
+        where a.reference = $1`,
+      [booked.reference],
+    );
+    assert.deepEqual(
+      tickets.rows.map((r) => r.status),
+      ['waiting'],
+    );
   });
 
   test('APPOINTMENT_RATE_LIMIT: the fourth booking in a minute from one address gets 429', async () => {

@@ -140,3 +140,8 @@ export const motifForm = z.object({
   documents: text({ max: 4000, required: false }),
   guichets: ids('Choisissez au moins un guichet qui reçoit ce motif.'),
 });
+
+/** The API's proof of a citizen's own appointment: the token of its mailed link. */
+export const appointmentTokenBody = z.object({
+  token: z.string().min(1).max(100).describe('Le jeton du lien « cancel_url ».'),
+});

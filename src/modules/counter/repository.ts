@@ -298,3 +298,25 @@ export async function waitingCount(conn: Conn, siteId: string, day: string): Pro
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** The ticket an appointment got at its check-in, with the arrival; null before it. */
+export async function ticketOfAppointment(
+  trx: Tx,
+  reference: string,
+): Promise<{ reference: string; code: string; checkedInAt: Date; start: Date } | null> {
+  const row = await trx
+    .selectFrom('appointments as a')
+    .innerJoin('counter_tickets as t', (j) =>
+      j.onRef('t.tenant_id', '=', 'a.tenant_id').onRef('t.appointment_id', '=', 'a.id'),
+    )
+    .select(['a.reference', 'a.checked_in_at', 'a.starts_at', 't.letter', 't.number'])
+    .where('a.reference', '=', reference.trim().toUpperCase())
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    reference: row.reference,
+    code: ticketCode(row.letter, row.number),
+    checkedInAt: row.checked_in_at ?? row.starts_at,
+    start: row.starts_at,
+  };
+}
