@@ -133,7 +133,7 @@ export function resultFigures(doc: ResultsDocument, drill: Drill = null): SafeHt
         before: minutesOr(p.counterWait),
         basis: c.counterWait
           ? count(c.counterWait.visits, 'visite', 'visites')
-          : 'Pas de mesure : aucun passage au guichet noté sur la période. Ce temps est mesuré pour toute la collectivité, pas par service.',
+          : 'Pas de mesure : aucun passage au guichet noté sur la période. Ce temps est mesuré pour toute la collectivité et par lieu d’accueil, pas par service.',
         definition: 'La moitié des personnes ont attendu moins que ce temps à l’accueil.',
       })}
     </div>
