@@ -2000,6 +2000,12 @@ const MATRIX: Row[] = [
     url: () => '/resultats/services/etat-civil',
     expect: everyone('200'),
   },
+  {
+    method: 'GET',
+    route: '/resultats/lieux/:id',
+    url: (f) => `/resultats/lieux/${f.counter.siteId}`,
+    expect: everyone('200'),
+  },
   { method: 'GET', route: '/resultats/donnees.csv', expect: everyone('200') },
   { method: 'GET', route: '/resultats/donnees.json', expect: everyone('200') },
   { method: 'GET', route: '/agent/admin/resultats', expect: SUPERVISORS('200') },

@@ -72,6 +72,51 @@ const num = (v: Num) => (v === null ? null : Number(v));
 const count = (v: Num) => Number(v ?? 0);
 
 /**
+ * Which appointments (alias `a`) count, at `now`: due — their time has passed (seen, excused,
+ * absent, or still booked once over) — and no-shows — marked absent, or never checked in once
+ * their appointment was over. The supervisors' figures and the published results share them.
+ */
+function appointmentOutcomeConditions(now: Date) {
+  return {
+    due: sql<boolean>`(a.status in ('seen', 'excused', 'no_show') or (a.status = 'booked' and a.ends_at <= ${now}))`,
+    noShow: sql<boolean>`(a.status = 'no_show' or (a.status = 'booked' and a.checked_in_at is null and a.ends_at <= ${now}))`,
+  };
+}
+
+export interface SiteAppointments {
+  /** Appointments (not cancelled) starting in the period. */
+  booked: number;
+  /** Those whose time has passed. */
+  due: number;
+  noShows: number;
+  /** noShows / due, null when none was due. */
+  noShowRate: number | null;
+}
+
+/**
+ * The appointments of one site over a period (calendar days `from`–`to` in the commune, both
+ * included): booked, due and no-shows, as the supervisors' figures count them. For the published
+ * results per site; runs in the caller's tenant transaction and reads nothing personal.
+ */
+export async function siteAppointments(
+  trx: Tx,
+  input: { from: string; to: string; siteId: string; now: Date },
+): Promise<SiteAppointments> {
+  const { start, end } = periodBounds(input.from, input.to);
+  const { due, noShow } = appointmentOutcomeConditions(input.now);
+  const row = await sql<{ booked: Num; due: Num; no_show: Num }>`
+    select count(*) as booked, count(*) filter (where ${due}) as due, count(*) filter (where ${noShow}) as no_show
+      from appointments a
+     where a.status <> 'cancelled' and a.starts_at >= ${start} and a.starts_at < ${end} and a.site_id = ${input.siteId}
+  `.execute(trx);
+  const r = row.rows[0];
+  const booked = count(r?.booked ?? 0);
+  const dueCount = count(r?.due ?? 0);
+  const noShows = count(r?.no_show ?? 0);
+  return { booked, due: dueCount, noShows, noShowRate: dueCount > 0 ? noShows / dueCount : null };
+}
+
+/**
  * The counter's figures over a period (calendar days `from`–`to` in the commune, both included),
  * for one site or all: waiting and service times (median and 90th percentile, computed by the
  * database with percentile_cont), no-shows, slots offered and booked, the booking lead, per site
@@ -91,8 +136,7 @@ export async function counterIndicators(
 
   const waits = await waitingTimes(trx, { from: input.from, to: input.to, siteId });
 
-  const due = sql`(a.status in ('seen', 'excused', 'no_show') or (a.status = 'booked' and a.ends_at <= ${input.now}))`;
-  const noShow = sql`(a.status = 'no_show' or (a.status = 'booked' and a.checked_in_at is null and a.ends_at <= ${input.now}))`;
+  const { due, noShow } = appointmentOutcomeConditions(input.now);
   const appointments = await sql<{
     site_id: string | null;
     demarche_id: string | null;

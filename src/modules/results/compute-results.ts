@@ -10,6 +10,7 @@ import {
   type DemarcheRatings,
   type Figures,
   type Period,
+  type SiteFigures,
 } from './indicators.ts';
 import type { ResultsSources } from './sources.ts';
 
@@ -18,7 +19,7 @@ const TIME_ZONE = 'Europe/Paris';
 /** What « Nos résultats » shows for one scope: read as is by the page, the exports and the dashboard. */
 export interface ResultsDocument {
   version: 1;
-  /** 'commune' or 'service:<id>'. */
+  /** 'commune' or 'service:<id>' (a site's is a SiteResultsDocument). */
   scope: string;
   serviceId: string | null;
   serviceName: string | null;
@@ -201,11 +202,60 @@ export async function computeResults(
   return documents;
 }
 
+/** What « Nos résultats » shows for one site (« Par lieu d'accueil »), scope 'site:<id>'. */
+export interface SiteResultsDocument {
+  version: 1;
+  scope: string;
+  siteId: string;
+  siteName: string;
+  /** 'mairie', 'annexe', 'france_services' or 'autre'. */
+  siteKind: string;
+  computedAt: string;
+  current: Period & { figures: SiteFigures };
+  previous: Period & { figures: SiteFigures };
+}
+
+/**
+ * The figures of each active site of the tenant on `today`, this period and the one before, from
+ * the counter module's source; without it every figure is null (« pas encore de données »).
+ */
+export async function computeSiteResults(
+  trx: Tx,
+  input: { today: string; now: Date; sources?: ResultsSources },
+): Promise<SiteResultsDocument[]> {
+  const { current, previous } = periodsOn(input.today);
+  const sites = await trx
+    .selectFrom('appointment_sites')
+    .select(['id', 'name', 'kind'])
+    .where('active', '=', true)
+    .orderBy('position')
+    .orderBy('name')
+    .execute();
+  const source = input.sources?.site;
+  const figuresOf = async (siteId: string, period: Period): Promise<SiteFigures> =>
+    source
+      ? source(trx, { from: period.from, to: period.to, siteId, now: input.now })
+      : { counterWait: null, appointments: null };
+  const documents: SiteResultsDocument[] = [];
+  for (const site of sites)
+    documents.push({
+      version: 1,
+      scope: `site:${site.id}`,
+      siteId: site.id,
+      siteName: site.name,
+      siteKind: site.kind,
+      computedAt: input.now.toISOString(),
+      current: { ...current, figures: await figuresOf(site.id, current) },
+      previous: { ...previous, figures: await figuresOf(site.id, previous) },
+    });
+  return documents;
+}
+
 /** Replaces the tenant's published documents with these, in the caller's transaction. */
 export async function publishResults(
   trx: Tx,
   tenantId: string,
-  documents: ResultsDocument[],
+  documents: (ResultsDocument | SiteResultsDocument)[],
   now: Date,
 ): Promise<void> {
   await trx

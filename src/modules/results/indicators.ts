@@ -123,6 +123,18 @@ export interface CounterWaitFigures {
   medianMinutes: number | null;
 }
 
+/**
+ * The figures that belong to a place (a site: the mairie, an annexe, France services), from the
+ * counter's tickets and the appointments there. Satisfaction is not among them: answers are tied
+ * to a service, never to a site.
+ */
+export interface SiteFigures {
+  /** People called to a counter there and their median wait; null when nobody was called. */
+  counterWait: CounterWaitFigures | null;
+  /** Appointments (not cancelled) starting in the period; the due ones and the no-shows among them. */
+  appointments: { booked: number; due: number; noShows: number; noShowRate: number | null } | null;
+}
+
 export function onlineFigures(demarches: readonly DemarcheRatings[]): Figures['online'] {
   const rated = demarches.filter((d) => d.ratings >= MIN_RATINGS_PER_DEMARCHE);
   const atLeast8 = rated.filter((d) => d.sum / d.ratings >= 8).length;

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { inTenant, type Db } from '../../db/tenant-scope.ts';
 import { parisDay } from '../../platform/format.ts';
 import type { Job } from '../../platform/jobs/daily.ts';
-import { computeResults, publishResults } from './compute-results.ts';
+import { computeResults, computeSiteResults, publishResults } from './compute-results.ts';
 import type { ResultsSources } from './sources.ts';
 
 /** Computes and publishes one tenant's results on `now`'s day; returns the scopes written. */
@@ -13,7 +13,11 @@ export async function refreshTenantResults(
   sources: ResultsSources = {},
 ): Promise<number> {
   return inTenant(db, tenantId, async (trx) => {
-    const documents = await computeResults(trx, { today: parisDay(now), now, sources });
+    const today = parisDay(now);
+    const documents = [
+      ...(await computeResults(trx, { today, now, sources })),
+      ...(await computeSiteResults(trx, { today, now, sources })),
+    ];
     await publishResults(trx, tenantId, documents, now);
     // The ballot-stuffing counters are per day: yesterday's is the last one that matters.
     const yesterday = parisDay(new Date(now.getTime() - 2 * 86_400_000));

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../db/tenant-scope.ts';
 import { complaintIndicators } from '../complaints/indicators.ts';
+import { siteAppointments } from '../counter/counter-indicators.ts';
 import { waitingTimes } from '../counter/waiting-times.ts';
-import type { ActionFigures, ComplaintFigures, CounterWaitFigures } from './indicators.ts';
-import type { ResultsSources, SourceRange } from './sources.ts';
+import type { ActionFigures, ComplaintFigures, CounterWaitFigures, SiteFigures } from './indicators.ts';
+import type { ResultsSources, SiteRange, SourceRange } from './sources.ts';
 
 /** Main causes shown beside the complaint rate. */
 const TOP_CAUSES = 3;
@@ -31,11 +32,31 @@ async function complaints(trx: Tx, range: SourceRange): Promise<ComplaintFigures
  */
 async function counterWait(trx: Tx, range: SourceRange): Promise<CounterWaitFigures | null> {
   if (range.serviceId !== null) return null;
-  const all = (await waitingTimes(trx, { from: range.from, to: range.to })).find((t) => t.level === 'all');
+  return waitAt(trx, { from: range.from, to: range.to, siteId: null });
+}
+
+/** Visits (tickets called) and their median wait in minutes, one decimal; null when nobody was called. */
+async function waitAt(
+  trx: Tx,
+  range: { from: string; to: string; siteId: string | null },
+): Promise<CounterWaitFigures | null> {
+  const all = (await waitingTimes(trx, range)).find((t) => t.level === (range.siteId ? 'site' : 'all'));
   if (!all || all.called === 0) return null;
   return {
     visits: all.called,
     medianMinutes: all.wait.median === null ? null : Math.round((all.wait.median / 60) * 10) / 10,
+  };
+}
+
+/**
+ * One site's figures (« Par lieu d'accueil »): the counter's visits and median wait there, and
+ * its appointments — booked, and the no-show rate among those due. Null parts: no data yet.
+ */
+async function site(trx: Tx, range: SiteRange): Promise<SiteFigures> {
+  const appointments = await siteAppointments(trx, range);
+  return {
+    counterWait: await waitAt(trx, range),
+    appointments: appointments.booked === 0 ? null : appointments,
   };
 }
 
@@ -68,4 +89,4 @@ async function actions(trx: Tx, range: SourceRange): Promise<ActionFigures | nul
 }
 
 /** The figures « Nos résultats » takes from the modules that own them (sources.ts, decision 36). */
-export const moduleResultsSources: ResultsSources = { complaints, counterWait, actions };
+export const moduleResultsSources: ResultsSources = { complaints, counterWait, actions, site };

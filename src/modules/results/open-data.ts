@@ -1,6 +1,6 @@
 import { csvCell } from '../../platform/csv.ts';
-import type { ResultsDocument } from './compute-results.ts';
-import type { Figures } from './indicators.ts';
+import type { ResultsDocument, SiteResultsDocument } from './compute-results.ts';
+import type { CounterWaitFigures, Figures, SiteFigures } from './indicators.ts';
 import { LICENCE_URL } from './views/results-page.ts';
 
 /**
@@ -12,8 +12,10 @@ import { LICENCE_URL } from './views/results-page.ts';
 export interface OpenDataRow {
   collectivite: string;
   code_insee: string;
-  perimetre: 'collectivite' | 'service';
+  perimetre: 'collectivite' | 'service' | 'lieu';
   service: string;
+  /** The site's name for `lieu` (the mairie, an annexe, France services); empty otherwise. */
+  lieu: string;
   indicateur: string;
   libelle: string;
   canal: string;
@@ -32,6 +34,7 @@ export const OPEN_DATA_COLUMNS: readonly (keyof OpenDataRow)[] = [
   'code_insee',
   'perimetre',
   'service',
+  'lieu',
   'indicateur',
   'libelle',
   'canal',
@@ -51,6 +54,45 @@ type IndicatorRow = Pick<
   OpenDataRow,
   'indicateur' | 'libelle' | 'canal' | 'numerateur' | 'denominateur' | 'valeur' | 'unite'
 >;
+
+function waitRow(w: CounterWaitFigures): IndicatorRow {
+  return {
+    indicateur: 'attente_mediane_accueil',
+    libelle: 'Temps d’attente médian à l’accueil',
+    canal: 'guichet',
+    numerateur: null,
+    denominateur: w.visits,
+    valeur: w.medianMinutes,
+    unite: 'minutes',
+  };
+}
+
+/** A site's rows: the counter's wait and visits when measured, appointments booked and missed when any. */
+function siteRows(f: SiteFigures): IndicatorRow[] {
+  const nombre = (indicateur: string, libelle: string, valeur: number, canal = ''): IndicatorRow => ({
+    indicateur,
+    libelle,
+    canal,
+    numerateur: null,
+    denominateur: null,
+    valeur,
+    unite: 'nombre',
+  });
+  const rows: IndicatorRow[] = [];
+  if (f.counterWait)
+    rows.push(waitRow(f.counterWait), nombre('visites_guichet', 'Visites au guichet', f.counterWait.visits, 'guichet'));
+  if (f.appointments)
+    rows.push(nombre('rendez_vous_pris', 'Rendez-vous pris', f.appointments.booked), {
+      indicateur: 'taux_rendez_vous_non_honores',
+      libelle: 'Rendez-vous non honorés',
+      canal: '',
+      numerateur: f.appointments.noShows,
+      denominateur: f.appointments.due,
+      valeur: round(f.appointments.noShowRate),
+      unite: 'part',
+    });
+  return rows;
+}
 
 function indicatorRows(f: Figures): IndicatorRow[] {
   const part = (
@@ -93,16 +135,7 @@ function indicatorRows(f: Figures): IndicatorRow[] {
       unite: 'nombre',
     })),
   ];
-  if (f.counterWait)
-    rows.push({
-      indicateur: 'attente_mediane_accueil',
-      libelle: 'Temps d’attente médian à l’accueil',
-      canal: 'guichet',
-      numerateur: null,
-      denominateur: f.counterWait.visits,
-      valeur: f.counterWait.medianMinutes,
-      unite: 'minutes',
-    });
+  if (f.counterWait) rows.push(waitRow(f.counterWait));
   if (f.actions)
     rows.push(
       {
@@ -132,23 +165,41 @@ function indicatorRows(f: Figures): IndicatorRow[] {
 export function openDataRows(
   tenant: { name: string; inseeCode: string | null },
   docs: ResultsDocument[],
+  sites: SiteResultsDocument[] = [],
 ): OpenDataRow[] {
-  return docs.flatMap((d) =>
+  const periods = <F>(
+    d: { current: { from: string; to: string; figures: F }; previous: { from: string; to: string; figures: F } },
+    rowsOf: (f: F) => IndicatorRow[],
+    scope: Pick<OpenDataRow, 'perimetre' | 'service' | 'lieu' | 'calcule_le'>,
+  ): OpenDataRow[] =>
     (['courante', 'precedente'] as const).flatMap((periode) => {
       const p = periode === 'courante' ? d.current : d.previous;
-      return indicatorRows(p.figures).map((r) => ({
+      return rowsOf(p.figures).map((r) => ({
         collectivite: tenant.name,
         code_insee: tenant.inseeCode ?? '',
-        perimetre: d.serviceId === null ? ('collectivite' as const) : ('service' as const),
-        service: d.serviceName ?? '',
+        perimetre: scope.perimetre,
+        service: scope.service,
+        lieu: scope.lieu,
         ...r,
         periode,
         date_debut: p.from,
         date_fin: p.to,
-        calcule_le: d.computedAt,
+        calcule_le: scope.calcule_le,
       }));
-    }),
-  );
+    });
+  return [
+    ...docs.flatMap((d) =>
+      periods(d, indicatorRows, {
+        perimetre: d.serviceId === null ? 'collectivite' : 'service',
+        service: d.serviceName ?? '',
+        lieu: '',
+        calcule_le: d.computedAt,
+      }),
+    ),
+    ...sites.flatMap((d) =>
+      periods(d, siteRows, { perimetre: 'lieu', service: '', lieu: d.siteName, calcule_le: d.computedAt }),
+    ),
+  ];
 }
 
 /**

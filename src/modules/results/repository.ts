@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../db/tenant-scope.ts';
-import type { ResultsDocument } from './compute-results.ts';
+import type { ResultsDocument, SiteResultsDocument } from './compute-results.ts';
 
 /** The published document of one scope ('commune' or 'service:<id>'), or null before the first run. */
 export async function readPublished(trx: Tx, scope: string): Promise<ResultsDocument | null> {
@@ -10,7 +10,11 @@ export async function readPublished(trx: Tx, scope: string): Promise<ResultsDocu
 
 /** Every published document of the tenant, the commune's first (open data). */
 export async function readAllPublished(trx: Tx): Promise<ResultsDocument[]> {
-  const rows = await trx.selectFrom('published_results').select(['scope', 'figures']).execute();
+  const rows = await trx
+    .selectFrom('published_results')
+    .select(['scope', 'figures'])
+    .where('scope', 'not like', 'site:%')
+    .execute();
   const docs = rows.map((r) => r.figures as ResultsDocument);
   return docs.sort((a, b) =>
     a.serviceId === null
@@ -42,5 +46,43 @@ export async function findServiceBySlug(
     .selectFrom('services')
     .select(['id', 'slug', 'name'])
     .where('slug', '=', slug.slice(0, 100))
+    .executeTakeFirst();
+}
+
+/** The published document of one site, or null before the first run. */
+export async function readPublishedSite(trx: Tx, siteId: string): Promise<SiteResultsDocument | null> {
+  const row = await trx
+    .selectFrom('published_results')
+    .select('figures')
+    .where('scope', '=', `site:${siteId}`)
+    .executeTakeFirst();
+  return row ? (row.figures as SiteResultsDocument) : null;
+}
+
+/**
+ * The published documents of the sites still active (« Par lieu d'accueil »), in the order of the
+ * appointments' settings.
+ */
+export async function readPublishedSites(trx: Tx): Promise<SiteResultsDocument[]> {
+  const rows = await trx
+    .selectFrom('published_results as p')
+    .innerJoin('appointment_sites as s', (j) =>
+      j.onRef('s.tenant_id', '=', 'p.tenant_id').on(sql<boolean>`p.scope = 'site:' || s.id::text`),
+    )
+    .select('p.figures')
+    .where('s.active', '=', true)
+    .orderBy('s.position')
+    .orderBy('s.name')
+    .execute();
+  return rows.map((r) => r.figures as SiteResultsDocument);
+}
+
+/** An active site of a « Nos résultats » address, by its id (a UUID: the route checks it). */
+export async function findActiveSite(trx: Tx, id: string): Promise<{ id: string; name: string } | undefined> {
+  return trx
+    .selectFrom('appointment_sites')
+    .select(['id', 'name'])
+    .where('id', '=', id)
+    .where('active', '=', true)
     .executeTakeFirst();
 }

@@ -7,7 +7,7 @@ import { inTenant } from '../../db/tenant-scope.ts';
 import { createTenant } from '../tenants/create-tenant.ts';
 import { addWorkingDays } from '../requests/working-days.ts';
 import { generateTrackingSecret, hashTrackingSecret } from '../requests/reference.ts';
-import type { ResultsDocument } from './compute-results.ts';
+import type { ResultsDocument, SiteResultsDocument } from './compute-results.ts';
 import { refreshTenantResults } from './jobs.ts';
 import { moduleResultsSources } from './module-sources.ts';
 import { parisDay } from '../../platform/format.ts';
@@ -228,16 +228,16 @@ describe(`results: indicators against a hand-computed month, « Nos résultats �
       .split('\r\n');
     assert.equal(
       lines[0],
-      'collectivite;code_insee;perimetre;service;indicateur;libelle;canal;periode;date_debut;date_fin;numerateur;denominateur;valeur;unite;calcule_le',
+      'collectivite;code_insee;perimetre;service;lieu;indicateur;libelle;canal;periode;date_debut;date_fin;numerateur;denominateur;valeur;unite;calcule_le',
     );
     assert.ok(
       lines.includes(
-        `Villebelle;;service;qualite;respect_delais;Respect des délais annoncés;;courante;2025-07-01;2026-06-30;3;4;0.75;part;2026-06-30T02:00:00.000Z`,
+        `Villebelle;;service;qualite;;respect_delais;Respect des délais annoncés;;courante;2025-07-01;2026-06-30;3;4;0.75;part;2026-06-30T02:00:00.000Z`,
       ),
       lines.filter((l) => l.includes('respect_delais')).join('\n'),
     );
     assert.ok(
-      lines.some((l) => /;service;qualite;taux_decroche;.*;precedente;2024-07-01;2025-06-30;0;0;;part;/.test(l)),
+      lines.some((l) => /;service;qualite;;taux_decroche;.*;precedente;2024-07-01;2025-06-30;0;0;;part;/.test(l)),
     );
     const json = (await get('/resultats/donnees.json')).json() as {
       licence: string;
@@ -292,7 +292,7 @@ describe(`results: indicators against a hand-computed month, « Nos résultats �
     assert.match(text, /2 actions réalisées, 1 action en cours/);
     assert.match(text, /Horaires du samedi matin élargis — réalisée \(2 mai 2026\)/);
     const csv = (await get('/resultats/donnees.csv')).body;
-    assert.match(csv, /;collectivite;;actions_realisees;[^\r]*;courante;[-\d]+;[-\d]+;;;2;nombre;/);
+    assert.match(csv, /;collectivite;;;actions_realisees;[^\r]*;courante;[-\d]+;[-\d]+;;;2;nombre;/);
     assert.match(csv, /;attente_mediane_accueil;[^\r]*;guichet;courante;[^\r]*;;40;12\.4;minutes;/);
     // Back to this module's figures alone for the tests that follow.
     await refreshTenantResults(ctx.services.db, ctx.tenantId, clock.now());
@@ -335,6 +335,146 @@ describe(`results: indicators against a hand-computed month, « Nos résultats �
     await q(`delete from complaints where reference = 'REC-RES-1'`);
     await q(`delete from improvement_actions where tenant_id = $1`, [ctx.tenantId]);
     await refreshTenantResults(ctx.services.db, ctx.tenantId, clock.now());
+  });
+
+  test('per site: the counter’s median wait and visits, appointments booked and missed, against hand-computed figures', async () => {
+    const [site] = await q<{ id: string }>(
+      `insert into appointment_sites (tenant_id, name, kind) values ($1, 'France services du Parc', 'france_services') returning id`,
+      [ctx.tenantId],
+    );
+    const [closed] = await q<{ id: string }>(
+      `insert into appointment_sites (tenant_id, name, kind, active) values ($1, 'Ancienne annexe', 'annexe', false) returning id`,
+      [ctx.tenantId],
+    );
+    const [counter] = await q<{ id: string }>(
+      `insert into appointment_resources (tenant_id, site_id, name, kind) values ($1, $2, 'Guichet du Parc', 'counter') returning id`,
+      [ctx.tenantId, site!.id],
+    );
+    const [demarche] = await q<{ id: string }>(`select id from demarches where slug = 'mesure-qualite'`);
+    const [motif] = await q<{ id: string }>(
+      `insert into appointment_motifs (tenant_id, demarche_id, name, duration_minutes) values ($1, $2, 'Mesure', 20) returning id`,
+      [ctx.tenantId, demarche!.id],
+    );
+    // Tickets called after 4, 10 and 30 minutes this period (median 10 min), 6 minutes in the period
+    // before; one still waiting (never called) does not count.
+    const tickets: [string, number | null][] = [
+      ['2026-05-12T08:00:00Z', 4],
+      ['2026-05-12T08:10:00Z', 10],
+      ['2026-06-02T12:00:00Z', 30],
+      ['2025-03-03T09:00:00Z', 6],
+      ['2026-06-02T12:05:00Z', null],
+    ];
+    for (const [i, [arrival, wait]] of tickets.entries()) {
+      const called = wait === null ? null : new Date(new Date(arrival).getTime() + wait * 60_000);
+      await q(
+        `insert into counter_tickets (tenant_id, site_id, day, letter, number, status, issued_at, wait_from, called_at,
+           last_called_at, calls, completed_at)
+         values ($1, $2, ($3::timestamptz at time zone 'Europe/Paris')::date, 'A', $4, $5, $3, $3, $6, $6, $7, $6)`,
+        [ctx.tenantId, site!.id, arrival, i + 1, called ? 'seen' : 'waiting', called, called ? 1 : 0],
+      );
+    }
+    // Appointments this period: seen, absent, never checked in once over (absent too), excused,
+    // later today (not due yet), cancelled (not counted): 5 booked, 4 due, 2 no-shows → 50 %.
+    const appointments: [string, string, string | null][] = [
+      ['2026-05-12T08:00:00Z', 'seen', '2026-05-12T07:55:00Z'],
+      ['2026-05-12T09:00:00Z', 'no_show', null],
+      ['2026-06-01T09:00:00Z', 'booked', null],
+      ['2026-06-02T09:00:00Z', 'excused', null],
+      ['2026-06-30T10:00:00Z', 'booked', null],
+      ['2026-05-13T09:00:00Z', 'cancelled', null],
+    ];
+    for (const [i, [start, status, checkedIn]] of appointments.entries()) {
+      const end = new Date(new Date(start).getTime() + 20 * 60_000);
+      await q(
+        `insert into appointments (tenant_id, reference, motif_id, demarche_id, site_id, resource_id, starts_at, ends_at,
+           busy_until, slot_key, given_name, family_name, email, channel, status, created_at, checked_in_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, 'Camille', 'Martin', 'c@example.org', 'web', $10, '2026-04-01T08:00:00Z', $11)`,
+        [
+          ctx.tenantId,
+          `RDV-RES00${i}`,
+          motif!.id,
+          demarche!.id,
+          site!.id,
+          counter!.id,
+          start,
+          end,
+          `${motif!.id}@${start}`,
+          status,
+          checkedIn,
+        ],
+      );
+    }
+    await refreshTenantResults(ctx.services.db, ctx.tenantId, clock.now(), moduleResultsSources);
+    const [row] = await q<{ figures: SiteResultsDocument }>(`select figures from published_results where scope = $1`, [
+      `site:${site!.id}`,
+    ]);
+    const doc = row!.figures;
+    assert.equal(doc.siteName, 'France services du Parc');
+    assert.deepEqual(doc.current.figures, {
+      counterWait: { visits: 3, medianMinutes: 10 },
+      appointments: { booked: 5, due: 4, noShows: 2, noShowRate: 0.5 },
+    });
+    assert.deepEqual(doc.previous.figures, { counterWait: { visits: 1, medianMinutes: 6 }, appointments: null });
+    assert.equal(
+      (await q(`select 1 from published_results where scope = $1`, [`site:${closed!.id}`])).length,
+      0,
+      'an inactive site is not published',
+    );
+
+    const home = await get('/resultats');
+    assert.match(visibleText(home.body), /Par lieu d’accueil/);
+    assert.match(home.body, new RegExp(`href="/t/villebelle/resultats/lieux/${site!.id}"`));
+    const page = await get(`/resultats/lieux/${site!.id}`);
+    assert.equal(page.statusCode, 200);
+    const text = visibleText(page.body);
+    assert.match(text, /Nos résultats – France services du Parc/);
+    assert.match(text, /Temps d’attente médian à l’accueil\s+10 min\s+Période précédente : 6 min\s+3 visites/);
+    assert.match(text, /Visites au guichet\s+3 visites\s+Période précédente : 1 visite/);
+    assert.match(text, /Rendez-vous pris\s+5 rendez-vous\s+Période précédente : pas de données/);
+    assert.match(
+      text,
+      /Rendez-vous non honorés\s+50 %\s+Période précédente : pas de données\s+2 sur 4 rendez-vous passés/,
+    );
+    assert.match(text, /la satisfaction est publiée pour toute la collectivité et par service/);
+    assert.match(page.body, /aria-current="page"/);
+    assert.doesNotMatch(page.body, /NaN|Infinity/);
+    assert.equal((await get(`/resultats/lieux/${closed!.id}`)).statusCode, 404);
+    assert.equal((await get('/resultats/lieux/00000000-0000-0000-0000-000000000000')).statusCode, 404);
+    assert.equal((await get('/resultats/lieux/mairie')).statusCode, 404);
+
+    const csv = (await get('/resultats/donnees.csv')).body;
+    const lines = csv.split('\r\n');
+    assert.ok(
+      lines.includes(
+        'Villebelle;;lieu;;France services du Parc;taux_rendez_vous_non_honores;Rendez-vous non honorés;;courante;2025-07-01;2026-06-30;2;4;0.5;part;2026-06-30T02:00:00.000Z',
+      ),
+      lines.filter((l) => l.includes(';lieu;')).join('\n'),
+    );
+    assert.ok(
+      lines.some((l) =>
+        l.startsWith(
+          'Villebelle;;lieu;;France services du Parc;attente_mediane_accueil;Temps d’attente médian à l’accueil;guichet;precedente;2024-07-01;2025-06-30;;1;6;minutes;',
+        ),
+      ),
+    );
+    assert.ok(
+      lines.some((l) =>
+        l.startsWith(
+          'Villebelle;;lieu;;France services du Parc;rendez_vous_pris;Rendez-vous pris;;courante;2025-07-01;2026-06-30;;;5;nombre;',
+        ),
+      ),
+    );
+    // Nothing booked the period before: no row, rather than a 0 that would read as « no no-show ».
+    assert.ok(
+      !lines.some(
+        (l) => l.includes(';France services du Parc;taux_rendez_vous_non_honores;') && l.includes(';precedente;'),
+      ),
+    );
+
+    // Without the counter module's source, the page says there is no data yet, dividing nothing.
+    await refreshTenantResults(ctx.services.db, ctx.tenantId, clock.now());
+    const empty = visibleText((await get(`/resultats/lieux/${site!.id}`)).body);
+    assert.match(empty, /Rendez-vous non honorés\s+Pas encore de données pour cette période/);
   });
 
   test('dashboard: the supervisor opens a figure and gets the items behind it, and the CSV has one row per item', async () => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { inTenant } from '../../db/tenant-scope.ts';
+import { inTenant, type Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import { toCsv } from '../../platform/csv.ts';
 import { parisDay } from '../../platform/format.ts';
@@ -23,7 +23,15 @@ import { missedCallsForm } from './forms.ts';
 import { openDataCsv, openDataJson, openDataRows } from './open-data.ts';
 import { DRILL_INDICATORS, readDrillDown, type DrillIndicator } from './read-drill-down.ts';
 import { recordMissedCalls } from './record-missed-calls.ts';
-import { findServiceBySlug, listPublishedServices, readAllPublished, readPublished } from './repository.ts';
+import {
+  findActiveSite,
+  findServiceBySlug,
+  listPublishedServices,
+  readAllPublished,
+  readPublished,
+  readPublishedSite,
+  readPublishedSites,
+} from './repository.ts';
 import {
   DASHBOARD_PATH,
   dashboardPage,
@@ -32,7 +40,7 @@ import {
   missedCallsPage,
   type MissedCallsValues,
 } from './views/dashboard-page.ts';
-import { LICENCE_URL, RESULTS_PATH, resultsPage } from './views/results-page.ts';
+import { LICENCE_URL, RESULTS_PATH, resultsPage, siteResultsPage } from './views/results-page.ts';
 
 /** Rows of a drill-down on its page; the CSV has them all (up to this bound). */
 const PAGE_ROWS = 500;
@@ -44,13 +52,35 @@ const CSV_ROWS = 200_000;
  * the supervisors' dashboard with its drill-down, and the missed calls agents note.
  */
 export function registerResultsRoutes(app: FastifyInstance, services: Services): void {
+  /** The menus of every « Nos résultats » page: the services and the sites with published figures. */
+  async function menus(trx: Tx) {
+    return {
+      services: await listPublishedServices(trx),
+      sites: (await readPublishedSites(trx)).map((d) => ({ id: d.siteId, name: d.siteName })),
+    };
+  }
+
   app.get(RESULTS_PATH, async (request, reply) => {
     const ctx = pageContext(request);
-    const { doc, list } = await inTenant(services.db, ctx.tenant.id, async (trx) => ({
+    const found = await inTenant(services.db, ctx.tenant.id, async (trx) => ({
       doc: await readPublished(trx, 'commune'),
-      list: await listPublishedServices(trx),
+      ...(await menus(trx)),
     }));
-    return sendHtml(reply, resultsPage(ctx, { doc, services: list, service: null }));
+    return sendHtml(reply, resultsPage(ctx, { ...found, service: null }));
+  });
+
+  app.get<{ Params: { id: string } }>(`${RESULTS_PATH}/lieux/:id`, async (request, reply) => {
+    const ctx = pageContext(request);
+    const id = request.params.id;
+    const found = UUID.test(id)
+      ? await inTenant(services.db, ctx.tenant.id, async (trx) => {
+          const site = await findActiveSite(trx, id);
+          if (!site) return null;
+          return { site, doc: await readPublishedSite(trx, site.id), ...(await menus(trx)) };
+        })
+      : null;
+    if (!found) throw new AppError('not_found', 'Ce lieu d’accueil n’existe pas.');
+    return sendHtml(reply, siteResultsPage(ctx, found));
   });
 
   app.get<{ Params: { slug: string } }>(`${RESULTS_PATH}/services/:slug`, async (request, reply) => {
@@ -61,17 +91,20 @@ export function registerResultsRoutes(app: FastifyInstance, services: Services):
       return {
         service,
         doc: await readPublished(trx, `service:${service.id}`),
-        list: await listPublishedServices(trx),
+        ...(await menus(trx)),
       };
     });
     if (!found) throw new AppError('not_found', 'Ce service n’existe pas.');
-    return sendHtml(reply, resultsPage(ctx, { doc: found.doc, services: found.list, service: found.service }));
+    return sendHtml(reply, resultsPage(ctx, found));
   });
 
   async function openData(request: FastifyRequest) {
     const tenant = requireTenant(request);
-    const docs = await inTenant(services.db, tenant.id, (trx) => readAllPublished(trx));
-    return { tenant, rows: openDataRows(tenant, docs) };
+    const { docs, sites } = await inTenant(services.db, tenant.id, async (trx) => ({
+      docs: await readAllPublished(trx),
+      sites: await readPublishedSites(trx),
+    }));
+    return { tenant, rows: openDataRows(tenant, docs, sites) };
   }
 
   app.get(`${RESULTS_PATH}/donnees.csv`, async (request, reply) => {

@@ -8,7 +8,7 @@ import { textInput } from './booking-pages.ts';
 export const SETTINGS_PATH = '/agent/admin/rendez-vous';
 
 const WEEKDAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];
-const SITE_KINDS: Record<string, string> = {
+export const SITE_KINDS: Record<string, string> = {
   mairie: 'Mairie',
   annexe: 'Mairie annexe',
   france_services: 'France services',

@@ -1,8 +1,9 @@
 import { formatDateFr, formatDateTimeFr, formatNumberFr } from '../../../platform/format.ts';
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { layout, url, type PageContext } from '../../../platform/web/layout.ts';
-import type { ResultsDocument } from '../compute-results.ts';
-import { MIN_RATINGS_PER_DEMARCHE, type CounterWaitFigures, type Figures } from '../indicators.ts';
+import { SITE_KINDS } from '../../appointments/views/admin-pages.ts';
+import type { ResultsDocument, SiteResultsDocument } from '../compute-results.ts';
+import { MIN_RATINGS_PER_DEMARCHE, type CounterWaitFigures, type Figures, type SiteFigures } from '../indicators.ts';
 import { channelLabel, monthFr, percentFr, pointsFr, shortMonthFr } from '../present.ts';
 import { barChart } from './chart.ts';
 
@@ -132,7 +133,7 @@ export function resultFigures(doc: ResultsDocument, drill: Drill = null): SafeHt
         before: minutesOr(p.counterWait),
         basis: c.counterWait
           ? count(c.counterWait.visits, 'visite', 'visites')
-          : 'Pas de mesure : aucun passage au guichet noté sur la période. Ce temps est mesuré pour toute la collectivité, pas par service.',
+          : 'Pas de mesure : aucun passage au guichet noté sur la période. Ce temps est mesuré pour toute la collectivité et par lieu d’accueil, pas par service.',
         definition: 'La moitié des personnes ont attendu moins que ce temps à l’accueil.',
       })}
     </div>
@@ -245,8 +246,80 @@ export interface ResultsPageInput {
   doc: ResultsDocument | null;
   /** The services with published figures, for the menu. */
   services: { slug: string; name: string }[];
+  /** The active sites with published figures, for the menu « Par lieu d'accueil ». */
+  sites: { id: string; name: string }[];
   /** The service shown, or null: the whole collectivité. */
   service: { slug: string; name: string } | null;
+}
+
+/** The menus beside the figures: the whole collectivité, each service, each site. */
+function scopeMenus(
+  ctx: PageContext,
+  input: { services: ResultsPageInput['services']; sites: ResultsPageInput['sites']; shown: string },
+): SafeHtml {
+  const link = (href: string, label: string) =>
+    html`<li><a href="${url(ctx, href)}" ${href === input.shown ? html`aria-current="page"` : ''}>${label}</a></li>`;
+  return html`${
+    input.shown !== RESULTS_PATH && (input.services.length > 0 || input.sites.length > 0)
+      ? html`<p><a href="${url(ctx, RESULTS_PATH)}">Toute la collectivité</a></p>`
+      : ''
+  }
+    ${
+      input.services.length > 0
+        ? html`<nav aria-label="Résultats par service" class="result-scopes">
+            <h2>Par service</h2>
+            <ul>
+              ${input.services.map((s) => link(`${RESULTS_PATH}/services/${s.slug}`, s.name))}
+            </ul>
+          </nav>`
+        : ''
+    }
+    ${
+      input.sites.length > 0
+        ? html`<nav aria-label="Résultats par lieu d’accueil" class="result-scopes">
+            <h2>Par lieu d’accueil</h2>
+            <ul>
+              ${input.sites.map((s) => link(`${RESULTS_PATH}/lieux/${s.id}`, s.name))}
+            </ul>
+          </nav>`
+        : ''
+    }`;
+}
+
+/** The period a document covers, and when it was computed. */
+function periodLine(doc: {
+  current: { from: string; to: string };
+  previous: { from: string; to: string };
+  computedAt: string;
+}): SafeHtml {
+  return html`<p>
+    Période : du ${formatDateFr(doc.current.from)} au ${formatDateFr(doc.current.to)}. Période précédente : du
+    ${formatDateFr(doc.previous.from)} au ${formatDateFr(doc.previous.to)}. Calculé le
+    ${formatDateTimeFr(doc.computedAt)}.
+  </p>`;
+}
+
+function noDataPanel(): SafeHtml {
+  return html`<div class="no-data-panel">
+    <h2>Pas encore de données</h2>
+    <p>
+      Aucun résultat n’est encore publié. Les premiers chiffres apparaîtront ici le lendemain des premières demandes
+      traitées et des premiers avis reçus.
+    </p>
+  </div>`;
+}
+
+function openDataSection(ctx: PageContext): SafeHtml {
+  return html`<h2>Données ouvertes</h2>
+    <p>
+      Ces indicateurs sont publiés sous la
+      <a href="${LICENCE_URL}">Licence Ouverte 2.0 (Etalab)</a> : vous pouvez les réutiliser librement en citant la
+      source.
+    </p>
+    <ul>
+      <li><a href="${url(ctx, `${RESULTS_PATH}/donnees.csv`)}" download>Télécharger les indicateurs (CSV)</a></li>
+      <li><a href="${url(ctx, `${RESULTS_PATH}/donnees.json`)}">Télécharger les indicateurs (JSON)</a></li>
+    </ul>`;
 }
 
 /**
@@ -263,59 +336,118 @@ export function resultsPage(ctx: PageContext, input: ResultsPageInput): SafeHtml
       respect des délais que nous annonçons, les appels décrochés. Les chiffres sont calculés chaque nuit à partir des
       demandes et des avis reçus.
     </p>
-    ${
-      doc
-        ? html`<p>
-            Période : du ${formatDateFr(doc.current.from)} au ${formatDateFr(doc.current.to)}. Période précédente : du
-            ${formatDateFr(doc.previous.from)} au ${formatDateFr(doc.previous.to)}. Calculé le
-            ${formatDateTimeFr(doc.computedAt)}.
-          </p>`
-        : ''
-    }
-    ${
-      input.services.length > 0
-        ? html`<nav aria-label="Résultats par service" class="result-scopes">
-            <h2>Par service</h2>
-            <ul>
-              ${input.service ? html`<li><a href="${url(ctx, RESULTS_PATH)}">Toute la collectivité</a></li>` : ''}
-              ${input.services.map(
-                (s) =>
-                  html`<li>
-                    <a href="${url(ctx, `${RESULTS_PATH}/services/${s.slug}`)}" ${s.slug === input.service?.slug ? html`aria-current="page"` : ''}
-                      >${s.name}</a
-                    >
-                  </li>`,
-              )}
-            </ul>
-          </nav>`
-        : ''
-    }
-    ${
-      doc
-        ? resultFigures(doc)
-        : html`<div class="no-data-panel">
-            <h2>Pas encore de données</h2>
-            <p>
-              Aucun résultat n’est encore publié. Les premiers chiffres apparaîtront ici le lendemain des premières
-              demandes traitées et des premiers avis reçus.
-            </p>
-          </div>`
-    }
-    <h2>Données ouvertes</h2>
-    <p>
-      Ces indicateurs sont publiés sous la
-      <a href="${LICENCE_URL}">Licence Ouverte 2.0 (Etalab)</a> : vous pouvez les réutiliser librement en citant la
-      source.
-    </p>
-    <ul>
-      <li><a href="${url(ctx, `${RESULTS_PATH}/donnees.csv`)}" download>Télécharger les indicateurs (CSV)</a></li>
-      <li><a href="${url(ctx, `${RESULTS_PATH}/donnees.json`)}">Télécharger les indicateurs (JSON)</a></li>
-    </ul>`;
+    ${doc ? periodLine(doc) : ''}
+    ${scopeMenus(ctx, {
+      services: input.services,
+      sites: input.sites,
+      shown: input.service ? `${RESULTS_PATH}/services/${input.service.slug}` : RESULTS_PATH,
+    })}
+    ${doc ? resultFigures(doc) : noDataPanel()}
+    ${openDataSection(ctx)}`;
   return layout(ctx, {
     title,
     main,
     breadcrumbs: input.service
       ? [{ label: 'Accueil', href: '/' }, { label: 'Nos résultats', href: RESULTS_PATH }, { label: input.service.name }]
       : [{ label: 'Accueil', href: '/' }, { label: 'Nos résultats' }],
+  });
+}
+
+/** « 12 % », or null when no appointment was due. */
+function noShowOr(f: SiteFigures): string | null {
+  return f.appointments && f.appointments.noShowRate !== null ? percentFr(f.appointments.noShowRate) : null;
+}
+
+/** The figures of one site: the counter's wait and visits, appointments booked and missed. */
+function siteFigures(ctx: PageContext, doc: SiteResultsDocument): SafeHtml {
+  const c = doc.current.figures;
+  const p = doc.previous.figures;
+  const visits = (f: SiteFigures) => (f.counterWait ? count(f.counterWait.visits, 'visite', 'visites') : null);
+  const booked = (f: SiteFigures) =>
+    f.appointments ? count(f.appointments.booked, 'rendez-vous', 'rendez-vous') : null;
+  return html`<h2>Accueil au guichet</h2>
+    <div class="result-figures">
+      ${indicator({
+        id: 'attente',
+        title: 'Temps d’attente médian à l’accueil',
+        now: minutesOr(c.counterWait),
+        before: minutesOr(p.counterWait),
+        basis: c.counterWait
+          ? count(c.counterWait.visits, 'visite', 'visites')
+          : 'Pas de mesure : aucun passage au guichet noté sur la période.',
+        definition: 'La moitié des personnes ont attendu moins que ce temps avant d’être appelées à un guichet.',
+      })}
+      ${indicator({
+        id: 'visites',
+        title: 'Visites au guichet',
+        now: visits(c),
+        before: visits(p),
+        basis: 'Personnes appelées à un guichet, avec ou sans rendez-vous.',
+        definition: 'Chaque ticket appelé compte une fois, le jour de son premier appel.',
+      })}
+    </div>
+    <h2>Rendez-vous</h2>
+    <div class="result-figures">
+      ${indicator({
+        id: 'rendez-vous',
+        title: 'Rendez-vous pris',
+        now: booked(c),
+        before: booked(p),
+        basis: 'Rendez-vous prévus dans ce lieu sur la période, en ligne, par téléphone ou à l’accueil.',
+        definition: 'Les rendez-vous annulés ne comptent pas.',
+      })}
+      ${indicator({
+        id: 'absences',
+        title: 'Rendez-vous non honorés',
+        now: noShowOr(c),
+        before: noShowOr(p),
+        basis: c.appointments
+          ? `${formatNumberFr(c.appointments.noShows)} sur ${count(c.appointments.due, 'rendez-vous passé', 'rendez-vous passés')}.`
+          : 'Pas de rendez-vous dans ce lieu sur la période.',
+        definition:
+          'Personnes absentes sans prévenir, divisées par les rendez-vous dont l’heure est passée (les rendez-vous annulés ne comptent pas).',
+      })}
+    </div>
+    <h2>Satisfaction</h2>
+    <p>
+      Les avis ne sont pas rattachés à un lieu d’accueil : la satisfaction est publiée
+      <a href="${url(ctx, RESULTS_PATH)}">pour toute la collectivité</a> et par service.
+    </p>`;
+}
+
+export interface SiteResultsPageInput {
+  /** The site shown (active), and its published document — null before the first run. */
+  site: { id: string; name: string };
+  doc: SiteResultsDocument | null;
+  services: ResultsPageInput['services'];
+  sites: ResultsPageInput['sites'];
+}
+
+/**
+ * « Nos résultats » of one place (the mairie, an annexe, France services): the figures that
+ * belong to a place — the counter's median wait and visits, appointments booked and the no-show
+ * rate — with the previous period beside each; satisfaction is the collectivité's and services'.
+ */
+export function siteResultsPage(ctx: PageContext, input: SiteResultsPageInput): SafeHtml {
+  const title = `Nos résultats – ${input.site.name}`;
+  const doc = input.doc;
+  const main = html`<h1>${title}</h1>
+    <p class="lead">
+      ${doc ? `${SITE_KINDS[doc.siteKind] ?? 'Lieu d’accueil'}. ` : ''}Ce que nous mesurons dans ce lieu d’accueil :
+      l’attente au guichet, les visites, les rendez-vous pris et ceux qui n’ont pas été honorés. Les chiffres sont
+      calculés chaque nuit.
+    </p>
+    ${doc ? periodLine(doc) : ''}
+    ${scopeMenus(ctx, { services: input.services, sites: input.sites, shown: `${RESULTS_PATH}/lieux/${input.site.id}` })}
+    ${doc ? siteFigures(ctx, doc) : noDataPanel()}
+    ${openDataSection(ctx)}`;
+  return layout(ctx, {
+    title,
+    main,
+    breadcrumbs: [
+      { label: 'Accueil', href: '/' },
+      { label: 'Nos résultats', href: RESULTS_PATH },
+      { label: input.site.name },
+    ],
   });
 }
