@@ -51,6 +51,7 @@ export async function findSlots(
         resources.map((r) => r.id),
         rangeStart,
         rangeEnd,
+        query.motif.id,
       ),
     ]);
     const now = services.clock.now();
