@@ -11,7 +11,6 @@
  * the same resources over the same 60 days (busyBetween), with no slot computed. Figures and the
  * command are in docs/performance.md.
  */
-import os from 'node:os';
 process.env.GUICHET_TEST_DB ??= 'postgres';
 const { createTestContext, TEST_DB } = await import('../test/support/test-app.ts');
 const { withTenantConnection } = await import('../src/db/tenant-scope.ts');
@@ -19,11 +18,8 @@ import type { BookingTenant } from '../src/modules/appointments/book-appointment
 const { bookAppointment } = await import('../src/modules/appointments/book-appointment.ts');
 const { firstMotifOf } = await import('../test/authorization/appointment-fixtures.ts');
 const { findSlots } = await import('../src/modules/appointments/find-slots.ts');
-const { addDays, wallTimeOf, zonedInstant } = await import('../src/modules/appointments/local-time.ts');
-const { computeSlots } = await import('../src/modules/appointments/availability.ts');
-const { closedDayTest } = await import('../src/modules/appointments/find-slots.ts');
-const { cachedTenantCalendar } = await import('../src/modules/requests/tenant-calendar.ts');
-const { busyBetween, closuresBetween, resourcesOfMotif } = await import('../src/modules/appointments/repository.ts');
+const { addDays, wallTimeOf } = await import('../src/modules/appointments/local-time.ts');
+const { busyBetween, resourcesOfMotif } = await import('../src/modules/appointments/repository.ts');
 const { slotIdOf } = await import('../src/modules/appointments/slot-id.ts');
 const { AppError } = await import('../src/platform/errors.ts');
 
@@ -131,80 +127,18 @@ try {
   // (1) The free-slot search, 60 days, all sites.
   const to = addDays(today, 59);
   const search = () => findSlots(ctx.services, tenantId, { motif: cni, siteId: null, from: today, to });
-  const window = () => {
-    const from = zonedInstant(today, 0)!;
-    return { from, to: zonedInstant(addDays(to, 1), 0)! };
-  };
   const floor = () =>
     withTenantConnection(ctx.services.db, tenantId, async (c) => {
       const hours = await resourcesOfMotif(c, cni.id, null);
-      const w = window();
       return busyBetween(
         c,
         hours.map((h) => h.id),
-        w.from,
-        w.to,
-        cni.id,
+        NOW,
+        new Date(NOW.getTime() + 60 * 86_400_000),
       );
     });
-  // The baseline of the same run: the search as it was before (issue 11), the busy ranges read
-  // one row per appointment, then the same computation.
-  const { sql } = await import('kysely');
-  const oldBusy = async (c: Parameters<typeof resourcesOfMotif>[0], ids: string[], from: Date, until: Date) => {
-    const { rows } = await sql<{ resource_id: string; start_ms: number; busy_until_ms: number; slot_key: string }>`
-      select resource_id, (extract(epoch from starts_at) * 1000)::float8 as start_ms,
-             (extract(epoch from busy_until) * 1000)::float8 as busy_until_ms, slot_key
-        from appointments
-       where resource_id in (${sql.join(ids)}) and status <> 'cancelled'
-         and starts_at >= ${new Date(from.getTime() - 86_400_000)} and starts_at < ${until}`.execute(c);
-    return rows.map((r) => ({
-      resourceId: r.resource_id,
-      start: Number(r.start_ms),
-      busyUntil: Number(r.busy_until_ms),
-      slotKey: r.slot_key,
-    }));
-  };
-  const calendar = await cachedTenantCalendar(ctx.services, tenantId);
-  const oldSearch = () =>
-    withTenantConnection(ctx.services.db, tenantId, async (c) => {
-      const hours = await resourcesOfMotif(c, cni.id, null);
-      const w = window();
-      const [closures, busy] = await Promise.all([
-        closuresBetween(c, w.from, w.to),
-        oldBusy(
-          c,
-          hours.map((h) => h.id),
-          w.from,
-          w.to,
-        ),
-      ]);
-      const now = ctx.services.clock.now();
-      return computeSlots({
-        motif: cni,
-        resources: hours,
-        closures,
-        busy,
-        isClosedDay: closedDayTest(calendar),
-        from: today,
-        to,
-        now,
-        today: wallTimeOf(now).day,
-      }).filter((s) => s.remaining > 0);
-    });
-  const oldFloor = () =>
-    withTenantConnection(ctx.services.db, tenantId, async (c) => {
-      const hours = await resourcesOfMotif(c, cni.id, null);
-      const w = window();
-      return oldBusy(
-        c,
-        hours.map((h) => h.id),
-        w.from,
-        w.to,
-      );
-    });
-  if (JSON.stringify(await search()) !== JSON.stringify(await oldSearch()))
-    throw new Error('the search finds other slots than the old way');
   if (process.env.BENCH_EXPLAIN) {
+    const { sql } = await import('kysely');
     const ids = resources.map((r) => r.id);
     const plan = await withTenantConnection(ctx.services.db, tenantId, (c) =>
       sql<{
@@ -219,40 +153,25 @@ try {
   for (let i = 0; i < 5; i++) {
     await search();
     await floor();
-    await oldSearch();
-    await oldFloor();
   }
-  // Interleaved, so that the machine's load weighs the same on the new and the old way.
-  const times = { search: [] as number[], floor: [] as number[], oldSearch: [] as number[], oldFloor: [] as number[] };
+  const oursTimes: number[] = [];
+  const floorTimes: number[] = [];
   let found = 0;
   for (let i = 0; i < RUNS; i++) {
     let t = process.hrtime.bigint();
     found = (await search()).length;
-    times.search.push(ms(t));
+    oursTimes.push(ms(t));
     t = process.hrtime.bigint();
     await floor();
-    times.floor.push(ms(t));
-    t = process.hrtime.bigint();
-    await oldSearch();
-    times.oldSearch.push(ms(t));
-    t = process.hrtime.bigint();
-    await oldFloor();
-    times.oldFloor.push(ms(t));
+    floorTimes.push(ms(t));
   }
-  for (const list of Object.values(times)) list.sort((a, b) => a - b);
-  const line = (list: number[]) => `p50 ${fmt(percentile(list, 50))} ms, p95 ${fmt(percentile(list, 95))} ms`;
+  oursTimes.sort((a, b) => a - b);
+  floorTimes.sort((a, b) => a - b);
   console.log(
-    `search, 5 sites × 60 days: ${found} free slots (the same as the old way); ${line(times.search)} (target < 30 ms)`,
-  );
-  console.log(`  its floor (reading the busy ranges only, one row per counter): ${line(times.floor)}`);
-  console.log(
-    `  baseline, the old way (one row per appointment): search ${line(times.oldSearch)}; floor ${line(times.oldFloor)}`,
+    `search, 5 sites × 60 days: ${found} free slots; p50 ${fmt(percentile(oursTimes, 50))} ms, p95 ${fmt(percentile(oursTimes, 95))} ms (target < 30 ms)`,
   );
   console.log(
-    `  ratio old / new: ${fmt(percentile(times.oldSearch, 50) / percentile(times.search, 50))} at p50, ${fmt(percentile(times.oldSearch, 95) / percentile(times.search, 95))} at p95; load average ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
+    `  floor (reading the busy ranges only): p50 ${fmt(percentile(floorTimes, 50))} ms, p95 ${fmt(percentile(floorTimes, 95))} ms; ratio at p95 ${fmt(percentile(oursTimes, 95) / percentile(floorTimes, 95))}`,
   );
 
   // (2) Bookings under contention: 50 people at once for the one place of a PACS slot, 10 slots.

@@ -43,15 +43,8 @@ export interface BusyRange {
   resourceId: string;
   start: number;
   busyUntil: number;
-  /**
-   * Its slot key; or OWN_SLOT_KEY when it is the key of the motif computed at its own start, '' when
-   * it cannot be a key of that motif (what busyBetween reads, so as not to rebuild the keys).
-   */
   slotKey: string;
 }
-
-/** A busy range's `slotKey` that stands for the computed motif's key of the range's own start. */
-export const OWN_SLOT_KEY = '=';
 
 export interface AvailabilityInput {
   motif: MotifRules;
@@ -194,9 +187,7 @@ function seatsLeft(busy: BusyRange[], motif: MotifRules, start: number, busyUnti
   for (let i = lo; i < busy.length && busy[i]!.start < busyUntil; i++) {
     const b = busy[i]!;
     if (b.busyUntil <= start) continue;
-    const same =
-      b.slotKey === OWN_SLOT_KEY ? b.start === start : b.slotKey === (key ??= slotKeyOf(motif.id, new Date(start)));
-    if (!same) return 0;
+    if (b.slotKey !== (key ??= slotKeyOf(motif.id, new Date(start)))) return 0;
     taken++;
   }
   return Math.max(0, motif.capacity - taken);

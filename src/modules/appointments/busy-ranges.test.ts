@@ -3,16 +3,16 @@ import { after, before, test } from 'node:test';
 import { createTestContext, type TestContext } from '../../../test/support/test-app.ts';
 import { firstMotifOf } from '../../../test/authorization/appointment-fixtures.ts';
 import { withTenantConnection } from '../../db/tenant-scope.ts';
-import { computeSlots, OWN_SLOT_KEY } from './availability.ts';
+import { computeSlots } from './availability.ts';
 import { closedDayTest, findSlots } from './find-slots.ts';
 import { cachedTenantCalendar } from '../requests/tenant-calendar.ts';
 import { wallTimeOf, zonedInstant } from './local-time.ts';
-import { busyBetween, closuresBetween, resourcesOfMotif, type MotifRow } from './repository.ts';
+import { closuresBetween, resourcesOfMotif, type MotifRow } from './repository.ts';
 
 /**
- * The busy ranges as the slot search reads them (one row per counter, keys compared by start,
- * issue 11) give the same slots as the appointments read one by one with their keys, whatever the
- * keys: the motif's own, another motif's, or the motif's with another instant. Against the real
+ * The slot search (keys built only when an appointment overlaps, issue 11) gives the same slots as
+ * the computation from the appointments read apart, whatever their keys: the motif's own, another
+ * motif's, or the motif's with another instant. Against the real
  * database (PGlite, then the PostgreSQL server). Monday 1 March 2027, 7:00 in Villebelle.
  */
 const NOW = new Date('2027-03-01T06:00:00Z');
@@ -56,21 +56,6 @@ before(async () => {
   await insert(4, starts[3]!, `${motif.id}@${starts[3]}`, 'cancelled');
 });
 after(() => ctx?.close());
-
-test('the busy ranges tell the motif’s own keys, keep the odd ones and drop the others', async () => {
-  const busy = await withTenantConnection(ctx.services.db, ctx.tenantId, (c) =>
-    busyBetween(c, [resource], new Date('2027-03-03T00:00:00Z'), new Date('2027-03-04T00:00:00Z'), motif.id),
-  );
-  const plus25 = (iso: string) => new Date(Date.parse(iso) + 25 * 60_000).toISOString();
-  assert.deepEqual(
-    busy.map((b) => [new Date(b.start).toISOString(), new Date(b.busyUntil).toISOString(), b.slotKey]),
-    [
-      [starts[0], plus25(starts[0]!), OWN_SLOT_KEY],
-      [starts[1], plus25(starts[1]!), ''],
-      [starts[2], plus25(starts[2]!), `${motif.id}@${new Date(Date.parse(starts[2]!) + 5 * 60_000).toISOString()}`],
-    ],
-  );
-});
 
 test('the search finds the same slots as with the appointments read one by one', async () => {
   const from = '2027-03-01';

@@ -51,7 +51,6 @@ export async function findSlots(
         resources.map((r) => r.id),
         rangeStart,
         rangeEnd,
-        query.motif.id,
       ),
     ]);
     const now = services.clock.now();

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../../db/tenant-scope.ts';
-import { OWN_SLOT_KEY, type BusyRange, type Closure, type MotifRules, type ResourceHours } from './availability.ts';
+import type { BusyRange, Closure, MotifRules, ResourceHours } from './availability.ts';
 
 /** SQL of the appointments module (Kysely, no rules). Every function runs in a tenant scope. */
 
@@ -188,64 +188,31 @@ export async function closuresBetween(conn: Conn, from: Date, to: Date): Promise
   }));
 }
 
-/**
- * The live appointments of resources that may overlap [from, to), as the slot computation of the
- * motif `motifId` needs them. One row per resource (bench/appointments.ts: row by row, the 4,500
- * rows of a 60-day search cost ten times the query itself in the driver): its appointments in
- * start order as `start,busy_until;…` epoch milliseconds, each followed by a tag saying how its
- * slot key compares with the motif's keys: `=` it is the motif's key of its own start, `?` it
- * begins with the motif's id otherwise (the key itself then comes in `keys`, in the same order),
- * nothing: it can never equal a key of this motif (`slotKey` is then '', which no key equals). The
- * motif's own keys come as OWN_SLOT_KEY, compared by start (availability.ts).
- */
-export async function busyBetween(
-  conn: Conn,
-  resourceIds: string[],
-  from: Date,
-  to: Date,
-  motifId: string,
-): Promise<BusyRange[]> {
+/** Live appointments of these resources that may overlap [from, to) (appointments last less than a day). */
+export async function busyBetween(conn: Conn, resourceIds: string[], from: Date, to: Date): Promise<BusyRange[]> {
   if (resourceIds.length === 0) return [];
-  const prefix = `${motifId}@`;
-  // The literal 'cancelled' lets the planner use the partial index appointments_resource_time,
-  // which covers these columns (an index-only scan).
-  const { rows } = await sql<{ resource_id: string; busy: string; keys: string[] | null }>`
-    select resource_id,
-           string_agg(start_ms || ',' || until_ms || tag, ';' order by starts_at, slot_key) as busy,
-           array_agg(slot_key order by starts_at, slot_key) filter (where tag = ',?') as keys
-      from (
-        select resource_id, starts_at, slot_key,
-               (extract(epoch from starts_at) * 1000)::float8::text as start_ms,
-               (extract(epoch from busy_until) * 1000)::float8::text as until_ms,
-               case
-                 when not starts_with(slot_key, ${prefix}::text) then ''
-                 when slot_key = ${prefix}::text
-                        || to_char(starts_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-                      and starts_at = date_trunc('milliseconds', starts_at) then ',='
-                 else ',?'
-               end as tag
-          from appointments
-         where resource_id in (${sql.join(resourceIds)})
-           and status <> 'cancelled'
-           and starts_at >= ${new Date(from.getTime() - 86_400_000)}
-           and starts_at < ${to}
-      ) a
-     group by resource_id`.execute(conn);
-  const busy: BusyRange[] = [];
-  for (const row of rows) {
-    let odd = 0;
-    for (const item of row.busy.split(';')) {
-      const [start, until, tag] = item.split(',');
-      const startMs = Number(start);
-      busy.push({
-        resourceId: row.resource_id,
-        start: startMs,
-        busyUntil: Number(until),
-        slotKey: tag === '=' ? OWN_SLOT_KEY : tag === '?' ? row.keys![odd++]! : '',
-      });
-    }
-  }
-  return busy;
+  const rows = await conn
+    .selectFrom('appointments')
+    // Instants as epoch milliseconds: thousands of rows for a search of weeks, each parsed as a
+    // number rather than a date (bench/appointments.ts). The literal 'cancelled' lets the planner
+    // use the partial index (appointments_resource_time, which covers these columns).
+    .select([
+      'resource_id',
+      sql<number>`(extract(epoch from starts_at) * 1000)::float8`.as('start_ms'),
+      sql<number>`(extract(epoch from busy_until) * 1000)::float8`.as('busy_until_ms'),
+      'slot_key',
+    ])
+    .where('resource_id', 'in', resourceIds)
+    .where(sql<boolean>`status <> 'cancelled'`)
+    .where('starts_at', '>=', new Date(from.getTime() - 86_400_000))
+    .where('starts_at', '<', to)
+    .execute();
+  return rows.map((r) => ({
+    resourceId: r.resource_id,
+    start: Number(r.start_ms),
+    busyUntil: Number(r.busy_until_ms),
+    slotKey: r.slot_key,
+  }));
 }
 
 /** The démarche a citizen books for, by its slug: published démarches only. */

@@ -263,7 +263,6 @@ async function firstFreeSlot(
         resources.map((r) => r.id),
         rangeStart,
         rangeEnd,
-        motif.id,
       ),
     ]);
     const slot = computeSlots({ motif, resources, closures, busy, isClosedDay, from, to, now, today }).find(
