@@ -1,4 +1,4 @@
-import { addDays, dayClock, instantAt, isoWeekday, minutesOf } from './local-time.ts';
+import { addDays, dayClock, instantMsAt, isoWeekday, minutesOf } from './local-time.ts';
 
 /**
  * Free slots, computed from the opening periods rather than stored (decision 39): a slot is a
@@ -101,30 +101,42 @@ export function computeSlots(input: AvailabilityInput): Slot[] {
   const step = motif.durationMinutes + motif.bufferMinutes;
   const bySiteAndStart = new Map<string, Slot>();
   const busyByResource = groupBusy(input.busy);
+  const hours = input.resources.map((resource) => ({
+    resource,
+    busy: busyByResource.get(resource.id) ?? [],
+    periods: resource.periods.map((period) => ({
+      period,
+      opens: minutesOf(period.opensAt),
+      closes: minutesOf(period.closesAt),
+    })),
+  }));
   for (let day = first; day <= last; day = addDays(day, 1)) {
     if (input.isClosedDay(day)) continue;
     const weekday = isoWeekday(day);
     const clock = dayClock(day, input.timeZone);
-    for (const resource of input.resources) {
-      const busy = busyByResource.get(resource.id) ?? [];
-      for (const period of resource.periods) {
+    for (const { resource, busy, periods } of hours) {
+      for (const { period, opens, closes } of periods) {
         if (period.weekday !== weekday) continue;
         if (period.validFrom && day < period.validFrom) continue;
         if (period.validUntil && day > period.validUntil) continue;
-        const closes = minutesOf(period.closesAt);
-        for (let m = minutesOf(period.opensAt); m + step <= closes; m += step) {
-          const start = instantAt(clock, m);
-          if (!start) continue; // the hour skipped in spring
-          const startMs = start.getTime();
+        for (let m = opens; m + step <= closes; m += step) {
+          const startMs = instantMsAt(clock, m);
+          if (startMs === null) continue; // the hour skipped in spring
           if (startMs < window.earliest) continue;
           const endMs = startMs + motif.durationMinutes * 60_000;
           const busyUntil = endMs + motif.bufferMinutes * 60_000;
           if (input.closures.some((c) => closes_(c, resource, startMs, busyUntil))) continue;
-          const free = seatsLeft(busy, motif, startMs, busyUntil, slotKeyOf(motif.id, start));
+          const free = seatsLeft(busy, motif, startMs, busyUntil);
           const key = `${resource.siteId}|${startMs}`;
           let slot = bySiteAndStart.get(key);
           if (!slot) {
-            slot = { siteId: resource.siteId, start, end: new Date(endMs), remaining: 0, resources: [] };
+            slot = {
+              siteId: resource.siteId,
+              start: new Date(startMs),
+              end: new Date(endMs),
+              remaining: 0,
+              resources: [],
+            };
             bySiteAndStart.set(key, slot);
           }
           slot.remaining += free;
@@ -160,7 +172,7 @@ function groupBusy(busy: BusyRange[]): Map<string, BusyRange[]> {
  * Seats left on a resource for a slot: none when anything else overlaps it (another slot, another
  * motif), else the capacity less the appointments already in this very slot.
  */
-function seatsLeft(busy: BusyRange[], motif: MotifRules, start: number, busyUntil: number, key: string): number {
+function seatsLeft(busy: BusyRange[], motif: MotifRules, start: number, busyUntil: number): number {
   // Appointments last at most a day: start the scan at the first that may overlap.
   let lo = 0;
   let hi = busy.length;
@@ -171,10 +183,11 @@ function seatsLeft(busy: BusyRange[], motif: MotifRules, start: number, busyUnti
     else hi = mid;
   }
   let taken = 0;
+  let key: string | undefined; // built only when a range overlaps
   for (let i = lo; i < busy.length && busy[i]!.start < busyUntil; i++) {
     const b = busy[i]!;
     if (b.busyUntil <= start) continue;
-    if (b.slotKey !== key) return 0;
+    if (b.slotKey !== (key ??= slotKeyOf(motif.id, new Date(start)))) return 0;
     taken++;
   }
   return Math.max(0, motif.capacity - taken);

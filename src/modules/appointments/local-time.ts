@@ -51,20 +51,33 @@ export function offsetMinutes(instant: Date, timeZone = APPOINTMENT_TIME_ZONE): 
  */
 export interface DayClock {
   day: string;
+  /** The day's midnight read as UTC, in epoch milliseconds. */
+  midnightUtc: number;
   /** Offset at the start and at the end of the day, in minutes. */
   before: number;
   after: number;
   timeZone: string;
 }
 
+/** Days already looked at: a slot search asks for the same weeks again and again (bench/appointments.ts). */
+const dayClocks = new Map<string, DayClock>();
+
 export function dayClock(day: string, timeZone = APPOINTMENT_TIME_ZONE): DayClock {
-  const midnightUtc = Date.parse(`${day}T00:00:00Z`);
-  return {
-    day,
-    before: offsetMinutes(new Date(midnightUtc - 12 * 3_600_000), timeZone),
-    after: offsetMinutes(new Date(midnightUtc + 36 * 3_600_000), timeZone),
-    timeZone,
-  };
+  const key = `${timeZone}|${day}`;
+  let clock = dayClocks.get(key);
+  if (!clock) {
+    const midnightUtc = Date.parse(`${day}T00:00:00Z`);
+    clock = {
+      day,
+      midnightUtc,
+      before: offsetMinutes(new Date(midnightUtc - 12 * 3_600_000), timeZone),
+      after: offsetMinutes(new Date(midnightUtc + 36 * 3_600_000), timeZone),
+      timeZone,
+    };
+    if (dayClocks.size >= 10_000) dayClocks.clear();
+    dayClocks.set(key, clock);
+  }
+  return clock;
 }
 
 /**
@@ -73,12 +86,18 @@ export function dayClock(day: string, timeZone = APPOINTMENT_TIME_ZONE): DayCloc
  * first occurrence.
  */
 export function instantAt(clock: DayClock, minutes: number): Date | null {
-  const wallUtc = Date.parse(`${clock.day}T00:00:00Z`) + minutes * 60_000;
-  if (clock.before === clock.after) return new Date(wallUtc - clock.before * 60_000);
+  const ms = instantMsAt(clock, minutes);
+  return ms === null ? null : new Date(ms);
+}
+
+/** `instantAt` in epoch milliseconds. */
+export function instantMsAt(clock: DayClock, minutes: number): number | null {
+  const wallUtc = clock.midnightUtc + minutes * 60_000;
+  if (clock.before === clock.after) return wallUtc - clock.before * 60_000;
   const candidates = [wallUtc - clock.before * 60_000, wallUtc - clock.after * 60_000].sort((a, b) => a - b);
   for (const t of candidates) {
     const w = wallTimeOf(new Date(t), clock.timeZone);
-    if (w.day === clock.day && w.minutes === minutes) return new Date(t);
+    if (w.day === clock.day && w.minutes === minutes) return t;
   }
   return null;
 }
