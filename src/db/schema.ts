@@ -1209,7 +1209,8 @@ export interface ConsultationThrottleTable {
 }
 
 /** What a survey is about (modules/satisfaction); answers add 'kiosk' (a counter tablet). */
-export type SurveyInteraction = 'request' | 'contact' | 'assistant';
+/** 'visit': a ticket served at the counter (migration 20261205300000). */
+export type SurveyInteraction = 'request' | 'contact' | 'assistant' | 'visit';
 
 /** One invitation to answer the survey, per interaction (migration 20261205002000). */
 export interface SurveyInvitationsTable {
@@ -1221,6 +1222,10 @@ export interface SurveyInvitationsTable {
   conversation_id: string | null;
   service_id: string | null;
   demarche_id: string | null;
+  /** Where the interaction took place (a counter visit), migration 20261205300000. */
+  site_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The counter ticket served, for a visit. */
+  ticket_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Date>;
   expires_at: Date;
   answered_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
@@ -1232,6 +1237,8 @@ export interface SurveyKiosksTable {
   id: Generated<string>;
   name: string;
   service_id: string | null;
+  /** The site where the tablet stands (migration 20261205300000). */
+  site_id: ColumnType<string | null, string | null | undefined, string | null>;
   secret_hash: string;
   created_at: Generated<Date>;
   revoked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
@@ -1249,6 +1256,8 @@ export interface SurveyAnswersTable {
   demarche_id: string | null;
   kiosk_id: string | null;
   request_id: string | null;
+  /** The site of a counter visit or tablet (migration 20261205300000). */
+  site_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** 1 (pas du tout satisfait) to 5 (très satisfait). */
   satisfaction: number;
   /** 1 (non, pas du tout) to 4 (oui, tout à fait); null: not answered. */

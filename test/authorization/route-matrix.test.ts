@@ -1786,6 +1786,13 @@ const MATRIX: Row[] = [
   },
   {
     method: 'GET',
+    route: '/agent/guichet/comptoirs/:counterId/tickets/:ticketId/avis',
+    url: (f) => `/agent/guichet/comptoirs/${f.counter.busyCounterId}/tickets/${f.counter.calledTicketId}/avis`,
+    expect: ANY_STAFF('200'),
+    note: 'the QR code of a visit’s survey, for the person just served (no survey yet for a ticket still called)',
+  },
+  {
+    method: 'GET',
     route: '/agent/admin/guichet',
     expect: SUPERVISORS('200'),
     note: 'counts and durations, no personal data',
@@ -2514,8 +2521,8 @@ describe(`route × actor matrix (${TEST_DB})`, () => {
         requestId: request.id,
         serviceId: serviceX,
       });
-      const kiosk = await createKiosk(trx, { tenantId, name: 'Accueil', serviceId: null });
-      const spare = await createKiosk(trx, { tenantId, name: 'Tablette à retirer', serviceId: null });
+      const kiosk = await createKiosk(trx, { tenantId, name: 'Accueil', serviceId: null, siteId: null });
+      const spare = await createKiosk(trx, { tenantId, name: 'Tablette à retirer', serviceId: null, siteId: null });
       if (!link || !kiosk.ok || !spare.ok) throw new Error('survey fixtures');
       const toRevoke = await trx
         .selectFrom('survey_kiosks')

@@ -2,15 +2,10 @@ import { sql } from 'kysely';
 import type { Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
 import { parisDay } from '../../platform/format.ts';
-import { finishCurrentService } from './finish-service.ts';
+import { finishCurrentService, type FinishInput } from './finish-service.ts';
 import { counterById, ticketCode } from './repository.ts';
 
-export interface CallNextInput {
-  tenantId: string;
-  counterId: string;
-  agentId: string;
-  now: Date;
-}
+export type CallNextInput = FinishInput;
 
 /**
  * « Appeler le suivant » at a counter: ends the service of the person there (« seen »), then calls

@@ -49,6 +49,7 @@ describe(`the counter's pages (${TEST_DB})`, () => {
     await sql('delete from appointments where tenant_id = $1', [ctx.tenantId]);
     ids.site = (await sql<{ id: string }>("select id from appointment_sites where kind = 'mairie'"))[0]!.id;
     ids.guichet1 = (await sql<{ id: string }>("select id from appointment_resources where name = 'Guichet 1'"))[0]!.id;
+    ids.guichet2 = (await sql<{ id: string }>("select id from appointment_resources where name = 'Guichet 2'"))[0]!.id;
     const [motif] = await sql<{ id: string; demarche_id: string }>(
       `select m.id, m.demarche_id from appointment_motifs m join demarches d on d.id = m.demarche_id
         where d.tenant_id = $1 and d.slug = 'carte-identite'`,
@@ -187,7 +188,22 @@ describe(`the counter's pages (${TEST_DB})`, () => {
     await post(counterPage, `${counterPage}/suivant`, {});
     await post(counterPage, `${counterPage}/tickets/${await ticketId(null, 1)}/commencer`, {});
     clock.current = new Date('2027-03-23T08:52:00Z');
-    await post(counterPage, `${counterPage}/tickets/${await ticketId(null, 1)}/terminer`, {});
+    const done = await post(counterPage, `${counterPage}/tickets/${await ticketId(null, 1)}/terminer`, {});
+    // The person just served: the agent shows them the QR code of the visit's survey.
+    const served = await get(location(done).replace(BASE, ''));
+    const qrLink = /href="([^"]*\/avis)"/.exec(served.body)?.[1];
+    assert.ok(qrLink, 'a link to the survey’s QR code');
+    assert.match(visibleText(served.body), /Montrer à la personne le QR code de l’enquête de satisfaction/);
+    const qr = await get(qrLink!.replace(BASE, ''));
+    assert.equal(qr.statusCode, 200);
+    assert.match(qr.body, /class="qr-code"/);
+    const surveyUrl = /<p class="code">([^<]+)<\/p>/.exec(qr.body)?.[1];
+    assert.ok(surveyUrl?.includes('/avis/'), 'the survey’s address is shown too');
+    const survey = await ctx.app.inject({ method: 'GET', url: new URL(surveyUrl!).pathname });
+    assert.equal(survey.statusCode, 200);
+    assert.match(visibleText(survey.body), /de votre visite à l’accueil du 23 mars 2027 \(Mairie de Villebelle/);
+    const other = await get(`/agent/guichet/comptoirs/${ids.guichet2}/tickets/${await ticketId(null, 1)}/avis`);
+    assert.equal(other.statusCode, 404, 'a ticket served at another counter');
     const refused = await get('/agent/admin/guichet');
     assert.equal(refused.statusCode, 403);
     const res = await get('/agent/admin/guichet?du=2027-03-23&au=2027-03-23', supervisor);

@@ -30,6 +30,12 @@ const clock = {
   },
 };
 const at = (iso: string) => new Date(iso);
+/** What a visit's survey link is made of (invite-after-visit.ts). */
+const survey = {
+  sessionSecret: 'counter-test-secret-0123456789abcdef',
+  baseUrl: 'http://villebelle.test',
+  linkDays: 30,
+};
 
 describe(`the day at the counter (${TEST_DB})`, () => {
   let ctx: TestContext;
@@ -102,7 +108,7 @@ describe(`the day at the counter (${TEST_DB})`, () => {
       }),
     );
   const next = (counter: string, now = clock.now()) =>
-    tx((trx) => callNext(trx, { tenantId: ctx.tenantId, counterId: ids[counter]!, agentId: ids.agent!, now }));
+    tx((trx) => callNext(trx, { tenantId: ctx.tenantId, counterId: ids[counter]!, agentId: ids.agent!, now, survey }));
   const checkIn = (reference: string, site: string | null = 'mairie', now = clock.now()) =>
     tx((trx) =>
       checkInAppointment(trx, {
@@ -363,10 +369,12 @@ describe(`the day at the counter (${TEST_DB})`, () => {
       const w = await walkIn('mairie', ids.cni!);
       const first = (await next('guichet1', at('2027-03-23T08:02:00Z')))!;
       const input = (ticketId: string, now: string) => ({
+        tenantId: ctx.tenantId,
         counterId: ids.guichet1!,
         ticketId,
         agentId: ids.agent!,
         now: at(now),
+        survey,
       });
       await tx((trx) => recallTicket(trx, input(first.id, '2027-03-23T08:03:00Z')));
       await tx((trx) => markTicketAbsent(trx, input(first.id, '2027-03-23T08:05:00Z')));
@@ -389,6 +397,35 @@ describe(`the day at the counter (${TEST_DB})`, () => {
       assert.deepEqual(seen, { status: 'seen', wait: 360, service: 720 });
       const again = await refusal(tx((trx) => finishService(trx, input(second.id, '2027-03-23T08:20:00Z'))));
       assert.equal(again.code, 'ticket_not_current', 'a button on a page left open changes nothing');
+      // The visit gets its survey, bound to the ticket, the site and the démarche; the walk-in
+      // has no address: the agent shows the QR code (no mail).
+      const invitations = await sql<{ interaction: string; channel: string; site_id: string; demarche_id: string }>(
+        'select interaction, channel, site_id, demarche_id from survey_invitations where ticket_id = $1',
+        [second.id],
+      );
+      assert.deepEqual(invitations, [
+        { interaction: 'visit', channel: 'guichet', site_id: ids.mairie, demarche_id: ids.cni },
+      ]);
+      assert.equal((await sql('select 1 from survey_invitations where ticket_id = $1', [first.id])).length, 0);
+    });
+
+    test('a booked citizen served receives the survey of the visit by mail; « appeler le suivant » ends it too', async () => {
+      const a = await appointment({ motif: 'cni', start: '2027-03-23T08:00:00Z', name: 'Survey' });
+      await checkIn(a.reference);
+      const called = (await next('guichet1', at('2027-03-23T08:02:00Z')))!;
+      await next('guichet1', at('2027-03-23T08:15:00Z'));
+      const [invitation] = await sql<{ id: string; site_id: string; ticket_id: string }>(
+        'select id, site_id, ticket_id from survey_invitations where ticket_id = $1',
+        [called.id],
+      );
+      assert.equal(invitation?.site_id, ids.mairie);
+      const mails = await sql<{ subject: string; text_body: string }>(
+        `select subject, text_body from mail_outbox
+          where to_address = 'c@example.org' and subject like 'Merci de votre visite%' and text_body like '%Camille Survey%'`,
+      );
+      assert.equal(mails.length, 1);
+      assert.match(mails[0]!.text_body, /Bonjour Camille Survey/);
+      assert.match(mails[0]!.text_body, /http:\/\/villebelle\.test\/avis\/[A-Za-z0-9_.-]+/);
     });
 
     test('appointments nobody checked in: excused, absent once their time has passed, back to « à venir »', async () => {

@@ -8,6 +8,9 @@ import { url } from '../../platform/web/layout.ts';
 import { queryParam, sendHtml } from '../../platform/web/reply.ts';
 import { pageContext, requireTenant } from '../../platform/web/request-context.ts';
 import { typedValue } from '../../platform/web/typed-values.ts';
+import { requestBaseUrl } from '../../platform/web/public-url.ts';
+import { qrCodeSvg } from '../../platform/qr-code.ts';
+import { unsafeRaw } from '../../platform/html.ts';
 import type { Services } from '../../services.ts';
 import { agentActor } from '../agents/policy.ts';
 import { requireAgent } from '../agents/require-agent.ts';
@@ -15,6 +18,8 @@ import { agentContext, UUID } from '../agents/route-support.ts';
 import type { SessionAgent } from '../agents/sessions.ts';
 import { addDays, zonedInstant } from '../appointments/local-time.ts';
 import { can } from '../authorization.ts';
+import { readSurveyLink } from '../satisfaction/read-survey-link.ts';
+import { surveyQrPage } from '../satisfaction/views/kiosks-page.ts';
 import { callNext } from './call-next.ts';
 import { checkInAppointment } from './check-in-appointment.ts';
 import { counterIndicators, INDICATORS_MAX_DAYS } from './counter-indicators.ts';
@@ -30,6 +35,7 @@ import {
   walkInForm,
   type TicketAction,
 } from './forms.ts';
+import type { VisitSurveyContext } from './invite-after-visit.ts';
 import { issueWalkInTicket } from './issue-walk-in-ticket.ts';
 import { markTicketAbsent } from './mark-ticket-absent.ts';
 import { markTicketLeft } from './mark-ticket-left.ts';
@@ -84,6 +90,11 @@ export function registerCounterRoutes(scope: FastifyInstance, services: Services
     return agent;
   }
   const tenantOf = (request: FastifyRequest) => requireTenant(request).id;
+  const surveyOf = (request: FastifyRequest): VisitSurveyContext => ({
+    sessionSecret: services.config.sessionSecret,
+    baseUrl: requestBaseUrl(services.config, request),
+    linkDays: services.config.survey.linkDays,
+  });
   const idParam = (request: FastifyRequest, name: string): string => {
     const value = (request.params as Record<string, string>)[name] ?? '';
     if (!UUID.test(value)) throw new AppError('not_found', 'Cette page n’existe pas.');
@@ -311,10 +322,17 @@ export function registerCounterRoutes(scope: FastifyInstance, services: Services
       const counter = await counterById(trx, counterId);
       if (!counter) return null;
       const tickets = await ticketsOfDay(trx, counter.siteId, parisDay(now));
+      // The person just served here (« Terminer », or « Appeler le suivant » that ended the visit):
+      // the agent may show them the QR code of the visit's survey.
+      const served = queryParam(request, 'servi');
+      const lastServed = UUID.test(served)
+        ? (tickets.find((t) => t.id === served && t.status === 'seen' && t.counterId === counterId) ?? null)
+        : null;
       return {
         counter,
         current: await currentTicketOf(trx, counterId),
         waiting: tickets.filter((t) => t.status === 'waiting').length,
+        lastServed: lastServed && { id: lastServed.id, code: lastServed.code },
       };
     });
     if (!data) throw new AppError('not_found', 'Ce guichet n’existe pas ou n’est plus ouvert.');
@@ -338,10 +356,18 @@ export function registerCounterRoutes(scope: FastifyInstance, services: Services
   scope.post(`${COUNTER_PATH}/comptoirs/:counterId/suivant`, async (request, reply) => {
     const agent = await requireCounterAgent(request);
     const counterId = idParam(request, 'counterId');
-    const called = await inTenant(services.db, tenantOf(request), (trx) =>
-      callNext(trx, { tenantId: tenantOf(request), counterId, agentId: agent.id, now: services.clock.now() }),
-    );
-    const query = called ? `fait=appele&ticket=${called.code}` : 'fait=personne';
+    const { called, served } = await inTenant(services.db, tenantOf(request), async (trx) => {
+      const before = await currentTicketOf(trx, counterId);
+      const next = await callNext(trx, {
+        tenantId: tenantOf(request),
+        counterId,
+        agentId: agent.id,
+        now: services.clock.now(),
+        survey: surveyOf(request),
+      });
+      return { called: next, served: before?.id ?? null };
+    });
+    const query = `${called ? `fait=appele&ticket=${called.code}` : 'fait=personne'}${served ? `&servi=${served}` : ''}`;
     return reply.redirect(url(request, `${counterPath(counterId)}?${query}`), 303);
   });
 
@@ -351,7 +377,14 @@ export function registerCounterRoutes(scope: FastifyInstance, services: Services
     const ticketId = idParam(request, 'ticketId');
     const action = (request.params as { action: string }).action as TicketAction;
     if (!TICKET_ACTIONS.includes(action)) throw new AppError('not_found', 'Cette page n’existe pas.');
-    const input = { counterId, ticketId, agentId: agent.id, now: services.clock.now() };
+    const input = {
+      tenantId: tenantOf(request),
+      counterId,
+      ticketId,
+      agentId: agent.id,
+      now: services.clock.now(),
+      survey: surveyOf(request),
+    };
     try {
       const code = await inTenant(services.db, tenantOf(request), async (trx) => {
         const ticket = await ticketById(trx, ticketId);
@@ -363,7 +396,7 @@ export function registerCounterRoutes(scope: FastifyInstance, services: Services
       });
       const fait = {
         commencer: '',
-        terminer: 'fait=termine',
+        terminer: `fait=termine&servi=${ticketId}`,
         absent: 'fait=absent',
         rappeler: `fait=appele&ticket=${code}`,
       }[action];
@@ -373,6 +406,36 @@ export function registerCounterRoutes(scope: FastifyInstance, services: Services
         return renderCounter(request, reply, agent, counterId, [{ field: 'suivant', message: err.message }], 409);
       throw err;
     }
+  });
+
+  // The QR code of a visit's survey, shown to the person just served (or given as an address).
+  scope.get(`${COUNTER_PATH}/comptoirs/:counterId/tickets/:ticketId/avis`, async (request, reply) => {
+    const agent = await requireCounterAgent(request);
+    const counterId = idParam(request, 'counterId');
+    const ticketId = idParam(request, 'ticketId');
+    const found = await inTenant(services.db, tenantOf(request), async (trx) => {
+      const ticket = await ticketById(trx, ticketId);
+      if (!ticket || ticket.counterId !== counterId) return null;
+      const link = await readSurveyLink(trx, {
+        tenantId: tenantOf(request),
+        of: { ticketId },
+        sessionSecret: services.config.sessionSecret,
+        baseUrl: requestBaseUrl(services.config, request),
+        now: services.clock.now(),
+      });
+      return { ticket, link };
+    });
+    if (!found) throw new AppError('not_found', 'Ce ticket n’a pas été reçu à ce guichet.');
+    return sendHtml(
+      reply,
+      surveyQrPage(agentContext(request, agent), {
+        subject: `ticket ${found.ticket.code}`,
+        back: { href: counterPath(counterId), label: 'Retour au guichet' },
+        qrSvg: found.link.url ? unsafeRaw(await qrCodeSvg(found.link.url)) : null,
+        link: found.link.url,
+        answered: found.link.answered,
+      }),
+    );
   });
 
   scope.get(FIGURES_PATH, async (request, reply) => {

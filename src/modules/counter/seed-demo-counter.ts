@@ -93,15 +93,28 @@ export async function seedDemoCounter(db: Db, tenantId: string, now: Date): Prom
     const walkIn = (demarcheId: string | null, minutesAgo: number, name: string) =>
       issueWalkInTicket(trx, { tenantId, siteId: site.id, demarcheId, name, agentId: agent.id, now: ago(minutesAgo) });
     const served = await walkIn(cni.demarche_id, 45, 'Mme Roux');
-    await callNext(trx, { tenantId, counterId: first.id, agentId: agent.id, now: ago(38) });
+    await callNext(trx, { tenantId, counterId: first.id, agentId: agent.id, now: ago(38), survey: null });
     await startService(trx, { counterId: first.id, ticketId: served.id, agentId: agent.id, now: ago(37) });
-    await finishService(trx, { counterId: first.id, ticketId: served.id, agentId: agent.id, now: ago(22) });
+    await finishService(trx, {
+      tenantId,
+      counterId: first.id,
+      ticketId: served.id,
+      agentId: agent.id,
+      now: ago(22),
+      survey: null,
+    });
     await checkInAppointment(trx, { tenantId, reference: due, siteId: site.id, agentId: agent.id, now: ago(8) });
     await walkIn(passport.demarche_id, 14, '');
     await walkIn(null, 9, 'M. Petit');
     await walkIn(cni.demarche_id, 3, '');
     // Guichet 2 calls the booked citizen whose time has come: on the screen, being served.
-    const called = await callNext(trx, { tenantId, counterId: second.id, agentId: agent.id, now: ago(2) });
+    const called = await callNext(trx, {
+      tenantId,
+      counterId: second.id,
+      agentId: agent.id,
+      now: ago(2),
+      survey: null,
+    });
     if (called) await startService(trx, { counterId: second.id, ticketId: called.id, agentId: agent.id, now: ago(1) });
   });
 }

@@ -41,6 +41,49 @@ export interface ResultsDocument {
 type Key = string; // `${serviceId ?? ''}|${month}`
 
 /**
+ * The survey answers' counts per month and per service or site, from `from` to `to` (both
+ * included): the satisfaction indicators of « Nos résultats » (Services Publics+ levels: 4–5
+ * satisfied, 1–2 dissatisfied; « oui » for 3–4 on the yes/no scales).
+ */
+async function satisfactionCounts(
+  trx: Tx,
+  input: { by: 'service_id' | 'site_id'; from: string; to: string; where: ReturnType<typeof sql> },
+): Promise<{ key: string | null; month: string; counts: Counts }[]> {
+  const rows = await sql<{
+    key: string | null;
+    month: string;
+    answers: string;
+    satisfied: string;
+    dissatisfied: string;
+    simple_answered: string;
+    simple_yes: string;
+    clear_answered: string;
+    clear_yes: string;
+  }>`select ${sql.ref(input.by)} as key, to_char(answered_on, 'YYYY-MM') as month, count(*) as answers,
+      count(*) filter (where satisfaction >= 4) as satisfied,
+      count(*) filter (where satisfaction <= 2) as dissatisfied,
+      count(simple) as simple_answered, count(*) filter (where simple >= 3) as simple_yes,
+      count(clear) as clear_answered, count(*) filter (where clear >= 3) as clear_yes
+    from survey_answers
+    where answered_on between ${input.from}::date and ${input.to}::date and ${input.where}
+    group by 1, 2`.execute(trx);
+  return rows.rows.map((r) => ({
+    key: r.key,
+    month: r.month,
+    counts: {
+      ...emptyCounts(),
+      answers: Number(r.answers),
+      satisfied: Number(r.satisfied),
+      dissatisfied: Number(r.dissatisfied),
+      simpleAnswered: Number(r.simple_answered),
+      simpleYes: Number(r.simple_yes),
+      clearAnswered: Number(r.clear_answered),
+      clearYes: Number(r.clear_yes),
+    },
+  }));
+}
+
+/**
  * Every figure of one tenant on `today`, per scope (the commune, then each service with any
  * data), from a handful of grouped statements over the last 24 months — counts per service and
  * month, summed here into periods and scopes. Runs in the tenant's transaction.
@@ -64,34 +107,8 @@ export async function computeResults(
   const windowStart = sql`(${from}::date::timestamp at time zone ${TIME_ZONE})`;
   const windowEnd = sql`((${to}::date + 1)::timestamp at time zone ${TIME_ZONE})`;
 
-  const satisfaction = await sql<{
-    service_id: string | null;
-    month: string;
-    answers: string;
-    satisfied: string;
-    dissatisfied: string;
-    simple_answered: string;
-    simple_yes: string;
-    clear_answered: string;
-    clear_yes: string;
-  }>`select service_id, to_char(answered_on, 'YYYY-MM') as month, count(*) as answers,
-      count(*) filter (where satisfaction >= 4) as satisfied,
-      count(*) filter (where satisfaction <= 2) as dissatisfied,
-      count(simple) as simple_answered, count(*) filter (where simple >= 3) as simple_yes,
-      count(clear) as clear_answered, count(*) filter (where clear >= 3) as clear_yes
-    from survey_answers
-    where answered_on between ${from}::date and ${to}::date
-    group by 1, 2`.execute(trx);
-  for (const r of satisfaction.rows) {
-    const c = at(r.service_id, r.month);
-    c.answers += Number(r.answers);
-    c.satisfied += Number(r.satisfied);
-    c.dissatisfied += Number(r.dissatisfied);
-    c.simpleAnswered += Number(r.simple_answered);
-    c.simpleYes += Number(r.simple_yes);
-    c.clearAnswered += Number(r.clear_answered);
-    c.clearYes += Number(r.clear_yes);
-  }
+  for (const r of await satisfactionCounts(trx, { by: 'service_id', from, to, where: sql`true` }))
+    counts.set(`${r.key ?? ''}|${r.month}`, addCounts(at(r.key, r.month), r.counts));
 
   const deadlines = await sql<{ service_id: string; month: string; handled: string; in_time: string }>`
     select r.service_id, to_char(${closedDay}, 'YYYY-MM') as month, count(*) as handled,
@@ -216,8 +233,9 @@ export interface SiteResultsDocument {
 }
 
 /**
- * The figures of each active site of the tenant on `today`, this period and the one before, from
- * the counter module's source; without it every figure is null (« pas encore de données »).
+ * The figures of each active site of the tenant on `today`, this period and the one before: the
+ * counter module's source (without it those figures are null, « pas encore de données »), and the
+ * satisfaction of the answers given about the site.
  */
 export async function computeSiteResults(
   trx: Tx,
@@ -232,10 +250,24 @@ export async function computeSiteResults(
     .orderBy('name')
     .execute();
   const source = input.sources?.site;
-  const figuresOf = async (siteId: string, period: Period): Promise<SiteFigures> =>
-    source
-      ? source(trx, { from: period.from, to: period.to, siteId, now: input.now })
-      : { counterWait: null, appointments: null };
+  const answers = await satisfactionCounts(trx, {
+    by: 'site_id',
+    from: previous.from,
+    to: input.today,
+    where: sql`site_id is not null`,
+  });
+  const satisfactionOf = (siteId: string, period: Period) => {
+    let total = emptyCounts();
+    for (const r of answers)
+      if (r.key === siteId && period.months.includes(r.month)) total = addCounts(total, r.counts);
+    return total.answers === 0 ? null : figuresOf(total, []).satisfaction;
+  };
+  const siteFiguresOf = async (siteId: string, period: Period): Promise<SiteFigures> => ({
+    ...(source
+      ? await source(trx, { from: period.from, to: period.to, siteId, now: input.now })
+      : { counterWait: null, appointments: null }),
+    satisfaction: satisfactionOf(siteId, period),
+  });
   const documents: SiteResultsDocument[] = [];
   for (const site of sites)
     documents.push({
@@ -245,8 +277,8 @@ export async function computeSiteResults(
       siteName: site.name,
       siteKind: site.kind,
       computedAt: input.now.toISOString(),
-      current: { ...current, figures: await figuresOf(site.id, current) },
-      previous: { ...previous, figures: await figuresOf(site.id, previous) },
+      current: { ...current, figures: await siteFiguresOf(site.id, current) },
+      previous: { ...previous, figures: await siteFiguresOf(site.id, previous) },
     });
   return documents;
 }

@@ -124,15 +124,23 @@ export interface CounterWaitFigures {
 }
 
 /**
- * The figures that belong to a place (a site: the mairie, an annexe, France services), from the
- * counter's tickets and the appointments there. Satisfaction is not among them: answers are tied
- * to a service, never to a site.
+ * The figures that belong to a place (a site: the mairie, an annexe, France services): from the
+ * counter's tickets and the appointments there (the counter module's source), and the survey
+ * answers given about a visit there or on a tablet standing there.
  */
-export interface SiteFigures {
+export interface SiteSourceFigures {
   /** People called to a counter there and their median wait; null when nobody was called. */
   counterWait: CounterWaitFigures | null;
   /** Appointments (not cancelled) starting in the period; the due ones and the no-shows among them. */
   appointments: { booked: number; due: number; noShows: number; noShowRate: number | null } | null;
+}
+
+export interface SiteFigures extends SiteSourceFigures {
+  /**
+   * Answers about a visit at the site (the survey after a ticket served, a tablet standing there);
+   * null when there is none. Absent from documents computed before it existed: read as null.
+   */
+  satisfaction?: Figures['satisfaction'] | null;
 }
 
 export function onlineFigures(demarches: readonly DemarcheRatings[]): Figures['online'] {

@@ -3,7 +3,7 @@ import type { Tx } from '../../db/tenant-scope.ts';
 import { complaintIndicators } from '../complaints/indicators.ts';
 import { siteAppointments } from '../counter/counter-indicators.ts';
 import { waitingTimes } from '../counter/waiting-times.ts';
-import type { ActionFigures, ComplaintFigures, CounterWaitFigures, SiteFigures } from './indicators.ts';
+import type { ActionFigures, ComplaintFigures, CounterWaitFigures, SiteSourceFigures } from './indicators.ts';
 import type { ResultsSources, SiteRange, SourceRange } from './sources.ts';
 
 /** Main causes shown beside the complaint rate. */
@@ -52,7 +52,7 @@ async function waitAt(
  * One site's figures (« Par lieu d'accueil »): the counter's visits and median wait there, and
  * its appointments — booked, and the no-show rate among those due. Null parts: no data yet.
  */
-async function site(trx: Tx, range: SiteRange): Promise<SiteFigures> {
+async function site(trx: Tx, range: SiteRange): Promise<SiteSourceFigures> {
   const appointments = await siteAppointments(trx, range);
   return {
     counterWait: await waitAt(trx, range),

@@ -67,7 +67,10 @@ function waitRow(w: CounterWaitFigures): IndicatorRow {
   };
 }
 
-/** A site's rows: the counter's wait and visits when measured, appointments booked and missed when any. */
+/**
+ * A site's rows: the counter's wait and visits when measured, appointments booked and missed when
+ * any, the satisfaction of its visits when anyone answered.
+ */
 function siteRows(f: SiteFigures): IndicatorRow[] {
   const nombre = (indicateur: string, libelle: string, valeur: number, canal = ''): IndicatorRow => ({
     indicateur,
@@ -91,31 +94,27 @@ function siteRows(f: SiteFigures): IndicatorRow[] {
       valeur: round(f.appointments.noShowRate),
       unite: 'part',
     });
+  if (f.satisfaction) rows.push(...satisfactionRows(f.satisfaction));
   return rows;
 }
 
-function indicatorRows(f: Figures): IndicatorRow[] {
-  const part = (
-    indicateur: string,
-    libelle: string,
-    num: number,
-    den: number,
-    valeur: number | null,
-  ): IndicatorRow => ({
-    indicateur,
-    libelle,
-    canal: '',
-    numerateur: num,
-    denominateur: den,
-    valeur: round(valeur),
-    unite: 'part',
-  });
-  const s = f.satisfaction;
-  const rows: IndicatorRow[] = [
+function part(indicateur: string, libelle: string, num: number, den: number, valeur: number | null): IndicatorRow {
+  return { indicateur, libelle, canal: '', numerateur: num, denominateur: den, valeur: round(valeur), unite: 'part' };
+}
+
+/** The four satisfaction rows of a scope: the collectivité, a service, a site. */
+function satisfactionRows(s: Figures['satisfaction']): IndicatorRow[] {
+  return [
     part('taux_satisfaction', 'Taux de satisfaction', s.satisfied, s.answers, s.rate),
     part('satisfaction_nette', 'Satisfaction nette', s.satisfied - s.dissatisfied, s.answers, s.net),
     part('demarche_simple', 'Démarche jugée simple', s.simple.yes, s.simple.answered, s.simple.rate),
     part('reponse_claire', 'Réponse jugée claire', s.clear.yes, s.clear.answered, s.clear.rate),
+  ];
+}
+
+function indicatorRows(f: Figures): IndicatorRow[] {
+  const rows: IndicatorRow[] = [
+    ...satisfactionRows(f.satisfaction),
     part('respect_delais', 'Respect des délais annoncés', f.deadlines.inTime, f.deadlines.handled, f.deadlines.rate),
     part('taux_decroche', 'Taux de décroché', f.pickUp.answered, f.pickUp.required, f.pickUp.rate),
     part(

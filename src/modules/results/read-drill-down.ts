@@ -34,6 +34,7 @@ const INTERACTIONS: Record<string, string> = {
   contact: 'Appel ou visite',
   assistant: 'Assistant du site',
   kiosk: 'Tablette à l’accueil',
+  visit: 'Visite au guichet',
 };
 
 /**
@@ -53,6 +54,8 @@ export async function readDrillDown(
     to: string;
     /** null: every service (administrators). */
     serviceId: string | null;
+    /** A site (administrators): the answers given about a visit there or on its tablet. */
+    siteId?: string | null;
     limit: number;
   },
 ): Promise<DrillDown> {
@@ -80,6 +83,7 @@ export async function readDrillDown(
       left join services s on s.tenant_id = a.tenant_id and s.id = a.service_id
       left join requests r on r.tenant_id = a.tenant_id and r.id = a.request_id
       where a.answered_on between ${input.from}::date and ${input.to}::date and ${service(sql`a.service_id`)}
+        and ${input.siteId ? sql`a.site_id = ${input.siteId}::uuid` : sql`true`}
       order by a.answered_on desc, a.id limit ${limit}`.execute(trx);
     return {
       title: DRILL_INDICATORS.satisfaction,

@@ -76,6 +76,11 @@ describe(`results: indicators against a hand-computed month, « Nos résultats �
       serviceSlugs: ['qualite'],
     });
     await insertAgent(ctx.database, ctx.tenantId, {
+      email: 'admin.resultats@villebelle.example',
+      password: PASSWORD,
+      role: 'admin',
+    });
+    await insertAgent(ctx.database, ctx.tenantId, {
       email: 'chef.qualite@villebelle.example',
       password: PASSWORD,
       role: 'supervisor',
@@ -404,6 +409,20 @@ describe(`results: indicators against a hand-computed month, « Nos résultats �
         ],
       );
     }
+    // Four answers about visits there this period (two satisfied, one dissatisfied, one
+    // « très satisfait »; two answered « simple »), one at the closed annexe, none the period before.
+    for (const [satisfaction, simple, at] of [
+      [5, 4, site!.id],
+      [4, null, site!.id],
+      [2, 1, site!.id],
+      [5, null, site!.id],
+      [1, null, closed!.id],
+    ] as const)
+      await q(
+        `insert into survey_answers (tenant_id, answered_on, interaction, channel, site_id, satisfaction, simple)
+         values ($1, '2026-05-12', 'visit', 'guichet', $2, $3, $4)`,
+        [ctx.tenantId, at, satisfaction, simple],
+      );
     await refreshTenantResults(ctx.services.db, ctx.tenantId, clock.now(), moduleResultsSources);
     const [row] = await q<{ figures: SiteResultsDocument }>(`select figures from published_results where scope = $1`, [
       `site:${site!.id}`,
@@ -413,8 +432,21 @@ describe(`results: indicators against a hand-computed month, « Nos résultats �
     assert.deepEqual(doc.current.figures, {
       counterWait: { visits: 3, medianMinutes: 10 },
       appointments: { booked: 5, due: 4, noShows: 2, noShowRate: 0.5 },
+      satisfaction: {
+        answers: 4,
+        satisfied: 3,
+        dissatisfied: 1,
+        rate: 0.75,
+        net: 0.5,
+        simple: { answered: 2, yes: 1, rate: 0.5 },
+        clear: { answered: 0, yes: 0, rate: null },
+      },
     });
-    assert.deepEqual(doc.previous.figures, { counterWait: { visits: 1, medianMinutes: 6 }, appointments: null });
+    assert.deepEqual(doc.previous.figures, {
+      counterWait: { visits: 1, medianMinutes: 6 },
+      appointments: null,
+      satisfaction: null,
+    });
     assert.equal(
       (await q(`select 1 from published_results where scope = $1`, [`site:${closed!.id}`])).length,
       0,
@@ -435,7 +467,9 @@ describe(`results: indicators against a hand-computed month, « Nos résultats �
       text,
       /Rendez-vous non honorés\s+50 %\s+Période précédente : pas de données\s+2 sur 4 rendez-vous passés/,
     );
-    assert.match(text, /la satisfaction est publiée pour toute la collectivité et par service/);
+    assert.match(text, /Taux de satisfaction\s+75 %\s+Période précédente : pas de données\s+4 avis sur la période/);
+    assert.match(text, /Satisfaction nette\s+\+50 points/);
+    assert.match(text, /Réponse jugée claire\s+Pas encore de données pour cette période/);
     assert.match(page.body, /aria-current="page"/);
     assert.doesNotMatch(page.body, /NaN|Infinity/);
     assert.equal((await get(`/resultats/lieux/${closed!.id}`)).statusCode, 404);
@@ -464,12 +498,51 @@ describe(`results: indicators against a hand-computed month, « Nos résultats �
         ),
       ),
     );
+    assert.ok(
+      lines.some((l) =>
+        l.startsWith(
+          'Villebelle;;lieu;;France services du Parc;taux_satisfaction;Taux de satisfaction;;courante;2025-07-01;2026-06-30;3;4;0.75;part;',
+        ),
+      ),
+    );
+    assert.ok(
+      !lines.some((l) => l.includes(';France services du Parc;taux_satisfaction;') && l.includes(';precedente;')),
+    );
     // Nothing booked the period before: no row, rather than a 0 that would read as « no no-show ».
     assert.ok(
       !lines.some(
         (l) => l.includes(';France services du Parc;taux_rendez_vous_non_honores;') && l.includes(';precedente;'),
       ),
     );
+
+    // The administrators' dashboard offers each site; its satisfaction opens on the answers given there.
+    // (The second factor's code is of the real time: the clock is moved there for the login.)
+    const saved = clock.now().toISOString();
+    clock.set(new Date().toISOString());
+    const admin = await loginAgent(ctx.app, 'admin.resultats@villebelle.example', PASSWORD);
+    clock.set(saved);
+    const board = await get('/agent/admin/resultats', admin);
+    assert.match(board.body, /<optgroup label="Lieux d’accueil"><option value="lieu:[^"]+"\s*>France services du Parc/);
+    const sitePage = await get(`/agent/admin/resultats?service=lieu:${site!.id}`, admin);
+    assert.equal(sitePage.statusCode, 200);
+    assert.match(visibleText(sitePage.body), /Taux de satisfaction\s+75 %/);
+    const answersLink = /href="([^"]*detail\?indicateur=satisfaction[^"]*)"/
+      .exec(sitePage.body)?.[1]
+      ?.replace(/&amp;/g, '&');
+    assert.ok(answersLink, 'the site’s answers are a drill-down link');
+    const siteAnswers = await ctx.app.inject({
+      method: 'GET',
+      url: answersLink!.replace('/detail?', '/detail.csv?'),
+      headers: { cookie: admin },
+    });
+    assert.equal(siteAnswers.body.trim().split('\r\n').length, 1 + 4, 'the four answers given at the site');
+    assert.match(siteAnswers.body, /Visite au guichet/);
+    assert.equal(
+      (await get(`/agent/admin/resultats/detail?indicateur=delais&service=lieu:${site!.id}`, admin)).statusCode,
+      404,
+    );
+    // A supervisor of one service does not get the sites (they serve every service).
+    assert.equal((await get(`/agent/admin/resultats?service=lieu:${site!.id}`, supervisor)).statusCode, 404);
 
     // Without the counter module's source, the page says there is no data yet, dividing nothing.
     await refreshTenantResults(ctx.services.db, ctx.tenantId, clock.now());

@@ -17,10 +17,12 @@ import { listServices } from '../agents/repository.ts';
 import { requireAgent } from '../agents/require-agent.ts';
 import { agentContext, UUID } from '../agents/route-support.ts';
 import type { SessionAgent } from '../agents/sessions.ts';
+import { activeSites } from '../appointments/repository.ts';
 import { can } from '../authorization.ts';
 import { CHANNEL_LABELS } from '../inbox/inbox-query.ts';
 import { missedCallsForm } from './forms.ts';
 import { openDataCsv, openDataJson, openDataRows } from './open-data.ts';
+import type { ResultsDocument, SiteResultsDocument } from './compute-results.ts';
 import { DRILL_INDICATORS, readDrillDown, type DrillIndicator } from './read-drill-down.ts';
 import { recordMissedCalls } from './record-missed-calls.ts';
 import {
@@ -35,6 +37,8 @@ import {
 import {
   DASHBOARD_PATH,
   dashboardPage,
+  SITE_SCOPE,
+  type DashboardScope,
   drillDownPage,
   MISSED_CALLS_PATH,
   missedCallsPage,
@@ -125,12 +129,22 @@ export function registerResultsRoutes(app: FastifyInstance, services: Services):
   });
 }
 
+/** What the drill-down needs of a published document: its two periods. */
+type PeriodsOf = Pick<ResultsDocument, 'current' | 'previous'> | Pick<SiteResultsDocument, 'current' | 'previous'>;
+
 export function registerResultsAgentRoutes(scope: FastifyInstance, services: Services): void {
-  /** The scopes an agent may open on the dashboard: '' (all) for administrators, then services. */
-  async function scopesOf(request: FastifyRequest, agent: SessionAgent) {
+  /**
+   * The scopes an agent may open on the dashboard: '' (all) for administrators, then services,
+   * then for those who see the whole collectivité its sites (`lieu:<id>`): a site serves every
+   * service.
+   */
+  async function scopesOf(request: FastifyRequest, agent: SessionAgent): Promise<DashboardScope[]> {
     const tenantId = requireTenant(request).id;
     const actor = agentActor(tenantId, agent);
-    const all = await inTenant(services.db, tenantId, (trx) => listServices(trx, null));
+    const { all, sites } = await inTenant(services.db, tenantId, async (trx) => ({
+      all: await listServices(trx, null),
+      sites: await activeSites(trx),
+    }));
     const allowed = all.filter((s) =>
       can(actor, 'view_results_dashboard', { kind: 'service_scope', tenantId, serviceId: s.id }),
     );
@@ -138,10 +152,17 @@ export function registerResultsAgentRoutes(scope: FastifyInstance, services: Ser
     if (!everything && allowed.length === 0)
       throw new AppError('forbidden', 'Cette page est réservée aux responsables de service et aux administrateurs.');
     return [
-      ...(everything ? [{ value: '', label: 'Toute la collectivité' }] : []),
-      ...allowed.map((s) => ({ value: s.id, label: s.name })),
+      ...(everything ? [{ value: '', label: 'Toute la collectivité', group: null }] : []),
+      ...allowed.map((s) => ({ value: s.id, label: s.name, group: 'service' as const })),
+      ...(everything
+        ? sites.map((s) => ({ value: `${SITE_SCOPE}${s.id}`, label: s.name, group: 'lieu' as const }))
+        : []),
     ];
   }
+
+  /** The site of a `lieu:<id>` scope, or null for the collectivité or a service. */
+  const siteOf = (chosen: string): string | null =>
+    chosen.startsWith(SITE_SCOPE) ? chosen.slice(SITE_SCOPE.length) : null;
 
   /** The scope asked for, if allowed; an unknown or forbidden one is refused like a missing page. */
   function chosenScope(request: FastifyRequest, scopes: { value: string }[]): string {
@@ -157,13 +178,16 @@ export function registerResultsAgentRoutes(scope: FastifyInstance, services: Ser
     const tenant = requireTenant(request);
     const scopes = await scopesOf(request, agent);
     const chosen = chosenScope(request, scopes);
-    const doc = await inTenant(services.db, tenant.id, (trx) =>
-      readPublished(trx, chosen === '' ? 'commune' : `service:${chosen}`),
+    const siteId = siteOf(chosen);
+    const doc = await inTenant(services.db, tenant.id, async (trx) =>
+      siteId
+        ? { kind: 'site' as const, doc: await readPublishedSite(trx, siteId) }
+        : { kind: 'scope' as const, doc: await readPublished(trx, chosen === '' ? 'commune' : `service:${chosen}`) },
     );
     return sendHtml(
       reply,
       dashboardPage(agentContext(request, agent), {
-        doc,
+        shown: doc,
         scopes,
         scope: chosen,
         audience: agent.role === 'admin' ? 'admin' : 'supervisor',
@@ -180,9 +204,12 @@ export function registerResultsAgentRoutes(scope: FastifyInstance, services: Ser
     const [name, channel] = raw.startsWith('volumes-') ? ['volumes', raw.slice('volumes-'.length)] : [raw, null];
     if (!Object.hasOwn(DRILL_INDICATORS, name) || (channel !== null && !Object.hasOwn(CHANNEL_LABELS, channel)))
       throw new AppError('not_found', 'Cet indicateur n’existe pas.');
+    const siteId = siteOf(chosen);
+    // A site's figures open on the answers given there (its other figures are the counter's page).
+    if (siteId && name !== 'satisfaction') throw new AppError('not_found', 'Cet indicateur n’existe pas pour un lieu.');
     const periodName = queryParam(request, 'periode') === 'precedente' ? 'precedente' : 'courante';
-    const doc = await inTenant(services.db, tenant.id, (trx) =>
-      readPublished(trx, chosen === '' ? 'commune' : `service:${chosen}`),
+    const doc = await inTenant(services.db, tenant.id, async (trx): Promise<PeriodsOf | null> =>
+      siteId ? readPublishedSite(trx, siteId) : readPublished(trx, chosen === '' ? 'commune' : `service:${chosen}`),
     );
     // The published period when there is one, else the last twelve months up to today.
     const today = parisDay(services.clock.now());
@@ -197,7 +224,8 @@ export function registerResultsAgentRoutes(scope: FastifyInstance, services: Ser
         channel,
         from: period.from,
         to: period.to,
-        serviceId: chosen === '' ? null : chosen,
+        serviceId: chosen === '' || siteId ? null : chosen,
+        siteId,
         limit,
       }),
     );

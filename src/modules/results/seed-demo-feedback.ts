@@ -52,7 +52,7 @@ const ONLINE_SCORES: Record<number, number> = { 5: 10, 4: 8, 3: 6, 2: 4, 1: 2 };
 /** Where an answer comes from: the interaction, its channel, in the order the answers cycle. */
 const ORIGINS: { interaction: SurveyInteraction; channel: string }[] = [
   { interaction: 'request', channel: 'en-ligne' },
-  { interaction: 'contact', channel: 'guichet' },
+  { interaction: 'visit', channel: 'guichet' },
   { interaction: 'request', channel: 'en-ligne' },
   { interaction: 'contact', channel: 'telephone' },
   { interaction: 'request', channel: 'courriel' },
@@ -113,7 +113,7 @@ export async function seedDemoFeedback(db: Db, tenantId: string, now: Date): Pro
 /**
  * About sixty answers over the last six months, through each interaction's invitation as the
  * survey link would: requests resolved (linked to the demo's closed requests while there are
- * some), calls and visits at the counter, conversations with the assistant.
+ * some), calls, visits at the counters of each site, conversations with the assistant.
  */
 async function seedSurveyAnswers({ trx, tenant, ago, services }: DemoContext): Promise<void> {
   if (await trx.selectFrom('survey_answers').select('id').executeTakeFirst()) return;
@@ -134,6 +134,16 @@ async function seedSurveyAnswers({ trx, tenant, ago, services }: DemoContext): P
     .where('i.id', 'is', null)
     .orderBy('requests.reference')
     .execute();
+  // The visits at the counter alternate between the demo's sites (the mairie, the annexe…), so
+  // that each site's « Nos résultats » has its satisfaction.
+  const sites = await trx
+    .selectFrom('appointment_sites')
+    .select('id')
+    .where('active', '=', true)
+    .orderBy('position')
+    .orderBy('name')
+    .execute();
+  let visits = 0;
   // The online ratings go to two démarches of état civil, so that each has enough of them to be
   // published (MIN_RATINGS_PER_DEMARCHE); the answers by mail follow the demo's closed requests.
   const online = demarches.filter((d) => d.slug === 'etat-civil').slice(0, 2);
@@ -149,6 +159,7 @@ async function seedSurveyAnswers({ trx, tenant, ago, services }: DemoContext): P
     // Spread over 180 days, a few days apart, the newest yesterday.
     const answeredAt = ago(1 + Math.floor((i * 179) / (SURVEY_ANSWERS - 1)));
     answeredAt.setUTCHours(10, (i * 7) % 60, 0, 0);
+    const site = origin.interaction === 'visit' && sites.length > 0 ? sites[visits++ % sites.length]!.id : null;
     const invitation = await trx
       .insertInto('survey_invitations')
       .values({
@@ -158,6 +169,7 @@ async function seedSurveyAnswers({ trx, tenant, ago, services }: DemoContext): P
         request_id: request?.id ?? null,
         service_id: origin.interaction === 'assistant' ? null : (request?.service_id ?? demarche?.service_id ?? null),
         demarche_id: origin.interaction === 'assistant' ? null : request ? request.demarche_id : (demarche?.id ?? null),
+        site_id: site,
         created_at: new Date(answeredAt.getTime() - DAY),
         expires_at: new Date(answeredAt.getTime() + 29 * DAY),
       })

@@ -1,5 +1,5 @@
 import type { Tx } from '../../db/tenant-scope.ts';
-import type { ActionFigures, ComplaintFigures, CounterWaitFigures, SiteFigures } from './indicators.ts';
+import type { ActionFigures, ComplaintFigures, CounterWaitFigures, SiteSourceFigures } from './indicators.ts';
 
 /** The period and scope a source is asked about (days in the commune's time zone, both included). */
 export interface SourceRange {
@@ -35,5 +35,5 @@ export interface ResultsSources {
   complaints?: (trx: Tx, range: SourceRange) => Promise<ComplaintFigures | null>;
   counterWait?: (trx: Tx, range: SourceRange) => Promise<CounterWaitFigures | null>;
   actions?: (trx: Tx, range: SourceRange) => Promise<ActionFigures | null>;
-  site?: (trx: Tx, range: SiteRange) => Promise<SiteFigures>;
+  site?: (trx: Tx, range: SiteRange) => Promise<SiteSourceFigures>;
 }

@@ -48,9 +48,10 @@ export async function answerSurvey(
 ): Promise<AnswerOutcome> {
   const day = parisDay(input.now);
   let origin: {
-    interaction: 'request' | 'contact' | 'assistant' | 'kiosk';
+    interaction: 'request' | 'contact' | 'assistant' | 'kiosk' | 'visit';
     channel: string;
     serviceId: string | null;
+    siteId: string | null;
     demarcheId: string | null;
     requestId: string | null;
     kioskId: string | null;
@@ -58,7 +59,17 @@ export async function answerSurvey(
   if (input.source.kind === 'invitation') {
     const invitation = await trx
       .selectFrom('survey_invitations')
-      .select(['id', 'interaction', 'channel', 'service_id', 'demarche_id', 'request_id', 'answered_at', 'expires_at'])
+      .select([
+        'id',
+        'interaction',
+        'channel',
+        'service_id',
+        'site_id',
+        'demarche_id',
+        'request_id',
+        'answered_at',
+        'expires_at',
+      ])
       .where('id', '=', input.source.invitationId)
       .forUpdate()
       .executeTakeFirst();
@@ -68,6 +79,7 @@ export async function answerSurvey(
       interaction: invitation.interaction,
       channel: invitation.channel,
       serviceId: invitation.service_id,
+      siteId: invitation.site_id,
       demarcheId: invitation.demarche_id,
       requestId: input.answer.linked ? invitation.request_id : null,
       kioskId: null,
@@ -75,7 +87,7 @@ export async function answerSurvey(
   } else {
     const kiosk = await trx
       .selectFrom('survey_kiosks')
-      .select(['id', 'service_id'])
+      .select(['id', 'service_id', 'site_id'])
       .where('id', '=', input.source.kioskId)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
@@ -84,6 +96,7 @@ export async function answerSurvey(
       interaction: 'kiosk',
       channel: 'guichet',
       serviceId: kiosk.service_id,
+      siteId: kiosk.site_id,
       demarcheId: null,
       requestId: null,
       kioskId: kiosk.id,
@@ -109,6 +122,7 @@ export async function answerSurvey(
       interaction: origin.interaction,
       channel: origin.channel,
       service_id: origin.serviceId,
+      site_id: origin.siteId,
       demarche_id: origin.demarcheId,
       kiosk_id: origin.kioskId,
       request_id: origin.requestId,

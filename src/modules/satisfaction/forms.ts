@@ -39,4 +39,5 @@ export const EMPTY_SURVEY: SurveyValues = {
 export const kioskForm = z.object({
   nom: text({ max: 120, required: 'Donnez un nom à la tablette, par exemple « Accueil de la mairie ».' }),
   service: z.preprocess((v) => (Array.isArray(v) ? v[0] : (v ?? '')), z.string().max(60)),
+  lieu: z.preprocess((v) => (Array.isArray(v) ? v[0] : (v ?? '')), z.string().max(60)),
 });

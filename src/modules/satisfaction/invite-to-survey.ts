@@ -29,11 +29,15 @@ export interface InviteToSurveyInput {
   conversationId?: string | null;
   serviceId?: string | null;
   demarcheId?: string | null;
+  /** Where it took place: the site of a counter visit. */
+  siteId?: string | null;
+  /** The counter ticket served, for a visit: one invitation per ticket. */
+  ticketId?: string | null;
 }
 
 /**
- * The survey link of one interaction, in the caller's transaction: one invitation per request
- * or per assistant conversation, made at the first call and given again afterwards (its link
+ * The survey link of one interaction, in the caller's transaction: one invitation per request,
+ * per assistant conversation or per counter ticket served, made at the first call and given again afterwards (its link
  * renewed when it had expired unanswered). Null once it was answered: one answer per
  * interaction, and no second mail asking for it.
  */
@@ -49,6 +53,8 @@ export async function inviteToSurvey(trx: Tx, input: InviteToSurveyInput): Promi
     conversation_id: input.conversationId ?? null,
     service_id: input.serviceId ?? null,
     demarche_id: input.demarcheId ?? null,
+    site_id: input.siteId ?? null,
+    ticket_id: input.ticketId ?? null,
     created_at: input.now,
     expires_at: expiresAt,
   };
@@ -56,7 +62,9 @@ export async function inviteToSurvey(trx: Tx, input: InviteToSurveyInput): Promi
     ? ({ column: 'request_id', value: input.requestId } as const)
     : input.conversationId
       ? ({ column: 'conversation_id', value: input.conversationId } as const)
-      : null;
+      : input.ticketId
+        ? ({ column: 'ticket_id', value: input.ticketId } as const)
+        : null;
   let row: { id: string; expires_at: Date; answered_at: Date | null } | undefined;
   if (key) {
     row = await trx

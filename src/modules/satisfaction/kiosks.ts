@@ -19,6 +19,7 @@ export interface KioskRow {
   name: string;
   serviceId: string | null;
   serviceName: string | null;
+  siteName: string | null;
   createdAt: Date;
 }
 
@@ -26,7 +27,10 @@ export async function listKiosks(trx: Tx): Promise<KioskRow[]> {
   const rows = await trx
     .selectFrom('survey_kiosks as k')
     .leftJoin('services as s', (j) => j.onRef('s.tenant_id', '=', 'k.tenant_id').onRef('s.id', '=', 'k.service_id'))
-    .select(['k.id', 'k.name', 'k.service_id', 's.name as service_name', 'k.created_at'])
+    .leftJoin('appointment_sites as l', (j) =>
+      j.onRef('l.tenant_id', '=', 'k.tenant_id').onRef('l.id', '=', 'k.site_id'),
+    )
+    .select(['k.id', 'k.name', 'k.service_id', 's.name as service_name', 'l.name as site_name', 'k.created_at'])
     .where('k.revoked_at', 'is', null)
     .orderBy('k.created_at')
     .execute();
@@ -35,21 +39,32 @@ export async function listKiosks(trx: Tx): Promise<KioskRow[]> {
     name: r.name,
     serviceId: r.service_id,
     serviceName: r.service_name,
+    siteName: r.site_name,
     createdAt: r.created_at,
   }));
 }
 
 /**
  * Opens a counter tablet: its address carries a secret shown once (only its hash is kept). The
- * tablet shows the survey, and the empty survey again after each answer.
+ * tablet shows the survey, and the empty survey again after each answer; its answers count for
+ * its service and for the site where it stands.
  */
 export async function createKiosk(
   trx: Tx,
-  input: { tenantId: string; name: string; serviceId: string | null },
+  input: { tenantId: string; name: string; serviceId: string | null; siteId: string | null },
 ): Promise<FormResult<{ secret: string }>> {
   if (input.serviceId !== null) {
     const service = await trx.selectFrom('services').select('id').where('id', '=', input.serviceId).executeTakeFirst();
     if (!service) return { ok: false, errors: [{ field: 'service', message: 'Choisissez un service de la liste.' }] };
+  }
+  if (input.siteId !== null) {
+    const site = await trx
+      .selectFrom('appointment_sites')
+      .select('id')
+      .where('id', '=', input.siteId)
+      .where('active', '=', true)
+      .executeTakeFirst();
+    if (!site) return { ok: false, errors: [{ field: 'lieu', message: 'Choisissez un lieu d’accueil de la liste.' }] };
   }
   const secret = randomString(32, 'base64url');
   await trx
@@ -58,6 +73,7 @@ export async function createKiosk(
       tenant_id: input.tenantId,
       name: input.name,
       service_id: input.serviceId,
+      site_id: input.siteId,
       secret_hash: hashKioskSecret(secret),
     })
     .execute();

@@ -29,12 +29,30 @@ export async function openSurvey(
     .selectFrom('survey_invitations as i')
     .leftJoin('requests as r', (j) => j.onRef('r.tenant_id', '=', 'i.tenant_id').onRef('r.id', '=', 'i.request_id'))
     .leftJoin('demarches as d', (j) => j.onRef('d.tenant_id', '=', 'i.tenant_id').onRef('d.id', '=', 'i.demarche_id'))
-    .select(['i.id', 'i.interaction', 'i.channel', 'i.answered_at', 'i.created_at', 'r.reference', 'd.title'])
+    .leftJoin('appointment_sites as s', (j) =>
+      j.onRef('s.tenant_id', '=', 'i.tenant_id').onRef('s.id', '=', 'i.site_id'),
+    )
+    .select([
+      'i.id',
+      'i.interaction',
+      'i.channel',
+      'i.answered_at',
+      'i.created_at',
+      'r.reference',
+      'd.title',
+      's.name as site_name',
+    ])
     .where('i.id', '=', checked.invitationId)
     .executeTakeFirst();
   if (!row) return { ok: false, reason: 'invalid' };
   if (row.answered_at) return { ok: false, reason: 'answered' };
   return { ok: true, value: describe(row) };
+}
+
+/** « (Mairie annexe du Port, Carte d’identité) », or nothing when neither is known. */
+function visitDetails(site: string | null, demarche: string | null): string {
+  const parts = [site, demarche].filter((p): p is string => Boolean(p));
+  return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
 function describe(row: {
@@ -44,16 +62,19 @@ function describe(row: {
   created_at: Date;
   reference: string | null;
   title: string | null;
+  site_name: string | null;
 }): OpenSurvey {
   const day = formatDateFr(row.created_at);
   const subject =
     row.interaction === 'assistant'
       ? 'des réponses de l’assistant du site'
-      : row.interaction === 'contact'
-        ? row.channel === 'telephone'
-          ? `de votre appel du ${day}`
-          : `de votre visite à l’accueil du ${day}`
-        : `du traitement de votre demande${row.reference ? ` ${row.reference}` : ''}${row.title ? ` (${row.title})` : ''}`;
+      : row.interaction === 'visit'
+        ? `de votre visite à l’accueil du ${day}${visitDetails(row.site_name, row.title)}`
+        : row.interaction === 'contact'
+          ? row.channel === 'telephone'
+            ? `de votre appel du ${day}`
+            : `de votre visite à l’accueil du ${day}`
+          : `du traitement de votre demande${row.reference ? ` ${row.reference}` : ''}${row.title ? ` (${row.title})` : ''}`;
   return {
     invitationId: row.id,
     subject,

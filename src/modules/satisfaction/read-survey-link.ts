@@ -8,18 +8,29 @@ export interface ItemSurveyLink {
 }
 
 /**
- * The survey link of one item, for the agent who shows its QR code at the counter: the open
+ * The survey link of one item (a request) or one visit (a counter ticket served), for the agent
+ * who shows its QR code at the counter: the open
  * invitation's link computed again from its id and expiry (nothing secret is stored), none once
  * answered or expired.
  */
 export async function readSurveyLink(
   trx: Tx,
-  input: { tenantId: string; requestId: string; sessionSecret: string; baseUrl: string; now: Date },
+  input: {
+    tenantId: string;
+    of: { requestId: string } | { ticketId: string };
+    sessionSecret: string;
+    baseUrl: string;
+    now: Date;
+  },
 ): Promise<ItemSurveyLink> {
   const found = await trx
     .selectFrom('survey_invitations')
     .select(['id', 'expires_at', 'answered_at'])
-    .where('request_id', '=', input.requestId)
+    .where(
+      'requestId' in input.of ? 'request_id' : 'ticket_id',
+      '=',
+      'requestId' in input.of ? input.of.requestId : input.of.ticketId,
+    )
     .executeTakeFirst();
   const open = found && !found.answered_at && found.expires_at.getTime() > input.now.getTime();
   return {

@@ -17,6 +17,7 @@ import { requireAgent } from '../agents/require-agent.ts';
 import { agentContext, UUID } from '../agents/route-support.ts';
 import type { SessionAgent } from '../agents/sessions.ts';
 import { qrCodeSvg } from '../../platform/qr-code.ts';
+import { activeSites } from '../appointments/repository.ts';
 import { can } from '../authorization.ts';
 import { answerSurvey, clientKeyOf, type SurveySource } from './answer-survey.ts';
 import { EMPTY_SURVEY, kioskForm, surveyForm, type SurveyValues } from './forms.ts';
@@ -265,7 +266,7 @@ export function registerSatisfactionAgentRoutes(scope: FastifyInstance, services
       );
       return readSurveyLink(trx, {
         tenantId: tenant.id,
-        requestId: row.id,
+        of: { requestId: row.id },
         sessionSecret: services.config.sessionSecret,
         baseUrl: requestBaseUrl(services.config, request),
         now: services.clock.now(),
@@ -274,7 +275,13 @@ export function registerSatisfactionAgentRoutes(scope: FastifyInstance, services
     const svg = found.url ? unsafeRaw(await qrCodeSvg(found.url)) : null;
     return sendHtml(
       reply,
-      surveyQrPage(agentContext(request, agent), { reference, qrSvg: svg, link: found.url, answered: found.answered }),
+      surveyQrPage(agentContext(request, agent), {
+        subject: reference,
+        back: { href: `/agent/demandes/${encodeURIComponent(reference)}`, label: 'Retour à la demande' },
+        qrSvg: svg,
+        link: found.url,
+        answered: found.answered,
+      }),
     );
   });
 
@@ -291,7 +298,7 @@ export function registerSatisfactionAgentRoutes(scope: FastifyInstance, services
     reply: FastifyReply,
     agent: SessionAgent,
     extra: {
-      values?: { nom: string; service: string };
+      values?: { nom: string; service: string; lieu: string };
       errors?: FieldError[];
       created?: { name: string; address: string };
       notice?: string;
@@ -299,16 +306,22 @@ export function registerSatisfactionAgentRoutes(scope: FastifyInstance, services
     status = 200,
   ) {
     const tenant = requireTenant(request);
-    const { kiosks, services: list } = await inTenant(services.db, tenant.id, async (trx) => ({
+    const {
+      kiosks,
+      services: list,
+      sites,
+    } = await inTenant(services.db, tenant.id, async (trx) => ({
       kiosks: await listKiosks(trx),
       services: await listServices(trx, null),
+      sites: await activeSites(trx),
     }));
     return sendHtml(
       reply,
       kiosksPage(agentContext(request, agent), {
         kiosks,
         services: list,
-        values: extra.values ?? { nom: '', service: '' },
+        sites,
+        values: extra.values ?? { nom: '', service: '', lieu: '' },
         errors: extra.errors ?? [],
         ...(extra.created ? { created: extra.created } : {}),
         ...(extra.notice ? { notice: extra.notice } : {}),
@@ -330,20 +343,26 @@ export function registerSatisfactionAgentRoutes(scope: FastifyInstance, services
     const agent = await requireAdmin(request);
     const tenant = requireTenant(request);
     const { fields } = readFormBody(request);
-    const values = { nom: typedValue(fields, 'nom', 200), service: typedValue(fields, 'service', 60) };
+    const values = {
+      nom: typedValue(fields, 'nom', 200),
+      service: typedValue(fields, 'service', 60),
+      lieu: typedValue(fields, 'lieu', 60),
+    };
     const form = parseForm(kioskForm, fields);
     if (!form.ok) return renderKiosks(request, reply, agent, { values, errors: form.errors }, 400);
     const serviceId = form.value.service === '' ? null : form.value.service;
-    if (serviceId !== null && !UUID.test(serviceId))
-      return renderKiosks(
-        request,
-        reply,
-        agent,
-        { values, errors: [{ field: 'service', message: 'Choisissez un service de la liste.' }] },
-        400,
-      );
+    const siteId = form.value.lieu === '' ? null : form.value.lieu;
+    const unknown: FieldError[] = [
+      ...(serviceId !== null && !UUID.test(serviceId)
+        ? [{ field: 'service', message: 'Choisissez un service de la liste.' }]
+        : []),
+      ...(siteId !== null && !UUID.test(siteId)
+        ? [{ field: 'lieu', message: 'Choisissez un lieu d’accueil de la liste.' }]
+        : []),
+    ];
+    if (unknown.length > 0) return renderKiosks(request, reply, agent, { values, errors: unknown }, 400);
     const created = await inTenant(services.db, tenant.id, (trx) =>
-      createKiosk(trx, { tenantId: tenant.id, name: form.value.nom, serviceId }),
+      createKiosk(trx, { tenantId: tenant.id, name: form.value.nom, serviceId, siteId }),
     );
     if (!created.ok) return renderKiosks(request, reply, agent, { values, errors: created.errors }, 400);
     // Shown this once (only its hash is kept): the page is the answer to the post.

@@ -428,8 +428,25 @@ describe(`satisfaction survey: the link in the mail, one answer per interaction,
   });
 
   test('kiosk: the tablet shows the survey, and an empty survey with a thank-you after each answer', async () => {
+    const [site] = await q<{ id: string }>(
+      `insert into appointment_sites (tenant_id, name, kind, address) values ($1, 'Mairie annexe des Tilleuls', 'annexe', '2 rue des Tilleuls')
+       returning id`,
+      [ctx.tenantId],
+    );
+    const unknownSite = await inTenant(ctx.services.db, ctx.tenantId, (trx) =>
+      createKiosk(trx, {
+        tenantId: ctx.tenantId,
+        name: 'Accueil',
+        serviceId: null,
+        siteId: '00000000-0000-4000-8000-000000000000',
+      }),
+    );
+    assert.deepEqual(unknownSite, {
+      ok: false,
+      errors: [{ field: 'lieu', message: 'Choisissez un lieu d’accueil de la liste.' }],
+    });
     const created = await inTenant(ctx.services.db, ctx.tenantId, (trx) =>
-      createKiosk(trx, { tenantId: ctx.tenantId, name: 'Accueil mairie', serviceId: null }),
+      createKiosk(trx, { tenantId: ctx.tenantId, name: 'Accueil mairie', serviceId: null, siteId: site!.id }),
     );
     assert.ok(created.ok);
     const path = `${BASE}/avis/borne/${created.value.secret}`;
@@ -443,8 +460,15 @@ describe(`satisfaction survey: the link in the mail, one answer per interaction,
     assert.match(visibleText(back.body), /Merci, votre avis est enregistré/);
     assert.doesNotMatch(back.body, /checked/);
     assert.doesNotMatch(back.body, /Accueil parfait/);
-    const n = await q<{ n: string }>(`select count(*) as n from survey_answers where interaction = 'kiosk'`);
-    assert.equal(Number(n[0]!.n), 5);
+    const n = await q<{ n: string; at_site: string }>(
+      `select count(*) as n, count(*) filter (where site_id = $1) as at_site from survey_answers where interaction = 'kiosk'`,
+      [site!.id],
+    );
+    assert.deepEqual(
+      n.map((r) => [Number(r.n), Number(r.at_site)]),
+      [[5, 5]],
+      'the tablet’s answers count for its site',
+    );
     assert.equal((await ctx.app.inject({ method: 'GET', url: `${BASE}/avis/borne/abc` })).statusCode, 404);
   });
 });

@@ -20,3 +20,8 @@ export function surveyMailBlocks(url: string): MailBlock[] {
 export function surveySmsText(who: string, reference: string, url: string): string {
   return `${who} : votre demande ${reference} est terminée. Votre avis en 1 minute : ${url}`;
 }
+
+/** The text message after a visit at the counter, to a booked citizen who chose text messages. */
+export function visitSurveySmsText(who: string, url: string): string {
+  return `${who} : merci de votre visite. Votre avis en 1 minute : ${url}`;
+}

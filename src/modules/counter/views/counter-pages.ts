@@ -346,6 +346,8 @@ export interface CounterPageInput {
   now: Date;
   errors: FieldError[];
   notice?: string;
+  /** The ticket just served at this counter: a link to its survey's QR code. */
+  lastServed?: { id: string; code: string } | null;
 }
 
 function ticketAction(ctx: PageContext, input: CounterPageInput, action: string, label: string, primary = false) {
@@ -390,6 +392,16 @@ export function counterPage(ctx: PageContext, input: CounterPageInput): SafeHtml
           : html`<p>Personne au guichet.</p>`
       }
     </section>
+    ${
+      input.lastServed
+        ? html`<p>
+            Ticket ${input.lastServed.code} reçu.
+            <a href="${url(ctx, `${counterPath(input.counter.id)}/tickets/${input.lastServed.id}/avis`)}"
+              >Montrer à la personne le QR code de l’enquête de satisfaction</a
+            >
+          </p>`
+        : ''
+    }
     <p>
       ${input.waiting === 0 ? 'Personne n’attend.' : input.waiting === 1 ? '1 personne attend.' : `${formatNumberFr(input.waiting)} personnes attendent.`}
       <a href="${url(ctx, sitePath(input.counter.siteId))}">Voir la file et les rendez-vous du jour</a>

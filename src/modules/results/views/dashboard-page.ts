@@ -3,24 +3,45 @@ import { attr, html, type SafeHtml } from '../../../platform/html.ts';
 import { errorOf, type FieldError } from '../../../platform/web/form.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
 import { adminNav } from '../../agents/views/admin-nav.ts';
-import type { ResultsDocument } from '../compute-results.ts';
+import type { ResultsDocument, SiteResultsDocument } from '../compute-results.ts';
 import type { DrillDown } from '../read-drill-down.ts';
-import { RESULTS_PATH, resultFigures } from './results-page.ts';
+import { RESULTS_PATH, resultFigures, siteFigures } from './results-page.ts';
 
 export const DASHBOARD_PATH = '/agent/admin/resultats';
 export const MISSED_CALLS_PATH = '/agent/appels-manques';
+/** The dashboard's value of a site's scope: `lieu:<id>`. */
+export const SITE_SCOPE = 'lieu:';
+
+/** One choice of « Périmètre »: the collectivité (group null), a service, a site. */
+export interface DashboardScope {
+  value: string;
+  label: string;
+  group: 'service' | 'lieu' | null;
+}
 
 export interface DashboardPageInput {
-  doc: ResultsDocument | null;
+  /** The published document of the scope chosen: a collectivité's or service's, or a site's. */
+  shown: { kind: 'scope'; doc: ResultsDocument | null } | { kind: 'site'; doc: SiteResultsDocument | null };
   /** The scopes this agent may open: '' is the whole collectivité (administrators). */
-  scopes: { value: string; label: string }[];
+  scopes: DashboardScope[];
   scope: string;
   audience: 'admin' | 'supervisor';
 }
 
+function scopeOptions(input: DashboardPageInput): SafeHtml {
+  const option = (s: DashboardScope) =>
+    html`<option value="${s.value}" ${attr('selected', s.value === input.scope)}>${s.label}</option>`;
+  const group = (name: 'service' | 'lieu', label: string) => {
+    const list = input.scopes.filter((s) => s.group === name);
+    return list.length ? html`<optgroup label="${label}">${list.map(option)}</optgroup>` : '';
+  };
+  return html`${input.scopes.filter((s) => s.group === null).map(option)} ${group('service', 'Services')}
+  ${group('lieu', 'Lieux d’accueil')}`;
+}
+
 /**
  * The supervisors' results: the published indicators of their services (administrators: of the
- * collectivité and each service), each count a link to the items behind it.
+ * collectivité, each service and each site), each count a link to the items behind it.
  */
 export function dashboardPage(ctx: PageContext, input: DashboardPageInput): SafeHtml {
   const drill = (indicator: string, period: 'courante' | 'precedente') => {
@@ -28,6 +49,7 @@ export function dashboardPage(ctx: PageContext, input: DashboardPageInput): Safe
     if (input.scope) q.set('service', input.scope);
     return url(ctx, `${DASHBOARD_PATH}/detail?${q.toString()}`);
   };
+  const doc = input.shown.doc;
   const main = html`${adminNav(ctx, DASHBOARD_PATH, input.audience)}
     <h1>Résultats et satisfaction</h1>
     <p>
@@ -38,20 +60,22 @@ export function dashboardPage(ctx: PageContext, input: DashboardPageInput): Safe
       <div class="field">
         <label for="service">Périmètre</label>
         <select id="service" name="service">
-          ${input.scopes.map(
-            (s) => html`<option value="${s.value}" ${attr('selected', s.value === input.scope)}>${s.label}</option>`,
-          )}
+          ${scopeOptions(input)}
         </select>
       </div>
       <button type="submit" class="button">Afficher</button>
     </form>
     ${
-      input.doc
+      doc
         ? html`<p>
-              Période du ${formatDateFr(input.doc.current.from)} au ${formatDateFr(input.doc.current.to)}, calculée le
-              ${formatDateTimeFr(input.doc.computedAt)}.
+              Période du ${formatDateFr(doc.current.from)} au ${formatDateFr(doc.current.to)}, calculée le
+              ${formatDateTimeFr(doc.computedAt)}.
             </p>
-            ${resultFigures(input.doc, drill)}`
+            ${
+              input.shown.kind === 'site'
+                ? siteFigures(ctx, input.shown.doc!, drill)
+                : resultFigures(input.shown.doc!, drill)
+            }`
         : html`<div class="no-data-panel">
             <h2>Pas encore de données</h2>
             <p>Rien n’est encore calculé pour ce périmètre : les chiffres apparaissent le lendemain des premières demandes et des premiers avis.</p>

@@ -50,6 +50,49 @@ function count(n: number, one: string, many: string): string {
   return `${formatNumberFr(n)} ${n === 1 ? one : many}`;
 }
 
+/** The four satisfaction indicators of a scope (commune, service or site), previous period beside. */
+function satisfactionIndicators(
+  c: Figures['satisfaction'],
+  p: Figures['satisfaction'] | null,
+  answers: string | SafeHtml,
+): SafeHtml {
+  return html`<div class="result-figures">
+      ${indicator({
+        id: 'satisfaction-taux',
+        title: 'Taux de satisfaction',
+        now: rateOr(c.rate),
+        before: rateOr(p?.rate ?? null),
+        basis: html`${answers} sur la période.`,
+        definition:
+          'Part des personnes « très satisfaites » ou « plutôt satisfaites » parmi celles qui ont répondu à la question « Globalement, êtes-vous satisfait ? ».',
+      })}
+      ${indicator({
+        id: 'satisfaction-nette',
+        title: 'Satisfaction nette',
+        now: rateOr(c.net, pointsFr),
+        before: rateOr(p?.net ?? null, pointsFr),
+        basis: `${count(c.satisfied, 'personne satisfaite', 'personnes satisfaites')}, ${count(c.dissatisfied, 'personne insatisfaite', 'personnes insatisfaites')}.`,
+        definition: 'Part des personnes satisfaites moins part des personnes insatisfaites, en points.',
+      })}
+      ${indicator({
+        id: 'satisfaction-simple',
+        title: 'Démarche jugée simple',
+        now: rateOr(c.simple.rate),
+        before: rateOr(p?.simple.rate ?? null),
+        basis: `${count(c.simple.answered, 'réponse', 'réponses')} à cette question.`,
+        definition: 'Part des « oui, tout à fait » et « plutôt oui » à « Votre démarche a-t-elle été simple ? ».',
+      })}
+      ${indicator({
+        id: 'satisfaction-claire',
+        title: 'Réponse jugée claire',
+        now: rateOr(c.clear.rate),
+        before: rateOr(p?.clear.rate ?? null),
+        basis: `${count(c.clear.answered, 'réponse', 'réponses')} à cette question.`,
+        definition: 'Part des « oui, tout à fait » et « plutôt oui » à « La réponse était-elle claire ? ».',
+      })}
+    </div>`;
+}
+
 /** The indicators of one document: used by the public page and the supervisors' dashboard. */
 export function resultFigures(doc: ResultsDocument, drill: Drill = null): SafeHtml {
   const c: Figures = doc.current.figures;
@@ -58,41 +101,7 @@ export function resultFigures(doc: ResultsDocument, drill: Drill = null): SafeHt
     drill ? html`<a href="${drill(indicatorName, 'courante')}">${text}</a>` : text;
   const months = doc.months;
   return html`<h2>Satisfaction</h2>
-    <div class="result-figures">
-      ${indicator({
-        id: 'satisfaction-taux',
-        title: 'Taux de satisfaction',
-        now: rateOr(c.satisfaction.rate),
-        before: rateOr(p.satisfaction.rate),
-        basis: html`${link('satisfaction', count(c.satisfaction.answers, 'avis', 'avis'))} sur la période.`,
-        definition:
-          'Part des personnes « très satisfaites » ou « plutôt satisfaites » parmi celles qui ont répondu à la question « Globalement, êtes-vous satisfait ? ».',
-      })}
-      ${indicator({
-        id: 'satisfaction-nette',
-        title: 'Satisfaction nette',
-        now: rateOr(c.satisfaction.net, pointsFr),
-        before: rateOr(p.satisfaction.net, pointsFr),
-        basis: `${count(c.satisfaction.satisfied, 'personne satisfaite', 'personnes satisfaites')}, ${count(c.satisfaction.dissatisfied, 'personne insatisfaite', 'personnes insatisfaites')}.`,
-        definition: 'Part des personnes satisfaites moins part des personnes insatisfaites, en points.',
-      })}
-      ${indicator({
-        id: 'satisfaction-simple',
-        title: 'Démarche jugée simple',
-        now: rateOr(c.satisfaction.simple.rate),
-        before: rateOr(p.satisfaction.simple.rate),
-        basis: `${count(c.satisfaction.simple.answered, 'réponse', 'réponses')} à cette question.`,
-        definition: 'Part des « oui, tout à fait » et « plutôt oui » à « Votre démarche a-t-elle été simple ? ».',
-      })}
-      ${indicator({
-        id: 'satisfaction-claire',
-        title: 'Réponse jugée claire',
-        now: rateOr(c.satisfaction.clear.rate),
-        before: rateOr(p.satisfaction.clear.rate),
-        basis: `${count(c.satisfaction.clear.answered, 'réponse', 'réponses')} à cette question.`,
-        definition: 'Part des « oui, tout à fait » et « plutôt oui » à « La réponse était-elle claire ? ».',
-      })}
-    </div>
+    ${satisfactionIndicators(c.satisfaction, p.satisfaction, link('satisfaction', answersOf(c.satisfaction)))}
     ${barChart({
       id: 'graphique-satisfaction',
       title: 'Taux de satisfaction par mois',
@@ -358,8 +367,15 @@ function noShowOr(f: SiteFigures): string | null {
   return f.appointments && f.appointments.noShowRate !== null ? percentFr(f.appointments.noShowRate) : null;
 }
 
-/** The figures of one site: the counter's wait and visits, appointments booked and missed. */
-function siteFigures(ctx: PageContext, doc: SiteResultsDocument): SafeHtml {
+function answersOf(s: Figures['satisfaction']): string {
+  return count(s.answers, 'avis', 'avis');
+}
+
+/**
+ * The figures of one site: the counter's wait and visits, appointments booked and missed, the
+ * satisfaction of its visits. Used by the public page and the supervisors' dashboard (`drill`).
+ */
+export function siteFigures(ctx: PageContext, doc: SiteResultsDocument, drill: Drill = null): SafeHtml {
   const c = doc.current.figures;
   const p = doc.previous.figures;
   const visits = (f: SiteFigures) => (f.counterWait ? count(f.counterWait.visits, 'visite', 'visites') : null);
@@ -409,9 +425,21 @@ function siteFigures(ctx: PageContext, doc: SiteResultsDocument): SafeHtml {
       })}
     </div>
     <h2>Satisfaction</h2>
-    <p>
-      Les avis ne sont pas rattachés à un lieu d’accueil : la satisfaction est publiée
-      <a href="${url(ctx, RESULTS_PATH)}">pour toute la collectivité</a> et par service.
+    ${
+      c.satisfaction
+        ? satisfactionIndicators(
+            c.satisfaction,
+            p.satisfaction ?? null,
+            drill
+              ? html`<a href="${drill('satisfaction', 'courante')}">${answersOf(c.satisfaction)}</a>`
+              : answersOf(c.satisfaction),
+          )
+        : html`<p class="no-data">${NO_DATA}</p>`
+    }
+    <p class="hint">
+      Les avis donnés après une visite dans ce lieu (par le lien reçu ou le QR code montré au guichet) et sur la
+      tablette posée à l’accueil. Tous les avis comptent aussi
+      <a href="${url(ctx, RESULTS_PATH)}">pour toute la collectivité</a>.
     </p>`;
 }
 
@@ -425,8 +453,8 @@ export interface SiteResultsPageInput {
 
 /**
  * « Nos résultats » of one place (the mairie, an annexe, France services): the figures that
- * belong to a place — the counter's median wait and visits, appointments booked and the no-show
- * rate — with the previous period beside each; satisfaction is the collectivité's and services'.
+ * belong to a place — the counter's median wait and visits, appointments booked, the no-show
+ * rate and the satisfaction of its visits — with the previous period beside each.
  */
 export function siteResultsPage(ctx: PageContext, input: SiteResultsPageInput): SafeHtml {
   const title = `Nos résultats – ${input.site.name}`;
@@ -434,8 +462,8 @@ export function siteResultsPage(ctx: PageContext, input: SiteResultsPageInput): 
   const main = html`<h1>${title}</h1>
     <p class="lead">
       ${doc ? `${SITE_KINDS[doc.siteKind] ?? 'Lieu d’accueil'}. ` : ''}Ce que nous mesurons dans ce lieu d’accueil :
-      l’attente au guichet, les visites, les rendez-vous pris et ceux qui n’ont pas été honorés. Les chiffres sont
-      calculés chaque nuit.
+      l’attente au guichet, les visites, les rendez-vous pris et ceux qui n’ont pas été honorés, et votre satisfaction.
+      Les chiffres sont calculés chaque nuit.
     </p>
     ${doc ? periodLine(doc) : ''}
     ${scopeMenus(ctx, { services: input.services, sites: input.sites, shown: `${RESULTS_PATH}/lieux/${input.site.id}` })}

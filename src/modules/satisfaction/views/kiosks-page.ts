@@ -10,7 +10,9 @@ export const KIOSKS_PATH = '/agent/admin/bornes';
 export interface KiosksPageInput {
   kiosks: KioskRow[];
   services: { id: string; name: string }[];
-  values: { nom: string; service: string };
+  /** The tenant's active sites (appointments): where a tablet stands. */
+  sites: { id: string; name: string }[];
+  values: { nom: string; service: string; lieu: string };
   errors: FieldError[];
   /** Just opened: the tablet's address, shown this once. */
   created?: { name: string; address: string };
@@ -21,6 +23,7 @@ export interface KiosksPageInput {
 export function kiosksPage(ctx: PageContext, input: KiosksPageInput): SafeHtml {
   const nameError = errorOf(input.errors, 'nom');
   const serviceError = errorOf(input.errors, 'service');
+  const siteError = errorOf(input.errors, 'lieu');
   const main = html`${adminNav(ctx, KIOSKS_PATH)}
     <h1>Tablettes d’avis</h1>
     ${errorSummary(input.errors)}
@@ -45,7 +48,13 @@ export function kiosksPage(ctx: PageContext, input: KiosksPageInput): SafeHtml {
             <table class="table">
               <caption class="visually-hidden">Tablettes en service</caption>
               <thead>
-                <tr><th scope="col">Nom</th><th scope="col">Service</th><th scope="col">Ouverte le</th><th scope="col">Action</th></tr>
+                <tr>
+                  <th scope="col">Nom</th>
+                  <th scope="col">Service</th>
+                  <th scope="col">Lieu</th>
+                  <th scope="col">Ouverte le</th>
+                  <th scope="col">Action</th>
+                </tr>
               </thead>
               <tbody>
                 ${input.kiosks.map(
@@ -53,6 +62,7 @@ export function kiosksPage(ctx: PageContext, input: KiosksPageInput): SafeHtml {
                     html`<tr>
                       <td>${k.name}</td>
                       <td>${k.serviceName ?? 'Tous les services'}</td>
+                      <td>${k.siteName ?? 'Non précisé'}</td>
                       <td>${formatDateFr(k.createdAt)}</td>
                       <td>
                         <form method="post" action="${url(ctx, `${KIOSKS_PATH}/${k.id}/retirer`)}">
@@ -86,6 +96,23 @@ export function kiosksPage(ctx: PageContext, input: KiosksPageInput): SafeHtml {
           )}
         </select>
       </div>
+      ${
+        input.sites.length > 0
+          ? html`<div class="field${siteError ? ' field-error' : ''}">
+              <label for="lieu">Lieu d’accueil</label>
+              <span class="hint" id="lieu-hint">Les avis de la tablette comptent aussi dans les résultats de ce lieu.</span>
+              ${siteError ? html`<span class="error-message" id="lieu-error">${siteError}</span>` : ''}
+              <select id="lieu" name="lieu" aria-describedby="lieu-hint${siteError ? ' lieu-error' : ''}"
+                ${siteError ? html`aria-invalid="true"` : ''}>
+                <option value="" ${attr('selected', input.values.lieu === '')}>Non précisé</option>
+                ${input.sites.map(
+                  (s) =>
+                    html`<option value="${s.id}" ${attr('selected', input.values.lieu === s.id)}>${s.name}</option>`,
+                )}
+              </select>
+            </div>`
+          : ''
+      }
       <button type="submit" class="button">Ouvrir la tablette</button>
     </form>`;
   return layout(ctx, {
@@ -100,9 +127,16 @@ export function kiosksPage(ctx: PageContext, input: KiosksPageInput): SafeHtml {
 /** The QR code an agent shows at the counter: the person scans it and answers on their phone. */
 export function surveyQrPage(
   ctx: PageContext,
-  input: { reference: string; qrSvg: SafeHtml | null; link: string | null; answered: boolean },
+  input: {
+    /** What the survey is about: a request's reference, a counter ticket's « Ticket A012 ». */
+    subject: string;
+    back: { href: string; label: string };
+    qrSvg: SafeHtml | null;
+    link: string | null;
+    answered: boolean;
+  },
 ): SafeHtml {
-  const main = html`<h1>Enquête de satisfaction – ${input.reference}</h1>
+  const main = html`<h1>Enquête de satisfaction – ${input.subject}</h1>
     ${
       input.qrSvg && input.link
         ? html`<p>Montrez ce code à la personne : elle le scanne avec son téléphone et donne son avis en une minute.</p>
@@ -112,10 +146,10 @@ export function surveyQrPage(
         : input.answered
           ? html`<p>La personne a déjà donné son avis sur cet échange : un seul avis est possible.</p>`
           : html`<p>
-              Pas d’enquête ouverte pour cette demande. Elle est proposée après un appel ou une visite notés, et quand
-              la demande est close ; un lien expire après quelques semaines.
+              Pas d’enquête ouverte pour cet échange. Elle est proposée après un appel, une visite ou un passage au
+              guichet, et quand la demande est close ; un lien expire après quelques semaines.
             </p>`
     }
-    <p><a href="${url(ctx, `/agent/demandes/${encodeURIComponent(input.reference)}`)}">Retour à la demande</a></p>`;
-  return layout(ctx, { title: `Enquête de satisfaction – ${input.reference}`, area: 'agent', main });
+    <p><a href="${url(ctx, input.back.href)}">${input.back.label}</a></p>`;
+  return layout(ctx, { title: `Enquête de satisfaction – ${input.subject}`, area: 'agent', main });
 }
