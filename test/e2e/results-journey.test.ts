@@ -162,7 +162,12 @@ describe(
       // 8. A counter tablet in kiosk mode: opened by the administrator, answered, ready for the next person.
       await s.goto('/agent/admin/bornes');
       await page.getByLabel('Nom de la tablette').fill('Accueil de la mairie');
+      await page.getByLabel('Lieu d’accueil').selectOption({ label: 'Mairie de Villebelle' });
       await page.getByRole('button', { name: 'Ouvrir la tablette' }).click();
+      assert.match(
+        await page.locator('main table').innerText(),
+        /Accueil de la mairie\s+Tous les services\s+Mairie de Villebelle/,
+      );
       const address = (await page.locator('main p.code').first().innerText()).trim();
       await s.assertAccessible('the tablets page with the new address');
       await page.goto(address, { waitUntil: 'load' });
@@ -172,6 +177,36 @@ describe(
       assert.match(await page.locator('body').innerText(), /La personne suivante peut répondre/);
       assert.equal(await page.getByLabel('Plutôt satisfait', { exact: true }).isChecked(), false);
       await s.assertAccessible('the tablet after an answer');
+
+      // 9. A site's results: the satisfaction of its visits beside the wait at its counters
+      // (the demo's visits are spread over its sites); the administrator's dashboard per site.
+      await s.goto('/resultats');
+      await Promise.all([
+        page.waitForURL(/\/resultats\/lieux\//),
+        page
+          .getByRole('navigation', { name: 'Résultats par lieu d’accueil' })
+          .getByRole('link', { name: 'Mairie de Villebelle' })
+          .click(),
+      ]);
+      const siteMain = await page.locator('main').innerText();
+      assert.match(siteMain, /Temps d’attente médian à l’accueil/);
+      assert.match(siteMain, /Taux de satisfaction\s+\d+ %/);
+      assert.match(siteMain, /\d+ avis sur la période/);
+      await s.assertAccessible('« Nos résultats » of a site');
+      await s.goto('/agent/admin/resultats');
+      await page.getByLabel('Périmètre').selectOption({ label: 'Mairie de Villebelle' });
+      await Promise.all([page.waitForURL(/service=lieu/), page.getByRole('button', { name: 'Afficher' }).click()]);
+      assert.match(await page.locator('main').innerText(), /Rendez-vous non honorés/);
+      await s.assertAccessible('the dashboard of a site');
+      await Promise.all([
+        page.waitForURL(/detail\?indicateur=satisfaction/),
+        page
+          .getByRole('link', { name: /\d+ avis/ })
+          .first()
+          .click(),
+      ]);
+      assert.match(await page.locator('main').innerText(), /Visite au guichet/);
+      await s.assertAccessible('the answers given at a site');
     });
   },
 );

@@ -78,6 +78,10 @@ try {
     )
   ).rows[0].slug;
 
+  const site = String(
+    (await owner.query(`select id from appointment_sites where tenant_id = $1 and kind = 'mairie'`, [tenantId])).rows[0]
+      .id,
+  );
   const admin = demoAccounts(server.stdout()).find((a) => a.role === 'admin')!;
   const browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
   try {
@@ -114,6 +118,10 @@ try {
       await shot('results-dashboard');
       await page.goto(`${server.origin}/agent/admin/resultats/detail?indicateur=satisfaction`);
       await shot('results-drill-down');
+      await page.goto(`${server.origin}/resultats/lieux/${site}`);
+      await shot('results-site');
+      await page.goto(`${server.origin}/agent/admin/resultats?service=lieu:${site}`);
+      await shot('results-dashboard-site');
     }
   } finally {
     await browser.close();

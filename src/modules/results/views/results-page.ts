@@ -417,9 +417,11 @@ export function siteFigures(ctx: PageContext, doc: SiteResultsDocument, drill: D
         title: 'Rendez-vous non honorés',
         now: noShowOr(c),
         before: noShowOr(p),
-        basis: c.appointments
-          ? `${formatNumberFr(c.appointments.noShows)} sur ${count(c.appointments.due, 'rendez-vous passé', 'rendez-vous passés')}.`
-          : 'Pas de rendez-vous dans ce lieu sur la période.',
+        basis: !c.appointments
+          ? 'Pas de rendez-vous dans ce lieu sur la période.'
+          : c.appointments.due === 0
+            ? 'Aucun de ces rendez-vous n’a encore eu lieu.'
+            : `${formatNumberFr(c.appointments.noShows)} sur ${count(c.appointments.due, 'rendez-vous passé', 'rendez-vous passés')}.`,
         definition:
           'Personnes absentes sans prévenir, divisées par les rendez-vous dont l’heure est passée (les rendez-vous annulés ne comptent pas).',
       })}
