@@ -27,6 +27,8 @@ export interface DatabaseHandle {
   ownerQuery: (text: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
   /** LISTEN/NOTIFY for this process (the session caches' invalidation, decision 8). */
   notifications: Notifications;
+  /** Embedded only: the data folder as a tarball (PGlite's dumpDataDir), to start another from it. */
+  dumpDataDir?: () => Promise<Blob>;
   close: () => Promise<void>;
 }
 
@@ -39,6 +41,12 @@ export interface OpenDatabaseOptions {
   dataDir: string;
   poolSize?: number;
   migrate?: boolean;
+  /**
+   * Embedded only: start from this data folder (a tarball made by `dumpDataDir`) instead of an
+   * empty one — the tests' migrated template, so that each test file does not replay every
+   * migration. Pending migrations still run.
+   */
+  loadDataDir?: Blob;
 }
 
 /**
@@ -49,7 +57,7 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (options.url)
     return openServer(options.url, options.ownerUrl ?? options.url, options.poolSize ?? 10, options.migrate ?? true);
-  return openEmbedded(options.dataDir, options.migrate ?? true);
+  return openEmbedded(options.dataDir, options.migrate ?? true, options.loadDataDir);
 }
 
 async function openServer(url: string, ownerUrl: string, poolSize: number, migrate: boolean): Promise<DatabaseHandle> {
@@ -96,7 +104,7 @@ async function openServer(url: string, ownerUrl: string, poolSize: number, migra
   };
 }
 
-async function openEmbedded(dataDir: string, migrate: boolean): Promise<DatabaseHandle> {
+async function openEmbedded(dataDir: string, migrate: boolean, loadDataDir?: Blob): Promise<DatabaseHandle> {
   let dir = dataDir;
   let lock: DataDirLock | null = null;
   if (!dataDir.startsWith('memory://')) {
@@ -106,14 +114,19 @@ async function openEmbedded(dataDir: string, migrate: boolean): Promise<Database
     lock = lockDataDir(path.resolve(dataDir));
   }
   try {
-    return await openEmbeddedLocked(dir, migrate, lock);
+    return await openEmbeddedLocked(dir, migrate, lock, loadDataDir);
   } catch (err) {
     lock?.release();
     throw err;
   }
 }
 
-async function openEmbeddedLocked(dir: string, migrate: boolean, lock: DataDirLock | null): Promise<DatabaseHandle> {
+async function openEmbeddedLocked(
+  dir: string,
+  migrate: boolean,
+  lock: DataDirLock | null,
+  loadDataDir?: Blob,
+): Promise<DatabaseHandle> {
   // Loaded only for the embedded database: a server deployment does not carry PGlite in memory.
   const [{ PGlite }, { btree_gist }, { citext }, { pg_trgm }, { unaccent }, { createPgConfig }] = await Promise.all([
     import('@electric-sql/pglite'),
@@ -123,7 +136,10 @@ async function openEmbeddedLocked(dir: string, migrate: boolean, lock: DataDirLo
     import('@electric-sql/pglite/contrib/unaccent'),
     import('@electric-sql/pglite/node-postgres'),
   ]);
-  const pglite = await PGlite.create(dir, { extensions: { btree_gist, citext, pg_trgm, unaccent } });
+  const pglite = await PGlite.create(dir, {
+    extensions: { btree_gist, citext, pg_trgm, unaccent },
+    ...(loadDataDir ? { loadDataDir } : {}),
+  });
   if (migrate) {
     await runMigrations(async (text, params) => {
       // Migration files hold several statements: only the simple protocol (exec) takes them.
@@ -161,6 +177,7 @@ async function openEmbeddedLocked(dir: string, migrate: boolean, lock: DataDirLo
     db,
     ownerQuery,
     notifications,
+    dumpDataDir: () => pglite.dumpDataDir('none'),
     close: async () => {
       await notifications.close();
       await db.destroy();
