@@ -2,6 +2,7 @@ import { formatDateTimeFr } from '../../../platform/format.ts';
 import { html, type SafeHtml } from '../../../platform/html.ts';
 import { errorOf, type FieldError } from '../../../platform/web/form.ts';
 import { csrfField, errorSummary, layout, url, type PageContext } from '../../../platform/web/layout.ts';
+import { adminNav } from '../../agents/views/admin-nav.ts';
 import type { SettingsOverview } from '../settings.ts';
 import { textInput } from './booking-pages.ts';
 
@@ -76,7 +77,7 @@ export function settingsPage(
     notice: input.notice,
     errors: form?.errors,
     breadcrumbs: [{ label: 'Administration' }, { label: 'Rendez-vous' }],
-    main: html`${errorSummary(form?.errors ?? [])}
+    main: html`${adminNav(ctx, SETTINGS_PATH)} ${errorSummary(form?.errors ?? [])}
       <h1>Rendez-vous : lieux, horaires, fermetures, motifs</h1>
       <p>
         Les créneaux proposés viennent des horaires des guichets, moins les jours fériés, les fermetures et les
@@ -221,17 +222,8 @@ export function settingsPage(
       <form method="post" action="${url(ctx, `${SETTINGS_PATH}/fermetures`)}" novalidate>
         ${csrfField(ctx)}
         ${select('lieu', 'Lieu', siteOptions, valueOf(form, 'fermeture', 'lieu'), errorsOf(form, 'fermeture'))}
-        <div class="field${errorOf(errorsOf(form, 'fermeture'), 'du') ? ' field-error' : ''}">
-          <label for="du">Premier jour fermé</label>
-          ${fieldError(errorsOf(form, 'fermeture'), 'du')}
-          <input type="date" id="du" name="du" value="${valueOf(form, 'fermeture', 'du')}" />
-        </div>
-        <div class="field${errorOf(errorsOf(form, 'fermeture'), 'au') ? ' field-error' : ''}">
-          <label for="au">Dernier jour fermé <span class="optional">(facultatif)</span></label>
-          <span class="hint" id="au-hint">Laissez vide pour un seul jour.</span>
-          ${fieldError(errorsOf(form, 'fermeture'), 'au')}
-          <input type="date" id="au" name="au" value="${valueOf(form, 'fermeture', 'au')}" aria-describedby="au-hint" />
-        </div>
+        ${textInput({ name: 'du', label: 'Premier jour fermé', type: 'date', value: valueOf(form, 'fermeture', 'du'), errors: errorsOf(form, 'fermeture'), autocomplete: 'off' })}
+        ${textInput({ name: 'au', label: 'Dernier jour fermé', type: 'date', value: valueOf(form, 'fermeture', 'au'), errors: errorsOf(form, 'fermeture'), autocomplete: 'off', optional: true, hint: 'Laissez vide pour un seul jour.' })}
         ${textInput({ name: 'libelle', label: 'Raison', value: valueOf(form, 'fermeture', 'libelle'), errors: errorsOf(form, 'fermeture'), autocomplete: 'off' })}
         <button type="submit" class="button">Ajouter cette fermeture</button>
       </form>
@@ -251,7 +243,17 @@ export function settingsPage(
             fichier remplace ses fermetures.</span
           >
           ${fieldError(errorsOf(form, 'import'), 'fichier')}
-          <input type="file" id="fichier" name="fichier" accept=".ics,text/calendar" aria-describedby="fichier-hint" />
+          <input
+            type="file"
+            id="fichier"
+            name="fichier"
+            accept=".ics,text/calendar"
+            ${
+              errorOf(errorsOf(form, 'import'), 'fichier')
+                ? html`aria-describedby="fichier-hint fichier-error" aria-invalid="true"`
+                : html`aria-describedby="fichier-hint"`
+            }
+          />
         </div>
         <button type="submit" class="button">Importer</button>
       </form>
