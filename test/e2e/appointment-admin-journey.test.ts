@@ -14,6 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import * as OTPAuth from 'otpauth';
 import type { Page } from 'playwright-core';
 import { parseSlotId } from '../../src/modules/appointments/slot-id.ts';
+import { formatDateFr } from '../../src/platform/format.ts';
 import { publicHolidays } from '../../src/modules/requests/working-days.ts';
 import { axeViolations, formatViolations } from '../support/browser.ts';
 import { startE2eSession, type E2eSession } from '../support/e2e-session.ts';
@@ -164,7 +165,13 @@ describe('a new commune sets up appointments in a browser', { timeout: 360_000 }
       page.waitForURL(/\/agent\/admin\/rendez-vous$/),
       page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Rendez-vous' }).click(),
     ]);
-    assert.match(await page.locator('main').innerText(), /Aucun motif : aucune démarche ne se prend sur rendez-vous/);
+    const empty = await page.locator('main').innerText();
+    assert.match(empty, /Aucun lieu pour l’instant/);
+    // What needs a counter says so instead of showing an empty list to choose from.
+    assert.match(empty, /Ajoutez d’abord un lieu : ses guichets recevront ensuite des horaires/);
+    assert.match(empty, /Aucun motif : aucune démarche ne se prend sur rendez-vous/);
+    assert.match(empty, /Pour ajouter un motif, il faut d’abord :\s+un lieu et ses guichets/);
+    assert.equal(await page.locator('#guichet, #demarche').count(), 0);
     await s.assertAccessible('appointment settings, empty');
 
     // 4. A site, first without its address and with no counter.
@@ -188,7 +195,7 @@ describe('a new commune sets up appointments in a browser', { timeout: 360_000 }
     assert.match(page.url(), /\?fait=lieu$/);
     const site = page.getByRole('region', { name: SITE });
     assert.match(await site.innerText(), /Mairie · 1 place de la Mairie, 35137 Bédée/);
-    assert.deepEqual(await site.locator('tbody tr td:first-child').allInnerTexts(), ['Guichet 1', 'Guichet 2']);
+    assert.deepEqual(await site.locator('tbody th').allInnerTexts(), ['Guichet 1', 'Guichet 2']);
     await s.assertAccessible('the site added');
 
     // 5. Opening hours of « Guichet 1 »: a time typed the wrong way and no day, then the same
@@ -232,7 +239,9 @@ describe('a new commune sets up appointments in a browser', { timeout: 360_000 }
     await submit(page, 'Ajouter cette fermeture');
     assert.match(page.url(), /\?fait=fermeture$/);
     const closures = page.getByRole('table', { name: 'Fermetures à venir' });
-    assert.match(await closures.innerText(), /Inventaire des registres/);
+    // One day, as typed (stored up to the next midnight, not shown so).
+    const typedRow = closures.getByRole('row', { name: /Inventaire des registres/ });
+    assert.match(await typedRow.innerText(), new RegExp(`${formatDateFr(closed)}\\s+${SITE}`));
     await s.assertAccessible('the closure added');
 
     // 7. An iCalendar import: a file that is not one, then the commune's agenda.
@@ -260,7 +269,7 @@ describe('a new commune sets up appointments in a browser', { timeout: 360_000 }
     assert.match(page.url(), /\?fait=import$/);
     const listed = await closures.innerText();
     assert.match(listed, /Inventaire des registres/);
-    assert.match(listed, /Formation des agents \(importée\)/);
+    assert.match(listed, new RegExp(`Formation des agents \\(importée\\)\\s+${formatDateFr(imported)}\\s+${SITE}`));
     await s.assertAccessible('the closures imported');
 
     // 8. The motif: too short and no counter, then right.
@@ -292,7 +301,9 @@ describe('a new commune sets up appointments in a browser', { timeout: 360_000 }
     assert.match(page.url(), /\?fait=motif$/);
     const motifs = await page.getByRole('table', { name: 'Motifs de rendez-vous' }).innerText();
     assert.match(motifs, new RegExp(MOTIF));
-    assert.match(motifs, /20 min \+ 10 min/);
+    assert.match(motifs, /20 min \+ 10 min de battement/);
+    assert.match(motifs, /De 30 jours à 1 h avant ; annulable jusqu’à 24 h avant/);
+    assert.match(motifs, new RegExp(`${SITE} – Guichet 1`));
     await s.assertAccessible('the motif added');
 
     // 9. The citizen: the démarche, the site, the week from the closed day.

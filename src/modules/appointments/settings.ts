@@ -32,6 +32,9 @@ export interface SettingsOverview {
     buffer: number;
     capacity: number;
     mode: string;
+    minLeadMinutes: number;
+    maxLeadDays: number;
+    cancelUntilMinutes: number;
     resources: string[];
   }[];
   demarches: { id: string; title: string }[];
@@ -77,7 +80,18 @@ export async function settingsOverview(conn: Db | Tx, now: Date): Promise<Settin
       .innerJoin('demarches as d', (j) =>
         j.onRef('d.tenant_id', '=', 'm.tenant_id').onRef('d.id', '=', 'm.demarche_id'),
       )
-      .select(['m.id', 'm.name', 'd.title', 'm.duration_minutes', 'm.buffer_minutes', 'm.capacity', 'm.mode'])
+      .select([
+        'm.id',
+        'm.name',
+        'd.title',
+        'm.duration_minutes',
+        'm.buffer_minutes',
+        'm.capacity',
+        'm.mode',
+        'm.min_lead_minutes',
+        'm.max_lead_days',
+        'm.cancel_until_minutes',
+      ])
       .where('m.active', '=', true)
       .orderBy('d.title')
       .orderBy('m.position')
@@ -87,7 +101,13 @@ export async function settingsOverview(conn: Db | Tx, now: Date): Promise<Settin
       .innerJoin('appointment_resources as r', (j) =>
         j.onRef('r.tenant_id', '=', 'mr.tenant_id').onRef('r.id', '=', 'mr.resource_id'),
       )
-      .select(['mr.motif_id', 'r.name'])
+      .innerJoin('appointment_sites as s', (j) =>
+        j.onRef('s.tenant_id', '=', 'r.tenant_id').onRef('s.id', '=', 'r.site_id'),
+      )
+      .select(['mr.motif_id', 'r.name', 's.name as site'])
+      .orderBy('s.position')
+      .orderBy('s.name')
+      .orderBy('r.position')
       .execute(),
     conn
       .selectFrom('demarches')
@@ -135,7 +155,11 @@ export async function settingsOverview(conn: Db | Tx, now: Date): Promise<Settin
       buffer: m.buffer_minutes,
       capacity: m.capacity,
       mode: m.mode,
-      resources: motifResources.filter((x) => x.motif_id === m.id).map((x) => x.name),
+      minLeadMinutes: m.min_lead_minutes,
+      maxLeadDays: m.max_lead_days,
+      cancelUntilMinutes: m.cancel_until_minutes,
+      // « Guichet 1 » is in every site: named with its site, as in the form's checkboxes.
+      resources: motifResources.filter((x) => x.motif_id === m.id).map((x) => `${x.site} – ${x.name}`),
     })),
     demarches,
   };
