@@ -1,6 +1,6 @@
 import type { Db, Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
-import { importClosures, parseClosures } from './import-closures.ts';
+import { HORIZON_DAYS, importClosures, parseClosures } from './import-closures.ts';
 import { addDays, zonedInstant } from './local-time.ts';
 
 /**
@@ -246,12 +246,31 @@ export async function deleteOpeningPeriod(trx: Tx, periodId: string): Promise<vo
   if (!row) throw new AppError('not_found', 'Ces horaires n’existent pas.');
 }
 
+/**
+ * A site the form named, checked before a closure refers to it: a stale page (or a forged id)
+ * gets the form back with its error on `field`, not the database's refusal of the foreign key.
+ */
+async function requireSite(trx: Tx, siteId: string | null, field: string): Promise<void> {
+  if (siteId === null) return;
+  const site = await trx
+    .selectFrom('appointment_sites')
+    .select('id')
+    .where('id', '=', siteId)
+    .where('active', '=', true)
+    .executeTakeFirst();
+  if (!site)
+    throw new AppError('validation_failed', 'Ce lieu n’existe pas.', [
+      { field, message: 'Choisissez un lieu de la liste.' },
+    ]);
+}
+
 /** Whole days closed (Europe/Paris), for every site or one. */
 export async function addClosure(
   trx: Tx,
   tenantId: string,
   input: { siteId: string | null; from: string; to: string; label: string },
 ): Promise<void> {
+  await requireSite(trx, input.siteId, 'lieu');
   await trx
     .insertInto('appointment_closures')
     .values({
@@ -265,17 +284,25 @@ export async function addClosure(
     .execute();
 }
 
+/**
+ * The closures of an iCalendar file, for every site or one. A file with nothing ahead (past events,
+ * or beyond the import horizon) is refused: the page would otherwise say « importées » and show none.
+ */
 export async function importClosureFile(
   trx: Tx,
   tenantId: string,
   input: { siteId: string | null; content: string; today: string },
 ): Promise<number> {
-  return importClosures(
-    trx,
-    tenantId,
-    { siteId: input.siteId, resourceId: null },
-    parseClosures(input.content, input.today),
-  );
+  await requireSite(trx, input.siteId, 'lieu_import');
+  const closures = parseClosures(input.content, input.today);
+  if (closures.length === 0)
+    throw new AppError('validation_failed', 'Ce fichier ne contient aucune fermeture à venir.', [
+      {
+        field: 'fichier',
+        message: `Ce fichier ne contient aucune fermeture à venir : ses évènements sont passés, ou à plus de ${HORIZON_DAYS} jours. Rien n’est importé.`,
+      },
+    ]);
+  return importClosures(trx, tenantId, { siteId: input.siteId, resourceId: null }, closures);
 }
 
 export async function deleteClosure(trx: Tx, closureId: string): Promise<void> {
