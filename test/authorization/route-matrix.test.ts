@@ -2086,8 +2086,9 @@ const MATRIX: Row[] = [
               field: 'fichier',
               filename: 'fermetures.ics',
               type: 'text/calendar',
+              // A day ahead within the import horizon: a file with nothing ahead is refused (400).
               data: Buffer.from(
-                'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Matrice//FR\r\nBEGIN:VEVENT\r\nUID:matrice\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;VALUE=DATE:20990508\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n',
+                `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Matrice//FR\r\nBEGIN:VEVENT\r\nUID:matrice\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;VALUE=DATE:${new Date(Date.now() + 200 * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '')}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`,
               ),
             },
           ]

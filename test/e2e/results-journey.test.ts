@@ -8,33 +8,15 @@
  * the server holds it, which the embedded database does not allow (decision 12).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import os from 'node:os';
-import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import * as OTPAuth from 'otpauth';
 import pg from 'pg';
 import { mailText, startE2eSession, type E2eSession } from '../support/e2e-session.ts';
+import { runCli } from '../support/server-process.ts';
 import { createServerDatabase, PG_ADMIN_URL } from '../support/test-app.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const SESSION_SECRET = 'e2e-session-secret-e2e-session-secret-42';
-
-/** `npm run job -- <name>` with the server's database, as an operator runs it. */
-function runJob(name: string, env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/job.ts', name], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.once('exit', (code) => resolve({ code, out }));
-  });
-}
 
 describe(
   'results journey in a browser: resolved → survey by mail → daily job → published',
@@ -131,9 +113,11 @@ describe(
       assert.match(await page.locator('main').innerText(), /déjà donné votre avis/);
 
       // 4. The daily job runs.
-      const job = await runJob('results', { ...env, PUBLIC_BASE_URL: s.origin });
-      assert.equal(job.code, 0, job.out);
-      assert.match(job.out, /"job":"results"/);
+      // `npm run job -- results` with the server's database, as an operator runs it.
+      const job = await runCli('src/cli/job.ts', ['results'], { ...env, PUBLIC_BASE_URL: s.origin });
+      const out = job.stdout + job.stderr;
+      assert.equal(job.code, 0, out);
+      assert.match(out, /"job":"results"/);
 
       // 5. The figure is published: one answer more, with its chart and data table.
       await s.goto('/resultats');

@@ -1,40 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   freshServerDatabase,
   killServer,
+  runCli,
   sleep,
   startServer,
   tempDataDir,
   type ServerProcess,
 } from '../support/server-process.ts';
 import { TEST_DB } from '../support/test-app.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '..', '..');
-
-/** Runs `npm run tenant:create` (its entry point) or another CLI command as its own process. */
-function runCli(
-  script: string,
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const CREATE = [
   '--insee',

@@ -52,7 +52,7 @@ export function mailText(m: { text?: string; html?: string | false }): string {
 }
 
 export async function startE2eSession(
-  options: { env?: Record<string, string>; timeoutMs?: number } = {},
+  options: { env?: Record<string, string>; timeoutMs?: number; dataDir?: string } = {},
 ): Promise<E2eSession> {
   const smtp = await startTestSmtp();
   let server: ServerProcess | undefined;
@@ -74,6 +74,7 @@ export async function startE2eSession(
         ...options.env,
       },
       timeoutMs: options.timeoutMs ?? 120_000,
+      dataDir: options.dataDir,
     });
     browser = await launchBrowser();
   } catch (err) {

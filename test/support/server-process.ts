@@ -129,6 +129,29 @@ export async function startServer(
   throw new Error(`server not ready in time\n--- stdout\n${server.stdout()}\n--- stderr\n${server.stderr()}`);
 }
 
+/**
+ * Runs a command of src/cli (`npm run tenant:create`, `npm run job`…) as its own process with a
+ * clean environment, as an operator runs it beside the server; resolves when it has exited.
+ */
+export function runCli(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 /** Stops a server that may still run (test clean-up); resolves once it is gone. */
 export async function killServer(server: ServerProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
   if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill(signal);

@@ -6,7 +6,8 @@ import { AppError } from '../../platform/errors.ts';
 import { firstMotifOf } from '../../../test/authorization/appointment-fixtures.ts';
 import { findSlots } from './find-slots.ts';
 import { importClosures, MAX_CALENDAR_BYTES, parseClosures } from './import-closures.ts';
-import { wallTimeOf } from './local-time.ts';
+import { wallTimeOf, zonedInstant } from './local-time.ts';
+import { closurePeriod } from './views/admin-pages.ts';
 
 /** Closures imported from iCalendar files: what is kept, what is refused, and the slots they remove. */
 
@@ -39,6 +40,24 @@ describe('iCalendar closures: parsing', () => {
         ['reunion', 'Réunion', '2027-03-23T13:00:00.000Z', '2027-03-23T15:00:00.000Z'],
         ['utc', '', '2027-03-24T08:00:00.000Z', '2027-03-24T09:00:00.000Z'],
       ],
+    );
+  });
+
+  test('the settings page shows a closure as the days closed, or from instant to instant', () => {
+    const [pont, reunion] = parseClosures(
+      calendar(
+        event('pont', ['SUMMARY:Pont', 'DTSTART;VALUE=DATE:20270507', 'DTEND;VALUE=DATE:20270508']),
+        event('reunion', ['SUMMARY:Réunion', 'DTSTART;TZID=Europe/Paris:20270323T140000', 'DURATION:PT2H']),
+      ),
+      TODAY,
+    );
+    // An all-day event ends at the next midnight: the day after is not closed.
+    assert.equal(closurePeriod(pont!.start, pont!.end), '7 mai 2027');
+    assert.equal(closurePeriod(reunion!.start, reunion!.end), 'du 23 mars 2027 à 14 h 00 au 23 mars 2027 à 16 h 00');
+    // Days typed by hand (settings.ts stores up to the midnight after the last), across the change to summer time.
+    assert.equal(
+      closurePeriod(zonedInstant('2027-03-26', 0)!, zonedInstant('2027-03-30', 0)!),
+      'du 26 mars 2027 au 29 mars 2027',
     );
   });
 

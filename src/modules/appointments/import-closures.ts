@@ -18,7 +18,7 @@ import { addDays, zonedInstant } from './local-time.ts';
 export const MAX_CALENDAR_BYTES = 256 * 1024;
 export const MAX_CLOSURES = 500;
 /** Occurrences of a recurring event are imported up to this many days ahead. */
-const HORIZON_DAYS = 400;
+export const HORIZON_DAYS = 400;
 
 export interface ParsedClosure {
   uid: string;

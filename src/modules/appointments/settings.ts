@@ -1,6 +1,6 @@
 import type { Db, Tx } from '../../db/tenant-scope.ts';
 import { AppError } from '../../platform/errors.ts';
-import { importClosures, parseClosures } from './import-closures.ts';
+import { HORIZON_DAYS, importClosures, parseClosures } from './import-closures.ts';
 import { addDays, zonedInstant } from './local-time.ts';
 
 /**
@@ -32,6 +32,9 @@ export interface SettingsOverview {
     buffer: number;
     capacity: number;
     mode: string;
+    minLeadMinutes: number;
+    maxLeadDays: number;
+    cancelUntilMinutes: number;
     resources: string[];
   }[];
   demarches: { id: string; title: string }[];
@@ -77,7 +80,18 @@ export async function settingsOverview(conn: Db | Tx, now: Date): Promise<Settin
       .innerJoin('demarches as d', (j) =>
         j.onRef('d.tenant_id', '=', 'm.tenant_id').onRef('d.id', '=', 'm.demarche_id'),
       )
-      .select(['m.id', 'm.name', 'd.title', 'm.duration_minutes', 'm.buffer_minutes', 'm.capacity', 'm.mode'])
+      .select([
+        'm.id',
+        'm.name',
+        'd.title',
+        'm.duration_minutes',
+        'm.buffer_minutes',
+        'm.capacity',
+        'm.mode',
+        'm.min_lead_minutes',
+        'm.max_lead_days',
+        'm.cancel_until_minutes',
+      ])
       .where('m.active', '=', true)
       .orderBy('d.title')
       .orderBy('m.position')
@@ -87,7 +101,13 @@ export async function settingsOverview(conn: Db | Tx, now: Date): Promise<Settin
       .innerJoin('appointment_resources as r', (j) =>
         j.onRef('r.tenant_id', '=', 'mr.tenant_id').onRef('r.id', '=', 'mr.resource_id'),
       )
-      .select(['mr.motif_id', 'r.name'])
+      .innerJoin('appointment_sites as s', (j) =>
+        j.onRef('s.tenant_id', '=', 'r.tenant_id').onRef('s.id', '=', 'r.site_id'),
+      )
+      .select(['mr.motif_id', 'r.name', 's.name as site'])
+      .orderBy('s.position')
+      .orderBy('s.name')
+      .orderBy('r.position')
       .execute(),
     conn
       .selectFrom('demarches')
@@ -135,7 +155,11 @@ export async function settingsOverview(conn: Db | Tx, now: Date): Promise<Settin
       buffer: m.buffer_minutes,
       capacity: m.capacity,
       mode: m.mode,
-      resources: motifResources.filter((x) => x.motif_id === m.id).map((x) => x.name),
+      minLeadMinutes: m.min_lead_minutes,
+      maxLeadDays: m.max_lead_days,
+      cancelUntilMinutes: m.cancel_until_minutes,
+      // « Guichet 1 » is in every site: named with its site, as in the form's checkboxes.
+      resources: motifResources.filter((x) => x.motif_id === m.id).map((x) => `${x.site} – ${x.name}`),
     })),
     demarches,
   };
@@ -222,12 +246,31 @@ export async function deleteOpeningPeriod(trx: Tx, periodId: string): Promise<vo
   if (!row) throw new AppError('not_found', 'Ces horaires n’existent pas.');
 }
 
+/**
+ * A site the form named, checked before a closure refers to it: a stale page (or a forged id)
+ * gets the form back with its error on `field`, not the database's refusal of the foreign key.
+ */
+async function requireSite(trx: Tx, siteId: string | null, field: string): Promise<void> {
+  if (siteId === null) return;
+  const site = await trx
+    .selectFrom('appointment_sites')
+    .select('id')
+    .where('id', '=', siteId)
+    .where('active', '=', true)
+    .executeTakeFirst();
+  if (!site)
+    throw new AppError('validation_failed', 'Ce lieu n’existe pas.', [
+      { field, message: 'Choisissez un lieu de la liste.' },
+    ]);
+}
+
 /** Whole days closed (Europe/Paris), for every site or one. */
 export async function addClosure(
   trx: Tx,
   tenantId: string,
   input: { siteId: string | null; from: string; to: string; label: string },
 ): Promise<void> {
+  await requireSite(trx, input.siteId, 'lieu');
   await trx
     .insertInto('appointment_closures')
     .values({
@@ -241,17 +284,25 @@ export async function addClosure(
     .execute();
 }
 
+/**
+ * The closures of an iCalendar file, for every site or one. A file with nothing ahead (past events,
+ * or beyond the import horizon) is refused: the page would otherwise say « importées » and show none.
+ */
 export async function importClosureFile(
   trx: Tx,
   tenantId: string,
   input: { siteId: string | null; content: string; today: string },
 ): Promise<number> {
-  return importClosures(
-    trx,
-    tenantId,
-    { siteId: input.siteId, resourceId: null },
-    parseClosures(input.content, input.today),
-  );
+  await requireSite(trx, input.siteId, 'lieu_import');
+  const closures = parseClosures(input.content, input.today);
+  if (closures.length === 0)
+    throw new AppError('validation_failed', 'Ce fichier ne contient aucune fermeture à venir.', [
+      {
+        field: 'fichier',
+        message: `Ce fichier ne contient aucune fermeture à venir : ses évènements sont passés, ou à plus de ${HORIZON_DAYS} jours. Rien n’est importé.`,
+      },
+    ]);
+  return importClosures(trx, tenantId, { siteId: input.siteId, resourceId: null }, closures);
 }
 
 export async function deleteClosure(trx: Tx, closureId: string): Promise<void> {

@@ -11,6 +11,7 @@ export const ADMIN_PAGES = [
   { path: '/agent/admin/commune', label: 'Coordonnées et courriels', supervisors: false },
   { path: '/agent/admin/messagerie', label: 'Messagerie', supervisors: false },
   { path: '/agent/admin/fermetures', label: 'Jours de fermeture', supervisors: false },
+  { path: '/agent/admin/rendez-vous', label: 'Rendez-vous', supervisors: false },
   { path: '/agent/admin/modeles-de-reponse', label: 'Modèles de réponse', supervisors: true },
   { path: '/agent/admin/routage', label: 'Orientation des demandes', supervisors: false },
   { path: '/agent/admin/etiquettes', label: 'Étiquettes', supervisors: false },

@@ -13,7 +13,7 @@ export function textInput(f: {
   label: string;
   value: string;
   errors: readonly FieldError[];
-  type?: 'text' | 'email' | 'tel';
+  type?: 'text' | 'email' | 'tel' | 'date';
   autocomplete: string;
   hint?: string;
   readonly?: boolean;
