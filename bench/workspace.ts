@@ -18,7 +18,8 @@
  * guichet_bench_workspace), BENCH_ROUNDS (default 3: every measurement is
  * repeated and the median of the rounds reported, the machine being shared), BENCH_SAMPLES
  * (requests per scenario and round, default 60), BENCH_WARMUP (requests before each scenario,
- * not counted, default 10). Figures: docs/performance.md.
+ * not counted, default 10), BENCH_SCENARIOS (a regular expression: only the scenarios whose
+ * label matches it, e.g. `search|citizen`). Figures: docs/performance.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -43,6 +44,7 @@ const DB_NAME = process.env.BENCH_WORKSPACE_DB ?? 'guichet_bench_workspace';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 60);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
+const ONLY = process.env.BENCH_SCENARIOS ? new RegExp(process.env.BENCH_SCENARIOS, 'i') : null;
 const PASSWORD = 'sapin-radis-olive-11';
 const TARGETS = { inboxP95: 50, searchP95: 100, requestP95: 50, timelineP95: 50 };
 
@@ -213,7 +215,8 @@ async function measure(): Promise<void> {
     };
 
     /** `inputs` cycled over SAMPLES requests after a warm-up pass; each must answer 200. */
-    async function scenario(label: string, actor: string, paths: string[], cookie: string): Promise<Sample> {
+    async function scenario(label: string, actor: string, paths: string[], cookie: string): Promise<Sample | null> {
+      if (ONLY && !ONLY.test(label)) return null;
       let body = '';
       // Warm-up, not counted: the code paths' first runs (V8, prepared statements, pages in cache).
       for (let i = 0; i < WARMUP; i++) ({ body } = await get(paths[i % paths.length]!, cookie));
@@ -229,7 +232,8 @@ async function measure(): Promise<void> {
     }
 
     /** The SQL of a citizen's timeline (their requests and those requests' events), as the app role. */
-    async function timelineSql(label: string, personIds: string[]): Promise<Sample> {
+    async function timelineSql(label: string, personIds: string[]): Promise<Sample | null> {
+      if (ONLY && !ONLY.test(label)) return null;
       const run = (personId: string) =>
         inTenant(services.db, tenantId, async (trx) => {
           const items = await trx
@@ -267,7 +271,8 @@ async function measure(): Promise<void> {
     const rounds: Sample[][] = [];
     for (let round = 0; round < ROUNDS; round++) {
       console.log(`round ${round + 1}/${ROUNDS}…`);
-      const samples: Sample[] = [];
+      const measured: (Sample | null)[] = [];
+      const samples = { push: (s: Sample | null) => measured.push(s) };
       const inboxPath = `/agent/demandes?service=${busiest.id}&tri=echeance`;
       samples.push(await scenario('inbox, service filter, by due date', 'agent', [inboxPath], agentCookie));
       samples.push(await scenario('inbox, service filter, by due date', 'administrator', [inboxPath], adminCookie));
@@ -308,7 +313,7 @@ async function measure(): Promise<void> {
           ]),
         );
       }
-      rounds.push(samples);
+      rounds.push(measured.filter((s): s is Sample => s !== null));
     }
 
     const sizes = (

@@ -128,16 +128,18 @@ async function openEmbeddedLocked(
   loadDataDir?: Blob,
 ): Promise<DatabaseHandle> {
   // Loaded only for the embedded database: a server deployment does not carry PGlite in memory.
-  const [{ PGlite }, { btree_gist }, { citext }, { pg_trgm }, { unaccent }, { createPgConfig }] = await Promise.all([
-    import('@electric-sql/pglite'),
-    import('@electric-sql/pglite/contrib/btree_gist'),
-    import('@electric-sql/pglite/contrib/citext'),
-    import('@electric-sql/pglite/contrib/pg_trgm'),
-    import('@electric-sql/pglite/contrib/unaccent'),
-    import('@electric-sql/pglite/node-postgres'),
-  ]);
+  const [{ PGlite }, { btree_gin }, { btree_gist }, { citext }, { pg_trgm }, { unaccent }, { createPgConfig }] =
+    await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite/contrib/btree_gin'),
+      import('@electric-sql/pglite/contrib/btree_gist'),
+      import('@electric-sql/pglite/contrib/citext'),
+      import('@electric-sql/pglite/contrib/pg_trgm'),
+      import('@electric-sql/pglite/contrib/unaccent'),
+      import('@electric-sql/pglite/node-postgres'),
+    ]);
   const pglite = await PGlite.create(dir, {
-    extensions: { btree_gist, citext, pg_trgm, unaccent },
+    extensions: { btree_gin, btree_gist, citext, pg_trgm, unaccent },
     ...(loadDataDir ? { loadDataDir } : {}),
   });
   if (migrate) {

@@ -126,6 +126,12 @@ function filteredRequests(trx: Tx, filters: Omit<RequestListFilters, 'view' | 'p
 }
 
 const MENTIONED = sql<boolean>`coalesce(mention.mentioned_at > coalesce(seen.read_at, '-infinity'::timestamptz), false)`;
+/**
+ * The same as a filter. Without the outer `coalesce` the condition is strict in `mention`, so
+ * PostgreSQL turns the left join into an inner one and starts from the agent's few mentions
+ * instead of every request of the services (80 ms at 1,000,000 requests, docs/performance.md).
+ */
+const IS_MENTIONED = sql<boolean>`mention.mentioned_at > coalesce(seen.read_at, '-infinity'::timestamptz)`;
 
 /**
  * Counting stops here for the views that hold closed items (« toutes »): past it the page says
@@ -153,7 +159,7 @@ export async function listRequests(
     ouvertes: open,
     mes: sql<boolean>`r.closed_at is null and r.assigned_agent_id = ${filters.agentId}`,
     // Closed or not: a colleague may ask about a closed item.
-    mentions: MENTIONED,
+    mentions: IS_MENTIONED,
     'non-attribuees': sql<boolean>`r.closed_at is null and r.assigned_agent_id is null`,
     attente: sql<boolean>`r.closed_at is null and r.status = 'en_attente_usager'`,
     // The clock stops while the service waits for the citizen.

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { createTestContext, TEST_DB, type TestContext } from '../../../test/support/test-app.ts';
 import { csrfFrom, insertAgent, insertCitizen, insertRequest, loginAgent } from '../../../test/support/factories.ts';
 import { inTenant } from '../../db/tenant-scope.ts';
@@ -513,6 +514,37 @@ describe(`citizen records: intake, record page, duplicates, merge and undo, pers
     );
     assert.equal(twice.statusCode, 409);
     assert.match(twice.body, /déjà annulée/);
+  });
+
+  test('duplicates: the same email, phone, or name and birthdate in another commune is never suggested', async () => {
+    const { createTenant } = await import('../tenants/create-tenant.ts');
+    const elsewhere = await createTenant(ctx.database.ownerQuery, {
+      name: 'Doublonville',
+      slug: 'doublonville',
+      referencePrefix: 'DV',
+    });
+    const same = { given_name: 'Anatole', family_name: 'Ferrand', birthdate: '1975-05-06' };
+    const ours = await person({ ...same, email: 'anatole.ferrand@example.org', phone: '0700000077' });
+    await requestOf(ours);
+    await q(
+      `insert into people (tenant_id, given_name, family_name, birthdate, email, phone) values ($1, $2, $3, $4, $5, $6)`,
+      [elsewhere, same.given_name, same.family_name, same.birthdate, 'anatole.ferrand@example.org', '0700000077'],
+    );
+    const page = await get(`/agent/usagers/${ours}`, voirie);
+    assert.equal(page.statusCode, 200);
+    assert.doesNotMatch(page.body, /Doublons possibles/);
+    // The candidates' function itself applies the tenant: ours has none, theirs is not seen.
+    const found = await inTenant(
+      ctx.services.db,
+      ctx.tenantId,
+      async (trx) =>
+        (await sql<{ id: string }>`select guichet_duplicate_candidates(${ours}::uuid) as id`.execute(trx)).rows,
+    );
+    assert.deepEqual(found, []);
+    // A second record of ours with the same email is suggested.
+    const twin = await person({ given_name: 'A.', family_name: 'Ferrand', email: 'Anatole.Ferrand@example.org' });
+    await requestOf(twin);
+    assert.match((await get(`/agent/usagers/${ours}`, voirie)).body, /Doublons possibles/);
   });
 
   test('an undo that cannot be exact is refused; two accounts are never merged', async () => {

@@ -137,6 +137,9 @@ export async function duplicatesOf(
                  case when ${sameNameAndBirth} then 'name_birthdate' end] as reasons
       from people p
      where p.merged_into_id is null and p.id <> ${person.id}
+       -- The candidates through their indexes (migration 20261205400100): under row-level
+       -- security the conditions below could not use them.
+       and p.id = any(array(select guichet_duplicate_candidates(${person.id}::uuid)))
        and (${sameEmail} or ${samePhone} or ${sameNameAndBirth})
        and ${visibleWith(scopeIds)}
      order by p.created_at, p.id

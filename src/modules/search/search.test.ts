@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { createTestContext, TEST_DB, type TestContext } from '../../../test/support/test-app.ts';
 import {
   ensureDemarche,
@@ -9,6 +10,7 @@ import {
   loginAgent,
 } from '../../../test/support/factories.ts';
 import { visibleText } from '../../../test/support/pages.ts';
+import { inTenant } from '../../db/tenant-scope.ts';
 import { highlightedExcerpt, MARK_END, MARK_START } from './excerpt.ts';
 import { parseSearchQuery, phoneKey } from './query.ts';
 
@@ -289,6 +291,74 @@ describe(`the agents' search (${TEST_DB})`, () => {
     // Eve's services hold no request of this citizen: the account is not listed.
     assert.doesNotMatch((await search('Bernard', eve)).body, /Lucie Bernard/);
     assert.match((await search('Bernard', admin)).body, /Lucie Bernard/);
+  });
+
+  test('candidates: the most recent ones of each way of matching, in scope, whatever the window that holds them', async () => {
+    // Requests and internal notes with a rare word, 0, 100, 400 and 800 days old in voirie, 10
+    // days old in état civil. guichet_search_candidates looks in the last two months, then the
+    // last year, then everything, and stops at the first window holding `limit` matches.
+    const day = 86_400_000;
+    const made: Record<string, string> = {};
+    for (const [key, slug, age] of [
+      ['v0', 'signaler-probleme-voirie', 0],
+      ['v100', 'signaler-probleme-voirie', 100],
+      ['v400', 'signaler-probleme-voirie', 400],
+      ['v800', 'signaler-probleme-voirie', 800],
+      ['e10', 'test-acte', 10],
+    ] as const) {
+      const r = await insertRequest(ctx.database, ctx.tenantId, {
+        demarcheSlug: slug,
+        applicantName: 'Léa Martin',
+        data: { description: 'La girouette du clocher est tordue' },
+      });
+      const at = new Date(Date.now() - age * day).toISOString();
+      await ctx.database.ownerQuery(`update requests set submitted_at = $2 where id = $1`, [r.id, at]);
+      await ctx.database.ownerQuery(
+        `insert into request_events (tenant_id, request_id, kind, body, author_kind, visible_to_citizen, created_at)
+         values ($1, $2, 'internal_note', 'Girouettes à revoir avec l’atelier', 'agent', false, $3)`,
+        [ctx.tenantId, r.id, new Date(Date.now() - (age + 1) * day).toISOString()],
+      );
+      made[r.id] = key;
+    }
+    const voirieService = (
+      await ctx.database.ownerQuery(`select id from services where tenant_id = $1 and slug = 'voirie-proprete'`, [
+        ctx.tenantId,
+      ])
+    ).rows[0]!.id as string;
+    const candidates = async (services: string[] | null, limit: number) => {
+      const { rows } = await inTenant(ctx.services.db, ctx.tenantId, (trx) =>
+        sql<{ id: string; tier: number; event_id: string | null }>`
+          select id, tier, event_id from guichet_search_candidates('girouette', null, null, null, ${services}::uuid[], ${limit})
+        `.execute(trx),
+      );
+      const of = (tier: number) =>
+        rows.filter((r) => r.tier === tier && made[r.id]).map((r) => `${made[r.id]}${r.event_id ? '+note' : ''}`);
+      return { words: of(1), notes: of(3) };
+    };
+    // One match in the last two months, two in the last year, four in all: each window in turn.
+    for (const [limit, expected] of [
+      [1, ['v0']],
+      [2, ['v0', 'v100']],
+      [3, ['v0', 'v100', 'v400']],
+      [10, ['v0', 'v100', 'v400', 'v800']],
+    ] as const) {
+      const found = await candidates([voirieService], limit);
+      assert.deepEqual(found.words, expected, `words, limit ${limit}`);
+      assert.deepEqual(
+        found.notes,
+        expected.map((k) => `${k}+note`),
+        `notes, limit ${limit}`,
+      );
+    }
+    // Every service: the état civil request comes in at its date.
+    assert.deepEqual((await candidates(null, 2)).words, ['v0', 'e10']);
+    assert.deepEqual((await candidates(null, 10)).notes, [
+      'v0+note',
+      'e10+note',
+      'v100+note',
+      'v400+note',
+      'v800+note',
+    ]);
   });
 
   test('no result: a French message with suggestions; the query is kept and escaped', async () => {
