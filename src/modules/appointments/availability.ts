@@ -182,8 +182,14 @@ function groupBusy(busy: BusyRange[]): Map<string, BusyRange[]> {
     if (!list) map.set(b.resourceId, (list = []));
     list.push(b);
   }
-  for (const list of map.values()) list.sort((a, b) => a.start - b.start);
+  // The database reads them in this order already (the index): check rather than sort.
+  for (const list of map.values()) if (!isSortedByStart(list)) list.sort((a, b) => a.start - b.start);
   return map;
+}
+
+function isSortedByStart(list: BusyRange[]): boolean {
+  for (let i = 1; i < list.length; i++) if (list[i - 1]!.start > list[i]!.start) return false;
+  return true;
 }
 
 /**
