@@ -99,10 +99,13 @@ export function computeSlots(input: AvailabilityInput): Slot[] {
   const last = input.to < window.lastDay ? input.to : window.lastDay;
   const first = input.from > input.today ? input.from : input.today;
   const step = motif.durationMinutes + motif.bufferMinutes;
-  const bySiteAndStart = new Map<string, Slot>();
+  // Slots by site then start instant: numbers as keys, no string built per candidate.
+  const bySite = new Map<string, Map<number, Slot>>();
   const busyByResource = groupBusy(input.busy);
+  const keyOf = slotKeys(motif.id);
   const hours = input.resources.map((resource) => ({
     resource,
+    slots: bySite.get(resource.siteId) ?? bySite.set(resource.siteId, new Map()).get(resource.siteId)!,
     busy: busyByResource.get(resource.id) ?? [],
     periods: resource.periods.map((period) => ({
       period,
@@ -114,7 +117,7 @@ export function computeSlots(input: AvailabilityInput): Slot[] {
     if (input.isClosedDay(day)) continue;
     const weekday = isoWeekday(day);
     const clock = dayClock(day, input.timeZone);
-    for (const { resource, busy, periods } of hours) {
+    for (const { resource, slots, busy, periods } of hours) {
       for (const { period, opens, closes } of periods) {
         if (period.weekday !== weekday) continue;
         if (period.validFrom && day < period.validFrom) continue;
@@ -126,9 +129,8 @@ export function computeSlots(input: AvailabilityInput): Slot[] {
           const endMs = startMs + motif.durationMinutes * 60_000;
           const busyUntil = endMs + motif.bufferMinutes * 60_000;
           if (input.closures.some((c) => closes_(c, resource, startMs, busyUntil))) continue;
-          const free = seatsLeft(busy, motif, startMs, busyUntil);
-          const key = `${resource.siteId}|${startMs}`;
-          let slot = bySiteAndStart.get(key);
+          const free = seatsLeft(busy, motif, keyOf, startMs, busyUntil);
+          let slot = slots.get(startMs);
           if (!slot) {
             slot = {
               siteId: resource.siteId,
@@ -137,7 +139,7 @@ export function computeSlots(input: AvailabilityInput): Slot[] {
               remaining: 0,
               resources: [],
             };
-            bySiteAndStart.set(key, slot);
+            slots.set(startMs, slot);
           }
           slot.remaining += free;
           slot.resources.push({ resourceId: resource.id, free });
@@ -145,9 +147,25 @@ export function computeSlots(input: AvailabilityInput): Slot[] {
       }
     }
   }
-  return [...bySiteAndStart.values()].sort(
-    (a, b) => a.start.getTime() - b.start.getTime() || a.siteId.localeCompare(b.siteId),
-  );
+  // By start, then site: the sites ranked once (in the order localeCompare gives) rather than
+  // compared with localeCompare at each tie, since most starts are shared by every site.
+  const rank = new Map([...bySite.keys()].sort((a, b) => a.localeCompare(b)).map((site, i) => [site, i]));
+  const all: Slot[] = [];
+  for (const slots of bySite.values()) for (const slot of slots.values()) all.push(slot);
+  return all.sort((a, b) => a.start.getTime() - b.start.getTime() || rank.get(a.siteId)! - rank.get(b.siteId)!);
+}
+
+/**
+ * `slotKeyOf` for one motif, each instant's key built once: the sites' resources share their
+ * starts, and a key is needed for every appointment that overlaps a candidate slot.
+ */
+function slotKeys(motifId: string): (start: number) => string {
+  const keys = new Map<number, string>();
+  return (start) => {
+    let key = keys.get(start);
+    if (key === undefined) keys.set(start, (key = slotKeyOf(motifId, new Date(start))));
+    return key;
+  };
 }
 
 function closes_(c: Closure, resource: ResourceHours, start: number, busyUntil: number): boolean {
@@ -164,15 +182,27 @@ function groupBusy(busy: BusyRange[]): Map<string, BusyRange[]> {
     if (!list) map.set(b.resourceId, (list = []));
     list.push(b);
   }
-  for (const list of map.values()) list.sort((a, b) => a.start - b.start);
+  // The database reads them in this order already (the index): check rather than sort.
+  for (const list of map.values()) if (!isSortedByStart(list)) list.sort((a, b) => a.start - b.start);
   return map;
+}
+
+function isSortedByStart(list: BusyRange[]): boolean {
+  for (let i = 1; i < list.length; i++) if (list[i - 1]!.start > list[i]!.start) return false;
+  return true;
 }
 
 /**
  * Seats left on a resource for a slot: none when anything else overlaps it (another slot, another
  * motif), else the capacity less the appointments already in this very slot.
  */
-function seatsLeft(busy: BusyRange[], motif: MotifRules, start: number, busyUntil: number): number {
+function seatsLeft(
+  busy: BusyRange[],
+  motif: MotifRules,
+  keyOf: (start: number) => string,
+  start: number,
+  busyUntil: number,
+): number {
   // Appointments last at most a day: start the scan at the first that may overlap.
   let lo = 0;
   let hi = busy.length;
@@ -187,7 +217,7 @@ function seatsLeft(busy: BusyRange[], motif: MotifRules, start: number, busyUnti
   for (let i = lo; i < busy.length && busy[i]!.start < busyUntil; i++) {
     const b = busy[i]!;
     if (b.busyUntil <= start) continue;
-    if (b.slotKey !== (key ??= slotKeyOf(motif.id, new Date(start)))) return 0;
+    if (b.slotKey !== (key ??= keyOf(start))) return 0;
     taken++;
   }
   return Math.max(0, motif.capacity - taken);

@@ -5,7 +5,7 @@ import { cachedTenantCalendar, type TenantCalendar } from '../requests/tenant-ca
 import { publicHolidays } from '../requests/working-days.ts';
 import { computeSlots, type Slot } from './availability.ts';
 import { addDays, wallTimeOf, zonedInstant } from './local-time.ts';
-import { busyBetween, closuresBetween, resourcesOfMotif, type MotifRow } from './repository.ts';
+import { slotInputs, type MotifRow } from './repository.ts';
 
 /** Whether a calendar day is closed for everyone: a public holiday of the département or a closing day of the tenant. */
 export function closedDayTest(
@@ -29,7 +29,7 @@ export interface SlotQuery {
 
 /**
  * The slots of a motif over a range of days, computed from its resources' opening periods, the
- * closures, the holidays and the live appointments (availability.ts). Reads on one connection
+ * closures, the holidays and the live appointments (availability.ts). Reads in one statement on one connection
  * (`conn`, else one taken from the pool).
  */
 export async function findSlots(
@@ -40,19 +40,15 @@ export async function findSlots(
 ): Promise<Slot[]> {
   const calendar = await cachedTenantCalendar(services, tenantId, conn);
   const run = async (c: Db | Tx) => {
-    const resources = await resourcesOfMotif(c, query.motif.id, query.siteId);
-    if (resources.length === 0) return [];
     const rangeStart = zonedInstant(query.from, 0) ?? new Date(`${query.from}T00:00:00Z`);
     const rangeEnd = zonedInstant(addDays(query.to, 1), 0) ?? new Date(`${addDays(query.to, 1)}T00:00:00Z`);
-    const [closures, busy] = await Promise.all([
-      closuresBetween(c, rangeStart, rangeEnd),
-      busyBetween(
-        c,
-        resources.map((r) => r.id),
-        rangeStart,
-        rangeEnd,
-      ),
-    ]);
+    const { resources, closures, busy } = await slotInputs(c, {
+      motifId: query.motif.id,
+      siteId: query.siteId,
+      from: rangeStart,
+      to: rangeEnd,
+    });
+    if (resources.length === 0) return [];
     const now = services.clock.now();
     const slots = computeSlots({
       motif: query.motif,

@@ -215,6 +215,81 @@ export async function busyBetween(conn: Conn, resourceIds: string[], from: Date,
   }));
 }
 
+/** Everything the slot computation reads from the database (availability.ts). */
+export interface SlotInputs {
+  resources: ResourceHours[];
+  closures: Closure[];
+  busy: BusyRange[];
+}
+
+/**
+ * The inputs of a slot search in one statement (one round trip instead of three, issue 11): the
+ * motif's resources with their opening periods (what `resourcesOfMotif` reads) and the closures
+ * overlapping [from, to) (`closuresBetween`), as JSON in one header row, followed by the busy
+ * ranges of those resources (`busyBetween`), one row each, naming their resource by its rank in
+ * the header (a small number parsed rather than a UUID string). The busy ranges stay plain rows:
+ * aggregated into one value they cost PostgreSQL more than the driver saves (docs/performance.md).
+ * The text never varies (the resources are chosen in SQL, not listed), so the server keeps it
+ * prepared (db/prepared-statements.ts) and does not plan it again.
+ */
+export async function slotInputs(
+  conn: Conn,
+  query: { motifId: string; siteId: string | null; from: Date; to: Date },
+): Promise<SlotInputs> {
+  const { rows } = await sql<{
+    ordinal: number | null;
+    start_ms: number | null;
+    busy_until_ms: number | null;
+    slot_key: string | null;
+    resources: ResourceHours[] | null;
+    closures: Closure[] | null;
+  }>`
+    with serving as (
+      select r.id, r.site_id, row_number() over (order by s.position, r.position, r.name)::int as ordinal
+        from appointment_motif_resources mr
+        join appointment_resources r on r.tenant_id = mr.tenant_id and r.id = mr.resource_id
+        join appointment_sites s on s.tenant_id = r.tenant_id and s.id = r.site_id
+       where mr.motif_id = ${query.motifId} and r.active and s.active
+         and (${query.siteId}::uuid is null or r.site_id = ${query.siteId}::uuid)
+    )
+    select null::int as ordinal, null::float8 as start_ms, null::float8 as busy_until_ms, null::text as slot_key,
+           (select coalesce(json_agg(json_build_object('id', v.id, 'siteId', v.site_id, 'periods',
+                     (select coalesce(json_agg(json_build_object('weekday', p.weekday, 'opensAt', p.opens_at::text,
+                               'closesAt', p.closes_at::text, 'validFrom', p.valid_from::text,
+                               'validUntil', p.valid_until::text) order by p.weekday, p.opens_at), '[]'::json)
+                        from appointment_opening_periods p where p.resource_id = v.id))
+                     order by v.ordinal), '[]'::json)
+              from serving v) as resources,
+           (select coalesce(json_agg(json_build_object('siteId', c.site_id, 'resourceId', c.resource_id,
+                     'start', (extract(epoch from c.starts_at) * 1000)::float8,
+                     'end', (extract(epoch from c.ends_at) * 1000)::float8)), '[]'::json)
+              from appointment_closures c where c.starts_at < ${query.to} and c.ends_at > ${query.from}) as closures
+    union all
+    -- The literal 'cancelled' lets the planner use the partial index appointments_resource_time,
+    -- which covers these columns (an index-only scan). Appointments last less than a day. Instants
+    -- as epoch milliseconds in float8 arithmetic: a fifth of the cost of extract's numeric on 9,000
+    -- values; exact, since the application writes whole milliseconds.
+    select v.ordinal, round(date_part('epoch', a.starts_at) * 1000), round(date_part('epoch', a.busy_until) * 1000),
+           a.slot_key, null, null
+      from serving v
+      join appointments a on a.resource_id = v.id
+     where a.status <> 'cancelled'
+       and a.starts_at >= ${new Date(query.from.getTime() - 86_400_000)} and a.starts_at < ${query.to}`.execute(conn);
+  const header = rows.find((r) => r.ordinal === null);
+  const inputs: SlotInputs = { resources: header?.resources ?? [], closures: header?.closures ?? [], busy: [] };
+  for (const r of rows) {
+    if (r.ordinal !== null) {
+      inputs.busy.push({
+        resourceId: inputs.resources[r.ordinal - 1]!.id,
+        start: Number(r.start_ms),
+        busyUntil: Number(r.busy_until_ms),
+        slotKey: r.slot_key!,
+      });
+    }
+  }
+  return inputs;
+}
+
 /** The démarche a citizen books for, by its slug: published démarches only. */
 export async function publishedDemarche(
   conn: Conn,
