@@ -53,6 +53,11 @@ export class TcpProxy {
     this.paused = true;
   }
 
+  /** Chunks held since pause(): a query has reached the stalled database. */
+  get heldChunks(): number {
+    return this.held.length;
+  }
+
   resume(): void {
     this.paused = false;
     const held = this.held;
