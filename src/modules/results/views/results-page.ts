@@ -46,6 +46,25 @@ function indicator(input: {
   </section>`;
 }
 
+/** The median wait at the counter (a scope's or a site's); `noDataMore` follows « pas de mesure ». */
+function waitIndicator(
+  now: CounterWaitFigures | null,
+  before: CounterWaitFigures | null,
+  noDataMore: string,
+  definition: string,
+): SafeHtml {
+  return indicator({
+    id: 'attente',
+    title: 'Temps d’attente médian à l’accueil',
+    now: minutesOr(now),
+    before: minutesOr(before),
+    basis: now
+      ? count(now.visits, 'visite', 'visites')
+      : `Pas de mesure : aucun passage au guichet noté sur la période.${noDataMore}`,
+    definition,
+  });
+}
+
 function count(n: number, one: string, many: string): string {
   return `${formatNumberFr(n)} ${n === 1 ? one : many}`;
 }
@@ -135,16 +154,12 @@ export function resultFigures(doc: ResultsDocument, drill: Drill = null): SafeHt
         definition:
           'Appels pris par un agent, divisés par les appels qui demandaient un agent : les appels notés par les agents et les appels restés sans réponse relevés chaque jour.',
       })}
-      ${indicator({
-        id: 'attente',
-        title: 'Temps d’attente médian à l’accueil',
-        now: minutesOr(c.counterWait),
-        before: minutesOr(p.counterWait),
-        basis: c.counterWait
-          ? count(c.counterWait.visits, 'visite', 'visites')
-          : 'Pas de mesure : aucun passage au guichet noté sur la période. Ce temps est mesuré pour toute la collectivité et par lieu d’accueil, pas par service.',
-        definition: 'La moitié des personnes ont attendu moins que ce temps à l’accueil.',
-      })}
+      ${waitIndicator(
+        c.counterWait,
+        p.counterWait,
+        ' Ce temps est mesuré pour toute la collectivité et par lieu d’accueil, pas par service.',
+        'La moitié des personnes ont attendu moins que ce temps à l’accueil.',
+      )}
     </div>
     ${barChart({
       id: 'graphique-delais',
@@ -383,16 +398,12 @@ export function siteFigures(ctx: PageContext, doc: SiteResultsDocument, drill: D
     f.appointments ? count(f.appointments.booked, 'rendez-vous', 'rendez-vous') : null;
   return html`<h2>Accueil au guichet</h2>
     <div class="result-figures">
-      ${indicator({
-        id: 'attente',
-        title: 'Temps d’attente médian à l’accueil',
-        now: minutesOr(c.counterWait),
-        before: minutesOr(p.counterWait),
-        basis: c.counterWait
-          ? count(c.counterWait.visits, 'visite', 'visites')
-          : 'Pas de mesure : aucun passage au guichet noté sur la période.',
-        definition: 'La moitié des personnes ont attendu moins que ce temps avant d’être appelées à un guichet.',
-      })}
+      ${waitIndicator(
+        c.counterWait,
+        p.counterWait,
+        '',
+        'La moitié des personnes ont attendu moins que ce temps avant d’être appelées à un guichet.',
+      )}
       ${indicator({
         id: 'visites',
         title: 'Visites au guichet',
