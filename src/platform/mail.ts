@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { sql, type Updateable } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import type { InlineAttachment, MailOutboxTable } from '../db/schema.ts';
@@ -41,22 +41,27 @@ export interface OutgoingMail {
 export async function queueMail(trx: Tx, tenantId: string, mail: OutgoingMail): Promise<{ messageId: string }> {
   const row = await trx
     .insertInto('mail_outbox')
-    .values({
-      tenant_id: tenantId,
-      to_address: mail.to,
-      subject: mail.subject,
-      text_body: mail.text,
-      html_body: mail.html ?? null,
-      request_id: mail.requestId ?? null,
-      reply_to: mail.replyTo ?? null,
-      headers: JSON.stringify(mail.headers ?? {}),
-      attachment_ids: mail.attachmentIds ?? [],
-      inline_attachments: JSON.stringify(mail.inlineAttachments ?? []),
-      not_after: mail.notAfter ?? null,
-    })
+    .values(outboxRow(tenantId, mail))
     .returning('message_id')
     .executeTakeFirstOrThrow();
   return { messageId: row.message_id };
+}
+
+/** The outbox row of a mail, for a caller that queues it within a statement of its own. */
+export function outboxRow(tenantId: string, mail: OutgoingMail): Insertable<MailOutboxTable> {
+  return {
+    tenant_id: tenantId,
+    to_address: mail.to,
+    subject: mail.subject,
+    text_body: mail.text,
+    html_body: mail.html ?? null,
+    request_id: mail.requestId ?? null,
+    reply_to: mail.replyTo ?? null,
+    headers: JSON.stringify(mail.headers ?? {}),
+    attachment_ids: mail.attachmentIds ?? [],
+    inline_attachments: JSON.stringify(mail.inlineAttachments ?? []),
+    not_after: mail.notAfter ?? null,
+  };
 }
 
 /** The right-hand side of every Message-ID Guichet writes: MAIL_FROM's domain. */

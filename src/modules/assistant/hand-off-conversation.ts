@@ -104,20 +104,17 @@ export async function handOffConversation(
       data: { objet: subject },
       applicant: { name: input.name, email: input.email, phone: input.phone },
       now,
-    });
-    await trx
-      .insertInto('request_events')
-      .values({
-        tenant_id: tenant.id,
-        request_id: item.id,
+      firstEvent: {
         kind: 'submitted',
+        status_from: null,
         status_to: 'recue',
         body,
         author_kind: 'citizen',
+        author_agent_id: null,
         visible_to_citizen: true,
         created_at: now,
-      })
-      .execute();
+      },
+    });
     await trx
       .insertInto('consents')
       .values({

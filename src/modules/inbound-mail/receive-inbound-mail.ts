@@ -1,6 +1,6 @@
 import type { Services } from '../../services.ts';
 import { inTenant, type Tx } from '../../db/tenant-scope.ts';
-import { loopToken, messageIdDomain, queueMail } from '../../platform/mail.ts';
+import { loopToken, messageIdDomain, outboxRow, type OutgoingMail } from '../../platform/mail.ts';
 import { tenantBaseUrl } from '../../platform/web/public-url.ts';
 import { ensureContactDemarche, type ContactDemarche } from '../catalogue/contact-demarche.ts';
 import { checkUploadedFile, storedFilename } from '../requests/file-check.ts';
@@ -15,12 +15,13 @@ import { itemReplyAddress, referenceOfReplyTag, splitPlusAddress, tenantInboundA
 import { autoMailVerdict } from './loop-guard.ts';
 import { parseInboundMail, type InboundMessage } from './parse-inbound-mail.ts';
 import {
-  countAcknowledgements,
   findItemByReference,
   findOutboxMail,
   insertFailedAddress,
   insertInboundMail,
+  insertInboundMailAcknowledged,
   insertItemEvent,
+  itemEvent,
   listTenantHosts,
   resolveInboundAddress,
   touchItem,
@@ -283,19 +284,29 @@ async function receiveForTenant(
         visibleToCitizen: false,
       });
     }
-    const acknowledged = fromAddress
-      ? await acknowledge(services, trx, tenant, setup, message, fromAddress, created, now)
-      : false;
-    await insertInboundMail(trx, {
+    const record = {
       ...base,
       request_id: created.id,
       event_id: created.eventId,
-      threaded_by: 'new',
+      threaded_by: 'new' as const,
       from_other_address: found !== null,
       related_request_id: found?.id ?? null,
-      acknowledged,
-      not_answered_reason: acknowledged ? null : fromAddress ? 'ack_cap' : 'no_sender',
-    });
+    };
+    let acknowledged = false;
+    if (fromAddress) {
+      acknowledged = await insertInboundMailAcknowledged(
+        trx,
+        { ...record, from_address: fromAddress },
+        {
+          since: new Date(now.getTime() - ACK_WINDOW_MS),
+          maxPerAddress: ACK_MAX_PER_ADDRESS,
+          maxPerSubject: ACK_MAX_PER_SUBJECT,
+          outbox: outboxRow(tenant.id, acknowledgement(services, tenant, setup, message, fromAddress, created)),
+        },
+      );
+    } else {
+      await insertInboundMail(trx, { ...record, acknowledged: false, not_answered_reason: 'no_sender' });
+    }
     return {
       tenantId: tenant.id,
       outcome: 'created',
@@ -403,7 +414,7 @@ async function createItem(
     },
     trx,
   );
-  const { id, reference, secret, dueOn } = await openItem(trx, {
+  const { id, eventId, reference, secret, dueOn } = await openItem(trx, {
     tenant,
     sessionSecret: services.config.sessionSecret,
     demarche,
@@ -412,14 +423,12 @@ async function createItem(
     data: { objet: message.subject || '(sans objet)', ...(fromAddress ? { applicant_email: fromAddress } : {}) },
     applicant: { name: message.fromName, email: fromAddress, phone: null },
     now,
-  });
-  const eventId = await insertItemEvent(trx, {
-    tenantId: tenant.id,
-    requestId: id,
-    kind: 'email_received',
-    body: eventBody(message),
-    authorKind: 'citizen',
-    visibleToCitizen: true,
+    firstEvent: itemEvent({
+      kind: 'email_received',
+      body: eventBody(message),
+      authorKind: 'citizen',
+      visibleToCitizen: true,
+    }),
   });
   const refused = await storeAttachments(services, trx, tenant.id, id, eventId, message);
   await noteRefusedAttachments(trx, tenant.id, id, refused);
@@ -486,23 +495,18 @@ async function noteRefusedAttachments(trx: Tx, tenantId: string, requestId: stri
   });
 }
 
-/** Queues the acknowledgement unless the sender had their share (see ACK_MAX_*). */
-async function acknowledge(
+/**
+ * The acknowledgement of a new item, queued with its inbound record unless the sender had their
+ * share (see ACK_MAX_*, insertInboundMailAcknowledged).
+ */
+function acknowledgement(
   services: Services,
-  trx: Tx,
   tenant: Tenant,
   setup: TenantMailSetup,
   message: InboundMessage,
   fromAddress: string,
   item: CreatedItem,
-  now: Date,
-): Promise<boolean> {
-  const counts = await countAcknowledgements(trx, {
-    address: fromAddress,
-    subjectKey: subjectKey(message.subject),
-    since: new Date(now.getTime() - ACK_WINDOW_MS),
-  });
-  if (counts.all >= ACK_MAX_PER_ADDRESS || counts.sameSubject >= ACK_MAX_PER_SUBJECT) return false;
+): OutgoingMail {
   const mail = acknowledgementMail({
     tenant,
     reference: item.reference,
@@ -514,7 +518,7 @@ async function acknowledge(
     baseUrl: tenantBaseUrl(services.config, setup.linkHost),
   });
   const inbound = tenantInboundAddress(tenant, services.config.inbound.domain);
-  await queueMail(trx, tenant.id, {
+  return {
     to: fromAddress,
     ...mail,
     requestId: item.id,
@@ -526,8 +530,7 @@ async function acknowledge(
       'Auto-Submitted': 'auto-replied',
       ...(message.messageId ? { 'In-Reply-To': message.messageId, References: message.messageId } : {}),
     },
-  });
-  return true;
+  };
 }
 
 /** The tenant's own host name for links (not a bare loopback or IP address), else /t/<slug>. */

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
+import { rowSelection } from '../../db/insert-select.ts';
+import type { InboundMailsTable, MailOutboxTable } from '../../db/schema.ts';
 import type { Db, Tx } from '../../db/tenant-scope.ts';
-import type { InboundMailsTable } from '../../db/schema.ts';
-import type { Insertable } from 'kysely';
 
 /** SQL of inbound mail. No business rules here. */
 
@@ -49,21 +49,58 @@ export async function findOutboxMail(trx: Tx, messageIdLocal: string) {
 }
 
 /** Acknowledgements sent to an address since `since`: all, and those for the same subject. */
-export async function countAcknowledgements(
+/**
+ * The inbound record of a new item and, when its sender is within the caps, the item's
+ * acknowledgement, in one statement (a message a second is bounded by its round trips,
+ * bench/inbound-mail.ts): the sender's acknowledged mails since `since` are counted, all and
+ * with the same subject, and the acknowledgement is queued only below both caps. The record
+ * says whether it was (`acknowledged`, else `ack_cap`); returns it.
+ */
+export async function insertInboundMailAcknowledged(
   trx: Tx,
-  input: { address: string; subjectKey: string; since: Date },
-): Promise<{ all: number; sameSubject: number }> {
-  const row = await trx
-    .selectFrom('inbound_mails')
-    .select((eb) => [
-      eb.fn.countAll<string>().as('all'),
-      eb.fn.count<string>(sql`case when subject_key = ${input.subjectKey} then 1 end`).as('same'),
-    ])
-    .where('from_address', '=', input.address)
-    .where('acknowledged', '=', true)
-    .where('received_at', '>=', input.since)
-    .executeTakeFirst();
-  return { all: Number(row?.all ?? 0), sameSubject: Number(row?.same ?? 0) };
+  row: Omit<Insertable<InboundMailsTable>, 'acknowledged' | 'not_answered_reason'> & { from_address: string },
+  ack: { since: Date; maxPerAddress: number; maxPerSubject: number; outbox: Insertable<MailOutboxTable> },
+): Promise<boolean> {
+  const record = rowSelection(row);
+  const outbox = rowSelection(ack.outbox);
+  const inserted = await trx
+    .with('sent', (db) =>
+      db
+        .selectFrom('inbound_mails')
+        .select((eb) => [
+          eb.fn.countAll<string>().as('all'),
+          eb.fn.count<string>(sql`case when subject_key = ${row.subject_key ?? ''} then 1 end`).as('same'),
+        ])
+        .where('from_address', '=', row.from_address)
+        .where('acknowledged', '=', true)
+        .where('received_at', '>=', ack.since),
+    )
+    .with('verdict', (db) =>
+      db
+        .selectFrom('sent')
+        .select(sql<boolean>`sent."all" < ${ack.maxPerAddress} and sent.same < ${ack.maxPerSubject}`.as('ok')),
+    )
+    .with('acknowledgement', (db) =>
+      db
+        .insertInto('mail_outbox')
+        .columns(outbox.columns)
+        .expression(db.selectFrom('verdict').where('verdict.ok', '=', true).select(outbox.selection))
+        .returning('id'),
+    )
+    .insertInto('inbound_mails')
+    .columns([...record.columns, 'acknowledged', 'not_answered_reason'])
+    .expression((eb) =>
+      eb
+        .selectFrom('verdict')
+        .select([
+          ...record.selection,
+          'verdict.ok as acknowledged',
+          sql<string | null>`case when verdict.ok then null else 'ack_cap' end`.as('not_answered_reason'),
+        ]),
+    )
+    .returning('acknowledged')
+    .executeTakeFirstOrThrow();
+  return inserted.acknowledged;
 }
 
 export async function insertInboundMail(trx: Tx, row: Insertable<InboundMailsTable>): Promise<void> {
@@ -96,31 +133,35 @@ export async function insertFailedAddress(
     .execute();
 }
 
+/** An event a mail writes on an item's timeline (channel: mail). */
+export interface ItemEvent {
+  kind: 'email_received' | 'citizen_message' | 'internal_note';
+  body: string;
+  authorKind: 'citizen' | 'system';
+  visibleToCitizen: boolean;
+}
+
+/** The columns of an event a mail writes (itemEvent for openItem's first event). */
+export function itemEvent(event: ItemEvent) {
+  return {
+    kind: event.kind,
+    body: event.body,
+    status_from: null,
+    status_to: event.kind === 'email_received' ? ('recue' as const) : null,
+    author_kind: event.authorKind,
+    author_agent_id: null,
+    visible_to_citizen: event.visibleToCitizen,
+    channel: 'mail' as const,
+  };
+}
+
 export async function insertItemEvent(
   trx: Tx,
-  event: {
-    tenantId: string;
-    requestId: string;
-    kind: 'email_received' | 'citizen_message' | 'internal_note';
-    body: string;
-    authorKind: 'citizen' | 'system';
-    visibleToCitizen: boolean;
-  },
+  event: ItemEvent & { tenantId: string; requestId: string },
 ): Promise<string> {
   const r = await trx
     .insertInto('request_events')
-    .values({
-      tenant_id: event.tenantId,
-      request_id: event.requestId,
-      kind: event.kind,
-      body: event.body,
-      status_from: null,
-      status_to: event.kind === 'email_received' ? 'recue' : null,
-      author_kind: event.authorKind,
-      author_agent_id: null,
-      visible_to_citizen: event.visibleToCitizen,
-      channel: 'mail',
-    })
+    .values({ tenant_id: event.tenantId, request_id: event.requestId, ...itemEvent(event) })
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;

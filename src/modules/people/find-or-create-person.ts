@@ -71,57 +71,45 @@ async function accountPerson(trx: Tx, tenantId: string, citizenId: string): Prom
   return person.id;
 }
 
+/**
+ * One statement (a message a second is bounded by its round trips, bench/inbound-mail.ts): the
+ * match by address, else by phone, completed with what it lacked, or a new record.
+ */
 async function contactPerson(trx: Tx, tenantId: string, intake: Extract<PersonIntake, { kind: 'contact' }>) {
   const email = clip(intake.email, 320);
   const phone = clip(intake.phone, 40);
   const key = phone ? phoneKey(phone) : null;
-  const found = email
-    ? await trx
-        .selectFrom('people')
-        .select('id')
-        .where(sql<string>`lower(email)`, '=', email.toLowerCase())
-        .where('merged_into_id', 'is', null)
-        .orderBy('created_at')
-        .orderBy('id')
-        .executeTakeFirst()
-    : undefined;
-  const byPhone =
-    !found && key
-      ? await trx
-          .selectFrom('people')
-          .select('id')
-          .where(sql<string>`guichet_phone_key(phone)`, '=', key)
-          .where('merged_into_id', 'is', null)
-          .orderBy('created_at')
-          .orderBy('id')
-          .executeTakeFirst()
-      : undefined;
-  const match = found ?? byPhone;
   const displayName = clip(intake.name, 300) ?? '';
-  if (match) {
-    // What the record lacked, from what this channel knows; a verified identity is not touched.
-    await trx
-      .updateTable('people')
-      .set({
-        email: sql<string | null>`coalesce(email, ${email})`,
-        phone: sql<string | null>`coalesce(phone, ${phone})`,
-        display_name: sql<string>`case when display_name = '' and identity_source is null then ${displayName} else display_name end`,
-      })
-      .where('id', '=', match.id)
-      .execute();
-    return match.id;
-  }
-  const created = await trx
-    .insertInto('people')
-    .values({
-      tenant_id: tenantId,
-      given_name: clip(intake.givenName, 200),
-      family_name: clip(intake.familyName, 200),
-      display_name: displayName,
-      email,
-      phone,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return created.id;
+  const { rows } = await sql<{ id: string }>`
+    with found as (
+      select id from (
+        (select id, 0 as rank from people
+          where tenant_id = ${tenantId}::uuid and ${email}::text is not null and lower(email) = ${email?.toLowerCase() ?? null}::text
+            and merged_into_id is null
+          order by created_at, id limit 1)
+        union all
+        (select id, 1 as rank from people
+          where tenant_id = ${tenantId}::uuid and ${key}::text is not null and guichet_phone_key(phone) = ${key}::text and merged_into_id is null
+          order by created_at, id limit 1)
+      ) matches order by rank limit 1
+    ),
+    completed as (
+      -- What the record lacked, from what this channel knows; a verified identity is not touched.
+      update people
+         set email = coalesce(email, ${email}::text),
+             phone = coalesce(phone, ${phone}::text),
+             display_name = case when display_name = '' and identity_source is null then ${displayName}::text
+                                 else display_name end
+       where id = (select id from found)
+      returning id
+    ),
+    created as (
+      insert into people (tenant_id, given_name, family_name, display_name, email, phone)
+      select ${tenantId}::uuid, ${clip(intake.givenName, 200)}::text, ${clip(intake.familyName, 200)}::text,
+             ${displayName}::text, ${email}::text, ${phone}::text
+       where not exists (select 1 from found)
+      returning id
+    )
+    select id from completed union all select id from created`.execute(trx);
+  return rows[0]!.id;
 }

@@ -1,4 +1,6 @@
-import type { RequestStatus } from '../../db/schema.ts';
+import type { Insertable } from 'kysely';
+import { rowSelection } from '../../db/insert-select.ts';
+import type { RequestEventsTable, RequestStatus } from '../../db/schema.ts';
 import type { Tx } from '../../db/tenant-scope.ts';
 import { findOrCreatePerson } from '../people/find-or-create-person.ts';
 import type { Tenant } from '../tenants/tenant.ts';
@@ -9,8 +11,9 @@ import { addWorkingDays, departementOfInsee, DEFAULT_TIME_ZONE, localDateAndHour
 /**
  * A new item of the inbox that did not come through a démarche's form (an email, a phone call, a
  * counter visit): a request with its own reference and tracking code, due in the démarche's
- * working days, on the person's citizen record (found or created in the same transaction). Draws
- * another reference when one is taken. The caller writes its first event.
+ * working days, on the person's citizen record (found or created in the same transaction), with
+ * its first event written by the same statement (one round trip fewer for each inbound mail).
+ * Draws another reference when one is taken.
  */
 export async function openItem(
   trx: Tx,
@@ -29,8 +32,10 @@ export async function openItem(
     status?: RequestStatus;
     closed?: boolean;
     assignedAgentId?: string | null;
+    /** The item's first event (how it came in). */
+    firstEvent: Omit<Insertable<RequestEventsTable>, 'tenant_id' | 'request_id'>;
   },
-): Promise<{ id: string; reference: string; secret: string; dueOn: string; personId: string }> {
+): Promise<{ id: string; eventId: string; reference: string; secret: string; dueOn: string; personId: string }> {
   const dueOn = addWorkingDays(input.now, input.demarche.delayDays, {
     departement: departementOfInsee(input.tenant.inseeCode),
   });
@@ -38,9 +43,10 @@ export async function openItem(
     input.personId ?? (await findOrCreatePerson(trx, input.tenant.id, { kind: 'contact', ...input.applicant }));
   const secret = generateTrackingSecret();
   const year = Number(localDateAndHour(input.now, DEFAULT_TIME_ZONE).date.slice(0, 4));
+  const event = rowSelection(input.firstEvent);
   for (let attempt = 0; attempt < 5; attempt++) {
     const reference = generateReference(input.tenant.referencePrefix, year);
-    const row = await trx
+    const item = trx
       .insertInto('requests')
       .values({
         tenant_id: input.tenant.id,
@@ -67,9 +73,20 @@ export async function openItem(
         person_id: personId,
       })
       .onConflict((oc) => oc.columns(['tenant_id', 'reference']).doNothing())
-      .returning('id')
+      .returning('id');
+    // No row when the reference was taken: then neither the item nor its event is written.
+    const row = await trx
+      .with('item', () => item)
+      .insertInto('request_events')
+      .columns(['tenant_id', 'request_id', ...event.columns])
+      .expression((eb) =>
+        eb
+          .selectFrom('item')
+          .select([eb.val(input.tenant.id).as('tenant_id'), 'item.id as request_id', ...event.selection]),
+      )
+      .returning(['id', 'request_id'])
       .executeTakeFirst();
-    if (row) return { id: row.id, reference, secret, dueOn, personId };
+    if (row) return { id: row.request_id, eventId: row.id, reference, secret, dueOn, personId };
   }
   throw new Error('no free reference after 5 draws');
 }

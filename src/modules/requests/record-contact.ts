@@ -91,6 +91,18 @@ export async function recordContact(trx: Tx, input: RecordContactInput): Promise
   const serviceId = route?.serviceId ?? input.serviceId ?? demarche.serviceId;
   // The agent who took the call keeps an open item, unless it went to a service not theirs.
   const keeps = !closed && (input.agentServiceIds === null || input.agentServiceIds.includes(serviceId));
+  // One millisecond apart: the timeline shows them in this order.
+  let order = 0;
+  const agentEvent = (kind: 'submitted' | 'internal_note' | 'status_changed', body: string, visible: boolean) => ({
+    kind,
+    status_from: kind === 'status_changed' ? ('recue' as const) : null,
+    status_to: kind === 'submitted' ? ('recue' as const) : kind === 'status_changed' ? ('traitee' as const) : null,
+    body,
+    author_kind: 'agent' as const,
+    author_agent_id: input.agent.id,
+    visible_to_citizen: visible,
+    created_at: new Date(input.now.getTime() + order++),
+  });
   const item = await openItem(trx, {
     tenant: input.tenant,
     sessionSecret: input.sessionSecret,
@@ -108,26 +120,13 @@ export async function recordContact(trx: Tx, input: RecordContactInput): Promise
     status: closed ? 'traitee' : input.outcome === 'rendez-vous' ? 'en_cours' : 'recue',
     closed,
     assignedAgentId: keeps ? input.agent.id : null,
+    firstEvent: agentEvent('submitted', `${CONTACT_CHANNELS[input.channel]} : ${input.subject}`, true),
   });
-  // One millisecond apart: the timeline shows them in this order.
-  let order = 0;
-  const event = (kind: 'submitted' | 'internal_note' | 'status_changed', body: string, visible: boolean) =>
+  const event = (kind: 'internal_note' | 'status_changed', body: string, visible: boolean) =>
     trx
       .insertInto('request_events')
-      .values({
-        tenant_id: input.tenant.id,
-        request_id: item.id,
-        kind,
-        status_from: kind === 'status_changed' ? 'recue' : null,
-        status_to: kind === 'submitted' ? 'recue' : kind === 'status_changed' ? 'traitee' : null,
-        body,
-        author_kind: 'agent',
-        author_agent_id: input.agent.id,
-        visible_to_citizen: visible,
-        created_at: new Date(input.now.getTime() + order++),
-      })
+      .values({ tenant_id: input.tenant.id, request_id: item.id, ...agentEvent(kind, body, visible) })
       .execute();
-  await event('submitted', `${CONTACT_CHANNELS[input.channel]} : ${input.subject}`, true);
   if (input.notes.trim()) await event('internal_note', input.notes.trim(), false);
   if (closed) {
     await event(
