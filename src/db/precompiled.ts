@@ -19,6 +19,32 @@ export function precompiled<Params extends Record<string, unknown>>() {
   ): ((db: Db, params: Params) => Promise<Row[]>) => compile(build);
 }
 
+/**
+ * As `precompiled`, for a statement whose text depends on a shape as well as on values (which
+ * columns a row sets, e.g. an event with or without an author): one compiled statement per shape,
+ * keyed by `keyOf(shape)` (a handful in practice; at most MAX_SHAPES are kept).
+ */
+export function precompiledByShape<Params extends Record<string, unknown>, Shape>() {
+  return <Row>(
+    keyOf: (shape: Shape) => string,
+    build: (db: Db, slot: <K extends keyof Params & string>(name: K) => Params[K], shape: Shape) => Compilable<Row>,
+  ): ((db: Db, shape: Shape, params: Params) => Promise<Row[]>) => {
+    const byShape = new Map<string, (db: Db, params: Params) => Promise<Row[]>>();
+    return (db, shape, params) => {
+      const key = keyOf(shape);
+      let run = byShape.get(key);
+      if (!run) {
+        if (byShape.size >= MAX_SHAPES) byShape.clear();
+        run = compile<Params, Row>((builder, slot) => build(builder, slot, shape));
+        byShape.set(key, run);
+      }
+      return run(db, params);
+    };
+  };
+}
+
+const MAX_SHAPES = 32;
+
 function compile<Params extends Record<string, unknown>, Row>(
   build: (db: Db, slot: <K extends keyof Params & string>(name: K) => Params[K]) => Compilable<Row>,
 ): (db: Db, params: Params) => Promise<Row[]> {
@@ -35,7 +61,10 @@ function compile<Params extends Record<string, unknown>, Row>(
       compiled = { query, slots };
     }
     const parameters = [...compiled.query.parameters];
-    for (const [index, name] of compiled.slots) parameters[index] = params[name];
+    for (const [index, name] of compiled.slots) {
+      if (!(name in params)) throw new Error(`precompiled query: no value for ${String(name)}`);
+      parameters[index] = params[name];
+    }
     const result = await db.executeQuery<Row>({ ...compiled.query, parameters });
     return result.rows;
   };

@@ -1,5 +1,6 @@
 import { sql, type Insertable } from 'kysely';
-import { rowSelection } from '../../db/insert-select.ts';
+import { slotSelection, slottedRow } from '../../db/insert-select.ts';
+import { precompiledByShape } from '../../db/precompiled.ts';
 import type { InboundMailsTable, MailOutboxTable } from '../../db/schema.ts';
 import type { Db, Tx } from '../../db/tenant-scope.ts';
 
@@ -61,47 +62,87 @@ export async function insertInboundMailAcknowledged(
   row: Omit<Insertable<InboundMailsTable>, 'acknowledged' | 'not_answered_reason'> & { from_address: string },
   ack: { since: Date; maxPerAddress: number; maxPerSubject: number; outbox: Insertable<MailOutboxTable> },
 ): Promise<boolean> {
-  const record = rowSelection(row);
-  const outbox = rowSelection(ack.outbox);
-  const inserted = await trx
-    .with('sent', (db) =>
-      db
-        .selectFrom('inbound_mails')
-        .select((eb) => [
-          eb.fn.countAll<string>().as('all'),
-          eb.fn.count<string>(sql`case when subject_key = ${row.subject_key ?? ''} then 1 end`).as('same'),
-        ])
-        .where('from_address', '=', row.from_address)
-        .where('acknowledged', '=', true)
-        .where('received_at', '>=', ack.since),
-    )
-    .with('verdict', (db) =>
-      db
-        .selectFrom('sent')
-        .select(sql<boolean>`sent."all" < ${ack.maxPerAddress} and sent.same < ${ack.maxPerSubject}`.as('ok')),
-    )
-    .with('acknowledgement', (db) =>
-      db
-        .insertInto('mail_outbox')
-        .columns(outbox.columns)
-        .expression(db.selectFrom('verdict').where('verdict.ok', '=', true).select(outbox.selection))
-        .returning('id'),
-    )
-    .insertInto('inbound_mails')
-    .columns([...record.columns, 'acknowledged', 'not_answered_reason'])
-    .expression((eb) =>
-      eb
-        .selectFrom('verdict')
-        .select([
-          ...record.selection,
-          'verdict.ok as acknowledged',
-          sql<string | null>`case when verdict.ok then null else 'ack_cap' end`.as('not_answered_reason'),
-        ]),
-    )
-    .returning('acknowledged')
-    .executeTakeFirstOrThrow();
-  return inserted.acknowledged;
+  const record = slottedRow(row, 'mail.');
+  const outbox = slottedRow(ack.outbox, 'outbox.');
+  const [inserted] = await insertAcknowledged(
+    trx,
+    { record: record.columns, outbox: outbox.columns },
+    {
+      ...record.values,
+      ...outbox.values,
+      from: row.from_address,
+      subject_key: row.subject_key ?? '',
+      since: ack.since,
+      max_per_address: ack.maxPerAddress,
+      max_per_subject: ack.maxPerSubject,
+    },
+  );
+  return inserted!.acknowledged;
 }
+
+type AcknowledgedParams = Record<string, unknown> & {
+  from: string;
+  subject_key: string;
+  since: Date;
+  max_per_address: number;
+  max_per_subject: number;
+};
+
+/**
+ * The inbound record, and its acknowledgement in the outbox unless the address had its share
+ * (the cap), in one statement (compiled once per pair of column sets).
+ */
+const insertAcknowledged = precompiledByShape<
+  AcknowledgedParams,
+  { record: readonly string[]; outbox: readonly string[] }
+>()(
+  (shape) => `${shape.record.join(',')}|${shape.outbox.join(',')}`,
+  (db, slot, shape) =>
+    db
+      .with('sent', (w) =>
+        // The schema owner's count on the cap's index (row-level security would read every
+        // acknowledgement of the period).
+        w
+          .selectFrom(
+            sql<{
+              total: string;
+              same_subject: string;
+            }>`guichet_acknowledgements_sent(${slot('from')}, ${slot('subject_key')}, ${slot('since')})`.as('a'),
+          )
+          .select(['a.total as all', 'a.same_subject as same']),
+      )
+      .with('verdict', (w) =>
+        w
+          .selectFrom('sent')
+          .select(
+            sql<boolean>`sent."all" < ${slot('max_per_address')} and sent.same < ${slot('max_per_subject')}`.as('ok'),
+          ),
+      )
+      .with('acknowledgement', (w) =>
+        w
+          .insertInto('mail_outbox')
+          .columns(shape.outbox as (keyof MailOutboxTable & string)[])
+          .expression(
+            w
+              .selectFrom('verdict')
+              .where('verdict.ok', '=', true)
+              .select(slotSelection(shape.outbox, 'outbox.', slot)),
+          )
+          .returning('id'),
+      )
+      .insertInto('inbound_mails')
+      .columns([...(shape.record as (keyof InboundMailsTable & string)[]), 'acknowledged', 'not_answered_reason'])
+      .expression((eb) =>
+        eb
+          .selectFrom('verdict')
+          .select([
+            ...slotSelection(shape.record, 'mail.', slot),
+            'verdict.ok as acknowledged',
+            sql<string | null>`case when verdict.ok then null else 'ack_cap' end`.as('not_answered_reason'),
+          ]),
+      )
+      .returning('acknowledged'),
+);
 
 export async function insertInboundMail(trx: Tx, row: Insertable<InboundMailsTable>): Promise<void> {
   await trx.insertInto('inbound_mails').values(row).execute();

@@ -73,7 +73,8 @@ async function accountPerson(trx: Tx, tenantId: string, citizenId: string): Prom
 
 /**
  * One statement (a message a second is bounded by its round trips, bench/inbound-mail.ts): the
- * match by address, else by phone, completed with what it lacked, or a new record.
+ * match by address, else by phone (`guichet_contact_match`, which can use the indexes), completed
+ * with what it lacked, or a new record.
  */
 async function contactPerson(trx: Tx, tenantId: string, intake: Extract<PersonIntake, { kind: 'contact' }>) {
   const email = clip(intake.email, 320);
@@ -82,16 +83,8 @@ async function contactPerson(trx: Tx, tenantId: string, intake: Extract<PersonIn
   const displayName = clip(intake.name, 300) ?? '';
   const { rows } = await sql<{ id: string }>`
     with found as (
-      select id from (
-        (select id, 0 as rank from people
-          where tenant_id = ${tenantId}::uuid and ${email}::text is not null and lower(email) = ${email?.toLowerCase() ?? null}::text
-            and merged_into_id is null
-          order by created_at, id limit 1)
-        union all
-        (select id, 1 as rank from people
-          where tenant_id = ${tenantId}::uuid and ${key}::text is not null and guichet_phone_key(phone) = ${key}::text and merged_into_id is null
-          order by created_at, id limit 1)
-      ) matches order by rank limit 1
+      -- The schema owner's lookup on the indexes (row-level security would compare every record).
+      select id from (select guichet_contact_match(${email}::text, ${key}::text) as id) m where id is not null
     ),
     completed as (
       -- What the record lacked, from what this channel knows; a verified identity is not touched.

@@ -11,8 +11,17 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 
 const VERSION = 'v1';
 
+// Deriving the key costs more than sealing with it; a process has one secret (tests a few).
+const keys = new Map<string, Buffer>();
+
 function keyFrom(sessionSecret: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', sessionSecret, 'guichet', 'tracking-code-seal', 32));
+  let key = keys.get(sessionSecret);
+  if (!key) {
+    if (keys.size >= 8) keys.clear();
+    key = Buffer.from(hkdfSync('sha256', sessionSecret, 'guichet', 'tracking-code-seal', 32));
+    keys.set(sessionSecret, key);
+  }
+  return key;
 }
 
 export function sealTrackingSecret(

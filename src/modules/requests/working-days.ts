@@ -157,8 +157,14 @@ function formatDate(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** A day already checked ('YYYY-MM-DD') as a Date at noon UTC, without checking it again. */
+function checkedDay(date: string): Date {
+  return new Date(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)), 12));
+}
+
+/** The day after a checked day (the loops below step through many of them). */
 function nextDay(date: string): string {
-  const d = parseDate(date);
+  const d = checkedDay(date);
   d.setUTCDate(d.getUTCDate() + 1);
   return formatDate(d);
 }
@@ -177,11 +183,12 @@ export function isWorkingDay(
   date: string,
   options: Pick<WorkingDayOptions, 'extraHolidays' | 'departement'> = {},
 ): boolean {
+  parseDate(date);
   return isWorkingDayWith(date, extraHolidayMatcher(options.extraHolidays), options.departement);
 }
 
 function isWorkingDayWith(date: string, isExtra: (date: string) => boolean, departement?: string | null): boolean {
-  const d = parseDate(date);
+  const d = checkedDay(date);
   const weekday = d.getUTCDay();
   if (weekday === 0 || weekday === 6) return false;
   if (publicHolidays(d.getUTCFullYear(), departement).has(date)) return false;
@@ -205,10 +212,20 @@ export function localDateAndHour(instant: Date, timeZone: string = DEFAULT_TIME_
     });
     localFormatters.set(timeZone, formatter);
   }
+  // formatToParts is slow next to the rest of a deadline computation: the answer holds for the
+  // whole minute (today's time zones are whole minutes off UTC; older local mean times are not,
+  // so only instants since 1970 are remembered).
+  const minute = Math.floor(instant.getTime() / 60_000);
+  const last = lastLocal.get(timeZone);
+  if (last && last.minute === minute) return { date: last.date, hour: last.hour };
   const parts = formatter.formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return { date: `${get('year')}-${get('month')}-${get('day')}`, hour: Number(get('hour')) };
+  const local = { date: `${get('year')}-${get('month')}-${get('day')}`, hour: Number(get('hour')) };
+  if (minute >= 0) lastLocal.set(timeZone, { minute, ...local });
+  return local;
 }
+
+const lastLocal = new Map<string, { minute: number; date: string; hour: number }>();
 
 /**
  * The day ('YYYY-MM-DD', in the commune's time zone) that is `days` working days after `from`.
@@ -244,6 +261,7 @@ export function workingDaysBetween(
   to: string,
   options: Pick<WorkingDayOptions, 'extraHolidays' | 'departement'> = {},
 ): number {
+  parseDate(from);
   const isExtra = extraHolidayMatcher(options.extraHolidays);
   let count = 0;
   for (let day = nextDay(from); day <= to; day = nextDay(day)) {
