@@ -453,7 +453,8 @@ export function requestDetailPage(ctx: PageContext, input: RequestDetailPageInpu
   // Files are listed with their download links under « Pièces jointes ».
   const answers = presentAnswers(r.demarche_form, r.data).filter((a) => a.kind !== 'file');
   const title = `Demande ${r.reference}`;
-  const main = html`<h1>${title}</h1>
+  // The reference stays on one line on a phone (« VB-2026- / 533WX » reads as two things).
+  const main = html`<h1>Demande <span class="nowrap">${r.reference}</span></h1>
     ${errorSummary(input.form?.errors ?? [])}
     <p class="lead">${r.demarche_title}</p>
     ${presenceLine(input)}

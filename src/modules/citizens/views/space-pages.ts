@@ -192,7 +192,7 @@ export function myRequestPage(ctx: PageContext, r: MyRequestDetail): SafeHtml {
     ctx,
     '/mon-espace/demandes',
     `Demande ${r.reference}`,
-    html`<h1>Demande ${r.reference}</h1>
+    html`<h1>Demande <span class="nowrap">${r.reference}</span></h1>
       <p class="lead">${r.demarcheTitle}</p>
       ${identityVerifiedNote(r.identity)}
       <dl class="facts">
