@@ -11,7 +11,8 @@
  *
  * Optional, only when asked: `BENCH_ONLY=w` runs the agents' workspace at volume
  * (bench/workspace.ts: generation of BENCH_WORKSPACE_REQUESTS requests, default 20,000, then the
- * measurements); with other letters too (`BENCH_ONLY=w,d`), the scenarios above follow.
+ * measurements, then inbound mail on a copy of that database: bench/inbound-mail.ts); with other
+ * letters too (`BENCH_ONLY=w,d`), the scenarios above follow.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -328,6 +329,17 @@ if (ONLY?.includes('w')) {
       '--requests',
       process.env.BENCH_WORKSPACE_REQUESTS ?? '20000',
       '--measure',
+    ],
+    { stdio: 'inherit' },
+  );
+  execFileSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'bench/inbound-mail.ts',
+      '--database',
+      process.env.BENCH_WORKSPACE_DB ?? 'guichet_bench_workspace',
     ],
     { stdio: 'inherit' },
   );
