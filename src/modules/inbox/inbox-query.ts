@@ -110,7 +110,7 @@ export function parseInboxQuery(raw: Raw): { query: InboxQuery; errors: FieldErr
   }
 
   const sortParam = one(raw, 'tri');
-  let sort: InboxSort = 'echeance';
+  let sort: InboxSort = defaultSort(view);
   if ((INBOX_SORTS as readonly string[]).includes(sortParam)) sort = sortParam as InboxSort;
   else if (sortParam !== '') bad('tri', 'Cet ordre de tri n’existe pas : choisissez-en un dans la liste.');
 
@@ -177,16 +177,27 @@ export function parseInboxQuery(raw: Raw): { query: InboxQuery; errors: FieldErr
 }
 
 /**
+ * The order of a view when none is asked for: the nearest deadline for the items to deal with,
+ * the latest filed for « toutes » (closed items included, whose deadlines are long past: by
+ * deadline, a commune's oldest closed items would come first).
+ */
+export function defaultSort(view: InboxView): InboxSort {
+  return view === 'toutes' ? 'depot' : 'echeance';
+}
+
+/**
  * The query string of an inbox query (without the leading « ? »), canonical: defaults left out,
  * parameters in one order. Saved views store it; links of the page are built from it.
  */
 export function inboxQueryString(q: InboxQuery, options: { page?: number; view?: InboxView; sort?: InboxSort } = {}) {
   const p = new URLSearchParams();
   const view = options.view ?? q.view;
-  const sort = options.sort ?? q.sort;
+  // Another view keeps an order the agent chose, and otherwise takes its own.
+  const chosen = q.sort !== defaultSort(q.view);
+  const sort = options.sort ?? (view === q.view || chosen ? q.sort : defaultSort(view));
   // An explicit view is kept when a status would otherwise make it « toutes ».
   if (view !== 'ouvertes' || q.status) p.set('vue', view);
-  if (sort !== 'echeance') p.set('tri', sort);
+  if (sort !== defaultSort(view)) p.set('tri', sort);
   if (q.status) p.set('statut', q.status);
   if (q.serviceId) p.set('service', q.serviceId);
   if (q.demarcheId) p.set('demarche', q.demarcheId);
