@@ -22,6 +22,12 @@ const DEMO_RULES: { name: string; keywords: string[]; channels?: string[]; servi
     channels: ['courriel'],
     service: 'etat-civil',
   },
+  {
+    name: 'Courriels sur la voirie et l’éclairage',
+    keywords: ['trottoir', 'nid de poule', 'nids de poule', 'chaussée', 'lampadaire', 'éclairage public'],
+    channels: ['courriel'],
+    service: 'voirie-proprete',
+  },
 ];
 
 export async function seedDemoRoutingRules(db: Db, tenantId: string): Promise<void> {
