@@ -55,8 +55,17 @@ describe('appointments in a browser', { timeout: 240_000 }, () => {
       page.getByRole('button', { name: 'Voir les jours et les heures' }).click(),
     ]);
     await s.assertAccessible('step 2: the slots');
-    const first = page.locator('a.slot-time').first();
-    const slotId = new URL(await first.evaluate((a) => (a as HTMLAnchorElement).href)).searchParams.get('creneau')!;
+    // The first slot that can still be moved online: the motif's default lets a citizen change
+    // an appointment until 4 hours before, and a slot can be booked 30 minutes ahead (on a
+    // morning the counter is open, the very first slots cannot be moved).
+    const slotIds = (await page
+      .locator('a.slot-time')
+      .evaluateAll((links) =>
+        links.map((a) => new URL((a as HTMLAnchorElement).href).searchParams.get('creneau')!),
+      )) as string[];
+    const slotId = slotIds.find((id) => startOfSlot(id) > Date.now() + 5 * 3600_000);
+    assert.ok(slotId, 'a slot more than 5 hours ahead');
+    const first = page.locator(`a.slot-time[href*="creneau=${slotId}"]`).first();
     await Promise.all([page.waitForURL(/\/coordonnees/), first.click()]);
     await s.assertAccessible('step 3: the details');
     await page.fill('#prenom', 'Léa');
@@ -89,8 +98,14 @@ describe('appointments in a browser', { timeout: 240_000 }, () => {
       page.getByRole('link', { name: 'Déplacer le rendez-vous' }).click(),
     ]);
     await s.assertAccessible('moving: the slots');
-    const radio = page.locator('input[name="creneau"]').nth(3);
-    const newSlot = (await radio.getAttribute('value'))!;
+    // Another slot that can still be changed (to cancel it below).
+    const newSlot = (
+      (await page
+        .locator('input[name="creneau"]')
+        .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))) as string[]
+    ).find((id) => id !== slotId && startOfSlot(id) > Date.now() + 5 * 3600_000);
+    assert.ok(newSlot, 'another slot more than 5 hours ahead');
+    const radio = page.locator(`input[name="creneau"][value="${newSlot}"]`);
     await radio.check();
     await Promise.all([
       page.waitForURL(/\?fait=deplace/),
